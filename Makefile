@@ -1,0 +1,72 @@
+# Thi đua portal — common tasks. `make` alone lists them.
+SHELL := /bin/bash
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo run worker beat test test-fast lint fmt bench migrate messages collectstatic clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the project with its dev tools
+
+.env:
+	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "Đã tạo .env (DEBUG=1, SECRET_KEY ngẫu nhiên) cho bản chạy thử."
+
+migrate: $(STAMP) .env ## Apply database migrations
+	$(BIN)/python manage.py migrate --noinput
+
+demo: $(STAMP) .env ## Install, migrate, load the plan + sample data + demo users, serve on HOST:PORT
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "Mở http://$(HOST):$(PORT)/ và đăng nhập bằng một tài khoản ở trên. Dừng bằng Ctrl+C."
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+run: $(STAMP) .env ## Serve on HOST:PORT (no data loading)
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+worker: $(STAMP) ## Celery worker for all queues (needs REDIS_URL)
+	$(BIN)/celery -A portal worker -Q celery,reports --concurrency 2 --loglevel INFO
+
+beat: $(STAMP) ## Celery beat (reminders; needs REDIS_URL)
+	$(BIN)/celery -A portal beat --loglevel INFO
+
+test: $(STAMP) ## Run the whole test suite (DATABASE_URL selects PostgreSQL, else SQLite)
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## Run the suite without the browser tests
+	$(BIN)/pytest -q -m "not browser" $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff, import layers, migrations check, deploy check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=0 SECRET_KEY=lint-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=thidua.example.vn \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+fmt: $(STAMP) ## Format and fix lint where safe
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP) ## Benchmarks (see docs/performance.md)
+	@if [ -x scripts/bench.sh ]; then scripts/bench.sh; else echo "Chưa có benchmark."; fi
+
+collectstatic: $(STAMP) ## Collect static files for production (whitenoise)
+	$(BIN)/python manage.py collectstatic --noinput
+
+clean: ## Remove the demo database and media (keeps .venv)
+	rm -rf var/portal.sqlite3 var/media

@@ -1,0 +1,1 @@
+"""Award tiers and rules, nominations, council sessions and votes, decisions, award history."""

@@ -1,0 +1,631 @@
+"""The movement and its yearly cycle: campaign, targets, milestones, criteria, registrations,
+self-assessments with evidence, national NTM criteria status, contributions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from units.models import Unit, code_validator
+
+
+class NtmLevel(models.TextChoices):
+    """Level reached; values are the file contract of `ntm_status` imports."""
+
+    NONE = "none", "Chưa đạt chuẩn"
+    NTM = "ntm", "Đạt chuẩn NTM"
+    ADVANCED = "advanced", "Đạt chuẩn NTM nâng cao"
+    MODEL = "model", "Đạt chuẩn NTM kiểu mẫu"
+
+
+#: Order used by rankings: model > advanced > NTM > none.
+NTM_LEVEL_RANK = {NtmLevel.NONE: 0, NtmLevel.NTM: 1, NtmLevel.ADVANCED: 2, NtmLevel.MODEL: 3}
+VILLAGE_LEVELS = (NtmLevel.NONE, NtmLevel.NTM, NtmLevel.MODEL)
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", "Đang soạn"
+    ACTIVE = "active", "Đang triển khai"
+    CLOSED = "closed", "Đã tổng kết"
+
+
+class RankingMethod(models.TextChoices):
+    LEXICOGRAPHIC = (
+        "lexicographic",
+        "Xếp theo thứ tự ưu tiên (mức đạt chuẩn, số tiêu chí, tỷ lệ thôn, mức tăng)",
+    )
+    WEIGHTED = "weighted", "Chấm điểm có trọng số theo tiêu chí"
+
+
+class Campaign(models.Model):
+    """Campaign: phong trào thi đua, e.g. "Đức Phổ chung sức xây dựng nông thôn mới" 2021–2025."""
+
+    code = models.CharField(
+        "Mã phong trào", max_length=64, unique=True, validators=[code_validator]
+    )
+    title = models.CharField("Tên phong trào", max_length=300)
+    issuing_body = models.CharField("Cơ quan ban hành", max_length=200)
+    issuing_body_parent = models.CharField("Cơ quan chủ quản (nếu có)", max_length=200, blank=True)
+    issuing_place = models.CharField("Địa danh ghi trên văn bản", max_length=100)
+    plan_number = models.CharField("Số, ký hiệu kế hoạch", max_length=100, blank=True)
+    plan_date = models.DateField("Ngày ban hành kế hoạch", null=True, blank=True)
+    legal_bases = models.TextField("Căn cứ pháp lý", blank=True, help_text="Mỗi căn cứ một dòng.")
+    start_year = models.PositiveSmallIntegerField(
+        "Năm bắt đầu", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    end_year = models.PositiveSmallIntegerField(
+        "Năm kết thúc", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    preliminary_review_year = models.PositiveSmallIntegerField("Năm sơ kết", null=True, blank=True)
+    final_review_year = models.PositiveSmallIntegerField("Năm tổng kết", null=True, blank=True)
+    status = models.CharField(
+        "Trạng thái", max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.ACTIVE
+    )
+    ranking_method = models.CharField(
+        "Phương pháp xếp hạng",
+        max_length=16,
+        choices=RankingMethod.choices,
+        default=RankingMethod.LEXICOGRAPHIC,
+    )
+    ntm_criterion_set = models.ForeignKey(
+        "NtmCriterionSet",
+        verbose_name="Bộ tiêu chí quốc gia về xã NTM",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+    )
+    signer_name = models.CharField("Người ký", max_length=150, blank=True)
+    signer_title = models.CharField("Chức danh người ký", max_length=100, default="CHỦ TỊCH")
+    signer_authority = models.CharField(
+        "Thẩm quyền ký", max_length=100, default="TM. ỦY BAN NHÂN DÂN"
+    )
+    recipients = models.TextField(
+        "Nơi nhận", blank=True, help_text="Mỗi nơi nhận một dòng, theo kế hoạch."
+    )
+    is_sample = models.BooleanField("Dữ liệu mẫu", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "phong trào thi đua"
+        verbose_name_plural = "phong trào thi đua"
+        ordering = ["-start_year", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=F("start_year")), name="campaign_years_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:campaign-detail", args=[self.code])
+
+    @property
+    def years(self) -> range:
+        return range(self.start_year, self.end_year + 1)
+
+    def recipient_lines(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+    def legal_basis_lines(self) -> list[str]:
+        return [line.strip() for line in self.legal_bases.splitlines() if line.strip()]
+
+
+class TargetMetric(models.TextChoices):
+    """How a target's progress is computed from data (see campaigns.targets)."""
+
+    COMMUNES_ADVANCED_OR_BETTER = "communes_advanced", "Số xã đạt chuẩn NTM nâng cao trở lên"
+    COMMUNES_MODEL = "communes_model", "Số xã đạt chuẩn NTM kiểu mẫu"
+    COMMUNES_NTM_OR_BETTER = "communes_ntm", "Số xã đạt chuẩn NTM trở lên"
+    CRITERIA_KEPT = "criteria_kept", "Số xã giữ vững các tiêu chí đã đạt"
+    VILLAGES_NTM_OR_BETTER = "villages_ntm", "Số thôn đạt chuẩn NTM trở lên"
+    VILLAGES_MODEL = "villages_model", "Số thôn đạt chuẩn NTM kiểu mẫu"
+
+
+class Target(models.Model):
+    """A measurable campaign goal with a range; progress is computed, never typed in."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    title = models.CharField("Chỉ tiêu", max_length=300)
+    metric = models.CharField("Cách tính", max_length=32, choices=TargetMetric.choices)
+    min_value = models.PositiveIntegerField("Tối thiểu", null=True, blank=True)
+    max_value = models.PositiveIntegerField("Tối đa", null=True, blank=True)
+    by_year = models.PositiveSmallIntegerField("Đến năm")
+    order = models.PositiveSmallIntegerField("Thứ tự", default=0)
+
+    class Meta:
+        verbose_name = "chỉ tiêu"
+        verbose_name_plural = "chỉ tiêu"
+        ordering = ["campaign", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MilestoneKind(models.TextChoices):
+    DEPLOYMENT = "deployment", "Triển khai kế hoạch"
+    REGISTRATION = "registration", "Hạn đăng ký thi đua"
+    YEARLY_REPORT = "yearly_report", "Hạn báo cáo kết quả năm"
+    PRELIMINARY_REVIEW = "preliminary_review", "Sơ kết"
+    FINAL_REVIEW = "final_review", "Tổng kết"
+    OTHER = "other", "Khác"
+
+
+class Milestone(models.Model):
+    """Dated steps of the plan that drive deadlines and reminders."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField("Loại mốc", max_length=32, choices=MilestoneKind.choices)
+    title = models.CharField("Nội dung", max_length=300)
+    year = models.PositiveSmallIntegerField("Năm áp dụng", null=True, blank=True)
+    due_date = models.DateField("Thời hạn")
+
+    class Meta:
+        verbose_name = "mốc thời gian"
+        verbose_name_plural = "mốc thời gian"
+        ordering = ["campaign", "due_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "kind", "year"], name="milestone_unique_kind_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.due_date:%d/%m/%Y})"
+
+
+# --- Criteria sets (section IV.1 of the plan) ---------------------------------------------------
+
+
+class TargetGroup(models.TextChoices):
+    """Đối tượng thi đua, plan section IV.1 a–e."""
+
+    ORGANISATIONS = "a", "a) Phòng, ban, ngành, MTTQ và các đoàn thể"
+    COMMUNES = "b", "b) Các xã"
+    VILLAGES = "c", "c) Các thôn"
+    ENTERPRISES = "d", "d) Doanh nghiệp, hợp tác xã"
+    INDIVIDUALS = "dd", "đ) Cá nhân"
+    OTHERS = "e", "e) Đối tượng khác"
+
+
+class CriteriaSetStatus(models.TextChoices):
+    EDITABLE = "editable", "Đang soạn, được sửa"
+    IN_USE = "in_use", "Đã dùng để chấm (khóa)"
+    RETIRED = "retired", "Đã thay thế"
+
+
+class CriteriaSet(models.Model):
+    """A versioned list of criteria for one target group of a campaign. Once assessments have
+    started on a version it is locked; changes make a new version."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="criteria_sets")
+    target_group = models.CharField("Đối tượng", max_length=4, choices=TargetGroup.choices)
+    version = models.PositiveSmallIntegerField("Phiên bản", default=1)
+    name = models.CharField("Tên bộ tiêu chí", max_length=300)
+    legal_basis = models.TextField("Căn cứ", blank=True)
+    valid_from = models.DateField("Áp dụng từ", null=True, blank=True)
+    valid_to = models.DateField("Áp dụng đến", null=True, blank=True)
+    status = models.CharField(
+        "Trạng thái",
+        max_length=16,
+        choices=CriteriaSetStatus.choices,
+        default=CriteriaSetStatus.EDITABLE,
+    )
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_versions"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "bộ tiêu chí thi đua"
+        verbose_name_plural = "bộ tiêu chí thi đua"
+        ordering = ["campaign", "target_group", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "target_group", "version"], name="criteriaset_unique_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (phiên bản {self.version})"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status != CriteriaSetStatus.EDITABLE
+
+
+class ValueType(models.TextChoices):
+    YES_NO = "yes_no", "Có / Không"
+    NUMBER = "number", "Số"
+    PERCENT = "percent", "Tỷ lệ %"
+    MONEY = "money", "Số tiền (đồng)"
+    TEXT = "text", "Văn bản"
+    SCORE = "score", "Điểm"
+
+
+class Criterion(models.Model):
+    """One criterion of a criteria set, with how its value is entered and scored."""
+
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
+    number = models.PositiveSmallIntegerField("Số thứ tự")
+    text = models.TextField("Nội dung tiêu chí")
+    value_type = models.CharField("Kiểu giá trị", max_length=16, choices=ValueType.choices)
+    max_points = models.DecimalField(
+        "Điểm tối đa", max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    evidence_required = models.BooleanField("Bắt buộc minh chứng", default=False)
+    guidance = models.TextField("Hướng dẫn chấm", blank=True)
+
+    class Meta:
+        verbose_name = "tiêu chí"
+        verbose_name_plural = "tiêu chí"
+        ordering = ["criteria_set", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criteria_set", "number"], name="criterion_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:80]}"
+
+
+class Registration(models.Model):
+    """Registration: đăng ký thi đua, a unit's yearly pledge."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="registrations")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="registrations")
+    year = models.PositiveSmallIntegerField("Năm")
+    commitments = models.TextField("Nội dung đăng ký")
+    target_level = models.CharField(
+        "Mức phấn đấu đạt chuẩn", max_length=16, blank=True, choices=NtmLevel.choices
+    )
+    villages_to_standard = models.PositiveSmallIntegerField(
+        "Số thôn phấn đấu đạt chuẩn", null=True, blank=True
+    )
+    submitted_at = models.DateTimeField("Ngày đăng ký", auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_sample = models.BooleanField("Dữ liệu mẫu", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "đăng ký thi đua"
+        verbose_name_plural = "đăng ký thi đua"
+        ordering = ["campaign", "year", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "year"], name="registration_unique_unit_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.year}"
+
+    @property
+    def access_unit_id(self) -> int:
+        return self.unit_id
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", "Đang soạn"
+    SUBMITTED = "submitted", "Đã nộp"
+    RETURNED = "returned", "Trả lại để bổ sung"
+    APPROVED = "approved", "Đã duyệt"
+
+
+class Assessment(models.Model):
+    """A unit's annual self-assessment against its criteria set. Approved is locked; every
+    change is in the history. `revision` guards against two people saving the same draft."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="assessments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assessments")
+    year = models.PositiveSmallIntegerField("Năm")
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.PROTECT, related_name="assessments"
+    )
+    status = models.CharField(
+        "Trạng thái",
+        max_length=16,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.DRAFT,
+        db_index=True,
+    )
+    revision = models.PositiveIntegerField("Lần lưu", default=0)
+    summary = models.TextField("Tóm tắt kết quả", blank=True)
+    submitted_at = models.DateTimeField("Nộp lúc", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_late = models.BooleanField("Nộp muộn", default=False)
+    extension_until = models.DateField("Được gia hạn đến", null=True, blank=True)
+    return_reason = models.TextField("Lý do trả lại", blank=True)
+    approved_at = models.DateTimeField("Duyệt lúc", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_sample = models.BooleanField("Dữ liệu mẫu", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "bản tự đánh giá"
+        verbose_name_plural = "bản tự đánh giá"
+        ordering = ["campaign", "-year", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "year"], name="assessment_unique_unit_year"
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "year", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – năm {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:assessment-detail", args=[self.pk])
+
+    @property
+    def access_unit_id(self) -> int:
+        return self.unit_id
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == AssessmentStatus.APPROVED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+
+
+class AssessmentItem(models.Model):
+    """The value, self-score and reviewer's score for one criterion of one assessment."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="items")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="items")
+    value_bool = models.BooleanField("Đạt", null=True, blank=True)
+    value_number = models.DecimalField(
+        "Giá trị", max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    value_text = models.TextField("Nội dung", blank=True)
+    note = models.TextField("Ghi chú", blank=True)
+    self_score = models.DecimalField(
+        "Điểm tự chấm", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    reviewer_score = models.DecimalField(
+        "Điểm thẩm định", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    reviewer_comment = models.TextField("Ý kiến thẩm định", blank=True)
+    returned = models.BooleanField("Yêu cầu bổ sung", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "kết quả tiêu chí"
+        verbose_name_plural = "kết quả tiêu chí"
+        ordering = ["assessment", "criterion__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion"], name="assessmentitem_unique_criterion"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} – {self.criterion.number}"
+
+    @property
+    def access_unit_id(self) -> int:
+        return self.assessment.unit_id
+
+
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    """Evidence is stored under a generated name; the original name is kept in the row."""
+    import uuid
+
+    return f"evidence/{instance.item.assessment.year}/{uuid.uuid4().hex}.bin"
+
+
+class Evidence(models.Model):
+    """A file backing one criterion's result (PDF, image, Office document)."""
+
+    item = models.ForeignKey(AssessmentItem, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField("Tệp", upload_to=evidence_upload_to, max_length=255)
+    original_name = models.CharField("Tên tệp gốc", max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField("Dung lượng (byte)")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "minh chứng"
+        verbose_name_plural = "minh chứng"
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def access_unit_id(self) -> int:
+        return self.item.assessment.unit_id
+
+
+# --- National NTM criteria and status ---------------------------------------------------------
+
+
+class NtmCriterionSet(models.Model):
+    """A national criteria set (e.g. QĐ 318/QĐ-TTg, 19 criteria), versioned by legal basis."""
+
+    code = models.CharField("Mã", max_length=64, unique=True, validators=[code_validator])
+    name = models.CharField("Tên bộ tiêu chí", max_length=300)
+    legal_basis = models.CharField("Căn cứ", max_length=300)
+    valid_from = models.DateField("Áp dụng từ", null=True, blank=True)
+    valid_to = models.DateField("Áp dụng đến", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "bộ tiêu chí quốc gia NTM"
+        verbose_name_plural = "bộ tiêu chí quốc gia NTM"
+        ordering = ["-valid_from", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NtmCriterion(models.Model):
+    """One national NTM criterion (1–19 in QĐ 318/QĐ-TTg)."""
+
+    criterion_set = models.ForeignKey(
+        NtmCriterionSet, on_delete=models.CASCADE, related_name="criteria"
+    )
+    number = models.PositiveSmallIntegerField("Số")
+    name = models.CharField("Tên tiêu chí", max_length=200)
+    group = models.CharField("Nhóm", max_length=100)
+
+    class Meta:
+        verbose_name = "tiêu chí quốc gia NTM"
+        verbose_name_plural = "tiêu chí quốc gia NTM"
+        ordering = ["criterion_set", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criterion_set", "number"], name="ntmcriterion_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class NtmStatus(models.Model):
+    """Which national criteria a commune met in a year and the level reached; for a village only
+    the level (none / NTM / model). DESIGN.md sketches two models (commune, village); one table
+    with the unit's kind keeps rankings and village shares to one query."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="ntm_statuses")
+    year = models.PositiveSmallIntegerField(
+        "Năm", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    level = models.CharField(
+        "Mức đạt chuẩn", max_length=16, choices=NtmLevel.choices, default=NtmLevel.NONE
+    )
+    criteria_met = models.ManyToManyField(
+        NtmCriterion, verbose_name="Tiêu chí đạt", blank=True, related_name="met_in"
+    )
+    criteria_met_count = models.PositiveSmallIntegerField(
+        "Số tiêu chí đạt",
+        default=0,
+        help_text="Kept in step with criteria_met by the services; indexed for rankings.",
+    )
+    recognition_decision = models.CharField("Quyết định công nhận", max_length=200, blank=True)
+    recognition_date = models.DateField("Ngày công nhận", null=True, blank=True)
+    confirmed_at = models.DateTimeField("Xác nhận lúc", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField("Ghi chú", blank=True)
+    is_sample = models.BooleanField("Dữ liệu mẫu", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "kết quả tiêu chí NTM"
+        verbose_name_plural = "kết quả tiêu chí NTM"
+        ordering = ["unit__name", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="ntmstatus_unique_unit_year"),
+        ]
+        indexes = [models.Index(fields=["year", "level"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.year}: {self.get_level_display()}"
+
+    @property
+    def access_unit_id(self) -> int:
+        return self.unit_id
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+# --- Contributions ----------------------------------------------------------------------------
+
+
+class ContributorKind(models.TextChoices):
+    """Values are the file contract of `contributions` imports."""
+
+    PEOPLE = "people", "Nhân dân"
+    HOUSEHOLD = "household", "Hộ gia đình"
+    PERSON = "person", "Cá nhân"
+    ENTERPRISE = "enterprise", "Doanh nghiệp"
+    UNIT = "unit", "Cơ quan, đơn vị"
+    OUTSIDE_DONOR = "outside_donor", "Nhà tài trợ ngoài địa bàn"
+    OTHER = "other", "Khác"
+
+
+class Contribution(models.Model):
+    """Resources mobilised for a commune in a year: money, work days, land, in kind."""
+
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="contributions"
+    )
+    year = models.PositiveSmallIntegerField("Năm")
+    commune = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="contributions")
+    contributor = models.CharField("Người / đơn vị đóng góp", max_length=255)
+    contributor_kind = models.CharField(
+        "Loại đối tượng", max_length=32, choices=ContributorKind.choices
+    )
+    money_vnd = models.DecimalField(
+        "Tiền (đồng)",
+        max_digits=18,
+        decimal_places=0,
+        default=0,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    work_days = models.DecimalField(
+        "Ngày công",
+        max_digits=12,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    land_m2 = models.DecimalField(
+        "Đất hiến (m²)",
+        max_digits=12,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    in_kind = models.CharField("Hiện vật", max_length=255, blank=True)
+    note = models.TextField("Ghi chú", blank=True)
+    is_sample = models.BooleanField("Dữ liệu mẫu", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "đóng góp"
+        verbose_name_plural = "đóng góp"
+        ordering = ["-year", "commune__name", "contributor"]
+        indexes = [models.Index(fields=["year", "commune"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(money_vnd__gte=0) & Q(work_days__gte=0) & Q(land_m2__gte=0),
+                name="contribution_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contributor} – {self.commune} ({self.year})"
+
+    @property
+    def access_unit_id(self) -> int:
+        return self.commune_id

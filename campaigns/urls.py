@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "campaigns"
+
+urlpatterns = [
+    path("", views.campaign_list_view, name="campaign-list"),
+    path("<slug:code>/", views.campaign_detail_view, name="campaign-detail"),
+]

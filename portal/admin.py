@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import RoleGrant, User
+
+
+class RoleGrantInline(admin.TabularInline):
+    model = RoleGrant
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+    inlines = [RoleGrantInline]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("Thi đua", {"fields": ("full_name", "position", "phone", "units")}),
+    )
+    filter_horizontal = ("units", "groups", "user_permissions")
+    list_display = ("username", "full_name", "is_active", "last_login")
+    search_fields = ("username", "full_name", "email")

@@ -1,0 +1,56 @@
+"""Demo users, one per role; printed by load_demo."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db import transaction
+
+from .models import User
+from .roles import Role
+from .services import user_save
+
+DEMO_PASSWORD = "ThiDua@2025"
+
+# (username, full name, position, roles, unit codes)
+DEMO_USERS = [
+    (
+        "thuongtruc",
+        "Võ Thị Ánh Tuyết (mẫu)",
+        "Chuyên viên Cơ quan Tổ chức – Nội vụ",
+        [Role.SECRETARIAT],
+        [],
+    ),
+    ("kinhte", "Phan Thị Ngọc Trâm (mẫu)", "Chuyên viên Phòng Kinh tế", [Role.ECONOMIC_OFFICE], []),
+    (
+        "canbo.phoan",
+        "Trần Văn Đức (mẫu)",
+        "Phó Chủ tịch UBND xã Phổ An",
+        [Role.UNIT_OFFICER],
+        ["XA-PHO-AN"],
+    ),
+    (
+        "hoidong",
+        "Đỗ Minh Khôi (mẫu)",
+        "Ủy viên Hội đồng Thi đua – Khen thưởng thị xã",
+        [Role.COUNCIL_MEMBER],
+        [],
+    ),
+    ("chutich", "Vũ Minh Tâm", "Chủ tịch UBND thị xã", [Role.CHAIRMAN, Role.COUNCIL_MEMBER], []),
+    ("theodoi", "Người theo dõi (mẫu)", "Văn phòng Thị ủy", [Role.OBSERVER], []),
+]
+
+
+@transaction.atomic
+def load_users() -> list[tuple[str, str, str]]:
+    """Create or reset the demo users; returns (username, role labels, password) rows."""
+    unit_model = apps.get_model("units", "Unit")
+    rows = []
+    for username, full_name, position, roles, unit_codes in DEMO_USERS:
+        user = User.objects.filter(username=username).first() or User(username=username)
+        user.full_name = full_name
+        user.position = position
+        user.is_active = True
+        user_save(user=user, roles=roles, password=DEMO_PASSWORD)
+        user.units.set(unit_model.objects.filter(code__in=unit_codes))
+        rows.append((username, ", ".join(Role(r).label for r in roles), DEMO_PASSWORD))
+    return rows

@@ -1,0 +1,87 @@
+"""Forms of the site shell: user management by the secretariat."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.apps import apps
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from .models import User
+from .roles import Role
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": (
+            "Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý mật khẩu phân biệt chữ hoa, chữ thường."
+        ),
+        "inactive": "Tài khoản này đã bị khóa. Liên hệ Cơ quan Tổ chức – Nội vụ.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Tên đăng nhập"
+        self.fields["password"].label = "Mật khẩu"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class UserForm(forms.ModelForm):
+    """Create or edit a user: identity, roles and, for officers, the units they answer for."""
+
+    roles = forms.MultipleChoiceField(
+        label="Vai trò", choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    password = forms.CharField(
+        label="Mật khẩu ban đầu",
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        help_text="Để trống khi sửa nếu không đổi mật khẩu. Tối thiểu 10 ký tự, không toàn chữ số.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "email", "position", "phone", "units"]
+        labels = {"username": "Tên đăng nhập", "email": "Thư điện tử"}
+        widgets = {"units": forms.SelectMultiple(attrs={"size": 10})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        unit_model = apps.get_model("units", "Unit")
+        self.fields["units"].queryset = unit_model.objects.exclude(kind="household").order_by(
+            "kind", "name"
+        )
+        self.fields["units"].required = False
+        self.fields["full_name"].required = True
+        if self.instance.pk:
+            self.fields["roles"].initial = sorted(self.instance.roles)
+        else:
+            self.fields["password"].required = True
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("username"), Column("full_name")),
+            Row(Column("email"), Column("position"), Column("phone")),
+            "roles",
+            "units",
+            "password",
+            Submit("save", "Lưu"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        roles = set(cleaned.get("roles") or [])
+        units = cleaned.get("units")
+        if Role.UNIT_OFFICER in roles and not units:
+            self.add_error("units", "Cán bộ đơn vị phải được gắn với ít nhất một đơn vị.")
+        if not roles:
+            self.add_error("roles", "Chọn ít nhất một vai trò.")
+        password = cleaned.get("password")
+        if password:
+            try:
+                password_validation.validate_password(password, self.instance)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return cleaned

@@ -1,0 +1,85 @@
+"""Request id, idle-session timeout and no-store headers for signed-in pages."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def current_request_id() -> str:
+    return _request_id.get()
+
+
+class RequestIdLogFilter(logging.Filter):
+    """Adds the current request id to every log record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = _request_id.get()
+        return True
+
+
+class RequestIdMiddleware:
+    """Gives each request an id, shown on error pages and in the X-Request-ID header, so a
+    user's report of an error can be found in the logs."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        rid = uuid.uuid4().hex[:12]
+        request.request_id = rid  # type: ignore[attr-defined]
+        token = _request_id.set(rid)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response["X-Request-ID"] = rid
+        return response
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session after SESSION_IDLE_SECONDS without a request (the absolute lifetime is
+    the session cookie's age, which is not extended on each request)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get("last_seen")
+            if last is not None and now - int(last) > settings.SESSION_IDLE_SECONDS:
+                logout(request)
+                messages.info(
+                    request, "Phiên làm việc đã hết hạn do không thao tác. Vui lòng đăng nhập lại."
+                )
+            elif last is None or now - int(last) > 60:
+                # Written at most once a minute, so ordinary requests do not rewrite the session.
+                request.session["last_seen"] = now
+        return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Signed-in pages hold officers' data: never keep them in a shared or browser cache."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store, private"
+        return response

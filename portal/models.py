@@ -1,0 +1,70 @@
+"""Users, their roles and the units an officer is bound to."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .roles import Role
+
+
+class User(AbstractUser):
+    """A person who signs in. Roles come from RoleGrant rows; officers are bound to units."""
+
+    full_name = models.CharField("Họ và tên", max_length=150, blank=True)
+    position = models.CharField("Chức vụ", max_length=150, blank=True)
+    phone = models.CharField("Điện thoại", max_length=30, blank=True)
+    units = models.ManyToManyField(
+        "units.Unit",
+        blank=True,
+        related_name="officers",
+        verbose_name="Đơn vị phụ trách",
+        help_text=(
+            "Cán bộ đơn vị chỉ thấy và nhập số liệu của các đơn vị này (và các thôn trực thuộc)."
+        ),
+    )
+    history = HistoricalRecords(excluded_fields=["last_login", "password"], m2m_fields=[units])
+
+    class Meta:
+        verbose_name = "người dùng"
+        verbose_name_plural = "người dùng"
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[Role]:
+        """The user's roles, read once per request (the user object lives for one request)."""
+        if not self.is_active:
+            return frozenset()
+        return frozenset(Role(r) for r in self.role_grants.values_list("role", flat=True))
+
+    def role_labels(self) -> list[str]:
+        return [Role(r).label for r in sorted(self.roles)]
+
+
+class RoleGrant(models.Model):
+    """One role held by one user."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField("Vai trò", max_length=32, choices=Role.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "vai trò"
+        verbose_name_plural = "vai trò"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="rolegrant_unique_user_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}"

@@ -1,0 +1,95 @@
+"""Roles and what each may do: the one table of capabilities.
+
+A capability names an action ("unit.manage"). A role either has it everywhere (`GLOBAL`), or, for
+the unit officer, only on rows of the units the officer is bound to (`OWN_UNITS`). Views never
+test roles directly: they ask `portal.access.can(user, capability, obj)`.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SECRETARIAT = "secretariat", "Cơ quan Tổ chức – Nội vụ (thường trực)"
+    ECONOMIC_OFFICE = "economic_office", "Phòng Kinh tế"
+    UNIT_OFFICER = "unit_officer", "Cán bộ đơn vị"
+    COUNCIL_MEMBER = "council_member", "Thành viên Hội đồng TĐ-KT"
+    CHAIRMAN = "chairman", "Chủ tịch UBND"
+    OBSERVER = "observer", "Theo dõi (Thị ủy, HĐND, tỉnh)"
+
+
+SECRETARIAT = Role.SECRETARIAT
+ECONOMIC_OFFICE = Role.ECONOMIC_OFFICE
+UNIT_OFFICER = Role.UNIT_OFFICER
+COUNCIL_MEMBER = Role.COUNCIL_MEMBER
+CHAIRMAN = Role.CHAIRMAN
+OBSERVER = Role.OBSERVER
+
+ALL_ROLES = frozenset(Role)
+#: Roles that see every unit's rows. An officer sees only the units bound to them (and their
+#: villages); a user with no role sees nothing.
+SEE_ALL = frozenset({SECRETARIAT, ECONOMIC_OFFICE, COUNCIL_MEMBER, CHAIRMAN, OBSERVER})
+
+# capability -> roles that have it. For UNIT_OFFICER the capability is limited to own units.
+CAPABILITIES: dict[str, frozenset[Role]] = {
+    # units app
+    "unit.view": ALL_ROLES,
+    "unit.manage": frozenset({SECRETARIAT}),
+    "unit.import": frozenset({SECRETARIAT}),
+    "unit.export": frozenset({SECRETARIAT, ECONOMIC_OFFICE, CHAIRMAN, OBSERVER}),
+    "person.view": ALL_ROLES,
+    "person.manage": frozenset({SECRETARIAT, UNIT_OFFICER}),
+    "cluster.manage": frozenset({SECRETARIAT}),
+    "user.manage": frozenset({SECRETARIAT}),
+    "audit.view": frozenset({SECRETARIAT}),
+    # campaigns: the yearly cycle
+    "campaign.view": ALL_ROLES,
+    "campaign.manage": frozenset({SECRETARIAT}),
+    "criteria.manage": frozenset({SECRETARIAT}),
+    "registration.submit": frozenset({UNIT_OFFICER, SECRETARIAT}),
+    "assessment.view": frozenset({SECRETARIAT, ECONOMIC_OFFICE, UNIT_OFFICER, CHAIRMAN, OBSERVER}),
+    "assessment.edit": frozenset({UNIT_OFFICER}),
+    "assessment.submit": frozenset({UNIT_OFFICER}),
+    "assessment.review": frozenset({SECRETARIAT, ECONOMIC_OFFICE}),
+    "assessment.reopen": frozenset({SECRETARIAT}),
+    "extension.request": frozenset({UNIT_OFFICER}),
+    "extension.grant": frozenset({SECRETARIAT}),
+    "ntm.edit": frozenset({UNIT_OFFICER, ECONOMIC_OFFICE}),
+    "ntm.confirm": frozenset({ECONOMIC_OFFICE}),
+    "ntm.import": frozenset({SECRETARIAT, ECONOMIC_OFFICE}),
+    "contribution.edit": frozenset({UNIT_OFFICER, ECONOMIC_OFFICE, SECRETARIAT}),
+    "completeness.view": frozenset({SECRETARIAT, ECONOMIC_OFFICE, CHAIRMAN, OBSERVER}),
+    "ranking.view": ALL_ROLES,
+    "ranking.publish": frozenset({SECRETARIAT}),
+    "dashboard.view": ALL_ROLES,
+    "feedback.send": frozenset({UNIT_OFFICER, SECRETARIAT, ECONOMIC_OFFICE}),
+    "feedback.answer": frozenset({SECRETARIAT}),
+    "inspection.manage": frozenset({SECRETARIAT}),
+    "inspection.answer": frozenset({UNIT_OFFICER}),
+    "budget.manage": frozenset({SECRETARIAT}),
+    "news.publish": frozenset({SECRETARIAT}),
+    # awards
+    "nomination.view": frozenset({SECRETARIAT, UNIT_OFFICER, COUNCIL_MEMBER, CHAIRMAN, OBSERVER}),
+    "nomination.propose": frozenset({UNIT_OFFICER, SECRETARIAT}),
+    "nomination.check": frozenset({SECRETARIAT}),
+    "nomination.override": frozenset({SECRETARIAT}),
+    "council.manage": frozenset({SECRETARIAT}),
+    "council.vote": frozenset({COUNCIL_MEMBER, CHAIRMAN}),
+    "decision.sign": frozenset({CHAIRMAN}),
+    "award.import": frozenset({SECRETARIAT}),
+    "exemplar.manage": frozenset({SECRETARIAT}),
+    # reports
+    "report.view": frozenset({SECRETARIAT, CHAIRMAN, OBSERVER, ECONOMIC_OFFICE, COUNCIL_MEMBER}),
+    "report.request": frozenset({SECRETARIAT}),
+    "report.edit_narrative": frozenset({SECRETARIAT}),
+    "report.sign": frozenset({CHAIRMAN}),
+}
+
+
+def roles_with(capability: str) -> frozenset[Role]:
+    """The roles that hold a capability; an unknown name is a programming error."""
+    try:
+        return CAPABILITIES[capability]
+    except KeyError as exc:
+        raise KeyError(f"Unknown capability {capability!r}: add it to portal/roles.py") from exc

@@ -1,0 +1,51 @@
+"""Top-level URLs: site shell, sign-in, and each app under its own prefix."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+from .forms import SignInForm
+
+urlpatterns = [
+    path("", views.home_view, name="home"),
+    path("healthz/", views.healthz_view, name="healthz"),
+    path(
+        "dang-nhap/",
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "doi-mat-khau/",
+        auth_views.PasswordChangeView.as_view(success_url="/doi-mat-khau/xong/"),
+        name="password_change",
+    ),
+    path(
+        "doi-mat-khau/xong/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("nguoi-dung/", views.user_list_view, name="user-list"),
+    path("nguoi-dung/them/", views.user_create_view, name="user-create"),
+    path("nguoi-dung/<int:pk>/sua/", views.user_edit_view, name="user-edit"),
+    path("nguoi-dung/<int:pk>/khoa/", views.user_toggle_active_view, name="user-toggle-active"),
+    path("don-vi/", include("units.urls")),
+    path("phong-trao/", include("campaigns.urls")),
+    path("quan-tri/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"

@@ -1,0 +1,1 @@
+"""Report requests, rendering, sign-off and archive."""

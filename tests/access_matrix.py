@@ -1,0 +1,53 @@
+"""The access table: (URL, method, persona) → expected status.
+
+Each app adds rows in `tests/<app>/access_rows.py` as `ROWS = [Row(...), ...]`;
+`tests/portal/test_access_matrix.py` runs them all, and `test_every_url_has_a_row` fails when a
+URL pattern has no row. Expected values: an HTTP status, or LOGIN (redirect to sign-in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+LOGIN = "login"
+ALL_SIGNED_IN = (
+    "officer_a",
+    "officer_b",
+    "economic_office",
+    "secretariat",
+    "council_member",
+    "chairman",
+    "observer",
+)
+
+
+@dataclass
+class Row:
+    """One URL with the status each persona must get.
+
+    url: a function of the `world` fixture (and the users dict) returning the path.
+    expect: persona → status; personas not listed get `default`.
+    data: POST body (a function of world, or a dict).
+    snapshot: a function of world returning something that must not change when the request is
+    refused (403/404) — "the row unchanged".
+    """
+
+    name: str
+    url: Callable[..., str]
+    expect: dict[str, Any]
+    default: Any = 403
+    method: str = "get"
+    data: Any = None
+    snapshot: Callable[..., Any] | None = None
+    url_names: tuple[str, ...] = field(default_factory=tuple)
+
+    def expected(self, persona: str) -> Any:
+        if persona == "anonymous":
+            return self.expect.get("anonymous", LOGIN)
+        return self.expect.get(persona, self.default)
+
+
+def everyone(status: Any) -> dict[str, Any]:
+    return dict.fromkeys(ALL_SIGNED_IN, status)

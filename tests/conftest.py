@@ -1,0 +1,121 @@
+"""Shared fixtures: a small world of units, and one persona per role.
+
+Personas (named as in the permission matrix): anonymous, officer_a (commune A), officer_b
+(commune B), economic_office, secretariat, council_member, chairman, observer.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from portal.roles import Role
+from units.models import Unit, UnitKind
+
+from .factories import (
+    CampaignFactory,
+    ClusterFactory,
+    PersonFactory,
+    UnitFactory,
+    UserFactory,
+    VillageFactory,
+)
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CELERY_TASK_EAGER_PROPAGATES = True
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@dataclass
+class World:
+    """The objects the access matrix and most tests use."""
+
+    commune_a: Unit
+    village_a: Unit
+    commune_b: Unit
+    village_b: Unit
+    department: Unit
+    campaign: object
+    person_a: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    cluster = ClusterFactory(code="CUM-TEST", name="Cụm thi đua thử nghiệm")
+    commune_a = UnitFactory(code="XA-A", name="Xã Phổ Thử A", cluster=cluster)
+    commune_b = UnitFactory(code="XA-B", name="Xã Phổ Thử B", cluster=cluster)
+    return World(
+        commune_a=commune_a,
+        village_a=VillageFactory(code="XA-A-T1", name="Thôn Hội An Thử", parent=commune_a),
+        commune_b=commune_b,
+        village_b=VillageFactory(code="XA-B-T1", name="Thôn An Thạch Thử", parent=commune_b),
+        department=UnitFactory(code="PB-KT", name="Phòng Kinh tế thử", kind=UnitKind.DEPARTMENT),
+        campaign=CampaignFactory(),
+        person_a=PersonFactory(full_name="Trương Thị Ánh Nguyệt", affiliation=commune_a),
+    )
+
+
+PERSONAS = [
+    "anonymous",
+    "officer_a",
+    "officer_b",
+    "economic_office",
+    "secretariat",
+    "council_member",
+    "chairman",
+    "observer",
+]
+
+
+@pytest.fixture
+def users(world):
+    return {
+        "officer_a": UserFactory(
+            username="officer_a", roles=[Role.UNIT_OFFICER], units=[world.commune_a]
+        ),
+        "officer_b": UserFactory(
+            username="officer_b", roles=[Role.UNIT_OFFICER], units=[world.commune_b]
+        ),
+        "economic_office": UserFactory(username="economic_office", roles=[Role.ECONOMIC_OFFICE]),
+        "secretariat": UserFactory(username="secretariat", roles=[Role.SECRETARIAT]),
+        "council_member": UserFactory(username="council_member", roles=[Role.COUNCIL_MEMBER]),
+        "chairman": UserFactory(username="chairman", roles=[Role.CHAIRMAN, Role.COUNCIL_MEMBER]),
+        "observer": UserFactory(username="observer", roles=[Role.OBSERVER]),
+    }
+
+
+@pytest.fixture
+def client_as(users):
+    """client_as("officer_a") → a Client signed in as that persona ("anonymous": signed out)."""
+
+    def make(persona: str) -> Client:
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(users[persona], backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def secretariat(users):
+    return users["secretariat"]
+
+
+@pytest.fixture
+def officer_a(users):
+    return users["officer_a"]

@@ -1,0 +1,101 @@
+"""factory_boy factories for the portal's models."""
+
+from __future__ import annotations
+
+import factory
+
+from campaigns.models import Campaign, NtmCriterion, NtmCriterionSet
+from portal.models import RoleGrant, User
+from units.models import Cluster, ClusterKind, Person, PersonKind, Unit, UnitKind
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"Người dùng {n}")
+    password = factory.django.Password("MatKhau@12345")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for role in extracted or []:
+            RoleGrant.objects.get_or_create(user=self, role=role)
+        self.__dict__.pop("roles", None)
+
+    @factory.post_generation
+    def units(self, create, extracted, **kwargs):
+        if extracted:
+            self.units.set(extracted)
+
+
+class ClusterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cluster
+
+    code = factory.Sequence(lambda n: f"CUM-{n}")
+    name = factory.Sequence(lambda n: f"Cụm thi đua số {n}")
+    kind = ClusterKind.CLUSTER
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    code = factory.Sequence(lambda n: f"U{n:04d}")
+    name = factory.Sequence(lambda n: f"Xã Thử Nghiệm {n}")
+    kind = UnitKind.COMMUNE
+
+
+class VillageFactory(UnitFactory):
+    name = factory.Sequence(lambda n: f"Thôn Đồng Tâm {n}")
+    kind = UnitKind.VILLAGE
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    full_name = factory.Sequence(lambda n: f"Nguyễn Thị Hải Yến {n}")
+    kind = PersonKind.OFFICIAL
+
+
+class NtmCriterionSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NtmCriterionSet
+        django_get_or_create = ("code",)
+        skip_postgeneration_save = True
+
+    code = "qd318-test"
+    name = "Bộ tiêu chí quốc gia về xã nông thôn mới (thử)"
+    legal_basis = "Quyết định số 318/QĐ-TTg"
+
+    @factory.post_generation
+    def criteria(self, create, extracted, **kwargs):
+        for number in range(1, 20):
+            NtmCriterion.objects.get_or_create(
+                criterion_set=self,
+                number=number,
+                defaults={"name": f"Tiêu chí {number}", "group": "Nhóm"},
+            )
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+        django_get_or_create = ("code",)
+        skip_postgeneration_save = True
+
+    code = "test-ntm-2021-2025"
+    title = "Phong trào thi đua “Thử nghiệm chung sức xây dựng nông thôn mới” 2021-2025"
+    issuing_body = "Ủy ban nhân dân thị xã Thử Nghiệm"
+    issuing_place = "Thử Nghiệm"
+    start_year = 2021
+    end_year = 2025
+    preliminary_review_year = 2023
+    final_review_year = 2025
+    ntm_criterion_set = factory.SubFactory(NtmCriterionSetFactory)
+    signer_name = "Lê Văn Chủ Tịch"
+    recipients = "UBND tỉnh\nSở Nội vụ\nLưu: VT"

@@ -1,0 +1,82 @@
+"""Runs every row of the access table for every persona, and checks that every URL pattern of
+the portal has a row."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+import tests
+from tests.access_matrix import LOGIN, Row
+from tests.conftest import PERSONAS
+
+# URL names that are not pages of their own: Django admin, sign-out (POST only, tested below).
+EXEMPT_PREFIXES = ("admin:",)
+EXEMPT = {"logout"}
+
+
+def _all_rows() -> list[Row]:
+    rows: list[Row] = []
+    for module in pkgutil.iter_modules(tests.__path__):
+        if not module.ispkg:
+            continue
+        try:
+            mod = importlib.import_module(f"tests.{module.name}.access_rows")
+        except ModuleNotFoundError:
+            continue
+        rows.extend(mod.ROWS)
+    return rows
+
+
+ROWS = _all_rows()
+
+
+def _url_names(resolver: URLResolver, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            names |= _url_names(pattern, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(prefix + pattern.name)
+    return names
+
+
+def test_every_url_has_a_row():
+    covered = {name for row in ROWS for name in row.url_names}
+    missing = sorted(
+        name
+        for name in _url_names(get_resolver())
+        if name not in covered and name not in EXEMPT and not name.startswith(EXEMPT_PREFIXES)
+    )
+    assert missing == [], f"URL patterns without a row in the access table: {missing}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: r.name)
+def test_access(row: Row, persona: str, world, users, client_as):
+    client = client_as(persona)
+    url = row.url(world, users)
+    before = row.snapshot(world, users) if row.snapshot else None
+    data = row.data(world, users) if callable(row.data) else (row.data or {})
+    response = getattr(client, row.method)(url, data)
+    expected = row.expected(persona)
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{persona} {row.method.upper()} {url}"
+        assert response["Location"].startswith("/dang-nhap/"), response["Location"]
+    else:
+        assert response.status_code == expected, (
+            f"{persona} {row.method.upper()} {url}: got {response.status_code}, want {expected}"
+        )
+    if row.snapshot and expected in (403, 404, LOGIN):
+        assert row.snapshot(world, users) == before, f"{persona} changed the row through {url}"
+
+
+def test_sign_out_is_post_only(client_as):
+    client = client_as("officer_a")
+    assert client.get("/dang-xuat/").status_code == 405
+    assert client.post("/dang-xuat/").status_code == 302
+    assert client.get("/").status_code == 302

@@ -1,0 +1,88 @@
+"""The unit list: filters, scope, constant queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import UnitFactory, VillageFactory
+from units.models import UnitKind
+
+
+def _count_list_queries(client, django_assert_max_num_queries, n):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("units:unit-list"))
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_unit_list_runs_constant_queries_whatever_the_number_of_units(
+    client_as, world, django_assert_num_queries
+):
+    client = client_as("secretariat")
+    client.get(reverse("units:unit-list"))  # warm the session
+    small = _count_list_queries(client, None, 0)
+    for i in range(60):
+        commune = UnitFactory(name=f"Xã Mở Rộng {i}")
+        VillageFactory(parent=commune)
+    large = _count_list_queries(client, None, 0)
+    assert small == large
+    # session, user, roles, count, page of units (with parent and cluster), filter choices (2)
+    with django_assert_num_queries(small):
+        client.get(reverse("units:unit-list"))
+
+
+def test_officer_sees_only_own_commune_and_its_villages(client_as, world):
+    response = client_as("officer_a").get(reverse("units:unit-list"))
+    names = [u.name for u in response.context["page"]]
+    assert sorted(names) == sorted([world.commune_a.name, world.village_a.name])
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "Phổ Thử A"}, ["Xã Phổ Thử A"]),
+        ({"q": "xa-b-t1"}, ["Thôn An Thạch Thử"]),
+        ({"kind": UnitKind.DEPARTMENT}, ["Phòng Kinh tế thử"]),
+    ],
+)
+def test_unit_list_filters(client_as, world, params, expected):
+    response = client_as("secretariat").get(reverse("units:unit-list"), params)
+    assert [u.name for u in response.context["page"]] == expected
+
+
+def test_unit_list_filters_by_parent_and_cluster(client_as, world):
+    client = client_as("secretariat")
+    by_parent = client.get(reverse("units:unit-list"), {"parent": world.commune_a.pk})
+    assert [u.name for u in by_parent.context["page"]] == [world.village_a.name]
+    by_cluster = client.get(reverse("units:unit-list"), {"cluster": world.commune_a.cluster_id})
+    assert {u.name for u in by_cluster.context["page"]} == {"Xã Phổ Thử A", "Xã Phổ Thử B"}
+
+
+def test_commune_page_shows_villages_cluster_and_successor(client_as, world):
+    new = UnitFactory(code="XA-MOI", name="Xã Khánh Cường Thử")
+    world.commune_a.successors.add(new)
+    page = client_as("secretariat").get(reverse("units:unit-detail", args=[world.commune_a.pk]))
+    html = page.content.decode()
+    assert world.village_a.name in html
+    assert "Cụm thi đua thử nghiệm" in html
+    assert "Xã Khánh Cường Thử" in html
+    successor_page = client_as("secretariat").get(reverse("units:unit-detail", args=[new.pk]))
+    assert "Xã Phổ Thử A" in successor_page.content.decode()
+
+
+def test_secretariat_creates_a_village_and_a_bad_one_is_refused_in_vietnamese(client_as, world):
+    client = client_as("secretariat")
+    ok = client.post(
+        reverse("units:unit-create"),
+        {"code": "XA-A-T2", "name": "Thôn Mới", "kind": "village", "parent": world.commune_a.pk},
+    )
+    assert ok.status_code == 302
+    bad = client.post(
+        reverse("units:unit-create"), {"code": "XA-A-T3", "name": "Thôn Lạc", "kind": "village"}
+    )
+    assert bad.status_code == 200
+    assert "Thôn, tổ dân phố phải thuộc một xã hoặc phường." in bad.content.decode()

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class UnitsConfig(AppConfig):
+    name = "units"
+    verbose_name = "Đơn vị tham gia"
+
+    def ready(self) -> None:
+        from portal.navigation import MenuEntry, register_menu
+
+        register_menu(
+            MenuEntry("Đơn vị", "units:unit-list", "unit.view", "bi-building", 20),
+            MenuEntry("Cá nhân", "units:person-list", "person.view", "bi-person", 22),
+            MenuEntry("Khối, cụm thi đua", "units:cluster-list", "unit.view", "bi-diagram-3", 24),
+        )

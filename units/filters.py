@@ -1,0 +1,61 @@
+"""List filters for units and people (django-filter)."""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from .models import Cluster, Person, PersonKind, Unit, UnitKind
+
+
+class UnitFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Tìm theo tên hoặc mã", method="filter_q")
+    kind = django_filters.ChoiceFilter(label="Loại", choices=UnitKind.choices, empty_label="Tất cả")
+    cluster = django_filters.ModelChoiceFilter(
+        label="Khối, cụm", queryset=Cluster.objects.order_by("name"), empty_label="Tất cả"
+    )
+    parent = django_filters.ModelChoiceFilter(
+        label="Trực thuộc",
+        queryset=Unit.objects.filter(kind__in=[UnitKind.COMMUNE, UnitKind.WARD]).order_by("name"),
+        empty_label="Tất cả",
+    )
+    active = django_filters.ChoiceFilter(
+        label="Hiệu lực",
+        choices=[("1", "Đang hoạt động"), ("0", "Đã giải thể, sáp nhập")],
+        method="filter_active",
+        empty_label="Tất cả",
+    )
+
+    class Meta:
+        model = Unit
+        fields = ["q", "kind", "cluster", "parent", "active"]
+
+    def filter_q(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+    def filter_active(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
+        today = datetime.date.today()  # noqa: DTZ011 (a calendar date)
+        active = Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+        return queryset.filter(active) if value == "1" else queryset.exclude(active)
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Tìm theo họ tên hoặc mã", method="filter_q")
+    kind = django_filters.ChoiceFilter(
+        label="Đối tượng", choices=PersonKind.choices, empty_label="Tất cả"
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "kind"]
+
+    def filter_q(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(full_name__icontains=value) | Q(code__icontains=value))

@@ -1,0 +1,115 @@
+"""Forms for units, people and clusters (shape only; rules live in services)."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+
+from .models import Cluster, Person, Unit, UnitKind
+
+
+class DateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}, **kwargs)
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "parent",
+            "cluster",
+            "valid_from",
+            "valid_to",
+            "successors",
+            "address",
+            "note",
+            "is_sample",
+        ]
+        widgets = {
+            "valid_from": DateInput(),
+            "valid_to": DateInput(),
+            "successors": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Unit.objects.filter(kind__in=[UnitKind.COMMUNE, UnitKind.WARD])
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents.order_by("name")
+        others = Unit.objects.exclude(kind__in=[UnitKind.HOUSEHOLD])
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["successors"].queryset = others.order_by("name")
+        self.fields["successors"].required = False
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("code", css_class="col-md-4"), Column("name", css_class="col-md-8")),
+            Row(Column("kind"), Column("parent"), Column("cluster")),
+            Row(Column("valid_from"), Column("valid_to")),
+            "successors",
+            "address",
+            "note",
+            "is_sample",
+            Submit("save", "Lưu"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, parent = cleaned.get("kind"), cleaned.get("parent")
+        if kind == UnitKind.VILLAGE and parent is None:
+            self.add_error("parent", "Thôn, tổ dân phố phải thuộc một xã hoặc phường.")
+        if kind in (UnitKind.COMMUNE, UnitKind.WARD) and parent is not None:
+            self.add_error("parent", "Xã, phường không có đơn vị cấp trên trong danh sách này.")
+        vf, vt = cleaned.get("valid_from"), cleaned.get("valid_to")
+        if vf and vt and vt < vf:
+            self.add_error("valid_to", "Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")
+        return cleaned
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "code",
+            "full_name",
+            "kind",
+            "gender",
+            "birth_year",
+            "position",
+            "affiliation",
+            "home_place",
+            "is_sample",
+        ]
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["affiliation"].queryset = units.order_by("name")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("full_name", css_class="col-md-6"), Column("code")),
+            Row(Column("kind"), Column("gender"), Column("birth_year")),
+            Row(Column("position"), Column("affiliation")),
+            "home_place",
+            "is_sample",
+            Submit("save", "Lưu"),
+        )
+
+
+class ClusterForm(forms.ModelForm):
+    class Meta:
+        model = Cluster
+        fields = ["code", "name", "kind", "description", "is_sample"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", "Lưu"))

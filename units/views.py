@@ -1,0 +1,212 @@
+"""Pages for units, people and clusters."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from portal.access import can, require
+
+from . import selectors
+from .filters import PersonFilter, UnitFilter
+from .forms import ClusterForm, PersonForm, UnitForm
+from .models import Cluster, Unit
+from .services import cluster_save, person_save, unit_save
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+def unit_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "unit.view")
+    unit_filter = UnitFilter(request.GET or None, queryset=selectors.units_for_list(request.user))
+    page = _page(request, unit_filter.qs)
+    return render(
+        request,
+        "units/unit_list.html",
+        {
+            "filter": unit_filter,
+            "page": page,
+            "query": _query_without_page(request),
+            "can_manage": can(request.user, "unit.manage"),
+            "can_import": can(request.user, "unit.import"),
+            "can_export": can(request.user, "unit.export"),
+        },
+    )
+
+
+@login_required
+def unit_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        unit = selectors.unit_detail(request.user, pk)
+    except Unit.DoesNotExist as exc:
+        raise Http404 from exc
+    require(request.user, "unit.view", unit)
+    return render(
+        request,
+        "units/unit_detail.html",
+        {
+            "unit": unit,
+            "children": selectors.unit_children(unit),
+            "sponsorships": selectors.unit_sponsorships(unit),
+            "predecessors": unit.predecessors.order_by("name"),
+            "successors": unit.successors.order_by("name"),
+            "people": unit.people.order_by("full_name")[:50],
+            "officers": unit.officers.filter(is_active=True).order_by("full_name"),
+            "history": unit.history.select_related("history_user")[:20],
+            "can_manage": can(request.user, "unit.manage", unit),
+        },
+    )
+
+
+@login_required
+def unit_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "unit.manage")
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        unit = unit_save(form=form)
+        messages.success(request, f"Đã thêm đơn vị {unit.name}.")
+        return redirect(unit)
+    return render(request, "units/unit_form.html", {"form": form, "title": "Thêm đơn vị"})
+
+
+@login_required
+def unit_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(selectors.units_visible_to(request.user), pk=pk)
+    require(request.user, "unit.manage", unit)
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        unit = unit_save(form=form)
+        messages.success(request, f"Đã lưu thay đổi của {unit.name}.")
+        return redirect(unit)
+    return render(
+        request,
+        "units/unit_form.html",
+        {"form": form, "title": f"Sửa đơn vị: {unit.name}", "unit": unit},
+    )
+
+
+@login_required
+def person_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "person.view")
+    qs = selectors.people_visible_to(request.user).select_related("affiliation")
+    person_filter = PersonFilter(request.GET or None, queryset=qs)
+    return render(
+        request,
+        "units/person_list.html",
+        {
+            "filter": person_filter,
+            "page": _page(request, person_filter.qs),
+            "query": _query_without_page(request),
+            "can_manage": can(request.user, "person.manage"),
+        },
+    )
+
+
+@login_required
+def person_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(
+        selectors.people_visible_to(request.user).select_related("affiliation"), pk=pk
+    )
+    require(request.user, "person.view", person)
+    return render(
+        request,
+        "units/person_detail.html",
+        {"person": person, "can_manage": can(request.user, "person.manage", person)},
+    )
+
+
+@login_required
+def person_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "person.manage")
+    form = PersonForm(request.POST or None, units=selectors.units_visible_to(request.user))
+    if request.method == "POST" and form.is_valid():
+        person = form.save(commit=False)
+        if not can(request.user, "person.manage", person):
+            form.add_error("affiliation", "Chọn một đơn vị thuộc phạm vi của bạn.")
+        else:
+            person = person_save(form=form)
+            messages.success(request, f"Đã thêm {person.full_name}.")
+            return redirect(person)
+    return render(request, "units/person_form.html", {"form": form, "title": "Thêm cá nhân"})
+
+
+@login_required
+def person_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(selectors.people_visible_to(request.user), pk=pk)
+    require(request.user, "person.manage", person)
+    form = PersonForm(
+        request.POST or None, instance=person, units=selectors.units_visible_to(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        person = person_save(form=form)
+        messages.success(request, f"Đã lưu thông tin {person.full_name}.")
+        return redirect(person)
+    return render(
+        request, "units/person_form.html", {"form": form, "title": f"Sửa: {person.full_name}"}
+    )
+
+
+@login_required
+def cluster_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "unit.view")
+    return render(
+        request,
+        "units/cluster_list.html",
+        {
+            "clusters": selectors.clusters_with_counts(),
+            "can_manage": can(request.user, "cluster.manage"),
+        },
+    )
+
+
+@login_required
+def cluster_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "unit.view")
+    cluster = get_object_or_404(Cluster, pk=pk)
+    units = selectors.units_visible_to(request.user).filter(cluster=cluster).order_by("name")
+    return render(
+        request,
+        "units/cluster_detail.html",
+        {"cluster": cluster, "units": units, "can_manage": can(request.user, "cluster.manage")},
+    )
+
+
+@login_required
+def cluster_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "cluster.manage")
+    form = ClusterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cluster = cluster_save(form=form)
+        messages.success(request, f"Đã thêm {cluster.name}.")
+        return redirect(cluster)
+    return render(
+        request, "units/cluster_form.html", {"form": form, "title": "Thêm khối, cụm thi đua"}
+    )
+
+
+@login_required
+def cluster_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "cluster.manage")
+    cluster = get_object_or_404(Cluster, pk=pk)
+    form = ClusterForm(request.POST or None, instance=cluster)
+    if request.method == "POST" and form.is_valid():
+        cluster = cluster_save(form=form)
+        messages.success(request, f"Đã lưu {cluster.name}.")
+        return redirect(cluster)
+    return render(
+        request, "units/cluster_form.html", {"form": form, "title": f"Sửa: {cluster.name}"}
+    )
