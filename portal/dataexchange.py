@@ -1,0 +1,313 @@
+"""Importing and exporting tables (.xlsx and UTF-8 .csv): the shared machinery.
+
+Each app registers an `Importer` per KIND of DESIGN.md's data-exchange table (units,
+ntm_status, contributions, awards) and may register export-only tables (commune_results).
+An import is all-or-nothing:
+
+1. `read_table` parses the file: size, encoding, header row exactly as the contract says.
+2. `Importer.plan(rows)` checks every row against the file and the database *without writing*
+   and returns planned changes plus every bad row (line number + Vietnamese message).
+3. Only when there is no error, `Importer.apply(plan)` writes everything in one transaction.
+
+The same path serves the command line (`import_data KIND FILE`) and the browser (upload →
+preview → confirm).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import transaction
+
+MAX_ROWS = 100_000
+
+
+class FileRejected(Exception):
+    """The whole file is unusable (wrong type, encoding, header, size); message in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int  # line number in the file as the officer sees it (header = line 1)
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"dòng {self.line}" + (f", cột “{self.column}”" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]  # (line number, column → stripped text)
+
+
+@dataclass
+class Plan:
+    """What an import would do: the changes to apply and what is wrong."""
+
+    changes: list[Any] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error(self, line: int, column: str, message: str) -> None:
+        self.errors.append(RowError(line, column, message))
+
+    def summary(self) -> str:
+        return (
+            f"{self.created} dòng mới, {self.updated} dòng cập nhật, "
+            f"{self.unchanged} dòng không đổi"
+        )
+
+
+class Importer:
+    """Base class: subclasses set `kind`, `label`, `columns` and implement plan / apply / export."""
+
+    kind: ClassVar[str]
+    label: ClassVar[str]
+    columns: ClassVar[Sequence[str]]
+    capability: ClassVar[str] = "unit.import"
+
+    def plan(self, table: Table) -> Plan:
+        raise NotImplementedError
+
+    def apply(self, plan: Plan, *, user=None) -> None:
+        raise NotImplementedError
+
+    def export_rows(self, **options: Any) -> Iterable[Sequence[Any]]:
+        raise NotImplementedError
+
+
+class Exporter:
+    """An export-only table (e.g. commune_results)."""
+
+    kind: ClassVar[str]
+    label: ClassVar[str]
+    columns: ClassVar[Sequence[str]]
+
+    def export_rows(self, **options: Any) -> Iterable[Sequence[Any]]:
+        raise NotImplementedError
+
+
+IMPORTERS: dict[str, type[Importer]] = {}
+EXPORTERS: dict[str, type[Importer] | type[Exporter]] = {}
+
+
+def register_importer(cls: type[Importer]) -> type[Importer]:
+    IMPORTERS[cls.kind] = cls
+    EXPORTERS[cls.kind] = cls
+    return cls
+
+
+def register_exporter(cls: type[Exporter]) -> type[Exporter]:
+    EXPORTERS[cls.kind] = cls
+    return cls
+
+
+# --- Reading files ----------------------------------------------------------------------------
+
+
+def read_table(data: bytes, filename: str, columns: Sequence[str]) -> Table:
+    """Parse an .xlsx or UTF-8 .csv file whose first row is exactly `columns` (any order)."""
+    limit = settings.IMPORT_MAX_BYTES
+    if len(data) == 0:
+        raise FileRejected("Tệp rỗng, không có dữ liệu.")
+    if len(data) > limit:
+        raise FileRejected(
+            f"Tệp dung lượng {len(data) / 1048576:.1f} MB, vượt giới hạn {limit / 1048576:.0f} MB "
+            "cho một lần nhập. Hãy chia nhỏ tệp."
+        )
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        raw_rows = _xlsx_rows(data)
+    elif name.endswith(".csv"):
+        raw_rows = _csv_rows(data)
+    else:
+        raise FileRejected("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv, mã hóa UTF-8).")
+    if not raw_rows:
+        raise FileRejected("Tệp rỗng, không có dữ liệu.")
+    header = [_cell_text(c) for c in raw_rows[0]]
+    while header and header[-1] == "":
+        header.pop()
+    expected = list(columns)
+    if sorted(header) != sorted(expected):
+        missing = [c for c in expected if c not in header]
+        extra = [c for c in header if c not in expected]
+        parts = []
+        if missing:
+            parts.append("thiếu cột " + ", ".join(f"“{c}”" for c in missing))
+        if extra:
+            parts.append("cột không đúng mẫu " + ", ".join(f"“{c}”" for c in extra))
+        raise FileRejected(
+            "Dòng tiêu đề không đúng mẫu ("
+            + "; ".join(parts)
+            + "). Dòng đầu tiên phải là: "
+            + ", ".join(expected)
+            + "."
+        )
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, raw in enumerate(raw_rows[1:], start=2):
+        values = [_cell_text(c) for c in raw]
+        if not any(values):
+            continue  # blank lines are not rows
+        record = {col: (values[i] if i < len(values) else "") for i, col in enumerate(header)}
+        rows.append((number, record))
+        if len(rows) > MAX_ROWS:
+            raise FileRejected(f"Tệp có quá {MAX_ROWS:,} dòng dữ liệu.".replace(",", "."))
+    if not rows:
+        raise FileRejected("Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")
+    return Table(header=header, rows=rows)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    import unicodedata
+
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileRejected(
+            "Tệp CSV không ở mã hóa UTF-8 (có thể là Windows-1258 hoặc TCVN3). "
+            "Trong Excel, hãy lưu bằng “CSV UTF-8 (Comma delimited)”, hoặc nhập tệp .xlsx."
+        ) from exc
+    if "\x00" in text:
+        raise FileRejected("Tệp CSV có ký tự không hợp lệ (NUL); có thể tệp không phải văn bản.")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return list(csv.reader(io.StringIO(text), dialect))
+
+
+def _xlsx_rows(data: bytes) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise FileRejected(
+            "Không đọc được tệp Excel: tệp hỏng hoặc không phải định dạng .xlsx."
+        ) from exc
+    sheet = workbook.worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+# --- Running ----------------------------------------------------------------------------------
+
+
+def plan_import(kind: str, data: bytes, filename: str) -> tuple[Importer, Plan]:
+    """Read and check a file; nothing is written. Raises FileRejected for unusable files."""
+    importer = IMPORTERS[kind]()
+    table = read_table(data, filename, importer.columns)
+    return importer, importer.plan(table)
+
+
+def run_import(kind: str, data: bytes, filename: str, *, user=None, dry_run: bool = False) -> Plan:
+    """Check, then (only when every row is good and not a dry run) apply in one transaction."""
+    importer, plan = plan_import(kind, data, filename)
+    if plan.ok and not dry_run:
+        with transaction.atomic():
+            importer.apply(plan, user=user)
+    return plan
+
+
+# --- Writing .xlsx ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    number_format: str | None = None  # e.g. "#,##0" (Excel shows the reader's locale grouping)
+    width: int | None = None
+
+
+def write_xlsx(
+    columns: Sequence[Column | str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet_title: str = "Dữ liệu",
+    title: str | None = None,
+) -> bytes:
+    """An .xlsx with a bold, frozen header row, number formats and sensible widths.
+
+    `title`, when given, is written above the header (the header then sits on row 3)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    cols = [c if isinstance(c, Column) else Column(c) for c in columns]
+    workbook = Workbook(write_only=False)
+    sheet = workbook.active
+    sheet.title = sheet_title[:31]
+    header_row = 1
+    if title:
+        sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
+        header_row = 3
+    fill = PatternFill("solid", fgColor="DDE6F0")
+    for i, col in enumerate(cols, start=1):
+        cell = sheet.cell(row=header_row, column=i, value=col.header)
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    widths = [max(10, min(60, len(c.header) + 2)) for c in cols]
+    r = header_row
+    for r, row in enumerate(rows, start=header_row + 1):
+        for i, value in enumerate(row, start=1):
+            cell = sheet.cell(row=r, column=i, value=value)
+            fmt = cols[i - 1].number_format if i <= len(cols) else None
+            if fmt:
+                cell.number_format = fmt
+            if value is not None and i <= len(widths):
+                widths[i - 1] = max(widths[i - 1], min(60, len(str(value)) + 2))
+    for i, col in enumerate(cols, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = col.width or widths[i - 1]
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    if r > header_row:
+        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(cols))}{r}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def xlsx_response(filename: str, content: bytes):
+    from django.http import HttpResponse
+
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,205 @@
+"""Checking and serving uploaded files (evidence, dossiers, attachments).
+
+A file is accepted only when its *content* is one of the allowed kinds (sniffed from its bytes,
+not trusted from its name or the browser's content type), it is within the size limit, and its
+extension agrees with its content. It is stored under a generated name; the original name is kept
+(normalised) for display and download, and files are always served as attachments with nosniff.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, HttpResponse
+
+#: extension → content kinds it may hold (as sniffed by `filetype`, plus our own checks).
+KINDS: dict[str, set[str]] = {
+    "pdf": {"application/pdf"},
+    "jpg": {"image/jpeg"},
+    "jpeg": {"image/jpeg"},
+    "png": {"image/png"},
+    "docx": {"ooxml"},
+    "xlsx": {"ooxml"},
+    "pptx": {"ooxml"},
+    "doc": {"ole"},
+    "xls": {"ole"},
+    "odt": {"odf"},
+    "ods": {"odf"},
+}
+EVIDENCE_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "docx", "xlsx", "doc", "xls", "odt", "ods")
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A zip-based Office file whose members expand beyond this is treated as a zip bomb.
+_MAX_UNZIPPED = 200 * 1024 * 1024
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    original_name: str
+    extension: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def safe_display_name(name: str, max_length: int = 120) -> str:
+    """The original file name, made harmless for display and Content-Disposition: NFC,
+    no path parts, no control or bidi-override characters, bounded length."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = PurePath(name.replace("\\", "/")).name
+    name = _UNSAFE_NAME.sub("_", name).strip(" .")
+    if not name:
+        name = "tep"
+    if len(name) > max_length:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: max_length - len(ext) - 1] + dot + ext) if dot else name[:max_length]
+    return name
+
+
+def _sniff(head: bytes, data_file) -> str | None:
+    if head.startswith(_OLE_MAGIC):
+        return "ole"
+    guess = filetype.guess(head)
+    mime = guess.mime if guess else None
+    if mime in ("application/zip", "application/epub+zip") or head.startswith(b"PK\x03\x04"):
+        return _zip_kind(data_file)
+    return mime
+
+
+def _zip_kind(data_file) -> str | None:
+    data_file.seek(0)
+    try:
+        with zipfile.ZipFile(data_file) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+            if total > _MAX_UNZIPPED or len(archive.infolist()) > 5000:
+                return "zip-bomb"
+            names = set(archive.namelist())
+            if "[Content_Types].xml" in names:
+                return "ooxml"
+            if "mimetype" in names and archive.read("mimetype").startswith(
+                b"application/vnd.oasis.opendocument"
+            ):
+                return "odf"
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        data_file.seek(0)
+    return "application/zip"
+
+
+def check_upload(
+    upload: UploadedFile,
+    *,
+    allowed: tuple[str, ...] = EVIDENCE_EXTENSIONS,
+    max_bytes: int | None = None,
+) -> CheckedFile:
+    """Validate an uploaded file; raise ValidationError with a Vietnamese message."""
+    limit = max_bytes or settings.UPLOAD_MAX_BYTES
+    name = safe_display_name(upload.name or "")
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    allowed_text = ", ".join(e.upper() for e in allowed)
+    if ext not in allowed:
+        raise ValidationError(
+            f"Tệp “{name}” không đúng loại cho phép. Chỉ nhận: {allowed_text}.", code="extension"
+        )
+    if upload.size is None or upload.size == 0:
+        raise ValidationError(f"Tệp “{name}” rỗng.", code="empty")
+    if upload.size > limit:
+        raise ValidationError(
+            f"Tệp “{name}” dung lượng {upload.size / 1048576:.1f} MB, vượt giới hạn "
+            f"{limit / 1048576:.0f} MB.",
+            code="size",
+        )
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = _sniff(head, upload)
+    if kind == "zip-bomb":
+        raise ValidationError(f"Tệp “{name}” có nội dung nén bất thường, không thể nhận.")
+    if kind not in KINDS.get(ext, set()):
+        raise ValidationError(
+            f"Nội dung tệp “{name}” không phải là tệp {ext.upper()} như tên tệp cho biết.",
+            code="content",
+        )
+    if ext == "pdf" and _pdf_has_script(upload):
+        raise ValidationError(
+            f"Tệp PDF “{name}” có chứa mã lệnh (JavaScript), không thể nhận vì lý do an toàn.",
+            code="pdf-script",
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedFile(
+        original_name=name,
+        extension=ext,
+        content_type=CONTENT_TYPES[ext],
+        size=upload.size,
+        sha256=digest.hexdigest(),
+    )
+
+
+def _pdf_has_script(upload: UploadedFile) -> bool:
+    upload.seek(0)
+    found = False
+    tail = b""
+    for chunk in upload.chunks():
+        block = tail + chunk
+        if b"/JavaScript" in block or b"/JS" in block:
+            found = True
+            break
+        tail = block[-16:]
+    upload.seek(0)
+    return found
+
+
+def attachment_response(file_field, download_name: str, content_type: str) -> HttpResponse:
+    """Serve a stored file as a download, never rendered inline."""
+    response = FileResponse(
+        file_field.open("rb"),
+        as_attachment=True,
+        filename=safe_display_name(download_name),
+        content_type=content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def bytes_upload(name: str, data: bytes) -> UploadedFile:
+    """An in-memory upload (tests, importers)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+__all__ = [
+    "EVIDENCE_EXTENSIONS",
+    "CheckedFile",
+    "attachment_response",
+    "bytes_upload",
+    "check_upload",
+    "safe_display_name",
+]
