@@ -1,0 +1,75 @@
+"""Browser tests in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright).
+
+Skipped when Chromium is not installed. Never run `playwright install`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from portal.roles import Role
+from tests.factories import UserFactory
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+BROWSER_PASSWORD = "MatKhau@12345"
+
+pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(config, items):
+    if not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)):
+        skip = pytest.mark.skip(reason=f"Chromium not installed at {CHROMIUM}")
+        for item in items:
+            if "tests/browser" in str(item.fspath):
+                item.add_marker(skip)
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture
+def sign_in(live_server, page):
+    """sign_in(user) opens the sign-in page and signs in with BROWSER_PASSWORD."""
+
+    def do(user) -> None:
+        page.goto(f"{live_server.url}/dang-nhap/")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", BROWSER_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/**")
+
+    return do
+
+
+@pytest.fixture
+def browser_user(db):
+    """browser_user(username, roles, units=()) → a user with the browser password."""
+
+    def make(username: str, roles: list[Role], units=()):
+        return UserFactory(
+            username=username, roles=roles, units=list(units), password=BROWSER_PASSWORD
+        )
+
+    return make
