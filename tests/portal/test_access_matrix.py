@@ -19,15 +19,15 @@ EXEMPT = {"logout"}
 
 
 def _all_rows() -> list[Row]:
+    """ROWS of every `tests/<package>/access_rows*.py` module."""
     rows: list[Row] = []
-    for module in pkgutil.iter_modules(tests.__path__):
-        if not module.ispkg:
+    for package in pkgutil.iter_modules(tests.__path__):
+        if not package.ispkg:
             continue
-        try:
-            mod = importlib.import_module(f"tests.{module.name}.access_rows")
-        except ModuleNotFoundError:
-            continue
-        rows.extend(mod.ROWS)
+        pkg = importlib.import_module(f"tests.{package.name}")
+        for module in pkgutil.iter_modules(pkg.__path__):
+            if module.name.startswith("access_rows"):
+                rows.extend(importlib.import_module(f"tests.{package.name}.{module.name}").ROWS)
     return rows
 
 
