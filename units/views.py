@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from portal.access import can, require
+from portal.navigation import panels_for
 
 from . import selectors
 from .filters import PersonFilter, UnitFilter
@@ -68,6 +69,7 @@ def unit_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "officers": unit.officers.filter(is_active=True).order_by("full_name"),
             "history": unit.history.select_related("history_user")[:20],
             "can_manage": can(request.user, "unit.manage", unit),
+            "panels": panels_for("unit", request.user, unit, unit.kind),
         },
     )
 
@@ -125,7 +127,11 @@ def person_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "units/person_detail.html",
-        {"person": person, "can_manage": can(request.user, "person.manage", person)},
+        {
+            "person": person,
+            "can_manage": can(request.user, "person.manage", person),
+            "panels": panels_for("person", request.user, person),
+        },
     )
 
 
@@ -181,7 +187,12 @@ def cluster_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "units/cluster_detail.html",
-        {"cluster": cluster, "units": units, "can_manage": can(request.user, "cluster.manage")},
+        {
+            "cluster": cluster,
+            "units": units,
+            "can_manage": can(request.user, "cluster.manage"),
+            "panels": panels_for("cluster", request.user, cluster),
+        },
     )
 
 
