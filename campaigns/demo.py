@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from portal.utils import upsert
 from units.models import Sponsorship, Unit, UnitKind
 
 from .models import (
@@ -256,9 +257,10 @@ SAMPLE_NTM = {
 
 
 def _ntm_criteria() -> NtmCriterionSet:
-    criterion_set, _ = NtmCriterionSet.objects.update_or_create(
-        code="qd318-2022-xa-ntm",
-        defaults={
+    criterion_set, _ = upsert(
+        NtmCriterionSet,
+        {"code": "qd318-2022-xa-ntm"},
+        {
             "name": "Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021-2025",
             "legal_basis": "Quyết định số 318/QĐ-TTg ngày 08/3/2022 của Thủ tướng Chính phủ",
             "valid_from": datetime.date(2022, 3, 8),
@@ -266,16 +268,19 @@ def _ntm_criteria() -> NtmCriterionSet:
         },
     )
     for number, name, group in NTM_CRITERIA:
-        NtmCriterion.objects.update_or_create(
-            criterion_set=criterion_set, number=number, defaults={"name": name, "group": group}
+        upsert(
+            NtmCriterion,
+            {"criterion_set": criterion_set, "number": number},
+            {"name": name, "group": group},
         )
     return criterion_set
 
 
 def _campaign(ntm_set: NtmCriterionSet) -> Campaign:
-    campaign, _ = Campaign.objects.update_or_create(
-        code=CAMPAIGN_CODE,
-        defaults={
+    campaign, _ = upsert(
+        Campaign,
+        {"code": CAMPAIGN_CODE},
+        {
             "title": "Phong trào thi đua “Đức Phổ chung sức xây dựng nông thôn mới” giai đoạn 2021-2025",
             "issuing_body": "Ủy ban nhân dân thị xã Đức Phổ",
             "issuing_place": "Đức Phổ",
@@ -315,16 +320,10 @@ def _campaign(ntm_set: NtmCriterionSet) -> Campaign:
         ),
     ]
     for order, (title, metric, low, high) in enumerate(targets, start=1):
-        Target.objects.update_or_create(
-            campaign=campaign,
-            metric=metric,
-            defaults={
-                "title": title,
-                "min_value": low,
-                "max_value": high,
-                "by_year": 2025,
-                "order": order,
-            },
+        upsert(
+            Target,
+            {"campaign": campaign, "metric": metric},
+            {"title": title, "min_value": low, "max_value": high, "by_year": 2025, "order": order},
         )
     milestones = [
         (
@@ -365,8 +364,10 @@ def _campaign(ntm_set: NtmCriterionSet) -> Campaign:
             )
         )
     for kind, title, year, due in milestones:
-        Milestone.objects.update_or_create(
-            campaign=campaign, kind=kind, year=year, defaults={"title": title, "due_date": due}
+        upsert(
+            Milestone,
+            {"campaign": campaign, "kind": kind, "year": year},
+            {"title": title, "due_date": due},
         )
     for group, (name, criteria) in PLAN_CRITERIA.items():
         criteria_set, _ = CriteriaSet.objects.get_or_create(

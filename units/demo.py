@@ -7,6 +7,8 @@ import datetime
 
 from django.db import transaction
 
+from portal.utils import upsert
+
 from .models import Cluster, ClusterKind, Gender, Person, PersonKind, Unit, UnitKind
 
 MERGER_DAY = datetime.date(2025, 7, 1)
@@ -99,11 +101,11 @@ CLUSTERS = [
 ]
 
 ENTERPRISES = [
-    ("DN-MAU-01", "Công ty TNHH Chế biến nông sản Đức Phổ (mẫu)", UnitKind.ENTERPRISE, "XA-PHO-AN"),
-    ("DN-MAU-02", "Công ty Cổ phần Thủy sản Sa Huỳnh (mẫu)", UnitKind.ENTERPRISE, "PH-PHO-THANH"),
-    ("DN-MAU-03", "Doanh nghiệp tư nhân Gốm Mỹ Thiện (mẫu)", UnitKind.ENTERPRISE, "XA-PHO-PHONG"),
-    ("HTX-MAU-01", "Hợp tác xã Nông nghiệp Phổ Châu (mẫu)", UnitKind.COOPERATIVE, "XA-PHO-CHAU"),
-    ("HTX-MAU-02", "Hợp tác xã Muối Sa Huỳnh (mẫu)", UnitKind.COOPERATIVE, "PH-PHO-THANH"),
+    ("DN-MAU-01", "Công ty TNHH Chế biến nông sản Đức Phổ", UnitKind.ENTERPRISE, "XA-PHO-AN"),
+    ("DN-MAU-02", "Công ty Cổ phần Thủy sản Sa Huỳnh", UnitKind.ENTERPRISE, "PH-PHO-THANH"),
+    ("DN-MAU-03", "Doanh nghiệp tư nhân Gốm Mỹ Thiện", UnitKind.ENTERPRISE, "XA-PHO-PHONG"),
+    ("HTX-MAU-01", "Hợp tác xã Nông nghiệp Phổ Châu", UnitKind.COOPERATIVE, "XA-PHO-CHAU"),
+    ("HTX-MAU-02", "Hợp tác xã Muối Sa Huỳnh", UnitKind.COOPERATIVE, "PH-PHO-THANH"),
     (
         "HTX-MAU-03",
         "Hợp tác xã Dịch vụ nông nghiệp Phổ Cường (mẫu)",
@@ -281,9 +283,10 @@ PEOPLE = [
 def _cluster_map() -> dict[str, Cluster]:
     clusters = {}
     for code, name, kind in CLUSTERS:
-        clusters[code], _ = Cluster.objects.update_or_create(
-            code=code,
-            defaults={
+        clusters[code], _ = upsert(
+            Cluster,
+            {"code": code},
+            {
                 "name": name,
                 "kind": kind,
                 "is_sample": True,
@@ -294,9 +297,7 @@ def _cluster_map() -> dict[str, Cluster]:
 
 
 def _unit(code: str, name: str, kind: str, **fields) -> Unit:
-    unit, _ = Unit.objects.update_or_create(
-        code=code, defaults={"name": name, "kind": kind, **fields}
-    )
+    unit, _ = upsert(Unit, {"code": code}, {"name": name, "kind": kind, **fields})
     return unit
 
 
@@ -359,9 +360,10 @@ def load() -> dict[str, int]:
     for code, name, kind, place in ENTERPRISES:
         _unit(code, name, kind, is_sample=True, address=Unit.objects.get(code=place).name)
     for code, name, gender, year, position, unit_code, kind in PEOPLE:
-        Person.objects.update_or_create(
-            code=code,
-            defaults={
+        upsert(
+            Person,
+            {"code": code},
+            {
                 "full_name": name,
                 "gender": gender,
                 "birth_year": year,

@@ -29,6 +29,20 @@ class UnitKind(models.TextChoices):
     OTHER_ORGANISATION = "other_organisation", "Tổ chức khác"
 
 
+#: The order units are listed in: town bodies first, then localities, then the economy.
+KIND_ORDER = [
+    UnitKind.DEPARTMENT,
+    UnitKind.FATHERLAND_FRONT,
+    UnitKind.MASS_ORGANISATION,
+    UnitKind.COMMUNE,
+    UnitKind.WARD,
+    UnitKind.VILLAGE,
+    UnitKind.ENTERPRISE,
+    UnitKind.COOPERATIVE,
+    UnitKind.HOUSEHOLD,
+    UnitKind.OTHER_ORGANISATION,
+]
+
 #: Kinds ranked together in a khối (bloc) vs a cụm (cluster) — Law 06/2022 practice.
 BLOC_KINDS = frozenset({UnitKind.DEPARTMENT, UnitKind.FATHERLAND_FRONT, UnitKind.MASS_ORGANISATION})
 LOCALITY_KINDS = frozenset({UnitKind.COMMUNE, UnitKind.WARD})

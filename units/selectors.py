@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from portal.access import scope
 
-from .models import Cluster, Person, Sponsorship, Unit
+from .models import KIND_ORDER, Cluster, Person, Sponsorship, Unit
+
+
+def kind_order():
+    """An expression sorting units in KIND_ORDER (departments first, villages after communes)."""
+    return Case(
+        *[When(kind=kind, then=Value(i)) for i, kind in enumerate(KIND_ORDER)],
+        output_field=IntegerField(),
+    )
 
 
 def units_visible_to(user) -> QuerySet[Unit]:
@@ -17,7 +25,11 @@ def units_visible_to(user) -> QuerySet[Unit]:
 
 def units_for_list(user) -> QuerySet[Unit]:
     """The unit list: one query for the page, whatever the number of units."""
-    return units_visible_to(user).select_related("parent", "cluster").order_by("kind", "name")
+    return (
+        units_visible_to(user)
+        .select_related("parent", "cluster")
+        .order_by(kind_order(), "parent__name", "name")
+    )
 
 
 def unit_detail(user, pk: int) -> Unit:

@@ -27,3 +27,21 @@ def vnd(value) -> str:
     """Money in đồng: 1234567 → "1.234.567 đ"."""
     text = num(value, 0)
     return f"{text} đ" if text else ""
+
+
+@register.filter
+def in_scope(unit, user) -> bool:
+    """{% if unit|in_scope:user %}: may this user open the unit's page (else show plain text)?"""
+    from portal.access import sees_all, unit_ids_in_scope
+
+    if unit is None:
+        return False
+    unit_id = getattr(unit, "pk", unit)
+    return sees_all(user) or unit_id in unit_ids_in_scope(user)
+
+
+@register.inclusion_tag("_partials/unit_link.html", takes_context=True)
+def unit_link(context, unit):
+    """The unit's name, linked to its page only when the user may open it."""
+    user = context["request"].user
+    return {"unit": unit, "linkable": in_scope(unit, user)}

@@ -1,0 +1,25 @@
+"""Small helpers shared by the apps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+
+
+def upsert(
+    model: type[Model], lookup: dict[str, Any], values: dict[str, Any]
+) -> tuple[Model, bool]:
+    """Create the row matched by `lookup`, or update it only where `values` differ.
+
+    Unlike update_or_create, an unchanged row is not saved again, so re-running a loader leaves
+    no spurious history. Returns (row, changed)."""
+    row = model._default_manager.filter(**lookup).first()
+    if row is None:
+        return model._default_manager.create(**lookup, **values), True
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    if changed:
+        for name in changed:
+            setattr(row, name, values[name])
+        row.save(update_fields=changed)
+    return row, bool(changed)
