@@ -86,3 +86,24 @@ def test_secretariat_creates_a_village_and_a_bad_one_is_refused_in_vietnamese(cl
     )
     assert bad.status_code == 200
     assert "Thôn, tổ dân phố phải thuộc một xã hoặc phường." in bad.content.decode()
+
+
+def test_officer_sees_sponsor_name_without_a_link_to_a_page_outside_scope(client_as, world):
+    from units.models import Sponsorship
+
+    Sponsorship.objects.create(
+        campaign=world.campaign, sponsor=world.department, commune=world.commune_a
+    )
+    html = (
+        client_as("officer_a")
+        .get(reverse("units:unit-detail", args=[world.commune_a.pk]))
+        .content.decode()
+    )
+    assert world.department.name in html
+    assert world.department.get_absolute_url() not in html
+    html = (
+        client_as("secretariat")
+        .get(reverse("units:unit-detail", args=[world.commune_a.pk]))
+        .content.decode()
+    )
+    assert world.department.get_absolute_url() in html
