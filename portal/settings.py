@@ -18,8 +18,11 @@ VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
 env = environ.Env()
 env.smart_cast = False
+TESTING = "pytest" in sys.modules
 # A `.env` file beside manage.py is read when present (the demo writes one with its SECRET_KEY).
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Tests ignore it, so they run the same on a developer's machine and on a fresh CI clone.
+if not TESTING:
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 
 def _secret(name: str, default: str | None = None) -> str | None:
@@ -32,7 +35,6 @@ def _secret(name: str, default: str | None = None) -> str | None:
 
 # --- Core -----------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
-TESTING = "pytest" in sys.modules
 SECRET_KEY = _secret("SECRET_KEY", default="") or ""
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
@@ -169,15 +171,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Tests (test client, live server for the browser) speak plain HTTP; everything else holds.
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not TESTING)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_SECURE = not TESTING
+    CSRF_COOKIE_SECURE = not TESTING
 # Content Security Policy: everything from this host, no inline script.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
