@@ -112,6 +112,7 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Wait for a writer instead of failing at once when the demo runs a task beside a request.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 else:
