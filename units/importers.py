@@ -164,8 +164,8 @@ class UnitImporter(Importer):
 
         parent_of: dict[str, str] = {}
         for row in rows:
-            self._check_parent(plan, row, file_kinds, file_codes, existing)
-            if row.parent_code:
+            parent_ok = self._check_parent(plan, row, file_kinds, file_codes, existing)
+            if row.parent_code and parent_ok:
                 parent_of[row.code] = row.parent_code
         # Existing units not in the file keep their parents.
         for code, unit in existing.items():
@@ -216,7 +216,8 @@ class UnitImporter(Importer):
         file_kinds: dict[str, str],
         file_codes: set[str],
         existing: dict[str, Unit],
-    ) -> None:
+    ) -> bool:
+        """Report what is wrong with the row's parent; True when nothing is."""
         if not row.parent_code:
             if row.kind == UnitKind.VILLAGE:
                 plan.error(
@@ -224,21 +225,22 @@ class UnitImporter(Importer):
                     "parent_code",
                     "Thôn, tổ dân phố phải có mã xã hoặc phường cấp trên (cột parent_code).",
                 )
-            return
+                return False
+            return True
         if row.kind in LOCALITY_KINDS:
             plan.error(
                 row.line,
                 "parent_code",
                 "Xã, phường không có đơn vị cấp trên trong danh sách này; để trống parent_code.",
             )
-            return
+            return False
         if row.parent_code == row.code:
             plan.error(row.line, "parent_code", "Đơn vị không thể là cấp trên của chính nó.")
-            return
+            return False
         if row.parent_code in file_kinds:
             parent_kind = file_kinds[row.parent_code]
         elif row.parent_code in file_codes:
-            return  # the parent's own line is wrong and already reported
+            return False  # the parent's own line is wrong and already reported
         elif row.parent_code in existing:
             parent_kind = existing[row.parent_code].kind
         else:
@@ -248,7 +250,7 @@ class UnitImporter(Importer):
                 f"Không tìm thấy đơn vị cấp trên có mã “{row.parent_code}” (trong tệp hoặc "
                 "trong hệ thống).",
             )
-            return
+            return False
         if row.kind == UnitKind.VILLAGE and parent_kind not in LOCALITY_KINDS:
             plan.error(
                 row.line,
@@ -256,13 +258,16 @@ class UnitImporter(Importer):
                 f"Thôn, tổ dân phố phải thuộc một xã hoặc phường; “{row.parent_code}” là "
                 f"{UnitKind(parent_kind).label.lower()}.",
             )
-        elif parent_kind in LEAF_KINDS:
+            return False
+        if parent_kind in LEAF_KINDS:
             plan.error(
                 row.line,
                 "parent_code",
                 f"“{row.parent_code}” là {UnitKind(parent_kind).label.lower()}, không thể có "
                 "đơn vị trực thuộc.",
             )
+            return False
+        return True
 
     @staticmethod
     def _check_cycles(plan: Plan, rows: list[UnitRow], parent_of: dict[str, str]) -> None:
