@@ -146,9 +146,10 @@ def _read_upload(upload) -> tuple[str, bytes]:
 
 def _plan_context(plan: Plan) -> dict[str, Any]:
     changes = [c for c in plan.changes if getattr(c, "action", None) in ("create", "update")]
+    errors = sorted(plan.errors, key=lambda e: e.line)
     return {
         "plan": plan,
-        "errors": plan.errors[:SHOW_MAX],
+        "errors": errors[:SHOW_MAX],
         "errors_hidden": max(0, len(plan.errors) - SHOW_MAX),
         "changes": changes[:SHOW_MAX],
         "changes_hidden": max(0, len(changes) - SHOW_MAX),

@@ -175,6 +175,7 @@ class UnitImporter(Importer):
         self._check_existing_children(plan, rows, existing, parent_of, file_codes)
 
         if not plan.ok:
+            plan.errors.sort(key=lambda e: e.line)  # stable: a line's errors keep column order
             return plan
 
         self._name_new_clusters(new_clusters, by_code)

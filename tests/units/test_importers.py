@@ -14,7 +14,7 @@ from tests.factories import ClusterFactory, UnitFactory, VillageFactory
 from units.importers import COLUMNS, UnitImporter
 from units.models import Cluster, ClusterKind, Unit, UnitKind
 
-from .conftest import MO_DUC, csv_bytes, snapshot, xlsx_bytes
+from .importfiles import MO_DUC, csv_bytes, snapshot, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

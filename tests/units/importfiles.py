@@ -6,8 +6,6 @@ import csv
 import io
 import unicodedata
 
-import pytest
-
 from portal.dataexchange import write_xlsx
 from units.importers import COLUMNS
 from units.models import Cluster, Unit
@@ -79,8 +77,3 @@ def snapshot() -> tuple:
         Unit.history.count(),
         Cluster.history.count(),
     )
-
-
-@pytest.fixture
-def mo_duc_rows():
-    return [list(r) for r in MO_DUC]
