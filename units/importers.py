@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from portal.dataexchange import Importer, Plan, Table
 
@@ -26,6 +28,7 @@ NAME_MAX = Unit._meta.get_field("name").max_length
 CLUSTER_NAME_MAX = Cluster._meta.get_field("name").max_length
 #: Kinds that never have units under them.
 LEAF_KINDS = frozenset({UnitKind.VILLAGE, UnitKind.HOUSEHOLD})
+BATCH = 500
 KIND_ORDER = {value: i for i, value in enumerate(UnitKind.values)}
 
 
@@ -338,34 +341,55 @@ class UnitImporter(Importer):
             cluster._history_user = user
             cluster.save()
             cluster_ids[key] = cluster.pk
-        pending = [r for r in rows if r.action != "unchanged"]
-        if not pending:
+        creates = [r for r in rows if r.action == "create"]
+        updates = [r for r in rows if r.action == "update"]
+        if not creates and not updates:
             return
-        units = {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in rows])}
-        parents = {r.code: r.parent_code for r in rows}
-        # Parents first, so every row is saved once with its final parent.
-        for row in sorted(pending, key=lambda r: _depth(r.code, parents)):
-            parent = None
-            if row.parent_code:
-                parent = units.get(row.parent_code) or Unit.objects.get(code=row.parent_code)
-            cluster_id = (
-                int(row.cluster_key[3:])
-                if row.cluster_key.startswith("id:")
-                else cluster_ids[row.cluster_key]
+        wanted = {r.parent_code for r in rows if r.parent_code} | {r.code for r in updates}
+        units = {u.code: u for u in Unit.objects.filter(code__in=wanted)}
+
+        def cluster_of(row: UnitRow) -> int | None:
+            if row.cluster_key.startswith("id:"):
+                return int(row.cluster_key[3:])
+            return cluster_ids[row.cluster_key]
+
+        # New units level by level (parents first), in bulk: one INSERT per batch and level
+        # for the units and one for their history rows.
+        parents = {r.code: r.parent_code for r in creates}
+        levels: dict[int, list[UnitRow]] = {}
+        for row in creates:
+            levels.setdefault(_depth(row.code, parents), []).append(row)
+        for depth in sorted(levels):
+            objs = [
+                Unit(
+                    code=row.code,
+                    name=row.name,
+                    kind=row.kind,
+                    parent=units.get(row.parent_code) if row.parent_code else None,
+                    cluster_id=cluster_of(row),
+                )
+                for row in levels[depth]
+            ]
+            bulk_create_with_history(objs, Unit, batch_size=BATCH, default_user=user)
+            if any(o.pk is None for o in objs):  # backends that do not return ids
+                objs = list(Unit.objects.filter(code__in=[o.code for o in objs]))
+            units.update({o.code: o for o in objs})
+        now = timezone.now()
+        changed = []
+        for row in updates:
+            unit = units[row.code]
+            unit.name, unit.kind, unit.cluster_id = row.name, row.kind, cluster_of(row)
+            unit.parent = units[row.parent_code] if row.parent_code else None
+            unit.updated_at = now
+            changed.append(unit)
+        if changed:
+            bulk_update_with_history(
+                changed,
+                Unit,
+                fields=["name", "kind", "parent", "cluster", "updated_at"],
+                batch_size=BATCH,
+                default_user=user,
             )
-            unit = units.get(row.code) or Unit(code=row.code)
-            unit.name, unit.kind, unit.parent, unit.cluster_id = (
-                row.name,
-                row.kind,
-                parent,
-                cluster_id,
-            )
-            unit._history_user = user
-            if unit.pk:
-                unit.save(update_fields=["name", "kind", "parent", "cluster", "updated_at"])
-            else:
-                unit.save()
-            units[row.code] = unit
 
     # --- exporting --------------------------------------------------------------------------
 
