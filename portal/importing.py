@@ -29,7 +29,15 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from .access import has_capability, require
-from .dataexchange import IMPORTERS, FileRejected, Importer, Plan, plan_import, write_xlsx
+from .dataexchange import (
+    IMPORTERS,
+    FileRejected,
+    Importer,
+    Plan,
+    plan_import,
+    write_xlsx,
+    xlsx_response,
+)
 from .forms import ImportUploadForm
 from .uploads import check_upload, safe_display_name
 
@@ -174,8 +182,6 @@ def import_index_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_template_view(request: HttpRequest, kind: str) -> HttpResponse:
     """An empty workbook with the exact header row of the contract."""
-    from .dataexchange import xlsx_response
-
     cls = _importer(request, kind)
     return xlsx_response(f"mau-nhap-{kind}.xlsx", write_xlsx(cls.columns, [], sheet_title=kind))
 
