@@ -8,3 +8,18 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// A confirm form sends once: a second click on a slow connection must not apply the file twice.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-submit-once]");
+  if (!form) return;
+  if (form.dataset.sent) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.sent = "1";
+  form.querySelectorAll("button[type=submit]").forEach((button) => {
+    button.classList.add("disabled");
+    button.setAttribute("aria-disabled", "true");
+  });
+});
