@@ -63,6 +63,16 @@ def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
+#: Officers sometimes type the Vietnamese label ("Xã"); the message then names the value to use.
+KIND_BY_LABEL = {_fold(label): value for value, label in UnitKind.choices} | {
+    "xã": UnitKind.COMMUNE.value,
+    "phường": UnitKind.WARD.value,
+    "thôn": UnitKind.VILLAGE.value,
+    "tổ dân phố": UnitKind.VILLAGE.value,
+    "phòng": UnitKind.DEPARTMENT.value,
+}
+
+
 def _ascii_slug(text: str) -> str:
     text = text.replace("Đ", "D").replace("đ", "d")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -125,11 +135,13 @@ class UnitImporter(Importer):
                 plan.error(line, "kind", f"Thiếu loại đơn vị. Các giá trị cho phép: {allowed}.")
                 ok = False
             elif kind not in UnitKind.values:
+                hint = KIND_BY_LABEL.get(_fold(record["kind"]))
                 plan.error(
                     line,
                     "kind",
-                    f"Loại đơn vị “{record['kind']}” không hợp lệ. Các giá trị cho phép: "
-                    f"{allowed}.",
+                    f"Loại đơn vị “{record['kind']}” không hợp lệ"
+                    + (f": hãy ghi “{hint}”" if hint else "")
+                    + f". Các giá trị cho phép: {allowed}.",
                 )
                 ok = False
             cluster_key = ""

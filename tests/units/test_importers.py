@@ -166,6 +166,17 @@ BAD_ROWS = {
         [*GOOD, ("MD-X", "Xã X", "huyen", "", "")],
         [(3, "kind", f"Loại đơn vị “huyen” không hợp lệ. Các giá trị cho phép: {ALLOWED}.")],
     ),
+    "kind written as its Vietnamese label": (
+        [*GOOD, ("MD-X", "Phường X", "Phường", "", "")],
+        [
+            (
+                3,
+                "kind",
+                f"Loại đơn vị “Phường” không hợp lệ: hãy ghi “ward”. Các giá trị cho phép: "
+                f"{ALLOWED}.",
+            )
+        ],
+    ),
     "missing kind": (
         [*GOOD, ("MD-X", "Xã X", "", "", "")],
         [(3, "kind", f"Thiếu loại đơn vị. Các giá trị cho phép: {ALLOWED}.")],
