@@ -85,3 +85,14 @@ class UserForm(forms.ModelForm):
             except forms.ValidationError as exc:
                 self.add_error("password", exc)
         return cleaned
+
+
+class ImportUploadForm(forms.Form):
+    """The file of a browser import (shape only; the importer checks the content)."""
+
+    file = forms.FileField(
+        label="Tệp dữ liệu",
+        help_text="Tệp Excel (.xlsx) hoặc CSV mã hóa UTF-8, dòng đầu là dòng tiêu đề đúng mẫu.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        error_messages={"required": "Chọn tệp cần nhập."},
+    )

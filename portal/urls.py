@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import importing, views
 from .forms import SignInForm
 
 urlpatterns = [
@@ -35,6 +35,26 @@ urlpatterns = [
     path("nguoi-dung/them/", views.user_create_view, name="user-create"),
     path("nguoi-dung/<int:pk>/sua/", views.user_edit_view, name="user-edit"),
     path("nguoi-dung/<int:pk>/khoa/", views.user_toggle_active_view, name="user-toggle-active"),
+    path("nhap-du-lieu/", importing.import_index_view, name="import-index"),
+    path("nhap-du-lieu/<slug:kind>/", importing.import_upload_view, name="import-upload"),
+    path(
+        "nhap-du-lieu/<slug:kind>/mau.xlsx", importing.import_template_view, name="import-template"
+    ),
+    path(
+        "nhap-du-lieu/<slug:kind>/<uuid:token>/",
+        importing.import_preview_view,
+        name="import-preview",
+    ),
+    path(
+        "nhap-du-lieu/<slug:kind>/<uuid:token>/xac-nhan/",
+        importing.import_confirm_view,
+        name="import-confirm",
+    ),
+    path(
+        "nhap-du-lieu/<slug:kind>/<uuid:token>/huy/",
+        importing.import_cancel_view,
+        name="import-cancel",
+    ),
     path("don-vi/", include("units.urls")),
     path("phong-trao/", include("campaigns.urls")),
     path("quan-tri/", admin.site.urls),

@@ -7,6 +7,7 @@ app_name = "units"
 urlpatterns = [
     path("", views.unit_list_view, name="unit-list"),
     path("them/", views.unit_create_view, name="unit-create"),
+    path("xuat-excel/", views.unit_export_view, name="unit-export"),
     path("<int:pk>/", views.unit_detail_view, name="unit-detail"),
     path("<int:pk>/sua/", views.unit_edit_view, name="unit-edit"),
     path("ca-nhan/", views.person_list_view, name="person-list"),

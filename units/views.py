@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from portal.access import can, require
+from portal.dataexchange import Column, write_xlsx, xlsx_response
 from portal.navigation import panels_for
 
 from . import selectors
@@ -47,6 +48,40 @@ def unit_list_view(request: HttpRequest) -> HttpResponse:
             "can_export": can(request.user, "unit.export"),
         },
     )
+
+
+@login_required
+def unit_export_view(request: HttpRequest) -> HttpResponse:
+    """The unit list as filtered on screen, as .xlsx with Vietnamese headers."""
+    require(request.user, "unit.export")
+    unit_filter = UnitFilter(request.GET or None, queryset=selectors.units_for_list(request.user))
+    columns = [
+        Column("Mã", width=18),
+        Column("Tên đơn vị", width=45),
+        Column("Loại", width=24),
+        Column("Mã đơn vị cấp trên", width=18),
+        Column("Đơn vị cấp trên", width=30),
+        Column("Khối/cụm", width=30),
+        Column("Hiệu lực từ", number_format="dd/mm/yyyy", width=12),
+        Column("Hiệu lực đến", number_format="dd/mm/yyyy", width=12),
+        Column("Dữ liệu mẫu", width=10),
+    ]
+    rows = (
+        (
+            unit.code,
+            unit.name,
+            unit.get_kind_display(),
+            unit.parent.code if unit.parent_id else "",
+            unit.parent.name if unit.parent_id else "",
+            unit.cluster.name if unit.cluster_id else "",
+            unit.valid_from,
+            unit.valid_to,
+            "Mẫu" if unit.is_sample else "",
+        )
+        for unit in unit_filter.qs
+    )
+    content = write_xlsx(columns, rows, sheet_title="Đơn vị", title="Danh sách đơn vị")
+    return xlsx_response("danh-sach-don-vi.xlsx", content)
 
 
 @login_required

@@ -1,0 +1,286 @@
+"""Browser imports for every registered importer: upload → preview → confirm.
+
+The uploaded bytes wait between preview and confirm in the media storage under a random name
+(`imports/<uuid>.bin`); the uploader's session holds the token with the file's SHA-256, kind and
+the summary they saw. Only that session's user can confirm (anyone else gets 404). At confirm the
+file is checked again inside the transaction, and applied only when the result is still what the
+officer previewed. The file is deleted after use; abandoned ones are swept after a day.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from .access import has_capability, require
+from .dataexchange import (
+    IMPORTERS,
+    FileRejected,
+    Importer,
+    Plan,
+    plan_import,
+    write_xlsx,
+    xlsx_response,
+)
+from .forms import ImportUploadForm
+from .uploads import check_upload, safe_display_name
+
+SESSION_KEY = "pending_imports"
+STORAGE_DIR = "imports"
+STALE_AFTER = datetime.timedelta(days=1)
+#: Rows of errors / changes shown on a page; the rest are counted (keeps the page light).
+SHOW_MAX = 500
+
+
+# --- pending files ----------------------------------------------------------------------------
+
+
+def _storage_name(token: str) -> str:
+    return f"{STORAGE_DIR}/{token}.bin"
+
+
+def _sweep_stale() -> None:
+    """Delete pending files nobody confirmed within a day."""
+    try:
+        _dirs, files = default_storage.listdir(STORAGE_DIR)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    limit = timezone.now() - STALE_AFTER
+    for name in files:
+        path = f"{STORAGE_DIR}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < limit:
+                default_storage.delete(path)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+
+
+def pending_store(request: HttpRequest, *, kind: str, name: str, data: bytes, plan: Plan) -> str:
+    """Keep an uploaded file for the confirm step; returns its token."""
+    _sweep_stale()
+    token = str(uuid.uuid4())
+    default_storage.save(_storage_name(token), ContentFile(data))
+    pending = request.session.get(SESSION_KEY, {})
+    pending[token] = {
+        "kind": kind,
+        "name": name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "user": request.user.pk,
+        "summary": [plan.created, plan.updated, plan.unchanged],
+    }
+    request.session[SESSION_KEY] = pending
+    return token
+
+
+def pending_load(request: HttpRequest, kind: str, token: str) -> tuple[dict[str, Any], bytes]:
+    """The uploader's pending file, or 404 (another user's token, used, expired, altered)."""
+    entry = request.session.get(SESSION_KEY, {}).get(str(token))
+    if not entry or entry["kind"] != kind or entry["user"] != request.user.pk:
+        raise Http404("Không tìm thấy tệp đang chờ nhập.")
+    try:
+        with default_storage.open(_storage_name(str(token)), "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError as exc:
+        pending_discard(request, str(token))
+        raise Http404("Tệp đang chờ nhập đã hết hạn; hãy tải lên lại.") from exc
+    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        pending_discard(request, str(token))
+        raise Http404("Tệp đang chờ nhập không còn nguyên vẹn; hãy tải lên lại.")
+    return entry, data
+
+
+def pending_discard(request: HttpRequest, token: str) -> None:
+    pending = request.session.get(SESSION_KEY, {})
+    if pending.pop(str(token), None) is not None:
+        request.session[SESSION_KEY] = pending
+    default_storage.delete(_storage_name(str(token)))
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def importers_for(user) -> list[type[Importer]]:
+    """The importers this user may run, in a stable order."""
+    return [cls for _kind, cls in sorted(IMPORTERS.items()) if has_capability(user, cls.capability)]
+
+
+def _importer(request: HttpRequest, kind: str) -> type[Importer]:
+    cls = IMPORTERS.get(kind)
+    if cls is None:
+        raise Http404("Không có loại dữ liệu này.")
+    require(request.user, cls.capability)
+    return cls
+
+
+def _read_upload(upload) -> tuple[str, bytes]:
+    """The upload's safe name and bytes; FileRejected (Vietnamese) before reading a bad file."""
+    name = safe_display_name(upload.name or "")
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ("xlsx", "csv"):
+        raise FileRejected(
+            f"Tệp “{name}” không đúng loại. Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv, mã hóa "
+            "UTF-8)."
+        )
+    limit = settings.IMPORT_MAX_BYTES
+    if upload.size and upload.size > limit:
+        raise FileRejected(
+            f"Tệp dung lượng {upload.size / 1048576:.1f} MB, vượt giới hạn "
+            f"{limit / 1048576:.0f} MB cho một lần nhập. Hãy chia nhỏ tệp."
+        )
+    if ext == "xlsx" and upload.size:
+        try:
+            check_upload(upload, allowed=("xlsx",), max_bytes=limit)
+        except ValidationError as exc:
+            raise FileRejected(" ".join(exc.messages)) from exc
+    upload.seek(0)
+    return name, upload.read()
+
+
+def _plan_context(plan: Plan) -> dict[str, Any]:
+    changes = [c for c in plan.changes if getattr(c, "action", None) in ("create", "update")]
+    errors = sorted(plan.errors, key=lambda e: e.line)
+    return {
+        "plan": plan,
+        "errors": errors[:SHOW_MAX],
+        "errors_hidden": max(0, len(plan.errors) - SHOW_MAX),
+        "changes": changes[:SHOW_MAX],
+        "changes_hidden": max(0, len(changes) - SHOW_MAX),
+    }
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+@login_required
+def import_index_view(request: HttpRequest) -> HttpResponse:
+    importers = importers_for(request.user)
+    if not importers:
+        raise PermissionDenied("Bạn không có quyền nhập dữ liệu.")
+    return render(
+        request,
+        "portal/import_index.html",
+        {"importers": importers, "max_mb": settings.IMPORT_MAX_BYTES // 1048576},
+    )
+
+
+@login_required
+def import_template_view(request: HttpRequest, kind: str) -> HttpResponse:
+    """An empty workbook with the exact header row of the contract."""
+    cls = _importer(request, kind)
+    return xlsx_response(f"mau-nhap-{kind}.xlsx", write_xlsx(cls.columns, [], sheet_title=kind))
+
+
+@login_required
+def import_upload_view(request: HttpRequest, kind: str) -> HttpResponse:
+    cls = _importer(request, kind)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {
+        "importer": cls,
+        "form": form,
+        "max_mb": settings.IMPORT_MAX_BYTES // 1048576,
+    }
+    if request.method == "POST" and form.is_valid():
+        try:
+            name, data = _read_upload(form.cleaned_data["file"])
+            _importer_obj, plan = plan_import(kind, data, name)
+        except FileRejected as exc:
+            form.add_error("file", str(exc))
+        else:
+            if plan.ok:
+                token = pending_store(request, kind=kind, name=name, data=data, plan=plan)
+                url = reverse("import-preview", args=[kind, token])
+                if request.htmx:
+                    return HttpResponseClientRedirect(url)
+                return redirect(url)
+            context.update(_plan_context(plan), file_name=name)
+    return render(request, "portal/import_upload.html", context)
+
+
+@login_required
+def import_preview_view(request: HttpRequest, kind: str, token: uuid.UUID) -> HttpResponse:
+    cls = _importer(request, kind)
+    entry, data = pending_load(request, kind, str(token))
+    try:
+        _importer_obj, plan = plan_import(kind, data, entry["name"])
+    except FileRejected as exc:  # e.g. the importer's rules changed since the upload
+        pending_discard(request, str(token))
+        messages.error(request, str(exc))
+        return redirect("import-upload", kind=kind)
+    return render(
+        request,
+        "portal/import_preview.html",
+        {"importer": cls, "token": token, "file_name": entry["name"], **_plan_context(plan)},
+    )
+
+
+@require_POST
+@login_required
+def import_confirm_view(request: HttpRequest, kind: str, token: uuid.UUID) -> HttpResponse:
+    cls = _importer(request, kind)
+    entry, data = pending_load(request, kind, str(token))
+    try:
+        with transaction.atomic():
+            importer, plan = plan_import(kind, data, entry["name"])
+            if not plan.ok:
+                pending_discard(request, str(token))
+                return render(
+                    request,
+                    "portal/import_upload.html",
+                    {
+                        "importer": cls,
+                        "form": ImportUploadForm(),
+                        "file_name": entry["name"],
+                        "max_mb": settings.IMPORT_MAX_BYTES // 1048576,
+                        **_plan_context(plan),
+                    },
+                )
+            if [plan.created, plan.updated, plan.unchanged] != entry["summary"]:
+                # Someone changed the data since the preview: show the new preview first.
+                entry["summary"] = [plan.created, plan.updated, plan.unchanged]
+                request.session[SESSION_KEY] = {
+                    **request.session.get(SESSION_KEY, {}),
+                    str(token): entry,
+                }
+                messages.warning(
+                    request,
+                    "Dữ liệu trong hệ thống vừa thay đổi so với lúc xem trước. Hãy xem lại kết "
+                    "quả dưới đây rồi xác nhận lần nữa.",
+                )
+                return redirect("import-preview", kind=kind, token=token)
+            importer.apply(plan, user=request.user)
+    except (IntegrityError, ValidationError):
+        messages.error(
+            request,
+            "Không lưu được vì dữ liệu vừa bị người khác thay đổi cùng lúc. Không dòng nào được "
+            "lưu; hãy xác nhận lại.",
+        )
+        return redirect("import-preview", kind=kind, token=token)
+    pending_discard(request, str(token))
+    messages.success(request, f"Đã nhập tệp “{entry['name']}”: {plan.summary()}.")
+    return redirect("import-index")
+
+
+@require_POST
+@login_required
+def import_cancel_view(request: HttpRequest, kind: str, token: uuid.UUID) -> HttpResponse:
+    _importer(request, kind)
+    pending_load(request, kind, str(token))
+    pending_discard(request, str(token))
+    messages.info(request, "Đã hủy, không dòng nào được lưu.")
+    return redirect("import-upload", kind=kind)
