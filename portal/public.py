@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import cache_control
 
 from campaigns.models import Campaign
 from campaigns.oversight import selectors as oversight
 
 
-@cache_control(public=True, max_age=300)
 def campaign_public_view(request: HttpRequest, campaign_code: str) -> HttpResponse:
     campaign = (
         Campaign.objects.filter(code=campaign_code)

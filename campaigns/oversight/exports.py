@@ -76,7 +76,7 @@ def budget_xlsx(queryset: QuerySet[BudgetLine], *, year: int | None = None) -> b
         Column("Số tiền được duyệt (đồng)", VND, 20),
         Column("Văn bản duyệt", width=30),
     ]
-    lines = list(queryset.select_related("proposed_by").order_by("year", "kind", "pk"))
+    lines = sorted(queryset, key=lambda line: line.year)  # stable: keeps the heading order
     rows: list[list] = [
         [
             line.year,

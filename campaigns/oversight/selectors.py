@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 
 from campaigns.models import Campaign, CampaignStatus
 from portal.access import scope, sees_all, unit_ids_in_scope
@@ -47,9 +47,13 @@ def inspections_visible_to(user) -> QuerySet[Inspection]:
 
 def inspections_for_list(user) -> QuerySet[Inspection]:
     """Visits with the number of units visited and of recommendations still unanswered."""
-    return inspections_visible_to(user).annotate(
-        unit_count=Count("units", distinct=True),
-        finding_count=Count("findings", distinct=True),
+    return (
+        inspections_visible_to(user)
+        .annotate(
+            unit_count=Count("units", distinct=True),
+            finding_count=Count("findings", distinct=True),
+        )
+        .order_by("-year", "start_date", "pk")
     )
 
 
@@ -76,7 +80,11 @@ def inspection_findings(user, inspection: Inspection) -> list[Finding]:
 
 def feedback_visible_to(user) -> QuerySet[Feedback]:
     qs = Feedback.objects.select_related("unit", "sent_by", "assignee", "campaign")
-    return scope(user, qs, "unit").annotate(attachment_count=Count("attachments"))
+    return (
+        scope(user, qs, "unit")
+        .annotate(attachment_count=Count("attachments"))
+        .order_by("-sent_at", "-pk")
+    )
 
 
 def sender_units(user) -> QuerySet[Unit]:
@@ -90,7 +98,18 @@ def sender_units(user) -> QuerySet[Unit]:
 
 
 def budget_lines(campaign: Campaign | None = None) -> QuerySet[BudgetLine]:
-    qs = BudgetLine.objects.select_related("proposed_by", "campaign")
+    """Lines in the order of the plan's spending headings (inspection, supervision, reviews,
+    awards), newest year first."""
+    kind_order = Case(
+        *[When(kind=k, then=Value(i)) for i, k in enumerate(BudgetKind.values)],
+        default=Value(99),
+        output_field=IntegerField(),
+    )
+    qs = (
+        BudgetLine.objects.select_related("proposed_by", "campaign")
+        .annotate(kind_order=kind_order)
+        .order_by("-year", "kind_order", "pk")
+    )
     return qs.filter(campaign=campaign) if campaign else qs
 
 

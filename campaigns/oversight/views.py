@@ -473,6 +473,9 @@ def feedback_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.feedback_answer(feedback=feedback, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):  # a state conflict, not a field mistake
+                messages.error(request, " ".join(exc.messages))
+                return redirect(feedback)
             _attach(form, exc)
         else:
             messages.success(request, "Đã trả lời và báo cho đơn vị gửi.")
