@@ -184,8 +184,6 @@ class FeedbackForm(forms.Form):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
-        if units is not None and len(units) == 1:
-            self.fields["unit"].initial = units[0].pk
         self.helper = _helper(
             "Gửi",
             Row(

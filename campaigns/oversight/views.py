@@ -367,15 +367,15 @@ def feedback_export_view(request: HttpRequest) -> HttpResponse:
 def feedback_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "feedback.send")
     campaign = _campaign_or_404()
-    units = list(selectors.sender_units(request.user))
     form = FeedbackForm(
         request.POST or None,
         request.FILES or None,
         units=selectors.sender_units(request.user),
         initial={"year": min(max(campaign.start_year, _this_year()), campaign.end_year)},
     )
-    if len(units) == 1:
-        form.fields["unit"].initial = units[0].pk
+    own = request.user.units.order_by("name").first()
+    if own is not None:
+        form.fields["unit"].initial = own.pk
     if request.method == "POST" and form.is_valid():
         unit = form.cleaned_data["unit"]
         require(request.user, "feedback.send", unit)
