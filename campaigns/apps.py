@@ -11,3 +11,6 @@ class CampaignsConfig(AppConfig):
         register_menu(
             MenuEntry("Phong trào", "campaigns:campaign-list", "campaign.view", "bi-flag", 10),
         )
+        from .oversight.registry import ready as oversight_ready
+
+        oversight_ready()

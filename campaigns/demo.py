@@ -31,6 +31,7 @@ from .models import (
     TargetMetric,
     ValueType,
 )
+from .oversight import demo as oversight_demo
 
 CAMPAIGN_CODE = "ducpho-ntm-2021-2025"
 
@@ -477,6 +478,7 @@ def load() -> dict[str, int]:
     campaign = _campaign(ntm_set)
     _sample_results(campaign, ntm_set)
     _sponsorships(campaign)
+    oversight_demo.load(campaign)
     return {
         "campaigns": Campaign.objects.count(),
         "ntm_statuses": NtmStatus.objects.count(),

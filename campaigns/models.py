@@ -629,3 +629,6 @@ class Contribution(models.Model):
     @property
     def access_unit_id(self) -> int:
         return self.commune_id
+
+
+from .oversight.models import *  # noqa: E402,F403

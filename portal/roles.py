@@ -69,6 +69,14 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "inspection.answer": frozenset({UNIT_OFFICER}),
     "budget.manage": frozenset({SECRETARIAT}),
     "news.publish": frozenset({SECRETARIAT}),
+    # oversight: inspections, sponsorship results, difficulties, budget, released figures
+    "inspection.view": ALL_ROLES,
+    "feedback.view": frozenset({SECRETARIAT, ECONOMIC_OFFICE, UNIT_OFFICER, CHAIRMAN, OBSERVER}),
+    "feedback.export": frozenset({SECRETARIAT, CHAIRMAN, OBSERVER}),
+    "budget.view": frozenset({SECRETARIAT, CHAIRMAN, OBSERVER}),
+    "sponsorship.view": ALL_ROLES,
+    "sponsorship.report": frozenset({UNIT_OFFICER, SECRETARIAT}),
+    "figures.release": frozenset({CHAIRMAN}),
     # awards
     "nomination.view": frozenset({SECRETARIAT, UNIT_OFFICER, COUNCIL_MEMBER, CHAIRMAN, OBSERVER}),
     "nomination.propose": frozenset({UNIT_OFFICER, SECRETARIAT}),

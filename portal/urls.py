@@ -7,12 +7,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import importing, views
+from . import importing, public, views
 from .forms import SignInForm
 
 urlpatterns = [
     path("", views.home_view, name="home"),
     path("healthz/", views.healthz_view, name="healthz"),
+    path("public/<slug:campaign_code>/", public.campaign_public_view, name="public-campaign"),
     path(
         "dang-nhap/",
         auth_views.LoginView.as_view(

@@ -1,0 +1,306 @@
+"""Forms of oversight pages (shape only; rules live in services)."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+
+from portal.models import User
+from units.forms import DateInput
+from units.models import Unit
+
+from .models import (
+    BudgetKind,
+    FeedbackKind,
+    FeedbackStatus,
+    InspectionKind,
+    RecommendationStatus,
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+def _helper(submit: str, *layout) -> FormHelper:
+    helper = FormHelper()
+    if layout:
+        helper.layout = Layout(*layout)
+    helper.add_input(Submit("submit", submit))
+    return helper
+
+
+def _vnd_field(label: str, required: bool = True) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        max_digits=20,
+        decimal_places=0,
+        error_messages={
+            "invalid": "Nhập số tiền bằng chữ số, không có dấu chấm phân cách.",
+            "max_decimal_places": "Số tiền tính bằng đồng, không có phần lẻ.",
+            "max_digits": "Số tiền quá lớn.",
+            "max_whole_digits": "Số tiền quá lớn.",
+        },
+        widget=forms.NumberInput(attrs={"min": 0, "step": 1000}),
+    )
+
+
+def _secretariat_users():
+    from portal.roles import SECRETARIAT
+
+    return User.objects.filter(is_active=True, role_grants__role=SECRETARIAT).order_by("full_name")
+
+
+class InspectionForm(forms.Form):
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label="Hình thức", choices=InspectionKind.choices)
+    title = forms.CharField(label="Tên đợt kiểm tra, giám sát", max_length=300)
+    start_date = forms.DateField(label="Từ ngày", widget=DateInput())
+    end_date = forms.DateField(label="Đến ngày", widget=DateInput())
+    leader = forms.CharField(label="Trưởng đoàn", max_length=200, required=False)
+    members = forms.ModelMultipleChoiceField(
+        label="Thành viên đoàn (người dùng)",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    other_members = forms.CharField(
+        label="Thành viên khác (mỗi người một dòng: họ tên – chức vụ)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    units = forms.ModelMultipleChoiceField(
+        label="Đơn vị được kiểm tra, giám sát",
+        queryset=Unit.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        error_messages={"required": "Chọn ít nhất một đơn vị."},
+    )
+    with_ntm_appraisal = forms.BooleanField(
+        label="Kết hợp với đoàn thẩm định NTM của Phòng Kinh tế", required=False
+    )
+    appraisal_reference = forms.CharField(
+        label="Văn bản, đợt thẩm định NTM liên quan", max_length=300, required=False
+    )
+    is_done = forms.BooleanField(label="Đã thực hiện xong", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = User.objects.filter(is_active=True).order_by(
+            "full_name", "username"
+        )
+        self.fields["units"].queryset = Unit.objects.exclude(kind="household").order_by(
+            "kind", "name"
+        )
+        self.helper = _helper(
+            "Lưu",
+            Row(
+                Column("year", css_class="col-md-2"),
+                Column("kind", css_class="col-md-3"),
+                Column("title", css_class="col-md-7"),
+            ),
+            Row(Column("start_date"), Column("end_date"), Column("leader")),
+            Row(Column("members"), Column("units")),
+            "other_members",
+            Row(Column("with_ntm_appraisal"), Column("appraisal_reference")),
+            "is_done",
+        )
+
+
+class FindingForm(forms.Form):
+    unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none())
+    content = forms.CharField(label="Kết luận", widget=forms.Textarea(attrs={"rows": 4}))
+    recommendations = forms.CharField(
+        label="Kiến nghị (mỗi kiến nghị một dòng)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    due_date = forms.DateField(label="Hạn khắc phục", required=False, widget=DateInput())
+
+    def __init__(self, *args, inspection=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if inspection is not None:
+            self.fields["unit"].queryset = inspection.units.order_by("name")
+        self.helper = _helper("Thêm kết luận")
+
+    def recommendation_lines(self) -> list[str]:
+        return [
+            line.strip()
+            for line in self.cleaned_data.get("recommendations", "").splitlines()
+            if line.strip()
+        ]
+
+
+class RecommendationAnswerForm(forms.Form):
+    response = forms.CharField(label="Trả lời của đơn vị", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RecommendationFollowUpForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Kết quả theo dõi",
+        choices=[
+            (RecommendationStatus.DONE, RecommendationStatus.DONE.label),
+            (RecommendationStatus.NOT_DONE, RecommendationStatus.NOT_DONE.label),
+        ],
+    )
+    note = forms.CharField(label="Ghi chú", required=False, max_length=2000)
+
+
+class SponsorshipResultForm(forms.Form):
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    commitment = forms.CharField(
+        label="Cam kết trong năm", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    support = forms.CharField(label="Nội dung đã hỗ trợ", widget=forms.Textarea(attrs={"rows": 3}))
+    amount_vnd = _vnd_field("Giá trị hỗ trợ (đồng)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Lưu kết quả")
+
+
+class FeedbackForm(forms.Form):
+    unit = forms.ModelChoiceField(label="Đơn vị gửi", queryset=Unit.objects.none())
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label="Loại", choices=FeedbackKind.choices)
+    subject = forms.CharField(label="Tiêu đề", max_length=300)
+    body = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 6}))
+    files = MultipleFileField(
+        label="Tệp đính kèm (PDF, ảnh, Word, Excel; tối đa 5 tệp)", required=False
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+        self.helper = _helper(
+            "Gửi",
+            Row(
+                Column("unit", css_class="col-md-6"),
+                Column("year", css_class="col-md-2"),
+                Column("kind", css_class="col-md-4"),
+            ),
+            "subject",
+            "body",
+            "files",
+        )
+        self.helper.form_tag = True
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+
+
+class FeedbackAssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label="Giao cho", queryset=User.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = _secretariat_users()
+
+
+class FeedbackAnswerForm(forms.Form):
+    answer = forms.CharField(label="Trả lời", widget=forms.Textarea(attrs={"rows": 5}))
+    led_to_adjustment = forms.BooleanField(
+        label="Đề xuất này dẫn đến điều chỉnh kế hoạch", required=False
+    )
+    adjustment_note = forms.CharField(
+        label="Nội dung điều chỉnh", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class FeedbackFilterForm(forms.Form):
+    year = forms.IntegerField(label="Năm", required=False, min_value=2000, max_value=2100)
+    status = forms.ChoiceField(
+        label="Trạng thái", required=False, choices=[("", "Tất cả"), *FeedbackStatus.choices]
+    )
+    kind = forms.ChoiceField(
+        label="Loại", required=False, choices=[("", "Tất cả"), *FeedbackKind.choices]
+    )
+    unit = forms.ModelChoiceField(
+        label="Đơn vị", required=False, queryset=Unit.objects.none(), empty_label="Tất cả"
+    )
+    adjustment = forms.ChoiceField(
+        label="Điều chỉnh kế hoạch",
+        required=False,
+        choices=[("", "Tất cả"), ("1", "Dẫn đến điều chỉnh"), ("0", "Không điều chỉnh")],
+    )
+    q = forms.CharField(label="Tìm trong tiêu đề", required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+
+    def apply(self, qs):
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data.get("year"):
+            qs = qs.filter(year=data["year"])
+        if data.get("status"):
+            qs = qs.filter(status=data["status"])
+        if data.get("kind"):
+            qs = qs.filter(kind=data["kind"])
+        if data.get("unit"):
+            qs = qs.filter(unit=data["unit"])
+        if data.get("adjustment") in ("0", "1"):
+            qs = qs.filter(led_to_adjustment=data["adjustment"] == "1")
+        if data.get("q", "").strip():
+            qs = qs.filter(subject__icontains=data["q"].strip())
+        return qs
+
+
+class BudgetLineForm(forms.Form):
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label="Nội dung chi", choices=BudgetKind.choices)
+    description = forms.CharField(label="Diễn giải", max_length=300)
+    amount_vnd = _vnd_field("Số tiền đề xuất (đồng)")
+    proposing_unit = forms.CharField(
+        label="Đơn vị đề xuất", max_length=200, initial="Cơ quan Tổ chức – Nội vụ"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            "Lưu",
+            Row(
+                Column("year", css_class="col-md-2"),
+                Column("kind", css_class="col-md-4"),
+                Column("amount_vnd", css_class="col-md-6"),
+            ),
+            "description",
+            "proposing_unit",
+        )
+
+
+class BudgetApproveForm(forms.Form):
+    approved_amount_vnd = _vnd_field("Số tiền được duyệt (đồng)")
+    approval_reference = forms.CharField(label="Văn bản duyệt", max_length=200, required=False)
+
+
+class NewsForm(forms.Form):
+    title = forms.CharField(label="Tiêu đề", max_length=300)
+    body = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Lưu")
+
+
+class ReleaseForm(forms.Form):
+    year = forms.IntegerField(label="Số liệu năm", min_value=2000, max_value=2100)
+    note = forms.CharField(
+        label="Ghi chú công bố", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Công bố số liệu")

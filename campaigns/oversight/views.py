@@ -1,0 +1,793 @@
+"""Oversight pages: inspections, sponsorship results, difficulties, budget needs, news and the
+chairman's figure releases. Thin views: scope (404) → capability (403) → form → service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from portal.access import can, require, scope
+from units.models import Unit
+
+from . import exports, selectors, services
+from .forms import (
+    BudgetApproveForm,
+    BudgetLineForm,
+    FeedbackAnswerForm,
+    FeedbackAssignForm,
+    FeedbackFilterForm,
+    FeedbackForm,
+    FindingForm,
+    InspectionForm,
+    NewsForm,
+    RecommendationAnswerForm,
+    RecommendationFollowUpForm,
+    ReleaseForm,
+    SponsorshipResultForm,
+)
+from .models import BudgetLine, FeedbackAttachment, FigureRelease, NewsItem, SponsorshipResult
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _campaign_or_404():
+    campaign = selectors.current_campaign()
+    if campaign is None:
+        raise Http404("Chưa có phong trào thi đua nào.")
+    return campaign
+
+
+def _attach(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the right field (or on top of the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _year_param(request: HttpRequest) -> int | None:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return None
+
+
+# --- Inspections ------------------------------------------------------------------------------
+
+
+@login_required
+def inspection_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "inspection.view")
+    qs = selectors.inspections_for_list(request.user)
+    year = _year_param(request)
+    if year:
+        qs = qs.filter(year=year)
+    kind = request.GET.get("kind", "")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return render(
+        request,
+        "campaigns/oversight/inspection_list.html",
+        {
+            "page": _page(request, qs),
+            "query": _query_without_page(request),
+            "year": year,
+            "kind": kind,
+            "can_manage": can(request.user, "inspection.manage"),
+            "open_recommendations": selectors.recommendations_visible_to(request.user)
+            .filter(status="open")
+            .order_by("finding__inspection__year", "pk")[:50]
+            if not can(request.user, "inspection.manage")
+            else None,
+        },
+    )
+
+
+def _inspection_form_kwargs(form) -> dict:
+    d = form.cleaned_data
+    return {
+        "year": d["year"],
+        "kind": d["kind"],
+        "title": d["title"],
+        "start_date": d["start_date"],
+        "end_date": d["end_date"],
+        "leader": d["leader"],
+        "members": d["members"],
+        "other_members": d["other_members"],
+        "units": d["units"],
+        "with_ntm_appraisal": d["with_ntm_appraisal"],
+        "appraisal_reference": d["appraisal_reference"],
+        "is_done": d["is_done"],
+    }
+
+
+@login_required
+def inspection_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "inspection.manage")
+    campaign = _campaign_or_404()
+    form = InspectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection = services.inspection_save(
+                inspection=None, campaign=campaign, **_inspection_form_kwargs(form)
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, f"Đã thêm đợt “{inspection.title}” vào kế hoạch.")
+            return redirect(inspection)
+    return render(
+        request,
+        "campaigns/oversight/inspection_form.html",
+        {"form": form, "title": "Thêm đợt kiểm tra, giám sát", "campaign": campaign},
+    )
+
+
+@login_required
+def inspection_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = get_object_or_404(selectors.inspections_visible_to(request.user), pk=pk)
+    require(request.user, "inspection.manage")
+    initial = {
+        "year": inspection.year,
+        "kind": inspection.kind,
+        "title": inspection.title,
+        "start_date": inspection.start_date,
+        "end_date": inspection.end_date,
+        "leader": inspection.leader,
+        "members": list(inspection.members.all()),
+        "other_members": inspection.other_members,
+        "units": list(inspection.units.all()),
+        "with_ntm_appraisal": inspection.with_ntm_appraisal,
+        "appraisal_reference": inspection.appraisal_reference,
+        "is_done": inspection.is_done,
+    }
+    form = InspectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inspection_save(
+                inspection=inspection,
+                campaign=inspection.campaign,
+                is_sample=inspection.is_sample,
+                **_inspection_form_kwargs(form),
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "Đã lưu thay đổi của đợt kiểm tra, giám sát.")
+            return redirect(inspection)
+    return render(
+        request,
+        "campaigns/oversight/inspection_form.html",
+        {"form": form, "title": f"Sửa: {inspection.title}", "inspection": inspection},
+    )
+
+
+@login_required
+def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = get_object_or_404(
+        selectors.inspections_visible_to(request.user).prefetch_related("members", "units"),
+        pk=pk,
+    )
+    require(request.user, "inspection.view")
+    findings = selectors.inspection_findings(request.user, inspection)
+    can_manage = can(request.user, "inspection.manage")
+    for finding in findings:
+        finding.can_answer = can(request.user, "inspection.answer", finding)
+    return render(
+        request,
+        "campaigns/oversight/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "findings": findings,
+            "can_manage": can_manage,
+            "finding_form": FindingForm(inspection=inspection) if can_manage else None,
+            "followup_form": RecommendationFollowUpForm(),
+            "history": inspection.history.select_related("history_user")[:10] if can_manage else [],
+        },
+    )
+
+
+@require_POST
+@login_required
+def finding_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = get_object_or_404(selectors.inspections_visible_to(request.user), pk=pk)
+    require(request.user, "inspection.manage")
+    form = FindingForm(request.POST, inspection=inspection)
+    if form.is_valid():
+        try:
+            services.finding_create(
+                inspection=inspection,
+                unit=form.cleaned_data["unit"],
+                content=form.cleaned_data["content"],
+                recommendations=form.recommendation_lines(),
+                due_date=form.cleaned_data["due_date"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "Đã thêm kết luận và kiến nghị.")
+            return redirect(inspection)
+    findings = selectors.inspection_findings(request.user, inspection)
+    return render(
+        request,
+        "campaigns/oversight/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "findings": findings,
+            "can_manage": True,
+            "finding_form": form,
+            "followup_form": RecommendationFollowUpForm(),
+        },
+        status=400,
+    )
+
+
+@require_POST
+@login_required
+def recommendation_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
+    rec = get_object_or_404(selectors.recommendations_visible_to(request.user), pk=pk)
+    require(request.user, "inspection.answer", rec)
+    form = RecommendationAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.recommendation_answer(
+                recommendation=rec, response=form.cleaned_data["response"], by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Đã gửi trả lời kiến nghị.")
+    else:
+        messages.error(request, "Nhập nội dung trả lời trước khi gửi.")
+    return redirect(rec.finding.inspection)
+
+
+@require_POST
+@login_required
+def recommendation_follow_up_view(request: HttpRequest, pk: int) -> HttpResponse:
+    rec = get_object_or_404(selectors.recommendations_visible_to(request.user), pk=pk)
+    require(request.user, "inspection.manage")
+    form = RecommendationFollowUpForm(request.POST)
+    if form.is_valid():
+        services.recommendation_follow_up(
+            recommendation=rec, status=form.cleaned_data["status"], note=form.cleaned_data["note"]
+        )
+        messages.success(request, "Đã cập nhật tình trạng khắc phục.")
+    else:
+        messages.error(request, "Chọn kết quả theo dõi.")
+    return redirect(rec.finding.inspection)
+
+
+# --- Sponsorship results ----------------------------------------------------------------------
+
+
+@login_required
+def sponsorship_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "sponsorship.view")
+    qs = (
+        selectors.sponsorships_visible_to(request.user)
+        .prefetch_related("yearly_results")
+        .order_by("-campaign__start_year", "sponsor__name")
+    )
+    page = _page(request, qs)
+    for pair in page:
+        pair.can_report = can(request.user, "sponsorship.report", pair.sponsor)
+    return render(
+        request,
+        "campaigns/oversight/sponsorship_list.html",
+        {"page": page, "query": _query_without_page(request)},
+    )
+
+
+@login_required
+def sponsorship_result_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_object_or_404(selectors.sponsorships_visible_to(request.user), pk=pk)
+    require(request.user, "sponsorship.report", pair.sponsor)
+    year = _year_param(request)
+    existing = (
+        SponsorshipResult.objects.filter(sponsorship=pair, year=year).first() if year else None
+    )
+    initial = (
+        {
+            "year": existing.year,
+            "commitment": existing.commitment,
+            "support": existing.support,
+            "amount_vnd": existing.amount_vnd,
+        }
+        if existing
+        else {"year": year}
+    )
+    form = SponsorshipResultForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sponsorship_result_save(sponsorship=pair, **form.cleaned_data)
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, f"Đã lưu kết quả giúp đỡ năm {form.cleaned_data['year']}.")
+            return redirect("campaigns:oversight:sponsorship-list")
+    return render(
+        request,
+        "campaigns/oversight/sponsorship_result_form.html",
+        {"form": form, "pair": pair},
+    )
+
+
+# --- Difficulties -----------------------------------------------------------------------------
+
+
+def _feedback_filtered(request: HttpRequest):
+    units = selectors.sender_units(request.user)
+    form = FeedbackFilterForm(request.GET or None, units=units)
+    return form, form.apply(selectors.feedback_visible_to(request.user))
+
+
+@login_required
+def feedback_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "feedback.view")
+    form, qs = _feedback_filtered(request)
+    return render(
+        request,
+        "campaigns/oversight/feedback_list.html",
+        {
+            "filter": form,
+            "page": _page(request, qs),
+            "query": _query_without_page(request),
+            "can_send": can(request.user, "feedback.send"),
+            "can_export": can(request.user, "feedback.export"),
+        },
+    )
+
+
+@login_required
+def feedback_export_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "feedback.export")
+    _form, qs = _feedback_filtered(request)
+    return exports.feedback_xlsx_response(qs)
+
+
+@login_required
+def feedback_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "feedback.send")
+    campaign = _campaign_or_404()
+    form = FeedbackForm(
+        request.POST or None,
+        request.FILES or None,
+        units=selectors.sender_units(request.user),
+        initial={"year": min(max(campaign.start_year, _this_year()), campaign.end_year)},
+    )
+    own = request.user.units.order_by("name").first()
+    if own is not None:
+        form.fields["unit"].initial = own.pk
+    if request.method == "POST" and form.is_valid():
+        unit = form.cleaned_data["unit"]
+        require(request.user, "feedback.send", unit)
+        try:
+            feedback = services.feedback_send(
+                campaign=campaign,
+                unit=unit,
+                year=form.cleaned_data["year"],
+                kind=form.cleaned_data["kind"],
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["files"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(
+                request, "Đã gửi đến Cơ quan thường trực. Trả lời sẽ hiện ở trang này."
+            )
+            return redirect(feedback)
+    return render(
+        request, "campaigns/oversight/feedback_form.html", {"form": form, "campaign": campaign}
+    )
+
+
+def _this_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
+def _feedback_detail(request: HttpRequest, feedback, *, answer_form=None, status=200):
+    can_answer = can(request.user, "feedback.answer", feedback)
+    return render(
+        request,
+        "campaigns/oversight/feedback_detail.html",
+        {
+            "feedback": feedback,
+            "attachments": feedback.attachments.all(),
+            "can_answer": can_answer,
+            "assign_form": FeedbackAssignForm(initial={"assignee": feedback.assignee_id})
+            if can_answer
+            else None,
+            "answer_form": answer_form
+            or (
+                FeedbackAnswerForm(
+                    initial={
+                        "answer": feedback.answer,
+                        "led_to_adjustment": feedback.led_to_adjustment,
+                        "adjustment_note": feedback.adjustment_note,
+                    }
+                )
+                if can_answer
+                else None
+            ),
+            "history": feedback.history.select_related("history_user")[:10] if can_answer else [],
+        },
+        status=status,
+    )
+
+
+@login_required
+def feedback_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    feedback = get_object_or_404(selectors.feedback_visible_to(request.user), pk=pk)
+    require(request.user, "feedback.view", feedback)
+    return _feedback_detail(request, feedback)
+
+
+@require_POST
+@login_required
+def feedback_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    feedback = get_object_or_404(selectors.feedback_visible_to(request.user), pk=pk)
+    require(request.user, "feedback.answer", feedback)
+    form = FeedbackAssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Chọn người xử lý trong cơ quan thường trực.")
+        return redirect(feedback)
+    try:
+        services.feedback_assign(feedback=feedback, assignee=form.cleaned_data["assignee"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Đã giao cho {form.cleaned_data['assignee'].display_name}.")
+    return redirect(feedback)
+
+
+@require_POST
+@login_required
+def feedback_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
+    feedback = get_object_or_404(selectors.feedback_visible_to(request.user), pk=pk)
+    require(request.user, "feedback.answer", feedback)
+    form = FeedbackAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.feedback_answer(feedback=feedback, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):  # a state conflict, not a field mistake
+                messages.error(request, " ".join(exc.messages))
+                return redirect(feedback)
+            _attach(form, exc)
+        else:
+            messages.success(request, "Đã trả lời và báo cho đơn vị gửi.")
+            return redirect(feedback)
+    return _feedback_detail(request, feedback, answer_form=form, status=400)
+
+
+@require_POST
+@login_required
+def feedback_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    feedback = get_object_or_404(selectors.feedback_visible_to(request.user), pk=pk)
+    require(request.user, "feedback.answer", feedback)
+    try:
+        services.feedback_close(feedback=feedback)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Đã đóng.")
+    return redirect(feedback)
+
+
+@login_required
+def feedback_attachment_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from portal.uploads import attachment_response
+
+    attachment = get_object_or_404(
+        scope(
+            request.user, FeedbackAttachment.objects.select_related("feedback"), "feedback__unit"
+        ),
+        pk=pk,
+    )
+    require(request.user, "feedback.view", attachment)
+    return attachment_response(attachment.file, attachment.original_name, attachment.content_type)
+
+
+# --- Budget -----------------------------------------------------------------------------------
+
+
+@login_required
+def budget_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "budget.view")
+    qs = selectors.budget_lines()
+    year = _year_param(request)
+    totals = selectors.budget_totals(qs)
+    if year:
+        qs = qs.filter(year=year)
+    status = request.GET.get("status", "")
+    if status:
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "campaigns/oversight/budget_list.html",
+        {
+            "page": _page(request, qs),
+            "query": _query_without_page(request),
+            "totals": totals,
+            "year": year,
+            "status": status,
+            "can_manage": can(request.user, "budget.manage"),
+            "approve_form": BudgetApproveForm(),
+        },
+    )
+
+
+@login_required
+def budget_export_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "budget.view")
+    qs = selectors.budget_lines()
+    year = _year_param(request)
+    if year:
+        qs = qs.filter(year=year)
+    return exports.budget_xlsx_response(qs, year=year)
+
+
+@login_required
+def budget_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "budget.manage")
+    campaign = _campaign_or_404()
+    form = BudgetLineForm(request.POST or None, initial={"year": _year_param(request)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_line_save(
+                line=None, campaign=campaign, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "Đã thêm dòng kinh phí.")
+            return redirect("campaigns:oversight:budget-list")
+    return render(
+        request,
+        "campaigns/oversight/budget_form.html",
+        {"form": form, "title": "Thêm nhu cầu kinh phí"},
+    )
+
+
+@login_required
+def budget_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(BudgetLine, pk=pk)
+    require(request.user, "budget.manage")
+    form = BudgetLineForm(
+        request.POST or None,
+        initial={
+            "year": line.year,
+            "kind": line.kind,
+            "description": line.description,
+            "amount_vnd": line.amount_vnd,
+            "proposing_unit": line.proposing_unit,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_line_save(
+                line=line,
+                campaign=line.campaign,
+                by=request.user,
+                is_sample=line.is_sample,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "Đã lưu dòng kinh phí.")
+            return redirect("campaigns:oversight:budget-list")
+    return render(
+        request,
+        "campaigns/oversight/budget_form.html",
+        {"form": form, "title": f"Sửa dòng kinh phí: {line.description}", "line": line},
+    )
+
+
+@require_POST
+@login_required
+def budget_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(BudgetLine, pk=pk)
+    require(request.user, "budget.manage")
+    try:
+        services.budget_line_submit(line=line)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Đã trình cơ quan tổng hợp.")
+    return redirect("campaigns:oversight:budget-list")
+
+
+@require_POST
+@login_required
+def budget_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(BudgetLine, pk=pk)
+    require(request.user, "budget.manage")
+    form = BudgetApproveForm(request.POST)
+    if not form.is_valid():
+        errors = [e for errs in form.errors.values() for e in errs]
+        messages.error(request, "Không ghi nhận được phê duyệt: " + " ".join(errors))
+        return redirect("campaigns:oversight:budget-list")
+    try:
+        services.budget_line_approve(line=line, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, "Không ghi nhận được phê duyệt: " + " ".join(exc.messages))
+    else:
+        messages.success(request, "Đã ghi nhận số tiền được duyệt.")
+    return redirect("campaigns:oversight:budget-list")
+
+
+# --- News -------------------------------------------------------------------------------------
+
+
+@login_required
+def news_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "news.publish")
+    qs = NewsItem.objects.select_related("campaign", "created_by")
+    return render(
+        request,
+        "campaigns/oversight/news_list.html",
+        {
+            "page": _page(request, qs),
+            "query": _query_without_page(request),
+            "campaign": selectors.current_campaign(),
+        },
+    )
+
+
+@login_required
+def news_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "news.publish")
+    campaign = _campaign_or_404()
+    form = NewsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.news_save(item=None, campaign=campaign, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "Đã lưu bản nháp. Tin chỉ hiện công khai sau khi đăng.")
+            return redirect("campaigns:oversight:news-list")
+    return render(
+        request, "campaigns/oversight/news_form.html", {"form": form, "title": "Viết tin"}
+    )
+
+
+@login_required
+def news_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(NewsItem, pk=pk)
+    require(request.user, "news.publish")
+    form = NewsForm(request.POST or None, initial={"title": item.title, "body": item.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.news_save(
+                item=item,
+                campaign=item.campaign,
+                by=request.user,
+                is_sample=item.is_sample,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "Đã lưu tin.")
+            return redirect("campaigns:oversight:news-list")
+    return render(
+        request,
+        "campaigns/oversight/news_form.html",
+        {"form": form, "title": f"Sửa tin: {item.title}", "item": item},
+    )
+
+
+@require_POST
+@login_required
+def news_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(NewsItem, pk=pk)
+    require(request.user, "news.publish")
+    publish = request.POST.get("action") != "unpublish"
+    try:
+        services.news_publish(item=item, publish=publish)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Đã đăng tin." if publish else "Đã gỡ tin khỏi trang công khai.")
+    return redirect("campaigns:oversight:news-list")
+
+
+# --- Released figures -------------------------------------------------------------------------
+
+
+@login_required
+def release_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "figures.release")
+    campaign = _campaign_or_404()
+    from . import targets_local
+
+    year = _year_param(request) or min(max(campaign.start_year, _this_year()), campaign.end_year)
+    form = ReleaseForm(request.POST or None, initial={"year": year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            release = services.figures_release(
+                campaign=campaign, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, f"Đã công bố số liệu năm {release.year} lên trang công khai.")
+            return redirect("campaigns:oversight:release-list")
+    return render(
+        request,
+        "campaigns/oversight/release_list.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "preview_year": year,
+            "preview": targets_local.target_figures(campaign, year),
+            "releases": FigureRelease.objects.filter(campaign=campaign).select_related(
+                "released_by"
+            ),
+        },
+    )
+
+
+# --- Panels on the unit page ------------------------------------------------------------------
+
+
+def _unit_in_scope(request: HttpRequest, pk: int) -> Unit:
+    unit = get_object_or_404(scope(request.user, Unit.objects.all(), "pk"), pk=pk)
+    require(request.user, "unit.view", unit)
+    return unit
+
+
+@login_required
+def unit_sponsorship_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_in_scope(request, pk)
+    require(request.user, "sponsorship.view")
+    pairs = selectors.unit_sponsorships_with_results(unit)
+    for pair in pairs:
+        pair.can_report = can(request.user, "sponsorship.report", pair.sponsor)
+    return render(
+        request,
+        "campaigns/oversight/_unit_sponsorship_panel.html",
+        {"unit": unit, "pairs": pairs},
+    )
+
+
+@login_required
+def unit_oversight_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_in_scope(request, pk)
+    require(request.user, "feedback.view", unit)
+    return render(
+        request,
+        "campaigns/oversight/_unit_oversight_panel.html",
+        {
+            "unit": unit,
+            "feedback": selectors.feedback_visible_to(request.user).filter(unit=unit)[:20],
+            "recommendations": selectors.recommendations_visible_to(request.user)
+            .filter(finding__unit=unit)
+            .order_by("-finding__inspection__year", "pk")[:20],
+        },
+    )
