@@ -12,8 +12,8 @@ class ReportsConfig(AppConfig):
 
         registry.load()
         register_menu(
-            MenuEntry("Báo cáo", "reports:report-list", "report.view", icon="file-earmark-pdf", order=80),
             MenuEntry(
-                "Chờ ký duyệt", "reports:signoff-queue", "report.sign", icon="pen", order=81
+                "Báo cáo", "reports:report-list", "report.view", icon="file-earmark-pdf", order=80
             ),
+            MenuEntry("Chờ ký duyệt", "reports:signoff-queue", "report.sign", icon="pen", order=81),
         )

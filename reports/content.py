@@ -240,6 +240,7 @@ class CommuneFigures:
     growth: float | None
     met: set[int]
     first_count: int | None
+    as_of: int
 
 
 def commune_figures(scope: Scope, year: int) -> list[CommuneFigures]:
@@ -250,10 +251,17 @@ def commune_figures(scope: Scope, year: int) -> list[CommuneFigures]:
     first = scope.campaign.start_year
     result = []
     for unit in _communes(scope):
+        as_of = year
         status = statuses.get((unit.pk, year))
+        if status is None and scope.is_period:
+            # A commune merged away during the period: its last year on record.
+            earlier = [y for y in scope.years if y < year and (unit.pk, y) in statuses]
+            if earlier:
+                as_of = earlier[-1]
+                status = statuses[(unit.pk, as_of)]
         if status is None:
             continue
-        levels = villages.get(unit.pk, {}).get(year, [])
+        levels = villages.get(unit.pk, {}).get(as_of, [])
         share = (
             round(100 * sum(lv in (NtmLevel.NTM, NtmLevel.MODEL) for lv in levels) / len(levels), 1)
             if levels
@@ -261,12 +269,15 @@ def commune_figures(scope: Scope, year: int) -> list[CommuneFigures]:
         )
         first_status = statuses.get((unit.pk, first))
         growth = None
-        if first_status is not None and year > first:
-            growth = round((status["count"] - first_status["count"]) / (year - first), 1)
+        if first_status is not None and as_of > first:
+            growth = round((status["count"] - first_status["count"]) / (as_of - first), 1)
+        label = _unit_label(unit, scope)
+        if as_of != year:
+            label = f"{label} [số liệu năm {as_of}]"
         result.append(
             CommuneFigures(
                 unit=unit,
-                label=_unit_label(unit, scope),
+                label=label,
                 cluster=unit.cluster.name if unit.cluster else "Chưa xếp cụm",
                 level=status["level"],
                 count=status["count"],
@@ -274,6 +285,7 @@ def commune_figures(scope: Scope, year: int) -> list[CommuneFigures]:
                 growth=growth,
                 met=status["met"],
                 first_count=first_status["count"] if first_status else None,
+                as_of=as_of,
             )
         )
     return result
@@ -292,8 +304,10 @@ def rank_within_clusters(figures: list[CommuneFigures]) -> list[tuple[str, int, 
         )
 
     by_cluster: dict[str, list[CommuneFigures]] = defaultdict(list)
+    year = max((f.as_of for f in figures), default=0)
     for f in figures:
-        by_cluster[f.cluster].append(f)
+        if f.as_of == year:  # units merged away earlier are not ranked
+            by_cluster[f.cluster].append(f)
     ranked = []
     for cluster in sorted(by_cluster):
         members = sorted(by_cluster[cluster], key=key, reverse=True)
@@ -506,7 +520,7 @@ def section_communes(scope: Scope) -> Section | None:
         else range(1, 20)
     )
     matrix = [
-        [i, f.unit.name] + ["x" if n in f.met else "" for n in numbers] + [f.count]
+        [i, f.label, *["x" if n in f.met else "" for n in numbers], f.count]
         for i, f in enumerate(figures, start=1)
     ]
     matrix_total = ["", "Tổng số xã đạt"] + [sum(n in f.met for f in figures) for n in numbers]
@@ -590,8 +604,14 @@ def section_contributions(scope: Scope) -> Section | None:
     scope.sample_rows += sum(r["samples"] for r in by_kind)
     labels = dict(ContributorKind.choices)
     kind_rows = [
-        [i, labels.get(r["contributor_kind"], r["contributor_kind"]), r["n"]]
-        + [_num(r["money"]), _num(r["days"]), _num(r["land"])]
+        [
+            i,
+            labels.get(r["contributor_kind"], r["contributor_kind"]),
+            r["n"],
+            _num(r["money"]),
+            _num(r["days"]),
+            _num(r["land"]),
+        ]
         for i, r in enumerate(by_kind, start=1)
     ]
     total = {
@@ -737,7 +757,9 @@ def section_trends(scope: Scope) -> Section | None:
             sum(lv in (NtmLevel.NTM, NtmLevel.MODEL) for lv in by_year.get(year, []))
             for by_year in _village_levels(scope).values()
         )
-        rows.append([str(year), len(in_year), ntm, adv, model, avg, villages, _num(money.get(year))])
+        rows.append(
+            [str(year), len(in_year), ntm, adv, model, avg, villages, _num(money.get(year))]
+        )
         series["ntm"].append(ntm)
         series["advanced"].append(adv)
         series["model"].append(model)
@@ -801,7 +823,12 @@ def _narrative_part(report: Report, kind: str, scope: Scope) -> list[Part]:
         ("lessons", "Bài học kinh nghiệm"),
     ]
     assessment = [
-        Section(key=k, heading=h, template=P + "narrative.html", data={"paragraphs": _paragraphs(getattr(report, k))})
+        Section(
+            key=k,
+            heading=h,
+            template=P + "narrative.html",
+            data={"paragraphs": _paragraphs(getattr(report, k))},
+        )
         for k, h in items
         if getattr(report, k).strip()
     ]
@@ -819,14 +846,28 @@ def _narrative_part(report: Report, kind: str, scope: Scope) -> list[Part]:
         parts.append(
             Part(
                 heading,
-                [Section("next_steps", "", P + "narrative.html", {"paragraphs": _paragraphs(report.next_steps)})],
+                [
+                    Section(
+                        "next_steps",
+                        "",
+                        P + "narrative.html",
+                        {"paragraphs": _paragraphs(report.next_steps)},
+                    )
+                ],
             )
         )
     if report.proposals.strip():
         parts.append(
             Part(
                 "Đề xuất, kiến nghị",
-                [Section("proposals", "", P + "narrative.html", {"paragraphs": _paragraphs(report.proposals)})],
+                [
+                    Section(
+                        "proposals",
+                        "",
+                        P + "narrative.html",
+                        {"paragraphs": _paragraphs(report.proposals)},
+                    )
+                ],
             )
         )
     return parts
@@ -850,16 +891,21 @@ def build(report: Report, *, first_year: int, kind: str) -> dict[str, Any]:
     progress = [section_trends(scope), section_targets(scope), section_rankings(scope)]
     progress += extra["progress"]
     parts = [
-        Part("Công tác triển khai, tổ chức thực hiện", [s for s in [section_deployment(scope)] if s]),
+        Part(
+            "Công tác triển khai, tổ chức thực hiện", [s for s in [section_deployment(scope)] if s]
+        ),
         Part("Kết quả thực hiện phong trào", [s for s in results if s]),
-        Part("Tiến độ thực hiện mục tiêu, chỉ tiêu và kết quả xếp hạng", [s for s in progress if s]),
+        Part(
+            "Tiến độ thực hiện mục tiêu, chỉ tiêu và kết quả xếp hạng", [s for s in progress if s]
+        ),
     ]
     parts = [p for p in parts if p.sections]
     parts += _narrative_part(report, kind, scope)
     if kind == "annual":
         summary = f"Kết quả thực hiện phong trào thi đua năm {report.year}"
     elif kind == "preliminary_review":
-        summary = f"Sơ kết {report.year - first_year + 1} năm thực hiện phong trào thi đua ({first_year}–{report.year})"
+        years = report.year - first_year + 1
+        summary = f"Sơ kết {years} năm thực hiện phong trào thi đua ({first_year}–{report.year})"
     else:
         summary = f"Tổng kết phong trào thi đua giai đoạn {first_year}–{report.year}"
     return {

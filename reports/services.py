@@ -72,9 +72,7 @@ def report_request(
     key = {"campaign": campaign, "kind": kind, "year": year, "object_id": object_id}
     try:
         with transaction.atomic():
-            open_report = Report.objects.select_for_update().filter(
-                **key, status__in=OPEN_STATUSES
-            )
+            open_report = Report.objects.select_for_update().filter(**key, status__in=OPEN_STATUSES)
             existing = open_report.first()
             if existing is not None:
                 return existing
@@ -142,8 +140,7 @@ def _claim(report_id: int) -> bool:
     return bool(
         Report.objects.filter(pk=report_id)
         .filter(
-            Q(status=ReportStatus.QUEUED)
-            | Q(status=ReportStatus.RENDERING, lease_until__lt=now)
+            Q(status=ReportStatus.QUEUED) | Q(status=ReportStatus.RENDERING, lease_until__lt=now)
         )
         .update(
             status=ReportStatus.RENDERING,
@@ -157,7 +154,10 @@ def _claim(report_id: int) -> bool:
 
 def _fail(report_id: int, message: str) -> None:
     Report.objects.filter(pk=report_id, status=ReportStatus.RENDERING).update(
-        status=ReportStatus.FAILED, error=message[:4000], lease_until=None, finished_at=timezone.now()
+        status=ReportStatus.FAILED,
+        error=message[:4000],
+        lease_until=None,
+        finished_at=timezone.now(),
     )
 
 

@@ -131,7 +131,9 @@ def sign_pdf(
     )
     style = TextStampStyle(
         stamp_text="Ký số bởi: %(signer)s\nThời gian: %(ts)s",
-        text_box_style=text.TextBoxStyle(font=GlyphAccumulatorFactory(str(STAMP_FONT)), font_size=8),
+        text_box_style=text.TextBoxStyle(
+            font=GlyphAccumulatorFactory(str(STAMP_FONT)), font_size=8
+        ),
         timestamp_format="%d/%m/%Y %H:%M:%S %z",
         border_width=1,
     )
