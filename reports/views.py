@@ -27,6 +27,7 @@ PAGE_SIZE = 50
 
 
 def _report(request: HttpRequest, pk: int) -> Report:
+    require(request.user, "report.view")
     try:
         report = selectors.report_for(request.user, pk)
     except Report.DoesNotExist as exc:
