@@ -101,7 +101,7 @@ def test_a_racing_duplicate_hits_the_constraint_and_gets_the_open_report(world, 
 
     # Simulate the other transaction not seeing the open row yet.
     with mock.patch.object(
-        Report.objects, "select_for_update", lambda: real_filter().filter(pk=-1)
+        Report.objects, "select_for_update", side_effect=lambda: real_filter().filter(pk=-1)
     ):
         second = _request(world, users)
     assert second.pk == first.pk
