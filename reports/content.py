@@ -57,6 +57,7 @@ class Table:
     landscape: bool = False
     annex: bool = False
     note: str = ""
+    center: tuple[int, ...] = ()  # columns printed centred (levels, years, verdicts)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -67,6 +68,7 @@ class Table:
             "landscape": self.landscape,
             "annex": self.annex,
             "note": self.note,
+            "center": list(self.center),
         }
 
 
@@ -389,6 +391,7 @@ def section_deployment(scope: Scope) -> Section | None:
                 "Số đơn vị đăng ký thi đua",
                 ["Năm"] + [kinds.get(k, k) for k in used] + ["Tổng số"],
                 rows,
+                center=(0,),
             )
         )
     return Section(
@@ -461,6 +464,7 @@ def _score_section(scope: Scope, key: str, heading: str, kinds) -> Section | Non
                 f"Kết quả chấm điểm thi đua năm {scope.year}",
                 ["STT", "Đơn vị", "Khối, cụm", "Điểm đạt", "Điểm tối đa", "Tình trạng"],
                 table_rows,
+                center=(5,),
             )
         ],
     )
@@ -539,7 +543,12 @@ def section_communes(scope: Scope) -> Section | None:
             "year": scope.year,
         },
         tables=[
-            Table(f"Kết quả xây dựng nông thôn mới của các xã năm {scope.year}", columns, rows),
+            Table(
+                f"Kết quả xây dựng nông thôn mới của các xã năm {scope.year}",
+                columns,
+                rows,
+                center=(5 if scope.is_period else 4,),
+            ),
             Table(
                 f"Kết quả thực hiện 19 tiêu chí quốc gia về xã nông thôn mới năm {scope.year}",
                 ["STT", "Xã"] + [str(n) for n in numbers] + ["Tổng số tiêu chí đạt"],
@@ -686,6 +695,7 @@ def section_targets(scope: Scope) -> Section | None:
                 f"Tiến độ thực hiện chỉ tiêu đến năm {scope.year}",
                 ["STT", "Chỉ tiêu", "Mục tiêu", "Đến năm", f"Kết quả năm {scope.year}", "Đánh giá"],
                 rows,
+                center=(2, 3, 5),
             )
         ],
     )
@@ -726,6 +736,7 @@ def section_rankings(scope: Scope) -> Section | None:
                     "Mức tăng bình quân",
                 ],
                 rows,
+                center=(3,),
             )
         ],
     )
@@ -792,6 +803,7 @@ def section_trends(scope: Scope) -> Section | None:
                     "Nguồn lực huy động (đồng)",
                 ],
                 rows,
+                center=(0,),
             )
         ],
         chart=chart,

@@ -37,7 +37,7 @@ def cell(value) -> str:
 def cell_class(value) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return "n"
-    if value in ("x", "") or (isinstance(value, str) and len(value) <= 4):
+    if value in ("x", ""):
         return "c"
     return ""
 
