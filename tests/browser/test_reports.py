@@ -62,7 +62,7 @@ def test_final_review_requested_signed_and_validated(
     page.wait_for_selector("[data-testid=signoff]")
     with page.expect_download() as download_info:
         page.click("text=Tải PDF đã ký số")
-    data = open(download_info.value.path(), "rb").read()  # noqa: PTH123
+    data = open(download_info.value.path(), "rb").read()
     # pyHanko runs its own event loop: validate outside Playwright's.
     with ThreadPoolExecutor(max_workers=1) as pool:
         verdict = pool.submit(signing.validate_pdf, data).result()
