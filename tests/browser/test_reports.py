@@ -4,6 +4,7 @@ it in the page and signs it; the signed PDF downloads and its signature validate
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -62,7 +63,7 @@ def test_final_review_requested_signed_and_validated(
     page.wait_for_selector("[data-testid=signoff]")
     with page.expect_download() as download_info:
         page.click("text=Tải PDF đã ký số")
-    data = open(download_info.value.path(), "rb").read()
+    data = Path(download_info.value.path()).read_bytes()
     # pyHanko runs its own event loop: validate outside Playwright's.
     with ThreadPoolExecutor(max_workers=1) as pool:
         verdict = pool.submit(signing.validate_pdf, data).result()
