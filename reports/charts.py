@@ -19,14 +19,14 @@ def bar_chart(
     labels: list[str], series: list[tuple[str, list[float]]], *, width=600, height=260, unit=""
 ) -> SafeString:
     """Grouped bar chart: one group per label, one bar per series, with a legend."""
-    left, right, top, bottom = 46, 10, 14, 58
+    left, right, top, bottom = 50, 10, 24, 62
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max([v for _, values in series for v in values] + [1])
     step = _nice_step(peak)
     ymax = step * (int(peak / step) + 1)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="VNSerif, serif" font-size="11">'
+        f'viewBox="0 0 {width} {height}" font-family="VNSerif, serif" font-size="14">'
     ]
     tick = 0.0
     while tick <= ymax + 1e-9:
@@ -53,7 +53,7 @@ def bar_chart(
             if value:
                 out.append(
                     f'<text x="{x + bar_w / 2:.1f}" y="{y - 2:.1f}" text-anchor="middle" '
-                    f'font-size="9">{_fmt(value)}</text>'
+                    f'font-size="12">{_fmt(value)}</text>'
                 )
         out.append(
             f'<text x="{left + i * group_w + group_w / 2:.1f}" y="{top + plot_h + 14}" '
@@ -71,9 +71,9 @@ def bar_chart(
             'stroke="#000" stroke-width="0.6"/>'
         )
         out.append(f'<text x="{lx + 14}" y="{ly + 9}">{escape(name)}</text>')
-        lx += 24 + 6.2 * len(name)
+        lx += 30 + 7.4 * len(name)
     if unit:
-        out.append(f'<text x="4" y="10" font-style="italic">{escape(unit)}</text>')
+        out.append(f'<text x="4" y="14" font-style="italic">{escape(unit)}</text>')
     out.append("</svg>")
     return mark_safe("".join(out))
 
