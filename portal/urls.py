@@ -58,6 +58,8 @@ urlpatterns = [
     ),
     path("don-vi/", include("units.urls")),
     path("phong-trao/", include("campaigns.urls")),
+    path("bao-cao/", include("reports.urls")),
+    path("verify/", include("reports.verify_urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Báo cáo"
+
+    def ready(self) -> None:
+        from portal.navigation import MenuEntry, register_menu
+
+        from . import registry
+
+        registry.load()
+        register_menu(
+            MenuEntry(
+                "Báo cáo", "reports:report-list", "report.view", icon="file-earmark-pdf", order=80
+            ),
+            MenuEntry("Chờ ký duyệt", "reports:signoff-queue", "report.sign", icon="pen", order=81),
+        )

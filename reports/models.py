@@ -1,1 +1,174 @@
-"""Report requests, rendering, sign-off and archive."""
+"""Report requests, rendering, sign-off and archive.
+
+A `Report` row is one version of one document (kind × campaign × year [× object]); the row is
+the source of truth for the rendering job (status, lease, error). Regenerating makes a new
+version; a signed version never changes. `SignOff` records the chairman's signature.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", "Đang chờ tạo"
+    RENDERING = "rendering", "Đang tạo tệp"
+    READY = "ready", "Chờ ký duyệt"
+    SIGNED = "signed", "Đã ký"
+    RETURNED = "returned", "Trả lại để chỉnh sửa"
+    FAILED = "failed", "Lỗi khi tạo"
+    SUPERSEDED = "superseded", "Đã thay bằng phiên bản mới"
+
+
+#: A request for the same document while one of these exists is the same request.
+OPEN_STATUSES = (ReportStatus.QUEUED, ReportStatus.RENDERING)
+
+NARRATIVE_FIELDS = ("strengths", "limits", "causes", "lessons", "next_steps", "proposals")
+
+
+def new_verification_code() -> str:
+    """Short code printed on the document (and its QR): 8 characters without look-alikes."""
+    import secrets
+
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    code = "".join(secrets.choice(alphabet) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
+
+
+def report_upload_to(instance: Report, filename: str) -> str:
+    # Name derived from id and version: a retried job overwrites its own attempt.
+    return f"reports/{instance.campaign_id}/{instance.pk}-v{instance.version}.pdf"
+
+
+def signed_upload_to(instance: SignOff, filename: str) -> str:
+    return f"reports/signed/{instance.report_id}-{instance.report.verification_code}.pdf"
+
+
+class Report(models.Model):
+    """One version of one document the portal prints."""
+
+    kind = models.CharField("Loại văn bản", max_length=32, db_index=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="reports"
+    )
+    year = models.PositiveSmallIntegerField("Năm")
+    object_id = models.PositiveIntegerField(
+        "Đối tượng (quyết định, phiên họp)", default=0, help_text="0 for campaign reports."
+    )
+    version = models.PositiveSmallIntegerField("Phiên bản", default=1)
+    status = models.CharField(
+        "Trạng thái",
+        max_length=16,
+        choices=ReportStatus.choices,
+        default=ReportStatus.QUEUED,
+        db_index=True,
+    )
+    number = models.CharField("Số, ký hiệu", max_length=60, blank=True)
+    issue_date = models.DateField("Ngày văn bản", null=True, blank=True)
+    # The secretariat's narrative, typed before rendering.
+    strengths = models.TextField("Ưu điểm", blank=True)
+    limits = models.TextField("Hạn chế", blank=True)
+    causes = models.TextField("Nguyên nhân", blank=True)
+    lessons = models.TextField("Bài học kinh nghiệm", blank=True)
+    next_steps = models.TextField("Phương hướng, nhiệm vụ thời gian tới", blank=True)
+    proposals = models.TextField("Đề xuất, kiến nghị", blank=True)
+    # Rendering job state.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField("Yêu cầu lúc", auto_now_add=True)
+    started_at = models.DateTimeField("Bắt đầu tạo", null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("Số lần chạy", default=0)
+    finished_at = models.DateTimeField("Xong lúc", null=True, blank=True)
+    error = models.TextField("Lỗi", blank=True)
+    file = models.FileField("Tệp PDF", upload_to=report_upload_to, max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField("Dung lượng (byte)", default=0)
+    page_count = models.PositiveSmallIntegerField("Số trang", default=0)
+    context_hash = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the gathered data the file was made from."
+    )
+    tables = models.JSONField("Bảng số liệu", default=list, blank=True)
+    has_sample_data = models.BooleanField("Có dữ liệu mẫu", default=False)
+    verification_code = models.CharField(
+        "Mã tra cứu", max_length=16, unique=True, default=new_verification_code
+    )
+    signature_box = models.JSONField(
+        null=True, blank=True, help_text="Page and box (PDF points) of the signature space."
+    )
+    return_comment = models.TextField("Ý kiến khi trả lại", blank=True)
+    history = HistoricalRecords(excluded_fields=["lease_until", "tables"])
+
+    class Meta:
+        verbose_name = "báo cáo"
+        verbose_name_plural = "báo cáo"
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "kind", "year", "object_id", "version"],
+                name="report_unique_version",
+            ),
+            # Two identical requests at once make one report, never two.
+            models.UniqueConstraint(
+                fields=["campaign", "kind", "year", "object_id"],
+                condition=Q(status__in=["queued", "rendering"]),
+                name="report_one_open_request",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} (phiên bản {self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:report-detail", args=[self.pk])
+
+    @property
+    def definition(self):
+        from .registry import get_kind
+
+        return get_kind(self.kind)
+
+    @property
+    def title(self) -> str:
+        definition = self.definition
+        return definition.describe(self) if definition else self.kind
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == ReportStatus.SIGNED
+
+    def narrative(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in NARRATIVE_FIELDS}
+
+
+class SignOff(models.Model):
+    """The chairman's sign-off: who, when, the hash of the file read, the signed file."""
+
+    report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="signoff")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField("Ký lúc")
+    read_sha256 = models.CharField("SHA-256 của tệp đã đọc", max_length=64)
+    signed_file = models.FileField("Tệp đã ký", upload_to=signed_upload_to, max_length=255)
+    signed_sha256 = models.CharField("SHA-256 của tệp đã ký", max_length=64, db_index=True)
+    certificate_subject = models.CharField("Chứng thư số", max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ký duyệt báo cáo"
+        verbose_name_plural = "ký duyệt báo cáo"
+        ordering = ["-signed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.report} – {self.report.verification_code}"

@@ -1,0 +1,121 @@
+"""Forms: request a report, the narrative, sign-off, send back, verify."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from campaigns.models import Campaign
+
+from . import registry
+from .models import NARRATIVE_FIELDS
+
+NARRATIVE_HELP = "Mỗi đoạn một dòng; để trống thì mục này không in."
+
+
+def _narrative_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=20000,
+        help_text=NARRATIVE_HELP,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class NarrativeForm(forms.Form):
+    """The secretariat's own text: printed in the "Đánh giá chung", "Phương hướng" and
+    "Đề xuất, kiến nghị" parts of the report."""
+
+    strengths = _narrative_field("Ưu điểm")
+    limits = _narrative_field("Hạn chế")
+    causes = _narrative_field("Nguyên nhân")
+    lessons = _narrative_field("Bài học kinh nghiệm")
+    next_steps = _narrative_field("Phương hướng, nhiệm vụ thời gian tới")
+    proposals = _narrative_field("Đề xuất, kiến nghị")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", "Lưu và tạo lại báo cáo"))
+
+
+class ReportRequestForm(forms.Form):
+    campaign = forms.ModelChoiceField(
+        label="Phong trào",
+        queryset=Campaign.objects.order_by("-start_year", "code"),
+        empty_label=None,
+    )
+    kind = forms.ChoiceField(label="Loại báo cáo", choices=())
+    year = forms.IntegerField(
+        label="Năm",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text="Báo cáo năm: năm báo cáo. Sơ kết, tổng kết: để trống sẽ lấy năm "
+        "sơ kết / tổng kết.",
+    )
+    strengths = forms.CharField(
+        label="Ưu điểm", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    limits = forms.CharField(
+        label="Hạn chế", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    causes = forms.CharField(
+        label="Nguyên nhân", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    lessons = forms.CharField(
+        label="Bài học kinh nghiệm", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_steps = forms.CharField(
+        label="Phương hướng, nhiệm vụ", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    proposals = forms.CharField(
+        label="Đề xuất, kiến nghị", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = registry.choices()
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Gửi yêu cầu tạo báo cáo"))
+
+    def narrative(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name, "") for name in NARRATIVE_FIELDS}
+
+
+class SignForm(forms.Form):
+    sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label="Ý kiến chỉ đạo khi trả lại",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", "Trả lại báo cáo", css_class="btn-outline-danger"))
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(label="Mã tra cứu in trên văn bản", required=False, max_length=16)
+    file = forms.FileField(label="Hoặc tải lên tệp PDF cần kiểm tra", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", "Kiểm tra"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("code") and not data.get("file"):
+            raise forms.ValidationError("Vui lòng nhập mã tra cứu hoặc chọn tệp PDF.")
+        return data

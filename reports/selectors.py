@@ -1,0 +1,40 @@
+"""Which reports a user may see. The secretariat and the chairman see every version; other
+readers (observers, council members, economic office) see signed reports only."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from portal.access import can
+
+from .models import Report, ReportStatus
+
+
+def reports_for(user) -> QuerySet[Report]:
+    qs = Report.objects.select_related("campaign", "requested_by", "signoff__signed_by")
+    if not can(user, "report.view"):
+        return qs.none()
+    if can(user, "report.request") or can(user, "report.sign"):
+        return qs
+    return qs.filter(status=ReportStatus.SIGNED)
+
+
+def report_for(user, pk: int) -> Report:
+    """Raises Report.DoesNotExist (→ 404) outside the user's scope."""
+    return reports_for(user).get(pk=pk)
+
+
+def awaiting_signoff() -> QuerySet[Report]:
+    return Report.objects.filter(status=ReportStatus.READY).select_related(
+        "campaign", "requested_by"
+    )
+
+
+def versions_of(report: Report) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(
+            campaign=report.campaign, kind=report.kind, year=report.year, object_id=report.object_id
+        )
+        .select_related("requested_by", "signoff__signed_by")
+        .order_by("-version")
+    )

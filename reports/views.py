@@ -1,0 +1,282 @@
+"""Report pages: archive, request, progress (htmx polling), preview, narrative, sign-off, and the
+public /verify/ page. Views are thin: fetch through the selectors (404), require (403), call a
+service."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from portal.access import can, require
+from portal.uploads import attachment_response, check_upload
+
+from . import exports, selectors, services
+from .filters import ReportFilter
+from .forms import NarrativeForm, ReportRequestForm, ReturnForm, SignForm, VerifyForm
+from .models import Report, ReportStatus, SignOff
+
+PAGE_SIZE = 50
+
+
+def _report(request: HttpRequest, pk: int) -> Report:
+    require(request.user, "report.view")
+    try:
+        report = selectors.report_for(request.user, pk)
+    except Report.DoesNotExist as exc:
+        raise Http404 from exc
+    require(request.user, "report.view", report)
+    return report
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+def report_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "report.view")
+    report_filter = ReportFilter(request.GET or None, queryset=selectors.reports_for(request.user))
+    page = Paginator(report_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/pages/report_list.html",
+        {
+            "filter": report_filter,
+            "page": page,
+            "query": _query_without_page(request),
+            "can_request": can(request.user, "report.request"),
+        },
+    )
+
+
+@login_required
+def report_request_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "report.request")
+    form = ReportRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_request(
+                campaign=form.cleaned_data["campaign"],
+                kind=form.cleaned_data["kind"],
+                year=form.cleaned_data["year"],
+                by=request.user,
+                narrative=form.narrative(),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            report.refresh_from_db()
+            if report.error and report.status == ReportStatus.QUEUED:
+                messages.warning(request, report.error)
+            else:
+                messages.success(request, "Đã ghi nhận yêu cầu; báo cáo đang được tạo.")
+            return redirect(report)
+    return render(request, "reports/pages/report_request.html", {"form": form})
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def report_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    can_edit = can(request.user, "report.edit_narrative", report)
+    data_changed = services.data_changed_since(report) if report.is_signed else None
+    return render(
+        request,
+        "reports/pages/report_detail.html",
+        {
+            "report": report,
+            "versions": selectors.versions_of(report),
+            "narrative_form": NarrativeForm(initial=report.narrative()) if can_edit else None,
+            "can_edit": can_edit and report.status != ReportStatus.RENDERING,
+            "can_sign": can(request.user, "report.sign", report)
+            and report.status == ReportStatus.READY,
+            "sign_form": SignForm(initial={"sha256": report.sha256}),
+            "return_form": ReturnForm(),
+            "data_changed": data_changed,
+            "history": report.history.select_related("history_user").order_by("-history_date")[:20],
+        },
+    )
+
+
+@login_required
+def report_row_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status fragment the detail and list pages poll while the report is being made."""
+    report = _report(request, pk)
+    response = render(request, "reports/pages/_report_status.html", {"report": report})
+    if request.GET.get("refresh") and not report.is_open:
+        response["HX-Refresh"] = "true"  # done: reload the page to show the PDF and actions
+    return response
+
+
+@login_required
+@xframe_options_sameorigin
+def report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF inline, for the <iframe> on the report page (same origin only)."""
+    report = _report(request, pk)
+    signed = request.GET.get("signed") == "1" and hasattr(report, "signoff")
+    field = report.signoff.signed_file if signed else report.file
+    if not field:
+        raise Http404
+    response = FileResponse(field.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def report_download_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    signed = hasattr(report, "signoff")
+    field = report.signoff.signed_file if signed else report.file
+    if not field:
+        raise Http404
+    suffix = "-da-ky" if signed else ""
+    name = f"{report.kind}-{report.campaign.code}-{report.year}-v{report.version}{suffix}.pdf"
+    return attachment_response(field, name, "application/pdf")
+
+
+@login_required
+def report_xlsx_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    if report.status not in (ReportStatus.READY, ReportStatus.SIGNED, ReportStatus.RETURNED):
+        raise Http404
+    from portal.dataexchange import xlsx_response
+
+    return xlsx_response(
+        f"bang-so-lieu-{report.kind}-{report.year}-v{report.version}.xlsx",
+        exports.tables_xlsx(report),
+    )
+
+
+@login_required
+@require_POST
+def report_regenerate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    require(request.user, "report.edit_narrative", report)
+    form = NarrativeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Nội dung nhận xét chưa hợp lệ.")
+        return redirect(report)
+    try:
+        new = services.report_regenerate(
+            report=report, by=request.user, narrative=form.cleaned_data
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(report)
+    messages.success(request, f"Đã lưu nhận xét; đang tạo phiên bản {new.version}.")
+    return redirect(new)
+
+
+@login_required
+def signoff_queue_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "report.sign")
+    page = Paginator(selectors.awaiting_signoff(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/pages/signoff_queue.html", {"page": page, "query": ""})
+
+
+@login_required
+@require_POST
+def report_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    require(request.user, "report.sign", report)
+    form = SignForm(request.POST)
+    read = form.cleaned_data["sha256"] if form.is_valid() else ""
+    try:
+        services.report_sign(report=report, by=request.user, read_sha256=read)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except services.signing.SigningUnavailable as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Đã ký duyệt báo cáo. Tệp đã ký số được lưu trữ.")
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def report_return_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    require(request.user, "report.sign", report)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Vui lòng ghi ý kiến khi trả lại báo cáo.")
+        return redirect(report)
+    try:
+        services.report_return(report=report, by=request.user, comment=form.cleaned_data["comment"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Đã trả lại báo cáo cho cơ quan thường trực.")
+    return redirect(report)
+
+
+def verify_view(request: HttpRequest) -> HttpResponse:
+    """Public (no sign-in): is this the signed original, who signed it and when?"""
+    initial = {"code": request.GET.get("ma", "")}
+    form = VerifyForm(request.POST or None, request.FILES or None, initial=initial)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = _verify(form)
+    elif request.method == "GET" and initial["code"]:
+        result = _lookup_code(initial["code"])
+    return render(request, "reports/pages/verify.html", {"form": form, "result": result})
+
+
+def _lookup_code(code: str) -> dict:
+    code = code.strip().upper()
+    signoff = (
+        SignOff.objects.select_related("report__campaign", "signed_by")
+        .filter(report__verification_code=code)
+        .first()
+    )
+    if signoff is None:
+        return {"found": False, "code": code}
+    return {"found": True, "by_code": True, "signoff": signoff, "report": signoff.report}
+
+
+def _verify(form: VerifyForm) -> dict:
+    upload = form.cleaned_data.get("file")
+    if not upload:
+        return _lookup_code(form.cleaned_data["code"])
+    try:
+        check_upload(upload, allowed=("pdf",), max_bytes=50 * 1024 * 1024)
+    except ValidationError as exc:
+        form.add_error("file", exc)
+        return None
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    sha = digest.hexdigest()
+    signoff = (
+        SignOff.objects.select_related("report__campaign", "signed_by")
+        .filter(signed_sha256=sha)
+        .first()
+    )
+    if signoff is None:
+        return {"found": False, "sha256": sha, "file": True}
+    return {
+        "found": True,
+        "by_file": True,
+        "signoff": signoff,
+        "report": signoff.report,
+        "sha256": sha,
+    }
