@@ -12,6 +12,7 @@ from django.db import transaction
 
 from units.models import Sponsorship, Unit, UnitKind
 
+from .cycle import demo as cycle_demo
 from .models import (
     Campaign,
     CampaignStatus,
@@ -476,6 +477,7 @@ def load() -> dict[str, int]:
     campaign = _campaign(ntm_set)
     _sample_results(campaign, ntm_set)
     _sponsorships(campaign)
+    cycle_demo.load(campaign)  # registrations, self-assessments, extensions (campaigns/cycle)
     return {
         "campaigns": Campaign.objects.count(),
         "ntm_statuses": NtmStatus.objects.count(),
