@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from simple_history.utils import update_change_reason
+from simple_history.utils import bulk_create_with_history, update_change_reason
 
 from portal.access import require
 from portal.uploads import EVIDENCE_EXTENSIONS, check_upload
@@ -57,9 +57,14 @@ def _check_year(campaign: Campaign, year: int) -> None:
 
 def _history_note(obj, reason: str) -> None:
     """Attach a reason to the history row the last save wrote."""
-    record = obj.history.order_by("-history_id").first()
-    if record is not None:
-        update_change_reason(obj, reason)
+    update_change_reason(obj, reason)
+
+
+def _as(obj, by):
+    """Record `by` as the author of the next history row (outside a request too)."""
+    if by is not None and getattr(by, "is_authenticated", False):
+        obj._history_user = by
+    return obj
 
 
 # --- Registration ----------------------------------------------------------------------------
@@ -98,7 +103,7 @@ def registration_save(
             registration.target_level = target_level
             registration.villages_to_standard = villages_to_standard
             registration.submitted_by = by
-            registration.save(
+            _as(registration, by).save(
                 update_fields=[
                     "commitments",
                     "target_level",
@@ -171,9 +176,13 @@ def assessment_start(*, campaign: Campaign, unit: Unit, year: int, by) -> Assess
             defaults={"criteria_set": criteria_set},
         )
         if created:
-            AssessmentItem.objects.bulk_create(
-                AssessmentItem(assessment=assessment, criterion=c)
-                for c in criteria_set.criteria.all()
+            bulk_create_with_history(
+                [
+                    AssessmentItem(assessment=assessment, criterion=c)
+                    for c in criteria_set.criteria.all()
+                ],
+                AssessmentItem,
+                default_user=by if getattr(by, "is_authenticated", False) else None,
             )
             if criteria_set.status == CriteriaSetStatus.EDITABLE:
                 criteria_set.status = CriteriaSetStatus.IN_USE
@@ -245,7 +254,7 @@ def assessment_save(
             if changed:
                 for f in changed:
                     setattr(item, f, values[f])
-                item.save(update_fields=changed)
+                _as(item, by).save(update_fields=changed)
                 changed_any = True
         fields = ["revision"]
         if summary is not None and summary != assessment.summary:
@@ -253,7 +262,7 @@ def assessment_save(
             fields.append("summary")
         assessment.revision = new_revision
         # One history row per save, so "who saved when" is on the page even for item-only saves.
-        assessment.save(update_fields=[*fields, "updated_at"])
+        _as(assessment, by).save(update_fields=[*fields, "updated_at"])
         if not changed_any and len(fields) == 1:
             _history_note(assessment, "Lưu nháp (không đổi nội dung)")
     return assessment
@@ -297,7 +306,7 @@ def evidence_add(*, item: AssessmentItem, upload: UploadedFile, by) -> Evidence:
             uploaded_by=by,
         )
         evidence.file.save(f"{uuid.uuid4().hex}.{checked.extension}", upload, save=False)
-        evidence.save()
+        _as(evidence, by).save()
     return evidence
 
 
@@ -311,7 +320,7 @@ def evidence_delete(*, evidence: Evidence, by) -> None:
         open_ids = editable_item_ids(assessment)
         if open_ids is not None and evidence.item_id not in open_ids:
             raise ValidationError("Tiêu chí này không thuộc các tiêu chí được yêu cầu bổ sung.")
-        evidence.delete()
+        _as(evidence, by).delete()
     # The file stays in storage: the history row still names it (kept for audit).
 
 
@@ -354,7 +363,7 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
         assessment.is_late = assessment.is_late or deadline.is_late(today)
         assessment.extension_until = deadline.extension_until
         assessment.revision += 1
-        assessment.save(
+        _as(assessment, by).save(
             update_fields=[
                 "submitted_at",
                 "submitted_by",
@@ -421,7 +430,7 @@ def review_save(*, assessment: Assessment, scores: dict[int, dict[str, Any]], by
                     setattr(item, field, value)
                     changed.append(field)
             if changed:
-                item.save(update_fields=changed)
+                _as(item, by).save(update_fields=changed)
         if errors:
             raise ValidationError(errors)
     return locked
@@ -463,10 +472,10 @@ def assessment_return(*, assessment: Assessment, reason: str, by) -> Assessment:
         assessment.refresh_from_db()
         for item in assessment.items.select_related("criterion").prefetch_related("evidence"):
             item.return_snapshot = _snapshot(item)
-            item.save(update_fields=["return_snapshot"])
+            _as(item, by).save(update_fields=["return_snapshot"])
         assessment.return_reason = reason
         assessment.revision += 1
-        assessment.save(update_fields=["return_reason", "revision", "updated_at"])
+        _as(assessment, by).save(update_fields=["return_reason", "revision", "updated_at"])
         _history_note(assessment, f"Trả lại: {reason}")
     return assessment
 
@@ -483,12 +492,16 @@ def assessment_approve(*, assessment: Assessment, by) -> Assessment:
         assessment.refresh_from_db()
         for item in assessment.items.filter(reviewer_score__isnull=True):
             item.reviewer_score = item.self_score
-            item.save(update_fields=["reviewer_score"])
-        assessment.items.filter(returned=True).update(returned=False)
+            _as(item, by).save(update_fields=["reviewer_score"])
+        for item in assessment.items.filter(returned=True):
+            item.returned = False
+            _as(item, by).save(update_fields=["returned"])
         assessment.approved_at = timezone.now()
         assessment.approved_by = by
         assessment.revision += 1
-        assessment.save(update_fields=["approved_at", "approved_by", "revision", "updated_at"])
+        _as(assessment, by).save(
+            update_fields=["approved_at", "approved_by", "revision", "updated_at"]
+        )
         _history_note(assessment, "Duyệt")
     return assessment
 
@@ -523,7 +536,9 @@ def assessment_reopen(*, assessment: Assessment, reason: str, by) -> Assessment:
         assessment.approved_at = None
         assessment.approved_by = None
         assessment.revision += 1
-        assessment.save(update_fields=["approved_at", "approved_by", "revision", "updated_at"])
+        _as(assessment, by).save(
+            update_fields=["approved_at", "approved_by", "revision", "updated_at"]
+        )
         _history_note(assessment, f"Mở lại bản đã duyệt: {reason}")
     return assessment
 
@@ -578,7 +593,7 @@ def extension_decide(
             raise ValidationError("Đề nghị này đã được xem xét.")
         extension.refresh_from_db()
         # .update() writes no history row; save once so the decision is in the history.
-        extension.save(update_fields=["status"])
+        _as(extension, by).save(update_fields=["status"])
     return extension
 
 
