@@ -9,10 +9,16 @@ document.addEventListener("DOMContentLoaded", () => {
   let retry = null;
   form.addEventListener("input", () => { dirty = true; });
   form.addEventListener("change", () => { dirty = true; });
-  form.addEventListener("htmx:beforeRequest", () => {
+  let submitting = false;
+  const buttons = form.querySelectorAll(".sticky-actions button");
+  form.addEventListener("htmx:beforeRequest", (event) => {
+    // A full save is on its way: a late autosave would only be refused as stale.
+    if (submitting) { event.preventDefault(); return; }
+    buttons.forEach((b) => { b.disabled = true; });
     if (status) status.textContent = "Đang lưu nháp…";
   });
   form.addEventListener("htmx:afterRequest", (event) => {
+    buttons.forEach((b) => { b.disabled = false; });
     if (event.detail.successful) {
       dirty = false;
       if (retry) { clearTimeout(retry); retry = null; }
@@ -27,7 +33,7 @@ document.addEventListener("DOMContentLoaded", () => {
   form.addEventListener("htmx:sendError", offline);
   form.addEventListener("htmx:timeout", offline);
   // Normal submit (Lưu nháp / Lưu và nộp) saves everything: no warning then.
-  form.addEventListener("submit", () => { dirty = false; });
+  form.addEventListener("submit", () => { dirty = false; submitting = true; });
   window.addEventListener("beforeunload", (event) => {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
   });

@@ -166,7 +166,9 @@ ROWS = [
     ),
     Row(
         "review bulk approve POST",
-        lambda w, u: reverse("campaigns:review-bulk-approve"),
+        lambda w, u: (_a(w, AssessmentStatus.SUBMITTED), reverse("campaigns:review-bulk-approve"))[
+            1
+        ],
         {"secretariat": 302, "economic_office": 302},
         method="post",
         data=lambda w, u: {"ids": [_a(w, AssessmentStatus.SUBMITTED).pk]},

@@ -10,7 +10,6 @@ from django.core.files.base import ContentFile
 
 from campaigns.models import (
     Assessment,
-    AssessmentStatus,
     CriteriaSet,
     Criterion,
     Evidence,

@@ -70,7 +70,8 @@ def test_starting_an_assessment_locks_its_criteria_set_and_ties_the_version(worl
     a = services.assessment_start(campaign=world.campaign, unit=world.commune_a, year=2024, by=None)
     cs.refresh_from_db()
     assert cs.status == CriteriaSetStatus.IN_USE
-    assert a.criteria_set == cs and a.items.count() == 5
+    assert a.criteria_set == cs
+    assert a.items.count() == 5
     # Starting again opens the same assessment.
     again = services.assessment_start(
         campaign=world.campaign, unit=world.commune_a, year=2024, by=None
@@ -87,7 +88,8 @@ def test_a_year_outside_the_campaign_is_refused(world):
 def test_full_cycle_submit_return_resubmit_approve(draft, officer_a, secretariat):
     a = _fill(draft, officer_a)
     services.assessment_submit(assessment=a, by=officer_a)
-    assert a.status == AssessmentStatus.SUBMITTED and not a.is_late
+    assert a.status == AssessmentStatus.SUBMITTED
+    assert not a.is_late
     item5 = cw.item_no(a, 5)
     services.review_save(
         assessment=a,
@@ -111,11 +113,13 @@ def test_full_cycle_submit_return_resubmit_approve(draft, officer_a, secretariat
     services.assessment_submit(assessment=a, by=officer_a)
     services.assessment_approve(assessment=a, by=secretariat)
     a.refresh_from_db()
-    assert a.status == AssessmentStatus.APPROVED and a.is_locked
+    assert a.status == AssessmentStatus.APPROVED
+    assert a.is_locked
     # Unscored items keep the self-score as the reviewer's score.
     assert cw.item_no(a, 2).reviewer_score == Decimal(18)
     reasons = list(a.history.values_list("history_change_reason", flat=True))
-    assert "Duyệt" in reasons and "Trả lại: Thiếu minh chứng" in reasons
+    assert "Duyệt" in reasons
+    assert "Trả lại: Thiếu minh chứng" in reasons
     assert "Nộp lại sau khi bổ sung" in reasons
 
 
@@ -229,7 +233,8 @@ def test_a_stale_save_is_refused_and_overwrites_nothing(draft, officer_a, users)
             items={item.pk: {"note": "Bản của người thứ hai"}},
             by=officer_a,
         )
-    assert "vừa được" in exc.value.messages[0] and "tải lại" in exc.value.messages[0]
+    assert "vừa được" in exc.value.messages[0]
+    assert "tải lại" in exc.value.messages[0]
     assert cw.item_no(draft, 2).note == "Bản của người thứ nhất"
 
 
@@ -247,7 +252,8 @@ def test_every_save_leaves_history_with_who(draft, officer_a):
     assert item.history.count() == before + 1
     entries = assessment_history(draft)
     changed = [e for e in entries if e.what.startswith("Tiêu chí 2")]
-    assert changed and ("Điểm tự chấm", "—", "15") in changed[0].changes
+    assert changed
+    assert ("Điểm tự chấm", "—", "15") in changed[0].changes
 
 
 def test_submission_needs_scores_and_required_evidence(draft, officer_a):
@@ -317,7 +323,8 @@ def test_an_extension_opens_the_period_for_that_unit_only(
     )
     a = _fill(a, officer_a)
     services.assessment_submit(assessment=a, by=officer_a)
-    assert a.is_late and a.extension_until == datetime.date(2025, 12, 20)
+    assert a.is_late
+    assert a.extension_until == datetime.date(2025, 12, 20)
     # Commune B has no extension: still locked.
     with pytest.raises(ValidationError, match="quá hạn"):
         services.assessment_start(campaign=world.campaign, unit=world.commune_b, year=2025, by=None)
@@ -364,7 +371,8 @@ def test_registration_is_one_per_unit_and_year(world, officer_a):
         target_level="model",
         by=officer_a,
     )
-    assert r1.pk == r2.pk and r2.target_level == "model"
+    assert r1.pk == r2.pk
+    assert r2.target_level == "model"
     with pytest.raises(ValidationError):
         services.registration_save(
             campaign=world.campaign, unit=world.commune_a, year=2019, commitments="x", by=None

@@ -73,7 +73,8 @@ def test_autosave_answers_the_time_and_new_revision(client_as, draft):
     )
     page = response.content.decode()
     assert "Đã lưu nháp lúc" in page
-    assert f'name="revision" value="{draft.revision + 1}"' in page and "hx-swap-oob" in page
+    assert f'name="revision" value="{draft.revision + 1}"' in page
+    assert "hx-swap-oob" in page
 
 
 def test_a_stale_form_is_refused_with_who_saved_it(client_as, draft, users):
@@ -82,7 +83,8 @@ def test_a_stale_form_is_refused_with_who_saved_it(client_as, draft, users):
     second = client_as("officer_a").post(_save_url(draft), {**stale, "summary": "Bản sau"})
     assert second.status_code == 400
     page = second.content.decode()
-    assert "vừa được" in page and users["officer_a"].display_name in page
+    assert "vừa được" in page
+    assert users["officer_a"].display_name in page
     assert Assessment.objects.get(pk=draft.pk).summary == "Bản đầu"
 
 
@@ -163,7 +165,7 @@ def test_evidence_is_stored_under_a_generated_name_and_served_as_attachment(clie
 
 def test_the_reviewer_sees_what_changed_since_the_return(client_as, world, users):
     a = cw.assessment(world.commune_a, world.campaign)
-    officer, secretariat = users["officer_a"], users["secretariat"]
+    officer, _secretariat = users["officer_a"], users["secretariat"]
     client_as("officer_a").post(_save_url(a), cw.filled_post(a))
     cw.evidence(cw.item_no(a, 1))
     a.refresh_from_db()
@@ -182,7 +184,8 @@ def test_the_reviewer_sees_what_changed_since_the_return(client_as, world, users
     a.refresh_from_db()
     assert a.status == AssessmentStatus.RETURNED
     page = client_as("officer_a").get(a.get_absolute_url()).content.decode()
-    assert "Kinh phí chưa có xác nhận" in page and "Bổ sung xác nhận của Kho bạc" in page
+    assert "Kinh phí chưa có xác nhận" in page
+    assert "Bổ sung xác nhận của Kho bạc" in page
     post = cw.filled_post(a, **{f"i{item3.pk}_value": "1.200.000.000"})
     client_as("officer_a").post(_save_url(a), post)
     client_as("officer_a").post(
@@ -194,7 +197,8 @@ def test_the_reviewer_sees_what_changed_since_the_return(client_as, world, users
     assert a.status == AssessmentStatus.SUBMITTED
     page = client_as("secretariat").get(a.get_absolute_url()).content.decode()
     assert "Thay đổi từ lần trả lại" in page
-    assert "1500000000" in page and "1200000000" in page
+    assert "1500000000" in page
+    assert "1200000000" in page
     assert "xac-nhan-kho-bac.pdf" in page
     assert page.count('data-testid="diff"') == 1  # only the returned item changed
 
@@ -267,7 +271,8 @@ def test_economic_office_queue_holds_only_communes_and_villages(client_as, world
     dept = cw.assessment(world.department, world.campaign, group=TargetGroup.ORGANISATIONS)
     Assessment.objects.filter(pk=dept.pk).update(status=AssessmentStatus.SUBMITTED)
     page = client_as("economic_office").get(reverse("campaigns:review-queue")).content.decode()
-    assert world.commune_a.name in page and world.department.name not in page
+    assert world.commune_a.name in page
+    assert world.department.name not in page
 
 
 def test_queue_runs_a_constant_number_of_queries(client_as, world, django_assert_num_queries):
@@ -315,7 +320,8 @@ def test_registration_refuses_a_year_outside_the_campaign(client_as, world):
         {"unit": world.commune_a.pk, "year": 2030, "commitments": "Đạt chuẩn"},
     )
     assert response.status_code == 200
-    assert "2030" in response.content.decode() and "không" in response.content.decode()
+    assert "2030" in response.content.decode()
+    assert "không" in response.content.decode()
     assert not Registration.objects.exists()
 
 
@@ -324,7 +330,8 @@ def test_secretariat_sees_who_registered_and_exports(client_as, world):
     client = client_as("secretariat")
     page = client.get(reverse("campaigns:registration-list") + "?year=2025").content.decode()
     assert world.commune_a.name in page
-    assert "Chưa đăng ký năm 2025" in page and world.commune_b.name in page
+    assert "Chưa đăng ký năm 2025" in page
+    assert world.commune_b.name in page
     response = client.get(reverse("campaigns:registration-export") + "?year=2025")
     from openpyxl import load_workbook
 
@@ -340,7 +347,9 @@ def test_the_unit_panel_lists_years_status_and_totals(client_as, world):
         .get(reverse("campaigns:unit-assessments-panel", args=[world.commune_a.pk]))
         .content.decode()
     )
-    assert "2025" in page and "Đã nộp" in page and "20,0" in page
+    assert "2025" in page
+    assert "Đã nộp" in page
+    assert "20,0" in page
     assert a.get_absolute_url() in page
 
 
@@ -355,4 +364,5 @@ def test_extension_request_then_grant_in_the_browser_pages(client_as, world):
         {"decision": "grant", "until": "2026-01-15"},
     )
     ext.refresh_from_db()
-    assert ext.status == "granted" and ext.until == datetime.date(2026, 1, 15)
+    assert ext.status == "granted"
+    assert ext.until == datetime.date(2026, 1, 15)
