@@ -191,7 +191,7 @@ def load(campaign: Campaign) -> dict[str, int]:
 
 def _registration(campaign, unit, year, officer) -> None:
     commune = unit.kind == UnitKind.COMMUNE
-    Registration.objects.get_or_create(
+    registration, created = Registration.objects.get_or_create(
         campaign=campaign,
         unit=unit,
         year=year,
@@ -210,6 +210,12 @@ def _registration(campaign, unit, year, officer) -> None:
             "is_sample": True,
         },
     )
+    if created:  # registered early in the year (auto_now_add stamps today)
+        Registration.objects.filter(pk=registration.pk).update(
+            submitted_at=datetime.datetime(
+                year, 3, 15, 8, 0, tzinfo=timezone.get_current_timezone()
+            )
+        )
 
 
 def _extensions(campaign, units, officer, reviewer) -> None:

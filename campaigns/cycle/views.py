@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -91,7 +94,10 @@ def registration_list_view(request: HttpRequest) -> HttpResponse:
             scope(request.user, Unit.objects.all(), "pk")
             .exclude(pk__in=registered)
             .exclude(kind__in=["household"])
-            .filter(valid_to__isnull=True)
+            .filter(
+                Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(int(year), 1, 1)),
+                Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(int(year), 12, 31)),
+            )
             .order_by("kind", "name")
         )
     return render(
