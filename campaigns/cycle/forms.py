@@ -12,6 +12,7 @@ from portal.access import scope
 from units.models import Cluster, Unit, UnitKind
 
 from ..models import AssessmentItem, AssessmentStatus, NtmLevel, TargetGroup, ValueType
+from .rules import pts
 
 
 class VNDecimalField(forms.DecimalField):
@@ -54,7 +55,7 @@ class _MinValidator:
         if value is not None and value < self.low:
             if self.unit == "đồng":
                 raise forms.ValidationError("Số tiền không được âm.", code="min_value")
-            raise forms.ValidationError(f"Giá trị không được nhỏ hơn {self.low:g}{self.unit}.")
+            raise forms.ValidationError(f"Giá trị không được nhỏ hơn {pts(self.low)}{self.unit}.")
 
 
 class _MaxValidator:
@@ -65,7 +66,7 @@ class _MaxValidator:
         if value is not None and value > self.high:
             if self.unit == "%":
                 raise forms.ValidationError("Tỷ lệ không được vượt quá 100%.", code="max_value")
-            raise forms.ValidationError(f"Giá trị không được lớn hơn {self.high:g}{self.unit}.")
+            raise forms.ValidationError(f"Giá trị không được lớn hơn {pts(self.high)}{self.unit}.")
 
 
 YES_NO = [("", "— Chưa chọn —"), ("1", "Có / Đạt"), ("0", "Không / Chưa đạt")]
@@ -110,7 +111,7 @@ def value_field(item: AssessmentItem) -> forms.Field:
         return field
     if vt == ValueType.SCORE:
         field = VNDecimalField(
-            label=f"Điểm (0–{c.max_points:g})",
+            label=f"Điểm (0–{pts(c.max_points)})",
             required=False,
             max_digits=6,
             decimal_places=2,
@@ -171,7 +172,7 @@ class AssessmentForm(forms.Form):
             vf = value_field(item)
             vf.initial = _initial(getattr(item, value_attr(item)), c.value_type)
             score = VNDecimalField(
-                label=f"Điểm tự chấm (tối đa {c.max_points:g})",
+                label=f"Điểm tự chấm (tối đa {pts(c.max_points)})",
                 required=False,
                 max_digits=6,
                 decimal_places=2,
@@ -229,7 +230,7 @@ class ReviewForm(forms.Form):
         for item in items:
             c = item.criterion
             score = VNDecimalField(
-                label=f"Điểm thẩm định (tối đa {c.max_points:g})",
+                label=f"Điểm thẩm định (tối đa {pts(c.max_points)})",
                 required=False,
                 max_digits=6,
                 decimal_places=2,

@@ -34,6 +34,13 @@ KIND_TO_GROUP: dict[str, str] = {
 ECONOMIC_OFFICE_GROUPS = frozenset({TargetGroup.COMMUNES, TargetGroup.VILLAGES})
 
 
+def pts(value) -> str:
+    """Points and bounds the Vietnamese way: 20, 12,5."""
+    from decimal import Decimal
+
+    return f"{Decimal(value).normalize():f}".replace(".", ",")
+
+
 def target_group_for(kind: str) -> str:
     return KIND_TO_GROUP.get(kind, TargetGroup.OTHERS)
 

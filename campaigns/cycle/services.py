@@ -37,6 +37,7 @@ from ..models import (
     ValueType,
 )
 from . import rules
+from .rules import pts
 
 EDITABLE = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
 
@@ -241,11 +242,12 @@ def assessment_save(
     """Save the officer's values. `items` maps item id → cleaned field values (see ITEM_FIELDS).
     Refused when the assessment is not editable or someone saved since `revision`."""
     with transaction.atomic():
-        new_revision = _claim_revision(assessment, revision)
-        assessment.refresh_from_db()
-        open_ids = editable_item_ids(assessment)
-        changed_any = False
-        for item in assessment.items.select_related("criterion"):
+        current = Assessment.objects.get(pk=assessment.pk)
+        if current.status not in EDITABLE or current.revision != revision:
+            _claim_revision(current, revision)  # raises the right message
+        open_ids = editable_item_ids(current)
+        pending = []
+        for item in current.items.select_related("criterion"):
             values = items.get(item.pk)
             if values is None or (open_ids is not None and item.pk not in open_ids):
                 continue
@@ -254,17 +256,25 @@ def assessment_save(
             if changed:
                 for f in changed:
                     setattr(item, f, values[f])
-                _as(item, by).save(update_fields=changed)
-                changed_any = True
+                pending.append((item, changed))
+        summary_changed = summary is not None and summary != current.summary
+        if not pending and not summary_changed:
+            # Nothing to write (e.g. an autosave after a field was left unchanged).
+            assessment.refresh_from_db()
+            return assessment
+        # Compare-and-swap first: a concurrent save of the same revision loses here.
+        new_revision = _claim_revision(current, revision)
+        for item, changed in pending:
+            _as(item, by).save(update_fields=changed)
+        assessment.refresh_from_db()
         fields = ["revision"]
-        if summary is not None and summary != assessment.summary:
+        if summary_changed:
             assessment.summary = summary
             fields.append("summary")
         assessment.revision = new_revision
         # One history row per save, so "who saved when" is on the page even for item-only saves.
         _as(assessment, by).save(update_fields=[*fields, "updated_at"])
-        if not changed_any and len(fields) == 1:
-            _history_note(assessment, "Lưu nháp (không đổi nội dung)")
+        _history_note(assessment, "Lưu nháp")
     return assessment
 
 
@@ -279,10 +289,10 @@ def _check_item_values(item: AssessmentItem, values: dict[str, Any]) -> None:
         if criterion.value_type == ValueType.MONEY and number < 0:
             raise ValidationError(f"{label}: số tiền không được âm.")
         if criterion.value_type == ValueType.SCORE and not (0 <= number <= criterion.max_points):
-            raise ValidationError(f"{label}: điểm phải từ 0 đến {criterion.max_points:g}.")
+            raise ValidationError(f"{label}: điểm phải từ 0 đến {pts(criterion.max_points)}.")
     score = values.get("self_score")
     if score is not None and not (0 <= score <= criterion.max_points):
-        raise ValidationError(f"{label}: điểm tự chấm phải từ 0 đến {criterion.max_points:g}.")
+        raise ValidationError(f"{label}: điểm tự chấm phải từ 0 đến {pts(criterion.max_points)}.")
 
 
 def evidence_add(*, item: AssessmentItem, upload: UploadedFile, by) -> Evidence:
@@ -406,7 +416,7 @@ def review_save(*, assessment: Assessment, scores: dict[int, dict[str, Any]], by
             n = item.criterion.number
             if score is not None and not (0 <= score <= item.criterion.max_points):
                 errors.append(
-                    f"Tiêu chí {n}: điểm thẩm định phải từ 0 đến {item.criterion.max_points:g}."
+                    f"Tiêu chí {n}: điểm thẩm định phải từ 0 đến {pts(item.criterion.max_points)}."
                 )
                 continue
             if (
