@@ -323,6 +323,8 @@ def _detail_context(request, assessment: Assessment, form=None, review_form=None
         "open_ids": open_ids,
         "history": selectors.assessment_history(assessment),
         "deadline": deadline,
+        "period_closed": assessment.status == AssessmentStatus.DRAFT
+        and deadline.is_closed(timezone.localdate()),
         "total_self": services.score_total(items),
         "total_reviewed": sum((i.reviewer_score for i in items if i.reviewer_score is not None), 0),
         "problems": services.submission_problems(assessment) if can_edit else [],

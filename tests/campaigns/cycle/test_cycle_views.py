@@ -366,3 +366,38 @@ def test_extension_request_then_grant_in_the_browser_pages(client_as, world):
     ext.refresh_from_db()
     assert ext.status == "granted"
     assert ext.until == datetime.date(2026, 1, 15)
+
+
+def test_a_closed_period_says_so_and_points_to_the_extension(client_as, draft, monkeypatch):
+    cw.deadline(draft.campaign, 2025, datetime.date(2025, 11, 30))
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2025, 12, 3))
+    page = client_as("officer_a").get(draft.get_absolute_url()).content.decode()
+    assert "Đã quá hạn báo cáo (30/11/2025)" in page
+    assert reverse("campaigns:extension-list") in page
+
+
+def test_secretariat_reopens_with_a_reason_shown_in_the_history(client_as, world):
+    a = cw.assessment(world.commune_a, world.campaign, status=AssessmentStatus.APPROVED)
+    client = client_as("secretariat")
+    refused = client.post(reverse("campaigns:assessment-reopen", args=[a.pk]), {"reason": ""})
+    assert refused.status_code == 302
+    assert Assessment.objects.get(pk=a.pk).status == AssessmentStatus.APPROVED
+    client.post(
+        reverse("campaigns:assessment-reopen", args=[a.pk]), {"reason": "Sai số liệu tiêu chí 2"}
+    )
+    assert Assessment.objects.get(pk=a.pk).status == AssessmentStatus.SUBMITTED
+    page = client.get(a.get_absolute_url()).content.decode()
+    assert "Mở lại bản đã duyệt: Sai số liệu tiêu chí 2" in page
+
+
+def test_evidence_of_an_approved_assessment_cannot_be_deleted(client_as, world):
+    a = cw.assessment(world.commune_a, world.campaign)
+    evidence = cw.evidence(cw.item_no(a, 1))
+    Assessment.objects.filter(pk=a.pk).update(status=AssessmentStatus.APPROVED)
+    response = client_as("officer_a").post(
+        reverse("campaigns:evidence-delete", args=[evidence.pk]), follow=True
+    )
+    assert "không xóa minh chứng được" in response.content.decode()
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
