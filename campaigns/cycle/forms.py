@@ -278,6 +278,19 @@ class ReasonForm(forms.Form):
         self.helper.form_tag = False
 
 
+def _unit_choices(form: forms.Form, user) -> None:
+    """Only the units in the user's scope; an officer of one unit finds it already chosen."""
+    field = form.fields["unit"]
+    field.queryset = scope(user, Unit.objects.exclude(kind=UnitKind.HOUSEHOLD), "pk").order_by(
+        "kind", "name"
+    )
+    field.empty_label = "— Chọn đơn vị —"
+    if not form.is_bound and "unit" not in form.initial and hasattr(user, "units"):
+        ids = list(user.units.values_list("pk", flat=True)[:2])
+        if len(ids) == 1:
+            form.initial["unit"] = ids[0]
+
+
 def _year_choices(campaign):
     return [(y, str(y)) for y in campaign.years]
 
@@ -305,9 +318,7 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, user, campaign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = scope(
-            user, Unit.objects.exclude(kind=UnitKind.HOUSEHOLD), "pk"
-        ).order_by("name")
+        _unit_choices(self, user)
         self.fields["year"].choices = _year_choices(campaign)
         self.campaign = campaign
         self.helper = FormHelper()
@@ -331,9 +342,7 @@ class StartForm(forms.Form):
 
     def __init__(self, *args, user, campaign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = scope(
-            user, Unit.objects.exclude(kind=UnitKind.HOUSEHOLD), "pk"
-        ).order_by("name")
+        _unit_choices(self, user)
         self.fields["year"].choices = _year_choices(campaign)
 
 
@@ -344,9 +353,7 @@ class ExtensionForm(forms.Form):
 
     def __init__(self, *args, user, campaign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = scope(
-            user, Unit.objects.exclude(kind=UnitKind.HOUSEHOLD), "pk"
-        ).order_by("name")
+        _unit_choices(self, user)
         self.fields["year"].choices = _year_choices(campaign)
         self.helper = FormHelper()
         self.helper.layout = Layout(
