@@ -6,10 +6,36 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Phong trào thi đua"
 
     def ready(self) -> None:
-        from portal.navigation import MenuEntry, register_menu
+        from portal.navigation import MenuEntry, Panel, register_menu, register_panel
 
         register_menu(
             MenuEntry("Phong trào", "campaigns:campaign-list", "campaign.view", "bi-flag", 10),
+            # The yearly cycle (campaigns/cycle).
+            MenuEntry(
+                "Đăng ký thi đua",
+                "campaigns:registration-list",
+                "registration.submit",
+                "bi-pencil-square",
+                20,
+            ),
+            MenuEntry(
+                "Tự đánh giá",
+                "campaigns:assessment-list",
+                "assessment.edit",
+                "bi-clipboard-check",
+                21,
+            ),
+            MenuEntry("Thẩm định", "campaigns:review-queue", "assessment.review", "bi-search", 22),
+        )
+        register_panel(
+            Panel(
+                "unit",
+                "Kết quả tự đánh giá",
+                "campaigns:unit-assessments-panel",
+                "assessment.view",
+                None,
+                30,
+            ),
         )
         from .oversight.registry import ready as oversight_ready
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from portal.utils import upsert
 from units.models import Sponsorship, Unit, UnitKind
 
+from .cycle import demo as cycle_demo
 from .models import (
     Campaign,
     CampaignStatus,
@@ -479,6 +480,7 @@ def load() -> dict[str, int]:
     _sample_results(campaign, ntm_set)
     _sponsorships(campaign)
     oversight_demo.load(campaign)
+    cycle_demo.load(campaign)  # registrations, self-assessments, extensions (campaigns/cycle)
     return {
         "campaigns": Campaign.objects.count(),
         "ntm_statuses": NtmStatus.objects.count(),

@@ -407,6 +407,13 @@ class AssessmentItem(models.Model):
     )
     reviewer_comment = models.TextField("Ý kiến thẩm định", blank=True)
     returned = models.BooleanField("Yêu cầu bổ sung", default=False)
+    return_snapshot = models.JSONField(
+        "Nội dung lúc trả lại",
+        null=True,
+        blank=True,
+        help_text="What the item held when the assessment was last returned; the reviewer sees "
+        "the difference on resubmission.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -460,6 +467,53 @@ class Evidence(models.Model):
     @property
     def access_unit_id(self) -> int:
         return self.item.assessment.unit_id
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", "Chờ xem xét"
+    GRANTED = "granted", "Đã gia hạn"
+    REFUSED = "refused", "Không gia hạn"
+
+
+class ExtensionRequest(models.Model):
+    """A unit asks for more time to submit its self-assessment for a year; the secretariat grants
+    it (until a date) or refuses. The period stays locked for every other unit."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="extensions")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="extension_requests")
+    year = models.PositiveSmallIntegerField("Năm")
+    reason = models.TextField("Lý do xin gia hạn")
+    status = models.CharField(
+        "Trạng thái",
+        max_length=16,
+        choices=ExtensionStatus.choices,
+        default=ExtensionStatus.PENDING,
+        db_index=True,
+    )
+    until = models.DateField("Gia hạn đến", null=True, blank=True)
+    decision_note = models.TextField("Ý kiến của cơ quan thường trực", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField("Gửi lúc", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField("Quyết định lúc", null=True, blank=True)
+    is_sample = models.BooleanField("Dữ liệu mẫu", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "đề nghị gia hạn"
+        verbose_name_plural = "đề nghị gia hạn"
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.year}: {self.get_status_display()}"
+
+    @property
+    def access_unit_id(self) -> int:
+        return self.unit_id
 
 
 # --- National NTM criteria and status ---------------------------------------------------------

@@ -1,0 +1,248 @@
+"""Sample registrations and self-assessments 2021–2025 for the Đức Phổ units (labelled sample).
+
+Past years are approved; 2025 has a mix (submitted, returned, draft, approved) so every page of
+the cycle has something to show. Idempotent: a (unit, year) that already has a row is left
+alone. The rows are written directly rather than through the services because the services
+apply today's deadlines, which the sample years are long past; the history still shows each
+step (created, submitted, reviewed) with the sample reviewer.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from units.models import Unit, UnitKind
+
+from ..models import (
+    Assessment,
+    AssessmentItem,
+    AssessmentStatus,
+    Campaign,
+    CriteriaSetStatus,
+    Evidence,
+    ExtensionRequest,
+    ExtensionStatus,
+    NtmLevel,
+    Registration,
+    ValueType,
+)
+from . import rules
+
+# 2025 status per unit code (others: approved); units absent here and not listed below get none.
+STATUS_2025 = {
+    "XA-PHO-AN": AssessmentStatus.DRAFT,
+    "XA-PHO-THUAN": AssessmentStatus.SUBMITTED,
+    "XA-PHO-PHONG": AssessmentStatus.SUBMITTED,
+    "XA-PHO-NHON": AssessmentStatus.RETURNED,
+    "XA-PHO-CHAU": AssessmentStatus.SUBMITTED,
+    "DP-PVHTT": AssessmentStatus.SUBMITTED,
+    "DP-MTTQ": AssessmentStatus.SUBMITTED,
+    "DN-MAU-01": AssessmentStatus.DRAFT,
+}
+OTHER_CODES = [
+    "XA-PHO-CUONG",
+    "XA-PHO-KHANH",
+    "DP-PKT",
+    "DP-TCNV",
+    "DP-HND",
+    "DP-HLHPN",
+    "HTX-MAU-01",
+]
+
+SAMPLE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _value(item: AssessmentItem, rng: random.Random, share: float) -> None:
+    c = item.criterion
+    vt = c.value_type
+    if vt == ValueType.YES_NO:
+        item.value_bool = share > 0.5
+    elif vt == ValueType.PERCENT:
+        item.value_number = Decimal(round(40 + 60 * share, 1)).quantize(Decimal("0.1"))
+    elif vt == ValueType.MONEY:
+        item.value_number = Decimal(rng.randrange(300, 3000) * 1_000_000)
+    elif vt == ValueType.NUMBER:
+        item.value_number = Decimal(rng.randrange(0, 6))
+    elif vt == ValueType.SCORE:
+        item.value_number = (c.max_points * Decimal(share)).quantize(Decimal("0.5"))
+    else:
+        item.value_text = "Có sáng kiến, mô hình được ghi nhận (mẫu)."
+    item.self_score = (c.max_points * Decimal(share)).quantize(Decimal("0.5"))
+    item.note = "Số liệu mẫu" if rng.random() < 0.3 else ""
+
+
+def _assessment(campaign, unit, year, status, reviewer, officer, rng) -> Assessment | None:
+    if Assessment.objects.filter(campaign=campaign, unit=unit, year=year).exists():
+        return None
+    criteria_set = rules.criteria_set_for(campaign=campaign, kind=unit.kind, year=year)
+    if criteria_set is None:
+        return None
+    due = rules.yearly_deadline(campaign=campaign, year=year) or datetime.date(year, 11, 30)
+    late = status != AssessmentStatus.DRAFT and rng.random() < 0.15
+    submitted = datetime.datetime.combine(
+        due + datetime.timedelta(days=rng.randrange(1, 6) if late else -rng.randrange(1, 20)),
+        datetime.time(9, 30),
+        tzinfo=timezone.get_current_timezone(),
+    )
+    assessment = Assessment.objects.create(
+        campaign=campaign,
+        unit=unit,
+        year=year,
+        criteria_set=criteria_set,
+        is_sample=True,
+        summary="Đơn vị triển khai Phong trào thi đua theo kế hoạch; số liệu là mẫu minh họa.",
+    )
+    if criteria_set.status == CriteriaSetStatus.EDITABLE:
+        criteria_set.status = CriteriaSetStatus.IN_USE
+        criteria_set.save(update_fields=["status"])
+    base = 0.55 + 0.08 * (year - campaign.start_year) + rng.random() * 0.15
+    for criterion in criteria_set.criteria.all():
+        item = AssessmentItem(assessment=assessment, criterion=criterion)
+        _value(item, rng, min(1.0, base + rng.uniform(-0.1, 0.1)))
+        item.save()
+        missing = status == AssessmentStatus.SUBMITTED and rng.random() < 0.3
+        if criterion.evidence_required and item.self_score and not missing:
+            evidence = Evidence(
+                item=item,
+                original_name=f"Bao cao tieu chi {criterion.number} nam {year} (mau).pdf",
+                content_type="application/pdf",
+                size=len(SAMPLE_PDF),
+                sha256="0" * 64,
+                uploaded_by=officer,
+            )
+            evidence.file.save(
+                f"mau-{assessment.pk}-{criterion.number}.pdf", ContentFile(SAMPLE_PDF)
+            )
+        if status == AssessmentStatus.APPROVED:
+            item.reviewer_score = item.self_score
+            if rng.random() < 0.2 and item.self_score:
+                item.reviewer_score = item.self_score - min(item.self_score, Decimal(2))
+                item.reviewer_comment = "Minh chứng chưa thể hiện đầy đủ kết quả (mẫu)."
+            item.save(update_fields=["reviewer_score", "reviewer_comment"])
+    if status == AssessmentStatus.DRAFT:
+        return assessment
+    assessment.status = status
+    assessment.submitted_at = submitted
+    assessment.submitted_by = officer
+    assessment.is_late = late
+    fields = ["status", "submitted_at", "submitted_by", "is_late"]
+    if status == AssessmentStatus.APPROVED:
+        assessment.approved_at = submitted + datetime.timedelta(days=10)
+        assessment.approved_by = reviewer
+        fields += ["approved_at", "approved_by"]
+    if status == AssessmentStatus.RETURNED:
+        assessment.return_reason = "Bổ sung minh chứng về kinh phí huy động xã hội hóa (mẫu)."
+        fields.append("return_reason")
+        item = assessment.items.order_by("-criterion__number").first()
+        item.returned = True
+        item.reviewer_comment = "Đề nghị bổ sung bảng tổng hợp kinh phí có xác nhận (mẫu)."
+        item.return_snapshot = {
+            "value": "",
+            "self_score": str(item.self_score),
+            "note": item.note,
+            "evidence": [],
+        }
+        item.save(update_fields=["returned", "reviewer_comment", "return_snapshot"])
+    assessment.save(update_fields=fields)
+    return assessment
+
+
+def load(campaign: Campaign) -> dict[str, int]:
+    from portal.models import User
+
+    rng = random.Random(2025)
+    reviewer = User.objects.filter(username="thuongtruc").first()
+    officer = User.objects.filter(username="canbo.phoan").first()
+    codes = [*STATUS_2025, *OTHER_CODES]
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    villages = list(
+        Unit.objects.filter(kind=UnitKind.VILLAGE, parent__code="XA-PHO-AN").order_by("code")[:2]
+    )
+    for year in campaign.years:
+        for code in codes:
+            unit = units.get(code)
+            if unit is None:
+                continue
+            status = (
+                STATUS_2025.get(code, AssessmentStatus.APPROVED)
+                if year == campaign.end_year
+                else AssessmentStatus.APPROVED
+            )
+            _assessment(campaign, unit, year, status, reviewer, officer, rng)
+            _registration(campaign, unit, year, officer)
+        for village in villages:
+            _assessment(campaign, village, year, AssessmentStatus.APPROVED, reviewer, officer, rng)
+    _extensions(campaign, units, officer, reviewer)
+    return {
+        "assessments": Assessment.objects.filter(is_sample=True).count(),
+        "registrations": Registration.objects.filter(is_sample=True).count(),
+    }
+
+
+def _registration(campaign, unit, year, officer) -> None:
+    commune = unit.kind == UnitKind.COMMUNE
+    registration, created = Registration.objects.get_or_create(
+        campaign=campaign,
+        unit=unit,
+        year=year,
+        defaults={
+            "commitments": (
+                f"Năm {year}, {unit.name} đăng ký: giữ vững các tiêu chí nông thôn mới đã đạt; "
+                "hoàn thành các chỉ tiêu được giao; tham gia đầy đủ các hoạt động của cụm thi đua "
+                "(mẫu)."
+                if commune
+                else f"Năm {year}, {unit.name} đăng ký hoàn thành xuất sắc nhiệm vụ được giao "
+                "và tích cực hỗ trợ xã theo địa chỉ (mẫu)."
+            ),
+            "target_level": NtmLevel.ADVANCED if commune and year >= 2023 else "",
+            "villages_to_standard": 1 if commune else None,
+            "submitted_by": officer if unit.code == "XA-PHO-AN" else None,
+            "is_sample": True,
+        },
+    )
+    if created:  # registered early in the year (auto_now_add stamps today)
+        Registration.objects.filter(pk=registration.pk).update(
+            submitted_at=datetime.datetime(
+                year, 3, 15, 8, 0, tzinfo=timezone.get_current_timezone()
+            )
+        )
+
+
+def _extensions(campaign, units, officer, reviewer) -> None:
+    year = campaign.end_year
+    if "XA-PHO-AN" in units:
+        ExtensionRequest.objects.get_or_create(
+            campaign=campaign,
+            unit=units["XA-PHO-AN"],
+            year=year,
+            defaults={
+                "reason": "Chờ số liệu thẩm định tiêu chí thu nhập của cấp tỉnh (mẫu).",
+                "status": ExtensionStatus.GRANTED,
+                "until": datetime.date(year + 1, 12, 31),
+                "decision_note": "Đồng ý gia hạn (mẫu).",
+                "requested_by": officer,
+                "decided_by": reviewer,
+                "decided_at": timezone.now(),
+                "is_sample": True,
+            },
+        )
+    if "DN-MAU-01" in units:
+        ExtensionRequest.objects.get_or_create(
+            campaign=campaign,
+            unit=units["DN-MAU-01"],
+            year=year,
+            defaults={
+                "reason": "Doanh nghiệp đang quyết toán số liệu đóng góp (mẫu).",
+                "is_sample": True,
+            },
+        )

@@ -1,0 +1,399 @@
+"""Forms of the yearly cycle (shape only; the rules live in services)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+
+from portal.access import scope
+from units.models import Cluster, Unit, UnitKind
+
+from ..models import AssessmentItem, AssessmentStatus, NtmLevel, TargetGroup, ValueType
+from .rules import pts
+
+
+class VNDecimalField(forms.DecimalField):
+    """Accepts Vietnamese writing: "12,5" and, for money, "1.500.000" or "1 500 000 đ"."""
+
+    def __init__(self, *, money: bool = False, **kwargs):
+        self.money = money
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "").replace("\u00a0", "")
+            if self.money:
+                value = value.removesuffix("đ").removesuffix("đồng").replace(".", "")
+                value = value.replace(",", "")
+            elif "," in value:
+                value = value.replace(".", "").replace(",", ".")
+        if value in ("", None):
+            return None
+        try:
+            Decimal(value)
+        except (InvalidOperation, TypeError, ValueError):
+            raise forms.ValidationError("Nhập một số hợp lệ.", code="invalid") from None
+        return super().to_python(value)
+
+
+def _bounds(field: forms.DecimalField, low, high, unit: str = "") -> None:
+    """Range checks with the messages an officer understands."""
+    if low is not None:
+        field.validators.append(_MinValidator(low, unit))
+    if high is not None:
+        field.validators.append(_MaxValidator(high, unit))
+
+
+class _MinValidator:
+    def __init__(self, low, unit):
+        self.low, self.unit = low, unit
+
+    def __call__(self, value):
+        if value is not None and value < self.low:
+            if self.unit == "đồng":
+                raise forms.ValidationError("Số tiền không được âm.", code="min_value")
+            raise forms.ValidationError(f"Giá trị không được nhỏ hơn {pts(self.low)}{self.unit}.")
+
+
+class _MaxValidator:
+    def __init__(self, high, unit):
+        self.high, self.unit = high, unit
+
+    def __call__(self, value):
+        if value is not None and value > self.high:
+            if self.unit == "%":
+                raise forms.ValidationError("Tỷ lệ không được vượt quá 100%.", code="max_value")
+            raise forms.ValidationError(f"Giá trị không được lớn hơn {pts(self.high)}{self.unit}.")
+
+
+YES_NO = [("", "— Chưa chọn —"), ("1", "Có / Đạt"), ("0", "Không / Chưa đạt")]
+
+
+def value_field(item: AssessmentItem) -> forms.Field:
+    c = item.criterion
+    vt = c.value_type
+    attrs = {"class": "form-control"}
+    if vt == ValueType.YES_NO:
+        return forms.TypedChoiceField(
+            label="Kết quả",
+            choices=YES_NO,
+            required=False,
+            coerce=lambda v: v == "1",
+            empty_value=None,
+        )
+    if vt == ValueType.TEXT:
+        return forms.CharField(
+            label="Kết quả", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        )
+    if vt == ValueType.MONEY:
+        field = VNDecimalField(
+            money=True,
+            label="Số tiền (đồng)",
+            required=False,
+            max_digits=18,
+            decimal_places=0,
+            widget=forms.TextInput(attrs={**attrs, "inputmode": "numeric"}),
+        )
+        _bounds(field, Decimal(0), None, "đồng")
+        return field
+    if vt == ValueType.PERCENT:
+        field = VNDecimalField(
+            label="Tỷ lệ (%)",
+            required=False,
+            max_digits=5,
+            decimal_places=2,
+            widget=forms.TextInput(attrs={**attrs, "inputmode": "decimal"}),
+        )
+        _bounds(field, Decimal(0), Decimal(100), "%")
+        return field
+    if vt == ValueType.SCORE:
+        field = VNDecimalField(
+            label=f"Điểm (0–{pts(c.max_points)})",
+            required=False,
+            max_digits=6,
+            decimal_places=2,
+            widget=forms.TextInput(attrs={**attrs, "inputmode": "decimal"}),
+        )
+        _bounds(field, Decimal(0), c.max_points)
+        return field
+    return VNDecimalField(
+        label="Số liệu",
+        required=False,
+        max_digits=18,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={**attrs, "inputmode": "decimal"}),
+    )
+
+
+VALUE_ATTR = {
+    ValueType.YES_NO: "value_bool",
+    ValueType.TEXT: "value_text",
+}
+
+
+def value_attr(item: AssessmentItem) -> str:
+    return VALUE_ATTR.get(item.criterion.value_type, "value_number")
+
+
+def _initial(value, value_type: str):
+    """Show stored values the Vietnamese way: 17,5 and 2.796.000.000."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if value_type == ValueType.MONEY:
+        return f"{int(value):,}".replace(",", ".")
+    text = f"{Decimal(value).normalize():f}"
+    return text.replace(".", ",")
+
+
+class AssessmentForm(forms.Form):
+    """The self-assessment generated from the criteria set: per criterion a value widget by
+    value type, the self-score and a note. Items not open for editing are disabled (their POST
+    values are ignored)."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    summary = forms.CharField(
+        label="Tóm tắt kết quả thực hiện trong năm",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, items: list[AssessmentItem], open_ids: set[int] | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        self.rows = []
+        for item in items:
+            c = item.criterion
+            disabled = open_ids is not None and item.pk not in open_ids
+            vf = value_field(item)
+            vf.initial = _initial(getattr(item, value_attr(item)), c.value_type)
+            score = VNDecimalField(
+                label=f"Điểm tự chấm (tối đa {pts(c.max_points)})",
+                required=False,
+                max_digits=6,
+                decimal_places=2,
+                initial=_initial(item.self_score, ValueType.SCORE),
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+            )
+            _bounds(score, Decimal(0), c.max_points)
+            note = forms.CharField(
+                label="Ghi chú, giải trình",
+                required=False,
+                initial=item.note,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            names = (f"i{item.pk}_value", f"i{item.pk}_score", f"i{item.pk}_note")
+            for name, field in zip(names, (vf, score, note), strict=True):
+                field.disabled = disabled
+                self.fields[name] = field
+            self.rows.append((item, names, disabled))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def item_rows(self):
+        for item, names, disabled in self.rows:
+            yield item, [self[n] for n in names], disabled
+
+    def item_values(self) -> dict[int, dict]:
+        out = {}
+        for item, (value, score, note), disabled in self.rows:
+            if disabled:
+                continue
+            values = {
+                value_attr(item): self.cleaned_data.get(value),
+                "self_score": self.cleaned_data.get(score),
+                "note": self.cleaned_data.get(note) or "",
+            }
+            if value_attr(item) == "value_text":
+                values["value_text"] = values["value_text"] or ""
+            out[item.pk] = values
+        return out
+
+
+class ReviewForm(forms.Form):
+    """Reviewer's score, comment and "send back" flag per criterion, and the decision."""
+
+    reason = forms.CharField(
+        label="Lý do trả lại (bắt buộc khi trả lại)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, items: list[AssessmentItem], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for item in items:
+            c = item.criterion
+            score = VNDecimalField(
+                label=f"Điểm thẩm định (tối đa {pts(c.max_points)})",
+                required=False,
+                max_digits=6,
+                decimal_places=2,
+                initial=item.reviewer_score,
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+            )
+            _bounds(score, Decimal(0), c.max_points)
+            comment = forms.CharField(
+                label="Ý kiến thẩm định",
+                required=False,
+                initial=item.reviewer_comment,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            returned = forms.BooleanField(
+                label="Yêu cầu bổ sung tiêu chí này", required=False, initial=item.returned
+            )
+            names = (f"r{item.pk}_score", f"r{item.pk}_comment", f"r{item.pk}_returned")
+            for name, field in zip(names, (score, comment, returned), strict=True):
+                self.fields[name] = field
+            self.rows.append((item, names))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def item_fields(self, item_pk: int):
+        return [self[f"r{item_pk}_{n}"] for n in ("score", "comment", "returned")]
+
+    def scores(self) -> dict[int, dict]:
+        return {
+            item.pk: {
+                "reviewer_score": self.cleaned_data.get(names[0]),
+                "reviewer_comment": self.cleaned_data.get(names[1]) or "",
+                "returned": self.cleaned_data.get(names[2]) or False,
+            }
+            for item, names in self.rows
+        }
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+def _unit_choices(form: forms.Form, user) -> None:
+    """Only the units in the user's scope; an officer of one unit finds it already chosen."""
+    field = form.fields["unit"]
+    field.queryset = scope(user, Unit.objects.exclude(kind=UnitKind.HOUSEHOLD), "pk").order_by(
+        "kind", "name"
+    )
+    field.empty_label = "— Chọn đơn vị —"
+    if not form.is_bound and "unit" not in form.initial and hasattr(user, "units"):
+        ids = list(user.units.values_list("pk", flat=True)[:2])
+        if len(ids) == 1:
+            form.initial["unit"] = ids[0]
+
+
+def _year_choices(campaign):
+    return [(y, str(y)) for y in campaign.years]
+
+
+class RegistrationForm(forms.Form):
+    unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none())
+    year = forms.TypedChoiceField(label="Năm", coerce=int)
+    commitments = forms.CharField(
+        label="Nội dung đăng ký thi đua",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Các chỉ tiêu, nhiệm vụ đơn vị cam kết thực hiện trong năm.",
+    )
+    target_level = forms.ChoiceField(
+        label="Mức phấn đấu đạt chuẩn (đối với xã)",
+        required=False,
+        choices=[("", "— Không đăng ký —"), *NtmLevel.choices[1:]],
+    )
+    villages_to_standard = forms.IntegerField(
+        label="Số thôn phấn đấu đạt chuẩn (đối với xã)",
+        required=False,
+        min_value=0,
+        max_value=200,
+        error_messages={"min_value": "Số thôn không được âm."},
+    )
+
+    def __init__(self, *args, user, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        _unit_choices(self, user)
+        self.fields["year"].choices = _year_choices(campaign)
+        self.campaign = campaign
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("unit", css_class="col-md-8"), Column("year", css_class="col-md-4")),
+            "commitments",
+            Row(Column("target_level"), Column("villages_to_standard")),
+            Submit("save", "Lưu đăng ký"),
+        )
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year not in self.campaign.years:
+            raise forms.ValidationError("Năm nằm ngoài thời gian của phong trào.")
+        return year
+
+
+class StartForm(forms.Form):
+    unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none())
+    year = forms.TypedChoiceField(label="Năm", coerce=int)
+
+    def __init__(self, *args, user, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        _unit_choices(self, user)
+        self.fields["year"].choices = _year_choices(campaign)
+
+
+class ExtensionForm(forms.Form):
+    unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none())
+    year = forms.TypedChoiceField(label="Năm", coerce=int)
+    reason = forms.CharField(label="Lý do xin gia hạn", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        _unit_choices(self, user)
+        self.fields["year"].choices = _year_choices(campaign)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("unit", css_class="col-md-8"), Column("year", css_class="col-md-4")),
+            "reason",
+            Submit("send", "Gửi đề nghị gia hạn"),
+        )
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Quyết định", choices=[("grant", "Đồng ý gia hạn"), ("refuse", "Không đồng ý")]
+    )
+    until = forms.DateField(
+        label="Gia hạn đến",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    note = forms.CharField(label="Ý kiến", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class QueueFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label="Năm", coerce=int, required=False, empty_value=None)
+    group = forms.ChoiceField(label="Đối tượng", required=False)
+    cluster = forms.ModelChoiceField(
+        label="Khối, cụm",
+        required=False,
+        queryset=Cluster.objects.order_by("name"),
+        empty_label="Tất cả",
+    )
+    status = forms.ChoiceField(
+        label="Trạng thái",
+        required=False,
+        choices=[("", "Tất cả"), *AssessmentStatus.choices],
+        initial=AssessmentStatus.SUBMITTED,
+    )
+
+    def __init__(self, *args, campaign, groups=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "Tất cả"), *_year_choices(campaign)]
+        choices = [c for c in TargetGroup.choices if groups is None or c[0] in groups]
+        self.fields["group"].choices = [("", "Tất cả"), *choices]

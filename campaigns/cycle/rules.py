@@ -1,0 +1,82 @@
+"""Small facts of the yearly cycle that are data, not workflow: which criteria set a unit is
+assessed against, the deadline of a year, who may review which group."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+
+from portal.roles import SECRETARIAT
+from units.models import UnitKind
+
+from ..models import (
+    Campaign,
+    CriteriaSet,
+    ExtensionRequest,
+    ExtensionStatus,
+    Milestone,
+    MilestoneKind,
+    TargetGroup,
+)
+
+#: Unit kind → target group of the plan's section IV.1. Kinds not listed compete as "others".
+KIND_TO_GROUP: dict[str, str] = {
+    UnitKind.DEPARTMENT: TargetGroup.ORGANISATIONS,
+    UnitKind.FATHERLAND_FRONT: TargetGroup.ORGANISATIONS,
+    UnitKind.MASS_ORGANISATION: TargetGroup.ORGANISATIONS,
+    UnitKind.COMMUNE: TargetGroup.COMMUNES,
+    UnitKind.VILLAGE: TargetGroup.VILLAGES,
+    UnitKind.ENTERPRISE: TargetGroup.ENTERPRISES,
+    UnitKind.COOPERATIVE: TargetGroup.ENTERPRISES,
+}
+#: Groups the economic office reviews (new-rural results of communes and villages).
+ECONOMIC_OFFICE_GROUPS = frozenset({TargetGroup.COMMUNES, TargetGroup.VILLAGES})
+
+
+def pts(value) -> str:
+    """Points and bounds the Vietnamese way: 20, 12,5."""
+    from decimal import Decimal
+
+    return f"{Decimal(value).normalize():f}".replace(".", ",")
+
+
+def target_group_for(kind: str) -> str:
+    return KIND_TO_GROUP.get(kind, TargetGroup.OTHERS)
+
+
+def criteria_set_for(*, campaign: Campaign, kind: str, year: int) -> CriteriaSet | None:
+    """The latest version of the unit's group valid in `year`. A set whose `valid_from` is later
+    than the year still applies when no version is valid yet (the plan's first set covers the
+    campaign's first years, issued mid-way)."""
+    group = target_group_for(kind)
+    sets = CriteriaSet.objects.filter(campaign=campaign, target_group=group)
+    valid = sets.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(year, 12, 31)),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1)),
+    )
+    return valid.order_by("-version").first() or sets.order_by("version").first()
+
+
+def yearly_deadline(*, campaign: Campaign, year: int) -> datetime.date | None:
+    milestone = Milestone.objects.filter(
+        campaign=campaign, kind=MilestoneKind.YEARLY_REPORT, year=year
+    ).first()
+    return milestone.due_date if milestone else None
+
+
+def granted_extension(*, campaign: Campaign, unit_id: int, year: int) -> datetime.date | None:
+    return (
+        ExtensionRequest.objects.filter(
+            campaign=campaign, unit_id=unit_id, year=year, status=ExtensionStatus.GRANTED
+        )
+        .order_by("-until")
+        .values_list("until", flat=True)
+        .first()
+    )
+
+
+def may_review_group(user, group: str) -> bool:
+    """The secretariat reviews every group; the economic office only communes and villages."""
+    roles = getattr(user, "roles", frozenset())
+    return SECRETARIAT in roles or group in ECONOMIC_OFFICE_GROUPS

@@ -1,0 +1,378 @@
+"""Reads of the yearly cycle: lists scoped to the user, the review queue ordered by risk, the
+readable history of an assessment, the diff since a return."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from portal.access import scope
+from portal.roles import SECRETARIAT
+
+from ..models import (
+    Assessment,
+    AssessmentItem,
+    AssessmentStatus,
+    Campaign,
+    CampaignStatus,
+    Evidence,
+    ExtensionRequest,
+    Registration,
+)
+from . import rules
+from .services import item_value_display
+
+DEC = DecimalField(max_digits=12, decimal_places=2)
+
+
+def current_campaign(code: str | None = None) -> Campaign | None:
+    qs = Campaign.objects.all()
+    if code:
+        return qs.filter(code=code).first()
+    return (
+        qs.filter(status=CampaignStatus.ACTIVE).order_by("-start_year").first()
+        or qs.order_by("-start_year").first()
+    )
+
+
+def default_year(campaign: Campaign, today: datetime.date) -> int:
+    return min(max(today.year, campaign.start_year), campaign.end_year)
+
+
+def assessments_visible_to(user) -> QuerySet[Assessment]:
+    return scope(user, Assessment.objects.all(), "unit").select_related(
+        "unit", "campaign", "criteria_set"
+    )
+
+
+def assessment_for_page(user, pk: int) -> Assessment:
+    return assessments_visible_to(user).select_related("submitted_by", "approved_by").get(pk=pk)
+
+
+def assessment_items(assessment: Assessment) -> list[AssessmentItem]:
+    return list(
+        assessment.items.select_related("criterion")
+        .prefetch_related("evidence")
+        .order_by("criterion__number")
+    )
+
+
+def registrations_visible_to(user) -> QuerySet[Registration]:
+    return scope(user, Registration.objects.all(), "unit").select_related(
+        "unit", "unit__cluster", "campaign", "submitted_by"
+    )
+
+
+def extensions_visible_to(user) -> QuerySet[ExtensionRequest]:
+    return scope(user, ExtensionRequest.objects.all(), "unit").select_related(
+        "unit", "campaign", "requested_by", "decided_by"
+    )
+
+
+# --- Review queue ----------------------------------------------------------------------------
+
+
+@dataclass
+class QueueRow:
+    assessment: Assessment
+    total: Decimal
+    previous_total: Decimal | None
+    unevidenced: int
+    maxed: int
+    item_count: int
+    risk: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+#: A jump of more than this share over last year's approved total is a risk signal.
+JUMP_SHARE = Decimal("0.20")
+
+
+def _risk(row: QueueRow) -> None:
+    a = row.assessment
+    if row.previous_total and row.total > row.previous_total * (1 + JUMP_SHARE):
+        pct = (row.total - row.previous_total) / row.previous_total * 100
+        row.risk += 3
+        row.reasons.append(f"Tổng điểm tăng {pct:.0f}% so với năm trước")
+    if row.unevidenced:
+        row.risk += 2 * min(row.unevidenced, 3)
+        row.reasons.append(f"{row.unevidenced} tiêu chí có điểm nhưng không có minh chứng")
+    if row.item_count and row.maxed * 2 >= row.item_count and row.maxed >= 2:
+        row.risk += 2
+        row.reasons.append(f"{row.maxed}/{row.item_count} tiêu chí tự chấm điểm tối đa")
+    if a.is_late:
+        row.risk += 2
+        row.reasons.append("Nộp muộn")
+
+
+def review_queue(
+    user,
+    *,
+    campaign: Campaign,
+    year: int | None = None,
+    group: str = "",
+    cluster_id: int | None = None,
+    status: str = AssessmentStatus.SUBMITTED,
+) -> list[QueueRow]:
+    """Assessments this reviewer handles, riskiest first. One query whatever the size: totals,
+    last year's approved total and the risk counts are subqueries."""
+    qs = Assessment.objects.filter(campaign=campaign)
+    if SECRETARIAT not in user.roles:
+        qs = qs.filter(criteria_set__target_group__in=rules.ECONOMIC_OFFICE_GROUPS)
+    if year:
+        qs = qs.filter(year=year)
+    if group:
+        qs = qs.filter(criteria_set__target_group=group)
+    if cluster_id:
+        qs = qs.filter(unit__cluster_id=cluster_id)
+    if status:
+        qs = qs.filter(status=status)
+    items = AssessmentItem.objects.filter(assessment=OuterRef("pk")).order_by()
+    total = items.values("assessment").annotate(s=Sum("self_score")).values("s")
+    previous = (
+        AssessmentItem.objects.filter(
+            assessment__campaign=OuterRef("campaign"),
+            assessment__unit=OuterRef("unit"),
+            assessment__year=OuterRef("year") - 1,
+            assessment__status=AssessmentStatus.APPROVED,
+        )
+        .order_by()
+        .values("assessment")
+        .annotate(s=Sum(Coalesce("reviewer_score", "self_score")))
+        .values("s")
+    )
+    has_evidence = Evidence.objects.filter(item=OuterRef("pk"))
+    unevidenced = (
+        AssessmentItem.objects.filter(assessment=OuterRef("pk"), self_score__gt=0)
+        .annotate(ev=Exists(has_evidence))
+        .filter(ev=False)
+        .order_by()
+        .values("assessment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    maxed = (
+        AssessmentItem.objects.filter(assessment=OuterRef("pk"), criterion__max_points__gt=0)
+        .filter(self_score__gte=F("criterion__max_points"))
+        .order_by()
+        .values("assessment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = qs.select_related("unit", "unit__cluster", "criteria_set").annotate(
+        total=Coalesce(Subquery(total, output_field=DEC), Value(Decimal(0)), output_field=DEC),
+        previous_total=Subquery(previous, output_field=DEC),
+        unevidenced=Coalesce(Subquery(unevidenced, output_field=IntegerField()), Value(0)),
+        maxed=Coalesce(Subquery(maxed, output_field=IntegerField()), Value(0)),
+        item_count=Coalesce(
+            Subquery(
+                items.values("assessment").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+    )
+    rows = []
+    for a in qs:
+        row = QueueRow(
+            assessment=a,
+            total=a.total,
+            previous_total=a.previous_total,
+            unevidenced=a.unevidenced,
+            maxed=a.maxed,
+            item_count=a.item_count,
+        )
+        _risk(row)
+        rows.append(row)
+    rows.sort(
+        key=lambda r: (
+            -r.risk,
+            r.assessment.submitted_at or datetime.datetime.max.replace(tzinfo=datetime.UTC),
+            r.assessment.unit.name,
+        )
+    )
+    return rows
+
+
+# --- History and diff ------------------------------------------------------------------------
+
+HIDDEN_FIELDS = {"revision", "return_snapshot", "updated_at", "file", "sha256"}
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    who: str
+    what: str
+    reason: str
+    changes: list[tuple[str, str, str]]
+
+
+def _fmt(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return "Có"
+    if value is False:
+        return "Không"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}".replace(".", ",")
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # a field removed since the record still shows by its name
+        return name
+
+
+def _who(record) -> str:
+    user = record.history_user
+    if user is None:
+        return "hệ thống"
+    return getattr(user, "display_name", None) or user.get_username()
+
+
+def _diff_records(records, model, title_for, skip_created=False) -> list[HistoryEntry]:
+    """Walk each object's history in order and emit one entry per change."""
+    entries = []
+    last: dict[int, Any] = {}
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        prev = last.get(record.id)
+        last[record.id] = record
+        if record.history_type == "+" and skip_created:
+            continue  # an item's creation is part of the assessment's; no separate line
+        changes = []
+        if record.history_type == "~" and prev is not None:
+            delta = record.diff_against(prev)
+            for change in delta.changes:
+                if change.field in HIDDEN_FIELDS:
+                    continue
+                old, new = change.old, change.new
+                if change.field == "status":
+                    old = dict(AssessmentStatus.choices).get(old, old)
+                    new = dict(AssessmentStatus.choices).get(new, new)
+                changes.append((_label(model, change.field), _fmt(old), _fmt(new)))
+            if not changes and not record.history_change_reason:
+                continue
+        what = {"+": "tạo", "~": "sửa", "-": "xóa"}[record.history_type]
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=_who(record),
+                what=f"{title_for(record)}: {what}",
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def assessment_history(assessment: Assessment, limit: int = 200) -> list[HistoryEntry]:
+    """Who changed what and when, across the assessment, its items and their evidence."""
+    numbers = dict(assessment.items.values_list("pk", "criterion__number"))
+    a_records = list(assessment.history.select_related("history_user"))
+    i_records = list(
+        AssessmentItem.history.filter(assessment_id=assessment.pk).select_related("history_user")
+    )
+    e_records = list(
+        Evidence.history.filter(item_id__in=list(numbers)).select_related("history_user")
+    )
+    entries = _diff_records(a_records, Assessment, lambda r: "Bản tự đánh giá")
+    entries += _diff_records(
+        i_records,
+        AssessmentItem,
+        lambda r: f"Tiêu chí {numbers.get(r.id, '?')}",
+        skip_created=True,
+    )
+    entries += [
+        HistoryEntry(
+            when=r.history_date,
+            who=_who(r),
+            what=f"Tiêu chí {numbers.get(r.item_id, '?')}: "
+            f"{'thêm' if r.history_type == '+' else 'xóa' if r.history_type == '-' else 'sửa'}"
+            f" minh chứng “{r.original_name}”",
+            reason="",
+            changes=[],
+        )
+        for r in e_records
+    ]
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]
+
+
+@dataclass
+class ItemDiff:
+    item: AssessmentItem
+    changes: list[tuple[str, str, str]]
+
+
+def changes_since_return(items: list[AssessmentItem]) -> dict[int, list[tuple[str, str, str]]]:
+    """item id → [(label, before return, now)] for items whose value, self-score, note or
+    evidence changed since the last return."""
+    result = {}
+    for item in items:
+        snap = item.return_snapshot
+        if not snap:
+            continue
+        now = {
+            "value": item_value_display(item),
+            "self_score": None if item.self_score is None else str(item.self_score),
+            "note": item.note,
+            "evidence": sorted(e.original_name for e in item.evidence.all()),
+        }
+        labels = {
+            "value": "Giá trị",
+            "self_score": "Điểm tự chấm",
+            "note": "Ghi chú",
+            "evidence": "Minh chứng",
+        }
+        changes = []
+        for key, label in labels.items():
+            before, after = snap.get(key), now[key]
+            if key == "self_score":
+                before = None if before is None else f"{Decimal(before).normalize():f}"
+                after = None if after is None else f"{Decimal(after).normalize():f}"
+            if before != after:
+                if key == "evidence":
+                    before, after = ", ".join(before or []) or "—", ", ".join(after) or "—"
+                changes.append((label, _fmt(before), _fmt(after)))
+        if changes:
+            result[item.pk] = changes
+    return result
+
+
+def unit_assessment_summary(unit) -> list[dict[str, Any]]:
+    """Years, status and totals for a unit's panel (one query)."""
+    rows = (
+        Assessment.objects.filter(unit=unit)
+        .select_related("campaign")
+        .annotate(
+            self_total=Sum("items__self_score"),
+            reviewed_total=Sum(Coalesce("items__reviewer_score", "items__self_score")),
+        )
+        .order_by("-year")
+    )
+    return list(rows)

@@ -1,0 +1,706 @@
+"""Pages of the yearly cycle: registration, self-assessment, review, extensions."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from portal.access import can, has_capability, require, scope
+from portal.dataexchange import Column, write_xlsx, xlsx_response
+from portal.roles import SECRETARIAT
+from units.models import Cluster, Unit
+
+from ..models import (
+    Assessment,
+    AssessmentStatus,
+    Evidence,
+    ExtensionStatus,
+    Registration,
+    TargetGroup,
+)
+from . import rules, selectors, services
+from .forms import (
+    AssessmentForm,
+    DecideForm,
+    ExtensionForm,
+    QueueFilterForm,
+    ReasonForm,
+    RegistrationForm,
+    ReviewForm,
+    StartForm,
+)
+
+PAGE_SIZE = 50
+
+
+def _campaign_or_404(request: HttpRequest):
+    campaign = selectors.current_campaign(request.GET.get("campaign"))
+    if campaign is None:
+        raise Http404("Chưa có phong trào thi đua.")
+    return campaign
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# --- Registration ----------------------------------------------------------------------------
+
+
+def _registration_filter(request, user, campaign):
+    qs = selectors.registrations_visible_to(user).filter(campaign=campaign)
+    year = request.GET.get("year")
+    if year and year.isdigit():
+        qs = qs.filter(year=int(year))
+    kind = request.GET.get("kind", "")
+    if kind:
+        qs = qs.filter(unit__kind=kind)
+    cluster = request.GET.get("cluster", "")
+    if cluster.isdigit():
+        qs = qs.filter(unit__cluster_id=int(cluster))
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(unit__name__icontains=q)
+    return qs.order_by("-year", "unit__name")
+
+
+@login_required
+def registration_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "campaign.view")
+    campaign = _campaign_or_404(request)
+    qs = _registration_filter(request, request.user, campaign)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    year = request.GET.get("year", "")
+    not_registered = []
+    if year.isdigit() and has_capability(request.user, "completeness.view"):
+        registered = Registration.objects.filter(campaign=campaign, year=int(year)).values("unit")
+        not_registered = list(
+            scope(request.user, Unit.objects.all(), "pk")
+            .exclude(pk__in=registered)
+            .exclude(kind__in=["household"])
+            .filter(
+                Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(int(year), 1, 1)),
+                Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(int(year), 12, 31)),
+            )
+            .order_by("kind", "name")
+        )
+    return render(
+        request,
+        "campaigns/cycle/registration_list.html",
+        {
+            "campaign": campaign,
+            "page": page,
+            "query": _query_without_page(request),
+            "years": list(campaign.years),
+            "clusters": Cluster.objects.order_by("name"),
+            "kinds": Unit._meta.get_field("kind").choices,
+            "not_registered": not_registered,
+            "can_register": has_capability(request.user, "registration.submit"),
+            "can_export": has_capability(request.user, "completeness.view"),
+        },
+    )
+
+
+@login_required
+def registration_export_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "completeness.view")
+    campaign = _campaign_or_404(request)
+    qs = _registration_filter(request, request.user, campaign)
+    columns = [
+        Column("Năm", width=8),
+        Column("Mã đơn vị", width=16),
+        Column("Tên đơn vị", width=40),
+        Column("Loại", width=20),
+        Column("Khối, cụm", width=24),
+        Column("Nội dung đăng ký", width=60),
+        Column("Mức phấn đấu", width=24),
+        Column("Số thôn phấn đấu đạt chuẩn", "#,##0", 12),
+        Column("Ngày đăng ký", "dd/mm/yyyy", 14),
+    ]
+    rows = (
+        (
+            r.year,
+            r.unit.code,
+            r.unit.name,
+            r.unit.get_kind_display(),
+            r.unit.cluster.name if r.unit.cluster else "",
+            r.commitments,
+            r.get_target_level_display() if r.target_level else "",
+            r.villages_to_standard,
+            timezone.localtime(r.submitted_at).date() if r.submitted_at else None,
+        )
+        for r in qs
+    )
+    content = write_xlsx(
+        columns,
+        rows,
+        sheet_title="Đăng ký thi đua",
+        title=f"Danh sách đơn vị đăng ký thi đua – {campaign.title}",
+    )
+    return xlsx_response(f"dang-ky-thi-dua-{campaign.code}.xlsx", content)
+
+
+def _registration_form_view(request, registration: Registration | None):
+    campaign = registration.campaign if registration else _campaign_or_404(request)
+    initial = {}
+    if registration:
+        initial = {
+            "unit": registration.unit_id,
+            "year": registration.year,
+            "commitments": registration.commitments,
+            "target_level": registration.target_level,
+            "villages_to_standard": registration.villages_to_standard,
+        }
+    else:
+        initial = {"year": selectors.default_year(campaign, timezone.localdate())}
+    form = RegistrationForm(
+        request.POST or None, initial=initial, user=request.user, campaign=campaign
+    )
+    if request.method == "POST" and form.is_valid():
+        unit = form.cleaned_data["unit"]
+        require(request.user, "registration.submit", unit)
+        try:
+            saved = services.registration_save(
+                campaign=campaign,
+                unit=unit,
+                year=form.cleaned_data["year"],
+                commitments=form.cleaned_data["commitments"],
+                target_level=form.cleaned_data["target_level"],
+                villages_to_standard=form.cleaned_data["villages_to_standard"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, f"Đã lưu đăng ký thi đua năm {saved.year} của {saved.unit.name}."
+            )
+            return redirect(f"{reverse('campaigns:registration-list')}?year={saved.year}")
+    return render(
+        request,
+        "campaigns/cycle/registration_form.html",
+        {"form": form, "campaign": campaign, "registration": registration},
+    )
+
+
+@login_required
+def registration_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "registration.submit")
+    return _registration_form_view(request, None)
+
+
+@login_required
+def registration_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = get_object_or_404(selectors.registrations_visible_to(request.user), pk=pk)
+    require(request.user, "registration.submit", registration)
+    return _registration_form_view(request, registration)
+
+
+# --- Self-assessment -------------------------------------------------------------------------
+
+
+@login_required
+def assessment_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "assessment.view")
+    campaign = _campaign_or_404(request)
+    qs = selectors.assessments_visible_to(request.user).filter(campaign=campaign)
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        qs = qs.filter(year=int(year))
+    status = request.GET.get("status", "")
+    if status in AssessmentStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("-year", "unit__name"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    start_form = None
+    if has_capability(request.user, "assessment.edit"):
+        start_form = StartForm(
+            user=request.user,
+            campaign=campaign,
+            initial={"year": selectors.default_year(campaign, timezone.localdate())},
+        )
+    return render(
+        request,
+        "campaigns/cycle/assessment_list.html",
+        {
+            "campaign": campaign,
+            "page": page,
+            "query": _query_without_page(request),
+            "years": list(campaign.years),
+            "statuses": AssessmentStatus.choices,
+            "start_form": start_form,
+        },
+    )
+
+
+@require_POST
+@login_required
+def assessment_start_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "assessment.edit")
+    campaign = _campaign_or_404(request)
+    form = StartForm(request.POST, user=request.user, campaign=campaign)
+    if not form.is_valid():
+        # The unit select only offers units in scope: anything else is outside the user's scope.
+        if "unit" in form.errors:
+            raise Http404
+        messages.error(request, "Năm không hợp lệ.")
+        return redirect("campaigns:assessment-list")
+    unit = form.cleaned_data["unit"]
+    require(request.user, "assessment.edit", unit)
+    try:
+        assessment = services.assessment_start(
+            campaign=campaign, unit=unit, year=form.cleaned_data["year"], by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("campaigns:assessment-list")
+    return redirect(assessment)
+
+
+def _assessment_or_404(request, pk) -> Assessment:
+    try:
+        return selectors.assessment_for_page(request.user, pk)
+    except Assessment.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _detail_context(request, assessment: Assessment, form=None, review_form=None) -> dict:
+    user = request.user
+    items = selectors.assessment_items(assessment)
+    can_edit = assessment.is_editable and can(user, "assessment.edit", assessment)
+    open_ids = services.editable_item_ids(assessment)
+    if can_edit and form is None:
+        form = AssessmentForm(
+            initial={"revision": assessment.revision, "summary": assessment.summary},
+            items=items,
+            open_ids=open_ids,
+        )
+    can_review = (
+        assessment.status == AssessmentStatus.SUBMITTED
+        and can(user, "assessment.review", assessment)
+        and rules.may_review_group(user, assessment.criteria_set.target_group)
+    )
+    if can_review and review_form is None:
+        review_form = ReviewForm(items=items)
+    deadline = services.deadline_for(
+        campaign=assessment.campaign, unit_id=assessment.unit_id, year=assessment.year
+    )
+    diffs = selectors.changes_since_return(items) if assessment.status != "draft" else {}
+    rows = [
+        (
+            item,
+            review_form.item_fields(item.pk) if can_review else None,
+            diffs.get(item.pk) if assessment.status == AssessmentStatus.SUBMITTED else None,
+        )
+        for item in items
+    ]
+    return {
+        "rows": rows,
+        "assessment": assessment,
+        "items": items,
+        "form": form if can_edit else None,
+        "review_form": review_form if can_review else None,
+        "can_submit": can_edit and can(user, "assessment.submit", assessment),
+        "can_reopen": assessment.is_locked and can(user, "assessment.reopen", assessment),
+        "reopen_form": ReasonForm(),
+        "open_ids": open_ids,
+        "history": selectors.assessment_history(assessment),
+        "deadline": deadline,
+        "period_closed": assessment.status == AssessmentStatus.DRAFT
+        and deadline.is_closed(timezone.localdate()),
+        "total_self": services.score_total(items),
+        "total_reviewed": sum((i.reviewer_score for i in items if i.reviewer_score is not None), 0),
+        "problems": services.submission_problems(assessment) if can_edit else [],
+    }
+
+
+@login_required
+def assessment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment_or_404(request, pk)
+    require(request.user, "assessment.view", assessment)
+    return render(
+        request, "campaigns/cycle/assessment_detail.html", _detail_context(request, assessment)
+    )
+
+
+def _bound_form(request, assessment):
+    items = selectors.assessment_items(assessment)
+    return AssessmentForm(
+        request.POST, items=items, open_ids=services.editable_item_ids(assessment)
+    )
+
+
+@require_POST
+@login_required
+def assessment_save_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment_or_404(request, pk)
+    require(request.user, "assessment.edit", assessment)
+    form = _bound_form(request, assessment)
+    if form.is_valid():
+        try:
+            services.assessment_save(
+                assessment=assessment,
+                revision=form.cleaned_data["revision"],
+                items=form.item_values(),
+                summary=form.cleaned_data["summary"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if request.POST.get("then") == "submit":
+                return _submit(request, assessment)
+            messages.success(request, "Đã lưu bản tự đánh giá.")
+            return redirect(assessment)
+    messages.error(request, "Chưa lưu được: xem các ô báo lỗi bên dưới.")
+    return render(
+        request,
+        "campaigns/cycle/assessment_detail.html",
+        _detail_context(request, assessment, form=form),
+        status=400,
+    )
+
+
+@require_POST
+@login_required
+def assessment_autosave_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: save the draft as the officer types; answers a status line and the new revision."""
+    assessment = _assessment_or_404(request, pk)
+    require(request.user, "assessment.edit", assessment)
+    form = _bound_form(request, assessment)
+    context = {"assessment": assessment, "ok": False, "errors": []}
+    if form.is_valid():
+        try:
+            saved = services.assessment_save(
+                assessment=assessment,
+                revision=form.cleaned_data["revision"],
+                items=form.item_values(),
+                summary=form.cleaned_data["summary"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            context["errors"] = exc.messages
+            context["stale"] = True
+        else:
+            context.update(ok=True, revision=saved.revision, saved_at=timezone.localtime())
+    else:
+        for name, errs in form.errors.items():
+            label = _field_label(form, name)
+            context["errors"].extend(f"{label}: {e}" for e in errs)
+    return render(request, "campaigns/cycle/_autosave_status.html", context)
+
+
+def _field_label(form: AssessmentForm, name: str) -> str:
+    for item, names, _disabled in form.rows:
+        if name in names:
+            return f"Tiêu chí {item.criterion.number}"
+    return form.fields[name].label if name in form.fields else "Biểu mẫu"
+
+
+def _submit(request, assessment: Assessment) -> HttpResponse:
+    require(request.user, "assessment.submit", assessment)
+    try:
+        services.assessment_submit(assessment=assessment, by=request.user)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, "Đã nộp bản tự đánh giá. Cơ quan thường trực sẽ thẩm định.")
+    return redirect(assessment)
+
+
+@require_POST
+@login_required
+def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment_or_404(request, pk)
+    return _submit(request, assessment)
+
+
+@require_POST
+@login_required
+def evidence_add_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    assessment = _assessment_or_404(request, pk)
+    require(request.user, "assessment.edit", assessment)
+    item = get_object_or_404(assessment.items, pk=item_pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Chọn tệp minh chứng trước khi tải lên.")
+    else:
+        try:
+            services.evidence_add(item=item, upload=upload, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, f"Tiêu chí {item.criterion.number}: {_error_text(exc)}")
+        else:
+            messages.success(request, f"Đã thêm minh chứng cho tiêu chí {item.criterion.number}.")
+    return redirect(f"{assessment.get_absolute_url()}#tieu-chi-{item.criterion.number}")
+
+
+def _evidence_or_404(request, pk) -> Evidence:
+    qs = scope(
+        request.user,
+        Evidence.objects.select_related("item__assessment", "item__criterion"),
+        "item__assessment__unit",
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+@login_required
+def evidence_download_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from portal.uploads import attachment_response
+
+    evidence = _evidence_or_404(request, pk)
+    require(request.user, "assessment.view", evidence)
+    return attachment_response(evidence.file, evidence.original_name, evidence.content_type)
+
+
+@require_POST
+@login_required
+def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = _evidence_or_404(request, pk)
+    require(request.user, "assessment.edit", evidence)
+    assessment = evidence.item.assessment
+    try:
+        services.evidence_delete(evidence=evidence, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, f"Đã xóa minh chứng “{evidence.original_name}”.")
+    return redirect(f"{assessment.get_absolute_url()}#tieu-chi-{evidence.item.criterion.number}")
+
+
+# --- Review ----------------------------------------------------------------------------------
+
+
+@login_required
+def review_queue_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "assessment.review")
+    campaign = _campaign_or_404(request)
+    groups = None if SECRETARIAT in request.user.roles else rules.ECONOMIC_OFFICE_GROUPS
+    data = request.GET.copy()
+    data.setdefault("status", AssessmentStatus.SUBMITTED)
+    form = QueueFilterForm(data, campaign=campaign, groups=groups)
+    filters = form.cleaned_data if form.is_valid() else {"status": AssessmentStatus.SUBMITTED}
+    rows = selectors.review_queue(
+        request.user,
+        campaign=campaign,
+        year=filters.get("year"),
+        group=filters.get("group") or "",
+        cluster_id=filters["cluster"].pk if filters.get("cluster") else None,
+        status=filters.get("status") or "",
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "campaigns/cycle/review_queue.html",
+        {
+            "campaign": campaign,
+            "filter_form": form,
+            "page": page,
+            "query": _query_without_page(request),
+            "groups": dict(TargetGroup.choices),
+        },
+    )
+
+
+@require_POST
+@login_required
+def review_bulk_approve_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "assessment.review")
+    ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
+    chosen = list(
+        selectors.assessments_visible_to(request.user).filter(
+            pk__in=ids, status=AssessmentStatus.SUBMITTED
+        )
+    )
+    if not chosen:
+        messages.warning(request, "Chưa chọn bản nào đang chờ thẩm định.")
+        return redirect("campaigns:review-queue")
+    done, refused = services.assessments_bulk_approve(assessments=chosen, by=request.user)
+    if done:
+        messages.success(request, f"Đã duyệt {done} bản tự đánh giá.")
+    for text in refused:
+        messages.error(request, f"Không duyệt được {text}")
+    return redirect("campaigns:review-queue")
+
+
+@require_POST
+@login_required
+def assessment_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One form: the reviewer's scores and comments, then save, return or approve."""
+    assessment = _assessment_or_404(request, pk)
+    services.require_reviewer(request.user, assessment)
+    items = selectors.assessment_items(assessment)
+    form = ReviewForm(request.POST, items=items)
+    action = request.POST.get("action", "save")
+    if form.is_valid():
+        try:
+            from django.db import transaction
+
+            with transaction.atomic():
+                services.review_save(assessment=assessment, scores=form.scores(), by=request.user)
+                if action == "return":
+                    services.assessment_return(
+                        assessment=assessment, reason=form.cleaned_data["reason"], by=request.user
+                    )
+                elif action == "approve":
+                    services.assessment_approve(assessment=assessment, by=request.user)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                form.add_error(None, exc)
+        else:
+            text = {
+                "return": "Đã trả lại bản tự đánh giá để đơn vị bổ sung.",
+                "approve": "Đã duyệt bản tự đánh giá.",
+            }.get(action, "Đã lưu kết quả thẩm định.")
+            messages.success(request, text)
+            if action in ("return", "approve"):
+                return redirect("campaigns:review-queue")
+            return redirect(assessment)
+    messages.error(request, "Chưa lưu được kết quả thẩm định: xem các lỗi bên dưới.")
+    return render(
+        request,
+        "campaigns/cycle/assessment_detail.html",
+        _detail_context(request, assessment, review_form=form),
+        status=400,
+    )
+
+
+@require_POST
+@login_required
+def assessment_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment_or_404(request, pk)
+    require(request.user, "assessment.reopen", assessment)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assessment_reopen(
+                assessment=assessment, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, "Đã mở lại bản tự đánh giá để thẩm định lại.")
+    else:
+        messages.error(request, "Mở lại bản đã duyệt phải ghi rõ lý do.")
+    return redirect(assessment)
+
+
+# --- Extensions ------------------------------------------------------------------------------
+
+
+@login_required
+def extension_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "assessment.view")
+    campaign = _campaign_or_404(request)
+    qs = selectors.extensions_visible_to(request.user).filter(campaign=campaign)
+    status = request.GET.get("status", "")
+    if status in ExtensionStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("status", "-requested_at"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    form = None
+    if has_capability(request.user, "extension.request"):
+        form = ExtensionForm(
+            user=request.user,
+            campaign=campaign,
+            initial={"year": selectors.default_year(campaign, timezone.localdate())},
+        )
+    return render(
+        request,
+        "campaigns/cycle/extension_list.html",
+        {
+            "campaign": campaign,
+            "page": page,
+            "query": _query_without_page(request),
+            "form": form,
+            "decide_form": DecideForm() if can(request.user, "extension.grant") else None,
+            "statuses": ExtensionStatus.choices,
+        },
+    )
+
+
+@require_POST
+@login_required
+def extension_request_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "extension.request")
+    campaign = _campaign_or_404(request)
+    form = ExtensionForm(request.POST, user=request.user, campaign=campaign)
+    if form.is_valid():
+        unit = form.cleaned_data["unit"]
+        require(request.user, "extension.request", unit)
+        try:
+            services.extension_request(
+                campaign=campaign,
+                unit=unit,
+                year=form.cleaned_data["year"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, "Đã gửi đề nghị gia hạn tới Cơ quan thường trực.")
+    else:
+        if "unit" in form.errors:
+            raise Http404
+        messages.error(request, "Đề nghị chưa hợp lệ: nêu lý do và chọn năm.")
+    return redirect("campaigns:extension-list")
+
+
+@require_POST
+@login_required
+def extension_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    extension = get_object_or_404(selectors.extensions_visible_to(request.user), pk=pk)
+    require(request.user, "extension.grant", extension)
+    form = DecideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.extension_decide(
+                extension=extension,
+                grant=form.cleaned_data["decision"] == "grant",
+                until=form.cleaned_data["until"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, f"Đã xử lý đề nghị gia hạn của {extension.unit.name}.")
+    else:
+        messages.error(request, "Chọn quyết định và ngày gia hạn hợp lệ.")
+    return redirect("campaigns:extension-list")
+
+
+# --- Unit page panel -------------------------------------------------------------------------
+
+
+@login_required
+def unit_assessments_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(scope(request.user, Unit.objects.all(), "pk"), pk=pk)
+    require(request.user, "assessment.view", unit)
+    return render(
+        request,
+        "campaigns/cycle/_unit_assessments_panel.html",
+        {"unit": unit, "rows": selectors.unit_assessment_summary(unit)},
+    )
