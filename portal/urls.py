@@ -37,6 +37,7 @@ urlpatterns = [
     path("nguoi-dung/<int:pk>/khoa/", views.user_toggle_active_view, name="user-toggle-active"),
     path("don-vi/", include("units.urls")),
     path("phong-trao/", include("campaigns.urls")),
+    path("xep-hang/", include("campaigns.rankings.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 
