@@ -23,103 +23,175 @@ it has data, and not afterwards.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
+from django.db import connection
+
+from units.models import Cluster, Unit, UnitKind
+
+from ..models import (
+    Campaign,
+    NtmLevel,
+    NtmStatus,
+    RankingMethod,
+    RankingWeight,
 )
-from django.db.models.functions import Cast, Coalesce
-
-from units.models import UnitKind
-
-from ..models import Campaign, NtmLevel, NtmStatus
 
 #: Levels that count as "NTM or better" for a village.
 NTM_OR_BETTER = (NtmLevel.NTM, NtmLevel.ADVANCED, NtmLevel.MODEL)
 
-LEVEL_RANK_EXPR = Case(
-    When(level=NtmLevel.MODEL, then=Value(3)),
-    When(level=NtmLevel.ADVANCED, then=Value(2)),
-    When(level=NtmLevel.NTM, then=Value(1)),
-    default=Value(0),
-    output_field=IntegerField(),
+# One statement, portable between PostgreSQL and SQLite ≥ 3.25: common table expressions for
+# the figures, then RANK() over (year, cluster). Written as SQL rather than ORM annotations
+# because Django repeats an annotation's subquery at every reference (the village count alone
+# would run six times per row); here each figure is computed once, with GROUP BY and joins.
+_SQL = """
+WITH yrs(year, first_day, last_day) AS (VALUES {years_values}),
+base AS (
+  SELECT s.id AS status_id, s.unit_id, s.year, s.level, s.criteria_met_count AS met,
+         u.cluster_id, c.name AS cluster_name, c.kind AS cluster_kind, u.name AS unit_name,
+         CASE s.level WHEN 'model' THEN 3 WHEN 'advanced' THEN 2 WHEN 'ntm' THEN 1 ELSE 0 END
+           AS level_rank
+  FROM {status} s
+  JOIN {unit} u ON u.id = s.unit_id
+  LEFT JOIN {cluster} c ON c.id = u.cluster_id
+  WHERE u.kind = %s AND s.year IN (SELECT year FROM yrs) {cluster_filter}
+),
+vt AS (
+  SELECT v.parent_id AS unit_id, y.year, COUNT(*) AS n
+  FROM {unit} v JOIN yrs y
+    ON (v.valid_from IS NULL OR v.valid_from <= y.last_day)
+   AND (v.valid_to IS NULL OR v.valid_to >= y.first_day)
+  WHERE v.kind = %s AND v.parent_id IN (SELECT unit_id FROM base)
+  GROUP BY v.parent_id, y.year
+),
+vn AS (
+  SELECT v.parent_id AS unit_id, s.year, COUNT(*) AS n
+  FROM {status} s JOIN {unit} v ON v.id = s.unit_id
+  WHERE v.kind = %s AND s.level IN (%s, %s, %s) AND s.year IN (SELECT year FROM yrs)
+    AND v.parent_id IN (SELECT unit_id FROM base)
+  GROUP BY v.parent_id, s.year
+),
+fy AS (
+  SELECT unit_id, MIN(year) AS first_year FROM {status}
+  WHERE unit_id IN (SELECT unit_id FROM base) AND year >= %s
+  GROUP BY unit_id
+),
+fm AS (
+  SELECT fy.unit_id, fy.first_year, s.criteria_met_count AS first_met
+  FROM fy JOIN {status} s ON s.unit_id = fy.unit_id AND s.year = fy.first_year
+),
+pw AS (
+  SELECT t.ntmstatus_id AS status_id, SUM(w.points) AS pts, COUNT(*) AS n
+  FROM {through} t JOIN {weight} w ON w.criterion_id = t.ntmcriterion_id AND w.campaign_id = %s
+  WHERE t.ntmstatus_id IN (SELECT status_id FROM base)
+  GROUP BY t.ntmstatus_id
+),
+fig AS (
+  SELECT b.*, COALESCE(vt.n, 0) AS villages_total, COALESCE(vn.n, 0) AS villages_ntm,
+         fm.first_year, fm.first_met,
+         CASE WHEN COALESCE(vt.n, 0) = 0 THEN NULL
+              ELSE (COALESCE(vn.n, 0) * 2000 + vt.n) / (vt.n * 2) END AS share_permille,
+         CASE WHEN fm.first_year < b.year
+              THEN CAST(b.met - fm.first_met AS DOUBLE PRECISION) / (b.year - fm.first_year)
+         END AS growth,
+         COALESCE(pw.pts, 0) + (b.met - COALESCE(pw.n, 0)) AS points
+  FROM base b
+  LEFT JOIN vt ON vt.unit_id = b.unit_id AND vt.year = b.year
+  LEFT JOIN vn ON vn.unit_id = b.unit_id AND vn.year = b.year
+  LEFT JOIN fm ON fm.unit_id = b.unit_id
+  LEFT JOIN pw ON pw.status_id = b.status_id
+)
+SELECT status_id, unit_id, year, level, met, level_rank, villages_total, villages_ntm,
+       share_permille, first_year, growth, points,
+       RANK() OVER (PARTITION BY year, cluster_id ORDER BY {order}) AS rnk
+FROM fig
+ORDER BY CASE WHEN cluster_id IS NULL THEN 1 ELSE 0 END, cluster_kind, cluster_name, cluster_id,
+         year, rnk, unit_name, unit_id
+"""
+
+_LEXICOGRAPHIC_ORDER = (
+    "level_rank DESC, met DESC, COALESCE(share_permille, 0) DESC, COALESCE(growth, 0) DESC"
 )
 
 
-def _count(qs: QuerySet, group: str) -> Subquery:
-    return Coalesce(
-        Subquery(qs.values(group).annotate(c=Count("pk")).values("c")[:1]),
-        Value(0),
-        output_field=IntegerField(),
-    )
+@dataclass
+class Row:
+    """What the statement returns for one commune and year."""
+
+    status_id: int
+    unit_id: int
+    year: int
+    level: str
+    met: int
+    level_rank: int
+    villages_total: int
+    villages_ntm: int
+    share_permille: int | None
+    first_year: int | None
+    growth: float | None
+    points: object
+    rank: int
 
 
-def commune_figures(
-    years: Iterable[int], *, campaign: Campaign | None = None
-) -> QuerySet[NtmStatus]:
-    """NtmStatus rows of communes for `years`, annotated with every figure (one query).
-
-    Filter further (cluster, unit) *after* ranking, not before: see `ranking.py`."""
-    years = list(years)
-    start = campaign.start_year if campaign else None
-    first_qs = NtmStatus.objects.filter(unit=OuterRef("unit")).order_by("year")
-    if start is not None:
-        first_qs = first_qs.filter(year__gte=start)
-    villages = _count(
-        NtmStatus.unit.field.related_model.objects.filter(
-            parent=OuterRef("unit"), kind=UnitKind.VILLAGE
-        )
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__year__lte=OuterRef("year")))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__year__gte=OuterRef("year"))),
-        "parent",
+def ranked_commune_rows(
+    years: Iterable[int],
+    *,
+    campaign: Campaign | None = None,
+    cluster: Cluster | None = None,
+    weighted: bool | None = None,
+) -> list[Row]:
+    """Every commune with an NTM status row in `years`, with its figures and its rank within
+    its cluster for that year (RANK(): ties share a rank, 1, 2, 2, 4). One query."""
+    years = sorted(set(years))
+    if not years:
+        return []
+    if weighted is None:
+        weighted = campaign is not None and campaign.ranking_method == RankingMethod.WEIGHTED
+    order = ("points DESC, " if weighted else "") + _LEXICOGRAPHIC_ORDER
+    q = connection.ops.quote_name
+    through = NtmStatus.criteria_met.through
+    sql = _SQL.format(
+        years_values=", ".join(["(%s, %s, %s)"] * len(years)),
+        status=q(NtmStatus._meta.db_table),
+        unit=q(Unit._meta.db_table),
+        cluster=q(Cluster._meta.db_table),
+        through=q(through._meta.db_table),
+        weight=q(RankingWeight._meta.db_table),
+        cluster_filter="AND u.cluster_id = %s" if cluster is not None else "",
+        order=order,
     )
-    villages_ntm = _count(
-        NtmStatus.objects.filter(
-            unit__parent=OuterRef("unit"),
-            unit__kind=UnitKind.VILLAGE,
-            year=OuterRef("year"),
-            level__in=NTM_OR_BETTER,
-        ),
-        "unit__parent",
-    )
-    return (
-        NtmStatus.objects.filter(year__in=years, unit__kind=UnitKind.COMMUNE)
-        .annotate(
-            level_rank=LEVEL_RANK_EXPR,
-            villages_total=villages,
-            villages_ntm=villages_ntm,
-            first_year=Subquery(first_qs.values("year")[:1]),
-            first_met=Subquery(first_qs.values("criteria_met_count")[:1]),
+    params: list = []
+    for y in years:
+        params += [y, datetime.date(y, 1, 1), datetime.date(y, 12, 31)]
+    params.append(UnitKind.COMMUNE.value)
+    if cluster is not None:
+        params.append(cluster.pk)
+    params += [UnitKind.VILLAGE.value, UnitKind.VILLAGE.value, *[lv.value for lv in NTM_OR_BETTER]]
+    params.append(campaign.start_year if campaign else 0)
+    params.append(campaign.pk if campaign else 0)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        Row(
+            status_id=r[0],
+            unit_id=r[1],
+            year=int(r[2]),
+            level=r[3],
+            met=int(r[4]),
+            level_rank=int(r[5]),
+            villages_total=int(r[6]),
+            villages_ntm=int(r[7]),
+            share_permille=None if r[8] is None else int(r[8]),
+            first_year=None if r[9] is None else int(r[9]),
+            growth=None if r[10] is None else float(r[10]),
+            points=r[11],
+            rank=int(r[12]),
         )
-        .annotate(
-            share_permille=Case(
-                When(villages_total=0, then=Value(None)),
-                default=(F("villages_ntm") * 2000 + F("villages_total"))
-                / (F("villages_total") * 2),
-                output_field=IntegerField(),
-            ),
-            growth=Case(
-                When(
-                    first_year__lt=F("year"),
-                    then=Cast(F("criteria_met_count") - F("first_met"), FloatField())
-                    / Cast(F("year") - F("first_year"), FloatField()),
-                ),
-                default=Value(None),
-                output_field=FloatField(),
-            ),
-        )
-    )
+        for r in rows
+    ]
 
 
 @dataclass
@@ -145,24 +217,24 @@ class Figures:
     is_sample: bool = False
 
     @classmethod
-    def from_row(cls, row: NtmStatus) -> Figures:
+    def from_row(cls, row: Row, unit: Unit) -> Figures:
         share = row.share_permille
         return cls(
             unit_id=row.unit_id,
-            unit_code=row.unit.code,
-            unit_name=row.unit.name,
-            unit_valid_to=row.unit.valid_to,
-            cluster_id=row.unit.cluster_id,
-            cluster_name=row.unit.cluster.name if row.unit.cluster_id else "",
+            unit_code=unit.code,
+            unit_name=unit.name,
+            unit_valid_to=unit.valid_to,
+            cluster_id=unit.cluster_id,
+            cluster_name=unit.cluster.name if unit.cluster_id else "",
             year=row.year,
             level=row.level,
             level_label=NtmLevel(row.level).label,
             level_rank=row.level_rank,
-            criteria_met=row.criteria_met_count,
+            criteria_met=row.met,
             villages_total=row.villages_total,
             villages_ntm=row.villages_ntm,
             share_pct=None if share is None else share / 10,
             growth=None if row.growth is None else round(row.growth, 2),
             first_year=row.first_year,
-            is_sample=row.is_sample or row.unit.is_sample,
+            is_sample=unit.is_sample,
         )

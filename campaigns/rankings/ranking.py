@@ -18,20 +18,17 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
-    IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     Window,
 )
 from django.db.models.functions import Coalesce, Rank
 
-from units.models import BLOC_KINDS, Cluster
+from units.models import BLOC_KINDS, Cluster, Unit
 
-from ..models import Assessment, AssessmentStatus, Campaign, RankingMethod, RankingWeight
-from .figures import Figures, commune_figures
+from ..models import Assessment, AssessmentStatus, Campaign, RankingMethod
+from .figures import Figures, ranked_commune_rows
 
 COMMUNE = "commune"
 BLOC = "bloc"
@@ -131,54 +128,45 @@ class Ranking:
         return rows_hash(canonical_rows(self))
 
 
-def _weighted_points(campaign: Campaign):
-    weighted = RankingWeight.objects.filter(campaign=campaign, criterion__met_in=OuterRef("pk"))
-    weight_sum = Subquery(
-        weighted.values("campaign").annotate(s=Sum("points")).values("s")[:1],
-        output_field=DecimalField(max_digits=8, decimal_places=2),
-    )
-    weight_n = Subquery(
-        weighted.values("campaign").annotate(c=Count("pk")).values("c")[:1],
-        output_field=IntegerField(),
-    )
-    return Coalesce(weight_sum, Value(Decimal(0))) + (
-        F("criteria_met_count") - Coalesce(weight_n, Value(0))
-    )
+SHORT = {
+    "points": "điểm có trọng số",
+    "level_rank": "mức đạt chuẩn",
+    "criteria_met": "số tiêu chí đạt",
+    "share": "tỷ lệ thôn đạt chuẩn",
+    "growth": "mức tăng bình quân",
+    "score": "tổng điểm",
+}
+LEVEL_NAMES = {3: "kiểu mẫu", 2: "nâng cao", 1: "đạt chuẩn", 0: "chưa đạt"}
 
 
-def _commune_queryset(years: Sequence[int], campaign: Campaign | None, cluster: Cluster | None):
-    qs = commune_figures(years, campaign=campaign)
-    order = [
-        F("level_rank").desc(),
-        F("criteria_met_count").desc(),
-        Coalesce(F("share_permille"), Value(0)).desc(),
-        Coalesce(F("growth"), Value(0.0)).desc(),
-    ]
-    if method_of(campaign) == RankingMethod.WEIGHTED:
-        qs = qs.annotate(points=_weighted_points(campaign))
-        order.insert(0, F("points").desc())
-    qs = qs.annotate(
-        rank=Window(Rank(), partition_by=[F("year"), F("unit__cluster_id")], order_by=order)
-    )
-    if cluster is not None:
-        qs = qs.filter(unit__cluster=cluster)
-    return qs.select_related("unit", "unit__cluster").order_by(
-        "unit__cluster__kind", "unit__cluster__name", "year", "rank", "unit__name"
-    )
+def _show(key: str, value) -> str:
+    if key == "level_rank":
+        return LEVEL_NAMES.get(value, str(value))
+    if key == "share":
+        return f"{value / 10:.1f}%".replace(".", ",")
+    if key == "growth":
+        return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, Decimal):
+        return f"{value:.2f}".replace(".", ",")
+    return str(value)
 
 
 def _explain(rows: list[RankedRow], keys: list[tuple[str, str]]) -> None:
-    """Name, for each row, the first key that separates it from the row above (same cluster)."""
+    """Name, for each row, the first key that separates it from the row above (same cluster),
+    with both values: "sau Xã A: số tiêu chí đạt 17 < 19"."""
     previous: RankedRow | None = None
     for row in rows:
         if previous is None or previous.cluster_id != row.cluster_id:
-            row.decided_by = "đứng đầu khối, cụm" if row.rank == 1 else ""
+            row.decided_by = "đứng đầu" if row.rank == 1 else ""
         elif previous.rank == row.rank:
-            row.decided_by = "bằng nhau ở mọi tiêu chí xét: đồng hạng"
+            row.decided_by = f"đồng hạng với {previous.unit_name}: bằng nhau ở mọi tiêu chí xét"
         else:
-            for key, label in keys:
-                if previous.keys.get(key) != row.keys.get(key):
-                    row.decided_by = f"xếp sau vì {label}"
+            for key, _label in keys:
+                a, b = previous.keys.get(key), row.keys.get(key)
+                if a != b:
+                    row.decided_by = (
+                        f"sau {previous.unit_name}: {SHORT[key]} {_show(key, b)} < {_show(key, a)}"
+                    )
                     break
         previous = row
 
@@ -205,9 +193,12 @@ def commune_ranking(
     wanted = list(years) if years else [year - 1, year]
     weighted = method_of(campaign) == RankingMethod.WEIGHTED
     keys = WEIGHTED_KEYS if weighted else LEXICOGRAPHIC_KEYS
+    raw = ranked_commune_rows(wanted, campaign=campaign, cluster=cluster, weighted=weighted)
+    units = Unit.objects.select_related("cluster").in_bulk({r.unit_id for r in raw})
     all_rows = []
-    for rec in _commune_queryset(wanted, campaign, cluster):
-        fig = Figures.from_row(rec)
+    for rec in raw:
+        fig = Figures.from_row(rec, units[rec.unit_id])
+        points = Decimal(str(rec.points)) if weighted else None
         all_rows.append(
             RankedRow(
                 rank=rec.rank,
@@ -222,10 +213,10 @@ def commune_ranking(
                     "criteria_met": fig.criteria_met,
                     "share": rec.share_permille or 0,
                     "growth": rec.growth or 0.0,
-                    **({"points": rec.points} if weighted else {}),
+                    **({"points": points} if weighted else {}),
                 },
                 figures=fig,
-                score=rec.points if weighted else None,
+                score=points,
                 is_sample=fig.is_sample,
             )
         )

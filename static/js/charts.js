@@ -39,13 +39,14 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
+        locale: "vi-VN",
         interaction: { mode: "nearest", intersect: false },
         plugins: {
           legend: { display: datasets.length > 1 && datasets.length <= 30, position: "bottom",
                     labels: { usePointStyle: true, boxWidth: 10 } },
         },
         scales: {
-          y: { beginAtZero: true, suggestedMax: spec.y_max || undefined,
+          y: { beginAtZero: true, max: spec.y_max || undefined,
                title: { display: !!spec.y_title, text: spec.y_title || "" } },
           x: { title: { display: !!spec.x_title, text: spec.x_title || "" } },
         },
