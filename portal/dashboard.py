@@ -46,16 +46,18 @@ def _completeness_summary(campaign: Campaign | None, year: int) -> dict:
 
 
 def _criteria_chart(unit_ids=None) -> tuple[dict, dict]:
+    """Lines per commune, or per cluster average above MAX_LINES communes (two queries
+    either way, so the page's query count does not depend on the number of communes)."""
     over = charts.criteria_over_years(unit_ids)
+    rows = list(
+        NtmStatus.objects.filter(unit__kind=UnitKind.COMMUNE)
+        .values_list("unit__cluster__name", "year")
+        .annotate(avg=Avg("criteria_met_count"))
+        .order_by("unit__cluster__name", "year")
+    )
     if len(over["lines"]) <= MAX_LINES:
         spec = {"labels": over["years"], "datasets": over["lines"], "by_cluster": False}
     else:
-        rows = list(
-            NtmStatus.objects.filter(unit__kind=UnitKind.COMMUNE)
-            .values_list("unit__cluster__name", "year")
-            .annotate(avg=Avg("criteria_met_count"))
-            .order_by("unit__cluster__name", "year")
-        )
         lines: dict[str, dict] = {}
         for cluster, year, avg in rows:
             lines.setdefault(cluster or "Chưa xếp cụm", {})[year] = round(avg, 1)
