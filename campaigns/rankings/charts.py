@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Count, Sum
+from django.utils.html import format_html_join
 
 from units.models import UnitKind
 
@@ -77,6 +78,11 @@ def heatmap(year: int, *, campaign: Campaign | None, unit_ids: Iterable[int] | N
             cells.append({"state": state, "symbol": CELL_SYMBOL[state], "criterion": c})
         rows.append(
             {
+                "cells_html": format_html_join(
+                    "",
+                    '<td class="cell cell-{}">{}</td>',
+                    ((x["state"], x["symbol"]) for x in cells),
+                ),
                 "unit_id": unit_id,
                 "name": name,
                 "cluster": cluster or "",
