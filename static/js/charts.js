@@ -21,6 +21,7 @@
       ds.borderWidth = 2;
       ds.spanGaps = true;
       ds.fill = false;
+      ds.clip = 8; // points on the top line (19/19) stay whole
     }
     return ds;
   }
