@@ -32,6 +32,9 @@ from units.models import Unit, UnitKind  # noqa: E402
 # Production-like: no debug cursor, no test instrumentation of template rendering.
 settings.DEBUG = False
 settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+if connection.vendor == "postgresql":
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # planner statistics for freshly loaded tables
 REQUESTS = int(os.environ.get("REQUESTS", "30"))
 WARMUP = 3
 code = os.environ.get("BENCH_CAMPAIGN", "gen-1")
