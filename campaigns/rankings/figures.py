@@ -216,6 +216,15 @@ class Figures:
     first_year: int | None
     is_sample: bool = False
 
+    @property
+    def share_text(self) -> str:
+        """ "66,7%" (Vietnamese decimal comma); "—" for a commune with no villages."""
+        return "—" if self.share_pct is None else f"{self.share_pct:.1f}%".replace(".", ",")
+
+    @property
+    def growth_text(self) -> str:
+        return "—" if self.growth is None else f"{self.growth:.2f}".replace(".", ",")
+
     @classmethod
     def from_row(cls, row: Row, unit: Unit) -> Figures:
         share = row.share_permille

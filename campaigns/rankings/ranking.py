@@ -24,6 +24,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, Rank
+from django.utils.html import format_html
 
 from units.models import BLOC_KINDS, Cluster, Unit
 
@@ -86,6 +87,31 @@ class RankedRow:
     decided_by: str = ""
     is_sample: bool = False
     extra: dict = field(default_factory=dict)
+
+    @property
+    def movement_html(self) -> str:
+        """▲ n / ▼ n / = / "mới xếp hạng", with a title that says it in words."""
+        m = self.movement
+        if m is None:
+            return format_html('<span class="text-muted small">mới xếp hạng</span>')
+        if m > 0:
+            return format_html(
+                '<span class="move-up" title="Tăng {} bậc so với năm trước (hạng {})">▲ {}</span>',
+                m,
+                self.previous_rank,
+                m,
+            )
+        if m < 0:
+            return format_html(
+                '<span class="move-down" title="Giảm {} bậc so với năm trước (hạng {})">'
+                "▼ {}</span>",
+                -m,
+                self.previous_rank,
+                -m,
+            )
+        return format_html(
+            '<span class="text-muted" title="Giữ nguyên hạng {}">=</span>', self.previous_rank
+        )
 
     @property
     def movement(self) -> int | None:
