@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Avg
+from django.urls import NoReverseMatch
 
 from campaigns.models import (
     Assessment,
@@ -165,6 +166,8 @@ def officer_context(request) -> dict:
         .select_related("unit")
         .order_by("-year", "unit__name")[:10]
     )
+    for a in assessments:
+        a.url = _url_or_none(a)
     ctx.update(
         units=units,
         deadlines=list(
@@ -177,6 +180,15 @@ def officer_context(request) -> dict:
         today=today,
     )
     return ctx
+
+
+def _url_or_none(obj) -> str | None:
+    """The object's page, or None while the app that serves it is not installed (the
+    assessment pages belong to the yearly-cycle work)."""
+    try:
+        return obj.get_absolute_url()
+    except NoReverseMatch:
+        return None
 
 
 def dashboard_context(request) -> dict:

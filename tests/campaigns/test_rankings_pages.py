@@ -353,3 +353,28 @@ def test_query_count_does_not_grow_with_communes(world, client_as, page):
     small = count()
     _grow(45, campaign)
     assert count() == small
+
+
+def test_officer_sees_what_was_returned_to_them(ranked, client_as, world):
+    from campaigns.models import Assessment, AssessmentStatus, CriteriaSet, TargetGroup
+
+    cs = CriteriaSet.objects.create(campaign=ranked, target_group=TargetGroup.COMMUNES, name="Bộ b")
+    Assessment.objects.create(
+        campaign=ranked,
+        unit=world.commune_a,
+        year=2024,
+        criteria_set=cs,
+        status=AssessmentStatus.RETURNED,
+        return_reason="Thiếu minh chứng tiêu chí 17",
+    )
+    Assessment.objects.create(
+        campaign=ranked,
+        unit=world.commune_b,
+        year=2024,
+        criteria_set=cs,
+        status=AssessmentStatus.RETURNED,
+    )
+    html = client_as("officer_a").get("/?year=2024").content.decode()
+    assert "Hồ sơ bị trả lại để bổ sung" in html
+    assert "Thiếu minh chứng tiêu chí 17" in html
+    assert "Xã Phổ Thử B" not in html
