@@ -26,6 +26,9 @@ class CampaignsConfig(AppConfig):
                 21,
             ),
             MenuEntry("Thẩm định", "campaigns:review-queue", "assessment.review", "bi-search", 22),
+            # Rankings (campaigns/rankings).
+            MenuEntry("Xếp hạng", "rankings:ranking", "ranking.view", "bi-trophy", 40),
+            MenuEntry("Tiêu chí NTM các xã", "rankings:heatmap", "ranking.view", "bi-grid-3x3", 41),
         )
         register_panel(
             Panel(
@@ -36,7 +39,24 @@ class CampaignsConfig(AppConfig):
                 None,
                 30,
             ),
+            Panel(
+                "unit",
+                "Kết quả và xếp hạng qua các năm",
+                "rankings:commune-panel",
+                "ranking.view",
+                frozenset({"commune"}),
+                20,
+            ),
+            Panel(
+                "cluster",
+                "Xếp hạng qua các năm",
+                "rankings:cluster-panel",
+                "ranking.view",
+                None,
+                20,
+            ),
         )
         from .oversight.registry import ready as oversight_ready
+        from .rankings import exporters  # noqa: F401  (registers commune_results)
 
         oversight_ready()

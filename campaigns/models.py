@@ -685,4 +685,74 @@ class Contribution(models.Model):
         return self.commune_id
 
 
+# --- Rankings: weights and published (frozen) rankings ----------------------------------------
+
+
+class RankingWeight(models.Model):
+    """Points a national criterion is worth when the campaign ranks by weighted points
+    (Campaign.ranking_method = weighted). A criterion with no weight counts 1 point."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ranking_weights")
+    criterion = models.ForeignKey(
+        NtmCriterion, verbose_name="Tiêu chí", on_delete=models.CASCADE, related_name="+"
+    )
+    points = models.DecimalField(
+        "Điểm", max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "trọng số tiêu chí khi xếp hạng"
+        verbose_name_plural = "trọng số tiêu chí khi xếp hạng"
+        ordering = ["campaign", "criterion__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "criterion"], name="rankingweight_unique_criterion"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.points}"
+
+
+class RankingKind(models.TextChoices):
+    COMMUNE = "commune", "Các xã trong cụm thi đua"
+    BLOC = "bloc", "Phòng, ban, ngành, MTTQ và đoàn thể trong khối thi đua"
+
+
+class RankingPublication(models.Model):
+    """A year's ranking as the secretariat published it: the rows are frozen, with the SHA-256
+    of their canonical JSON, so later edits to the data cannot silently reorder it. Publishing
+    again makes a new version; the latest is the one shown."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="ranking_publications"
+    )
+    kind = models.CharField("Loại bảng xếp hạng", max_length=16, choices=RankingKind.choices)
+    year = models.PositiveSmallIntegerField("Năm")
+    version = models.PositiveSmallIntegerField("Lần công bố", default=1)
+    method = models.CharField("Phương pháp", max_length=16)
+    method_text = models.TextField("Cách xếp hạng")
+    rows = models.JSONField("Các dòng đã công bố")
+    sha256 = models.CharField("Mã băm SHA-256", max_length=64)
+    published_at = models.DateTimeField("Công bố lúc", auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField("Ghi chú", blank=True)
+
+    class Meta:
+        verbose_name = "bảng xếp hạng đã công bố"
+        verbose_name_plural = "bảng xếp hạng đã công bố"
+        ordering = ["campaign", "kind", "-year", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "kind", "year", "version"], name="rankingpublication_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} năm {self.year} (lần {self.version})"
+
+
 from .oversight.models import *  # noqa: E402,F403

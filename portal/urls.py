@@ -60,6 +60,7 @@ urlpatterns = [
     path("phong-trao/", include("campaigns.urls")),
     path("bao-cao/", include("reports.urls")),
     path("verify/", include("reports.verify_urls")),
+    path("xep-hang/", include("campaigns.rankings.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

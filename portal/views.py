@@ -25,15 +25,22 @@ from .services import user_save, user_set_active
 
 @login_required
 def home_view(request: HttpRequest) -> HttpResponse:
-    """The units the user can see, by kind; officers see their own units first."""
+    """The dashboard for the user's role (portal.dashboard), then the units they can see."""
     visible = units_visible_to(request.user)
     by_kind = {row["kind"]: row["n"] for row in visible.values("kind").annotate(n=Count("pk"))}
     kinds = [(UnitKind(k).label, by_kind[k], k) for k in UnitKind.values if k in by_kind]
     own_units = request.user.units.select_related("cluster", "parent").order_by("name")
+    from .dashboard import dashboard_context
+
     return render(
         request,
         "portal/home.html",
-        {"kinds": kinds, "own_units": own_units, "total_units": sum(by_kind.values())},
+        {
+            "kinds": kinds,
+            "own_units": own_units,
+            "total_units": sum(by_kind.values()),
+            **dashboard_context(request),
+        },
     )
 
 

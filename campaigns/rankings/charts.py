@@ -1,0 +1,146 @@
+"""Data behind the dashboard's and the commune / cluster pages' charts and tables.
+
+Each function is a fixed number of queries whatever the number of communes; Python only
+shapes the rows for the template and for Chart.js (passed with ``json_script``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count, Sum
+from django.utils.safestring import mark_safe
+
+from units.models import UnitKind
+
+from ..models import (
+    Assessment,
+    AssessmentStatus,
+    Campaign,
+    Contribution,
+    NtmCriterion,
+    NtmStatus,
+)
+
+KEPT, NEW, LOST, NOT_MET = "kept", "new", "lost", "no"
+CELL_SYMBOL = {KEPT: "✓", NEW: "+", LOST: "−", NOT_MET: "·"}
+#: The cells are constants (no user data), so the 3,800 cells of a province render in one join.
+CELL_HTML = {
+    state: f'<td class="cell cell-{state}">{symbol}</td>'
+    for state, symbol in {KEPT: "✓", NEW: "+", LOST: "−", NOT_MET: "·"}.items()
+}
+CELL_LABEL = {
+    KEPT: "đạt (đã đạt năm trước)",
+    NEW: "mới đạt so với năm trước",
+    LOST: "không còn đạt so với năm trước",
+    NOT_MET: "chưa đạt",
+}
+
+
+def criteria_of(campaign: Campaign | None) -> list[NtmCriterion]:
+    qs = NtmCriterion.objects.order_by("number")
+    if campaign is not None and campaign.ntm_criterion_set_id:
+        qs = qs.filter(criterion_set_id=campaign.ntm_criterion_set_id)
+    else:
+        first = NtmCriterion.objects.order_by("criterion_set_id").values("criterion_set_id")[:1]
+        qs = qs.filter(criterion_set_id__in=first)
+    return list(qs)
+
+
+def heatmap(year: int, *, campaign: Campaign | None, unit_ids: Iterable[int] | None = None) -> dict:
+    """Communes × national criteria for `year`, each cell compared with the year before:
+    ✓ met both years, + newly met, − lost, · not met. Three queries."""
+    criteria = criteria_of(campaign)
+    statuses = NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE)
+    if unit_ids is not None:
+        statuses = statuses.filter(unit_id__in=list(unit_ids))
+    communes = list(
+        statuses.order_by("unit__cluster__name", "unit__name").values_list(
+            "unit_id", "unit__name", "unit__cluster__name", "criteria_met_count", "unit__is_sample"
+        )
+    )
+    through = NtmStatus.criteria_met.through
+    pairs = through.objects.filter(
+        ntmstatus__year__in=[year - 1, year],
+        ntmstatus__unit_id__in=statuses.values("unit_id"),
+    ).values_list("ntmstatus__unit_id", "ntmstatus__year", "ntmcriterion_id")
+    met: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for unit_id, y, crit in pairs:
+        met[(unit_id, y)].add(crit)
+    rows = []
+    totals = {c.pk: {KEPT: 0, NEW: 0, LOST: 0} for c in criteria}
+    for unit_id, name, cluster, count, sample in communes:
+        now, before = met[(unit_id, year)], met[(unit_id, year - 1)]
+        cells = []
+        for c in criteria:
+            if c.pk in now:
+                state = KEPT if c.pk in before else NEW
+            else:
+                state = LOST if c.pk in before else NOT_MET
+            if state != NOT_MET:
+                totals[c.pk][state] += 1
+            cells.append({"state": state, "symbol": CELL_SYMBOL[state], "criterion": c})
+        rows.append(
+            {
+                "cells_html": mark_safe("".join(CELL_HTML[x["state"]] for x in cells)),
+                "unit_id": unit_id,
+                "name": name,
+                "cluster": cluster or "",
+                "count": count,
+                "gained": sum(1 for x in cells if x["state"] == NEW),
+                "lost": sum(1 for x in cells if x["state"] == LOST),
+                "cells": cells,
+                "is_sample": sample,
+            }
+        )
+    footer = [
+        {"criterion": c, "met": totals[c.pk][KEPT] + totals[c.pk][NEW], **totals[c.pk]}
+        for c in criteria
+    ]
+    return {"year": year, "criteria": criteria, "rows": rows, "footer": footer}
+
+
+def criteria_over_years(unit_ids: Iterable[int] | None = None) -> dict:
+    """Criteria met per commune per year (line chart + table). One query."""
+    qs = NtmStatus.objects.filter(unit__kind=UnitKind.COMMUNE)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=list(unit_ids))
+    data = list(
+        qs.order_by("unit__cluster__name", "unit__name", "year").values_list(
+            "unit_id", "unit__name", "year", "criteria_met_count"
+        )
+    )
+    years = sorted({y for _, _, y, _ in data})
+    series: dict[int, dict] = {}
+    for unit_id, name, year, count in data:
+        series.setdefault(unit_id, {"label": name, "values": dict.fromkeys(years)})
+        series[unit_id]["values"][year] = count
+    lines = [
+        {"label": s["label"], "data": [s["values"][y] for y in years]} for s in series.values()
+    ]
+    return {"years": years, "lines": lines}
+
+
+def contributions_by_year(unit_ids: Iterable[int] | None = None) -> list[dict]:
+    qs = Contribution.objects.all()
+    if unit_ids is not None:
+        qs = qs.filter(commune_id__in=list(unit_ids))
+    return list(
+        qs.values("year")
+        .annotate(money=Sum("money_vnd"), days=Sum("work_days"), land=Sum("land_m2"), n=Count("pk"))
+        .order_by("year")
+    )
+
+
+def assessment_counts(year: int, campaign: Campaign | None) -> dict:
+    """Assessments of `year` by status. One query."""
+    qs = Assessment.objects.filter(year=year)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    counts = dict(qs.values_list("status").annotate(n=Count("pk")).order_by())
+    rows = [
+        {"status": s, "label": label, "n": counts.get(s, 0)}
+        for s, label in AssessmentStatus.choices
+    ]
+    return {"rows": rows, "total": sum(r["n"] for r in rows)}

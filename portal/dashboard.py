@@ -1,0 +1,201 @@
+"""The home page's dashboard, by role. The site shell may look upward (import-linter allows
+`portal.dashboard -> **`): it shows the figures every app computes.
+
+- Overview (secretariat, chairman, observer and the other town-wide roles): target progress,
+  the communes × criteria heatmap with the change since the year before, criteria met over the
+  years, cluster rankings with their leading units, completeness of the year's assessments,
+  contributions mobilised per year. Every chart has its numbers in a table.
+- Officer: their unit's status, the coming deadlines, what was returned to them, their rank.
+
+The number of queries does not grow with the number of communes.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Avg
+from django.urls import NoReverseMatch
+
+from campaigns.models import (
+    Assessment,
+    AssessmentStatus,
+    Campaign,
+    Milestone,
+    NtmStatus,
+)
+from campaigns.rankings import charts
+from campaigns.rankings.ranking import bloc_ranking, commune_ranking
+from campaigns.rankings.selectors import pick_campaign, pick_year, year_choices
+from campaigns.rankings.targets import target_progress
+from units.models import UnitKind
+
+from .access import sees_all
+from .roles import UNIT_OFFICER
+
+#: Above this many communes the line chart shows cluster averages (the table keeps every one).
+MAX_LINES = 20
+
+
+def _completeness_summary(campaign: Campaign | None, year: int) -> dict:
+    """Counts of the year's assessments by status.
+
+    INTEGRATION: isolated so the completeness helper ("results") can replace it with its own
+    summary (campaigns completeness page); keep the shape {rows: [{status, label, n}], total}.
+    """
+    return charts.assessment_counts(year, campaign)
+
+
+def _criteria_chart(unit_ids=None) -> tuple[dict, dict]:
+    """Lines per commune, or per cluster average above MAX_LINES communes (two queries
+    either way, so the page's query count does not depend on the number of communes)."""
+    over = charts.criteria_over_years(unit_ids)
+    rows = list(
+        NtmStatus.objects.filter(unit__kind=UnitKind.COMMUNE)
+        .values_list("unit__cluster__name", "year")
+        .annotate(avg=Avg("criteria_met_count"))
+        .order_by("unit__cluster__name", "year")
+    )
+    if len(over["lines"]) <= MAX_LINES:
+        spec = {"labels": over["years"], "datasets": over["lines"], "by_cluster": False}
+    else:
+        lines: dict[str, dict] = {}
+        for cluster, year, avg in rows:
+            lines.setdefault(cluster or "Chưa xếp cụm", {})[year] = round(avg, 1)
+        spec = {
+            "labels": over["years"],
+            "datasets": [
+                {"label": f"{name} (bình quân)", "data": [v.get(y) for y in over["years"]]}
+                for name, v in lines.items()
+            ],
+            "by_cluster": True,
+        }
+    spec.update(y_title="Số tiêu chí đạt", y_max=19)
+    return spec, over
+
+
+def overview_context(request) -> dict:
+    campaign = pick_campaign(request.GET.get("campaign"))
+    year = pick_year(request.GET.get("year"), campaign)
+    ctx: dict = {
+        "campaign": campaign,
+        "year": year,
+        "years": year_choices(campaign, year),
+        "legend": [(s, charts.CELL_SYMBOL[s], charts.CELL_LABEL[s]) for s in charts.CELL_LABEL],
+    }
+    if campaign is None:
+        return ctx
+    criteria_spec, over = _criteria_chart()
+    contributions = charts.contributions_by_year()
+    ranking = commune_ranking(year, campaign=campaign)
+    blocs = bloc_ranking(year, campaign=campaign)
+    completeness = _completeness_summary(campaign, year)
+    ctx.update(
+        progress=target_progress(campaign, year),
+        heatmap=charts.heatmap(year, campaign=campaign),
+        criteria_spec=criteria_spec,
+        criteria_table=over,
+        contributions=contributions,
+        contributions_spec={
+            "labels": [c["year"] for c in contributions],
+            "datasets": [
+                {
+                    "label": "Tiền huy động (triệu đồng)",
+                    "data": [round(float(c["money"] or 0) / 1_000_000, 1) for c in contributions],
+                }
+            ],
+            "y_title": "Triệu đồng",
+        },
+        clusters=ranking.clusters(),
+        bloc_clusters=blocs.clusters(),
+        ranking=ranking,
+        completeness=completeness,
+        completeness_spec={
+            "labels": [r["label"] for r in completeness["rows"]],
+            "datasets": [
+                {"label": "Số bản tự đánh giá", "data": [r["n"] for r in completeness["rows"]]}
+            ],
+            "y_title": "Số bản",
+        },
+    )
+    return ctx
+
+
+def officer_context(request) -> dict:
+    user = request.user
+    campaign = pick_campaign(request.GET.get("campaign"))
+    year = pick_year(request.GET.get("year"), campaign)
+    own = list(user.units.select_related("cluster").order_by("name"))
+    today = datetime.date.today()  # noqa: DTZ011 (a calendar date)
+    ctx: dict = {"campaign": campaign, "year": year, "own": own}
+    if campaign is None:
+        return ctx
+    statuses = {
+        s.unit_id: s
+        for s in NtmStatus.objects.filter(unit__in=own, year__in=[year - 1, year]).order_by("year")
+    }
+    ranks = {}
+    communes = [u for u in own if u.kind == UnitKind.COMMUNE]
+    clusters = {u.cluster_id for u in communes}
+    if communes:
+        ranking = commune_ranking(year, campaign=campaign)
+        for row in ranking.rows:
+            if row.cluster_id in clusters:
+                ranks.setdefault(row.cluster_id, []).append(row)
+    bloc_units = [u for u in own if u.kind != UnitKind.COMMUNE and u.cluster_id]
+    bloc_rows = []
+    if bloc_units:
+        ids = {u.pk for u in bloc_units}
+        bloc_rows = [r for r in bloc_ranking(year, campaign=campaign).rows if r.unit_id in ids]
+    units = []
+    for u in own:
+        cluster_rows = ranks.get(u.cluster_id, []) if u.kind == UnitKind.COMMUNE else []
+        mine = next((r for r in cluster_rows if r.unit_id == u.pk), None)
+        if mine is None:
+            mine = next((r for r in bloc_rows if r.unit_id == u.pk), None)
+        units.append(
+            {
+                "unit": u,
+                "status": statuses.get(u.pk),
+                "rank": mine,
+                "cluster_size": len(cluster_rows) or None,
+            }
+        )
+    assessments = list(
+        Assessment.objects.filter(unit__in=own, campaign=campaign)
+        .select_related("unit")
+        .order_by("-year", "unit__name")[:10]
+    )
+    for a in assessments:
+        a.url = _url_or_none(a)
+    ctx.update(
+        units=units,
+        deadlines=list(
+            Milestone.objects.filter(campaign=campaign, due_date__gte=today).order_by("due_date")[
+                :5
+            ]
+        ),
+        returned=[a for a in assessments if a.status == AssessmentStatus.RETURNED],
+        assessments=assessments,
+        today=today,
+    )
+    return ctx
+
+
+def _url_or_none(obj) -> str | None:
+    """The object's page, or None while the app that serves it is not installed (the
+    assessment pages belong to the yearly-cycle work)."""
+    try:
+        return obj.get_absolute_url()
+    except NoReverseMatch:
+        return None
+
+
+def dashboard_context(request) -> dict:
+    """Which dashboard the user sees, and its context."""
+    user = request.user
+    if sees_all(user):
+        return {"dashboard": "overview", **overview_context(request)}
+    if UNIT_OFFICER in user.roles:
+        return {"dashboard": "officer", **officer_context(request)}
+    return {"dashboard": None}
