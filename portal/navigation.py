@@ -28,8 +28,47 @@ def register_menu(*entries: MenuEntry) -> None:
             _MENU.append(entry)
 
 
+# The menu's groups, in one place: (group label, URL-name prefixes). An entry whose URL name
+# matches no prefix stands alone in the bar.
+MENU_GROUPS: list[tuple[str, tuple[str, ...]]] = [
+    (
+        "Thi đua hằng năm",
+        (
+            "campaigns:campaign-",
+            "campaigns:registration-",
+            "campaigns:assessment-",
+            "campaigns:review-",
+            "campaigns:extension-",
+            "campaigns:criteria-",
+        ),
+    ),
+    (
+        "Kết quả, xếp hạng",
+        (
+            "rankings:",
+            "campaigns:ntm-",
+            "campaigns:contribution-",
+            "campaigns:completeness",
+        ),
+    ),
+    ("Kiểm tra, giám sát", ("campaigns:oversight:",)),
+    ("Khen thưởng", ("awards:",)),
+    ("Báo cáo", ("reports:",)),
+    ("Danh mục", ("units:", "import-", "user-", "audit")),
+]
+
+
+def _group_of(url_name: str) -> str:
+    for label, prefixes in MENU_GROUPS:
+        if url_name.startswith(prefixes):
+            return label
+    return ""
+
+
 def menu_for(user) -> list[dict]:
-    items = []
+    """The user's menu: a list of groups, each {label, items}; a group with one item is shown as
+    a plain link."""
+    groups: dict[str, dict] = {}
     for entry in sorted(_MENU, key=lambda e: (e.order, e.label)):
         if not has_capability(user, entry.capability):
             continue
@@ -37,8 +76,11 @@ def menu_for(user) -> list[dict]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": entry.label, "url": url, "icon": entry.icon, "name": entry.url_name})
-    return items
+        icon = entry.icon if not entry.icon or entry.icon.startswith("bi-") else f"bi-{entry.icon}"
+        item = {"label": entry.label, "url": url, "icon": icon, "name": entry.url_name}
+        group = _group_of(entry.url_name) or entry.label
+        groups.setdefault(group, {"label": group, "items": []})["items"].append(item)
+    return list(groups.values())
 
 
 @dataclass(frozen=True)

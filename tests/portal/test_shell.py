@@ -38,11 +38,19 @@ def test_healthz_reports_database_and_eager_broker(client, db):
     assert data == {"database": "ok", "broker": "eager", "status": "ok"}
 
 
+def _menu_labels(client) -> set[str]:
+    groups = client.get(reverse("home")).context["menu"]
+    return {item["label"] for group in groups for item in group["items"]}
+
+
 def test_menu_follows_the_role(client_as):
-    secretariat_menu = client_as("secretariat").get(reverse("home")).context["menu"]
-    officer_menu = client_as("officer_a").get(reverse("home")).context["menu"]
-    assert "Đơn vị" in [m["label"] for m in secretariat_menu]
-    assert "Đơn vị" in [m["label"] for m in officer_menu]
+    secretariat = _menu_labels(client_as("secretariat"))
+    officer = _menu_labels(client_as("officer_a"))
+    observer = _menu_labels(client_as("observer"))
+    assert {"Đơn vị", "Người dùng", "Nhập dữ liệu"} <= secretariat
+    assert "Đơn vị" in officer
+    assert "Người dùng" not in officer
+    assert "Người dùng" not in observer
 
 
 def test_secretariat_creates_an_officer_bound_to_a_unit(client_as, world):
