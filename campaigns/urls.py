@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,5 +6,6 @@ app_name = "campaigns"
 
 urlpatterns = [
     path("", views.campaign_list_view, name="campaign-list"),
+    path("", include("campaigns.results.urls")),
     path("<slug:code>/", views.campaign_detail_view, name="campaign-detail"),
 ]

@@ -250,6 +250,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"}}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Deadline reminders (campaigns/results/reminders.py): daily, stages in days before the deadline.
+REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[14, 7, 1])
+CELERY_BEAT_SCHEDULE["deadline-reminders"] = {
+    "task": "campaigns.results.tasks.send_deadline_reminders",
+    "schedule": 24 * 60 * 60,
+}
 
 # --- Crispy forms, tables ---------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
