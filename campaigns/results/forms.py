@@ -222,9 +222,10 @@ class CriterionForm(forms.ModelForm):
 
 class _CriteriaFormSet(BaseInlineFormSet):
     def clean(self):
-        super().clean()
-        numbers: dict[int, int] = {}
-        for i, form in enumerate(self.forms):
+        # Checked before Django's own unique check so the message is ours and sits on the field.
+        numbers: set[int] = set()
+        duplicate = False
+        for form in self.forms:
             if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
                 continue
             number = form.cleaned_data.get("number")
@@ -232,7 +233,10 @@ class _CriteriaFormSet(BaseInlineFormSet):
                 continue
             if number in numbers:
                 form.add_error("number", f"Số thứ tự {number} trùng với một tiêu chí khác.")
-            numbers[number] = i
+                duplicate = True
+            numbers.add(number)
+        if not duplicate:
+            super().clean()
 
 
 CriteriaFormSet = inlineformset_factory(
