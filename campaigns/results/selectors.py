@@ -135,7 +135,9 @@ def completeness(
     assessments) plus one for the deadline."""
     today = today or timezone.localdate()
     groups = set(
-        CriteriaSet.objects.filter(campaign=campaign).values_list("target_group", flat=True)
+        CriteriaSet.objects.filter(campaign=campaign)
+        .order_by()
+        .values_list("target_group", flat=True)
     )
     kinds = [k for g in groups for k in TARGET_GROUP_KINDS.get(g, ())]
     deadline_row = (
@@ -153,13 +155,15 @@ def completeness(
         .order_by("kind", "name")
     )
     registered = set(
-        Registration.objects.filter(campaign=campaign, year=year).values_list("unit_id", flat=True)
+        Registration.objects.filter(campaign=campaign, year=year)
+        .order_by()
+        .values_list("unit_id", flat=True)
     )
     assessments = {
         a["unit_id"]: a
-        for a in Assessment.objects.filter(campaign=campaign, year=year).values(
-            "unit_id", "status", "is_late", "extension_until", "submitted_at"
-        )
+        for a in Assessment.objects.filter(campaign=campaign, year=year)
+        .order_by()
+        .values("unit_id", "status", "is_late", "extension_until", "submitted_at")
     }
     result = Completeness(campaign=campaign, year=year, deadline=deadline_row, rows=[])
     group_counts: dict[str, Counts] = defaultdict(Counts)

@@ -108,10 +108,20 @@ def test_an_editable_set_is_saved_with_its_criteria(world):
     form, formset = _set_forms(
         s,
         [
-            {"id": first.pk, "number": 1, "text": "Sửa nội dung", "value_type": "score",
-             "max_points": "15"},
-            {"number": 2, "text": "Tiêu chí mới", "value_type": "percent", "max_points": "5",
-             "evidence_required": "on"},
+            {
+                "id": first.pk,
+                "number": 1,
+                "text": "Sửa nội dung",
+                "value_type": "score",
+                "max_points": "15",
+            },
+            {
+                "number": 2,
+                "text": "Tiêu chí mới",
+                "value_type": "percent",
+                "max_points": "5",
+                "evidence_required": "on",
+            },
         ],
     )
     assert form.is_valid() and formset.is_valid(), (form.errors, formset.errors)
@@ -159,8 +169,12 @@ def test_duplicate_criterion_numbers_are_refused_next_to_the_field(world):
 
 def test_ntm_save_keeps_count_in_step_and_edit_resets_confirmation(world, users):
     status = ntm_status_save(
-        unit=world.commune_a, year=2023, level=NtmLevel.NTM, numbers=[1, 2, 3, 17],
-        campaign=world.campaign, user=users["officer_a"],
+        unit=world.commune_a,
+        year=2023,
+        level=NtmLevel.NTM,
+        numbers=[1, 2, 3, 17],
+        campaign=world.campaign,
+        user=users["officer_a"],
     )
     assert status.criteria_met_count == 4
     assert sorted(status.criteria_met.values_list("number", flat=True)) == [1, 2, 3, 17]
@@ -170,8 +184,12 @@ def test_ntm_save_keeps_count_in_step_and_edit_resets_confirmation(world, users)
     with pytest.raises(ValidationError):
         ntm_status_confirm(status=status, user=users["economic_office"])
     status = ntm_status_save(
-        unit=world.commune_a, year=2023, level=NtmLevel.NTM, numbers=[1, 2, 3],
-        campaign=world.campaign, user=users["officer_a"],
+        unit=world.commune_a,
+        year=2023,
+        level=NtmLevel.NTM,
+        numbers=[1, 2, 3],
+        campaign=world.campaign,
+        user=users["officer_a"],
     )
     assert status.criteria_met_count == 3
     assert not status.is_confirmed
@@ -192,7 +210,10 @@ def test_ntm_save_keeps_count_in_step_and_edit_resets_confirmation(world, users)
 def test_ntm_bad_input_is_refused_with_a_message(world, unit_attr, year, level, numbers, field):
     with pytest.raises(ValidationError) as exc:
         ntm_status_save(
-            unit=getattr(world, unit_attr), year=year, level=level, numbers=numbers,
+            unit=getattr(world, unit_attr),
+            year=year,
+            level=level,
+            numbers=numbers,
             campaign=world.campaign,
         )
     assert field in exc.value.error_dict
@@ -201,8 +222,9 @@ def test_ntm_bad_input_is_refused_with_a_message(world, unit_attr, year, level, 
 
 def test_criterion_number_outside_range_names_it(world):
     with pytest.raises(ValidationError, match="1 đến 19.*20"):
-        ntm_status_save(unit=world.commune_a, year=2023, level="ntm", numbers=[20],
-                        campaign=world.campaign)
+        ntm_status_save(
+            unit=world.commune_a, year=2023, level="ntm", numbers=[20], campaign=world.campaign
+        )
 
 
 def _contribution_form(commune_qs, **over):
@@ -223,8 +245,9 @@ def test_contribution_saved_for_the_commune(world, users):
     qs = Unit.objects.filter(pk=world.commune_a.pk)
     form = _contribution_form(qs)
     assert form.is_valid(), form.errors
-    c = contribution_save(form=form, commune=world.commune_a, campaign=world.campaign,
-                          user=users["officer_a"])
+    c = contribution_save(
+        form=form, commune=world.commune_a, campaign=world.campaign, user=users["officer_a"]
+    )
     assert c.money_vnd == Decimal(150000000)
     assert c.campaign == world.campaign
 

@@ -15,7 +15,11 @@ pytestmark = pytest.mark.django_db
 
 def _target(campaign, metric, low=None, high=None):
     return Target.objects.create(
-        campaign=campaign, title="Chỉ tiêu", metric=metric, min_value=low, max_value=high,
+        campaign=campaign,
+        title="Chỉ tiêu",
+        metric=metric,
+        min_value=low,
+        max_value=high,
         by_year=2025,
     )
 
