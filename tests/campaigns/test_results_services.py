@@ -124,7 +124,8 @@ def test_an_editable_set_is_saved_with_its_criteria(world):
             },
         ],
     )
-    assert form.is_valid() and formset.is_valid(), (form.errors, formset.errors)
+    assert form.is_valid(), form.errors
+    assert formset.is_valid(), formset.errors
     criteria_set_save(form=form, criteria_formset=formset)
     assert list(s.criteria.values_list("number", "text", "evidence_required")) == [
         (1, "Sửa nội dung", False),
@@ -140,7 +141,8 @@ def test_a_set_in_use_refuses_edits_and_versions_instead(world):
     form, formset = _set_forms(
         s, [{"id": first.pk, "number": 1, "text": "Đổi", "value_type": "score", "max_points": "1"}]
     )
-    assert form.is_valid() and formset.is_valid()
+    assert form.is_valid()
+    assert formset.is_valid()
     with pytest.raises(ValidationError, match="tạo phiên bản mới"):
         criteria_set_save(form=form, criteria_formset=formset)
     assert s.criteria.get().text == "Tiêu chí một"
@@ -156,7 +158,7 @@ def test_a_set_in_use_refuses_edits_and_versions_instead(world):
 def test_duplicate_criterion_numbers_are_refused_next_to_the_field(world):
     s = with_criteria_sets(world.campaign)["b"]
     first = s.criteria.get()
-    form, formset = _set_forms(
+    _form, formset = _set_forms(
         s,
         [
             {"id": first.pk, "number": 1, "text": "A", "value_type": "score", "max_points": "1"},
@@ -221,7 +223,7 @@ def test_ntm_bad_input_is_refused_with_a_message(world, unit_attr, year, level, 
 
 
 def test_criterion_number_outside_range_names_it(world):
-    with pytest.raises(ValidationError, match="1 đến 19.*20"):
+    with pytest.raises(ValidationError, match=r"1 đến 19.*20"):
         ntm_status_save(
             unit=world.commune_a, year=2023, level="ntm", numbers=[20], campaign=world.campaign
         )
