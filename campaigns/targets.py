@@ -57,6 +57,11 @@ class TargetProgress:
     lost: list[LostCriteria] = field(default_factory=list)
 
     @property
+    def unit_word(self) -> str:
+        """What `value` counts, for sentences: "xã" or "thôn"."""
+        return "thôn" if self.target.metric.startswith("villages") else "xã"
+
+    @property
     def range_text(self) -> str:
         low, high = self.target.min_value, self.target.max_value
         if low is not None and high is not None and low != high:

@@ -124,14 +124,31 @@ class CampaignForm(forms.ModelForm):
         return cleaned
 
 
-class TargetForm(forms.ModelForm):
+class _TableRowForm(forms.ModelForm):
+    """A form shown as one table row: Bootstrap classes on widgets, the column header labels it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            widget.attrs.setdefault("class", css)
+            widget.attrs.setdefault("aria-label", str(field.label))
+
+
+class TargetForm(_TableRowForm):
     class Meta:
         model = Target
         fields = ["order", "title", "metric", "min_value", "max_value", "by_year"]
         widgets = {"title": forms.TextInput()}
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(_TableRowForm):
     class Meta:
         model = Milestone
         fields = ["kind", "title", "year", "due_date"]
@@ -210,7 +227,7 @@ class CriteriaSetForm(forms.ModelForm):
         return cleaned
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(_TableRowForm):
     class Meta:
         model = Criterion
         fields = ["number", "text", "value_type", "max_points", "evidence_required", "guidance"]

@@ -191,6 +191,14 @@ def completeness(
         result.totals.add(row)
         group_counts[row.target_group].add(row)
         cluster_counts[unit.cluster.name if unit.cluster else "Chưa xếp khối, cụm"].add(row)
+    group_order = {g: i for i, g in enumerate(TargetGroup.values)}
+    result.rows.sort(
+        key=lambda r: (
+            group_order[r.target_group],
+            r.unit.cluster.name if r.unit.cluster else "~",
+            r.unit.name,
+        )
+    )
     order = [g for g in TargetGroup.values if g in group_counts]
     result.by_group = [(TargetGroup(g).label, group_counts[g]) for g in order]
     result.by_cluster = sorted(cluster_counts.items())
@@ -227,6 +235,10 @@ def ntm_units_visible_to(user) -> QuerySet[Unit]:
     )
 
 
+#: Short level names for the narrow cells of the grid (the legend spells them out).
+SHORT_LEVEL = {"none": "Chưa đạt", "ntm": "NTM", "advanced": "Nâng cao", "model": "Kiểu mẫu"}
+
+
 @dataclass
 class GridRow:
     criterion: NtmCriterion
@@ -238,8 +250,9 @@ class NtmGrid:
     years: list[int]
     statuses: list[NtmStatus | None]  # one per year
     rows: list[GridRow]
-    villages: list[tuple[Unit, list[tuple[int, NtmStatus | None]]]]
+    villages: list[tuple[Unit, list[tuple[int, NtmStatus | None, str]]]]
     village_totals: list[tuple[int, int]]  # (at NTM or better, total) per year
+    year_cells: list[tuple[int, NtmStatus | None, str]] = field(default_factory=list)
 
 
 def ntm_grid(commune: Unit, campaign: Campaign | None) -> NtmGrid:
@@ -263,7 +276,13 @@ def ntm_grid(commune: Unit, campaign: Campaign | None) -> NtmGrid:
             "confirmed_by"
         )
     }
-    village_rows = [(v, [(y, village_status.get((v.pk, y))) for y in years]) for v in villages]
+    village_rows = []
+    for v in villages:
+        cells = []
+        for y in years:
+            st = village_status.get((v.pk, y))
+            cells.append((y, st, SHORT_LEVEL[st.level] if st else ""))
+        village_rows.append((v, cells))
     totals = []
     for i, _y in enumerate(years):
         count = sum(1 for _, cells in village_rows if cells[i][1] and cells[i][1].level != "none")
@@ -271,6 +290,10 @@ def ntm_grid(commune: Unit, campaign: Campaign | None) -> NtmGrid:
     return NtmGrid(
         years=years,
         statuses=[by_year.get(y) for y in years],
+        year_cells=[
+            (y, by_year.get(y), SHORT_LEVEL[by_year[y].level] if y in by_year else "")
+            for y in years
+        ],
         rows=rows,
         villages=village_rows,
         village_totals=totals,

@@ -378,7 +378,7 @@ def ntm_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "unit": unit,
             "grid": grid,
-            "year_status": list(zip(grid.years, grid.statuses, strict=True)),
+            "year_status": grid.year_cells,
             "village_totals": list(zip(grid.years, grid.village_totals, strict=True)),
             "can_edit": can(request.user, "ntm.edit", unit),
             "levels": NtmLevel,
