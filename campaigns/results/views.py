@@ -299,7 +299,10 @@ def ntm_edit_view(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse
     unit = get_object_or_404(selectors.ntm_units_visible_to(request.user), pk=unit_pk)
     if not 2000 <= year <= 2100:
         raise Http404
-    require(request.user, "ntm.edit", unit)
+    require(request.user, "ntm.view", unit)
+    can_edit = can(request.user, "ntm.edit", unit)
+    if request.method == "POST":
+        require(request.user, "ntm.edit", unit)
     campaign = selectors.active_campaign()
     status = unit.ntm_statuses.filter(year=year).prefetch_related("criteria_met").first()
     criterion_set = ntm_criterion_set_for(year, campaign)
@@ -345,6 +348,8 @@ def ntm_edit_view(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse
             "criterion_set": criterion_set,
             "history": history,
             "can_confirm": status is not None and can(request.user, "ntm.confirm", status),
+            "can_edit": can_edit,
+            "met_numbers": sorted(c.number for c in status.criteria_met.all()) if status else [],
         },
     )
 

@@ -146,13 +146,13 @@ ROWS = [
     Row(
         "NTM edit commune A",
         lambda w, u: reverse("campaigns:ntm-edit", args=[w.commune_a.pk, 2023]),
-        {"officer_a": 200, "economic_office": 200, "officer_b": 404},
+        {**everyone(200), "officer_b": 404},  # read-only for those who may not edit
         url_names=("campaigns:ntm-edit",),
     ),
     Row(
         "NTM edit village A",
         lambda w, u: reverse("campaigns:ntm-edit", args=[w.village_a.pk, 2023]),
-        {"officer_a": 200, "economic_office": 200, "officer_b": 404},
+        {**everyone(200), "officer_b": 404},
     ),
     Row(
         "NTM edit commune A POST",

@@ -238,3 +238,16 @@ def test_browser_import_previews_then_saves_on_confirm(world, client_as):
     wrong_header = SimpleUploadedFile("x.csv", b"code,year\nXA-A,2023\n")
     response = client.post(url, {"file": wrong_header})
     assert "Dòng tiêu đề không đúng mẫu" in response.content.decode()
+
+
+def test_secretariat_reads_ntm_status_but_cannot_change_it(world, client_as, users):
+    from campaigns.results.services import ntm_status_save
+
+    ntm_status_save(unit=world.commune_a, year=2023, level="ntm", numbers=[1, 2, 17])
+    client = client_as("secretariat")
+    url = reverse("campaigns:ntm-edit", args=[world.commune_a.pk, 2023])
+    page = client.get(url).content.decode()
+    assert "3 tiêu chí: số 1, 2, 17" in page
+    assert 'name="level"' not in page
+    assert client.post(url, {"level": "none"}).status_code == 403
+    assert NtmStatus.objects.get(unit=world.commune_a).level == "ntm"
