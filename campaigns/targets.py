@@ -146,14 +146,16 @@ def latest_year_with_data(target: Target, today_year: int) -> int | None:
     return years[0] if years else None
 
 
-def campaign_target_progress(campaign, today_year: int | None = None) -> list[TargetProgress]:
-    """Progress of every target of a campaign, each for its latest year with data."""
+def campaign_target_progress(
+    campaign, today_year: int | None = None
+) -> list[tuple[Target, TargetProgress | None]]:
+    """Every target of a campaign with its progress at its latest year with data (None when
+    there is no NTM data yet)."""
     import datetime
 
     today_year = today_year or datetime.date.today().year  # noqa: DTZ011 (a calendar year)
-    result = []
+    result: list[tuple[Target, TargetProgress | None]] = []
     for target in campaign.targets.select_related("campaign"):
         year = latest_year_with_data(target, today_year)
-        if year is not None:
-            result.append(target_progress(target, year))
+        result.append((target, target_progress(target, year) if year is not None else None))
     return result

@@ -251,3 +251,16 @@ def test_secretariat_reads_ntm_status_but_cannot_change_it(world, client_as, use
     assert 'name="level"' not in page
     assert client.post(url, {"level": "none"}).status_code == 403
     assert NtmStatus.objects.get(unit=world.commune_a).level == "ntm"
+
+
+def test_campaign_page_lists_targets_without_data_yet(world, client_as):
+    Target.objects.create(
+        campaign=world.campaign,
+        title="Có 01 thôn đạt chuẩn kiểu mẫu",
+        metric=TargetMetric.VILLAGES_MODEL,
+        min_value=1,
+        by_year=2025,
+    )
+    page = client_as("observer").get(world.campaign.get_absolute_url()).content.decode()
+    assert "Có 01 thôn đạt chuẩn kiểu mẫu" in page
+    assert "Chưa có số liệu tiêu chí nông thôn mới để tính." in page

@@ -88,6 +88,6 @@ def test_campaign_progress_uses_latest_year_with_data(world):
     ntm(world.commune_a, 2022, NtmLevel.NTM)
     ntm(world.commune_a, 2023, NtmLevel.NTM)
     ntm(world.commune_b, 2023, NtmLevel.NTM)
-    [progress] = campaign_target_progress(world.campaign, today_year=2030)
+    [(_target_row, progress)] = campaign_target_progress(world.campaign, today_year=2030)
     assert progress.year == 2023
     assert progress.value == 2
