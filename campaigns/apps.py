@@ -56,6 +56,25 @@ class CampaignsConfig(AppConfig):
                 20,
             ),
         )
+        # Results: NTM status, contributions, importers, reminders (campaigns/results).
+        from .results import importers, tasks  # noqa: F401 (registers importers and tasks)
+
+        register_menu(
+            MenuEntry("Tiêu chí NTM", "campaigns:ntm-list", "ntm.view", "bi-grid-3x3", 30),
+            MenuEntry(
+                "Đóng góp", "campaigns:contribution-list", "contribution.view", "bi-cash-coin", 32
+            ),
+        )
+        register_panel(
+            Panel(
+                page="unit",
+                label="Tiêu chí nông thôn mới",
+                url_name="campaigns:ntm-panel",
+                capability="ntm.view",
+                kinds=frozenset({"commune"}),
+                order=20,
+            )
+        )
         from .oversight.registry import ready as oversight_ready
         from .rankings import exporters  # noqa: F401  (registers commune_results)
 

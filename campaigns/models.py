@@ -755,4 +755,37 @@ class RankingPublication(models.Model):
         return f"{self.get_kind_display()} năm {self.year} (lần {self.version})"
 
 
+# --- Reminders --------------------------------------------------------------------------------
+
+
+class ReminderSent(models.Model):
+    """One deadline reminder e-mailed to a unit's officers: at most one per unit, year and stage
+    (days before the deadline), so a re-run of the beat job sends nothing twice."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="reminders")
+    year = models.PositiveSmallIntegerField("Năm")
+    stage = models.PositiveSmallIntegerField("Số ngày trước hạn")
+    due_date = models.DateField("Thời hạn")
+    recipients = models.TextField("Người nhận", blank=True)
+    sent_at = models.DateTimeField("Gửi lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "nhắc hạn đã gửi"
+        verbose_name_plural = "nhắc hạn đã gửi"
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "year", "stage"], name="reminder_once_per_stage"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.year} – {self.stage} ngày"
+
+    @property
+    def access_unit_id(self) -> int:
+        return self.unit_id
+
+
 from .oversight.models import *  # noqa: E402,F403

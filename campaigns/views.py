@@ -10,6 +10,7 @@ from portal.access import can, require
 
 from . import selectors
 from .models import Campaign
+from .targets import campaign_target_progress
 
 
 @login_required
@@ -38,6 +39,8 @@ def campaign_detail_view(request: HttpRequest, code: str) -> HttpResponse:
         {
             "campaign": campaign,
             "targets": campaign.targets.all(),
+            "progress": campaign_target_progress(campaign),
+            "can_completeness": can(request.user, "completeness.view"),
             "milestones": campaign.milestones.all(),
             "can_manage": can(request.user, "campaign.manage"),
         },

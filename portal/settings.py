@@ -253,9 +253,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"}}
 CELERY_TIMEZONE = TIME_ZONE
+# Deadline reminders (campaigns/results): daily, stages in days before the deadline.
+REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[14, 7, 1])
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Reports left queued while the broker was down (or stuck after a worker died) run once.
     "reports-requeue": {"task": "reports.tasks.requeue_reports", "schedule": 300.0},
+    "deadline-reminders": {
+        "task": "campaigns.results.tasks.send_deadline_reminders",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # --- Crispy forms, tables ---------------------------------------------------------------------

@@ -1,0 +1,330 @@
+"""Importers and exporters of DESIGN.md's data-exchange contract: `ntm_status` and
+`contributions`. All-or-nothing: `plan` checks every row without writing; `apply` writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from portal.dataexchange import Importer, Plan, Table, register_importer
+from units.models import Unit, UnitKind
+
+from ..models import (
+    VILLAGE_LEVELS,
+    Contribution,
+    ContributorKind,
+    NtmLevel,
+    NtmStatus,
+)
+from .selectors import active_campaign
+from .services import contribution_check, ntm_check, ntm_criterion_set_for, ntm_status_save
+
+
+def _year(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def _numbers(text: str) -> list[int] | None:
+    parts = [p.strip() for p in text.replace(",", ";").split(";") if p.strip()]
+    try:
+        return [int(p) for p in parts]
+    except ValueError:
+        return None
+
+
+@dataclass
+class NtmChange:
+    line: int
+    unit: Unit
+    year: int
+    level: str
+    numbers: list[int]
+
+
+@register_importer
+class NtmStatusImporter(Importer):
+    kind = "ntm_status"
+    label = "Kết quả tiêu chí nông thôn mới (xã, thôn)"
+    columns = ("unit_code", "year", "criteria_met", "level")
+    capability = "ntm.import"
+
+    def plan(self, table: Table) -> Plan:
+        plan = Plan()
+        campaign = active_campaign()
+        codes = {r["unit_code"] for _, r in table.rows}
+        units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+        existing = {
+            (s.unit_id, s.year): s
+            for s in NtmStatus.objects.filter(unit__in=units.values()).prefetch_related(
+                "criteria_met"
+            )
+        }
+        sets: dict[int, Any] = {}
+        seen: dict[tuple[str, int], int] = {}
+        for line, row in table.rows:
+            code = row["unit_code"]
+            unit = units.get(code)
+            if unit is None:
+                plan.error(line, "unit_code", f"Không có đơn vị mã “{code}”.")
+                continue
+            year = _year(row["year"])
+            if year is None:
+                plan.error(line, "year", f"Năm “{row['year']}” không phải một số.")
+                continue
+            if (code, year) in seen:
+                plan.error(
+                    line,
+                    "unit_code",
+                    f"Trùng với dòng {seen[(code, year)]}: đơn vị {code}, năm {year}.",
+                )
+                continue
+            seen[(code, year)] = line
+            numbers = _numbers(row["criteria_met"])
+            if numbers is None:
+                plan.error(
+                    line,
+                    "criteria_met",
+                    "Danh sách tiêu chí phải là các số cách nhau bởi dấu “;” (ví dụ 1;2;17).",
+                )
+                continue
+            level = row["level"].strip().lower()
+            if level not in NtmLevel.values:
+                allowed = (
+                    "none, ntm, model"
+                    if unit.kind == UnitKind.VILLAGE
+                    else ("none, ntm, advanced, model")
+                )
+                plan.error(line, "level", f"Mức “{row['level']}” không hợp lệ; dùng {allowed}.")
+                continue
+            if 2000 <= year <= 2100 and year not in sets:
+                sets[year] = ntm_criterion_set_for(year, campaign)
+            errors = ntm_check(
+                unit=unit,
+                year=year,
+                level=level,
+                numbers=numbers,
+                criterion_set=sets.get(year),
+                campaign=campaign,
+            )
+            for column, message in errors.items():
+                plan.error(line, "unit_code" if column == "unit" else column, message)
+            if errors:
+                continue
+            old = existing.get((unit.pk, year))
+            if old is None:
+                plan.created += 1
+            elif old.level == level and sorted(c.number for c in old.criteria_met.all()) == sorted(
+                set(numbers)
+            ):
+                plan.unchanged += 1
+                continue
+            else:
+                plan.updated += 1
+            plan.changes.append(NtmChange(line, unit, year, level, numbers))
+        return plan
+
+    def apply(self, plan: Plan, *, user=None) -> None:
+        campaign = active_campaign()
+        for change in plan.changes:
+            old = NtmStatus.objects.filter(unit=change.unit, year=change.year).first()
+            ntm_status_save(
+                unit=change.unit,
+                year=change.year,
+                level=change.level,
+                numbers=change.numbers,
+                recognition_decision=old.recognition_decision if old else "",
+                recognition_date=old.recognition_date if old else None,
+                note=old.note if old else "",
+                campaign=campaign,
+                user=user,
+            )
+
+    def export_rows(self, **options: Any) -> Iterable[Sequence[Any]]:
+        statuses = NtmStatus.objects.select_related("unit").prefetch_related("criteria_met")
+        if options.get("year"):
+            statuses = statuses.filter(year=options["year"])
+        if options.get("unit_ids") is not None:
+            statuses = statuses.filter(unit_id__in=options["unit_ids"])
+        for s in statuses.order_by("unit__code", "year"):
+            numbers = sorted(c.number for c in s.criteria_met.all())
+            yield (s.unit.code, s.year, ";".join(str(n) for n in numbers), s.level)
+
+
+# --- Contributions ----------------------------------------------------------------------------
+
+
+@dataclass
+class ContributionChange:
+    line: int
+    existing: Contribution | None
+    values: dict[str, Any]
+
+
+def _amount(text: str) -> Decimal | None:
+    text = text.replace(" ", "")
+    if text == "":
+        return Decimal(0)
+    # Accept 1.234.567 (Vietnamese grouping) as well as 1234567 and 12,5.
+    if text.count(".") > 1 or (
+        text.count(".") == 1 and len(text.split(".")[1]) == 3 and "," not in text
+    ):
+        text = text.replace(".", "")
+    text = text.replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+@register_importer
+class ContributionImporter(Importer):
+    """Idempotent by (year, commune, contributor, contributor kind): re-importing updates."""
+
+    kind = "contributions"
+    label = "Đóng góp xây dựng nông thôn mới"
+    columns = (
+        "year",
+        "commune_code",
+        "contributor",
+        "contributor_kind",
+        "money_vnd",
+        "work_days",
+        "land_m2",
+        "note",
+    )
+    capability = "contribution.import"
+
+    def plan(self, table: Table) -> Plan:
+        plan = Plan()
+        campaign = active_campaign()
+        codes = {r["commune_code"] for _, r in table.rows}
+        communes = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+        existing = {
+            (c.year, c.commune_id, c.contributor, c.contributor_kind): c
+            for c in Contribution.objects.filter(commune__in=communes.values())
+        }
+        seen: dict[tuple, int] = {}
+        for line, row in table.rows:
+            bad = False
+            year = _year(row["year"])
+            if year is None:
+                plan.error(line, "year", f"Năm “{row['year']}” không phải một số.")
+                bad = True
+            commune = communes.get(row["commune_code"])
+            if commune is None:
+                plan.error(line, "commune_code", f"Không có đơn vị mã “{row['commune_code']}”.")
+                bad = True
+            elif commune.kind != UnitKind.COMMUNE:
+                plan.error(line, "commune_code", f"Đơn vị “{commune.code}” không phải là xã.")
+                bad = True
+            contributor = row["contributor"]
+            if not contributor:
+                plan.error(line, "contributor", "Thiếu tên người hoặc đơn vị đóng góp.")
+                bad = True
+            elif len(contributor) > 255:
+                plan.error(line, "contributor", "Tên người đóng góp dài quá 255 ký tự.")
+                bad = True
+            kind = row["contributor_kind"].strip().lower()
+            if kind not in ContributorKind.values:
+                plan.error(
+                    line,
+                    "contributor_kind",
+                    f"Loại “{row['contributor_kind']}” không hợp lệ; dùng "
+                    + ", ".join(ContributorKind.values)
+                    + ".",
+                )
+                bad = True
+            amounts = {}
+            for column in ("money_vnd", "work_days", "land_m2"):
+                value = _amount(row[column])
+                if value is None:
+                    plan.error(line, column, f"“{row[column]}” không phải một số.")
+                    bad = True
+                amounts[column] = value
+            errors = contribution_check(year=year, campaign=campaign, **amounts)
+            for column, message in errors.items():
+                plan.error(line, column, message)
+            if errors or bad:
+                continue
+            if amounts["money_vnd"] != amounts["money_vnd"].to_integral_value():
+                plan.error(line, "money_vnd", "Số tiền tính bằng đồng, không có phần lẻ.")
+                continue
+            key = (year, commune.pk, contributor, kind)
+            if key in seen:
+                plan.error(line, "contributor", f"Trùng với dòng {seen[key]}.")
+                continue
+            seen[key] = line
+            values = {
+                "year": year,
+                "commune": commune,
+                "contributor": contributor,
+                "contributor_kind": kind,
+                "note": row["note"],
+                **amounts,
+            }
+            old = existing.get(key)
+            if old is None:
+                plan.created += 1
+            elif all(
+                getattr(old, f) == values[f] for f in ("money_vnd", "work_days", "land_m2", "note")
+            ):
+                plan.unchanged += 1
+                continue
+            else:
+                plan.updated += 1
+            plan.changes.append(ContributionChange(line, old, values))
+        return plan
+
+    def apply(self, plan: Plan, *, user=None) -> None:
+        campaign = active_campaign()
+        for change in plan.changes:
+            row = change.existing or Contribution(campaign=campaign)
+            for name, value in change.values.items():
+                setattr(row, name, value)
+            if (
+                campaign
+                and row.campaign_id is None
+                and campaign.start_year <= row.year <= campaign.end_year
+            ):
+                row.campaign = campaign
+            row.is_sample = False
+            if user is not None:
+                row._history_user = user
+            try:
+                row.full_clean(exclude=["campaign"])
+            except ValidationError as exc:  # pragma: no cover - plan() checked the same rules
+                raise ValidationError(f"dòng {change.line}: {exc}") from exc
+            row.save()
+
+    def export_rows(self, **options: Any) -> Iterable[Sequence[Any]]:
+        rows = Contribution.objects.select_related("commune")
+        if options.get("year"):
+            rows = rows.filter(year=options["year"])
+        if options.get("queryset") is not None:
+            rows = options["queryset"]
+        for c in rows.order_by("year", "commune__code", "contributor", "pk"):
+            yield (
+                c.year,
+                c.commune.code,
+                c.contributor,
+                c.contributor_kind,
+                int(c.money_vnd),
+                _plain(c.work_days),
+                _plain(c.land_m2),
+                c.note,
+            )
+
+
+def _plain(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+__all__ = ["VILLAGE_LEVELS", "ContributionImporter", "NtmStatusImporter"]

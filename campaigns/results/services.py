@@ -1,0 +1,355 @@
+"""Writes for campaigns, criteria sets, NTM status and contributions. Each service is one
+transaction and raises ValidationError with a Vietnamese message when a rule fails."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from units.models import Unit, UnitKind
+
+from ..models import (
+    VILLAGE_LEVELS,
+    Campaign,
+    Contribution,
+    CriteriaSet,
+    CriteriaSetStatus,
+    Criterion,
+    NtmCriterion,
+    NtmCriterionSet,
+    NtmLevel,
+    NtmStatus,
+)
+
+#: Above these a figure is a typing error, not a contribution (one commune, one row).
+MAX_MONEY_VND = Decimal("1000000000000")  # 1.000 tỷ đồng
+MAX_WORK_DAYS = Decimal("10000000")
+MAX_LAND_M2 = Decimal("100000000")  # 100 km²
+
+
+# --- Campaigns --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_save(*, form, copy_criteria_from: Campaign | None = None) -> Campaign:
+    """Create or update a campaign from a validated form; a new campaign may copy the latest
+    version of every criteria set of an earlier campaign (as editable version 1)."""
+    creating = form.instance.pk is None
+    campaign = form.save()
+    if creating and copy_criteria_from is not None:
+        latest: dict[str, CriteriaSet] = {}
+        for criteria_set in copy_criteria_from.criteria_sets.order_by("target_group", "-version"):
+            latest.setdefault(criteria_set.target_group, criteria_set)
+        for source in latest.values():
+            _copy_criteria_set(source, campaign=campaign, version=1, previous=None)
+    return campaign
+
+
+@transaction.atomic
+def campaign_plan_save(*, campaign: Campaign, targets_formset, milestones_formset) -> None:
+    """Save a campaign's targets and milestones together (both formsets already valid)."""
+    targets_formset.instance = campaign
+    milestones_formset.instance = campaign
+    try:
+        targets_formset.save()
+        milestones_formset.save()
+    except IntegrityError as exc:
+        raise ValidationError("Mỗi loại mốc chỉ có một mốc cho mỗi năm.") from exc
+
+
+# --- Criteria sets ----------------------------------------------------------------------------
+
+
+def _copy_criteria_set(
+    source: CriteriaSet, *, campaign: Campaign, version: int, previous: CriteriaSet | None
+) -> CriteriaSet:
+    copy = CriteriaSet.objects.create(
+        campaign=campaign,
+        target_group=source.target_group,
+        version=version,
+        name=source.name,
+        legal_basis=source.legal_basis,
+        valid_from=None if previous is None else timezone.localdate(),
+        valid_to=None,
+        status=CriteriaSetStatus.EDITABLE,
+        previous=previous,
+    )
+    Criterion.objects.bulk_create(
+        Criterion(
+            criteria_set=copy,
+            number=c.number,
+            text=c.text,
+            value_type=c.value_type,
+            max_points=c.max_points,
+            evidence_required=c.evidence_required,
+            guidance=c.guidance,
+        )
+        for c in source.criteria.order_by("number")
+    )
+    return copy
+
+
+def _lock_editable(criteria_set: CriteriaSet) -> CriteriaSet:
+    locked = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+    if locked.status != CriteriaSetStatus.EDITABLE:
+        raise ValidationError(
+            "Bộ tiêu chí này đã được dùng để chấm điểm nên không sửa được nữa. "
+            "Hãy tạo phiên bản mới để thay đổi."
+        )
+    return locked
+
+
+@transaction.atomic
+def criteria_set_save(*, form, criteria_formset) -> CriteriaSet:
+    """Save a criteria set and its criteria; refused once the set is in use."""
+    if form.instance.pk:
+        _lock_editable(form.instance)
+    criteria_set = form.save()
+    criteria_formset.instance = criteria_set
+    try:
+        with transaction.atomic():
+            criteria_formset.save()
+    except IntegrityError as exc:
+        raise ValidationError("Hai tiêu chí trong một bộ không được trùng số thứ tự.") from exc
+    return criteria_set
+
+
+@transaction.atomic
+def criteria_set_create(*, campaign: Campaign, form) -> CriteriaSet:
+    """A new set for a target group that has none yet (version 1)."""
+    criteria_set = form.save(commit=False)
+    criteria_set.campaign = campaign
+    if CriteriaSet.objects.filter(
+        campaign=campaign, target_group=criteria_set.target_group
+    ).exists():
+        raise ValidationError(
+            "Đối tượng này đã có bộ tiêu chí; hãy sửa bộ hiện có hoặc tạo phiên bản mới."
+        )
+    criteria_set.version = 1
+    criteria_set.save()
+    return criteria_set
+
+
+@transaction.atomic
+def criteria_set_new_version(*, criteria_set: CriteriaSet) -> CriteriaSet:
+    """Copy a locked set to version+1 (editable, linked to the previous one); the old version
+    stays attached to the scores given under it and is marked replaced."""
+    source = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+    if source.status == CriteriaSetStatus.EDITABLE:
+        raise ValidationError("Bộ tiêu chí này vẫn đang được sửa; chưa cần tạo phiên bản mới.")
+    newest = (
+        CriteriaSet.objects.filter(campaign=source.campaign, target_group=source.target_group)
+        .order_by("-version")
+        .first()
+    )
+    if newest is not None and newest.pk != source.pk:
+        raise ValidationError(
+            f"Đã có phiên bản mới hơn (phiên bản {newest.version}); hãy sửa phiên bản đó."
+        )
+    copy = _copy_criteria_set(
+        source, campaign=source.campaign, version=source.version + 1, previous=source
+    )
+    CriteriaSet.objects.filter(pk=source.pk).update(
+        status=CriteriaSetStatus.RETIRED, valid_to=timezone.localdate()
+    )
+    return copy
+
+
+# --- NTM criteria status ----------------------------------------------------------------------
+
+
+def ntm_criterion_set_for(year: int, campaign: Campaign | None = None) -> NtmCriterionSet | None:
+    """The national criteria set for a year: the campaign's own, else the one valid that year."""
+    if campaign is not None and campaign.ntm_criterion_set_id:
+        return campaign.ntm_criterion_set
+    day = datetime.date(year, 12, 31)
+    valid = (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+    return (
+        NtmCriterionSet.objects.filter(valid).order_by("-valid_from").first()
+        or NtmCriterionSet.objects.order_by("-valid_from").first()
+    )
+
+
+def ntm_check(
+    *,
+    unit: Unit,
+    year: int,
+    level: str,
+    numbers: Iterable[int],
+    criterion_set: NtmCriterionSet | None,
+    campaign: Campaign | None = None,
+) -> dict[str, str]:
+    """Field → Vietnamese message for every rule an NTM status breaks (empty when fine)."""
+    errors: dict[str, str] = {}
+    numbers = list(numbers)
+    if not 2000 <= year <= 2100:
+        errors["year"] = "Năm phải từ 2000 đến 2100."
+    elif campaign is not None and not campaign.start_year <= year <= campaign.end_year:
+        errors["year"] = (
+            f"Năm {year} nằm ngoài giai đoạn của phong trào "
+            f"({campaign.start_year}–{campaign.end_year})."
+        )
+    if unit.kind == UnitKind.VILLAGE:
+        if level not in VILLAGE_LEVELS:
+            errors["level"] = (
+                "Thôn chỉ có mức: none (chưa đạt), ntm (đạt chuẩn) hoặc model (kiểu mẫu)."
+            )
+    elif unit.kind == UnitKind.COMMUNE:
+        if level not in NtmLevel.values:
+            errors["level"] = "Mức đạt chuẩn phải là none, ntm, advanced hoặc model."
+    else:
+        errors["unit"] = "Chỉ xã và thôn có kết quả tiêu chí nông thôn mới."
+    size = criterion_set.criteria.count() if criterion_set is not None else 19
+    bad = [n for n in numbers if not 1 <= n <= size]
+    if bad:
+        errors["criteria_met"] = (
+            f"Số tiêu chí phải từ 1 đến {size}; không có tiêu chí số "
+            + ", ".join(str(n) for n in bad)
+            + "."
+        )
+    elif len(set(numbers)) != len(numbers):
+        errors["criteria_met"] = "Một tiêu chí được ghi hai lần."
+    return errors
+
+
+@transaction.atomic
+def ntm_status_save(
+    *,
+    unit: Unit,
+    year: int,
+    level: str,
+    numbers: Iterable[int],
+    recognition_decision: str = "",
+    recognition_date: datetime.date | None = None,
+    note: str = "",
+    campaign: Campaign | None = None,
+    user=None,
+) -> NtmStatus:
+    """Record which criteria a commune met in a year and its level (a village: its level).
+
+    Any change to a confirmed status clears the confirmation; the history keeps both."""
+    numbers = sorted(set(numbers))
+    criterion_set = ntm_criterion_set_for(year, campaign)
+    errors = ntm_check(
+        unit=unit,
+        year=year,
+        level=level,
+        numbers=numbers,
+        criterion_set=criterion_set,
+        campaign=campaign,
+    )
+    if errors:
+        raise ValidationError(errors)
+    status, _ = NtmStatus.objects.select_for_update().get_or_create(unit=unit, year=year)
+    criteria = (
+        list(NtmCriterion.objects.filter(criterion_set=criterion_set, number__in=numbers))
+        if criterion_set is not None and numbers
+        else []
+    )
+    old_numbers = sorted(status.criteria_met.values_list("number", flat=True))
+    changed = (
+        status.level != level
+        or old_numbers != numbers
+        or status.recognition_decision != recognition_decision
+        or status.recognition_date != recognition_date
+        or status.note != note
+    )
+    if not changed and status.pk and not status._state.adding:
+        return status
+    status.level = level
+    status.criteria_met_count = len(criteria)
+    status.recognition_decision = recognition_decision
+    status.recognition_date = recognition_date
+    status.note = note
+    status.is_sample = False
+    status.confirmed_at = None
+    status.confirmed_by = None
+    if user is not None and getattr(user, "is_authenticated", False):
+        status._history_user = user
+    status.save()
+    status.criteria_met.set(criteria)
+    return status
+
+
+@transaction.atomic
+def ntm_status_confirm(*, status: NtmStatus, user) -> NtmStatus:
+    """The economic office confirms a commune's or village's status for a year."""
+    locked = NtmStatus.objects.select_for_update().get(pk=status.pk)
+    if locked.confirmed_at is not None:
+        raise ValidationError("Kết quả này đã được xác nhận.")
+    locked.confirmed_at = timezone.now()
+    locked.confirmed_by = user
+    locked._history_user = user
+    locked.save(update_fields=["confirmed_at", "confirmed_by"])
+    return locked
+
+
+# --- Contributions ----------------------------------------------------------------------------
+
+
+def contribution_check(
+    *,
+    year: int | None,
+    money_vnd: Decimal | None,
+    work_days: Decimal | None,
+    land_m2: Decimal | None,
+    campaign: Campaign | None,
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if year is not None:
+        if not 2000 <= year <= 2100:
+            errors["year"] = "Năm phải từ 2000 đến 2100."
+        elif campaign is not None and not campaign.start_year <= year <= campaign.end_year:
+            errors["year"] = (
+                f"Năm {year} nằm ngoài giai đoạn của phong trào "
+                f"({campaign.start_year}–{campaign.end_year})."
+            )
+    for name, value, limit, label in (
+        ("money_vnd", money_vnd, MAX_MONEY_VND, "Số tiền"),
+        ("work_days", work_days, MAX_WORK_DAYS, "Số ngày công"),
+        ("land_m2", land_m2, MAX_LAND_M2, "Diện tích đất"),
+    ):
+        if value is None:
+            continue
+        if value < 0:
+            errors[name] = f"{label} không được âm."
+        elif value > limit:
+            errors[name] = f"{label} quá lớn (tối đa {limit:,.0f}); hãy kiểm tra lại.".replace(
+                ",", "."
+            )
+    return errors
+
+
+@transaction.atomic
+def contribution_save(*, form, commune: Unit, campaign: Campaign | None, user=None) -> Contribution:
+    """Create or update one contribution of a commune (the commune comes from the URL or the
+    user's scope, never from a hidden field)."""
+    contribution = form.save(commit=False)
+    errors = contribution_check(
+        year=contribution.year,
+        money_vnd=contribution.money_vnd,
+        work_days=contribution.work_days,
+        land_m2=contribution.land_m2,
+        campaign=campaign,
+    )
+    if commune.kind != UnitKind.COMMUNE:
+        errors["commune"] = "Đóng góp được ghi cho một xã."
+    if errors:
+        raise ValidationError(errors)
+    contribution.commune = commune
+    if contribution.campaign_id is None:
+        contribution.campaign = campaign
+    if contribution.pk is None:
+        contribution.is_sample = False
+    if user is not None:
+        contribution._history_user = user
+    contribution.save()
+    return contribution

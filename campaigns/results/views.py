@@ -1,0 +1,681 @@
+"""Pages for campaign setup, criteria sets, NTM status, contributions and completeness."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from portal.access import can, require
+from portal.dataexchange import (
+    IMPORTERS,
+    Column,
+    FileRejected,
+    plan_import,
+    run_import,
+    write_xlsx,
+    xlsx_response,
+)
+from units.models import UnitKind
+
+from ..models import (
+    Campaign,
+    ContributorKind,
+    CriteriaSet,
+    NtmLevel,
+)
+from . import selectors
+from .forms import (
+    CampaignForm,
+    ContributionForm,
+    CriteriaFormSet,
+    CriteriaSetForm,
+    ImportForm,
+    MilestoneFormSet,
+    NtmStatusForm,
+    TargetFormSet,
+)
+from .services import (
+    campaign_plan_save,
+    campaign_save,
+    contribution_save,
+    criteria_set_create,
+    criteria_set_new_version,
+    criteria_set_save,
+    ntm_criterion_set_for,
+    ntm_status_confirm,
+    ntm_status_save,
+)
+
+PAGE_SIZE = 50
+
+
+def _campaign(code: str) -> Campaign:
+    return get_object_or_404(Campaign.objects.select_related("ntm_criterion_set"), code=code)
+
+
+def _attach(form, exc: ValidationError) -> None:
+    """Put a service's errors next to the fields they name (else on top of the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _year_param(request: HttpRequest, campaign: Campaign | None) -> int:
+    default = selectors.default_year(campaign)
+    try:
+        year = int(request.GET.get("year", default))
+    except ValueError:
+        return default
+    return year if 2000 <= year <= 2100 else default
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- Campaign ---------------------------------------------------------------------------------
+
+
+@login_required
+def campaign_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "campaign.manage")
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        campaign = campaign_save(
+            form=form, copy_criteria_from=form.cleaned_data.get("copy_criteria_from")
+        )
+        messages.success(
+            request, f"Đã tạo phong trào {campaign.code}. Hãy khai báo chỉ tiêu và mốc thời gian."
+        )
+        return redirect("campaigns:campaign-plan", code=campaign.code)
+    return render(
+        request, "campaigns/results/campaign_form.html", {"form": form, "title": "Tạo phong trào"}
+    )
+
+
+@login_required
+def campaign_edit_view(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(code)
+    require(request.user, "campaign.manage", campaign)
+    form = CampaignForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        campaign_save(form=form)
+        messages.success(request, "Đã lưu thông tin phong trào.")
+        return redirect(campaign)
+    return render(
+        request,
+        "campaigns/results/campaign_form.html",
+        {"form": form, "title": f"Sửa phong trào: {campaign.code}", "campaign": campaign},
+    )
+
+
+@login_required
+def campaign_plan_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Targets and milestones of a campaign, edited together."""
+    campaign = _campaign(code)
+    require(request.user, "campaign.manage", campaign)
+    data = request.POST if request.method == "POST" else None
+    targets = TargetFormSet(data, instance=campaign, prefix="targets")
+    milestones = MilestoneFormSet(data, instance=campaign, prefix="milestones")
+    if request.method == "POST" and targets.is_valid() and milestones.is_valid():
+        try:
+            campaign_plan_save(
+                campaign=campaign, targets_formset=targets, milestones_formset=milestones
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Đã lưu chỉ tiêu và mốc thời gian.")
+            return redirect(campaign)
+    return render(
+        request,
+        "campaigns/results/campaign_plan.html",
+        {"campaign": campaign, "targets": targets, "milestones": milestones},
+    )
+
+
+# --- Criteria sets ----------------------------------------------------------------------------
+
+
+@login_required
+def criteriaset_list_view(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(code)
+    require(request.user, "campaign.view")
+    sets = (
+        CriteriaSet.objects.filter(campaign=campaign)
+        .select_related("previous")
+        .prefetch_related("criteria")
+        .order_by("target_group", "-version")
+    )
+    return render(
+        request,
+        "campaigns/results/criteriaset_list.html",
+        {
+            "campaign": campaign,
+            "sets": sets,
+            "can_manage": can(request.user, "criteria.manage"),
+        },
+    )
+
+
+@login_required
+def criteriaset_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = get_object_or_404(
+        CriteriaSet.objects.select_related("campaign", "previous"), pk=pk
+    )
+    require(request.user, "campaign.view")
+    return render(
+        request,
+        "campaigns/results/criteriaset_detail.html",
+        {
+            "set": criteria_set,
+            "campaign": criteria_set.campaign,
+            "criteria": criteria_set.criteria.all(),
+            "next_versions": criteria_set.next_versions.order_by("version"),
+            "history": criteria_set.history.select_related("history_user")[:20],
+            "can_manage": can(request.user, "criteria.manage"),
+        },
+    )
+
+
+@login_required
+def criteriaset_create_view(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(code)
+    require(request.user, "criteria.manage")
+    form = CriteriaSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            criteria_set = criteria_set_create(campaign=campaign, form=form)
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "Đã tạo bộ tiêu chí; hãy thêm các tiêu chí.")
+            return redirect("campaigns:criteriaset-edit", pk=criteria_set.pk)
+    return render(
+        request,
+        "campaigns/results/criteriaset_form.html",
+        {"form": form, "formset": None, "campaign": campaign, "title": "Thêm bộ tiêu chí"},
+    )
+
+
+@login_required
+def criteriaset_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = get_object_or_404(CriteriaSet.objects.select_related("campaign"), pk=pk)
+    require(request.user, "criteria.manage", criteria_set)
+    if criteria_set.is_locked:
+        messages.warning(
+            request,
+            "Bộ tiêu chí này đã được dùng để chấm điểm nên không sửa được. Hãy tạo phiên bản mới.",
+        )
+        return redirect("campaigns:criteriaset-detail", pk=criteria_set.pk)
+    data = request.POST if request.method == "POST" else None
+    form = CriteriaSetForm(data, instance=criteria_set)
+    formset = CriteriaFormSet(data, instance=criteria_set, prefix="criteria")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            criteria_set_save(form=form, criteria_formset=formset)
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "Đã lưu bộ tiêu chí.")
+            return redirect("campaigns:criteriaset-detail", pk=criteria_set.pk)
+    return render(
+        request,
+        "campaigns/results/criteriaset_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "campaign": criteria_set.campaign,
+            "set": criteria_set,
+            "title": f"Sửa bộ tiêu chí: {criteria_set}",
+        },
+    )
+
+
+@require_POST
+@login_required
+def criteriaset_new_version_view(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = get_object_or_404(CriteriaSet, pk=pk)
+    require(request.user, "criteria.manage", criteria_set)
+    try:
+        copy = criteria_set_new_version(criteria_set=criteria_set)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("campaigns:criteriaset-detail", pk=criteria_set.pk)
+    messages.success(request, f"Đã tạo phiên bản {copy.version}; hãy sửa rồi lưu.")
+    return redirect("campaigns:criteriaset-edit", pk=copy.pk)
+
+
+# --- NTM status -------------------------------------------------------------------------------
+
+
+@login_required
+def ntm_list_view(request: HttpRequest) -> HttpResponse:
+    """Communes in the user's scope with their NTM status for a year."""
+    require(request.user, "ntm.view")
+    campaign = selectors.active_campaign()
+    year = _year_param(request, campaign)
+    q = request.GET.get("q", "").strip()
+    communes = selectors.ntm_units_visible_to(request.user).filter(kind=UnitKind.COMMUNE)
+    if q:
+        communes = communes.filter(name__icontains=q) | communes.filter(code__icontains=q)
+    communes = communes.select_related("cluster").order_by("name")
+    page = Paginator(communes, PAGE_SIZE).get_page(request.GET.get("page"))
+    statuses = selectors.ntm_statuses_for_year([u.pk for u in page], year)
+    rows = [(unit, statuses.get(unit.pk)) for unit in page]
+    years = list(campaign.years) if campaign else [year]
+    return render(
+        request,
+        "campaigns/results/ntm_list.html",
+        {
+            "campaign": campaign,
+            "year": year,
+            "years": years,
+            "q": q,
+            "page": page,
+            "rows": rows,
+            "query": _query_without_page(request),
+            "can_import": can(request.user, "ntm.import"),
+        },
+    )
+
+
+@login_required
+def ntm_edit_view(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
+    unit = get_object_or_404(selectors.ntm_units_visible_to(request.user), pk=unit_pk)
+    if not 2000 <= year <= 2100:
+        raise Http404
+    require(request.user, "ntm.view", unit)
+    can_edit = can(request.user, "ntm.edit", unit)
+    if request.method == "POST":
+        require(request.user, "ntm.edit", unit)
+    campaign = selectors.active_campaign()
+    status = unit.ntm_statuses.filter(year=year).prefetch_related("criteria_met").first()
+    criterion_set = ntm_criterion_set_for(year, campaign)
+    criteria = list(criterion_set.criteria.order_by("number")) if criterion_set else []
+    initial = {}
+    if status is not None:
+        initial = {
+            "level": status.level,
+            "criteria_met": [str(c.number) for c in status.criteria_met.all()],
+            "recognition_decision": status.recognition_decision,
+            "recognition_date": status.recognition_date,
+            "note": status.note,
+        }
+    form = NtmStatusForm(request.POST or None, initial=initial, unit=unit, criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ntm_status_save(
+                unit=unit,
+                year=year,
+                level=form.cleaned_data["level"],
+                numbers=form.numbers(),
+                recognition_decision=form.cleaned_data["recognition_decision"],
+                recognition_date=form.cleaned_data["recognition_date"],
+                note=form.cleaned_data["note"],
+                campaign=campaign,
+                user=request.user,
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, f"Đã lưu kết quả tiêu chí NTM năm {year} của {unit.name}.")
+            commune = unit.parent if unit.kind == UnitKind.VILLAGE else unit
+            return redirect(commune.get_absolute_url() if commune else "campaigns:ntm-list")
+    history = status.history.select_related("history_user", "confirmed_by")[:20] if status else []
+    return render(
+        request,
+        "campaigns/results/ntm_form.html",
+        {
+            "unit": unit,
+            "year": year,
+            "form": form,
+            "status": status,
+            "criterion_set": criterion_set,
+            "history": history,
+            "can_confirm": status is not None and can(request.user, "ntm.confirm", status),
+            "can_edit": can_edit,
+            "met_numbers": sorted(c.number for c in status.criteria_met.all()) if status else [],
+        },
+    )
+
+
+@require_POST
+@login_required
+def ntm_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    status = get_object_or_404(
+        selectors.ntm_statuses_visible_to(request.user).select_related("unit"), pk=pk
+    )
+    require(request.user, "ntm.confirm", status)
+    try:
+        ntm_status_confirm(status=status, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Đã xác nhận kết quả năm {status.year} của {status.unit.name}.")
+    return redirect("campaigns:ntm-edit", unit_pk=status.unit_id, year=status.year)
+
+
+@login_required
+def ntm_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fragment for the commune page: the criteria grid over the years and the villages."""
+    unit = get_object_or_404(selectors.ntm_units_visible_to(request.user), pk=pk)
+    require(request.user, "ntm.view", unit)
+    campaign = selectors.active_campaign()
+    grid = selectors.ntm_grid(unit, campaign)
+    return render(
+        request,
+        "campaigns/results/ntm_panel.html",
+        {
+            "unit": unit,
+            "grid": grid,
+            "year_status": grid.year_cells,
+            "village_totals": list(zip(grid.years, grid.village_totals, strict=True)),
+            "can_edit": can(request.user, "ntm.edit", unit),
+            "levels": NtmLevel,
+        },
+    )
+
+
+# --- Contributions ----------------------------------------------------------------------------
+
+
+def _contribution_rows(request: HttpRequest):
+    qs = selectors.contributions_visible_to(request.user)
+    filters = {
+        "year": request.GET.get("year", "").strip(),
+        "commune": request.GET.get("commune", "").strip(),
+        "kind": request.GET.get("kind", "").strip(),
+        "q": request.GET.get("q", "").strip(),
+    }
+    if filters["year"].isdigit():
+        qs = qs.filter(year=int(filters["year"]))
+    if filters["commune"].isdigit():
+        qs = qs.filter(commune_id=int(filters["commune"]))
+    if filters["kind"] in ContributorKind.values:
+        qs = qs.filter(contributor_kind=filters["kind"])
+    if filters["q"]:
+        qs = qs.filter(contributor__icontains=filters["q"])
+    return qs.order_by("-year", "commune__name", "contributor", "pk"), filters
+
+
+@login_required
+def contribution_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "contribution.view")
+    qs, filters = _contribution_rows(request)
+    campaign = selectors.active_campaign()
+    return render(
+        request,
+        "campaigns/results/contribution_list.html",
+        {
+            "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
+            "totals": selectors.contribution_totals(qs),
+            "filters": filters,
+            "years": list(campaign.years) if campaign else [],
+            "communes": selectors.communes_for_contributions(request.user),
+            "kinds": ContributorKind.choices,
+            "query": _query_without_page(request),
+            "can_edit": can(request.user, "contribution.edit"),
+            "can_import": can(request.user, "contribution.import"),
+        },
+    )
+
+
+@login_required
+def contribution_export_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "contribution.view")
+    qs, _ = _contribution_rows(request)
+    columns = [
+        Column("Năm", "0", 8),
+        Column("Mã xã", None, 14),
+        Column("Xã", None, 24),
+        Column("Người / đơn vị đóng góp", None, 36),
+        Column("Loại đối tượng", None, 20),
+        Column("Tiền (đồng)", "#,##0", 18),
+        Column("Ngày công", "#,##0.0", 12),
+        Column("Đất hiến (m²)", "#,##0.0", 14),
+        Column("Hiện vật", None, 24),
+        Column("Ghi chú", None, 30),
+    ]
+    rows = [
+        (
+            c.year,
+            c.commune.code,
+            c.commune.name,
+            c.contributor,
+            c.get_contributor_kind_display(),
+            int(c.money_vnd),
+            float(c.work_days),
+            float(c.land_m2),
+            c.in_kind,
+            c.note,
+        )
+        for c in qs.iterator(chunk_size=2000)
+    ]
+    content = write_xlsx(columns, rows, sheet_title="Đóng góp", title="Đóng góp xây dựng NTM")
+    return xlsx_response("dong-gop-xay-dung-ntm.xlsx", content)
+
+
+@login_required
+def contribution_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "contribution.edit")
+    campaign = selectors.active_campaign()
+    communes = selectors.communes_for_contributions(request.user)
+    initial = {"year": selectors.default_year(campaign)}
+    form = ContributionForm(request.POST or None, communes=communes, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        commune = form.cleaned_data["commune"]
+        require(request.user, "contribution.edit", commune)
+        try:
+            contribution_save(form=form, commune=commune, campaign=campaign, user=request.user)
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "Đã ghi nhận đóng góp.")
+            return redirect("campaigns:contribution-list")
+    return render(
+        request,
+        "campaigns/results/contribution_form.html",
+        {"form": form, "title": "Ghi nhận đóng góp"},
+    )
+
+
+@login_required
+def contribution_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = get_object_or_404(selectors.contributions_visible_to(request.user), pk=pk)
+    require(request.user, "contribution.edit", contribution)
+    campaign = contribution.campaign or selectors.active_campaign()
+    communes = selectors.communes_for_contributions(request.user)
+    form = ContributionForm(request.POST or None, instance=contribution, communes=communes)
+    if request.method == "POST" and form.is_valid():
+        commune = form.cleaned_data["commune"]
+        require(request.user, "contribution.edit", commune)
+        try:
+            contribution_save(form=form, commune=commune, campaign=campaign, user=request.user)
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "Đã lưu thay đổi.")
+            return redirect("campaigns:contribution-list")
+    return render(
+        request,
+        "campaigns/results/contribution_form.html",
+        {
+            "form": form,
+            "title": f"Sửa đóng góp: {contribution.contributor}",
+            "contribution": contribution,
+            "history": contribution.history.select_related("history_user")[:20],
+        },
+    )
+
+
+# --- Completeness -----------------------------------------------------------------------------
+
+
+@login_required
+def completeness_view(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(code)
+    require(request.user, "completeness.view")
+    year = _year_param(request, campaign)
+    data = selectors.completeness(campaign, year)
+    stage = request.GET.get("stage", "")
+    group = request.GET.get("group", "")
+    late = request.GET.get("late") == "1"
+    rows = selectors.filter_completeness_rows(data.rows, stage=stage, group=group, late=late)
+    return render(
+        request,
+        "campaigns/results/completeness.html",
+        {
+            "campaign": campaign,
+            "year": year,
+            "data": data,
+            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": _query_without_page(request),
+            "stage": stage,
+            "group": group,
+            "late": late,
+            "stages": list(selectors.STAGE_LABELS.items()),
+            "groups": [(g, lbl) for g, lbl in selectors.group_choices() if g],
+        },
+    )
+
+
+@login_required
+def completeness_export_view(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign(code)
+    require(request.user, "completeness.view")
+    year = _year_param(request, campaign)
+    data = selectors.completeness(campaign, year)
+    columns = [
+        Column("Mã đơn vị", None, 16),
+        Column("Tên đơn vị", None, 32),
+        Column("Đối tượng", None, 30),
+        Column("Khối, cụm", None, 26),
+        Column("Đã đăng ký", None, 12),
+        Column("Tình trạng báo cáo", None, 22),
+        Column("Thời hạn", "dd/mm/yyyy", 12),
+        Column("Trễ hạn", None, 10),
+    ]
+    rows = [
+        (
+            r.unit.code,
+            r.unit.name,
+            r.target_group_label,
+            r.unit.cluster.name if r.unit.cluster else "",
+            "Có" if r.registered else "Chưa",
+            r.stage_label,
+            r.deadline,
+            "Trễ hạn" if r.late else "",
+        )
+        for r in data.rows
+    ]
+    content = write_xlsx(
+        columns,
+        rows,
+        sheet_title=f"Tiến độ {year}",
+        title=f"Tiến độ báo cáo năm {year} – {campaign.title}",
+    )
+    return xlsx_response(f"tien-do-bao-cao-{campaign.code}-{year}.xlsx", content)
+
+
+# --- Imports (upload → preview → confirm) -----------------------------------------------------
+
+IMPORT_KINDS = {"ntm_status": "campaigns:ntm-list", "contributions": "campaigns:contribution-list"}
+
+
+def _import_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def data_import_view(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in IMPORT_KINDS:
+        raise Http404
+    importer_cls = IMPORTERS[kind]
+    require(request.user, importer_cls.capability)
+    back = reverse(IMPORT_KINDS[kind])
+    context = {
+        "kind": kind,
+        "label": importer_cls.label,
+        "columns": importer_cls.columns,
+        "back": back,
+    }
+    if request.method == "POST" and "token" in request.POST:
+        token = request.POST["token"]
+        pending = request.session.get(f"import-{kind}")
+        if not pending or pending["token"] != token:
+            messages.error(request, "Phiên nhập đã hết hạn; hãy tải tệp lên lại.")
+            return redirect(request.path)
+        path = _import_dir() / pending["stored"]
+        try:
+            plan = run_import(kind, path.read_bytes(), pending["name"], user=request.user)
+        except (FileRejected, FileNotFoundError) as exc:
+            messages.error(request, str(exc) or "Không đọc được tệp đã tải lên.")
+            return redirect(request.path)
+        finally:
+            path.unlink(missing_ok=True)
+            request.session.pop(f"import-{kind}", None)
+        if plan.ok:
+            messages.success(request, f"Đã nhập dữ liệu: {plan.summary()}.")
+            return redirect(back)
+        context.update(plan=plan, form=ImportForm())
+        return render(request, "campaigns/results/data_import.html", context)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            _importer, plan = plan_import(kind, data, upload.name)
+        except FileRejected as exc:
+            form.add_error("file", str(exc))
+        else:
+            context["plan"] = plan
+            if plan.ok:
+                token = uuid.uuid4().hex
+                suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
+                (_import_dir() / f"{token}{suffix}").write_bytes(data)
+                request.session[f"import-{kind}"] = {
+                    "token": token,
+                    "stored": f"{token}{suffix}",
+                    "name": upload.name,
+                }
+                context["token"] = token
+    context["form"] = form
+    return render(request, "campaigns/results/data_import.html", context)
+
+
+@login_required
+def data_export_view(request: HttpRequest, kind: str) -> HttpResponse:
+    """The contract's columns, for the rows the user may see (re-importable as is)."""
+    if kind not in IMPORT_KINDS:
+        raise Http404
+    require(request.user, "ntm.view" if kind == "ntm_status" else "contribution.view")
+    exporter = IMPORTERS[kind]()
+    year = request.GET.get("year", "")
+    options: dict = {"year": int(year)} if year.isdigit() else {}
+    if kind == "ntm_status":
+        options["unit_ids"] = list(
+            selectors.ntm_units_visible_to(request.user).values_list("pk", flat=True)
+        )
+    else:
+        options["queryset"] = selectors.contributions_visible_to(request.user).filter(
+            **({"year": options["year"]} if "year" in options else {})
+        )
+    rows = list(exporter.export_rows(**options))
+    return xlsx_response(f"{kind}.xlsx", write_xlsx(exporter.columns, rows, sheet_title=kind))
