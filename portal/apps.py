@@ -7,3 +7,10 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (ends sessions of deactivated users)
+        from . import audit  # noqa: F401  (one audit event per historical record)
+        from .navigation import MenuEntry, register_menu
+
+        register_menu(
+            MenuEntry("Nhật ký thay đổi", "audit-list", "audit.view", "bi-journal-text", 90),
+            MenuEntry("Nhật ký đơn vị", "audit-list", "audit.view_own", "bi-journal-text", 90),
+        )

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import audit_views, views
 from .forms import SignInForm
 
 urlpatterns = [
@@ -35,6 +35,12 @@ urlpatterns = [
     path("nguoi-dung/them/", views.user_create_view, name="user-create"),
     path("nguoi-dung/<int:pk>/sua/", views.user_edit_view, name="user-edit"),
     path("nguoi-dung/<int:pk>/khoa/", views.user_toggle_active_view, name="user-toggle-active"),
+    path("nhat-ky/", audit_views.audit_list_view, name="audit-list"),
+    path(
+        "nhat-ky/<str:model>/<str:object_id>/",
+        audit_views.audit_object_view,
+        name="audit-object",
+    ),
     path("don-vi/", include("units.urls")),
     path("phong-trao/", include("campaigns.urls")),
     path("quan-tri/", admin.site.urls),
