@@ -6,8 +6,10 @@ class PortalConfig(AppConfig):
     verbose_name = "Hệ thống"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (ends sessions of deactivated users)
-        from . import audit  # noqa: F401  (one audit event per historical record)
+        from . import (
+            audit,  # noqa: F401  (one audit event per historical record)
+            signals,  # noqa: F401  (ends sessions of deactivated users)
+        )
         from .navigation import MenuEntry, register_menu
 
         register_menu(

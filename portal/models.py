@@ -116,3 +116,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = "đầu chuỗi nhật ký"
+
+    def __str__(self) -> str:
+        return f"#{self.last_id} ({self.count})"
