@@ -71,12 +71,12 @@ DROP FUNCTION IF EXISTS portal_auditevent_append_only();
 
 def _append_only(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(APPEND_ONLY_SQL)
+        schema_editor.execute(APPEND_ONLY_SQL, params=None)
 
 
 def _drop_append_only(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_SQL)
+        schema_editor.execute(DROP_SQL, params=None)
 
 
 Migration.operations.append(migrations.RunPython(_append_only, _drop_append_only))
