@@ -23,7 +23,6 @@ REFUSED = (403, 404, LOGIN)
 TAMPERED = {
     "unit": "__other_unit__",
     "unit_id": "__other_unit__",
-    "affiliation": "__other_unit__",
     "status": "approved",
     "year": "1999",
     "is_superuser": "on",
