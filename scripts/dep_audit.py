@@ -62,7 +62,9 @@ def main() -> int:
             if ids & allowed.keys():
                 print(f"pip-audit: {dep['name']} {dep['version']} {vuln['id']} waived")
                 continue
-            open_vulns.append(f"{dep['name']} {dep['version']}: {vuln['id']} {vuln.get('fix_versions')}")
+            open_vulns.append(
+                f"{dep['name']} {dep['version']}: {vuln['id']} {vuln.get('fix_versions')}"
+            )
     if open_vulns:
         print("pip-audit: known vulnerabilities:\n  " + "\n  ".join(open_vulns), file=sys.stderr)
         return 1
