@@ -95,8 +95,11 @@ def compute_hash(prev_hash: str, event: AuditEvent) -> str:
 
 def _head() -> AuditChainHead:
     """The chain head, locked until the surrounding transaction ends (serialises appends)."""
-    AuditChainHead.objects.get_or_create(pk=1)
-    return AuditChainHead.objects.select_for_update().get(pk=1)
+    try:
+        return AuditChainHead.objects.select_for_update().get(pk=1)
+    except AuditChainHead.DoesNotExist:
+        AuditChainHead.objects.get_or_create(pk=1)
+        return AuditChainHead.objects.select_for_update().get(pk=1)
 
 
 def append(events: Iterable[AuditEvent]) -> list[AuditEvent]:
