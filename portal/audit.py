@@ -7,8 +7,13 @@ How events are written
   the actor, the time, the row and the changed fields (old → new).
 - `queryset.update()` and `bulk_update()` send no signal. Services that use them call
   `audited_update(qs, actor=user, reason="…", status="submitted")`, which locks the rows, reads
-  the old values, updates and records one BULK event per row; or, when they must do the update
-  themselves, `record_bulk(model, {pk: {field: (old, new)}}, actor=…)`.
+  the old values, updates, records one BULK event per changed row and a historical record per
+  row; or, when they must do the update themselves, `record_bulk(model, {pk: {field: (old,
+  new)}}, actor=…)`. It returns the number of rows updated, so it is also the audited
+  compare-and-swap:
+      if not audited_update(Assessment.objects.filter(pk=a.pk, status="draft"),
+                            actor=user, status="submitted"):
+          raise ValidationError("Hồ sơ đã được người khác cập nhật, vui lòng tải lại trang.")
 
 Why it cannot be rewritten
 - Append-only: on PostgreSQL a trigger (migration `hardening_audit`) raises on UPDATE or DELETE
@@ -265,6 +270,15 @@ def audited_update(
                     fields=diff, unit_id=_unit_of(new_row), object_repr=_repr(new_row)
                 )
         record_bulk(model, changes, actor=actor, reason=reason)
+        history = getattr(model, "history", None)
+        if changes and hasattr(history, "bulk_history_create"):
+            # The rows' own history pages show the change too (no signal: no second event).
+            history.bulk_history_create(
+                [fresh[pk] for pk in changes],
+                update=True,
+                default_user=actor if getattr(actor, "pk", None) else None,
+                default_change_reason=reason,
+            )
     return updated
 
 

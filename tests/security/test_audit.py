@@ -70,6 +70,19 @@ def test_bulk_update_leaves_one_event_per_row(world, users):
     assert {e.object_id for e in events} == {str(world.commune_a.pk), str(world.commune_b.pk)}
     assert all(e.changes["note"][1] == "đã gộp" and e.reason == "Gộp xã" for e in events)
     assert {e.unit_id for e in events} == {world.commune_a.pk, world.commune_b.pk}
+    # the rows' own history shows it too, and the invariant still holds
+    assert world.commune_a.history.first().note == "đã gộp"
+    assert AuditEvent.objects.count() == _historical_rows()
+
+
+def test_audited_update_is_a_compare_and_swap(world, users):
+    """0 rows when the expected old value no longer holds: the caller reports a conflict."""
+    qs = Unit.objects.filter(pk=world.commune_a.pk, note="")
+    assert audited_update(qs, actor=users["secretariat"], note="lần 1") == 1
+    before = AuditEvent.objects.count()
+    assert audited_update(qs, actor=users["officer_a"], note="lần 2") == 0
+    assert AuditEvent.objects.count() == before
+    assert Unit.objects.get(pk=world.commune_a.pk).note == "lần 1"
 
 
 def test_chain_verifies_when_untouched(world, users):
