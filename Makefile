@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo run worker beat test test-fast lint fmt bench migrate messages collectstatic clean
+.PHONY: help install demo run worker beat test test-fast lint fmt bench migrate messages collectstatic clean backup restore restore-drill verify-audit
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -50,13 +50,15 @@ test: $(STAMP) ## Run the whole test suite (DATABASE_URL selects PostgreSQL, els
 test-fast: $(STAMP) ## Run the suite without the browser tests
 	$(BIN)/pytest -q -m "not browser" $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff, import layers, migrations check, deploy check
+lint: $(STAMP) ## ruff, import layers, migrations check, deploy check, bandit, pip-audit
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=lint-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=thidua.example.vn \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/bandit -q -r portal units campaigns awards reports -x '*/migrations/*' --severity-level high
+	$(BIN)/python scripts/dep_audit.py
 
 fmt: $(STAMP) ## Format and fix lint where safe
 	$(BIN)/ruff check --fix .
@@ -70,3 +72,16 @@ collectstatic: $(STAMP) ## Collect static files for production (whitenoise)
 
 clean: ## Remove the demo database and media (keeps .venv)
 	rm -rf var/portal.sqlite3 var/media
+
+BACKUP_DIR ?= var/backups
+backup: ## pg_dump (custom format) + media tarball into BACKUP_DIR (needs DATABASE_URL=postgres://…)
+	scripts/backup.sh "$(BACKUP_DIR)"
+
+restore: ## Restore BACKUP=<dir of one backup> into TARGET_DATABASE_URL (and MEDIA_ROOT)
+	scripts/restore.sh "$(BACKUP)" "$(TARGET_DATABASE_URL)"
+
+restore-drill: ## Back up, restore into a scratch database, prove every table identical, time it
+	scripts/restore_drill.sh
+
+verify-audit: ## Recompute the audit log's hash chain
+	$(BIN)/python manage.py verify_audit

@@ -6,7 +6,14 @@ class PortalConfig(AppConfig):
     verbose_name = "Hệ thống"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (ends sessions of deactivated users)
+        from . import (
+            audit,  # noqa: F401  (one audit event per historical record)
+            signals,  # noqa: F401  (ends sessions of deactivated users)
+        )
         from .navigation import MenuEntry, register_menu
 
-        register_menu(MenuEntry("Người dùng", "user-list", "user.manage", "bi-people", 95))
+        register_menu(
+            MenuEntry("Nhật ký thay đổi", "audit-list", "audit.view", "bi-journal-text", 90),
+            MenuEntry("Nhật ký đơn vị", "audit-list", "audit.view_own", "bi-journal-text", 90),
+            MenuEntry("Người dùng", "user-list", "user.manage", "bi-people", 95),
+        )

@@ -12,6 +12,25 @@ from django.contrib.auth.forms import AuthenticationForm
 from .models import User
 from .roles import Role
 
+_MAX_ID = 2**63 - 1
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """ModelMultipleChoiceField that answers "không hợp lệ" for ids beyond a 64-bit integer
+    instead of letting the database driver raise (SQLite: OverflowError → 500). Found by the
+    form fuzzing in tests/security/test_fuzz_forms.py; use it for every multi-select of rows."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip()
+            if text.lstrip("-").isdigit() and abs(int(text)) > _MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:20]},
+                )
+        return super()._check_values(value)
+
 
 class SignInForm(AuthenticationForm):
     error_messages = {
@@ -47,6 +66,7 @@ class UserForm(forms.ModelForm):
         fields = ["username", "full_name", "email", "position", "phone", "units"]
         labels = {"username": "Tên đăng nhập", "email": "Thư điện tử"}
         widgets = {"units": forms.SelectMultiple(attrs={"size": 10})}
+        field_classes = {"units": IdsChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

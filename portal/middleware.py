@@ -50,8 +50,12 @@ class RequestIdMiddleware:
 
 
 class SessionLifetimeMiddleware:
-    """Ends a session after SESSION_IDLE_SECONDS without a request (the absolute lifetime is
-    the session cookie's age, which is not extended on each request)."""
+    """Ends a session after SESSION_IDLE_SECONDS without a request, and in any case
+    SESSION_COOKIE_AGE (12 hours) after it began.
+
+    The absolute limit is kept here, not left to the cookie: the session is re-saved when
+    `last_seen` moves, and each save pushes the stored expiry SESSION_COOKIE_AGE further, so
+    without `started` an active user would never be signed out."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -60,14 +64,23 @@ class SessionLifetimeMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             last = request.session.get("last_seen")
-            if last is not None and now - int(last) > settings.SESSION_IDLE_SECONDS:
+            started = request.session.get("started")
+            if started is not None and now - int(started) > settings.SESSION_COOKIE_AGE:
+                logout(request)
+                messages.info(
+                    request, "Phiên làm việc đã quá thời hạn tối đa. Vui lòng đăng nhập lại."
+                )
+            elif last is not None and now - int(last) > settings.SESSION_IDLE_SECONDS:
                 logout(request)
                 messages.info(
                     request, "Phiên làm việc đã hết hạn do không thao tác. Vui lòng đăng nhập lại."
                 )
-            elif last is None or now - int(last) > 60:
-                # Written at most once a minute, so ordinary requests do not rewrite the session.
-                request.session["last_seen"] = now
+            else:
+                if started is None:
+                    request.session["started"] = now
+                if last is None or now - int(last) > 60:
+                    # Written at most once a minute, so requests do not rewrite the session.
+                    request.session["last_seen"] = now
         return self.get_response(request)
 
 

@@ -68,3 +68,54 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()}"
+
+
+class AuditEvent(models.Model):
+    """One write to a tracked row: who, when, which row, old → new. Append-only (a PostgreSQL
+    trigger refuses UPDATE and DELETE) and hash-chained: `hash` = SHA-256 of the previous event's
+    hash and this event's content, so `manage.py verify_audit` finds any edited or removed row.
+    Written by `portal.audit` (simple_history's signal, and `record_bulk` for queryset updates)."""
+
+    class Action(models.TextChoices):
+        CREATE = "+", "Tạo mới"
+        UPDATE = "~", "Sửa"
+        DELETE = "-", "Xóa"
+        BULK = "bulk", "Cập nhật hàng loạt"
+
+    at = models.DateTimeField("Thời điểm", db_index=True)
+    actor_id = models.BigIntegerField("Mã người thực hiện", null=True, blank=True)
+    actor_name = models.CharField("Người thực hiện", max_length=150, blank=True)
+    model = models.CharField("Loại dữ liệu", max_length=100, db_index=True)
+    object_id = models.CharField("Mã bản ghi", max_length=64)
+    object_repr = models.CharField("Bản ghi", max_length=200, blank=True)
+    action = models.CharField("Thao tác", max_length=8, choices=Action.choices)
+    changes = models.JSONField("Thay đổi", default=dict)
+    unit_id = models.BigIntegerField("Đơn vị", null=True, blank=True, db_index=True)
+    reason = models.CharField("Lý do", max_length=300, blank=True)
+    request_id = models.CharField("Mã yêu cầu", max_length=32, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "sự kiện nhật ký"
+        verbose_name_plural = "nhật ký thay đổi"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["model", "object_id"], name="auditevent_object")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.model}:{self.object_id} {self.action}"
+
+
+class AuditChainHead(models.Model):
+    """The single row that serialises appends to the audit chain (locked with SELECT … FOR
+    UPDATE) and remembers the last hash, so removing the newest events is detected too."""
+
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "đầu chuỗi nhật ký"
+
+    def __str__(self) -> str:
+        return f"#{self.last_id} ({self.count})"

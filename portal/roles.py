@@ -43,6 +43,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "cluster.manage": frozenset({SECRETARIAT}),
     "user.manage": frozenset({SECRETARIAT}),
     "audit.view": frozenset({SECRETARIAT}),
+    # the audit trail of the officer's own units' rows
+    "audit.view_own": frozenset({UNIT_OFFICER}),
     # campaigns: the yearly cycle
     "campaign.view": ALL_ROLES,
     "campaign.manage": frozenset({SECRETARIAT}),

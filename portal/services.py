@@ -27,7 +27,7 @@ def user_save(*, user: User, roles: Iterable[str], password: str | None = None) 
         for grant in user.role_grants.filter(role=role):
             grant.delete()
     for role in wanted - current:
-        RoleGrant.objects.create(user=user, role=role)
+        RoleGrant.objects.get_or_create(user=user, role=role)  # concurrent saves: one row
     user.__dict__.pop("roles", None)
     return user
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -20,6 +21,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpResponse
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 
 #: extension → content kinds it may hold (as sniffed by `filetype`, plus our own checks).
 KINDS: dict[str, set[str]] = {
@@ -52,6 +55,15 @@ CONTENT_TYPES = {
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A zip-based Office file whose members expand beyond this is treated as a zip bomb.
 _MAX_UNZIPPED = 200 * 1024 * 1024
+# Markers that make a browser (or a careless viewer) treat bytes as markup or script. A file whose
+# first KiB holds one is a polyglot (e.g. a valid JPEG header followed by HTML) and is refused.
+_MARKUP = re.compile(
+    rb"<\s*(?:script|html|body|iframe|svg|object|embed|meta|!doctype\s+html)\b|<\?php",
+    re.IGNORECASE,
+)
+# PDF names may hide letters as #xx escapes (/J#61vaScript); these are decoded before matching.
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9a-fA-F]{2})")
+_PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|RichMedia|XFA)\b")
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|\u202a-\u202e\u2066-\u2069]")
 
 
@@ -136,6 +148,14 @@ def check_upload(
     head = upload.read(8192)
     upload.seek(0)
     kind = _sniff(head, upload)
+    # Office files are zips whose stored members are legitimately XML: only PDFs and images.
+    if ext in ("pdf", "jpg", "jpeg", "png") and (
+        _MARKUP.search(head[:1024]) or (ext != "pdf" and _has_markup(upload))
+    ):
+        raise ValidationError(
+            f"Tệp “{name}” có chứa mã HTML/kịch bản, không thể nhận vì lý do an toàn.",
+            code="markup",
+        )
     if kind == "zip-bomb":
         raise ValidationError(f"Tệp “{name}” có nội dung nén bất thường, không thể nhận.")
     if kind not in KINDS.get(ext, set()):
@@ -161,18 +181,55 @@ def check_upload(
     )
 
 
-def _pdf_has_script(upload: UploadedFile) -> bool:
+def _scan(upload: UploadedFile, pattern: re.Pattern[bytes], decode=None) -> bool:
+    """Search the whole file in chunks (with an overlap, so a match across chunks is found)."""
     upload.seek(0)
     found = False
     tail = b""
     for chunk in upload.chunks():
         block = tail + chunk
-        if b"/JavaScript" in block or b"/JS" in block:
+        if pattern.search(decode(block) if decode else block):
             found = True
             break
-        tail = block[-16:]
+        tail = block[-64:]
     upload.seek(0)
     return found
+
+
+def _has_markup(upload: UploadedFile) -> bool:
+    return _scan(upload, _MARKUP)
+
+
+def _pdf_has_script(upload: UploadedFile) -> bool:
+    """JavaScript, launch actions, rich media or XFA forms, also when the name is #-escaped.
+    (Objects inside compressed object streams are not inspected; such a file is still only
+    ever served as a sandboxed attachment.)"""
+    return _scan(
+        upload,
+        _PDF_ACTIVE,
+        lambda b: _PDF_NAME_ESCAPE.sub(lambda m: bytes.fromhex(m[1].decode()), b),
+    )
+
+
+@deconstructible
+class GeneratedName:
+    """`upload_to` for FileFields: `<prefix>/<yyyy>/<mm>/<random>.<ext>`; the user's file name
+    never reaches the file system (keep it, via safe_display_name, in a separate field)."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix.strip("/")
+
+    def __call__(self, instance, filename: str) -> str:
+        ext = safe_display_name(filename).rsplit(".", 1)[-1].lower() if "." in filename else ""
+        ext = ext if ext in CONTENT_TYPES else "bin"
+        today = timezone.now()
+        return f"{self.prefix}/{today:%Y/%m}/{uuid.uuid4().hex}.{ext}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, GeneratedName) and other.prefix == self.prefix
+
+    def __hash__(self) -> int:
+        return hash(self.prefix)
 
 
 def attachment_response(file_field, download_name: str, content_type: str) -> HttpResponse:
@@ -198,6 +255,7 @@ def bytes_upload(name: str, data: bytes) -> UploadedFile:
 __all__ = [
     "EVIDENCE_EXTENSIONS",
     "CheckedFile",
+    "GeneratedName",
     "attachment_response",
     "bytes_upload",
     "check_upload",

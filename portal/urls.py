@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import importing, public, views
+from . import audit_views, importing, public, views
 from .forms import SignInForm
 
 urlpatterns = [
@@ -55,6 +55,12 @@ urlpatterns = [
         "nhap-du-lieu/<slug:kind>/<uuid:token>/huy/",
         importing.import_cancel_view,
         name="import-cancel",
+    ),
+    path("nhat-ky/", audit_views.audit_list_view, name="audit-list"),
+    path(
+        "nhat-ky/<str:model>/<str:object_id>/",
+        audit_views.audit_object_view,
+        name="audit-object",
     ),
     path("don-vi/", include("units.urls")),
     path("phong-trao/", include("campaigns.urls")),

@@ -1,7 +1,6 @@
 """Times the heavy pages in-process (Django test Client, no network): median and p95 server
 time over REQUESTS requests after warm-up, queries per page, and the ratio to a trivial view.
 Run by scripts/bench.sh after the data set is loaded; prints a Markdown table."""
-# ruff: noqa: T201
 
 from __future__ import annotations
 

@@ -167,7 +167,7 @@ def main() -> None:
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     started = time.perf_counter()
     code = build(args.communes, args.villages, args.seed)
-    print(f"data set {code}: built in {time.perf_counter() - started:.1f}s")  # noqa: T201
+    print(f"data set {code}: built in {time.perf_counter() - started:.1f}s")
 
     from campaigns.models import Campaign
     from reports import rendering
@@ -183,7 +183,7 @@ def main() -> None:
         Path(args.out).write_bytes(rendered.content)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         share = rendered.gather_seconds / total * 100
-        print(  # noqa: T201
+        print(
             f"run {run + 1}: {args.communes} communes × {args.villages} villages, "
             f"{rendered.pages} pages, {len(rendered.content) / 1024:.0f} KiB; "
             f"total {total:.1f}s = gather {rendered.gather_seconds:.2f}s ({share:.0f}%) + "

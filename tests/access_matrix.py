@@ -7,6 +7,7 @@ URL pattern has no row. Expected values: an HTTP status, or LOGIN (redirect to s
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,3 +52,18 @@ class Row:
 
 def everyone(status: Any) -> dict[str, Any]:
     return dict.fromkeys(ALL_SIGNED_IN, status)
+
+
+#: Requests made by the matrix tests and how many did not get the expected answer; printed at the
+#: end of the run by `tests/security/conftest.py` ("Access matrix: N requests, 0 mismatches").
+STATS: Counter[str] = Counter()
+
+
+def counted(check: Callable[[], None]) -> None:
+    """Run one matrix check, counting it (and counting it as a mismatch when it fails)."""
+    STATS["requests"] += 1
+    try:
+        check()
+    except AssertionError:
+        STATS["mismatches"] += 1
+        raise

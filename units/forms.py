@@ -6,6 +6,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
+from portal.forms import IdsChoiceField
+
 from .models import Cluster, Person, Unit, UnitKind
 
 
@@ -37,6 +39,7 @@ class UnitForm(forms.ModelForm):
             "valid_to": DateInput(),
             "successors": forms.SelectMultiple(attrs={"size": 6}),
         }
+        field_classes = {"successors": IdsChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

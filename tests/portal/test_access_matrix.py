@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import tests
-from tests.access_matrix import LOGIN, Row
+from tests.access_matrix import LOGIN, Row, counted
 from tests.conftest import PERSONAS
 
 # URL names that are not pages of their own: Django admin, sign-out (POST only, tested below).
@@ -58,6 +58,10 @@ def test_every_url_has_a_row():
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.name)
 def test_access(row: Row, persona: str, world, users, client_as):
+    counted(lambda: _check_access(row, persona, world, users, client_as))
+
+
+def _check_access(row: Row, persona: str, world, users, client_as) -> None:
     client = client_as(persona)
     url = row.url(world, users)
     before = row.snapshot(world, users) if row.snapshot else None

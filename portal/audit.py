@@ -1,0 +1,320 @@
+"""The audit log: one append-only, hash-chained event per write to a tracked row.
+
+How events are written
+- Every model with `history = HistoricalRecords()` is covered without any code in its app:
+  simple_history's `post_create_historical_record` signal (sent once per historical row, i.e.
+  once per save/delete, and once per many-to-many change) calls `record_history`, which stores
+  the actor, the time, the row and the changed fields (old → new).
+- `queryset.update()` and `bulk_update()` send no signal. Services that use them call
+  `audited_update(qs, actor=user, reason="…", status="submitted")`, which locks the rows, reads
+  the old values, updates, records one BULK event per changed row and a historical record per
+  row; or, when they must do the update themselves, `record_bulk(model, {pk: {field: (old,
+  new)}}, actor=…)`. It returns the number of rows updated, so it is also the audited
+  compare-and-swap:
+      if not audited_update(Assessment.objects.filter(pk=a.pk, status="draft"),
+                            actor=user, status="submitted"):
+          raise ValidationError("Hồ sơ đã được người khác cập nhật, vui lòng tải lại trang.")
+
+Why it cannot be rewritten
+- Append-only: on PostgreSQL a trigger (migration `hardening_audit`) raises on UPDATE or DELETE
+  of `portal_auditevent`. Deployment also revokes TRUNCATE from the application role.
+- Tamper-evident: each event stores `prev_hash` and `hash = sha256(prev_hash ‖ content)`; the
+  chain head row (`AuditChainHead`, locked FOR UPDATE while appending) serialises writers and
+  remembers the newest hash. `python manage.py verify_audit` recomputes the chain and names the
+  first event that does not match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.dispatch import receiver
+from django.utils import timezone
+from simple_history.signals import post_create_historical_record
+
+from .middleware import current_request_id
+from .models import AuditChainHead, AuditEvent
+
+GENESIS = "0" * 64
+# Fields simple_history adds to every historical model; never part of the diff.
+_HISTORY_FIELDS = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+    "history_user_id",
+    "history_relation",
+}
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe, stable form of a field value."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_plain(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
+        return value.name or ""
+    return str(value)
+
+
+def canonical(event: AuditEvent) -> bytes:
+    """The bytes an event's hash covers (everything but its own id and hashes)."""
+    body = {
+        "at": event.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "model": event.model,
+        "object_id": str(event.object_id),
+        "object_repr": event.object_repr,
+        "action": event.action,
+        "changes": _plain(event.changes),
+        "unit_id": event.unit_id,
+        "reason": event.reason,
+        "request_id": event.request_id,
+    }
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def compute_hash(prev_hash: str, event: AuditEvent) -> str:
+    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical(event)).hexdigest()
+
+
+def _head() -> AuditChainHead:
+    """The chain head, locked until the surrounding transaction ends (serialises appends)."""
+    try:
+        return AuditChainHead.objects.select_for_update().get(pk=1)
+    except AuditChainHead.DoesNotExist:
+        AuditChainHead.objects.get_or_create(pk=1)
+        return AuditChainHead.objects.select_for_update().get(pk=1)
+
+
+def append(events: Iterable[AuditEvent]) -> list[AuditEvent]:
+    """Chain and insert events, in order, under the head lock."""
+    events = list(events)
+    if not events:
+        return []
+    with transaction.atomic():
+        head = _head()
+        prev = head.last_hash
+        for event in events:
+            event.prev_hash = prev
+            event.hash = compute_hash(prev, event)
+            event.save(force_insert=True)
+            prev = event.hash
+        AuditChainHead.objects.filter(pk=1).update(
+            last_id=events[-1].pk, last_hash=prev, count=models.F("count") + len(events)
+        )
+    return events
+
+
+def _actor(user: Any) -> tuple[int | None, str]:
+    if user is None or not getattr(user, "pk", None):
+        return None, ""
+    return user.pk, getattr(user, "username", "") or str(user)
+
+
+def _unit_of(obj: Any) -> int | None:
+    try:
+        unit_id = getattr(obj, "access_unit_id", None)
+    except Exception:  # a half-deleted row; the event is still written
+        return None
+    return unit_id if isinstance(unit_id, int) else None
+
+
+def _label(model: type[models.Model]) -> str:
+    return model._meta.label_lower
+
+
+def _repr(obj: Any) -> str:
+    try:
+        return str(obj)[:200]
+    except Exception:
+        return ""
+
+
+def _tracked_values(history_instance: Any) -> dict[str, Any]:
+    values = {}
+    for field in history_instance.instance_type._meta.fields:
+        name = field.attname
+        if name in _HISTORY_FIELDS or not hasattr(history_instance, name):
+            continue
+        values[name] = _plain(getattr(history_instance, name))
+    return values
+
+
+def _changes(history_instance: Any) -> dict[str, list[Any]]:
+    kind = history_instance.history_type
+    if kind == "+":
+        return {k: [None, v] for k, v in _tracked_values(history_instance).items()}
+    if kind == "-":
+        return {k: [v, None] for k, v in _tracked_values(history_instance).items()}
+    prev = history_instance.prev_record
+    if prev is None:
+        return {k: [None, v] for k, v in _tracked_values(history_instance).items()}
+    delta = history_instance.diff_against(prev)
+    return {c.field: [_plain(c.old), _plain(c.new)] for c in delta.changes}
+
+
+@receiver(post_create_historical_record)
+def record_history(sender: Any, instance: Any, history_instance: Any, **kwargs: Any) -> None:
+    """One event per historical record (simple_history sends this once per write)."""
+    actor_id, actor_name = _actor(kwargs.get("history_user"))
+    append(
+        [
+            AuditEvent(
+                at=history_instance.history_date or timezone.now(),
+                actor_id=actor_id,
+                actor_name=actor_name,
+                model=_label(type(instance)),
+                object_id=str(instance.pk),
+                object_repr=_repr(instance),
+                action=history_instance.history_type,
+                changes=_changes(history_instance),
+                unit_id=_unit_of(instance),
+                reason=(kwargs.get("history_change_reason") or "")[:300],
+                request_id=current_request_id() if current_request_id() != "-" else "",
+            )
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class BulkChange:
+    fields: Mapping[str, tuple[Any, Any]]
+    unit_id: int | None = None
+    object_repr: str = ""
+
+
+def record_bulk(
+    model: type[models.Model],
+    changes: Mapping[Any, BulkChange | Mapping[str, tuple[Any, Any]]],
+    *,
+    actor: Any,
+    reason: str = "",
+) -> list[AuditEvent]:
+    """Record one BULK event per row changed by a queryset update the caller performed.
+
+    `changes` maps pk → {field: (old, new)} (or a BulkChange with the unit id). Call it in the
+    same transaction as the update.
+    """
+    actor_id, actor_name = _actor(actor)
+    now = timezone.now()
+    rid = current_request_id()
+    events = []
+    for pk, change in changes.items():
+        if not isinstance(change, BulkChange):
+            change = BulkChange(fields=change)
+        events.append(
+            AuditEvent(
+                at=now,
+                actor_id=actor_id,
+                actor_name=actor_name,
+                model=_label(model),
+                object_id=str(pk),
+                object_repr=change.object_repr[:200],
+                action=AuditEvent.Action.BULK,
+                changes={k: [_plain(o), _plain(n)] for k, (o, n) in change.fields.items()},
+                unit_id=change.unit_id,
+                reason=reason[:300],
+                request_id=rid if rid != "-" else "",
+            )
+        )
+    return append(events)
+
+
+def audited_update(
+    queryset: models.QuerySet, *, actor: Any, reason: str = "", **values: Any
+) -> int:
+    """`queryset.update(**values)` that locks the rows, records old → new for each changed row
+    (one BULK event per row) and returns the number of rows updated."""
+    model = queryset.model
+    fields = list(values)
+    with transaction.atomic():
+        rows = list(queryset.select_for_update())
+        if not rows:
+            return 0
+        updated = model._default_manager.filter(pk__in=[r.pk for r in rows]).update(**values)
+        fresh = {r.pk: r for r in model._default_manager.filter(pk__in=[r.pk for r in rows])}
+        changes = {}
+        for row in rows:
+            new_row = fresh.get(row.pk)
+            if new_row is None:
+                continue
+            diff = {
+                f: (getattr(row, model._meta.get_field(f).attname), getattr(new_row, f_att))
+                for f in fields
+                if (f_att := model._meta.get_field(f).attname)
+                and getattr(row, f_att) != getattr(new_row, f_att)
+            }
+            if diff:
+                changes[row.pk] = BulkChange(
+                    fields=diff, unit_id=_unit_of(new_row), object_repr=_repr(new_row)
+                )
+        record_bulk(model, changes, actor=actor, reason=reason)
+        history = getattr(model, "history", None)
+        if changes and hasattr(history, "bulk_history_create"):
+            # The rows' own history pages show the change too (no signal: no second event).
+            history.bulk_history_create(
+                [fresh[pk] for pk in changes],
+                update=True,
+                default_user=actor if getattr(actor, "pk", None) else None,
+                default_change_reason=reason,
+            )
+    return updated
+
+
+@dataclass(frozen=True)
+class Break:
+    event_id: int | None
+    problem: str
+
+
+def verify_chain(*, batch: int = 2000) -> tuple[int, list[Break]]:
+    """Recompute the chain; returns (events checked, breaks). Streams in id order."""
+    breaks: list[Break] = []
+    prev = GENESIS
+    checked = 0
+    last_id = None
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch):
+        checked += 1
+        if event.prev_hash != prev:
+            breaks.append(
+                Break(event.pk, "prev_hash không khớp sự kiện liền trước (có sự kiện bị xóa?)")
+            )
+        if compute_hash(event.prev_hash, event) != event.hash:
+            breaks.append(Break(event.pk, "nội dung đã bị sửa (hash không khớp)"))
+        prev = event.hash
+        last_id = event.pk
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None:
+        if head.last_hash != prev or (last_id or 0) != head.last_id:
+            breaks.append(
+                Break(
+                    last_id,
+                    f"đầu chuỗi ghi sự kiện #{head.last_id} nhưng bảng kết thúc ở #{last_id}",
+                )
+            )
+        if head.count != checked:
+            breaks.append(Break(None, f"đầu chuỗi đếm {head.count} sự kiện, bảng có {checked}"))
+    elif checked:
+        breaks.append(Break(None, "thiếu đầu chuỗi"))
+    return checked, breaks

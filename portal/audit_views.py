@@ -1,0 +1,87 @@
+"""The audit trail pages: the secretariat browses every event; an officer sees the events of
+rows that belong to their units."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_GET
+
+from .access import can, unit_ids_in_scope
+from .models import AuditEvent
+
+
+def events_visible_to(user) -> QuerySet[AuditEvent]:
+    """All events for the secretariat; an officer's own units' events; otherwise 403."""
+    if can(user, "audit.view"):
+        return AuditEvent.objects.all()
+    if can(user, "audit.view_own"):
+        return AuditEvent.objects.filter(unit_id__in=unit_ids_in_scope(user))
+    raise PermissionDenied("Bạn không có quyền xem nhật ký thay đổi.")
+
+
+def _filtered(request: HttpRequest, qs: QuerySet[AuditEvent]) -> tuple[QuerySet, dict]:
+    f = {k: request.GET.get(k, "").strip() for k in ("model", "actor", "action", "tu", "den")}
+    if f["model"]:
+        qs = qs.filter(model=f["model"])
+    if f["actor"]:
+        qs = qs.filter(actor_name__icontains=f["actor"])
+    if f["action"] in AuditEvent.Action.values:
+        qs = qs.filter(action=f["action"])
+    if f["tu"] and (d := parse_date(f["tu"])):
+        qs = qs.filter(at__date__gte=d)
+    if f["den"] and (d := parse_date(f["den"])):
+        qs = qs.filter(at__date__lte=d)
+    return qs, f
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@require_GET
+@login_required
+def audit_list_view(request: HttpRequest) -> HttpResponse:
+    base = events_visible_to(request.user)
+    qs, filters = _filtered(request, base)
+    page = Paginator(qs.order_by("-id"), 50).get_page(request.GET.get("page"))
+    models = base.order_by("model").values_list("model", flat=True).distinct()
+    return render(
+        request,
+        "portal/audit_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "models": models,
+            "actions": AuditEvent.Action.choices,
+            "title": "Nhật ký thay đổi",
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@require_GET
+@login_required
+def audit_object_view(request: HttpRequest, model: str, object_id: str) -> HttpResponse:
+    visible = events_visible_to(request.user).filter(model=model, object_id=object_id)
+    if not visible.exists():
+        raise Http404("Không có nhật ký cho bản ghi này trong phạm vi của bạn.")
+    page = Paginator(visible.order_by("-id"), 50).get_page(request.GET.get("page"))
+    first = visible.order_by("-id").first()
+    return render(
+        request,
+        "portal/audit_list.html",
+        {
+            "page": page,
+            "filters": {},
+            "object_view": True,
+            "title": f"Nhật ký của {first.object_repr or model + ' #' + object_id}",
+        },
+    )

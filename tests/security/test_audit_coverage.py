@@ -1,0 +1,64 @@
+"""Static guard: a `queryset.update(...)` in application code bypasses simple_history and the
+audit log. Every such call must go through `portal.audit.audited_update` (which is also the audited
+compare-and-swap) or be followed by `record_bulk` in the same function, or be waived below with a
+reason (e.g. a lease heartbeat that is not a change of business data)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from django.conf import settings
+
+APPS = ("portal", "units", "campaigns", "awards", "reports")
+SKIP_PARTS = {"migrations", "tests", "management"}
+# "app/module.py:function" → why this update need not be audited.
+WAIVED: dict[str, str] = {
+    "portal/audit.py:append": "the audit chain head itself",
+    "portal/audit.py:audited_update": "the audited update",
+}
+
+
+def _calls_in(func: ast.AST) -> tuple[list[ast.Call], bool]:
+    updates, records = [], False
+    for node in ast.walk(func):
+        if not isinstance(node, ast.Call):
+            continue
+        target = node.func
+        name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+        if name in ("record_bulk", "audited_update"):
+            records = True
+        if (
+            name in ("update", "bulk_update")
+            and isinstance(target, ast.Attribute)
+            and any(
+                isinstance(n, ast.Attribute | ast.Name)
+                and getattr(n, "attr", getattr(n, "id", "")) in ("objects", "filter", "exclude")
+                for n in ast.walk(target.value)
+            )
+        ):
+            updates.append(node)
+    return updates, records
+
+
+def test_queryset_updates_are_audited():
+    base = Path(settings.BASE_DIR)
+    offenders = []
+    for app in APPS:
+        for path in sorted((base / app).rglob("*.py")):
+            rel = path.relative_to(base)
+            if SKIP_PARTS & set(rel.parts):
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for func in ast.walk(tree):
+                if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                    continue
+                updates, records = _calls_in(func)
+                key = f"{rel.as_posix()}:{func.name}"
+                if updates and not records and key not in WAIVED:
+                    offenders.append(f"{key} (line {updates[0].lineno})")
+    assert offenders == [], (
+        "queryset.update() without an audit event — use portal.audit.audited_update(qs, "
+        "actor=…, field=value) or record_bulk(), or waive it in tests/security/"
+        f"test_audit_coverage.py with a reason: {sorted(set(offenders))}"
+    )

@@ -1,0 +1,97 @@
+"""Races: 20 concurrent identical writes leave one row, and the audit chain stays whole.
+
+The pattern every "one per …" write follows (votes, drafts, sign-offs):
+1. a UniqueConstraint on the natural key is the backstop (the database refuses a second row);
+2. the service takes `select_for_update()` on the parent row (the ballot, the assessment) or uses
+   `get_or_create`, which retries the read after an IntegrityError inside a savepoint;
+3. state transitions use compare-and-swap: `filter(pk=…, status=old).update(status=new)`; 0 rows
+   updated means someone else won → a Vietnamese ValidationError, no state change.
+
+Real threads against PostgreSQL (SQLite serialises writers, so the race cannot happen there).
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from portal.audit import verify_chain
+from portal.models import AuditEvent, RoleGrant
+from portal.roles import Role
+from tests.factories import UserFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs PostgreSQL"),
+]
+N = 20
+
+
+def _hammer(work) -> list[BaseException]:
+    barrier = threading.Barrier(N)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            work()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(N)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return errors
+
+
+def test_twenty_concurrent_get_or_create_leave_one_row():
+    user = UserFactory(username="dua-tranh")
+    before = AuditEvent.objects.filter(model="portal.rolegrant").count()
+
+    def grant() -> None:
+        with transaction.atomic():
+            RoleGrant.objects.get_or_create(user_id=user.pk, role=Role.OBSERVER)
+
+    assert _hammer(grant) == []
+    assert RoleGrant.objects.filter(user=user, role=Role.OBSERVER).count() == 1
+    assert AuditEvent.objects.filter(model="portal.rolegrant").count() == before + 1
+    _, breaks = verify_chain()
+    assert breaks == [], breaks
+
+
+def test_twenty_concurrent_writes_under_a_parent_lock_leave_one_row():
+    user = UserFactory(username="dua-tranh-2")
+    created = []
+
+    def grant() -> None:
+        with transaction.atomic():
+            type(user).objects.select_for_update().get(pk=user.pk)  # the "ballot" lock
+            if not RoleGrant.objects.filter(user_id=user.pk, role=Role.CHAIRMAN).exists():
+                RoleGrant.objects.create(user_id=user.pk, role=Role.CHAIRMAN)
+                created.append(1)
+
+    assert _hammer(grant) == []
+    assert len(created) == 1
+    assert RoleGrant.objects.filter(user=user, role=Role.CHAIRMAN).count() == 1
+    assert verify_chain()[1] == []
+
+
+def test_without_a_lock_the_constraint_is_the_backstop():
+    """Naive check-then-insert: losers hit the unique constraint (an error to turn into a
+    message), never a second row."""
+    user = UserFactory(username="dua-tranh-3")
+
+    def grant() -> None:
+        with transaction.atomic():
+            if not RoleGrant.objects.filter(user_id=user.pk, role=Role.SECRETARIAT).exists():
+                RoleGrant.objects.create(user_id=user.pk, role=Role.SECRETARIAT)
+
+    _hammer(grant)
+    assert RoleGrant.objects.filter(user=user, role=Role.SECRETARIAT).count() == 1
+    assert verify_chain()[1] == []
