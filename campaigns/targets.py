@@ -46,6 +46,10 @@ class LostCriteria:
     numbers: tuple[int, ...]  # criteria numbers lost
     since_year: int  # the earliest year in which the lost criteria had been met
 
+    def __str__(self) -> str:
+        numbers = ", ".join(str(n) for n in self.numbers)
+        return f"{self.unit.name} (tiêu chí {numbers}, đạt từ năm {self.since_year})"
+
 
 @dataclass
 class TargetProgress:
@@ -60,6 +64,14 @@ class TargetProgress:
     def unit_word(self) -> str:
         """What `value` counts, for sentences: "xã" or "thôn"."""
         return "thôn" if self.target.metric.startswith("villages") else "xã"
+
+    @property
+    def percent(self) -> int:
+        """Progress toward the minimum, 0–100, for progress bars."""
+        goal = self.target.min_value or self.target.max_value or 0
+        if not goal:
+            return 100 if self.met else 0
+        return min(100, round(100 * self.value / goal))
 
     @property
     def range_text(self) -> str:
@@ -132,6 +144,11 @@ def _criteria_kept(target: Target, year: int) -> TargetProgress:
     return TargetProgress(
         target=target, year=year, value=len(kept), met=not lost, units=kept, lost=lost
     )
+
+
+def targets_progress(campaign, year: int) -> list[TargetProgress]:
+    """Every target of `campaign` with its progress in `year`."""
+    return [target_progress(t, year) for t in campaign.targets.select_related("campaign")]
 
 
 def latest_year_with_data(target: Target, today_year: int) -> int | None:

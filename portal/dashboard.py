@@ -27,7 +27,8 @@ from campaigns.models import (
 from campaigns.rankings import charts
 from campaigns.rankings.ranking import bloc_ranking, commune_ranking
 from campaigns.rankings.selectors import pick_campaign, pick_year, year_choices
-from campaigns.rankings.targets import target_progress
+from campaigns.results.selectors import STAGE_LABELS, Stage, completeness
+from campaigns.targets import targets_progress as target_progress
 from units.models import UnitKind
 
 from .access import sees_all
@@ -38,12 +39,15 @@ MAX_LINES = 20
 
 
 def _completeness_summary(campaign: Campaign | None, year: int) -> dict:
-    """Counts of the year's assessments by status.
-
-    INTEGRATION: isolated so the completeness helper ("results") can replace it with its own
-    summary (campaigns completeness page); keep the shape {rows: [{status, label, n}], total}.
-    """
-    return charts.assessment_counts(year, campaign)
+    """The year's completeness (campaigns.results.selectors.completeness): how many expected
+    units have not started, are in draft, submitted, returned, approved; and how many are late.
+    Shape: {rows: [{status, label, n}], total, late}."""
+    if campaign is None:
+        return {"rows": [], "total": 0, "late": 0}
+    totals = completeness(campaign, year).totals
+    stages = [Stage.NOT_STARTED, Stage.DRAFT, Stage.SUBMITTED, Stage.RETURNED, Stage.APPROVED]
+    rows = [{"status": s, "label": STAGE_LABELS[s], "n": getattr(totals, s)} for s in stages]
+    return {"rows": rows, "total": totals.total, "late": totals.late}
 
 
 def _criteria_chart(unit_ids=None) -> tuple[dict, dict]:
@@ -112,10 +116,8 @@ def overview_context(request) -> dict:
         completeness=completeness,
         completeness_spec={
             "labels": [r["label"] for r in completeness["rows"]],
-            "datasets": [
-                {"label": "Số bản tự đánh giá", "data": [r["n"] for r in completeness["rows"]]}
-            ],
-            "y_title": "Số bản",
+            "datasets": [{"label": "Số đơn vị", "data": [r["n"] for r in completeness["rows"]]}],
+            "y_title": "Số đơn vị",
         },
     )
     return ctx

@@ -20,7 +20,7 @@ from campaigns.models import Campaign
 from portal.uploads import check_upload
 from units.models import Sponsorship, Unit
 
-from . import targets_local
+from .figures import target_figures
 from .models import (
     MAX_VND,
     BudgetKind,
@@ -471,7 +471,7 @@ def figures_release(*, campaign: Campaign, year: int, note: str = "", by) -> Fig
     """The chairman releases the campaign's target progress for a year: the numbers are computed
     now and frozen in the release, so later data changes never reach the public page unseen."""
     _check_year(campaign, year)
-    figures = targets_local.target_figures(campaign, year)
+    figures = target_figures(campaign, year)
     if not figures:
         raise ValidationError("Phong trào chưa có chỉ tiêu nào để công bố.")
     return FigureRelease.objects.create(

@@ -724,7 +724,7 @@ def news_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
 def release_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "figures.release")
     campaign = _campaign_or_404()
-    from . import targets_local
+    from .figures import target_figures
 
     year = _year_param(request) or min(max(campaign.start_year, _this_year()), campaign.end_year)
     form = ReleaseForm(request.POST or None, initial={"year": year})
@@ -745,7 +745,7 @@ def release_list_view(request: HttpRequest) -> HttpResponse:
             "campaign": campaign,
             "form": form,
             "preview_year": year,
-            "preview": targets_local.target_figures(campaign, year),
+            "preview": target_figures(campaign, year),
             "releases": FigureRelease.objects.filter(campaign=campaign).select_related(
                 "released_by"
             ),

@@ -15,8 +15,6 @@ from django.utils.safestring import mark_safe
 from units.models import UnitKind
 
 from ..models import (
-    Assessment,
-    AssessmentStatus,
     Campaign,
     Contribution,
     NtmCriterion,
@@ -131,16 +129,3 @@ def contributions_by_year(unit_ids: Iterable[int] | None = None) -> list[dict]:
         .annotate(money=Sum("money_vnd"), days=Sum("work_days"), land=Sum("land_m2"), n=Count("pk"))
         .order_by("year")
     )
-
-
-def assessment_counts(year: int, campaign: Campaign | None) -> dict:
-    """Assessments of `year` by status. One query."""
-    qs = Assessment.objects.filter(year=year)
-    if campaign is not None:
-        qs = qs.filter(campaign=campaign)
-    counts = dict(qs.values_list("status").annotate(n=Count("pk")).order_by())
-    rows = [
-        {"status": s, "label": label, "n": counts.get(s, 0)}
-        for s, label in AssessmentStatus.choices
-    ]
-    return {"rows": rows, "total": sum(r["n"] for r in rows)}

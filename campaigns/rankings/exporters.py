@@ -163,7 +163,7 @@ def targets_xlsx(progress, year: int):
             p.range_text,
             p.value,
             "Đạt" if p.met else "Chưa đạt",
-            "; ".join(p.units),
+            "; ".join(str(u) for u in p.units),
         ]
         for p in progress
     )

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from campaigns.targets import targets_progress as target_progress
 from portal.access import can, require, scope
 from units.models import Cluster, ClusterKind, Unit, UnitKind
 
@@ -20,7 +21,6 @@ from .charts import CELL_LABEL, CELL_SYMBOL, contributions_by_year, criteria_ove
 from .ranking import BLOC, COMMUNE, bloc_ranking, commune_ranking, rows_hash
 from .selectors import latest_publication, pick_campaign, pick_year, year_choices
 from .services import ranking_publish
-from .targets import target_progress
 
 
 def _context(request: HttpRequest) -> dict:

@@ -21,7 +21,7 @@ from campaigns.models import (
     Target,
     TargetMetric,
 )
-from campaigns.rankings.targets import target_progress
+from campaigns.targets import targets_progress as target_progress
 
 from .rankings_helpers import cluster, commune, status, village_levels
 
@@ -132,11 +132,11 @@ def test_target_progress_counts_from_data(world):
     village_levels([world.village_a, world.village_b], 2025, [N, M])
     progress = {p.target.pk: p for p in target_progress(campaign, 2025)}
     assert (progress[t_adv.pk].value, progress[t_adv.pk].met) == (1, False)
-    assert progress[t_adv.pk].units == ["Xã Phổ Thử A"]
+    assert [u.name for u in progress[t_adv.pk].units] == ["Xã Phổ Thử A"]
     assert progress[t_adv.pk].range_text == "2–4"
     assert (progress[t_model.pk].value, progress[t_model.pk].met) == (1, True)
     assert (progress[t_kept.pk].value, progress[t_kept.pk].met) == (1, False)
-    assert progress[t_kept.pk].lost == ["Xã Phổ Thử B"]
+    assert [lost.unit.name for lost in progress[t_kept.pk].lost] == ["Xã Phổ Thử B"]
     assert (progress[t_vill.pk].value, progress[t_vill.pk].met) == (2, True)
     assert target_progress(campaign, 2024)[0].value == 1
 
