@@ -6,8 +6,8 @@ the partial template that prints it and carries its tables, which the .xlsx expo
 
 Sections still to plug in at integration (their apps are built in parallel): awards by tier with
 lists (awards), inspections held (campaigns.inspections), sponsorship results, OCOP products and
-jobs. Target progress and cluster rankings are computed here by small local functions marked
-INTEGRATION, to be swapped for `campaigns.targets` / the rankings selectors.
+jobs. Target progress comes from `campaigns.targets` and cluster ranks from
+`campaigns.rankings`, so the report prints the same figures as the pages.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
+from campaigns import targets as campaign_targets
 from campaigns.models import (
     Assessment,
     AssessmentItem,
@@ -32,7 +33,6 @@ from campaigns.models import (
     NtmStatus,
     Registration,
     Target,
-    TargetMetric,
 )
 from units.models import BLOC_KINDS, Unit, UnitKind
 
@@ -293,66 +293,28 @@ def commune_figures(scope: Scope, year: int) -> list[CommuneFigures]:
     return result
 
 
-def rank_within_clusters(figures: list[CommuneFigures]) -> list[tuple[str, int, CommuneFigures]]:
-    """INTEGRATION: replaced by the rankings app. Default rule: level, criteria met, village
-    share, growth; equal keys share a rank (1, 2, 2, 4)."""
+def rank_within_clusters(
+    scope: Scope, figures: list[CommuneFigures]
+) -> list[tuple[str, int, CommuneFigures]]:
+    """Ranks from the rankings app (campaigns.rankings), so a report prints exactly the ranks of
+    the ranking page. Units merged away before the year are listed but not ranked."""
+    from campaigns.rankings.ranking import commune_ranking
 
-    def key(f: CommuneFigures):
-        return (
-            LEVEL_RANK.get(f.level, 0),
-            f.count or 0,
-            f.village_share if f.village_share is not None else -1,
-            f.growth if f.growth is not None else -1e9,
-        )
-
-    by_cluster: dict[str, list[CommuneFigures]] = defaultdict(list)
     year = max((f.as_of for f in figures), default=0)
-    for f in figures:
-        if f.as_of == year:  # units merged away earlier are not ranked
-            by_cluster[f.cluster].append(f)
-    ranked = []
-    for cluster in sorted(by_cluster):
-        members = sorted(by_cluster[cluster], key=key, reverse=True)
-        previous, rank = None, 0
-        for position, f in enumerate(members, start=1):
-            if key(f) != previous:
-                rank, previous = position, key(f)
-            ranked.append((cluster, rank, f))
-    return ranked
+    current = [f for f in figures if f.as_of == year]
+    if not current:
+        return []
+    ranks = {r.unit_id: r.rank for r in commune_ranking(year, campaign=scope.campaign).rows}
+    ranked = [(f.cluster, ranks[f.unit.pk], f) for f in current if f.unit.pk in ranks]
+    return sorted(ranked, key=lambda item: (item[0], item[1], item[2].unit.name))
 
 
 def target_progress(scope: Scope, target: Target, year: int) -> int | None:
-    """INTEGRATION: campaigns/targets.py replaces this at merge. Computes a target's value in
-    `year` from NTM statuses; None when the metric needs data that is not recorded."""
-    statuses = _statuses(scope)
-    communes = {u.pk for u in _communes(scope)}
-    in_year = {uid: s for (uid, y), s in statuses.items() if y == year and uid in communes}
-    metric = target.metric
-    if metric == TargetMetric.COMMUNES_ADVANCED_OR_BETTER:
-        return sum(s["level"] in (NtmLevel.ADVANCED, NtmLevel.MODEL) for s in in_year.values())
-    if metric == TargetMetric.COMMUNES_MODEL:
-        return sum(s["level"] == NtmLevel.MODEL for s in in_year.values())
-    if metric == TargetMetric.COMMUNES_NTM_OR_BETTER:
-        return sum(s["level"] != NtmLevel.NONE for s in in_year.values())
-    if metric == TargetMetric.CRITERIA_KEPT:
-        first = scope.campaign.start_year
-        kept = 0
-        for uid, status in in_year.items():
-            start = statuses.get((uid, first))
-            if start is not None and start["met"] <= status["met"]:
-                kept += 1
-        return kept
-    if metric in (TargetMetric.VILLAGES_NTM_OR_BETTER, TargetMetric.VILLAGES_MODEL):
-        wanted = (
-            (NtmLevel.NTM, NtmLevel.MODEL)
-            if metric == TargetMetric.VILLAGES_NTM_OR_BETTER
-            else (NtmLevel.MODEL,)
-        )
-        return sum(
-            sum(level in wanted for level in by_year.get(year, []))
-            for by_year in _village_levels(scope).values()
-        )
-    return None
+    """The target's value in `year` (campaigns.targets); None when no NTM status is recorded
+    for that year yet."""
+    if not NtmStatus.objects.filter(year=year).exists():
+        return None
+    return campaign_targets.target_progress(target, year).value
 
 
 # --- Sections ------------------------------------------------------------------------------------
@@ -702,7 +664,7 @@ def section_targets(scope: Scope) -> Section | None:
 
 
 def section_rankings(scope: Scope) -> Section | None:
-    ranked = rank_within_clusters(commune_figures(scope, scope.year))
+    ranked = rank_within_clusters(scope, commune_figures(scope, scope.year))
     if not ranked:
         return None
     rows = [
