@@ -37,6 +37,8 @@ urlpatterns = [
     path("nguoi-dung/<int:pk>/khoa/", views.user_toggle_active_view, name="user-toggle-active"),
     path("don-vi/", include("units.urls")),
     path("phong-trao/", include("campaigns.urls")),
+    path("khen-thuong/", include("awards.urls")),
+    path("public/<slug:campaign_code>/", include("awards.public_urls")),
     path("quan-tri/", admin.site.urls),
 ]
 
