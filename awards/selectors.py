@@ -229,7 +229,11 @@ def recusals(members: list, nominations: list[Nomination]) -> dict[int, set[int]
 
 
 def sessions_for(user) -> QuerySet[CouncilSession]:
-    qs = CouncilSession.objects.select_related("campaign").annotate(item_count=Count("items"))
+    qs = (
+        CouncilSession.objects.select_related("campaign")
+        .annotate(item_count=Count("items"))
+        .order_by("-meeting_date", "-pk")
+    )
     if _sees_council(user):
         return qs
     return qs.filter(seats__user=user)
@@ -296,13 +300,17 @@ def session_agenda(session: CouncilSession, user) -> dict:
 
 
 def decisions_list() -> QuerySet[AwardDecision]:
-    return AwardDecision.objects.select_related("campaign", "signed_by").annotate(
-        nomination_count=Count("nominations")
+    return (
+        AwardDecision.objects.select_related("campaign", "signed_by")
+        .annotate(nomination_count=Count("nominations"))
+        .order_by("-decision_date", "-pk")
     )
 
 
 def letters_list() -> QuerySet[ForwardingLetter]:
-    return ForwardingLetter.objects.annotate(nomination_count=Count("nominations"))
+    return ForwardingLetter.objects.annotate(nomination_count=Count("nominations")).order_by(
+        "-sent_date", "-pk"
+    )
 
 
 def awards_visible_to(user) -> QuerySet[Award]:

@@ -372,7 +372,7 @@ def vote_cast(*, item: AgendaItem, member, choice: str) -> None:
     """One vote per member per item; a second (or concurrent) vote is refused."""
     if choice not in VoteChoice.values:
         raise ValidationError("Chọn Đồng ý, Không đồng ý hoặc Không biểu quyết.")
-    session = item.session
+    session = CouncilSession.objects.get(pk=item.session_id)  # fresh status, not the page's copy
     seat = session.seats.filter(user=member).first()
     if seat is None:
         raise ValidationError(
