@@ -179,7 +179,8 @@ def test_local_award_end_to_end(make_nomination, users, council, world):
         "thematic",
     )
     decision.refresh_from_db()
-    assert decision.signed_by == users["chairman"] and decision.signed_at is not None
+    assert decision.signed_by == users["chairman"]
+    assert decision.signed_at is not None
 
 
 def test_decision_refused_without_a_passed_vote(make_nomination, users, world):
