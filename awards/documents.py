@@ -98,7 +98,8 @@ def minutes_document(session_id: int) -> dict:
     """Council minutes: members and attendance, each item's tally and outcome. Secret-ballot
     items carry counts only."""
     s = CouncilSession.objects.select_related("campaign", "closed_by").get(pk=session_id)
-    seats = list(s.seats.select_related("user").order_by("role", "pk"))
+    rank = {"chair": 0, "vice": 1, "member": 2, "secretary": 3}
+    seats = sorted(s.seats.select_related("user"), key=lambda x: (rank.get(x.role, 9), x.pk))
     chair = next((x for x in seats if x.role == MemberRole.CHAIR), None)
     items = []
     for item in s.items.select_related(

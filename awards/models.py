@@ -58,7 +58,7 @@ class DocumentKind(models.TextChoices):
 class AwardCategory(models.TextChoices):
     """Decree 98/2023 Art. 4: thematic awards do not count toward merit awards."""
 
-    MERIT = "merit", "Thường xuyên (theo công trạng, thành tích)"
+    MERIT = "merit", "Thường xuyên"
     THEMATIC = "thematic", "Theo đợt, chuyên đề"
     AD_HOC = "ad_hoc", "Đột xuất"
 

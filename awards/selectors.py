@@ -247,7 +247,8 @@ def _sees_council(user) -> bool:
 
 def session_agenda(session: CouncilSession, user) -> dict:
     """Everything the agenda page shows, in a fixed number of queries."""
-    seats = list(session.seats.select_related("user").order_by("role", "pk"))
+    rank = {"chair": 0, "vice": 1, "member": 2, "secretary": 3}
+    seats = sorted(session.seats.select_related("user"), key=lambda s: (rank.get(s.role, 9), s.pk))
     items = list(
         session.items.select_related(
             "nomination__tier",
@@ -281,6 +282,7 @@ def session_agenda(session: CouncilSession, user) -> dict:
                     s.user.display_name for s in seats if s.user_id in recused[item.pk]
                 ],
                 "voted_count": len(voted),
+                "voters_count": len(seats) - len(recused[item.pk]),
                 "i_voted": user.pk in voted,
                 "i_recused": user.pk in recused[item.pk],
                 "missing": [

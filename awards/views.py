@@ -227,7 +227,17 @@ def nomination_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = _nomination(request, pk)
     require(request.user, "nomination.view", nomination)
     user = request.user
-    results = nomination.eligibility or [r.as_dict() for r in sel.eligibility_for(nomination)]
+    # Before the council: the live check on today's data. From the council on: what it was shown.
+    early = nomination.status in (
+        NominationStatus.DRAFT,
+        NominationStatus.SUBMITTED,
+        NominationStatus.CHECKED,
+    )
+    results = (
+        [r.as_dict() for r in sel.eligibility_for(nomination)]
+        if early or not nomination.eligibility
+        else nomination.eligibility
+    )
     for r in results:
         r["status_label"] = STATUS_LABELS.get(r["status"], r["status"])
     is_draft = nomination.status == NominationStatus.DRAFT

@@ -34,22 +34,41 @@ def setting(world, browser_user):
 
     YearlyRating.objects.create(unit=world.commune_a, year=2025, rating="htxsnv")
     nomination = services.nomination_create(
-        by=secretariat, campaign=world.campaign, tier=AwardTier.objects.get(code="giay-khen-chu-tich-thi-xa"),
-        proposer_unit=world.commune_a, period_kind="final", period_year=2025,
-        achievements="Về đích nông thôn mới nâng cao.", unit=world.commune_a,
+        by=secretariat,
+        campaign=world.campaign,
+        tier=AwardTier.objects.get(code="giay-khen-chu-tich-thi-xa"),
+        proposer_unit=world.commune_a,
+        period_kind="final",
+        period_year=2025,
+        achievements="Về đích nông thôn mới nâng cao.",
+        unit=world.commune_a,
     )
     add_documents(nomination, secretariat)
     services.nomination_submit(nomination=nomination, by=secretariat)
     services.nomination_check(nomination=nomination, by=secretariat)
     session = services.session_create(
-        by=secretariat, campaign=world.campaign, title="Phiên họp tổng kết phong trào",
-        meeting_date=datetime.date(2025, 12, 15), location="Hội trường UBND",
-        members=[(chairman, MemberRole.CHAIR), (m1, MemberRole.MEMBER), (m2, MemberRole.MEMBER),
-                 (recused, MemberRole.MEMBER)],
+        by=secretariat,
+        campaign=world.campaign,
+        title="Phiên họp tổng kết phong trào",
+        meeting_date=datetime.date(2025, 12, 15),
+        location="Hội trường UBND",
+        members=[
+            (chairman, MemberRole.CHAIR),
+            (m1, MemberRole.MEMBER),
+            (m2, MemberRole.MEMBER),
+            (recused, MemberRole.MEMBER),
+        ],
     )
     session.seats.update(attendance="present")
-    return {"secretariat": secretariat, "chairman": chairman, "m1": m1, "m2": m2, "recused": recused,
-            "session": session, "nomination": nomination}
+    return {
+        "secretariat": secretariat,
+        "chairman": chairman,
+        "m1": m1,
+        "m2": m2,
+        "recused": recused,
+        "session": session,
+        "nomination": nomination,
+    }
 
 
 def _as(page, sign_in, user):
