@@ -192,6 +192,30 @@ class EligibilityRule(models.Model):
     def __str__(self) -> str:
         return f"{self.tier}: {self.get_kind_display()}"
 
+    def describe(self) -> str:
+        """The rule's parameters in words (for the tier page)."""
+        p = self.params or {}
+        rating = {k: v.lower() for k, v in Rating.choices}
+        if self.kind == RuleKind.PRIOR_AWARD:
+            return "Đã có: " + " hoặc ".join(p.get("tiers", []))
+        if self.kind == RuleKind.CONSECUTIVE_RATINGS:
+            since = " kể từ khen thưởng trước" if p.get("since_prior_award") else ""
+            return (
+                f"{p.get('years')} năm liên tục từ mức "
+                f"“{rating.get(p.get('min_rating'), '')}” trở lên{since}"
+            )
+        if self.kind == RuleKind.RATING_COUNT:
+            return (
+                f"{p.get('count')} năm “{rating.get(p.get('rating'), '')}” "
+                f"trong {p.get('window_years')} năm"
+            )
+        if self.kind == RuleKind.TITLE_COUNT:
+            run = " liên tục" if p.get("consecutive") else ""
+            return f"{p.get('count')} lần “{p.get('tier')}”{run} trong {p.get('window_years')} năm"
+        if self.kind == RuleKind.INITIATIVES:
+            return f"{p.get('count')} sáng kiến chưa dùng, trong {p.get('window_years')} năm"
+        return ""
+
 
 class BonusRate(models.Model):
     """Money that goes with an award, by date (Decree 152/2025 Art. 54; DOMAIN.md §1.6)."""
