@@ -35,6 +35,27 @@ DEMO_USERS = [
         [Role.COUNCIL_MEMBER],
         [],
     ),
+    (
+        "hoidong2",
+        "Lê Thị Thu Hà (mẫu)",
+        "Phó Chủ tịch Hội đồng TĐ-KT thị xã",
+        [Role.COUNCIL_MEMBER],
+        [],
+    ),
+    (
+        "hoidong3",
+        "Nguyễn Văn Phúc (mẫu)",
+        "Ủy viên Hội đồng TĐ-KT thị xã",
+        [Role.COUNCIL_MEMBER],
+        [],
+    ),
+    (
+        "hoidong4",
+        "Phạm Thị Mỹ Linh (mẫu)",
+        "Ủy viên Hội đồng TĐ-KT, Chủ tịch UBND xã Phổ An",
+        [Role.COUNCIL_MEMBER],
+        ["XA-PHO-AN"],
+    ),
     ("chutich", "Vũ Minh Tâm", "Chủ tịch UBND thị xã", [Role.CHAIRMAN, Role.COUNCIL_MEMBER], []),
     ("theodoi", "Người theo dõi (mẫu)", "Văn phòng Thị ủy", [Role.OBSERVER], []),
 ]

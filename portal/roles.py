@@ -92,6 +92,13 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "decision.sign": frozenset({CHAIRMAN}),
     "award.import": frozenset({SECRETARIAT}),
     "exemplar.manage": frozenset({SECRETARIAT}),
+    "tier.view": ALL_ROLES,
+    "award.view": ALL_ROLES,
+    "award.export": frozenset({SECRETARIAT, CHAIRMAN, OBSERVER}),
+    "council.view": frozenset({SECRETARIAT, COUNCIL_MEMBER, CHAIRMAN}),
+    "decision.view": frozenset({SECRETARIAT, COUNCIL_MEMBER, CHAIRMAN, OBSERVER}),
+    "decision.prepare": frozenset({SECRETARIAT}),
+    "forwarding.manage": frozenset({SECRETARIAT}),
     # reports
     "report.view": frozenset({SECRETARIAT, CHAIRMAN, OBSERVER, ECONOMIC_OFFICE, COUNCIL_MEMBER}),
     "report.request": frozenset({SECRETARIAT}),

@@ -67,6 +67,8 @@ urlpatterns = [
     path("bao-cao/", include("reports.urls")),
     path("verify/", include("reports.verify_urls")),
     path("xep-hang/", include("campaigns.rankings.urls")),
+    path("khen-thuong/", include("awards.urls")),
+    path("public/<slug:campaign_code>/", include("awards.public_urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

@@ -1,0 +1,340 @@
+"""Award eligibility: evaluates rule rows (data with effective dates) on a nominee's history.
+
+Pure: no request code, no queries. `history_for(...)` in selectors builds the `History`;
+`evaluate(rules, history, ...)` returns one `RuleResult` per rule in force, each explained in
+Vietnamese: met, not met, or cannot tell (data missing).
+
+Rule parameters (EligibilityRule.params), by kind:
+- prior_award: {"tiers": [codes], "within_years": N|null, "exclude_thematic": true}
+- consecutive_ratings: {"years": N, "min_rating": "httnv", "since_prior_award": bool}
+- rating_count: {"count": K, "rating": "htxsnv", "window_years": N}
+- title_count: {"tier": code, "count": K, "window_years": N, "consecutive": bool}
+- initiatives: {"count": K, "window_years": N}
+- no_pending_case: {}
+- women_priority: {"collective_share_pct": 70}  (never blocks; a tie-breaker flag)
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+
+MET = "met"
+NOT_MET = "not_met"
+UNKNOWN = "unknown"
+INFO = "info"
+
+STATUS_LABELS = {
+    MET: "Đạt",
+    NOT_MET: "Chưa đạt",
+    UNKNOWN: "Chưa đủ dữ liệu để kết luận",
+    INFO: "Thông tin",
+}
+
+RATING_RANK = {"htxsnv": 3, "httnv": 2, "htnv": 1, "khong_hoan_thanh": 0}
+RATING_LABEL = {
+    "htxsnv": "hoàn thành xuất sắc nhiệm vụ",
+    "httnv": "hoàn thành tốt nhiệm vụ",
+    "htnv": "hoàn thành nhiệm vụ",
+    "khong_hoan_thanh": "không hoàn thành nhiệm vụ",
+}
+
+
+@dataclass(frozen=True)
+class PastAward:
+    tier_code: str
+    tier_name: str
+    year: int
+    decision_date: datetime.date
+    decision_number: str
+    category: str  # merit | thematic | ad_hoc
+
+
+@dataclass(frozen=True)
+class Case:
+    kind_label: str
+    opened_on: datetime.date
+    closed_on: datetime.date | None
+
+
+@dataclass(frozen=True)
+class Initiative:
+    pk: int
+    title: str
+    year: int
+    used_by_other_award: bool
+
+
+@dataclass
+class History:
+    awards: list[PastAward] = field(default_factory=list)
+    ratings: dict[int, str] = field(default_factory=dict)  # year -> rating code
+    cases: list[Case] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+    is_female: bool | None = None  # individuals
+    female_share_pct: float | None = None  # collectives
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What `evaluate` needs of an EligibilityRule row."""
+
+    pk: int
+    kind: str
+    params: dict
+    nominee_kinds: Sequence[str]
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+    legal_basis: str = ""
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+@dataclass
+class RuleResult:
+    rule_id: int
+    kind: str
+    status: str
+    text: str
+    legal_basis: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def rules_in_force(rules: Iterable[Rule], day: datetime.date, nominee_kind: str) -> list[Rule]:
+    """The rules that apply on `day` to this kind of nominee (effective-date switch)."""
+    return [
+        r
+        for r in rules
+        if r.in_force_on(day) and (not r.nominee_kinds or nominee_kind in r.nominee_kinds)
+    ]
+
+
+def evaluate(
+    rules: Iterable[Rule],
+    history: History,
+    *,
+    reference_date: datetime.date,
+    nominee_kind: str,
+    tier_names: dict[str, str] | None = None,
+) -> list[RuleResult]:
+    """Check every rule in force on `reference_date`; the last year counted is the year before
+    the reference date's year when the reference date is in January–June, else that year —
+    simplified here to `reference_date.year` (the period being reviewed)."""
+    names = tier_names or {}
+    results = []
+    for rule in rules_in_force(rules, reference_date, nominee_kind):
+        check = _CHECKS[rule.kind]
+        status, text = check(rule.params, history, reference_date, names)
+        results.append(RuleResult(rule.pk, rule.kind, status, text, rule.legal_basis))
+    return results
+
+
+def verdict(results: Sequence[RuleResult]) -> bool | None:
+    """True: every blocking rule met; False: one not met; None: some cannot be told."""
+    statuses = {r.status for r in results if r.status != INFO}
+    if NOT_MET in statuses:
+        return False
+    if UNKNOWN in statuses:
+        return None
+    return True
+
+
+# --- the checks -----------------------------------------------------------------------------
+
+
+def _counted_awards(history: History, params: dict) -> list[PastAward]:
+    if params.get("exclude_thematic", True):
+        return [a for a in history.awards if a.category == "merit"]
+    return list(history.awards)
+
+
+def _tier_list(codes: Sequence[str], names: dict[str, str]) -> str:
+    return " hoặc ".join(f"“{names.get(c, c)}”" for c in codes)
+
+
+def _latest_prior(history: History, params: dict, ref: datetime.date) -> PastAward | None:
+    tiers = set(params.get("tiers", []))
+    found = [
+        a
+        for a in _counted_awards(history, params)
+        if a.tier_code in tiers and a.decision_date <= ref
+    ]
+    return max(found, key=lambda a: a.decision_date) if found else None
+
+
+def _check_prior_award(params, history, ref, names):
+    tiers = params.get("tiers", [])
+    prior = _latest_prior(history, params, ref)
+    excluded = (
+        [a for a in history.awards if a.tier_code in set(tiers) and a.category != "merit"]
+        if params.get("exclude_thematic", True)
+        else []
+    )
+    wanted = _tier_list(tiers, names)
+    if prior is None:
+        note = ""
+        if excluded:
+            note = (
+                f" (Có {len(excluded)} khen thưởng theo đợt, chuyên đề hoặc đột xuất nhưng không "
+                "được tính làm căn cứ khen thưởng theo công trạng.)"
+            )
+        return NOT_MET, f"Chưa có {wanted} trong lịch sử khen thưởng.{note}"
+    within = params.get("within_years")
+    if within and ref.year - prior.year > within:
+        return NOT_MET, (
+            f"Đã có {names.get(prior.tier_code, prior.tier_name)} năm {prior.year}, nhưng quá "
+            f"{within} năm tính đến năm {ref.year}."
+        )
+    return MET, (
+        f"Đã được tặng {names.get(prior.tier_code, prior.tier_name)} theo Quyết định số "
+        f"{prior.decision_number} ngày {prior.decision_date:%d/%m/%Y}."
+    )
+
+
+def _check_consecutive(params, history, ref, names):
+    years = int(params.get("years", 1))
+    minimum = params.get("min_rating", "httnv")
+    end = ref.year
+    start = end - years + 1
+    if params.get("since_prior_award"):
+        prior = _latest_prior(history, {**params, "tiers": params.get("prior_tiers", [])}, ref)
+        if prior is not None:
+            start = max(start, prior.year + 1)
+            if end - prior.year < years:
+                return NOT_MET, (
+                    f"Từ khi nhận khen thưởng năm {prior.year} đến năm {end} chưa đủ {years} năm."
+                )
+    wanted = RATING_LABEL.get(minimum, minimum)
+    missing = [y for y in range(start, end + 1) if y not in history.ratings]
+    below = [
+        y
+        for y in range(start, end + 1)
+        if y in history.ratings and RATING_RANK[history.ratings[y]] < RATING_RANK[minimum]
+    ]
+    if below:
+        listed = ", ".join(str(y) for y in below)
+        return (
+            NOT_MET,
+            f"Năm {listed} xếp loại dưới mức “{wanted}” nên chưa đủ {years} năm liên tục.",
+        )
+    if missing:
+        listed = ", ".join(str(y) for y in missing)
+        return UNKNOWN, f"Thiếu kết quả xếp loại năm {listed} để xác định {years} năm liên tục."
+    return MET, f"Từ năm {start} đến năm {end}: {years} năm liên tục đạt từ mức “{wanted}” trở lên."
+
+
+def _check_rating_count(params, history, ref, names):
+    count = int(params.get("count", 1))
+    rating = params.get("rating", "htxsnv")
+    window = int(params.get("window_years", 5))
+    years = range(ref.year - window + 1, ref.year + 1)
+    hits = [y for y in years if history.ratings.get(y) == rating]
+    label = RATING_LABEL.get(rating, rating)
+    if len(hits) >= count:
+        return MET, (
+            f"Có {len(hits)} năm “{label}” trong {window} năm gần nhất "
+            f"({', '.join(map(str, hits))}); cần {count}."
+        )
+    missing = [y for y in years if y not in history.ratings]
+    if len(hits) + len(missing) >= count and missing:
+        return UNKNOWN, (
+            f"Mới có {len(hits)}/{count} năm “{label}”; thiếu kết quả xếp loại năm "
+            f"{', '.join(map(str, missing))}."
+        )
+    return NOT_MET, f"Chỉ có {len(hits)} năm “{label}” trong {window} năm gần nhất; cần {count}."
+
+
+def _check_title_count(params, history, ref, names):
+    code = params.get("tier", "")
+    count = int(params.get("count", 1))
+    window = int(params.get("window_years", 5))
+    title = names.get(code, code)
+    years = sorted(
+        {
+            a.year
+            for a in _counted_awards(history, params)
+            if a.tier_code == code and ref.year - window < a.year <= ref.year
+        }
+    )
+    if params.get("consecutive"):
+        best = run = 0
+        for i, y in enumerate(years):
+            run = run + 1 if i and years[i - 1] == y - 1 else 1
+            best = max(best, run)
+        if best >= count:
+            return MET, f"Đạt “{title}” {best} năm liên tục ({', '.join(map(str, years))})."
+        return NOT_MET, (
+            f"Chưa đạt “{title}” {count} năm liên tục trong {window} năm gần nhất "
+            f"(đã có: {', '.join(map(str, years)) or 'không có'})."
+        )
+    if len(years) >= count:
+        return MET, (
+            f"Có {len(years)} lần đạt “{title}” trong {window} năm gần nhất "
+            f"({', '.join(map(str, years))}); cần {count}."
+        )
+    return NOT_MET, (
+        f"Chỉ có {len(years)} lần đạt “{title}” trong {window} năm gần nhất; cần {count}."
+    )
+
+
+def _check_initiatives(params, history, ref, names):
+    count = int(params.get("count", 1))
+    window = int(params.get("window_years", 5))
+    in_window = [i for i in history.initiatives if ref.year - window < i.year <= ref.year]
+    usable = [i for i in in_window if not i.used_by_other_award]
+    used = [i for i in in_window if i.used_by_other_award]
+    note = ""
+    if used:
+        note = (
+            " Không tính: "
+            + "; ".join(f"“{i.title}”" for i in used)
+            + " (đã dùng làm căn cứ cho khen thưởng khác — mỗi sáng kiến chỉ dùng một lần)."
+        )
+    if len(usable) >= count:
+        return MET, f"Có {len(usable)} sáng kiến chưa dùng cho khen thưởng khác; cần {count}.{note}"
+    return NOT_MET, f"Chỉ có {len(usable)} sáng kiến dùng được; cần {count}.{note}"
+
+
+def _check_no_pending(params, history, ref, names):
+    pending = [
+        c
+        for c in history.cases
+        if c.opened_on <= ref and (c.closed_on is None or c.closed_on > ref)
+    ]
+    if pending:
+        what = "; ".join(f"{c.kind_label} từ {c.opened_on:%d/%m/%Y}" for c in pending)
+        return NOT_MET, f"Không được đề nghị khen thưởng: {what}."
+    return MET, "Không có vụ việc kỷ luật, thanh tra, khiếu nại, tố cáo đang xem xét."
+
+
+def _check_women_priority(params, history, ref, names):
+    share = float(params.get("collective_share_pct", 70))
+    if history.is_female is True:
+        return INFO, "Cá nhân nữ: được ưu tiên khi các trường hợp có thành tích ngang nhau."
+    if history.female_share_pct is not None and history.female_share_pct >= share:
+        return INFO, (
+            f"Tập thể có {history.female_share_pct:g}% thành viên là nữ (từ {share:g}% trở lên): "
+            "được ưu tiên khi ngang nhau."
+        )
+    if history.is_female is None and history.female_share_pct is None:
+        return INFO, "Chưa có dữ liệu giới tính để xét ưu tiên nữ."
+    return INFO, "Không thuộc diện ưu tiên nữ."
+
+
+_CHECKS = {
+    "prior_award": _check_prior_award,
+    "consecutive_ratings": _check_consecutive,
+    "rating_count": _check_rating_count,
+    "title_count": _check_title_count,
+    "initiatives": _check_initiatives,
+    "no_pending_case": _check_no_pending,
+    "women_priority": _check_women_priority,
+}

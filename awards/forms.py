@@ -1,0 +1,232 @@
+"""Forms of the awards app: shape only; rules live in services."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from campaigns.models import Campaign
+from portal.models import User
+from portal.roles import CHAIRMAN, COUNCIL_MEMBER
+from units.forms import DateInput
+
+from . import selectors as sel
+from .models import (
+    AwardTier,
+    DocumentKind,
+    Exemplar,
+    MemberRole,
+    Nomination,
+    NominationStatus,
+    PeriodKind,
+)
+
+
+def _helper(label: str) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class NominationForm(forms.Form):
+    campaign = forms.ModelChoiceField(Campaign.objects.order_by("-start_year"), label="Phong trào")
+    tier = forms.ModelChoiceField(AwardTier.objects.none(), label="Hình thức, danh hiệu đề nghị")
+    unit = forms.ModelChoiceField(
+        None,
+        label="Tập thể, hộ gia đình được đề nghị",
+        required=False,
+        help_text="Chọn tập thể (hoặc hộ) — hoặc chọn một cá nhân ở ô dưới.",
+    )
+    person = forms.ModelChoiceField(None, label="Cá nhân được đề nghị", required=False)
+    proposer_unit = forms.ModelChoiceField(None, label="Đơn vị đề nghị")
+    period_kind = forms.ChoiceField(choices=PeriodKind.choices, label="Đợt xét")
+    period_year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    achievements = forms.CharField(
+        label="Tóm tắt thành tích", widget=forms.Textarea(attrs={"rows": 6})
+    )
+    exemplars = forms.ModelMultipleChoiceField(
+        Exemplar.objects.none(), label="Điển hình, sáng kiến làm căn cứ", required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].queryset = sel.tiers_active()
+        self.fields["unit"].queryset = sel.nominee_units_for(user)
+        self.fields["person"].queryset = sel.nominee_people_for(user).select_related("affiliation")
+        self.fields["proposer_unit"].queryset = sel.nominee_units_for(user).exclude(kind="village")
+        self.fields["exemplars"].queryset = sel.exemplars_visible_to(user).order_by("title")
+        self.helper = _helper("Lưu dự thảo đề nghị")
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("unit")) == bool(data.get("person")):
+            raise forms.ValidationError(
+                "Chọn một tập thể (hoặc hộ gia đình) hoặc một cá nhân, không chọn cả hai."
+            )
+        return data
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(choices=DocumentKind.choices, label="Loại tài liệu")
+    file = forms.FileField(label="Tệp (PDF, DOCX, DOC, ODT, JPG, PNG)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Tải lên")
+
+
+class CheckForm(forms.Form):
+    override_reason = forms.CharField(
+        label="Lý do trình Hội đồng dù chưa đủ điều kiện (nếu có)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def council_users():
+    return (
+        User.objects.filter(is_active=True, role_grants__role__in=[COUNCIL_MEMBER, CHAIRMAN])
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label="Tên phiên họp", max_length=300)
+    campaign = forms.ModelChoiceField(Campaign.objects.order_by("-start_year"), label="Phong trào")
+    meeting_date = forms.DateField(label="Ngày họp", widget=DateInput())
+    location = forms.CharField(label="Địa điểm", max_length=200, required=False)
+    chair = forms.ModelChoiceField(None, label="Chủ tịch Hội đồng (chủ trì)")
+    members = forms.ModelMultipleChoiceField(
+        None, label="Các thành viên khác", widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = council_users()
+        self.fields["members"].queryset = council_users()
+        self.helper = _helper("Tạo phiên họp")
+
+    def member_roles(self) -> list[tuple]:
+        chair = self.cleaned_data["chair"]
+        rows = [(chair, MemberRole.CHAIR)]
+        rows += [(u, MemberRole.MEMBER) for u in self.cleaned_data["members"] if u.pk != chair.pk]
+        return rows
+
+
+class AddItemForm(forms.Form):
+    nominations = forms.ModelMultipleChoiceField(
+        Nomination.objects.none(), label="Đề nghị đã thẩm định", widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominations"].queryset = Nomination.objects.filter(
+            campaign=session.campaign, status=NominationStatus.CHECKED
+        ).select_related("tier", "unit", "person")
+        self.fields["nominations"].label_from_instance = lambda n: (
+            f"{n.recipient_name} — {n.tier} ({n.period_label})"
+        )
+
+
+class DecisionForm(forms.Form):
+    number = forms.CharField(label="Số, ký hiệu", max_length=100, help_text="Ví dụ: 125/QĐ-UBND")
+    decision_date = forms.DateField(label="Ngày ký", widget=DateInput())
+    title = forms.CharField(label="Trích yếu", max_length=300)
+    legal_bases = forms.CharField(
+        label="Căn cứ (mỗi dòng một căn cứ)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    nominations = forms.ModelMultipleChoiceField(
+        Nomination.objects.none(),
+        label="Trường hợp được khen thưởng (đã được Hội đồng thông qua)",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every status is listed server-side so a crafted choice reaches the service's check.
+        self.fields["nominations"].queryset = Nomination.objects.filter(
+            campaign=campaign
+        ).select_related("tier", "unit", "person")
+        self.fields["nominations"].label_from_instance = lambda n: f"{n.recipient_name} — {n.tier}"
+        self.helper = _helper("Lưu dự thảo quyết định")
+
+
+class LetterForm(forms.Form):
+    number = forms.CharField(label="Số tờ trình", max_length=100, help_text="Ví dụ: 45/TTr-UBND")
+    sent_date = forms.DateField(label="Ngày gửi", widget=DateInput())
+    recipient = forms.CharField(
+        label="Kính gửi", max_length=200, initial="Ủy ban nhân dân tỉnh Quảng Ngãi (qua Sở Nội vụ)"
+    )
+    nominations = forms.ModelMultipleChoiceField(
+        Nomination.objects.none(),
+        label="Trường hợp trình cấp trên",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominations"].queryset = Nomination.objects.filter(
+            campaign=campaign
+        ).select_related("tier", "unit", "person")
+        self.fields["nominations"].label_from_instance = lambda n: f"{n.recipient_name} — {n.tier}"
+        self.helper = _helper("Ghi nhận tờ trình")
+
+
+class AnswerForm(forms.Form):
+    accepted = forms.TypedChoiceField(
+        label="Kết quả",
+        choices=[("1", "Được khen thưởng"), ("0", "Không được khen thưởng")],
+        coerce=lambda v: v == "1",
+    )
+    decision_number = forms.CharField(
+        label="Số quyết định của cấp trên", required=False, max_length=100
+    )
+    decision_date = forms.DateField(label="Ngày quyết định", required=False, widget=DateInput())
+    note = forms.CharField(label="Nội dung trả lời", required=False, max_length=300)
+
+
+class ExemplarForm(forms.ModelForm):
+    class Meta:
+        model = Exemplar
+        fields = [
+            "campaign",
+            "kind",
+            "title",
+            "year",
+            "unit",
+            "person",
+            "summary",
+            "recognised_by",
+            "is_published",
+            "is_sample",
+        ]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = self.fields["unit"].queryset.order_by("name")
+        self.fields["person"].queryset = self.fields["person"].queryset.order_by("full_name")
+        self.helper = _helper("Lưu")
+
+
+class CommentForm(forms.Form):
+    author_name = forms.CharField(label="Họ và tên", max_length=150)
+    contact = forms.CharField(
+        label="Địa chỉ hoặc số điện thoại liên hệ", max_length=200, required=False
+    )
+    content = forms.CharField(
+        label="Nội dung góp ý", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    website = forms.CharField(required=False, widget=forms.HiddenInput)  # honeypot for bots
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Gửi góp ý")

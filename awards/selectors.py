@@ -1,0 +1,388 @@
+"""Reads of the awards app, always through the user's scope where a user is involved."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from portal.access import scope, unit_ids_in_scope
+from units.models import Gender, Person, Unit
+
+from . import eligibility as el
+from .models import (
+    Award,
+    AwardDecision,
+    AwardTier,
+    BallotReceipt,
+    CouncilSession,
+    EligibilityRule,
+    Exemplar,
+    ExemplarKind,
+    ForwardingLetter,
+    Nomination,
+    NominationStatus,
+    NomineeKind,
+    PendingCase,
+    SessionMember,
+    TierKind,
+    VoteRule,
+    YearlyRating,
+)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+# --- tiers and rules --------------------------------------------------------------------------
+
+
+def tiers_active() -> QuerySet[AwardTier]:
+    return AwardTier.objects.filter(is_active=True).order_by("order", "name")
+
+
+def tier_forms() -> QuerySet[AwardTier]:
+    return tiers_active().filter(kind=TierKind.FORM)
+
+
+def vote_rule_for(tier: AwardTier, day: datetime.date) -> VoteRule | None:
+    """The tier's vote rule in force on `day` (effective-dated)."""
+    return (
+        VoteRule.objects.filter(tier=tier, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def rules_for(tier: AwardTier) -> list[el.Rule]:
+    return [
+        el.Rule(
+            pk=r.pk,
+            kind=r.kind,
+            params=r.params or {},
+            nominee_kinds=r.nominee_kinds or [],
+            valid_from=r.valid_from,
+            valid_to=r.valid_to,
+            legal_basis=r.legal_basis,
+        )
+        for r in EligibilityRule.objects.filter(tier=tier).order_by("order", "valid_from")
+    ]
+
+
+def tier_names() -> dict[str, str]:
+    return dict(AwardTier.objects.values_list("code", "name"))
+
+
+# --- history --------------------------------------------------------------------------------
+
+
+def _recipient_filter(*, unit: Unit | None = None, person: Person | None = None) -> Q:
+    return Q(person=person) if person is not None else Q(unit=unit)
+
+
+def awards_of(*, unit: Unit | None = None, person: Person | None = None) -> QuerySet[Award]:
+    """One history per recipient, across campaigns and years."""
+    return (
+        Award.objects.filter(_recipient_filter(unit=unit, person=person))
+        .select_related("tier", "campaign", "decision")
+        .order_by("-decision_date", "tier__order")
+    )
+
+
+def history_for(
+    *, unit: Unit | None = None, person: Person | None = None, exclude_award_id: int | None = None
+) -> el.History:
+    """The facts the eligibility rules read, gathered in a few queries."""
+    where = _recipient_filter(unit=unit, person=person)
+    awards = [
+        el.PastAward(
+            a.tier.code, a.tier.name, a.year, a.decision_date, a.decision_number, a.category
+        )
+        for a in Award.objects.filter(where).select_related("tier")
+    ]
+    ratings = dict(YearlyRating.objects.filter(where).values_list("year", "rating"))
+    cases = [
+        el.Case(c.get_kind_display(), c.opened_on, c.closed_on)
+        for c in PendingCase.objects.filter(where)
+    ]
+    initiatives = [
+        el.Initiative(
+            e.pk,
+            e.title,
+            e.year,
+            used_by_other_award=e.used_by_award_id is not None
+            and e.used_by_award_id != exclude_award_id,
+        )
+        for e in Exemplar.objects.filter(where, kind=ExemplarKind.INITIATIVE)
+    ]
+    is_female = None
+    female_share = None
+    if person is not None:
+        is_female = {Gender.FEMALE: True, Gender.MALE: False}.get(person.gender)
+    elif unit is not None:
+        genders = Counter(unit.people.values_list("gender", flat=True))
+        known = genders[Gender.FEMALE] + genders[Gender.MALE]
+        if known:
+            female_share = round(100 * genders[Gender.FEMALE] / known, 1)
+    return el.History(awards, ratings, cases, initiatives, is_female, female_share)
+
+
+def eligibility_for(nomination: Nomination) -> list[el.RuleResult]:
+    history = history_for(
+        unit=nomination.unit if not nomination.person_id else None, person=nomination.person
+    )
+    return el.evaluate(
+        rules_for(nomination.tier),
+        history,
+        reference_date=nomination.reference_date,
+        nominee_kind=nomination.nominee_kind,
+        tier_names=tier_names(),
+    )
+
+
+# --- nominations ----------------------------------------------------------------------------
+
+
+def nominations_visible_to(user) -> QuerySet[Nomination]:
+    return scope(user, Nomination.objects.all(), unit_field="proposer_unit")
+
+
+def nominations_for_list(user) -> QuerySet[Nomination]:
+    return (
+        nominations_visible_to(user)
+        .select_related(
+            "tier",
+            "unit",
+            "person",
+            "proposer_unit",
+            "campaign",
+            "unit__cluster",
+            "person__affiliation__cluster",
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def nominee_units_for(user) -> QuerySet[Unit]:
+    return scope(user, Unit.objects.all(), unit_field="pk").order_by("name")
+
+
+def nominee_people_for(user) -> QuerySet[Person]:
+    return scope(user, Person.objects.all(), unit_field="affiliation").order_by("full_name")
+
+
+def consultation_open(campaign, day: datetime.date | None = None) -> QuerySet[Nomination]:
+    """Nominations published for public comment on `day` (names and titles only)."""
+    day = day or today()
+    return (
+        Nomination.objects.filter(campaign=campaign, consultation_until__gte=day)
+        .exclude(status__in=[NominationStatus.DRAFT, NominationStatus.REJECTED])
+        .select_related("tier", "unit", "person", "person__affiliation")
+        .order_by("tier__order", "pk")
+    )
+
+
+def exemplars_published(campaign) -> QuerySet[Exemplar]:
+    """Published exemplary models of a campaign (the public showcase)."""
+    return (
+        Exemplar.objects.filter(campaign=campaign, is_published=True)
+        .select_related("unit", "person", "person__affiliation")
+        .order_by("-year", "title")
+    )
+
+
+def exemplars_visible_to(user) -> QuerySet[Exemplar]:
+    if unit_ids_in_scope(user):
+        ids = unit_ids_in_scope(user)
+        return Exemplar.objects.filter(Q(unit_id__in=ids) | Q(person__affiliation_id__in=ids))
+    return scope(user, Exemplar.objects.all(), unit_field="")
+
+
+# --- council --------------------------------------------------------------------------------
+
+
+def recusals(members: list, nominations: list[Nomination]) -> dict[int, set[int]]:
+    """nomination id → user ids who belong to the nominee (Person affiliation / User.units,
+    the nominee unit or the unit above it). Two queries whatever the agenda size."""
+    user_ids = [m.pk for m in members]
+    from portal.models import User
+
+    bound: dict[int, set[int]] = defaultdict(set)
+    for uid, unit_id in User.units.through.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "unit_id"
+    ):
+        bound[uid].add(unit_id)
+    result: dict[int, set[int]] = {}
+    for nom in nominations:
+        if nom.person_id:
+            units = {nom.person.affiliation_id} if nom.person.affiliation_id else set()
+        else:
+            units = {nom.unit_id}
+            if nom.unit.parent_id:
+                units.add(nom.unit.parent_id)
+        result[nom.pk] = {uid for uid in user_ids if bound.get(uid, set()) & units}
+    return result
+
+
+def sessions_for(user) -> QuerySet[CouncilSession]:
+    qs = (
+        CouncilSession.objects.select_related("campaign")
+        .annotate(item_count=Count("items"))
+        .order_by("-meeting_date", "-pk")
+    )
+    if _sees_council(user):
+        return qs
+    return qs.filter(seats__user=user)
+
+
+def _sees_council(user) -> bool:
+    from portal.access import has_capability
+
+    return has_capability(user, "council.manage") or has_capability(user, "decision.sign")
+
+
+def session_agenda(session: CouncilSession, user) -> dict:
+    """Everything the agenda page shows, in a fixed number of queries."""
+    rank = {"chair": 0, "vice": 1, "member": 2, "secretary": 3}
+    seats = sorted(session.seats.select_related("user"), key=lambda s: (rank.get(s.role, 9), s.pk))
+    items = list(
+        session.items.select_related(
+            "nomination__tier",
+            "nomination__unit",
+            "nomination__person__affiliation",
+            "nomination__proposer_unit",
+            "nomination__unit__parent",
+        ).order_by("order", "pk")
+    )
+    receipts = defaultdict(set)
+    for item_id, member_id in BallotReceipt.objects.filter(item__session=session).values_list(
+        "item_id", "member_id"
+    ):
+        receipts[item_id].add(member_id)
+    if session.status == "closed":
+        recused = (
+            {i.pk: set(i.recused.values_list("pk", flat=True)) for i in items} if items else {}
+        )
+    else:
+        by_nom = recusals([s.user for s in seats], [i.nomination for i in items])
+        recused = {i.pk: by_nom[i.nomination_id] for i in items}
+    rows = []
+    for item in items:
+        voted = receipts[item.pk]
+        rows.append(
+            {
+                "item": item,
+                "nomination": item.nomination,
+                "recused_ids": recused[item.pk],
+                "recused_names": [
+                    s.user.display_name for s in seats if s.user_id in recused[item.pk]
+                ],
+                "voted_count": len(voted),
+                "voters_count": len(seats) - len(recused[item.pk]),
+                "i_voted": user.pk in voted,
+                "i_recused": user.pk in recused[item.pk],
+                "missing": [
+                    s for s in seats if s.user_id not in voted and s.user_id not in recused[item.pk]
+                ],
+            }
+        )
+    return {
+        "seats": seats,
+        "rows": rows,
+        "is_member": any(s.user_id == user.pk for s in seats),
+        "present": sum(1 for s in seats if s.attendance == "present"),
+    }
+
+
+# --- decisions, letters, awards -------------------------------------------------------------
+
+
+def decisions_list() -> QuerySet[AwardDecision]:
+    return (
+        AwardDecision.objects.select_related("campaign", "signed_by")
+        .annotate(nomination_count=Count("nominations"))
+        .order_by("-decision_date", "-pk")
+    )
+
+
+def letters_list() -> QuerySet[ForwardingLetter]:
+    return ForwardingLetter.objects.annotate(nomination_count=Count("nominations")).order_by(
+        "-sent_date", "-pk"
+    )
+
+
+def awards_visible_to(user) -> QuerySet[Award]:
+    qs = Award.objects.select_related("tier", "unit", "person", "campaign")
+    ids = unit_ids_in_scope(user)
+    if ids:
+        return qs.filter(Q(unit_id__in=ids) | Q(person__affiliation_id__in=ids))
+    return scope(user, qs, unit_field="")
+
+
+def awards_per_tier_year(queryset: QuerySet[Award]) -> tuple[list[int], list[dict]]:
+    """Counts of awards per tier (rows) and year (columns)."""
+    counts = queryset.values("tier__name", "tier__order", "tier__kind", "year").annotate(
+        n=Count("pk")
+    )
+    years = sorted({c["year"] for c in counts})
+    table: dict[str, dict] = {}
+    for c in counts:
+        row = table.setdefault(
+            c["tier__name"],
+            {
+                "tier": c["tier__name"],
+                "order": c["tier__order"],
+                "kind": c["tier__kind"],
+                "by_year": dict.fromkeys(years, 0),
+            },
+        )
+        row["by_year"][c["year"]] = c["n"]
+    rows = sorted(table.values(), key=lambda r: (r["kind"], r["order"]))
+    for row in rows:
+        row["cells"] = [row["by_year"][y] for y in years]
+        row["total"] = sum(row["cells"])
+    return years, rows
+
+
+def commendation_statistics(year: int) -> list[dict]:
+    """Best-effort shape of the Home Affairs yearly commendation statistics (see docs)."""
+    awards = Award.objects.filter(year=year).select_related("tier", "person", "unit")
+    by_tier: dict[int, dict] = {}
+    for tier in AwardTier.objects.order_by("kind", "order"):
+        by_tier[tier.pk] = {
+            "tier": tier,
+            "collective": 0,
+            "individual": 0,
+            "household": 0,
+            "female": 0,
+            "worker": 0,
+            "total": 0,
+        }
+    for award in awards:
+        row = by_tier[award.tier_id]
+        kind = award.nominee_kind
+        row[kind] += 1
+        row["total"] += 1
+        if award.person_id and award.person.gender == Gender.FEMALE:
+            row["female"] += 1
+        if award.person_id and award.person.kind in ("worker", "cooperative_member"):
+            row["worker"] += 1
+    return list(by_tier.values())
+
+
+def nominee_kind_of(*, unit: Unit | None, person: Person | None) -> str:
+    if person is not None:
+        return NomineeKind.INDIVIDUAL
+    return NomineeKind.HOUSEHOLD if unit.kind == "household" else NomineeKind.COLLECTIVE
+
+
+def seat_of(session: CouncilSession, user) -> SessionMember | None:
+    return session.seats.filter(user=user).first()
+
+
+def prefetch_documents() -> Prefetch:
+    return Prefetch("documents")

@@ -1,0 +1,745 @@
+"""Writes and state transitions of the awards app. Every function is keyword-only, atomic, and
+refuses bad input with a Vietnamese ValidationError, changing nothing."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from portal.uploads import check_upload
+from units.models import Person, Unit
+
+from . import council
+from . import selectors as sel
+from .eligibility import verdict
+from .models import (
+    AgendaItem,
+    Attendance,
+    Award,
+    AwardCategory,
+    AwardDecision,
+    AwardSource,
+    AwardTier,
+    Ballot,
+    BallotReceipt,
+    ConsultationComment,
+    CouncilSession,
+    DecisionStatus,
+    DocumentKind,
+    Exemplar,
+    ExemplarKind,
+    ForwardingLetter,
+    ItemOutcome,
+    LetterStatus,
+    MemberRole,
+    Nomination,
+    NominationDocument,
+    NominationEvent,
+    NominationStatus,
+    NomineeKind,
+    PeriodKind,
+    SessionMember,
+    SessionStatus,
+    TierKind,
+    VoteChoice,
+)
+
+S = NominationStatus
+DOSSIER_EXTENSIONS = ("pdf", "docx", "doc", "odt", "jpg", "jpeg", "png")
+
+
+def _move(
+    nomination: Nomination, *, old: Iterable[str], new: str, by, note: str = "", **fields
+) -> None:
+    """Compare-and-swap on status: a second caller (or a stale page) loses cleanly."""
+    old = list(old)
+    updated = Nomination.objects.filter(pk=nomination.pk, status__in=old).update(
+        status=new, **fields
+    )
+    if not updated:
+        current = (
+            Nomination.objects.filter(pk=nomination.pk).values_list("status", flat=True).first()
+        )
+        label = S(current).label if current else "không còn tồn tại"
+        raise ValidationError(
+            f"Không thể chuyển đề nghị sang “{S(new).label}” khi đang ở trạng thái “{label}”."
+        )
+    NominationEvent.objects.create(
+        nomination=nomination, from_status=nomination.status, to_status=new, by=by, note=note
+    )
+    nomination.status = new
+    for key, value in fields.items():
+        setattr(nomination, key, value)
+
+
+def default_reference_date(period_year: int) -> datetime.date:
+    """The rules in force at the end of the reviewed year, or today if that is still ahead."""
+    return min(datetime.date(period_year, 12, 31), sel.today())
+
+
+# --- nominations ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def nomination_create(
+    *,
+    by,
+    campaign,
+    tier: AwardTier,
+    proposer_unit: Unit,
+    period_kind: str,
+    period_year: int,
+    achievements: str,
+    unit: Unit | None = None,
+    person: Person | None = None,
+    exemplars: Iterable[Exemplar] = (),
+    assessments: Iterable = (),
+    is_sample: bool = False,
+) -> Nomination:
+    if (unit is None) == (person is None):
+        raise ValidationError("Chọn một tập thể, hộ gia đình hoặc một cá nhân được đề nghị.")
+    if not tier.is_active:
+        raise ValidationError(f"“{tier.name}” không còn được sử dụng.")
+    kind = sel.nominee_kind_of(unit=unit, person=person)
+    if not tier.accepts(kind):
+        raise ValidationError(
+            f"“{tier.name}” không xét cho đối tượng {NomineeKind(kind).label.lower()}; "
+            "chỉ xét cho: "
+            f"{', '.join(tier.nominee_kind_labels()).lower()}."
+        )
+    if not (campaign.start_year <= period_year <= campaign.end_year + 1):
+        raise ValidationError(
+            f"Năm {period_year} nằm ngoài thời gian phong trào "
+            f"({campaign.start_year}–{campaign.end_year})."
+        )
+    if period_kind == PeriodKind.PRELIMINARY and campaign.preliminary_review_year:
+        period_year = campaign.preliminary_review_year
+    if period_kind == PeriodKind.FINAL and campaign.final_review_year:
+        period_year = campaign.final_review_year
+    duplicate = Nomination.objects.filter(
+        campaign=campaign,
+        tier=tier,
+        unit=unit,
+        person=person,
+        period_kind=period_kind,
+        period_year=period_year,
+    ).exclude(status__in=[S.FAILED, S.REJECTED])
+    if duplicate.exists():
+        raise ValidationError("Đối tượng này đã có đề nghị cùng hình thức trong cùng đợt xét.")
+    nomination = Nomination.objects.create(
+        campaign=campaign,
+        tier=tier,
+        unit=unit,
+        person=person,
+        proposer_unit=proposer_unit,
+        period_kind=period_kind,
+        period_year=period_year,
+        reference_date=default_reference_date(period_year),
+        achievements=achievements,
+        created_by=by,
+        is_sample=is_sample,
+    )
+    nomination.exemplars.set(exemplars)
+    nomination.assessments.set(assessments)
+    NominationEvent.objects.create(
+        nomination=nomination, to_status=S.DRAFT, by=by, note="Tạo đề nghị"
+    )
+    return nomination
+
+
+@transaction.atomic
+def nomination_document_add(*, nomination: Nomination, kind: str, upload, by) -> NominationDocument:
+    if nomination.status != S.DRAFT:
+        raise ValidationError("Chỉ bổ sung hồ sơ khi đề nghị còn ở trạng thái dự thảo.")
+    if kind not in DocumentKind.values:
+        raise ValidationError("Loại tài liệu không hợp lệ.")
+    checked = check_upload(upload, allowed=DOSSIER_EXTENSIONS)
+    doc = NominationDocument(
+        nomination=nomination,
+        kind=kind,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+    )
+    doc.file.save(f"dossier.{checked.extension}", upload, save=False)
+    doc.save()
+    return doc
+
+
+def missing_documents(nomination: Nomination) -> list[str]:
+    have = set(nomination.documents.values_list("kind", flat=True))
+    return [
+        DocumentKind(k).label for k in nomination.tier.required_documents or [] if k not in have
+    ]
+
+
+def _store_eligibility(nomination: Nomination) -> bool | None:
+    results = sel.eligibility_for(nomination)
+    nomination.eligibility = [r.as_dict() for r in results]
+    nomination.eligible = verdict(results)
+    Nomination.objects.filter(pk=nomination.pk).update(
+        eligibility=nomination.eligibility, eligible=nomination.eligible
+    )
+    return nomination.eligible
+
+
+@transaction.atomic
+def nomination_submit(*, nomination: Nomination, by) -> Nomination:
+    missing = missing_documents(nomination)
+    if missing:
+        raise ValidationError("Hồ sơ còn thiếu: " + "; ".join(missing) + ".")
+    _move(nomination, old=[S.DRAFT], new=S.SUBMITTED, by=by)
+    _store_eligibility(nomination)
+    return nomination
+
+
+@transaction.atomic
+def nomination_return(*, nomination: Nomination, by, note: str) -> Nomination:
+    if not note.strip():
+        raise ValidationError("Ghi rõ lý do trả lại hồ sơ để đơn vị bổ sung.")
+    _move(nomination, old=[S.SUBMITTED], new=S.DRAFT, by=by, note=note.strip())
+    return nomination
+
+
+@transaction.atomic
+def nomination_check(*, nomination: Nomination, by, override_reason: str = "") -> Nomination:
+    """The secretariat's check: eligible → checked; otherwise only with a recorded reason."""
+    if nomination.status != S.SUBMITTED:
+        raise ValidationError(
+            f"Chỉ thẩm định đề nghị đã gửi (hiện: “{nomination.get_status_display()}”)."
+        )
+    ok = _store_eligibility(nomination)
+    override_reason = (override_reason or "").strip()
+    if ok is not True and not override_reason:
+        what = "chưa đủ điều kiện" if ok is False else "chưa đủ dữ liệu để kết luận đủ điều kiện"
+        raise ValidationError(
+            f"Đối tượng {what}. Chỉ trình Hội đồng khi Cơ quan thường trực ghi rõ lý do."
+        )
+    extra = {}
+    if ok is not True:
+        extra = {"override_reason": override_reason, "override_by": by}
+    _move(
+        nomination,
+        old=[S.SUBMITTED],
+        new=S.CHECKED,
+        by=by,
+        note=("Trình dù chưa đủ điều kiện: " + override_reason) if extra else "Đủ điều kiện",
+        **extra,
+    )
+    return nomination
+
+
+@transaction.atomic
+def consultation_open(*, nomination: Nomination, by) -> Nomination:
+    if nomination.status != S.CHECKED:
+        raise ValidationError("Chỉ lấy ý kiến công khai với đề nghị đã thẩm định.")
+    rule = sel.vote_rule_for(nomination.tier, nomination.reference_date)
+    if rule is None or not rule.consultation_days:
+        raise ValidationError(
+            f"Quy định hiện hành không yêu cầu lấy ý kiến công khai với “{nomination.tier}”."
+        )
+    if nomination.consultation_until:
+        raise ValidationError("Đề nghị này đã được đưa ra lấy ý kiến.")
+    until = sel.today() + datetime.timedelta(days=rule.consultation_days)
+    Nomination.objects.filter(pk=nomination.pk).update(consultation_until=until)
+    nomination.consultation_until = until
+    NominationEvent.objects.create(
+        nomination=nomination,
+        from_status=nomination.status,
+        to_status=nomination.status,
+        by=by,
+        note=f"Công khai lấy ý kiến đến ngày {until:%d/%m/%Y}",
+    )
+    return nomination
+
+
+def consultation_comment_add(
+    *, nomination: Nomination, author_name: str, content: str, contact: str = ""
+) -> ConsultationComment:
+    if not nomination.consultation_open:
+        raise ValidationError("Thời gian lấy ý kiến đối với trường hợp này đã kết thúc.")
+    if not author_name.strip() or not content.strip():
+        raise ValidationError("Vui lòng ghi họ tên và nội dung góp ý.")
+    return ConsultationComment.objects.create(
+        nomination=nomination,
+        author_name=author_name.strip()[:150],
+        contact=contact.strip()[:200],
+        content=content.strip()[:5000],
+    )
+
+
+# --- council --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_create(
+    *,
+    by,
+    campaign,
+    title: str,
+    meeting_date: datetime.date,
+    location: str,
+    members: Iterable[tuple],
+    is_sample: bool = False,
+) -> CouncilSession:
+    members = list(members)
+    if not members:
+        raise ValidationError("Phiên họp cần có thành viên Hội đồng.")
+    session = CouncilSession.objects.create(
+        campaign=campaign,
+        title=title,
+        meeting_date=meeting_date,
+        location=location,
+        created_by=by,
+        is_sample=is_sample,
+    )
+    for user, role in members:
+        SessionMember.objects.create(session=session, user=user, role=role)
+    return session
+
+
+def _needs_consultation(nomination: Nomination) -> bool:
+    rule = sel.vote_rule_for(nomination.tier, nomination.reference_date)
+    return bool(rule and rule.consultation_days)
+
+
+@transaction.atomic
+def session_add_item(*, session: CouncilSession, nomination: Nomination, by) -> AgendaItem:
+    session = CouncilSession.objects.select_for_update().get(pk=session.pk)
+    if session.status == SessionStatus.CLOSED:
+        raise ValidationError("Phiên họp đã kết thúc, không thể bổ sung nội dung.")
+    if nomination.campaign_id != session.campaign_id:
+        raise ValidationError("Đề nghị thuộc phong trào khác với phiên họp.")
+    if _needs_consultation(nomination):
+        if not nomination.consultation_until:
+            raise ValidationError(
+                "Trường hợp này phải lấy ý kiến công khai trước khi trình Hội đồng."
+            )
+        if nomination.consultation_until >= sel.today():
+            raise ValidationError(
+                f"Đang lấy ý kiến công khai đến ngày {nomination.consultation_until:%d/%m/%Y}; "
+                "chỉ trình Hội đồng sau khi hết thời hạn."
+            )
+    rule = sel.vote_rule_for(nomination.tier, nomination.reference_date)
+    if rule is None:
+        raise ValidationError(f"Chưa cấu hình quy tắc biểu quyết cho “{nomination.tier}”.")
+    _move(nomination, old=[S.CHECKED], new=S.IN_COUNCIL, by=by, note=f"Đưa vào {session.title}")
+    order = session.items.count() + 1
+    return AgendaItem.objects.create(
+        session=session, nomination=nomination, order=order, secret_ballot=rule.secret_ballot
+    )
+
+
+@transaction.atomic
+def session_remove_item(*, item: AgendaItem, by) -> None:
+    if item.session.status != SessionStatus.DRAFT:
+        raise ValidationError("Chỉ rút nội dung khỏi phiên họp khi chưa bắt đầu biểu quyết.")
+    _move(item.nomination, old=[S.IN_COUNCIL], new=S.CHECKED, by=by, note="Rút khỏi phiên họp")
+    item.delete()
+
+
+@transaction.atomic
+def session_set_attendance(*, session: CouncilSession, user, attendance: str, by) -> None:
+    if session.status == SessionStatus.CLOSED:
+        raise ValidationError("Phiên họp đã kết thúc.")
+    if attendance not in Attendance.values:
+        raise ValidationError("Giá trị điểm danh không hợp lệ.")
+    if not session.seats.filter(user=user).update(attendance=attendance):
+        raise ValidationError("Người này không phải thành viên phiên họp.")
+
+
+@transaction.atomic
+def session_open(*, session: CouncilSession, by) -> CouncilSession:
+    if not session.items.exists():
+        raise ValidationError("Phiên họp chưa có đề nghị nào để biểu quyết.")
+    now = timezone.now()
+    if not CouncilSession.objects.filter(pk=session.pk, status=SessionStatus.DRAFT).update(
+        status=SessionStatus.OPEN, opened_at=now
+    ):
+        raise ValidationError("Phiên họp không ở trạng thái chuẩn bị.")
+    session.status, session.opened_at = SessionStatus.OPEN, now
+    return session
+
+
+def vote_cast(*, item: AgendaItem, member, choice: str) -> None:
+    """One vote per member per item; a second (or concurrent) vote is refused."""
+    if choice not in VoteChoice.values:
+        raise ValidationError("Chọn Đồng ý, Không đồng ý hoặc Không biểu quyết.")
+    session = CouncilSession.objects.get(pk=item.session_id)  # fresh status, not the page's copy
+    seat = session.seats.filter(user=member).first()
+    if seat is None:
+        raise ValidationError(
+            "Ông/bà không phải thành viên của phiên họp này nên không thể biểu quyết."
+        )
+    if session.status != SessionStatus.OPEN:
+        if session.status == SessionStatus.CLOSED:
+            raise ValidationError("Phiên họp đã kết thúc, kết quả biểu quyết là cuối cùng.")
+        raise ValidationError("Phiên họp chưa bắt đầu biểu quyết.")
+    nomination = item.nomination
+    if member.pk in sel.recusals([member], [nomination])[nomination.pk]:
+        raise ValidationError(
+            "Ông/bà thuộc tập thể hoặc đơn vị của người được đề nghị nên không tham gia biểu quyết "
+            "trường hợp này."
+        )
+    written = seat.attendance == Attendance.ABSENT
+    try:
+        with transaction.atomic():
+            BallotReceipt.objects.create(item=item, member=member, written=written)
+            Ballot.objects.create(
+                item=item,
+                choice=choice,
+                written=written,
+                member=None if item.secret_ballot else member,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            "Ông/bà đã biểu quyết trường hợp này; mỗi thành viên chỉ có một phiếu."
+        ) from exc
+
+
+def session_remind(*, session: CouncilSession, by) -> list[str]:
+    """E-mail members who have not voted on every item yet; returns their names."""
+    if session.status != SessionStatus.OPEN:
+        raise ValidationError("Chỉ nhắc biểu quyết khi phiên họp đang mở.")
+    agenda = sel.session_agenda(session, by)
+    missing = {}
+    for row in agenda["rows"]:
+        for seat in row["missing"]:
+            missing[seat.user_id] = seat.user
+    for user in missing.values():
+        if user.email:
+            send_mail(
+                f"Nhắc biểu quyết: {session.title}",
+                f"Kính gửi {user.display_name},\nÔng/bà còn trường hợp chưa biểu quyết tại "
+                f"“{session.title}”. Đề nghị truy cập cổng thông tin để biểu quyết.",
+                None,
+                [user.email],
+                fail_silently=True,
+            )
+    return sorted(u.display_name for u in missing.values())
+
+
+def _figures(rule) -> council.RuleFigures:
+    return council.RuleFigures(
+        rule.quorum_numerator,
+        rule.quorum_denominator,
+        rule.threshold_numerator,
+        rule.threshold_denominator,
+        rule.threshold_inclusive,
+        rule.denominator,
+    )
+
+
+@transaction.atomic
+def session_close(*, session: CouncilSession, by) -> CouncilSession:
+    """Close voting: compute each item's outcome by its tier's rule; votes are final."""
+    now = timezone.now()
+    if not CouncilSession.objects.filter(pk=session.pk, status=SessionStatus.OPEN).update(
+        status=SessionStatus.CLOSED, closed_at=now, closed_by=by
+    ):
+        raise ValidationError("Chỉ kết thúc phiên họp đang biểu quyết.")
+    session.status, session.closed_at, session.closed_by = SessionStatus.CLOSED, now, by
+    seats = list(session.seats.select_related("user"))
+    items = list(
+        session.items.select_related("nomination__tier", "nomination__unit", "nomination__person")
+    )
+    recused = sel.recusals([s.user for s in seats], [i.nomination for i in items])
+    present_ids = {s.user_id for s in seats if s.attendance == Attendance.PRESENT}
+    for item in items:
+        nomination = item.nomination
+        rule = sel.vote_rule_for(nomination.tier, nomination.reference_date)
+        counts = dict.fromkeys(VoteChoice.values, 0)
+        written = 0
+        for choice, is_written in item.ballots.values_list("choice", "written"):
+            counts[choice] += 1
+            written += is_written
+        rec = recused[nomination.pk]
+        tally = council.Tally(
+            members=len(seats),
+            recused=len(rec),
+            present=len(present_ids),
+            recused_present=len(rec & present_ids),
+            written=written,
+            agree=counts["agree"],
+            disagree=counts["disagree"],
+            abstain=counts["abstain"],
+        )
+        result, text = council.outcome(_figures(rule), tally)
+        item.outcome = result
+        item.tally = {
+            **counts,
+            "written": written,
+            "members": len(seats),
+            "recused": len(rec),
+            "present": len(present_ids),
+            "explanation": text,
+            "rule": rule.describe(),
+        }
+        item.save(update_fields=["outcome", "tally"])
+        item.recused.set(list(rec))
+        if result == ItemOutcome.PASSED:
+            _move(nomination, old=[S.IN_COUNCIL], new=S.PASSED, by=by, note=text)
+        elif result == ItemOutcome.FAILED:
+            _move(nomination, old=[S.IN_COUNCIL], new=S.FAILED, by=by, note=text)
+        else:
+            _move(nomination, old=[S.IN_COUNCIL], new=S.CHECKED, by=by, note=text)
+    return session
+
+
+# --- decisions and forwarding ---------------------------------------------------------------
+
+
+@transaction.atomic
+def decision_create(
+    *,
+    by,
+    campaign,
+    number: str,
+    decision_date: datetime.date,
+    title: str,
+    legal_bases: str,
+    nominations: Iterable[Nomination],
+    session=None,
+    is_sample: bool = False,
+) -> AwardDecision:
+    nominations = list(nominations)
+    if not nominations:
+        raise ValidationError("Chọn ít nhất một trường hợp đã được Hội đồng thông qua.")
+    for nom in nominations:
+        if nom.status != S.PASSED:
+            raise ValidationError(
+                f"{nom.recipient_name}: chưa được Hội đồng biểu quyết thông qua, "
+                "không thể đưa vào quyết định."
+            )
+        if not nom.tier.decided_locally:
+            raise ValidationError(
+                f"{nom.recipient_name}: “{nom.tier}” thuộc thẩm quyền cấp trên, cần lập tờ trình."
+            )
+    if AwardDecision.objects.filter(number=number).exists():
+        raise ValidationError(f"Số quyết định {number} đã được dùng.")
+    decision = AwardDecision.objects.create(
+        campaign=campaign,
+        number=number,
+        decision_date=decision_date,
+        title=title,
+        legal_bases=legal_bases,
+        session=session,
+        created_by=by,
+        is_sample=is_sample,
+    )
+    for nom in nominations:
+        _move(
+            nom,
+            old=[S.PASSED],
+            new=S.DECIDED,
+            by=by,
+            note=f"Dự thảo quyết định số {number}",
+            decision=decision,
+        )
+    return decision
+
+
+def _award_from_nomination(
+    nom: Nomination,
+    *,
+    number: str,
+    day: datetime.date,
+    source: str,
+    decision: AwardDecision | None = None,
+) -> Award:
+    category = AwardCategory.MERIT if nom.tier.kind == TierKind.TITLE else AwardCategory.THEMATIC
+    award, _ = Award.objects.get_or_create(
+        nomination=nom,
+        defaults={
+            "unit": nom.unit,
+            "person": nom.person,
+            "tier": nom.tier,
+            "category": category,
+            "year": nom.period_year,
+            "decision_number": number,
+            "decision_date": day,
+            "campaign": nom.campaign,
+            "decision": decision,
+            "source": source,
+            "is_sample": nom.is_sample,
+        },
+    )
+    # One initiative supports one award only.
+    Exemplar.objects.filter(
+        nominations=nom, kind=ExemplarKind.INITIATIVE, used_by_award__isnull=True
+    ).update(used_by_award=award)
+    return award
+
+
+@transaction.atomic
+def decision_sign(*, decision: AwardDecision, by) -> AwardDecision:
+    """The chairman signs: record who/when and create the award history rows (idempotent)."""
+    decision = AwardDecision.objects.select_for_update().get(pk=decision.pk)
+    nominations = list(decision.nominations.select_related("tier", "unit", "person", "campaign"))
+    if decision.status == DecisionStatus.DRAFT:
+        if not nominations:
+            raise ValidationError("Quyết định chưa có trường hợp nào được khen thưởng.")
+        bad = [n for n in nominations if n.status != S.DECIDED]
+        if bad:
+            raise ValidationError(
+                f"{bad[0].recipient_name}: không ở trạng thái chờ quyết định, không thể ký."
+            )
+        decision.status, decision.signed_by, decision.signed_at = (
+            DecisionStatus.SIGNED,
+            by,
+            timezone.now(),
+        )
+        decision.save(update_fields=["status", "signed_by", "signed_at"])
+    for nom in nominations:
+        _award_from_nomination(
+            nom,
+            number=decision.number,
+            day=decision.decision_date,
+            source=AwardSource.DECISION,
+            decision=decision,
+        )
+        if nom.status == S.DECIDED:
+            _move(
+                nom,
+                old=[S.DECIDED],
+                new=S.AWARDED,
+                by=by,
+                note=f"Quyết định số {decision.number} ngày {decision.decision_date:%d/%m/%Y}",
+            )
+    return decision
+
+
+@transaction.atomic
+def decision_remove_nomination(*, decision: AwardDecision, nomination: Nomination, by) -> None:
+    if decision.status != DecisionStatus.DRAFT:
+        raise ValidationError("Quyết định đã ký, không thể sửa.")
+    _move(
+        nomination,
+        old=[S.DECIDED],
+        new=S.PASSED,
+        by=by,
+        note="Rút khỏi dự thảo quyết định",
+        decision=None,
+    )
+
+
+@transaction.atomic
+def nomination_reject(*, nomination: Nomination, by, note: str) -> Nomination:
+    """The chairman declines a passed case (or one in a draft decision)."""
+    if not note.strip():
+        raise ValidationError("Ghi rõ lý do không khen thưởng.")
+    _move(
+        nomination,
+        old=[S.PASSED, S.DECIDED],
+        new=S.REJECTED,
+        by=by,
+        note=note.strip(),
+        decision=None,
+    )
+    return nomination
+
+
+@transaction.atomic
+def letter_create(
+    *,
+    by,
+    campaign,
+    number: str,
+    sent_date: datetime.date,
+    recipient: str,
+    nominations: Iterable[Nomination],
+    is_sample: bool = False,
+) -> ForwardingLetter:
+    nominations = list(nominations)
+    if not nominations:
+        raise ValidationError("Chọn ít nhất một trường hợp đã được Hội đồng thông qua.")
+    for nom in nominations:
+        if nom.status != S.PASSED:
+            raise ValidationError(f"{nom.recipient_name}: chưa được Hội đồng biểu quyết thông qua.")
+        if nom.tier.decided_locally:
+            raise ValidationError(
+                f"{nom.recipient_name}: “{nom.tier}” do thị xã quyết định, không trình cấp trên."
+            )
+    if ForwardingLetter.objects.filter(number=number).exists():
+        raise ValidationError(f"Số tờ trình {number} đã được dùng.")
+    letter = ForwardingLetter.objects.create(
+        campaign=campaign,
+        number=number,
+        sent_date=sent_date,
+        recipient=recipient,
+        created_by=by,
+        is_sample=is_sample,
+    )
+    for nom in nominations:
+        _move(
+            nom,
+            old=[S.PASSED],
+            new=S.FORWARDED,
+            by=by,
+            note=f"Tờ trình số {number}",
+            forwarding=letter,
+        )
+    return letter
+
+
+@transaction.atomic
+def letter_answer(
+    *,
+    letter: ForwardingLetter,
+    nomination: Nomination,
+    accepted: bool,
+    by,
+    decision_number: str = "",
+    decision_date: datetime.date | None = None,
+    note: str = "",
+) -> None:
+    """Record the upper level's answer for one forwarded case."""
+    if nomination.forwarding_id != letter.pk:
+        raise ValidationError("Trường hợp này không thuộc tờ trình.")
+    if accepted:
+        if not decision_number or not decision_date:
+            raise ValidationError("Ghi số và ngày quyết định khen thưởng của cấp trên.")
+        answer = f"Quyết định số {decision_number} ngày {decision_date:%d/%m/%Y}"
+        _move(nomination, old=[S.FORWARDED], new=S.AWARDED, by=by, note=answer, upper_answer=answer)
+        _award_from_nomination(
+            nomination, number=decision_number, day=decision_date, source=AwardSource.UPPER
+        )
+    else:
+        if not note.strip():
+            raise ValidationError("Ghi nội dung trả lời của cấp trên.")
+        _move(
+            nomination,
+            old=[S.FORWARDED],
+            new=S.REJECTED,
+            by=by,
+            note=note.strip(),
+            upper_answer=note.strip()[:300],
+        )
+    if not letter.nominations.filter(status=S.FORWARDED).exists():
+        ForwardingLetter.objects.filter(pk=letter.pk).update(status=LetterStatus.ANSWERED)
+
+
+# --- exemplars ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def exemplar_save(*, form, by) -> Exemplar:
+    exemplar = form.save(commit=False)
+    if (exemplar.unit_id is None) == (exemplar.person_id is None):
+        raise ValidationError("Chọn một tập thể hoặc một cá nhân.")
+    if exemplar.is_published and exemplar.published_at is None:
+        exemplar.published_at = timezone.now()
+    if not exemplar.is_published:
+        exemplar.published_at = None
+    exemplar.save()
+    return exemplar
+
+
+__all__ = ["MemberRole"]

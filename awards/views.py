@@ -1,0 +1,983 @@
+"""Pages of the awards app: thin views — scope (404), capability (403), form, one service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from campaigns.models import Campaign
+from portal.access import can, require, scope
+from portal.dataexchange import Column, write_xlsx, xlsx_response
+from portal.models import User
+from portal.uploads import attachment_response
+from units.models import Cluster, Person, Unit
+
+from . import selectors as sel
+from . import services
+from .eligibility import STATUS_LABELS
+from .forms import (
+    AddItemForm,
+    AnswerForm,
+    CheckForm,
+    CommentForm,
+    DecisionForm,
+    DocumentForm,
+    ExemplarForm,
+    LetterForm,
+    NominationForm,
+    SessionForm,
+)
+from .models import (
+    AgendaItem,
+    Award,
+    AwardDecision,
+    AwardTier,
+    CouncilSession,
+    Exemplar,
+    ForwardingLetter,
+    Nomination,
+    NominationDocument,
+    NominationStatus,
+    SessionStatus,
+    VoteChoice,
+)
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- tiers ----------------------------------------------------------------------------------
+
+
+@login_required
+def tier_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "tier.view")
+    tiers = AwardTier.objects.prefetch_related("vote_rules", "rules").order_by("kind", "order")
+    return render(request, "awards/tier_list.html", {"tiers": tiers})
+
+
+# --- nominations ----------------------------------------------------------------------------
+
+
+def _filtered_nominations(request: HttpRequest):
+    qs = sel.nominations_for_list(request.user)
+    status = request.GET.get("status") or ""
+    tier = _int(request.GET.get("tier"))
+    year = _int(request.GET.get("year"))
+    cluster = _int(request.GET.get("cluster"))
+    if status in NominationStatus.values:
+        qs = qs.filter(status=status)
+    if tier:
+        qs = qs.filter(tier_id=tier)
+    if year:
+        qs = qs.filter(period_year=year)
+    if cluster:
+        qs = qs.filter(
+            Q(unit__cluster_id=cluster)
+            | Q(person__affiliation__cluster_id=cluster)
+            | Q(proposer_unit__cluster_id=cluster)
+        )
+    return qs, {"status": status, "tier": tier, "year": year, "cluster": cluster}
+
+
+@login_required
+def nomination_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "nomination.view")
+    qs, chosen = _filtered_nominations(request)
+    return render(
+        request,
+        "awards/nomination_list.html",
+        {
+            "page": _page(request, qs),
+            "query": _query_without_page(request),
+            "chosen": chosen,
+            "statuses": NominationStatus.choices,
+            "tiers": sel.tiers_active(),
+            "clusters": Cluster.objects.order_by("name"),
+            "can_propose": can(request.user, "nomination.propose"),
+        },
+    )
+
+
+@login_required
+def nomination_export_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "nomination.view")
+    qs, _ = _filtered_nominations(request)
+    columns = [
+        Column("STT", width=6),
+        Column("Đối tượng", width=40),
+        Column("Loại"),
+        Column("Hình thức, danh hiệu", width=40),
+        Column("Đợt xét"),
+        Column("Đơn vị đề nghị", width=30),
+        Column("Khối, cụm", width=24),
+        Column("Trạng thái", width=24),
+        Column("Đủ điều kiện"),
+    ]
+    rows = []
+    for i, n in enumerate(qs, start=1):
+        cluster = (
+            n.unit.cluster
+            if n.unit_id
+            else n.person.affiliation.cluster
+            if n.person.affiliation_id
+            else None
+        )
+        rows.append(
+            [
+                i,
+                n.recipient_name,
+                n.nominee_kind_label,
+                n.tier.name,
+                n.period_label,
+                n.proposer_unit.name,
+                cluster.name if cluster else "",
+                n.get_status_display(),
+                {True: "Có", False: "Không", None: "Chưa rõ"}[n.eligible],
+            ]
+        )
+    content = write_xlsx(
+        columns, rows, sheet_title="Đề nghị khen thưởng", title="DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"
+    )
+    return xlsx_response("de-nghi-khen-thuong.xlsx", content)
+
+
+@login_required
+def nomination_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "nomination.propose")
+    if request.method == "POST":
+        # A nominee or proposing unit outside the proposer's scope is a 404, not a form error.
+        for field, qs in (
+            ("unit", sel.nominee_units_for(request.user)),
+            ("person", sel.nominee_people_for(request.user)),
+            ("proposer_unit", sel.nominee_units_for(request.user)),
+        ):
+            raw = request.POST.get(field)
+            if raw and not qs.filter(pk=_int(raw) or 0).exists():
+                raise Http404
+    form = NominationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        require(request.user, "nomination.propose", data["proposer_unit"])
+        try:
+            nomination = services.nomination_create(
+                by=request.user,
+                campaign=data["campaign"],
+                tier=data["tier"],
+                proposer_unit=data["proposer_unit"],
+                period_kind=data["period_kind"],
+                period_year=data["period_year"],
+                achievements=data["achievements"],
+                unit=data["unit"],
+                person=data["person"],
+                exemplars=data["exemplars"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Đã lưu dự thảo đề nghị. Hãy tải lên hồ sơ rồi gửi.")
+            return redirect(nomination)
+    return render(request, "awards/nomination_form.html", {"form": form})
+
+
+def _nomination(request: HttpRequest, pk: int) -> Nomination:
+    return get_object_or_404(
+        sel.nominations_visible_to(request.user).select_related(
+            "tier",
+            "unit",
+            "person__affiliation",
+            "proposer_unit",
+            "campaign",
+            "override_by",
+            "decision",
+            "forwarding",
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def nomination_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = _nomination(request, pk)
+    require(request.user, "nomination.view", nomination)
+    user = request.user
+    # Before the council: the live check on today's data. From the council on: what it was shown.
+    early = nomination.status in (
+        NominationStatus.DRAFT,
+        NominationStatus.SUBMITTED,
+        NominationStatus.CHECKED,
+    )
+    results = (
+        [r.as_dict() for r in sel.eligibility_for(nomination)]
+        if early or not nomination.eligibility
+        else nomination.eligibility
+    )
+    for r in results:
+        r["status_label"] = STATUS_LABELS.get(r["status"], r["status"])
+    is_draft = nomination.status == NominationStatus.DRAFT
+    return render(
+        request,
+        "awards/nomination_detail.html",
+        {
+            "n": nomination,
+            "results": results,
+            "documents": nomination.documents.all(),
+            "missing": services.missing_documents(nomination),
+            "events": nomination.events.select_related("by"),
+            "comments": nomination.comments.all()
+            if can(user, "nomination.check") or can(user, "council.vote")
+            else None,
+            "exemplars": nomination.exemplars.all(),
+            "history": sel.awards_of(
+                unit=nomination.unit if not nomination.person_id else None, person=nomination.person
+            )[:20],
+            "vote_rule": sel.vote_rule_for(nomination.tier, nomination.reference_date),
+            "doc_form": DocumentForm()
+            if is_draft and can(user, "nomination.propose", nomination)
+            else None,
+            "can_submit": is_draft and can(user, "nomination.propose", nomination),
+            "can_check": nomination.status == NominationStatus.SUBMITTED
+            and can(user, "nomination.check", nomination),
+            "check_form": CheckForm(),
+            "can_consult": nomination.status == NominationStatus.CHECKED
+            and can(user, "nomination.check")
+            and not nomination.consultation_until,
+            "can_reject": nomination.status in (NominationStatus.PASSED, NominationStatus.DECIDED)
+            and can(user, "decision.sign"),
+        },
+    )
+
+
+@require_POST
+@login_required
+def nomination_document_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = _nomination(request, pk)
+    require(request.user, "nomination.propose", nomination)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.nomination_document_add(
+                nomination=nomination,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                by=request.user,
+            )
+            messages.success(request, "Đã tải lên tài liệu.")
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+    else:
+        messages.error(request, "Chọn loại tài liệu và tệp cần tải lên.")
+    return redirect(nomination)
+
+
+@login_required
+def nomination_document_download_view(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+    nomination = _nomination(request, pk)
+    require(request.user, "nomination.view", nomination)
+    doc = get_object_or_404(NominationDocument, pk=doc_pk, nomination=nomination)
+    return attachment_response(doc.file, doc.original_name, doc.content_type)
+
+
+def _post_service(request, nomination, capability, call, success):
+    require(request.user, capability, nomination)
+    try:
+        call()
+        messages.success(request, success)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect(nomination)
+
+
+@require_POST
+@login_required
+def nomination_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    n = _nomination(request, pk)
+    return _post_service(
+        request,
+        n,
+        "nomination.propose",
+        lambda: services.nomination_submit(nomination=n, by=request.user),
+        "Đã gửi đề nghị đến Cơ quan thường trực.",
+    )
+
+
+@require_POST
+@login_required
+def nomination_return_view(request: HttpRequest, pk: int) -> HttpResponse:
+    n = _nomination(request, pk)
+    return _post_service(
+        request,
+        n,
+        "nomination.check",
+        lambda: services.nomination_return(
+            nomination=n, by=request.user, note=request.POST.get("note", "")
+        ),
+        "Đã trả lại hồ sơ để đơn vị bổ sung.",
+    )
+
+
+@require_POST
+@login_required
+def nomination_check_view(request: HttpRequest, pk: int) -> HttpResponse:
+    n = _nomination(request, pk)
+    reason = request.POST.get("override_reason", "")
+    if reason.strip():
+        require(request.user, "nomination.override", n)
+    return _post_service(
+        request,
+        n,
+        "nomination.check",
+        lambda: services.nomination_check(nomination=n, by=request.user, override_reason=reason),
+        "Đã thẩm định đề nghị.",
+    )
+
+
+@require_POST
+@login_required
+def nomination_consultation_view(request: HttpRequest, pk: int) -> HttpResponse:
+    n = _nomination(request, pk)
+    return _post_service(
+        request,
+        n,
+        "nomination.check",
+        lambda: services.consultation_open(nomination=n, by=request.user),
+        "Đã công khai danh sách để lấy ý kiến.",
+    )
+
+
+@require_POST
+@login_required
+def nomination_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
+    n = _nomination(request, pk)
+    return _post_service(
+        request,
+        n,
+        "decision.sign",
+        lambda: services.nomination_reject(
+            nomination=n, by=request.user, note=request.POST.get("note", "")
+        ),
+        "Đã ghi nhận không khen thưởng trường hợp này.",
+    )
+
+
+# --- council sessions -----------------------------------------------------------------------
+
+
+@login_required
+def session_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "council.view")
+    return render(
+        request,
+        "awards/session_list.html",
+        {
+            "page": _page(request, sel.sessions_for(request.user)),
+            "query": _query_without_page(request),
+            "can_manage": can(request.user, "council.manage"),
+        },
+    )
+
+
+@login_required
+def session_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "council.manage")
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        session = services.session_create(
+            by=request.user,
+            campaign=d["campaign"],
+            title=d["title"],
+            meeting_date=d["meeting_date"],
+            location=d["location"],
+            members=form.member_roles(),
+        )
+        messages.success(request, "Đã tạo phiên họp. Hãy đưa các đề nghị vào chương trình.")
+        return redirect(session)
+    return render(request, "awards/session_form.html", {"form": form})
+
+
+def _session(request: HttpRequest, pk: int) -> CouncilSession:
+    return get_object_or_404(sel.sessions_for(request.user).select_related("campaign"), pk=pk)
+
+
+@login_required
+def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    require(request.user, "council.view", session)
+    agenda = sel.session_agenda(session, request.user)
+    manage = can(request.user, "council.manage")
+    return render(
+        request,
+        "awards/session_detail.html",
+        {
+            "session": session,
+            **agenda,
+            "can_manage": manage,
+            "add_form": AddItemForm(session=session)
+            if manage and session.status != SessionStatus.CLOSED
+            else None,
+            "choices": VoteChoice.choices,
+            "closed": session.status == SessionStatus.CLOSED,
+            "is_open": session.status == SessionStatus.OPEN,
+        },
+    )
+
+
+@require_POST
+@login_required
+def session_add_item_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    require(request.user, "council.manage", session)
+    form = AddItemForm(request.POST, session=session)
+    if not form.is_valid():
+        messages.error(request, "Chọn đề nghị đã thẩm định để đưa vào phiên họp.")
+        return redirect(session)
+    added = 0
+    for nomination in form.cleaned_data["nominations"]:
+        try:
+            services.session_add_item(session=session, nomination=nomination, by=request.user)
+            added += 1
+        except ValidationError as exc:
+            messages.error(request, f"{nomination.recipient_name}: {_error_text(exc)}")
+    if added:
+        messages.success(request, f"Đã đưa {added} đề nghị vào chương trình phiên họp.")
+    return redirect(session)
+
+
+@require_POST
+@login_required
+def session_attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    require(request.user, "council.manage", session)
+    user = get_object_or_404(User, pk=_int(request.POST.get("user")) or 0)
+    try:
+        services.session_set_attendance(
+            session=session,
+            user=user,
+            attendance=request.POST.get("attendance", ""),
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect(session)
+
+
+@require_POST
+@login_required
+def session_open_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    require(request.user, "council.manage", session)
+    try:
+        services.session_open(session=session, by=request.user)
+        messages.success(request, "Đã bắt đầu biểu quyết.")
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect(session)
+
+
+@require_POST
+@login_required
+def session_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    require(request.user, "council.manage", session)
+    try:
+        services.session_close(session=session, by=request.user)
+        messages.success(request, "Đã kết thúc phiên họp; kết quả biểu quyết là cuối cùng.")
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect(session)
+
+
+@require_POST
+@login_required
+def session_remind_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    require(request.user, "council.manage", session)
+    try:
+        names = services.session_remind(session=session, by=request.user)
+        messages.success(
+            request,
+            ("Đã nhắc: " + ", ".join(names) + ".") if names else "Mọi thành viên đã biểu quyết.",
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect(session)
+
+
+@require_POST
+@login_required
+def vote_cast_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        AgendaItem.objects.select_related(
+            "session", "nomination__tier", "nomination__unit", "nomination__person"
+        ),
+        pk=pk,
+        session__in=sel.sessions_for(request.user),
+    )
+    require(request.user, "council.vote", item.session)
+    try:
+        services.vote_cast(item=item, member=request.user, choice=request.POST.get("choice", ""))
+        messages.success(request, f"Đã ghi nhận biểu quyết về {item.nomination.recipient_name}.")
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect(item.session)
+
+
+# --- decisions and forwarding letters -------------------------------------------------------
+
+
+def _campaign(request: HttpRequest) -> Campaign:
+    code = request.GET.get("campaign") or request.POST.get("campaign_code")
+    qs = Campaign.objects.order_by("-start_year")
+    campaign = qs.filter(code=code).first() if code else qs.first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+@login_required
+def decision_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "decision.view")
+    return render(
+        request,
+        "awards/decision_list.html",
+        {
+            "page": _page(request, sel.decisions_list()),
+            "query": _query_without_page(request),
+            "letters": sel.letters_list()[:50],
+            "can_prepare": can(request.user, "decision.prepare"),
+        },
+    )
+
+
+@login_required
+def decision_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "decision.prepare")
+    campaign = _campaign(request)
+    form = DecisionForm(
+        request.POST or None,
+        campaign=campaign,
+        initial={
+            "title": "Về việc khen thưởng trong Phong trào thi đua",
+            "legal_bases": campaign.legal_bases,
+        },
+    )
+    passed = Nomination.objects.filter(
+        campaign=campaign, status=NominationStatus.PASSED, tier__decided_locally=True
+    )
+    form.fields["nominations"].initial = list(passed.values_list("pk", flat=True))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            decision = services.decision_create(
+                by=request.user,
+                campaign=campaign,
+                number=d["number"],
+                decision_date=d["decision_date"],
+                title=d["title"],
+                legal_bases=d["legal_bases"],
+                nominations=d["nominations"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Đã lập dự thảo quyết định, chờ Chủ tịch ký.")
+            return redirect(decision)
+    form.fields["nominations"].queryset = (
+        passed.select_related("tier", "unit", "person")
+        if request.method != "POST"
+        else form.fields["nominations"].queryset
+    )
+    return render(request, "awards/decision_form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "decision.view")
+    decision = get_object_or_404(
+        AwardDecision.objects.select_related("campaign", "signed_by"), pk=pk
+    )
+    return render(
+        request,
+        "awards/decision_detail.html",
+        {
+            "d": decision,
+            "nominations": decision.nominations.select_related(
+                "tier", "unit", "person__affiliation"
+            ),
+            "awards": decision.awards.select_related("tier", "unit", "person"),
+            "can_sign": decision.status == "draft" and can(request.user, "decision.sign"),
+        },
+    )
+
+
+@require_POST
+@login_required
+def decision_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "decision.sign")
+    decision = get_object_or_404(AwardDecision, pk=pk)
+    try:
+        services.decision_sign(decision=decision, by=request.user)
+        messages.success(
+            request, f"Đã ký Quyết định số {decision.number}; khen thưởng đã vào lịch sử."
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect(decision)
+
+
+@login_required
+def letter_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "forwarding.manage")
+    campaign = _campaign(request)
+    form = LetterForm(request.POST or None, campaign=campaign)
+    passed = Nomination.objects.filter(
+        campaign=campaign, status=NominationStatus.PASSED, tier__decided_locally=False
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            letter = services.letter_create(
+                by=request.user,
+                campaign=campaign,
+                number=d["number"],
+                sent_date=d["sent_date"],
+                recipient=d["recipient"],
+                nominations=d["nominations"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Đã ghi nhận tờ trình cấp trên.")
+            return redirect(letter)
+    if request.method != "POST":
+        form.fields["nominations"].queryset = passed.select_related("tier", "unit", "person")
+    return render(request, "awards/letter_form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+def letter_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "decision.view")
+    letter = get_object_or_404(ForwardingLetter, pk=pk)
+    return render(
+        request,
+        "awards/letter_detail.html",
+        {
+            "letter": letter,
+            "nominations": letter.nominations.select_related("tier", "unit", "person"),
+            "form": AnswerForm(),
+            "can_answer": can(request.user, "forwarding.manage"),
+        },
+    )
+
+
+@require_POST
+@login_required
+def letter_answer_view(request: HttpRequest, pk: int, nomination_pk: int) -> HttpResponse:
+    require(request.user, "forwarding.manage")
+    letter = get_object_or_404(ForwardingLetter, pk=pk)
+    nomination = get_object_or_404(Nomination, pk=nomination_pk, forwarding=letter)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.letter_answer(
+                letter=letter,
+                nomination=nomination,
+                accepted=d["accepted"],
+                by=request.user,
+                decision_number=d["decision_number"],
+                decision_date=d["decision_date"],
+                note=d["note"],
+            )
+            messages.success(request, "Đã ghi nhận trả lời của cấp trên.")
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+    else:
+        messages.error(request, "Thông tin trả lời chưa hợp lệ (ngày ghi theo dạng dd/mm/yyyy).")
+    return redirect(letter)
+
+
+# --- award history, statistics --------------------------------------------------------------
+
+
+def _filtered_awards(request: HttpRequest):
+    qs = sel.awards_visible_to(request.user)
+    tier = _int(request.GET.get("tier"))
+    year = _int(request.GET.get("year"))
+    if tier:
+        qs = qs.filter(tier_id=tier)
+    if year:
+        qs = qs.filter(year=year)
+    return qs, {"tier": tier, "year": year}
+
+
+@login_required
+def award_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "award.view")
+    qs, chosen = _filtered_awards(request)
+    years, table = sel.awards_per_tier_year(qs)
+    return render(
+        request,
+        "awards/award_list.html",
+        {
+            "page": _page(request, qs.order_by("-decision_date", "pk")),
+            "query": _query_without_page(request),
+            "chosen": chosen,
+            "tiers": AwardTier.objects.order_by("kind", "order"),
+            "years": years,
+            "table": table,
+            "can_export": can(request.user, "award.export"),
+        },
+    )
+
+
+@login_required
+def award_export_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "award.export")
+    qs, _ = _filtered_awards(request)
+    columns = [
+        Column("STT", width=6),
+        Column("Đối tượng", width=40),
+        Column("Loại đối tượng"),
+        Column("Hình thức, danh hiệu", width=40),
+        Column("Loại hình"),
+        Column("Năm thành tích"),
+        Column("Số quyết định", width=20),
+        Column("Ngày quyết định", number_format="DD/MM/YYYY"),
+        Column("Phong trào", width=30),
+    ]
+    rows = [
+        [
+            i,
+            a.recipient_name,
+            {"individual": "Cá nhân", "collective": "Tập thể", "household": "Hộ gia đình"}[
+                a.nominee_kind
+            ],
+            a.tier.name,
+            a.get_category_display(),
+            a.year,
+            a.decision_number,
+            a.decision_date,
+            a.campaign.code if a.campaign_id else "",
+        ]
+        for i, a in enumerate(qs.order_by("-decision_date", "pk"), start=1)
+    ]
+    return xlsx_response(
+        "lich-su-khen-thuong.xlsx",
+        write_xlsx(columns, rows, sheet_title="Khen thưởng", title="DANH SÁCH KHEN THƯỞNG"),
+    )
+
+
+def _stat_year(request: HttpRequest) -> int:
+    return _int(request.GET.get("year")) or sel.today().year - 1
+
+
+STAT_COLUMNS = [
+    Column("STT", width=6),
+    Column("Hình thức khen thưởng, danh hiệu thi đua", width=50),
+    Column("Tổng số"),
+    Column("Tập thể"),
+    Column("Cá nhân"),
+    Column("Hộ gia đình"),
+    Column("Trong đó: nữ"),
+    Column("Trong đó: người lao động trực tiếp"),
+]
+
+
+@login_required
+def statistics_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "award.view")
+    year = _stat_year(request)
+    return render(
+        request,
+        "awards/statistics.html",
+        {
+            "year": year,
+            "rows": sel.commendation_statistics(year),
+            "can_export": can(request.user, "award.export"),
+        },
+    )
+
+
+@login_required
+def statistics_export_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "award.export")
+    year = _stat_year(request)
+    rows = [
+        [
+            i,
+            r["tier"].name,
+            r["total"],
+            r["collective"],
+            r["individual"],
+            r["household"],
+            r["female"],
+            r["worker"],
+        ]
+        for i, r in enumerate(sel.commendation_statistics(year), start=1)
+    ]
+    content = write_xlsx(
+        STAT_COLUMNS,
+        rows,
+        sheet_title=f"Khen thưởng {year}",
+        title=f"SỐ LƯỢNG KHEN THƯỞNG NĂM {year} (mẫu tham khảo, xem docs/awards.md)",
+    )
+    return xlsx_response(f"thong-ke-khen-thuong-{year}.xlsx", content)
+
+
+# --- panels on unit and person pages --------------------------------------------------------
+
+
+@login_required
+def unit_awards_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(scope(request.user, Unit.objects.all(), unit_field="pk"), pk=pk)
+    require(request.user, "award.view", unit)
+    return render(
+        request,
+        "awards/_award_history_panel.html",
+        {
+            "awards": sel.awards_of(unit=unit)[:100],
+            "nominations": Nomination.objects.filter(unit=unit)
+            .select_related("tier")
+            .order_by("-created_at")[:20],
+        },
+    )
+
+
+@login_required
+def person_awards_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(
+        scope(request.user, Person.objects.all(), unit_field="affiliation"), pk=pk
+    )
+    require(request.user, "award.view", person)
+    return render(
+        request,
+        "awards/_award_history_panel.html",
+        {
+            "awards": sel.awards_of(person=person)[:100],
+            "nominations": Nomination.objects.filter(person=person)
+            .select_related("tier")
+            .order_by("-created_at")[:20],
+        },
+    )
+
+
+# --- exemplars ------------------------------------------------------------------------------
+
+
+@login_required
+def exemplar_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "award.view")
+    qs = (
+        sel.exemplars_visible_to(request.user)
+        .select_related("unit", "person", "campaign")
+        .order_by("-year", "title")
+    )
+    return render(
+        request,
+        "awards/exemplar_list.html",
+        {
+            "page": _page(request, qs),
+            "query": _query_without_page(request),
+            "can_manage": can(request.user, "exemplar.manage"),
+        },
+    )
+
+
+@login_required
+def exemplar_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require(request.user, "exemplar.manage")
+    exemplar = get_object_or_404(Exemplar, pk=pk) if pk else None
+    form = ExemplarForm(request.POST or None, instance=exemplar)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exemplar_save(form=form, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Đã lưu điển hình, sáng kiến.")
+            return redirect("awards:exemplar-list")
+    return render(request, "awards/exemplar_form.html", {"form": form, "exemplar": exemplar})
+
+
+# --- public pages (no sign-in) --------------------------------------------------------------
+
+
+def _public_campaign(code: str) -> Campaign:
+    return get_object_or_404(Campaign, code=code)
+
+
+def public_consultation_view(request: HttpRequest, campaign_code: str) -> HttpResponse:
+    campaign = _public_campaign(campaign_code)
+    return render(
+        request,
+        "awards/public_consultation.html",
+        {
+            "campaign": campaign,
+            "nominations": sel.consultation_open(campaign),
+            "form": CommentForm(),
+        },
+    )
+
+
+@require_POST
+def public_comment_view(request: HttpRequest, campaign_code: str, pk: int) -> HttpResponse:
+    campaign = _public_campaign(campaign_code)
+    nomination = get_object_or_404(sel.consultation_open(campaign), pk=pk)
+    form = CommentForm(request.POST)
+    if form.is_valid() and not form.cleaned_data["website"]:
+        try:
+            services.consultation_comment_add(
+                nomination=nomination,
+                author_name=form.cleaned_data["author_name"],
+                content=form.cleaned_data["content"],
+                contact=form.cleaned_data["contact"],
+            )
+            messages.success(request, "Cảm ơn ông/bà đã góp ý. Ý kiến đã được chuyển đến Hội đồng.")
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+    else:
+        messages.error(request, "Vui lòng ghi họ tên và nội dung góp ý.")
+    return redirect("awards_public:consultation", campaign_code=campaign.code)
+
+
+def public_exemplars_view(request: HttpRequest, campaign_code: str) -> HttpResponse:
+    campaign = _public_campaign(campaign_code)
+    return render(
+        request,
+        "awards/public_exemplars.html",
+        {
+            "campaign": campaign,
+            "exemplars": sel.exemplars_published(campaign),
+        },
+    )
+
+
+__all__ = ["Award"]

@@ -1,0 +1,128 @@
+"""End to end in Chromium: the secretariat puts a nomination on a session, three members vote
+(a fourth is recused), the session closes, the chairman signs, the award shows in the history."""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+import pytest
+
+from awards import services
+from awards.models import Award, MemberRole, YearlyRating
+from awards.tiers import load_tiers
+from portal.roles import Role
+from tests.awards.conftest import add_documents
+
+SHOTS = os.environ.get("AWARDS_SCREENSHOTS", "")
+
+
+def _shot(page, name):
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+@pytest.fixture
+def setting(world, browser_user):
+    load_tiers()
+    secretariat = browser_user("thuongtruc_b", [Role.SECRETARIAT])
+    chairman = browser_user("chutich_b", [Role.CHAIRMAN, Role.COUNCIL_MEMBER])
+    m1 = browser_user("hoidong_b1", [Role.COUNCIL_MEMBER])
+    m2 = browser_user("hoidong_b2", [Role.COUNCIL_MEMBER])
+    recused = browser_user("hoidong_b3", [Role.COUNCIL_MEMBER], units=[world.commune_a])
+    from awards.models import AwardTier
+
+    YearlyRating.objects.create(unit=world.commune_a, year=2025, rating="htxsnv")
+    nomination = services.nomination_create(
+        by=secretariat,
+        campaign=world.campaign,
+        tier=AwardTier.objects.get(code="giay-khen-chu-tich-thi-xa"),
+        proposer_unit=world.commune_a,
+        period_kind="final",
+        period_year=2025,
+        achievements="Về đích nông thôn mới nâng cao.",
+        unit=world.commune_a,
+    )
+    add_documents(nomination, secretariat)
+    services.nomination_submit(nomination=nomination, by=secretariat)
+    services.nomination_check(nomination=nomination, by=secretariat)
+    session = services.session_create(
+        by=secretariat,
+        campaign=world.campaign,
+        title="Phiên họp tổng kết phong trào",
+        meeting_date=datetime.date(2025, 12, 15),
+        location="Hội trường UBND",
+        members=[
+            (chairman, MemberRole.CHAIR),
+            (m1, MemberRole.MEMBER),
+            (m2, MemberRole.MEMBER),
+            (recused, MemberRole.MEMBER),
+        ],
+    )
+    session.seats.update(attendance="present")
+    return {
+        "secretariat": secretariat,
+        "chairman": chairman,
+        "m1": m1,
+        "m2": m2,
+        "recused": recused,
+        "session": session,
+        "nomination": nomination,
+    }
+
+
+def _as(page, sign_in, user):
+    page.context.clear_cookies()
+    sign_in(user)
+
+
+def test_council_session_end_to_end(page, live_server, sign_in, setting, world):
+    page.on("dialog", lambda dialog: dialog.accept())
+    session_url = f"{live_server.url}/khen-thuong/hoi-dong/{setting['session'].pk}/"
+
+    _as(page, sign_in, setting["secretariat"])
+    page.goto(session_url)
+    page.get_by_label(world.commune_a.name, exact=False).check()
+    page.get_by_role("button", name="Đưa vào chương trình").click()
+    page.get_by_role("button", name="Bắt đầu biểu quyết").click()
+    assert page.get_by_test_id("session-status").inner_text() == "Đang biểu quyết"
+    _shot(page, "session-secretariat-open")
+
+    for key in ("m1", "m2", "chairman"):
+        _as(page, sign_in, setting[key])
+        page.goto(session_url)
+        page.get_by_test_id("vote-form").get_by_role("button", name="Đồng ý", exact=True).click()
+        assert page.get_by_test_id("voted").is_visible()
+    _shot(page, "session-member-voted")
+
+    _as(page, sign_in, setting["recused"])
+    page.goto(session_url)
+    assert page.get_by_text("Ông/bà không tham gia biểu quyết trường hợp này.").is_visible()
+    assert page.get_by_test_id("vote-form").count() == 0
+
+    _as(page, sign_in, setting["secretariat"])
+    page.goto(session_url)
+    page.get_by_role("button", name="Kết thúc phiên họp").click()
+    assert page.get_by_test_id("outcome").inner_text() == "Thông qua"
+    _shot(page, "session-closed")
+    page.get_by_role("link", name="Lập dự thảo quyết định").click()
+    page.fill("input[name=number]", "125/QĐ-UBND")
+    page.fill("input[name=decision_date]", "20/12/2025")
+    page.get_by_role("button", name="Lưu dự thảo quyết định").click()
+    assert "Quyết định số 125/QĐ-UBND" in page.title() or "125/QĐ-UBND" in page.content()
+
+    _as(page, sign_in, setting["chairman"])
+    page.goto(f"{live_server.url}/khen-thuong/quyet-dinh/")
+    page.get_by_role("link", name="125/QĐ-UBND").click()
+    page.get_by_role("button", name="Ký quyết định").click()
+    assert page.get_by_test_id("signed").is_visible()
+    _shot(page, "decision-signed")
+
+    award = Award.objects.get()
+    assert award.unit == world.commune_a
+    page.goto(f"{live_server.url}/don-vi/{world.commune_a.pk}/")
+    history = page.get_by_test_id("award-history")
+    history.wait_for()
+    assert "Giấy khen của Chủ tịch Ủy ban nhân dân thị xã" in history.inner_text()
+    assert "125/QĐ-UBND" in history.inner_text()
+    _shot(page, "unit-history")
