@@ -67,3 +67,22 @@ def counted(check: Callable[[], None]) -> None:
     except AssertionError:
         STATS["mismatches"] += 1
         raise
+
+
+def each_persona(personas, check: Callable[[str], None]) -> None:
+    """Run `check(persona)` for each persona, each inside a savepoint that is rolled back, so
+    one persona's allowed POST never changes what the next one sees; report every failure.
+
+    One test per row (not per row × persona) keeps the suite fast: the `world` and `users`
+    fixtures are built once per row."""
+    from django.db import transaction
+
+    failures = []
+    for persona in personas:
+        try:
+            with transaction.atomic():
+                counted(lambda persona=persona: check(persona))
+                transaction.set_rollback(True)
+        except AssertionError as exc:
+            failures.append(f"{persona}: {exc}")
+    assert not failures, "\n".join(failures)

@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import tests
-from tests.access_matrix import LOGIN, Row, counted
+from tests.access_matrix import LOGIN, Row, each_persona
 from tests.conftest import PERSONAS
 
 # URL names that are not pages of their own: Django admin, sign-out (POST only, tested below).
@@ -55,10 +55,10 @@ def test_every_url_has_a_row():
     assert missing == [], f"URL patterns without a row in the access table: {missing}"
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.name)
-def test_access(row: Row, persona: str, world, users, client_as):
-    counted(lambda: _check_access(row, persona, world, users, client_as))
+def test_access(row: Row, world, users, client_as):
+    """Every persona (anonymous, officers of A and B, each role) gets the row's status."""
+    each_persona(PERSONAS, lambda persona: _check_access(row, persona, world, users, client_as))
 
 
 def _check_access(row: Row, persona: str, world, users, client_as) -> None:
