@@ -73,3 +73,14 @@ def browser_user(db):
         )
 
     return make
+
+
+def click_menu(page, url_name: str) -> None:
+    """Follow a menu entry the way a user does: open its dropdown group first when it is in one."""
+    link = page.locator(f"[data-menu='{url_name}']").first
+    if not link.is_visible():
+        group = page.locator(
+            f".nav-item.dropdown:has([data-menu='{url_name}']) > .dropdown-toggle"
+        ).first
+        group.click()
+    link.click()

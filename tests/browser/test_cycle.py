@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from campaigns.models import Assessment, AssessmentStatus
 from portal.roles import Role
+from tests.browser.conftest import click_menu
 from tests.campaigns import cycle_world as cw
 
 
@@ -35,7 +36,7 @@ def test_officer_and_secretariat_go_through_the_yearly_cycle(
 
     # The officer opens this year's self-assessment and fills it in.
     sign_in(officer)
-    page.click("[data-menu='campaigns:assessment-list']")
+    click_menu(page, "campaigns:assessment-list")
     page.select_option("#id_unit", str(world.commune_a.pk))
     page.select_option("#id_year", "2025")
     page.click("text=Mở bản tự đánh giá")
@@ -65,7 +66,7 @@ def test_officer_and_secretariat_go_through_the_yearly_cycle(
 
     # The secretariat returns it with a comment on criterion 5.
     _switch(page, sign_in, secretariat)
-    page.click("[data-menu='campaigns:review-queue']")
+    click_menu(page, "campaigns:review-queue")
     page.click(f"text={world.commune_a.name}")
     page.fill(f"#id_r{pk[5]}_comment", "Nêu rõ kết quả của mô hình")
     page.check(f"#id_r{pk[5]}_returned")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from portal.roles import Role
+from tests.browser.conftest import click_menu
 
 SHOTS = os.environ.get("SCREENSHOT_DIR")
 
@@ -21,7 +22,7 @@ def test_a_difficulty_goes_from_the_commune_to_the_secretariat_and_back(
     secretary = browser_user("thuong_truc", [Role.SECRETARIAT])
 
     sign_in(officer)
-    page.click("[data-menu='campaigns:oversight:feedback-list']")
+    click_menu(page, "campaigns:oversight:feedback-list")
     page.click("text=Gửi khó khăn, đề xuất")
     page.select_option("select[name=kind]", "difficulty")
     page.fill("input[name=subject]", "Thiếu kinh phí đối ứng nhà văn hóa thôn")
