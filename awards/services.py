@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal.audit import audited_update
 from portal.uploads import check_upload
 from units.models import Person, Unit
 
@@ -58,8 +59,12 @@ def _move(
 ) -> None:
     """Compare-and-swap on status: a second caller (or a stale page) loses cleanly."""
     old = list(old)
-    updated = Nomination.objects.filter(pk=nomination.pk, status__in=old).update(
-        status=new, **fields
+    updated = audited_update(
+        Nomination.objects.filter(pk=nomination.pk, status__in=old),
+        actor=by,
+        reason=note[:300],
+        status=new,
+        **fields,
     )
     if not updated:
         current = (
@@ -180,12 +185,16 @@ def missing_documents(nomination: Nomination) -> list[str]:
     ]
 
 
-def _store_eligibility(nomination: Nomination) -> bool | None:
+def _store_eligibility(nomination: Nomination, *, by) -> bool | None:
     results = sel.eligibility_for(nomination)
     nomination.eligibility = [r.as_dict() for r in results]
     nomination.eligible = verdict(results)
-    Nomination.objects.filter(pk=nomination.pk).update(
-        eligibility=nomination.eligibility, eligible=nomination.eligible
+    audited_update(
+        Nomination.objects.filter(pk=nomination.pk),
+        actor=by,
+        reason="Xét điều kiện",
+        eligibility=nomination.eligibility,
+        eligible=nomination.eligible,
     )
     return nomination.eligible
 
@@ -196,7 +205,7 @@ def nomination_submit(*, nomination: Nomination, by) -> Nomination:
     if missing:
         raise ValidationError("Hồ sơ còn thiếu: " + "; ".join(missing) + ".")
     _move(nomination, old=[S.DRAFT], new=S.SUBMITTED, by=by)
-    _store_eligibility(nomination)
+    _store_eligibility(nomination, by=by)
     return nomination
 
 
@@ -215,7 +224,7 @@ def nomination_check(*, nomination: Nomination, by, override_reason: str = "") -
         raise ValidationError(
             f"Chỉ thẩm định đề nghị đã gửi (hiện: “{nomination.get_status_display()}”)."
         )
-    ok = _store_eligibility(nomination)
+    ok = _store_eligibility(nomination, by=by)
     override_reason = (override_reason or "").strip()
     if ok is not True and not override_reason:
         what = "chưa đủ điều kiện" if ok is False else "chưa đủ dữ liệu để kết luận đủ điều kiện"
@@ -248,7 +257,12 @@ def consultation_open(*, nomination: Nomination, by) -> Nomination:
     if nomination.consultation_until:
         raise ValidationError("Đề nghị này đã được đưa ra lấy ý kiến.")
     until = sel.today() + datetime.timedelta(days=rule.consultation_days)
-    Nomination.objects.filter(pk=nomination.pk).update(consultation_until=until)
+    audited_update(
+        Nomination.objects.filter(pk=nomination.pk),
+        actor=by,
+        reason="Công khai lấy ý kiến",
+        consultation_until=until,
+    )
     nomination.consultation_until = until
     NominationEvent.objects.create(
         nomination=nomination,
@@ -351,7 +365,9 @@ def session_set_attendance(*, session: CouncilSession, user, attendance: str, by
         raise ValidationError("Phiên họp đã kết thúc.")
     if attendance not in Attendance.values:
         raise ValidationError("Giá trị điểm danh không hợp lệ.")
-    if not session.seats.filter(user=user).update(attendance=attendance):
+    if not audited_update(
+        session.seats.filter(user=user), actor=by, reason="Điểm danh", attendance=attendance
+    ):
         raise ValidationError("Người này không phải thành viên phiên họp.")
 
 
@@ -360,8 +376,12 @@ def session_open(*, session: CouncilSession, by) -> CouncilSession:
     if not session.items.exists():
         raise ValidationError("Phiên họp chưa có đề nghị nào để biểu quyết.")
     now = timezone.now()
-    if not CouncilSession.objects.filter(pk=session.pk, status=SessionStatus.DRAFT).update(
-        status=SessionStatus.OPEN, opened_at=now
+    if not audited_update(
+        CouncilSession.objects.filter(pk=session.pk, status=SessionStatus.DRAFT),
+        actor=by,
+        reason="Mở biểu quyết",
+        status=SessionStatus.OPEN,
+        opened_at=now,
     ):
         raise ValidationError("Phiên họp không ở trạng thái chuẩn bị.")
     session.status, session.opened_at = SessionStatus.OPEN, now
@@ -441,8 +461,13 @@ def _figures(rule) -> council.RuleFigures:
 def session_close(*, session: CouncilSession, by) -> CouncilSession:
     """Close voting: compute each item's outcome by its tier's rule; votes are final."""
     now = timezone.now()
-    if not CouncilSession.objects.filter(pk=session.pk, status=SessionStatus.OPEN).update(
-        status=SessionStatus.CLOSED, closed_at=now, closed_by=by
+    if not audited_update(
+        CouncilSession.objects.filter(pk=session.pk, status=SessionStatus.OPEN),
+        actor=by,
+        reason="Kết thúc biểu quyết",
+        status=SessionStatus.CLOSED,
+        closed_at=now,
+        closed_by=by,
     ):
         raise ValidationError("Chỉ kết thúc phiên họp đang biểu quyết.")
     session.status, session.closed_at, session.closed_by = SessionStatus.CLOSED, now, by
@@ -552,6 +577,7 @@ def _award_from_nomination(
     number: str,
     day: datetime.date,
     source: str,
+    by,
     decision: AwardDecision | None = None,
 ) -> Award:
     category = AwardCategory.MERIT if nom.tier.kind == TierKind.TITLE else AwardCategory.THEMATIC
@@ -572,9 +598,14 @@ def _award_from_nomination(
         },
     )
     # One initiative supports one award only.
-    Exemplar.objects.filter(
-        nominations=nom, kind=ExemplarKind.INITIATIVE, used_by_award__isnull=True
-    ).update(used_by_award=award)
+    audited_update(
+        Exemplar.objects.filter(
+            nominations=nom, kind=ExemplarKind.INITIATIVE, used_by_award__isnull=True
+        ),
+        actor=by,
+        reason="Sáng kiến dùng cho khen thưởng",
+        used_by_award=award,
+    )
     return award
 
 
@@ -603,6 +634,7 @@ def decision_sign(*, decision: AwardDecision, by) -> AwardDecision:
             number=decision.number,
             day=decision.decision_date,
             source=AwardSource.DECISION,
+            by=by,
             decision=decision,
         )
         if nom.status == S.DECIDED:
@@ -709,7 +741,11 @@ def letter_answer(
         answer = f"Quyết định số {decision_number} ngày {decision_date:%d/%m/%Y}"
         _move(nomination, old=[S.FORWARDED], new=S.AWARDED, by=by, note=answer, upper_answer=answer)
         _award_from_nomination(
-            nomination, number=decision_number, day=decision_date, source=AwardSource.UPPER
+            nomination,
+            number=decision_number,
+            day=decision_date,
+            source=AwardSource.UPPER,
+            by=by,
         )
     else:
         if not note.strip():
@@ -723,7 +759,12 @@ def letter_answer(
             upper_answer=note.strip()[:300],
         )
     if not letter.nominations.filter(status=S.FORWARDED).exists():
-        ForwardingLetter.objects.filter(pk=letter.pk).update(status=LetterStatus.ANSWERED)
+        audited_update(
+            ForwardingLetter.objects.filter(pk=letter.pk),
+            actor=by,
+            reason="Cấp trên đã trả lời",
+            status=LetterStatus.ANSWERED,
+        )
 
 
 # --- exemplars ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, update_change_reason
 
 from portal.access import require
+from portal.audit import audited_update
 from portal.uploads import EVIDENCE_EXTENSIONS, check_upload
 
 from ..models import (
@@ -203,12 +204,22 @@ def _stale_message(assessment: Assessment) -> str:
     return f"Bản này vừa được {who} lưu lúc {when}; tải lại để xem trước khi sửa tiếp."
 
 
-def _claim_revision(assessment: Assessment, expected_revision: int) -> int:
+def _claim_revision(
+    assessment: Assessment, expected_revision: int, *, by, reason: str = "", **values
+) -> int:
     """Compare-and-swap on (status editable, revision): the save wins only if nobody else saved
-    since the form was loaded. Returns the new revision."""
-    updated = Assessment.objects.filter(
-        pk=assessment.pk, revision=expected_revision, status__in=EDITABLE
-    ).update(revision=F("revision") + 1, updated_at=timezone.now())
+    since the form was loaded. The new revision and `values` are written in the same audited
+    update (one history row, one audit event). Returns the new revision."""
+    updated = audited_update(
+        Assessment.objects.filter(
+            pk=assessment.pk, revision=expected_revision, status__in=EDITABLE
+        ),
+        actor=by,
+        reason=reason,
+        revision=F("revision") + 1,
+        updated_at=timezone.now(),
+        **values,
+    )
     if updated == 0:
         current = Assessment.objects.get(pk=assessment.pk)
         if current.status not in EDITABLE:
@@ -244,7 +255,7 @@ def assessment_save(
     with transaction.atomic():
         current = Assessment.objects.get(pk=assessment.pk)
         if current.status not in EDITABLE or current.revision != revision:
-            _claim_revision(current, revision)  # raises the right message
+            _claim_revision(current, revision, by=by)  # writes nothing; raises the right message
         open_ids = editable_item_ids(current)
         pending = []
         for item in current.items.select_related("criterion"):
@@ -262,19 +273,19 @@ def assessment_save(
             # Nothing to write (e.g. an autosave after a field was left unchanged).
             assessment.refresh_from_db()
             return assessment
-        # Compare-and-swap first: a concurrent save of the same revision loses here.
-        new_revision = _claim_revision(current, revision)
+        # Compare-and-swap first: a concurrent save of the same revision loses here. The claim
+        # is the assessment's one history row (and audit event) for this save, so "who saved
+        # when" is on the page even for item-only saves.
+        _claim_revision(
+            current,
+            revision,
+            by=by,
+            reason="Lưu nháp",
+            **({"summary": summary} if summary_changed else {}),
+        )
         for item, changed in pending:
             _as(item, by).save(update_fields=changed)
         assessment.refresh_from_db()
-        fields = ["revision"]
-        if summary_changed:
-            assessment.summary = summary
-            fields.append("summary")
-        assessment.revision = new_revision
-        # One history row per save, so "who saved when" is on the page even for item-only saves.
-        _as(assessment, by).save(update_fields=[*fields, "updated_at"])
-        _history_note(assessment, "Lưu nháp")
     return assessment
 
 
@@ -362,30 +373,24 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
         raise ValidationError(_closed_message(deadline))
     with transaction.atomic():
         old = assessment.status
-        updated = Assessment.objects.filter(pk=assessment.pk, status__in=EDITABLE).update(
-            status=AssessmentStatus.SUBMITTED
+        now = timezone.now()
+        # A late submission stays marked late; an on-time one keeps what the row says.
+        late = {"is_late": True} if deadline.is_late(today) else {}
+        updated = audited_update(
+            Assessment.objects.filter(pk=assessment.pk, status__in=EDITABLE),
+            actor=by,
+            reason="Nộp lại sau khi bổ sung" if old == AssessmentStatus.RETURNED else "Nộp",
+            status=AssessmentStatus.SUBMITTED,
+            submitted_at=now,
+            submitted_by=by,
+            extension_until=deadline.extension_until,
+            revision=F("revision") + 1,
+            updated_at=now,
+            **late,
         )
         if updated == 0:
             raise ValidationError("Bản tự đánh giá đã được nộp hoặc đã duyệt.")
         assessment.refresh_from_db()
-        assessment.submitted_at = timezone.now()
-        assessment.submitted_by = by
-        assessment.is_late = assessment.is_late or deadline.is_late(today)
-        assessment.extension_until = deadline.extension_until
-        assessment.revision += 1
-        _as(assessment, by).save(
-            update_fields=[
-                "submitted_at",
-                "submitted_by",
-                "is_late",
-                "extension_until",
-                "revision",
-                "updated_at",
-            ]
-        )
-        _history_note(
-            assessment, "Nộp lại sau khi bổ sung" if old == AssessmentStatus.RETURNED else "Nộp"
-        )
     return assessment
 
 
@@ -474,19 +479,21 @@ def assessment_return(*, assessment: Assessment, reason: str, by) -> Assessment:
     if not reason:
         raise ValidationError({"reason": "Trả lại phải ghi rõ lý do."})
     with transaction.atomic():
-        updated = Assessment.objects.filter(
-            pk=assessment.pk, status=AssessmentStatus.SUBMITTED
-        ).update(status=AssessmentStatus.RETURNED)
+        updated = audited_update(
+            Assessment.objects.filter(pk=assessment.pk, status=AssessmentStatus.SUBMITTED),
+            actor=by,
+            reason=f"Trả lại: {reason}",
+            status=AssessmentStatus.RETURNED,
+            return_reason=reason,
+            revision=F("revision") + 1,
+            updated_at=timezone.now(),
+        )
         if updated == 0:
             raise ValidationError("Bản tự đánh giá không còn ở trạng thái chờ thẩm định.")
         assessment.refresh_from_db()
         for item in assessment.items.select_related("criterion").prefetch_related("evidence"):
             item.return_snapshot = _snapshot(item)
             _as(item, by).save(update_fields=["return_snapshot"])
-        assessment.return_reason = reason
-        assessment.revision += 1
-        _as(assessment, by).save(update_fields=["return_reason", "revision", "updated_at"])
-        _history_note(assessment, f"Trả lại: {reason}")
     return assessment
 
 
@@ -494,9 +501,17 @@ def assessment_approve(*, assessment: Assessment, by) -> Assessment:
     """submitted → approved (locked). Items the reviewer did not score keep their self-score."""
     require_reviewer(by, assessment)
     with transaction.atomic():
-        updated = Assessment.objects.filter(
-            pk=assessment.pk, status=AssessmentStatus.SUBMITTED
-        ).update(status=AssessmentStatus.APPROVED)
+        now = timezone.now()
+        updated = audited_update(
+            Assessment.objects.filter(pk=assessment.pk, status=AssessmentStatus.SUBMITTED),
+            actor=by,
+            reason="Duyệt",
+            status=AssessmentStatus.APPROVED,
+            approved_at=now,
+            approved_by=by,
+            revision=F("revision") + 1,
+            updated_at=now,
+        )
         if updated == 0:
             raise ValidationError("Bản tự đánh giá không còn ở trạng thái chờ thẩm định.")
         assessment.refresh_from_db()
@@ -506,13 +521,6 @@ def assessment_approve(*, assessment: Assessment, by) -> Assessment:
         for item in assessment.items.filter(returned=True):
             item.returned = False
             _as(item, by).save(update_fields=["returned"])
-        assessment.approved_at = timezone.now()
-        assessment.approved_by = by
-        assessment.revision += 1
-        _as(assessment, by).save(
-            update_fields=["approved_at", "approved_by", "revision", "updated_at"]
-        )
-        _history_note(assessment, "Duyệt")
     return assessment
 
 
@@ -537,19 +545,19 @@ def assessment_reopen(*, assessment: Assessment, reason: str, by) -> Assessment:
     if not reason:
         raise ValidationError({"reason": "Mở lại bản đã duyệt phải ghi rõ lý do."})
     with transaction.atomic():
-        updated = Assessment.objects.filter(
-            pk=assessment.pk, status=AssessmentStatus.APPROVED
-        ).update(status=AssessmentStatus.SUBMITTED)
+        updated = audited_update(
+            Assessment.objects.filter(pk=assessment.pk, status=AssessmentStatus.APPROVED),
+            actor=by,
+            reason=f"Mở lại bản đã duyệt: {reason}",
+            status=AssessmentStatus.SUBMITTED,
+            approved_at=None,
+            approved_by=None,
+            revision=F("revision") + 1,
+            updated_at=timezone.now(),
+        )
         if updated == 0:
             raise ValidationError("Chỉ mở lại được bản đã duyệt.")
         assessment.refresh_from_db()
-        assessment.approved_at = None
-        assessment.approved_by = None
-        assessment.revision += 1
-        _as(assessment, by).save(
-            update_fields=["approved_at", "approved_by", "revision", "updated_at"]
-        )
-        _history_note(assessment, f"Mở lại bản đã duyệt: {reason}")
     return assessment
 
 
@@ -590,9 +598,10 @@ def extension_decide(
     elif not note.strip():
         raise ValidationError({"note": "Không gia hạn phải nêu lý do."})
     with transaction.atomic():
-        updated = ExtensionRequest.objects.filter(
-            pk=extension.pk, status=ExtensionStatus.PENDING
-        ).update(
+        updated = audited_update(
+            ExtensionRequest.objects.filter(pk=extension.pk, status=ExtensionStatus.PENDING),
+            actor=by,
+            reason="Gia hạn" if grant else "Không gia hạn",
             status=ExtensionStatus.GRANTED if grant else ExtensionStatus.REFUSED,
             until=until if grant else None,
             decision_note=note.strip(),
@@ -601,9 +610,8 @@ def extension_decide(
         )
         if updated == 0:
             raise ValidationError("Đề nghị này đã được xem xét.")
+        # audited_update wrote the history row and the audit event for the decision.
         extension.refresh_from_db()
-        # .update() writes no history row; save once so the decision is in the history.
-        _as(extension, by).save(update_fields=["status"])
     return extension
 
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.audit import audited_update
 from units.models import Unit, UnitKind
 
 from ..models import (
@@ -137,7 +138,7 @@ def criteria_set_create(*, campaign: Campaign, form) -> CriteriaSet:
 
 
 @transaction.atomic
-def criteria_set_new_version(*, criteria_set: CriteriaSet) -> CriteriaSet:
+def criteria_set_new_version(*, criteria_set: CriteriaSet, by) -> CriteriaSet:
     """Copy a locked set to version+1 (editable, linked to the previous one); the old version
     stays attached to the scores given under it and is marked replaced."""
     source = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
@@ -155,8 +156,12 @@ def criteria_set_new_version(*, criteria_set: CriteriaSet) -> CriteriaSet:
     copy = _copy_criteria_set(
         source, campaign=source.campaign, version=source.version + 1, previous=source
     )
-    CriteriaSet.objects.filter(pk=source.pk).update(
-        status=CriteriaSetStatus.RETIRED, valid_to=timezone.localdate()
+    audited_update(
+        CriteriaSet.objects.filter(pk=source.pk),
+        actor=by,
+        reason=f"Thay bằng phiên bản {copy.version}",
+        status=CriteriaSetStatus.RETIRED,
+        valid_to=timezone.localdate(),
     )
     return copy
 

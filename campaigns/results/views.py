@@ -252,7 +252,7 @@ def criteriaset_new_version_view(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = get_object_or_404(CriteriaSet, pk=pk)
     require(request.user, "criteria.manage", criteria_set)
     try:
-        copy = criteria_set_new_version(criteria_set=criteria_set)
+        copy = criteria_set_new_version(criteria_set=criteria_set, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("campaigns:criteriaset-detail", pk=criteria_set.pk)

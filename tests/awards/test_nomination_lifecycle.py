@@ -267,3 +267,38 @@ def test_documents_are_stored_under_generated_names(make_nomination, users):
     doc = n.documents.first()
     assert doc.original_name == "ho-so.pdf"
     assert "ho-so" not in doc.file.name
+
+
+def test_each_status_move_and_session_step_leaves_one_audit_event(make_nomination, users, council):
+    """Issue 8 item 4: every nomination move, attendance mark, opening and closing of a session
+    is one audit event naming who did it and the old → new values."""
+    from portal.models import AuditEvent
+
+    secretariat = users["secretariat"]
+    n = make_nomination(S.CHECKED)
+    moves = AuditEvent.objects.filter(model="awards.nomination", object_id=str(n.pk))
+    statuses = [e.changes["status"] for e in moves.order_by("id") if "status" in e.changes]
+    assert statuses == [[None, S.DRAFT], [S.DRAFT, S.SUBMITTED], [S.SUBMITTED, S.CHECKED]]
+    assert {e.actor_id for e in moves.filter(action="bulk")} == {secretariat.pk}
+    item = services.session_add_item(session=council, nomination=n, by=secretariat)
+    seat = council.seats.get(user=users["chairman"])
+    before = AuditEvent.objects.count()
+    services.session_set_attendance(
+        session=council, user=users["chairman"], attendance="present", by=secretariat
+    )
+    assert AuditEvent.objects.count() == before + 1
+    event = AuditEvent.objects.latest("id")
+    assert (event.object_id, event.actor_id) == (str(seat.pk), secretariat.pk)
+    assert event.changes["attendance"][1] == "present"
+    everyone_present(council)
+    sessions = AuditEvent.objects.filter(model="awards.councilsession", object_id=str(council.pk))
+    before = sessions.count()
+    services.session_open(session=council, by=secretariat)
+    for u in [users["chairman"], users["council_member"], *council.extra_members]:
+        services.vote_cast(item=item, member=u, choice="agree")
+    services.session_close(session=council, by=secretariat)
+    opened, closed = sessions.order_by("id")[before:]
+    assert opened.changes["status"][1] == "open"
+    assert closed.changes["status"][1] == "closed"
+    assert closed.changes["closed_by"] == [None, secretariat.pk]
+    assert moves.latest("id").changes["status"] == [S.IN_COUNCIL, S.PASSED]

@@ -54,12 +54,12 @@ def _campaign_data(**over):
     return data
 
 
-def test_a_new_campaign_copies_the_latest_criteria_versions(world):
+def test_a_new_campaign_copies_the_latest_criteria_versions(world, secretariat):
     sets = with_criteria_sets(world.campaign)
     old = sets["b"]
     old.status = CriteriaSetStatus.IN_USE
     old.save()
-    v2 = criteria_set_new_version(criteria_set=old)
+    v2 = criteria_set_new_version(criteria_set=old, by=secretariat)
     v2.name = "Bộ tiêu chí xã, phiên bản 2"
     v2.save()
     form = CampaignForm(_campaign_data(copy_criteria_from=world.campaign.pk))
@@ -133,7 +133,7 @@ def test_an_editable_set_is_saved_with_its_criteria(world):
     ]
 
 
-def test_a_set_in_use_refuses_edits_and_versions_instead(world):
+def test_a_set_in_use_refuses_edits_and_versions_instead(world, secretariat):
     s = with_criteria_sets(world.campaign)["b"]
     CriteriaSet.objects.filter(pk=s.pk).update(status=CriteriaSetStatus.IN_USE)
     s.refresh_from_db()
@@ -146,13 +146,13 @@ def test_a_set_in_use_refuses_edits_and_versions_instead(world):
     with pytest.raises(ValidationError, match="tạo phiên bản mới"):
         criteria_set_save(form=form, criteria_formset=formset)
     assert s.criteria.get().text == "Tiêu chí một"
-    v2 = criteria_set_new_version(criteria_set=s)
+    v2 = criteria_set_new_version(criteria_set=s, by=secretariat)
     assert (v2.version, v2.previous_id, v2.status) == (2, s.pk, CriteriaSetStatus.EDITABLE)
     assert v2.criteria.get().text == "Tiêu chí một"
     s.refresh_from_db()
     assert s.status == CriteriaSetStatus.RETIRED
     with pytest.raises(ValidationError):
-        criteria_set_new_version(criteria_set=s)  # a newer version exists already
+        criteria_set_new_version(criteria_set=s, by=secretariat)  # a newer version exists already
 
 
 def test_duplicate_criterion_numbers_are_refused_next_to_the_field(world):

@@ -387,3 +387,71 @@ def test_registration_is_one_per_unit_and_year(world, officer_a):
         by=None,
     )
     assert dept.target_level == ""
+
+
+def test_each_transition_leaves_one_audit_event_on_the_assessment(draft, officer_a, secretariat):
+    """Issue 8 item 4: a save/submit/return/approve/reopen is one write of the assessment, so
+    one history row and one audit event naming who did it, the old and new status and why."""
+    from portal.models import AuditEvent
+
+    a = _fill(draft, officer_a)
+
+    def step(do, by, reason, status):
+        events = AuditEvent.objects.filter(model="campaigns.assessment", object_id=str(a.pk))
+        before, history_before = events.count(), a.history.count()
+        do()
+        assert events.count() == before + 1
+        assert a.history.count() == history_before + 1
+        event = events.latest("id")
+        assert (event.actor_id, event.reason) == (by.pk, reason)
+        assert event.changes["revision"][1] == event.changes["revision"][0] + 1
+        if status:
+            assert event.changes["status"][1] == status
+        latest = a.history.first()
+        assert (latest.history_user_id, latest.history_change_reason) == (by.pk, reason)
+
+    step(
+        lambda: services.assessment_save(
+            assessment=a, revision=a.revision, items={}, summary="Tóm tắt", by=officer_a
+        ),
+        officer_a,
+        "Lưu nháp",
+        None,
+    )
+    step(
+        lambda: services.assessment_submit(assessment=a, by=officer_a),
+        officer_a,
+        "Nộp",
+        AssessmentStatus.SUBMITTED,
+    )
+    step(
+        lambda: services.assessment_return(assessment=a, reason="Thiếu số liệu", by=secretariat),
+        secretariat,
+        "Trả lại: Thiếu số liệu",
+        AssessmentStatus.RETURNED,
+    )
+    step(
+        lambda: services.assessment_submit(assessment=a, by=officer_a),
+        officer_a,
+        "Nộp lại sau khi bổ sung",
+        AssessmentStatus.SUBMITTED,
+    )
+    step(
+        lambda: services.assessment_approve(assessment=a, by=secretariat),
+        secretariat,
+        "Duyệt",
+        AssessmentStatus.APPROVED,
+    )
+    step(
+        lambda: services.assessment_reopen(assessment=a, reason="Sai số liệu", by=secretariat),
+        secretariat,
+        "Mở lại bản đã duyệt: Sai số liệu",
+        AssessmentStatus.SUBMITTED,
+    )
+    # A stale save loses and writes nothing.
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValidationError):
+        services.assessment_save(
+            assessment=a, revision=a.revision - 1, items={}, summary="Cũ", by=officer_a
+        )
+    assert AuditEvent.objects.count() == before
