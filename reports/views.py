@@ -22,6 +22,7 @@ from . import exports, selectors, services
 from .filters import ReportFilter
 from .forms import NarrativeForm, ReportRequestForm, ReturnForm, SignForm, VerifyForm
 from .models import Report, ReportStatus, SignOff
+from .registry import award_document_target
 
 PAGE_SIZE = 50
 
@@ -82,6 +83,41 @@ def report_request_view(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Đã ghi nhận yêu cầu; báo cáo đang được tạo.")
             return redirect(report)
     return render(request, "reports/pages/report_request.html", {"form": form})
+
+
+AWARD_KINDS = ("award_decision", "council_minutes", "certificate")
+
+
+@require_POST
+@login_required
+def award_document_request_view(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
+    """From an awards page: make the decision / minutes / certificates PDF through the one
+    pipeline, then go to the report page (progress, preview, sign-off)."""
+    require(request.user, "report.request")
+    if kind not in AWARD_KINDS:
+        raise Http404
+    try:
+        campaign, year = award_document_target(kind, object_id)
+    except ValidationError as exc:
+        if "Không tìm thấy" in " ".join(exc.messages):
+            raise Http404 from exc
+        messages.error(request, " ".join(exc.messages))
+        if kind == "council_minutes":
+            return redirect("awards:session-detail", object_id)
+        return redirect("awards:decision-detail", object_id)
+    try:
+        report = services.report_request(
+            campaign=campaign, kind=kind, year=year, object_id=object_id, by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reports:report-list")
+    report.refresh_from_db()
+    if report.error and report.status == ReportStatus.QUEUED:
+        messages.warning(request, report.error)
+    else:
+        messages.success(request, "Đã ghi nhận yêu cầu; văn bản PDF đang được tạo.")
+    return redirect(report)
 
 
 def _add_errors(form, exc: ValidationError) -> None:
