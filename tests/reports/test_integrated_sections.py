@@ -7,7 +7,6 @@ import datetime
 
 import pytest
 
-from awards import services as award_services
 from awards.models import Award, NominationStatus
 from campaigns.oversight.models import Finding, Inspection, Recommendation
 from reports import rendering
@@ -116,8 +115,8 @@ def test_final_review_lists_the_final_proposals(
     users,
     report_data,
     award_rows,
-    make_nomination,
-    tmp_path,  # noqa: F811
+    make_nomination,  # noqa: F811
+    tmp_path,
 ):
     n = make_nomination(NominationStatus.SUBMITTED, unit=world.commune_b)
     n.period_kind = "final"
