@@ -51,7 +51,7 @@ def test_decision_pdf_made_from_the_awards_page_and_signed(
     setting,
     draft_decision,
     world,
-    browser_signing_cert,  # noqa: F811
+    browser_signing_cert,
 ):
     page.on("dialog", lambda dialog: dialog.accept())
     _as(page, sign_in, setting["secretariat"])
