@@ -48,7 +48,7 @@ def test_decision_pdf_made_from_the_awards_page_and_signed(
     page,
     live_server,
     sign_in,
-    setting,
+    setting,  # noqa: F811
     draft_decision,
     world,
     browser_signing_cert,
