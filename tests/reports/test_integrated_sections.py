@@ -135,3 +135,51 @@ def test_sections_left_out_without_data(world, report_data, tmp_path):
     assert "CÔNG TÁC KHEN THƯỞNG" not in flat
     assert "cuộc kiểm tra, giám sát" not in flat
     assert "Sản phẩm OCOP" not in flat
+
+
+def test_ocop_products_and_jobs_from_approved_assessments(world, report_data, tmp_path):
+    from campaigns.models import (
+        Assessment,
+        AssessmentItem,
+        CriteriaSet,
+        Criterion,
+        TargetGroup,
+        ValueType,
+    )
+    from tests.factories import UnitFactory
+    from units.models import UnitKind
+
+    cs = CriteriaSet.objects.create(
+        campaign=world.campaign, target_group=TargetGroup.ENTERPRISES, name="Bộ tiêu chí d"
+    )
+    ocop = Criterion.objects.create(
+        criteria_set=cs,
+        number=1,
+        text="Số sản phẩm OCOP được xếp hạng từ 3 sao trở lên",
+        value_type=ValueType.NUMBER,
+        max_points=25,
+    )
+    jobs = Criterion.objects.create(
+        criteria_set=cs,
+        number=2,
+        text="Số lao động nông thôn được giải quyết việc làm",
+        value_type=ValueType.NUMBER,
+        max_points=30,
+    )
+    values = {
+        "HTX Nông nghiệp Phổ Thạnh": ("approved", 3, 45),
+        "Công ty Muối Sa Huỳnh": ("draft", 9, 900),
+    }
+    for name, (status, n_ocop, n_jobs) in values.items():
+        unit = UnitFactory(name=name, kind=UnitKind.COOPERATIVE)
+        a = Assessment.objects.create(
+            campaign=world.campaign, unit=unit, year=2024, criteria_set=cs, status=status
+        )
+        AssessmentItem.objects.create(assessment=a, criterion=ocop, value_number=n_ocop)
+        AssessmentItem.objects.create(assessment=a, criterion=jobs, value_number=n_jobs)
+    flat = _flat(pdf_text(_render(world.campaign, "annual", 2024).content, tmp_path))
+    assert "Sản phẩm OCOP và giải quyết việc làm" in flat
+    # Only the approved assessment counts.
+    assert "1 doanh nghiệp, hợp tác xã có 3 sản phẩm OCOP" in flat
+    assert "giải quyết việc làm cho 45 lao động nông thôn" in flat
+    assert "Công ty Muối Sa Huỳnh" not in flat.split("Sản phẩm OCOP và giải quyết việc làm")[1]
