@@ -88,13 +88,14 @@ def section_awards(scope: Scope) -> Section | None:
                 ["STT", "Hình thức, danh hiệu", "Loại", "Tập thể, hộ", "Cá nhân", "Tổng số"],
                 count_rows,
                 total=["", "Tổng cộng", "", collectives, individuals, len(awards)],
+                center=(0,),
             ),
             Table(
                 f"Danh sách tập thể, cá nhân được khen thưởng, {_period_words(scope)}",
                 ["STT", "Tập thể, cá nhân", "Hình thức, danh hiệu", "Số quyết định", "Ngày"],
                 list_rows,
                 annex=True,
-                center=(3, 4),
+                center=(0, 3, 4),
             ),
         ],
     )
@@ -149,7 +150,7 @@ def section_final_nominations(scope: Scope) -> Section | None:
                 ["STT", "Tập thể, cá nhân", "Hình thức đề nghị", "Đơn vị đề nghị", "Tình trạng"],
                 rows,
                 annex=True,
-                center=(4,),
+                center=(0, 4),
             )
         ],
     )
@@ -198,7 +199,7 @@ def section_inspections(scope: Scope) -> Section | None:
                 [
                     [
                         i,
-                        r["year"],
+                        str(r["year"]),
                         r["title"],
                         r["kind_label"],
                         _date(r["start_date"])
@@ -208,7 +209,7 @@ def section_inspections(scope: Scope) -> Section | None:
                     ]
                     for i, r in enumerate(inspections["rows"], start=1)
                 ],
-                center=(1, 4, 6),
+                center=(0, 1, 4, 6),
                 annex=scope.is_period,
             )
         )
@@ -218,10 +219,10 @@ def section_inspections(scope: Scope) -> Section | None:
                 "Kiến nghị sau kiểm tra và kết quả thực hiện",
                 ["STT", "Năm", "Đơn vị", "Kiến nghị", "Kết quả thực hiện"],
                 [
-                    [i, r["year"], r["unit"], r["recommendation"], r["status_label"]]
+                    [i, str(r["year"]), r["unit"], r["recommendation"], r["status_label"]]
                     for i, r in enumerate(recs["rows"], start=1)
                 ],
-                center=(1,),
+                center=(0, 1),
                 annex=True,
             )
         )
@@ -248,7 +249,7 @@ def section_difficulties(scope: Scope) -> Section | None:
             f"Có {num(len(d['adjustments']))} nội dung dẫn đến điều chỉnh kế hoạch: "
             + "; ".join(
                 f"{a['unit']} ({a['year']}): {a['subject']}"
-                + (f" – {a['adjustment']}" if a["adjustment"] else "")
+                + (f" – {a['adjustment'].rstrip('.')}" if a["adjustment"] else "")
                 for a in d["adjustments"]
             )
             + "."
@@ -292,7 +293,7 @@ def section_sponsorships(scope: Scope) -> Section | None:
                 [
                     [
                         i,
-                        r["year"],
+                        str(r["year"]),
                         r["sponsor"],
                         r["commune"],
                         r["support"] or r["commitment"],
@@ -301,7 +302,7 @@ def section_sponsorships(scope: Scope) -> Section | None:
                     for i, r in enumerate(s["rows"], start=1)
                 ],
                 total=["", "", "Tổng cộng", "", "", _num(s["total_vnd"])],
-                center=(1,),
+                center=(0, 1),
                 annex=scope.is_period,
             )
         ],
@@ -332,6 +333,7 @@ def section_budget(scope: Scope) -> Section | None:
                     for i, r in enumerate(b["by_kind"], start=1)
                 ],
                 total=["", "Tổng cộng", _num(proposed), _num(approved)],
+                center=(0,),
             )
         ],
     )
@@ -394,6 +396,7 @@ def section_ocop(scope: Scope) -> Section | None:
                     for i, (name, v) in enumerate(sorted(per_unit.items()), start=1)
                 ],
                 total=["", "Tổng cộng", _num(ocop), _num(jobs)],
+                center=(0,),
             )
         ],
     )

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -133,11 +134,21 @@ def report_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     can_edit = can(request.user, "report.edit_narrative", report)
     data_changed = services.data_changed_since(report) if report.is_signed else None
+    object_url = None
+    if report.kind in AWARD_KINDS:
+        name = (
+            "awards:session-detail"
+            if report.kind == "council_minutes"
+            else "awards:decision-detail"
+        )
+        object_url = reverse(name, args=[report.object_id])
+        can_edit = False  # award documents have no narrative: regenerate from their own page
     return render(
         request,
         "reports/pages/report_detail.html",
         {
             "report": report,
+            "object_url": object_url,
             "versions": selectors.versions_of(report),
             "narrative_form": NarrativeForm(initial=report.narrative()) if can_edit else None,
             "can_edit": can_edit and report.status != ReportStatus.RENDERING,

@@ -170,6 +170,9 @@ def test_button_on_the_decision_page_makes_the_report(
     assert report.year == 2025
     page = client.get(reverse("awards:decision-detail", args=[decision.pk])).content.decode()
     assert report.get_absolute_url() in page
+    detail = client.get(report.get_absolute_url()).content.decode()
+    assert reverse("awards:decision-detail", args=[decision.pk]) in detail
+    assert "Phần đánh giá, phương hướng, kiến nghị" not in detail  # no narrative on a decision
     # An officer may not ask for it.
     assert (
         client_as("officer_a")
