@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from campaigns.models import Campaign
@@ -84,7 +85,6 @@ def _validate_review(attr: str, label: str):
             raise ValidationError(
                 {"year": f"{label.capitalize()} của phong trào làm vào năm {review_year}."}
             )
-        from django.utils import timezone
 
         if timezone.localdate().year < review_year:
             raise ValidationError(
@@ -186,6 +186,13 @@ def _build_minutes(report: Report) -> dict[str, Any]:
 
     doc = minutes_document(report.object_id)
     secretary = next((m for m in doc["members"] if m["role"] == "Ủy viên thư ký"), None)
+    closed_at = doc["closed_at"] and timezone.localtime(doc["closed_at"])
+    # The closing time is printed only when voting was closed on the meeting day itself.
+    ended_at = (
+        f"{closed_at:%H} giờ {closed_at:%M} phút ngày {closed_at:%d/%m/%Y}"
+        if closed_at and closed_at.date() == doc["date"]
+        else ""
+    )
     return {
         "document": doc,
         "summary": "Họp Hội đồng Thi đua – Khen thưởng"
@@ -197,6 +204,7 @@ def _build_minutes(report: Report) -> dict[str, Any]:
             "place_date": _place_date(doc["issuing_place"], doc["date"]),
             "issue_date": doc["date"],
             "secretary": secretary["name"] if secretary else "",
+            "ended_at": ended_at,
             "absent": doc["members_total"] - doc["members_present"],
             "passed_count": sum(1 for i in doc["items"] if i["outcome"] == "passed"),
             "failed_count": sum(1 for i in doc["items"] if i["outcome"] != "passed"),
