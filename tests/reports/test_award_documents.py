@@ -84,6 +84,15 @@ def _render(world, kind, object_id, year=2025):
 
 
 def test_decision_pdf_in_the_administrative_layout(world, awards_case, tmp_path):
+    from awards.models import BonusRate
+
+    collective = awards_case["collective"]
+    BonusRate.objects.create(  # test figure, not a legal rate
+        tier=collective.tier,
+        nominee_kind=collective.nominee_kind,
+        valid_from=datetime.date(2024, 1, 1),
+        amount_vnd=1_234_000,
+    )
     rendered = _render(world, "award_decision", awards_case["decision"].pk)
     flat = _flat(pdf_text(rendered.content, tmp_path))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in flat
@@ -100,6 +109,8 @@ def test_decision_pdf_in_the_administrative_layout(world, awards_case, tmp_path)
     assert world.commune_a.name in flat
     for n in (awards_case["collective"], awards_case["individual"]):
         assert n.tier.name in flat
+    assert "1.234.000" in flat  # the bonus, with thousands separators
+    assert "tổng số tiền 1.234.000 đồng" in flat
     assert "Nơi nhận:" in flat
     assert "Như Điều 3;" in flat
     assert "CHỦ TỊCH" in flat
