@@ -2,8 +2,8 @@
 
 Every document the portal prints goes through the same pipeline (request → render → sign) and
 the same base PDF layout; a kind only says how to gather its content. Campaign reports are
-registered here; the award documents are registered only when `awards.documents` exists (the
-awards app provides `decision_document`, `minutes_document`, `certificates_document`).
+registered here, and so are the award documents (decision, council minutes, certificates), whose
+data comes from `awards.documents` and whose Report rows point at their object by `object_id`.
 """
 
 from __future__ import annotations
