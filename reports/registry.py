@@ -241,6 +241,10 @@ def _session_summary(report: Report) -> str:
     return title[0] if title else f"phiên họp #{report.object_id}"
 
 
+class DocumentObjectMissing(ValidationError):
+    """The decision / session a document is asked for does not exist."""
+
+
 def award_document_target(kind: str, object_id: int) -> tuple[Campaign, int]:
     """The campaign and year a Report of an award kind is filed under, for its object; raises
     ValidationError when the object does not exist or is not ready for that document."""
@@ -249,7 +253,7 @@ def award_document_target(kind: str, object_id: int) -> tuple[Campaign, int]:
     if kind == "council_minutes":
         session = CouncilSession.objects.select_related("campaign").filter(pk=object_id).first()
         if session is None:
-            raise ValidationError("Không tìm thấy phiên họp Hội đồng.")
+            raise DocumentObjectMissing("Không tìm thấy phiên họp Hội đồng.")
         if session.status != SessionStatus.CLOSED:
             raise ValidationError(
                 "Chỉ lập biên bản khi phiên họp đã kết thúc (kết quả biểu quyết đã chốt)."
@@ -257,7 +261,7 @@ def award_document_target(kind: str, object_id: int) -> tuple[Campaign, int]:
         return session.campaign, session.meeting_date.year
     decision = AwardDecision.objects.select_related("campaign").filter(pk=object_id).first()
     if decision is None:
-        raise ValidationError("Không tìm thấy quyết định khen thưởng.")
+        raise DocumentObjectMissing("Không tìm thấy quyết định khen thưởng.")
     if not decision.nominations.exists():
         raise ValidationError("Quyết định chưa có trường hợp nào được khen thưởng.")
     if kind == "certificate" and decision.status != DecisionStatus.SIGNED:

@@ -23,7 +23,7 @@ from . import exports, selectors, services
 from .filters import ReportFilter
 from .forms import NarrativeForm, ReportRequestForm, ReturnForm, SignForm, VerifyForm
 from .models import Report, ReportStatus, SignOff
-from .registry import award_document_target
+from .registry import DocumentObjectMissing, award_document_target
 
 PAGE_SIZE = 50
 
@@ -99,9 +99,9 @@ def award_document_request_view(request: HttpRequest, kind: str, object_id: int)
         raise Http404
     try:
         campaign, year = award_document_target(kind, object_id)
+    except DocumentObjectMissing as exc:
+        raise Http404 from exc
     except ValidationError as exc:
-        if "Không tìm thấy" in " ".join(exc.messages):
-            raise Http404 from exc
         messages.error(request, " ".join(exc.messages))
         if kind == "council_minutes":
             return redirect("awards:session-detail", object_id)
