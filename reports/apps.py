@@ -8,9 +8,10 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from portal.navigation import MenuEntry, register_menu
 
-        from . import registry
+        from . import integrated_sections, registry
 
         registry.load()
+        integrated_sections.register()
         register_menu(
             MenuEntry(
                 "Báo cáo", "reports:report-list", "report.view", icon="file-earmark-pdf", order=80

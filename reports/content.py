@@ -4,9 +4,10 @@ Each gatherer takes a `Scope` (campaign, the year or period) and returns a `Sect
 when its data source is absent (no fake numbers: an absent section is left out). A section names
 the partial template that prints it and carries its tables, which the .xlsx export reuses.
 
-Sections still to plug in at integration (their apps are built in parallel): awards by tier with
-lists (awards), inspections held (campaigns.inspections), sponsorship results, OCOP products and
-jobs. Target progress comes from `campaigns.targets` and cluster ranks from
+Sections fed by other apps (awards by tier and the lists, the final review's proposals,
+inspections and their follow-up, difficulties, sponsorships, budget, OCOP products and jobs) live in
+`reports.integrated_sections` and plug in through `register_section`. Target progress comes
+from `campaigns.targets` and cluster ranks from
 `campaigns.rankings`, so the report prints the same figures as the pages.
 """
 
@@ -779,7 +780,9 @@ EXTRA_SECTIONS: list[tuple[str, Callable[[Scope], Section | None]]] = []
 
 
 def register_section(part: str, gatherer: Callable[[Scope], Section | None]) -> None:
-    EXTRA_SECTIONS.append((part, gatherer))
+    """part: "results", "progress", "oversight" or "awards"."""
+    if (part, gatherer) not in EXTRA_SECTIONS:
+        EXTRA_SECTIONS.append((part, gatherer))
 
 
 # --- Whole reports -------------------------------------------------------------------------------
@@ -872,6 +875,10 @@ def build(report: Report, *, first_year: int, kind: str) -> dict[str, Any]:
         Part(
             "Tiến độ thực hiện mục tiêu, chỉ tiêu và kết quả xếp hạng", [s for s in progress if s]
         ),
+    ]
+    parts += [
+        Part("Công tác kiểm tra, giám sát và hỗ trợ cơ sở", extra["oversight"]),
+        Part("Công tác khen thưởng", extra["awards"]),
     ]
     parts = [p for p in parts if p.sections]
     parts += _narrative_part(report, kind, scope)

@@ -2,18 +2,18 @@
 
 Every document the portal prints goes through the same pipeline (request → render → sign) and
 the same base PDF layout; a kind only says how to gather its content. Campaign reports are
-registered here; the award documents are registered only when `awards.documents` exists (the
-awards app provides `decision_document`, `minutes_document`, `certificates_document`).
+registered here, and so are the award documents (decision, council minutes, certificates), whose
+data comes from `awards.documents` and whose Report rows point at their object by `object_id`.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from campaigns.models import Campaign
@@ -85,7 +85,6 @@ def _validate_review(attr: str, label: str):
             raise ValidationError(
                 {"year": f"{label.capitalize()} của phong trào làm vào năm {review_year}."}
             )
-        from django.utils import timezone
 
         if timezone.localdate().year < review_year:
             raise ValidationError(
@@ -141,27 +140,173 @@ def _register_campaign_reports() -> None:
     )
 
 
-# --- Award documents (only when the awards app provides them) ----------------------------------
+# --- Award documents ---------------------------------------------------------------------------
+#
+# The awards app gathers the data (`awards.documents`: plain dicts, contract in docs/awards.md);
+# these builders only map it onto the shared layout. A Report row of an award kind points at its
+# object by `object_id` (the decision's or the council session's pk); `year` is the year of the
+# decision / meeting.
+
+#: Fields of the award dicts that change when the decision is signed: left out of the data
+#: fingerprint, so signing does not read as "data changed since signing".
+_VOLATILE = ("status", "signed_by", "signed_at")
 
 
-def _award_builder(function_name: str):
-    def build(report: Report) -> dict[str, Any]:
-        documents = importlib.import_module("awards.documents")
-        document = getattr(documents, function_name)(report.object_id)
-        return {"document": document, "sections": [], "has_sample": document.get("is_sample")}
+def _place_date(place: str, day) -> str:
+    from .rendering import date_in_words
 
-    return build
+    return date_in_words(place, day) if day else ""
+
+
+def _build_decision(report: Report) -> dict[str, Any]:
+    from awards.documents import decision_document
+
+    doc = {k: v for k, v in decision_document(report.object_id).items() if k not in _VOLATILE}
+    issuing_body = doc["issuing_body"] or report.campaign.issuing_body
+    title = doc["title"] or "Về việc khen thưởng"
+    return {
+        "document": doc,
+        "summary": title,
+        "has_sample": report.campaign.is_sample,
+        "overrides": {
+            "full_number": doc["number"],
+            "place_date": _place_date(doc["issuing_place"], doc["date"]),
+            "issue_date": doc["date"],
+            # The chairman decides in his own name (Decree 30, Appendix I: individual authority).
+            "authority_line": f"CHỦ TỊCH {issuing_body.upper()}",
+            "signer_authority": "",
+            "signer_title": "CHỦ TỊCH",
+            "recipients": ["Như Điều 3", "Lưu: VT"],
+        },
+    }
+
+
+def _build_minutes(report: Report) -> dict[str, Any]:
+    from awards.documents import minutes_document
+
+    doc = minutes_document(report.object_id)
+    secretary = next((m for m in doc["members"] if m["role"] == "Ủy viên thư ký"), None)
+    closed_at = doc["closed_at"] and timezone.localtime(doc["closed_at"])
+    # The closing time is printed only when voting was closed on the meeting day itself.
+    ended_at = (
+        f"{closed_at:%H} giờ {closed_at:%M} phút ngày {closed_at:%d/%m/%Y}"
+        if closed_at and closed_at.date() == doc["date"]
+        else ""
+    )
+    return {
+        "document": doc,
+        "summary": "Họp Hội đồng Thi đua – Khen thưởng"
+        + (f": {doc['title']}" if doc["title"] else ""),
+        "has_sample": report.campaign.is_sample,
+        "overrides": {
+            "issuing_body_parent": (doc["issuing_body"] or "").upper(),
+            "issuing_body": "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG",
+            "place_date": _place_date(doc["issuing_place"], doc["date"]),
+            "issue_date": doc["date"],
+            "secretary": secretary["name"] if secretary else "",
+            "ended_at": ended_at,
+            "absent": doc["members_total"] - doc["members_present"],
+            "passed_count": sum(1 for i in doc["items"] if i["outcome"] == "passed"),
+            "failed_count": sum(1 for i in doc["items"] if i["outcome"] != "passed"),
+        },
+    }
+
+
+def _build_certificates(report: Report) -> dict[str, Any]:
+    from awards.documents import certificates_document
+
+    doc = certificates_document(report.object_id)
+    return {
+        "document": doc,
+        "summary": f"Giấy khen theo Quyết định số {doc['decision_number']}",
+        "has_sample": False,  # printed on the official blank: no watermark on the form
+        "overrides": {
+            "place_date": _place_date(doc["issuing_place"], doc["decision_date"]),
+            "issue_date": doc["decision_date"],
+        },
+    }
+
+
+def _decision_summary(report: Report) -> str:
+    from awards.models import AwardDecision
+
+    number = AwardDecision.objects.filter(pk=report.object_id).values_list("number", flat=True)
+    return f"Quyết định số {number[0]}" if number else f"quyết định #{report.object_id}"
+
+
+def _session_summary(report: Report) -> str:
+    from awards.models import CouncilSession
+
+    title = CouncilSession.objects.filter(pk=report.object_id).values_list("title", flat=True)
+    return title[0] if title else f"phiên họp #{report.object_id}"
+
+
+class DocumentObjectMissing(ValidationError):
+    """The decision / session a document is asked for does not exist."""
+
+
+def award_document_target(kind: str, object_id: int) -> tuple[Campaign, int]:
+    """The campaign and year a Report of an award kind is filed under, for its object; raises
+    ValidationError when the object does not exist or is not ready for that document."""
+    from awards.models import AwardDecision, CouncilSession, DecisionStatus, SessionStatus
+
+    if kind == "council_minutes":
+        session = CouncilSession.objects.select_related("campaign").filter(pk=object_id).first()
+        if session is None:
+            raise DocumentObjectMissing("Không tìm thấy phiên họp Hội đồng.")
+        if session.status != SessionStatus.CLOSED:
+            raise ValidationError(
+                "Chỉ lập biên bản khi phiên họp đã kết thúc (kết quả biểu quyết đã chốt)."
+            )
+        return session.campaign, session.meeting_date.year
+    decision = AwardDecision.objects.select_related("campaign").filter(pk=object_id).first()
+    if decision is None:
+        raise DocumentObjectMissing("Không tìm thấy quyết định khen thưởng.")
+    if not decision.nominations.exists():
+        raise ValidationError("Quyết định chưa có trường hợp nào được khen thưởng.")
+    if kind == "certificate" and decision.status != DecisionStatus.SIGNED:
+        raise ValidationError("Chỉ in giấy khen khi quyết định đã được ký.")
+    return decision.campaign, decision.decision_date.year
+
+
+def _validate_award(kind: str):
+    def check(campaign: Campaign, year: int, object_id: int) -> None:
+        owner, _ = award_document_target(kind, object_id)
+        if owner.pk != campaign.pk:
+            raise ValidationError("Văn bản không thuộc phong trào này.")
+
+    return check
 
 
 def _register_award_documents() -> None:
-    try:
-        importlib.import_module("awards.documents")
-    except ModuleNotFoundError:
-        return
-    for code, label, doc_type, symbol, function_name in (
-        ("award_decision", "Quyết định khen thưởng", "QUYẾT ĐỊNH", "QĐ-UBND", "decision_document"),
-        ("council_minutes", "Biên bản họp Hội đồng", "BIÊN BẢN", "BB-HĐTĐKT", "minutes_document"),
-        ("certificate", "Bằng, giấy khen", "GIẤY KHEN", "QĐ-UBND", "certificates_document"),
+    for code, label, doc_type, symbol, template, build, summary in (
+        (
+            "award_decision",
+            "Quyết định khen thưởng",
+            "QUYẾT ĐỊNH",
+            "QĐ-UBND",
+            "reports/pdf/award_decision.html",
+            _build_decision,
+            _decision_summary,
+        ),
+        (
+            "council_minutes",
+            "Biên bản họp Hội đồng Thi đua – Khen thưởng",
+            "BIÊN BẢN",
+            "BB-HĐTĐKT",
+            "reports/pdf/council_minutes.html",
+            _build_minutes,
+            _session_summary,
+        ),
+        (
+            "certificate",
+            "Giấy khen (in trên phôi)",
+            "GIẤY KHEN",
+            "QĐ-UBND",
+            "reports/pdf/certificates.html",
+            _build_certificates,
+            _decision_summary,
+        ),
     ):
         register_kind(
             DocumentKind(
@@ -169,9 +314,10 @@ def _register_award_documents() -> None:
                 label=label,
                 doc_type=doc_type,
                 symbol=symbol,
-                template="reports/pdf/award_document.html",
-                build=_award_builder(function_name),
-                summary=lambda r: f"số hồ sơ {r.object_id}",
+                template=template,
+                build=build,
+                summary=summary,
+                validate=_validate_award(code),
                 needs_object=True,
                 requestable=False,
             )

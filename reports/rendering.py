@@ -127,6 +127,8 @@ def build_context(report: Report) -> dict[str, Any]:
         "verification_code": report.verification_code,
         "verify_url": settings.SITE_URL.rstrip("/") + "/verify/?ma=" + report.verification_code,
         "qr_svg": qr_svg(settings.SITE_URL.rstrip("/") + "/verify/?ma=" + report.verification_code),
+        # A kind may print its own number, date, signer or recipients (award documents).
+        **content.get("overrides", {}),
     }
 
 

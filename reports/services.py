@@ -244,7 +244,22 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
         signoff.save()
         report.status = ReportStatus.SIGNED
         report.save(update_fields=["status"])
+        if report.kind == "award_decision":
+            _sign_award_decision(report, by)
     return signoff
+
+
+def _sign_award_decision(report: Report, by) -> None:
+    """Signing the decision's PDF signs the decision itself (same transaction): the awards are
+    then in the recipients' history either way. `decision_sign` is idempotent."""
+    from awards.models import AwardDecision, DecisionStatus
+    from awards.services import decision_sign
+
+    decision = AwardDecision.objects.filter(pk=report.object_id).first()
+    if decision is None:
+        raise ValidationError("Không tìm thấy quyết định khen thưởng của văn bản này.")
+    if decision.status == DecisionStatus.DRAFT:
+        decision_sign(decision=decision, by=by)
 
 
 def report_return(*, report: Report, by, comment: str) -> Report:

@@ -7,6 +7,11 @@ app_name = "reports"
 urlpatterns = [
     path("", views.report_list_view, name="report-list"),
     path("yeu-cau/", views.report_request_view, name="report-request"),
+    path(
+        "van-ban-khen-thuong/<str:kind>/<int:object_id>/",
+        views.award_document_request_view,
+        name="award-document-request",
+    ),
     path("cho-ky/", views.signoff_queue_view, name="signoff-queue"),
     path("<int:pk>/", views.report_detail_view, name="report-detail"),
     path("<int:pk>/trang-thai/", views.report_row_view, name="report-row"),

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,7 @@ from . import exports, selectors, services
 from .filters import ReportFilter
 from .forms import NarrativeForm, ReportRequestForm, ReturnForm, SignForm, VerifyForm
 from .models import Report, ReportStatus, SignOff
+from .registry import DocumentObjectMissing, award_document_target
 
 PAGE_SIZE = 50
 
@@ -84,6 +86,41 @@ def report_request_view(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/pages/report_request.html", {"form": form})
 
 
+AWARD_KINDS = ("award_decision", "council_minutes", "certificate")
+
+
+@require_POST
+@login_required
+def award_document_request_view(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
+    """From an awards page: make the decision / minutes / certificates PDF through the one
+    pipeline, then go to the report page (progress, preview, sign-off)."""
+    require(request.user, "report.request")
+    if kind not in AWARD_KINDS:
+        raise Http404
+    try:
+        campaign, year = award_document_target(kind, object_id)
+    except DocumentObjectMissing as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        if kind == "council_minutes":
+            return redirect("awards:session-detail", object_id)
+        return redirect("awards:decision-detail", object_id)
+    try:
+        report = services.report_request(
+            campaign=campaign, kind=kind, year=year, object_id=object_id, by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reports:report-list")
+    report.refresh_from_db()
+    if report.error and report.status == ReportStatus.QUEUED:
+        messages.warning(request, report.error)
+    else:
+        messages.success(request, "Đã ghi nhận yêu cầu; văn bản PDF đang được tạo.")
+    return redirect(report)
+
+
 def _add_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
@@ -97,11 +134,21 @@ def report_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     can_edit = can(request.user, "report.edit_narrative", report)
     data_changed = services.data_changed_since(report) if report.is_signed else None
+    object_url = None
+    if report.kind in AWARD_KINDS:
+        name = (
+            "awards:session-detail"
+            if report.kind == "council_minutes"
+            else "awards:decision-detail"
+        )
+        object_url = reverse(name, args=[report.object_id])
+        can_edit = False  # award documents have no narrative: regenerate from their own page
     return render(
         request,
         "reports/pages/report_detail.html",
         {
             "report": report,
+            "object_url": object_url,
             "versions": selectors.versions_of(report),
             "narrative_form": NarrativeForm(initial=report.narrative()) if can_edit else None,
             "can_edit": can_edit and report.status != ReportStatus.RENDERING,
