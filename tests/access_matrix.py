@@ -43,6 +43,9 @@ class Row:
     data: Any = None
     snapshot: Callable[..., Any] | None = None
     url_names: tuple[str, ...] = field(default_factory=tuple)
+    #: False when the refusal comes from the POSTed data (e.g. a nominee outside the proposer's
+    #: scope), not from the URL: the other method on the same URL is then legitimately allowed.
+    other_method: bool = True
 
     def expected(self, persona: str) -> Any:
         if persona == "anonymous":

@@ -166,6 +166,7 @@ ROWS = [
         lambda w, u: _tier() and reverse("awards:nomination-create"),
         {"officer_a": 302, "secretariat": 302, "officer_b": 404},
         method="post",
+        other_method=False,  # officer B may open the (empty) create page for their own unit
         data=lambda w, u: {
             "campaign": w.campaign.pk,
             "tier": _tier().pk,

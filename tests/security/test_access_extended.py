@@ -38,7 +38,11 @@ def _tampered(world) -> dict:
 
 
 def _refused_rows() -> list[Row]:
-    return [row for row in ROWS if any(row.expected(p) in REFUSED for p in PERSONAS)]
+    return [
+        row
+        for row in ROWS
+        if row.other_method and any(row.expected(p) in REFUSED for p in PERSONAS)
+    ]
 
 
 def _is_refusal(response) -> bool:
