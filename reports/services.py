@@ -22,6 +22,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from portal.access import require
+from portal.audit import audited_update
 
 from . import rendering, signing
 from .models import NARRATIVE_FIELDS, OPEN_STATUSES, Report, ReportStatus, SignOff
@@ -268,8 +269,12 @@ def report_return(*, report: Report, by, comment: str) -> Report:
     comment = comment.strip()
     if not comment:
         raise ValidationError({"comment": "Vui lòng ghi ý kiến khi trả lại báo cáo."})
-    updated = Report.objects.filter(pk=report.pk, status=ReportStatus.READY).update(
-        status=ReportStatus.RETURNED, return_comment=comment
+    updated = audited_update(
+        Report.objects.filter(pk=report.pk, status=ReportStatus.READY),
+        actor=by,
+        reason=f"Trả lại: {comment}",
+        status=ReportStatus.RETURNED,
+        return_comment=comment,
     )
     if not updated:
         raise ValidationError("Báo cáo không ở trạng thái chờ ký duyệt.")
