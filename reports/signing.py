@@ -101,6 +101,21 @@ def certificate_subject() -> str:
     return load_signer().signing_cert.subject.human_friendly
 
 
+def _outside_event_loop(call):
+    """Run `call()` where pyHanko's own `asyncio.run` can work: pyHanko's synchronous API starts
+    an event loop, which fails inside a thread that already runs one (an ASGI server, a test
+    driving a browser). There, run it in a short-lived worker thread instead."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
 def sign_pdf(
     content: bytes,
     *,
@@ -138,7 +153,8 @@ def sign_pdf(
         border_width=1,
     )
     out = io.BytesIO()
-    signers.PdfSigner(meta, signer=signer, stamp_style=style).sign_pdf(writer, output=out)
+    pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style)
+    _outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out))
     return out.getvalue()
 
 
@@ -177,7 +193,7 @@ def validate_pdf(content: bytes) -> Validation:
     except SigningUnavailable:
         context = ValidationContext()
     try:
-        status = validate_pdf_signature(signatures[0], context)
+        status = _outside_event_loop(lambda: validate_pdf_signature(signatures[0], context))
     except Exception:
         log.info("signature validation error", exc_info=True)
         return Validation(present=True)

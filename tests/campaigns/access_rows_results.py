@@ -159,6 +159,7 @@ ROWS = [
         lambda w, u: reverse("campaigns:ntm-edit", args=[w.commune_a.pk, 2023]),
         {"officer_a": 302, "economic_office": 302, "officer_b": 404},
         method="post",
+        other_method=False,  # everyone in scope may read the page; only entering is refused
         data=_ntm_post,
         snapshot=lambda w, u: list(NtmStatus.objects.values_list("unit_id", "level")),
     ),
