@@ -286,7 +286,7 @@ def _campaign(ntm_set: NtmCriterionSet) -> Campaign:
             "title": "Phong trào thi đua “Đức Phổ chung sức xây dựng nông thôn mới” giai đoạn 2021-2025",
             "issuing_body": "Ủy ban nhân dân thị xã Đức Phổ",
             "issuing_place": "Đức Phổ",
-            "plan_number": "/KH-UBND",
+            "plan_number": "…/KH-UBND",  # the seed leaves the number blank
             "plan_date": datetime.date(2022, 7, 1),
             "legal_bases": "\n".join(LEGAL_BASES),
             "start_year": 2021,
