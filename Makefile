@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
+# Test processes in parallel (pytest-xdist): one per CPU; PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo run worker beat test test-fast lint fmt bench migrate messages collectstatic clean backup restore restore-drill verify-audit
@@ -45,10 +47,10 @@ beat: $(STAMP) ## Celery beat (reminders; needs REDIS_URL)
 	$(BIN)/celery -A portal beat --loglevel INFO
 
 test: $(STAMP) ## Run the whole test suite (DATABASE_URL selects PostgreSQL, else SQLite)
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## Run the suite without the browser tests
-	$(BIN)/pytest -q -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff, import layers, migrations check, deploy check, bandit, pip-audit
 	$(BIN)/ruff check .

@@ -132,6 +132,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
+            # Parallel test workers (pytest-xdist) share one Redis: keep their keys apart.
+            "KEY_PREFIX": f"test-{os.environ.get('PYTEST_XDIST_WORKER', '')}" if TESTING else "",
         }
     }
 else:

@@ -15,6 +15,7 @@ from django.test import Client
 from portal.roles import Role
 from units.models import Unit, UnitKind
 
+from .access_matrix import STATS
 from .factories import (
     CampaignFactory,
     ClusterFactory,
@@ -25,6 +26,35 @@ from .factories import (
 )
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+
+# --- The access matrix's end-of-run summary ("Access matrix: N requests, 0 mismatches") --------
+# Under pytest-xdist each worker counts its own requests; the workers hand their counters to the
+# controller when they finish, and the controller prints the sum.
+
+
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["access_stats"] = dict(STATS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    STATS.update(getattr(node, "workeroutput", {}).get("access_stats", {}))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if STATS["requests"]:
+        terminalreporter.write_sep("-", "access matrix")
+        terminalreporter.write_line(
+            f"Access matrix: {STATS['requests']} requests, {STATS['mismatches']} mismatches"
+            + "".join(
+                f", {k}: {v}"
+                for k, v in sorted(STATS.items())
+                if k not in ("requests", "mismatches")
+            )
+        )
 
 
 @pytest.fixture(autouse=True)

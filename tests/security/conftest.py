@@ -1,23 +1,8 @@
-"""Fixtures for the security tests, and the access matrix's end-of-run summary."""
+"""Fixtures for the security tests (the access matrix's summary is printed by tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
-
-from tests.access_matrix import STATS
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if STATS["requests"]:
-        terminalreporter.write_sep("-", "access matrix")
-        terminalreporter.write_line(
-            f"Access matrix: {STATS['requests']} requests, {STATS['mismatches']} mismatches"
-            + "".join(
-                f", {k}: {v}"
-                for k, v in sorted(STATS.items())
-                if k not in ("requests", "mismatches")
-            )
-        )
 
 
 @pytest.fixture
