@@ -233,6 +233,26 @@ STORAGES = {
         )
     },
 }
+# Media on object storage (S3 API: MinIO, a provincial cloud, AWS) when MEDIA_BUCKET is set, so
+# web hosts and workers keep no files of their own. The bucket stays private: files are served by
+# the portal's views after the access check, never by the bucket's URL.
+MEDIA_BUCKET = env.str("MEDIA_BUCKET", default="")
+if MEDIA_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": env.str("MEDIA_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_REGION", default="") or None,
+            "access_key": _secret("MEDIA_ACCESS_KEY", default="") or None,
+            "secret_key": _secret("MEDIA_SECRET_KEY", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+            "object_parameters": {"ContentDisposition": "attachment"},
+        },
+    }
 # Uploads: evidence and dossier files.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
