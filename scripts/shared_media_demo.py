@@ -75,7 +75,9 @@ def prepare_database(env: dict[str, str]) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    probe = "from portal.models import User; print(User.objects.filter(username='thuongtruc').exists())"
+    probe = (
+        "from portal.models import User; print(User.objects.filter(username='thuongtruc').exists())"
+    )
     out = subprocess.run(
         [*manage, "shell", "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
     )
