@@ -30,6 +30,12 @@ PER_VIEW_ALLOWLIST: dict[str, list[dict[str, str]]] = {
     # The nomination form's two ModelChoiceFields on Unit (nominee unit, proposing unit) each
     # read their one Unit in Form.is_valid(): two fields, not a loop over rows.
     "awards:nomination-create": [{"model": "units.Unit", "field": "get()"}],
+    # Bulk approval approves each chosen assessment through assessment_approve(), in its own
+    # transaction, which reads the assessment's items after the compare-and-swap on its status
+    # (so a score saved meanwhile is never overwritten) and saves each item with its history and
+    # audit event. Reading the items up front would lose that guarantee; the per-item writes
+    # outnumber the one read per assessment anyway.
+    "campaigns:review-bulk-approve": [{"model": "campaigns.Assessment", "field": "items"}],
 }
 
 

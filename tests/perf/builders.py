@@ -347,24 +347,19 @@ def extensions(ctx: Ctx, start: int, n: int) -> None:
 
 
 def ntm_communes(ctx: Ctx, start: int, n: int) -> None:
-    """Communes with an NTM status for 2023 and 2024, each with two villages (one NTM)."""
+    """Communes with an NTM status for 2023 and 2024 (2–7 criteria met), each with one village
+    (every other one NTM)."""
     units = ctx.communes(start, n)
     vills = Unit.objects.bulk_create(
-        Unit(
-            code=f"{u.code}-T{j}",
-            name=f"Thôn {j} {u.name}",
-            kind=UnitKind.VILLAGE,
-            parent=u,
-        )
+        Unit(code=f"{u.code}-T1", name=f"Thôn 1 {u.name}", kind=UnitKind.VILLAGE, parent=u)
         for u in units
-        for j in (1, 2)
     )
     statuses = NtmStatus.objects.bulk_create(
         NtmStatus(
             unit=u,
             year=year,
             level=NtmLevel.NTM if i % 2 else NtmLevel.NONE,
-            criteria_met_count=10 + (i % 5) + (year - 2023),
+            criteria_met_count=2 + (i % 5) + (year - 2023),
         )
         for i, u in enumerate(units)
         for year in (2023, 2024)
