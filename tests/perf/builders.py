@@ -704,7 +704,7 @@ def exemplars(ctx: Ctx, start: int, n: int) -> None:
 # --- reports --------------------------------------------------------------------------------
 
 
-def reports(ctx: Ctx, start: int, n: int, status=ReportStatus.READY) -> None:
+def reports(ctx: Ctx, start: int, n: int, status=ReportStatus.READY, kinds=None) -> None:
     """Reports of every kind: annual (by year), award decisions and council minutes (which
     name their object)."""
     decision = AwardDecision.objects.get_or_create(
@@ -716,11 +716,15 @@ def reports(ctx: Ctx, start: int, n: int, status=ReportStatus.READY) -> None:
             "created_by": ctx.secretariat,
         },
     )[0]
-    kinds = [("annual", 0), ("award_decision", decision.pk), ("council_minutes", ctx.session.pk)]
+    kinds = kinds or [
+        ("annual", 0),
+        ("award_decision", decision.pk),
+        ("council_minutes", ctx.session.pk),
+    ]
     Report.objects.bulk_create(
         Report(
-            kind=kinds[i % 3][0],
-            object_id=kinds[i % 3][1],
+            kind=kinds[i % len(kinds)][0],
+            object_id=kinds[i % len(kinds)][1],
             campaign=ctx.campaign,
             year=YEAR,
             version=i + 1,
@@ -732,3 +736,266 @@ def reports(ctx: Ctx, start: int, n: int, status=ReportStatus.READY) -> None:
         )
         for i in range(start, start + n)
     )
+
+
+# --- tables inside pages and the panels of unit, person and cluster pages --------------------
+
+
+def villages_with_status(ctx: Ctx, start: int, n: int) -> None:
+    """Villages of commune A with their NTM level for 2023 and 2024 (commune A has its own)."""
+    if start == 0:
+        NtmStatus.objects.bulk_create(
+            NtmStatus(unit=ctx.world.commune_a, year=year, criteria_met_count=0)
+            for year in (2023, 2024)
+        )
+    made = Unit.objects.bulk_create(
+        Unit(
+            code=f"PERF-T-{i:05d}",
+            name=f"Thôn Đo Lường {i:05d}",
+            kind=UnitKind.VILLAGE,
+            parent=ctx.world.commune_a,
+        )
+        for i in range(start, start + n)
+    )
+    NtmStatus.objects.bulk_create(
+        NtmStatus(unit=v, year=year, level=NtmLevel.NTM if j % 2 else NtmLevel.NONE)
+        for j, v in enumerate(made)
+        for year in (2023, 2024)
+    )
+
+
+def awards_of_person(ctx: Ctx, start: int, n: int) -> None:
+    Award.objects.bulk_create(
+        Award(
+            tier=ctx.tier,
+            year=2000 + i % 25,
+            decision_number=f"{i:05d}/QĐ-UBND",
+            decision_date=TODAY,
+            source=AwardSource.MANUAL,
+            person=ctx.world.person_a,
+        )
+        for i in range(start, start + n)
+    )
+    nominations_of(ctx, start, n, person=ctx.world.person_a)
+
+
+def nominations_of(ctx: Ctx, start: int, n: int, **recipient) -> list[Nomination]:
+    return Nomination.objects.bulk_create(
+        Nomination(
+            campaign=ctx.campaign,
+            tier=ctx.tier,
+            proposer_unit=ctx.world.commune_a,
+            period_kind="year",
+            period_year=YEAR,
+            reference_date=TODAY,
+            achievements=f"Thành tích {i:05d}",
+            created_by=ctx.secretariat,
+            status=NominationStatus.IN_COUNCIL,
+            **recipient,
+        )
+        for i in range(start, start + n)
+    )
+
+
+def unit_assessments(ctx: Ctx, start: int, n: int) -> None:
+    """Commune A's assessments, one per campaign (n campaigns with a criteria set each)."""
+    made = Campaign.objects.bulk_create(
+        Campaign(
+            code=f"perf-{i:05d}",
+            title=f"Phong trào đo {i:05d}",
+            issuing_body="UBND thị xã",
+            issuing_place="Đức Phổ",
+            start_year=2021,
+            end_year=2025,
+        )
+        for i in range(start, start + n)
+    )
+    sets = CriteriaSet.objects.bulk_create(
+        CriteriaSet(campaign=c, target_group=TargetGroup.COMMUNES, name="Bộ xã") for c in made
+    )
+    Assessment.objects.bulk_create(
+        Assessment(campaign=c, unit=ctx.world.commune_a, year=YEAR, criteria_set=cs)
+        for c, cs in zip(made, sets, strict=True)
+    )
+
+
+def unit_oversight(ctx: Ctx, start: int, n: int) -> None:
+    """Difficulties sent by commune A and B, and findings with a recommendation for both."""
+    from campaigns.models import Finding, Recommendation
+
+    feedback(ctx, start, n)
+    inspection = ctx.cache.get("inspection")
+    if inspection is None:
+        inspections(ctx, 0, 1)
+        inspection = ctx.cache["inspection"] = Inspection.objects.get(title="Kiểm tra đo 00000")
+    findings = Finding.objects.bulk_create(
+        Finding(
+            inspection=inspection,
+            unit=ctx.world.commune_a if i % 2 else ctx.world.commune_b,
+            content=f"Kết luận đo {i:05d}",
+            created_by=ctx.secretariat,
+        )
+        for i in range(start, start + n)
+    )
+    Recommendation.objects.bulk_create(
+        Recommendation(
+            finding=f, content=f"Kiến nghị của {f.content}", responded_by=ctx.secretariat
+        )
+        for f in findings
+    )
+
+
+def inspection_findings(ctx: Ctx, start: int, n: int) -> None:
+    unit_oversight(ctx, start, n)
+
+
+def agenda(ctx: Ctx, start: int, n: int) -> None:
+    """Nominations on the agenda of the test session (chairman and council member seated)."""
+    from awards.models import AgendaItem
+
+    if start == 0:
+        SessionMember.objects.bulk_create(
+            SessionMember(session=ctx.session, user=ctx.users[name], role=role)
+            for name, role in (("chairman", "chair"), ("council_member", "member"))
+        )
+    people = ctx.people(start, n)
+    made = Nomination.objects.bulk_create(
+        Nomination(
+            campaign=ctx.campaign,
+            tier=ctx.tier,
+            proposer_unit=ctx.world.commune_a,
+            period_kind="year",
+            period_year=YEAR,
+            reference_date=TODAY,
+            achievements="Thành tích.",
+            created_by=ctx.secretariat,
+            status=NominationStatus.IN_COUNCIL,
+            person=p,
+        )
+        for p in people
+    )
+    AgendaItem.objects.bulk_create(
+        AgendaItem(session=ctx.session, nomination=nom, order=i)
+        for i, nom in zip(range(start, start + n), made, strict=True)
+    )
+
+
+def decision_nominations(ctx: Ctx, start: int, n: int) -> None:
+    """Nominations and awards of one decision, and nominations of one forwarding letter."""
+    decision = ctx.cache.get("decision")
+    if decision is None:
+        decision = ctx.cache["decision"] = AwardDecision.objects.create(
+            campaign=ctx.campaign,
+            number="PERF/QĐ-UBND",
+            decision_date=TODAY,
+            title="Quyết định đo",
+            created_by=ctx.secretariat,
+        )
+        ctx.cache["letter"] = ForwardingLetter.objects.create(
+            campaign=ctx.campaign,
+            number="PERF/TTr-UBND",
+            sent_date=TODAY,
+            recipient="UBND tỉnh",
+            created_by=ctx.secretariat,
+        )
+    people = ctx.people(start, n)
+    made = Nomination.objects.bulk_create(
+        Nomination(
+            campaign=ctx.campaign,
+            tier=ctx.tier,
+            proposer_unit=ctx.world.commune_a,
+            period_kind="year",
+            period_year=YEAR,
+            reference_date=TODAY,
+            achievements="Thành tích.",
+            created_by=ctx.secretariat,
+            status=NominationStatus.DECIDED,
+            person=p,
+            decision=decision,
+            forwarding=ctx.cache["letter"],
+        )
+        for p in people
+    )
+    Award.objects.bulk_create(
+        Award(
+            tier=ctx.tier,
+            year=YEAR,
+            decision_number=decision.number,
+            decision_date=TODAY,
+            campaign=ctx.campaign,
+            source=AwardSource.DECISION,
+            decision=decision,
+            person=nom.person,
+        )
+        for nom in made
+    )
+
+
+def nomination_file(ctx: Ctx, start: int, n: int) -> None:
+    """Documents, events and public comments of one nomination."""
+    from awards.models import ConsultationComment, NominationDocument, NominationEvent
+
+    nomination = ctx.cache.get("nomination")
+    if nomination is None:
+        nomination = ctx.cache["nomination"] = nominations_of(ctx, 0, 1, unit=ctx.world.commune_a)[
+            0
+        ]
+    NominationDocument.objects.bulk_create(
+        NominationDocument(
+            nomination=nomination,
+            kind="other",
+            file=f"nominations/perf-{i}.pdf",
+            original_name=f"ho-so-{i:05d}.pdf",
+            content_type="application/pdf",
+            size=100,
+            sha256="0" * 64,
+            uploaded_by=ctx.secretariat,
+        )
+        for i in range(start, start + n)
+    )
+    NominationEvent.objects.bulk_create(
+        NominationEvent(
+            nomination=nomination, from_status="draft", to_status="submitted", by=ctx.secretariat
+        )
+        for _ in range(n)
+    )
+    ConsultationComment.objects.bulk_create(
+        ConsultationComment(nomination=nomination, author_name=f"Người góp ý {i:05d}", content="Ý")
+        for i in range(start, start + n)
+    )
+
+
+def criteria(ctx: Ctx, start: int, n: int) -> None:
+    """Criteria of the communes' criteria set (which has 3 of its own)."""
+    Criterion.objects.bulk_create(
+        Criterion(
+            criteria_set=ctx.communes_set,
+            number=100 + i,
+            text=f"Tiêu chí đo {i:05d}",
+            value_type=ValueType.SCORE,
+            max_points=Decimal(1),
+        )
+        for i in range(start, start + n)
+    )
+
+
+def assessment_items(ctx: Ctx, start: int, n: int) -> None:
+    """Items of commune A's 2024 assessment (a draft), one per new criterion."""
+    assessment = ctx.cache.get("assessment")
+    if assessment is None:
+        assessment = ctx.cache["assessment"] = Assessment.objects.create(
+            campaign=ctx.campaign,
+            unit=ctx.world.commune_a,
+            year=YEAR,
+            criteria_set=ctx.communes_set,
+        )
+    criteria(ctx, start, n)
+    AssessmentItem.objects.bulk_create(
+        AssessmentItem(assessment=assessment, criterion=c, self_score=Decimal(1))
+        for c in Criterion.objects.filter(criteria_set=ctx.communes_set, number__gte=100 + start)
+    )
+
+
+def report_versions(ctx: Ctx, start: int, n: int) -> None:
+    """Versions 1 … n of one annual report."""
+    reports(ctx, start, n, kinds=[("annual", 0)])

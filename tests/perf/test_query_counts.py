@@ -391,11 +391,158 @@ CASES: list[Case] = [
     ),
 ]
 
+
+def _pk(obj_of: Callable[[Ctx], object]) -> Callable[[Ctx], list]:
+    return lambda ctx: [obj_of(ctx).pk]
+
+
+def _first_report(ctx: Ctx):
+    from reports.models import Report
+
+    return Report.objects.order_by("pk").first()
+
+
+#: Tables inside pages, and the panels that unit, person and cluster pages load (htmx).
+CASES += [
+    Case(
+        "unit page (villages)",
+        "units:unit-detail",
+        b.villages,
+        args=_pk(lambda ctx: ctx.world.commune_a),
+        marker="Thôn Đo Lường 00000",
+    ),
+    Case(
+        "cluster page (units)",
+        "units:cluster-detail",
+        b.villages,
+        args=_pk(lambda ctx: ctx.cluster),
+        marker="Thôn Đo Lường 00000",
+    ),
+    Case(
+        "NTM panel (villages)",
+        "campaigns:ntm-panel",
+        b.villages_with_status,
+        args=_pk(lambda ctx: ctx.world.commune_a),
+        marker="Thôn Đo Lường 00000",
+    ),
+    Case(
+        "commune ranking panel",
+        "rankings:commune-panel",
+        b.ntm_communes,
+        args=_pk(lambda ctx: ctx.world.commune_a),
+    ),
+    Case(
+        "cluster ranking panel",
+        "rankings:cluster-panel",
+        b.ntm_communes,
+        args=_pk(lambda ctx: ctx.cluster),
+        marker="Xã Đo Lường 0000",
+    ),
+    Case(
+        "unit assessments panel",
+        "campaigns:unit-assessments-panel",
+        b.unit_assessments,
+        args=_pk(lambda ctx: ctx.world.commune_a),
+        marker="2024",
+    ),
+    Case(
+        "unit sponsorship panel",
+        "campaigns:oversight:unit-sponsorship-panel",
+        b.sponsorships,
+        args=_pk(lambda ctx: ctx.world.department),
+        marker="Xã Đo Lường 00000",
+    ),
+    Case(
+        "unit oversight panel",
+        "campaigns:oversight:unit-oversight-panel",
+        b.unit_oversight,
+        args=_pk(lambda ctx: ctx.world.commune_a),
+        marker="Khó khăn đo 0000",
+    ),
+    Case(
+        "unit awards panel",
+        "awards:unit-awards-panel",
+        b.awards,
+        args=_pk(lambda ctx: ctx.world.commune_a),
+        marker="Giấy khen của Chủ tịch UBND (đo)",
+    ),
+    Case(
+        "person awards panel",
+        "awards:person-awards-panel",
+        b.awards_of_person,
+        args=_pk(lambda ctx: ctx.world.person_a),
+        marker="Giấy khen của Chủ tịch UBND (đo)",
+    ),
+    Case(
+        "inspection page (findings)",
+        "campaigns:oversight:inspection-detail",
+        b.inspection_findings,
+        args=_pk(lambda ctx: ctx.cache["inspection"]),
+        marker="Kết luận đo 0000",
+    ),
+    Case(
+        "criteria set page (criteria)",
+        "campaigns:criteriaset-detail",
+        b.criteria,
+        args=_pk(lambda ctx: ctx.communes_set),
+        marker="Tiêu chí đo 00000",
+    ),
+    Case(
+        "assessment page (items)",
+        "campaigns:assessment-detail",
+        b.assessment_items,
+        args=_pk(lambda ctx: ctx.cache["assessment"]),
+        persona="officer_a",
+        marker="Tiêu chí đo 00000",
+    ),
+    Case(
+        "council session page (agenda)",
+        "awards:session-detail",
+        b.agenda,
+        args=_pk(lambda ctx: ctx.session),
+        marker="Nguyễn Văn Đo 00000",
+    ),
+    Case(
+        "decision page (nominations, awards)",
+        "awards:decision-detail",
+        b.decision_nominations,
+        args=_pk(lambda ctx: ctx.cache["decision"]),
+        marker="Nguyễn Văn Đo 00000",
+    ),
+    Case(
+        "forwarding letter page (nominations)",
+        "awards:letter-detail",
+        b.decision_nominations,
+        args=_pk(lambda ctx: ctx.cache["letter"]),
+        marker="Nguyễn Văn Đo 00000",
+    ),
+    Case(
+        "nomination page (documents, events, comments)",
+        "awards:nomination-detail",
+        b.nomination_file,
+        args=_pk(lambda ctx: ctx.cache["nomination"]),
+        marker="ho-so-00000.pdf",
+        limit=18,
+        reason=(
+            "a detail page that runs the eligibility check live: the nominee's awards, yearly "
+            "ratings, pending cases, initiatives and the tier's rules, vote rule and required "
+            "documents are one query each"
+        ),
+    ),
+    Case(
+        "report page (versions)",
+        "reports:report-detail",
+        b.report_versions,
+        args=_pk(_first_report),
+        marker="Phiên bản",
+    ),
+]
+
 #: URL names matching LIST_NAME that are not measured here, with the reason.
 NOT_MEASURED: dict[str, str] = {}
 
-#: URL names that look like lists, indexes, exports or queues: each needs a case.
-LIST_NAME = re.compile(r"(list|index|export|queue)")
+#: URL names that look like lists, indexes, exports, queues or panels: each needs a case.
+LIST_NAME = re.compile(r"(list|index|export|queue|panel)")
 
 
 def _url_names(resolver: URLResolver, prefix: str = "") -> set[str]:
