@@ -422,11 +422,62 @@ def many_targets(ctx: Ctx, start: int, n: int) -> None:
 
 
 def dashboard(ctx: Ctx, start: int, n: int) -> None:
-    """What the dashboards read: targets, communes with NTM figures, contributions and the
-    communes' criteria set (so the completeness panel has units to count)."""
+    """What the dashboards read: targets, communes with NTM figures, contributions, the
+    departments' bloc ranking and the communes' criteria set (so the completeness panel has
+    units to count)."""
     ctx.communes_set  # noqa: B018
     targets(ctx, start, n)
     contributions(ctx, start, n)
+    bloc_units(ctx, start, n)
+
+
+def bloc_units(ctx: Ctx, start: int, n: int) -> None:
+    """Departments in one khối with approved assessments for 2023 and 2024 (bloc ranking)."""
+    bloc = ctx.cache.get("bloc")
+    if bloc is None:
+        bloc = ctx.cache["bloc"] = Cluster.objects.create(
+            code="PERF-KHOI", name="Khối đo lường", kind=ClusterKind.BLOC
+        )
+        org_set = ctx.cache["org_set"] = CriteriaSet.objects.create(
+            campaign=ctx.campaign, target_group=TargetGroup.ORGANISATIONS, name="Bộ khối (đo)"
+        )
+        ctx.cache["org_criteria"] = Criterion.objects.bulk_create(
+            Criterion(
+                criteria_set=org_set,
+                number=i,
+                text=f"Tiêu chí khối {i}",
+                value_type=ValueType.SCORE,
+                max_points=Decimal(10),
+            )
+            for i in (1, 2)
+        )
+    units = Unit.objects.bulk_create(
+        Unit(
+            code=f"PERF-PB-{i:05d}",
+            name=f"Phòng Đo Lường {i:05d}",
+            kind=UnitKind.DEPARTMENT,
+            cluster=bloc,
+        )
+        for i in range(start, start + n)
+    )
+    made = Assessment.objects.bulk_create(
+        Assessment(
+            campaign=ctx.campaign,
+            unit=u,
+            year=year,
+            criteria_set=ctx.cache["org_set"],
+            status=AssessmentStatus.APPROVED,
+        )
+        for u in units
+        for year in (2023, 2024)
+    )
+    AssessmentItem.objects.bulk_create(
+        AssessmentItem(
+            assessment=a, criterion=c, self_score=Decimal(a.pk % 10), reviewer_score=Decimal(5)
+        )
+        for a in made
+        for c in ctx.cache["org_criteria"]
+    )
 
 
 def contributions(ctx: Ctx, start: int, n: int) -> None:

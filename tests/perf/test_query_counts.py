@@ -8,8 +8,9 @@ and counts again. The N+1 detector (django-zeal, wired in `tests/settings.py`) w
 requests, so a relation loaded per row fails here with the line that loaded it.
 
 `test_every_list_url_has_a_case` fails when a URL name that looks like a list, an index, an
-export or a queue has no case here (or no reasoned entry in NOT_MEASURED), so the table cannot
-silently go stale.
+export, a queue or a panel has no case here (or no reasoned entry in NOT_MEASURED), so the table
+cannot silently go stale. Every case also checks that its rows are on the page (a marker in the
+HTML, a row count in an .xlsx file), so an empty page cannot pass.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from units.models import Unit
 
 from . import builders as b
 from .builders import YEAR, Ctx
@@ -48,7 +51,7 @@ class Case:
     args: Callable[[Ctx], list] | None = None
     persona: str = "secretariat"
     #: Text the 10-row page must contain (proves the rows are on the page); "" for files.
-    marker: str | None = None
+    marker: str = ""
     xlsx: bool = False
     #: False when a file's rows are not the rows that grow (statistics: one row per tier).
     file_rows: bool = True
@@ -260,9 +263,9 @@ CASES: list[Case] = [
     Case(
         "bloc ranking",
         "rankings:ranking",
-        b.ntm_communes,
+        b.bloc_units,
         lambda ctx: {**_campaign_year(ctx), "kind": "bloc"},
-        marker="",
+        marker="Phòng Đo Lường 00000",
     ),
     HEATMAP,
     _xlsx(HEATMAP),
@@ -429,7 +432,8 @@ CASES += [
         "commune ranking panel",
         "rankings:commune-panel",
         b.ntm_communes,
-        args=_pk(lambda ctx: ctx.world.commune_a),
+        args=_pk(lambda ctx: Unit.objects.get(code="PERF-XA-00000")),
+        marker="2024",
     ),
     Case(
         "cluster ranking panel",
@@ -569,6 +573,10 @@ def test_every_list_url_has_a_case():
     assert missing == [], f"list, index or export URLs without a query-count case: {missing}"
     stale = sorted(set(NOT_MEASURED) - _url_names(get_resolver()))
     assert stale == [], f"NOT_MEASURED names no URL any more: {stale}"
+
+
+def test_every_case_proves_its_rows_are_shown():
+    assert [c.id for c in CASES if not (c.xlsx or c.marker)] == []
 
 
 def test_exceptions_have_reasons():
