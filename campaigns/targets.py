@@ -13,7 +13,7 @@ earlier year of the campaign); `units` are the communes or villages counting; `l
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from units.models import Unit, UnitKind
 
@@ -87,18 +87,41 @@ class TargetProgress:
 
 def target_progress(target: Target, year: int) -> TargetProgress:
     """Progress of `target` from the NTM status recorded for `year`."""
-    if target.metric == TargetMetric.CRITERIA_KEPT:
-        return _criteria_kept(target, year)
-    kind, levels = _LEVEL_METRICS[target.metric]
-    statuses = (
-        NtmStatus.objects.filter(year=year, unit__kind=kind, level__in=levels)
-        .select_related("unit")
-        .order_by("unit__name")
-    )
-    units = [s.unit for s in statuses]
-    value = len(units)
-    met = value >= (target.min_value or 0) if target.min_value is not None else value > 0
-    return TargetProgress(target=target, year=year, value=value, met=met, units=units)
+    return _progress_in_year([target], year)[target.pk]
+
+
+def _progress_in_year(targets: list[Target], year: int) -> dict[int, TargetProgress]:
+    """Progress of several targets in one year (target pk → progress), in a fixed number of
+    queries whatever the number of targets: one for the level metrics, three for "criteria
+    kept"."""
+    result: dict[int, TargetProgress] = {}
+    level_targets = [t for t in targets if t.metric != TargetMetric.CRITERIA_KEPT]
+    if level_targets:
+        wanted = [_LEVEL_METRICS[t.metric] for t in level_targets]
+        statuses = list(
+            NtmStatus.objects.filter(
+                year=year,
+                unit__kind__in={kind for kind, _ in wanted},
+                level__in=set().union(*(levels for _, levels in wanted)),
+            )
+            .select_related("unit")
+            .order_by("unit__name")
+        )
+        for target, (kind, levels) in zip(level_targets, wanted, strict=True):
+            units = [s.unit for s in statuses if s.unit.kind == kind and s.level in levels]
+            value = len(units)
+            met = value >= (target.min_value or 0) if target.min_value is not None else value > 0
+            result[target.pk] = TargetProgress(
+                target=target, year=year, value=value, met=met, units=units
+            )
+    kept: dict[int, TargetProgress] = {}  # campaign start year → the shared figures
+    for target in targets:
+        if target.metric == TargetMetric.CRITERIA_KEPT:
+            first = target.campaign.start_year
+            if first not in kept:
+                kept[first] = _criteria_kept(target, year)
+            result[target.pk] = replace(kept[first], target=target)
+    return result
 
 
 def _criteria_kept(target: Target, year: int) -> TargetProgress:
@@ -148,31 +171,31 @@ def _criteria_kept(target: Target, year: int) -> TargetProgress:
 
 def targets_progress(campaign, year: int) -> list[TargetProgress]:
     """Every target of `campaign` with its progress in `year`."""
-    return [target_progress(t, year) for t in campaign.targets.select_related("campaign")]
-
-
-def latest_year_with_data(target: Target, today_year: int) -> int | None:
-    """The year to show progress for: the last year up to the target's year (and today) that
-    has NTM status rows; None when there are none."""
-    last = min(target.by_year, today_year, target.campaign.end_year)
-    years = (
-        NtmStatus.objects.filter(year__gte=target.campaign.start_year, year__lte=last)
-        .order_by("-year")
-        .values_list("year", flat=True)[:1]
-    )
-    return years[0] if years else None
+    targets = list(campaign.targets.select_related("campaign"))
+    progress = _progress_in_year(targets, year)
+    return [progress[t.pk] for t in targets]
 
 
 def campaign_target_progress(
     campaign, today_year: int | None = None
 ) -> list[tuple[Target, TargetProgress | None]]:
     """Every target of a campaign with its progress at its latest year with data (None when
-    there is no NTM data yet)."""
+    there is no NTM data yet). One query for the years with data, then one batch per year."""
     import datetime
 
     today_year = today_year or datetime.date.today().year  # noqa: DTZ011 (a calendar year)
-    result: list[tuple[Target, TargetProgress | None]] = []
-    for target in campaign.targets.select_related("campaign"):
-        year = latest_year_with_data(target, today_year)
-        result.append((target, target_progress(target, year) if year is not None else None))
-    return result
+    targets = list(campaign.targets.select_related("campaign"))
+    data_years = set(
+        NtmStatus.objects.filter(year__gte=campaign.start_year, year__lte=campaign.end_year)
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    year_of: dict[int, int | None] = {}
+    for target in targets:
+        last = min(target.by_year, today_year, campaign.end_year)
+        year_of[target.pk] = max((y for y in data_years if y <= last), default=None)
+    progress: dict[int, TargetProgress] = {}
+    for year in {y for y in year_of.values() if y is not None}:
+        progress |= _progress_in_year([t for t in targets if year_of[t.pk] == year], year)
+    return [(t, progress.get(t.pk)) for t in targets]

@@ -227,18 +227,26 @@ def _build_certificates(report: Report) -> dict[str, Any]:
     }
 
 
+def _object_label(report: Report, annotation: str, model, field: str) -> str | None:
+    """The decision number / session title a report names: annotated on lists
+    (`selectors.with_object_labels`), else one query."""
+    if hasattr(report, annotation):
+        return getattr(report, annotation)
+    return model.objects.filter(pk=report.object_id).values_list(field, flat=True).first()
+
+
 def _decision_summary(report: Report) -> str:
     from awards.models import AwardDecision
 
-    number = AwardDecision.objects.filter(pk=report.object_id).values_list("number", flat=True)
-    return f"Quyết định số {number[0]}" if number else f"quyết định #{report.object_id}"
+    number = _object_label(report, "decision_number", AwardDecision, "number")
+    return f"Quyết định số {number}" if number else f"quyết định #{report.object_id}"
 
 
 def _session_summary(report: Report) -> str:
     from awards.models import CouncilSession
 
-    title = CouncilSession.objects.filter(pk=report.object_id).values_list("title", flat=True)
-    return title[0] if title else f"phiên họp #{report.object_id}"
+    title = _object_label(report, "session_title", CouncilSession, "title")
+    return title or f"phiên họp #{report.object_id}"
 
 
 class DocumentObjectMissing(ValidationError):

@@ -3,15 +3,31 @@ readers (observers, council members, economic office) see signed reports only.""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
+from awards.models import AwardDecision, CouncilSession
 from portal.access import can
 
 from .models import Report, ReportStatus
 
 
+def with_object_labels(qs: QuerySet[Report]) -> QuerySet[Report]:
+    """Each award document's decision number and session title, read in the same query, so a
+    list of reports shows their titles (`registry`'s summaries) without a query per row."""
+    return qs.annotate(
+        decision_number=Subquery(
+            AwardDecision.objects.filter(pk=OuterRef("object_id")).values("number")[:1]
+        ),
+        session_title=Subquery(
+            CouncilSession.objects.filter(pk=OuterRef("object_id")).values("title")[:1]
+        ),
+    )
+
+
 def reports_for(user) -> QuerySet[Report]:
-    qs = Report.objects.select_related("campaign", "requested_by", "signoff__signed_by")
+    qs = with_object_labels(
+        Report.objects.select_related("campaign", "requested_by", "signoff__signed_by")
+    )
     if not can(user, "report.view"):
         return qs.none()
     if can(user, "report.request") or can(user, "report.sign"):
@@ -25,8 +41,8 @@ def report_for(user, pk: int) -> Report:
 
 
 def awaiting_signoff() -> QuerySet[Report]:
-    return Report.objects.filter(status=ReportStatus.READY).select_related(
-        "campaign", "requested_by"
+    return with_object_labels(
+        Report.objects.filter(status=ReportStatus.READY).select_related("campaign", "requested_by")
     )
 
 

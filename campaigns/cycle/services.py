@@ -345,11 +345,15 @@ def evidence_delete(*, evidence: Evidence, by) -> None:
     # The file stays in storage: the history row still names it (kept for audit).
 
 
-def submission_problems(assessment: Assessment) -> list[str]:
+def submission_problems(
+    assessment: Assessment, items: list[AssessmentItem] | None = None
+) -> list[str]:
     """What stops a submission: criteria without a self-score, claimed points without the
-    required evidence."""
+    required evidence. `items`: the assessment's items with criterion and evidence, when the
+    caller has them already."""
     problems = []
-    items = assessment.items.select_related("criterion").prefetch_related("evidence")
+    if items is None:
+        items = assessment.items.select_related("criterion").prefetch_related("evidence")
     for item in items:
         c = item.criterion
         if item.self_score is None:

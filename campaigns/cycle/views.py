@@ -327,7 +327,7 @@ def _detail_context(request, assessment: Assessment, form=None, review_form=None
         and deadline.is_closed(timezone.localdate()),
         "total_self": services.score_total(items),
         "total_reviewed": sum((i.reviewer_score for i in items if i.reviewer_score is not None), 0),
-        "problems": services.submission_problems(assessment) if can_edit else [],
+        "problems": services.submission_problems(assessment, items) if can_edit else [],
     }
 
 

@@ -220,7 +220,10 @@ def commune_ranking(
     weighted = method_of(campaign) == RankingMethod.WEIGHTED
     keys = WEIGHTED_KEYS if weighted else LEXICOGRAPHIC_KEYS
     raw = ranked_commune_rows(wanted, campaign=campaign, cluster=cluster, weighted=weighted)
-    units = Unit.objects.select_related("cluster").in_bulk({r.unit_id for r in raw})
+    # One query whatever the number of communes (in_bulk() splits its ids into batches of 999
+    # on SQLite).
+    unit_rows = Unit.objects.select_related("cluster").filter(pk__in={r.unit_id for r in raw})
+    units = {u.pk: u for u in unit_rows}
     all_rows = []
     for rec in raw:
         fig = Figures.from_row(rec, units[rec.unit_id])

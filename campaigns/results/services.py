@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
 from portal.audit import audited_update
@@ -47,6 +47,7 @@ def campaign_save(*, form, copy_criteria_from: Campaign | None = None) -> Campai
         latest: dict[str, CriteriaSet] = {}
         for criteria_set in copy_criteria_from.criteria_sets.order_by("target_group", "-version"):
             latest.setdefault(criteria_set.target_group, criteria_set)
+        prefetch_related_objects(list(latest.values()), "criteria")  # one query for all sets
         for source in latest.values():
             _copy_criteria_set(source, campaign=campaign, version=1, previous=None)
     return campaign
@@ -91,7 +92,7 @@ def _copy_criteria_set(
             evidence_required=c.evidence_required,
             guidance=c.guidance,
         )
-        for c in source.criteria.order_by("number")
+        for c in source.criteria.all()  # by number (Criterion.Meta.ordering)
     )
     return copy
 

@@ -1,0 +1,31 @@
+"""Test settings: the portal's settings plus the N+1 detector (django-zeal).
+
+`pyproject.toml` points pytest-django here; production, the demo, the bench and Celery keep using
+`portal.settings`, which never loads zeal. `tests.nplusone.middleware` wraps every request the
+tests make (test client and live server) in zeal's context, so a view that loads a relation once
+per row raises `zeal.NPlusOneError` and its test fails. Only requests are watched: factories and
+fixtures that build rows one by one outside a request are not N+1s of the portal.
+`tests/perf/test_nplusone_detector.py` checks that this wiring is in place. See
+docs/performance.md, "Query counts and N+1 detection".
+"""
+
+from portal.settings import *  # noqa: F403
+from portal.settings import INSTALLED_APPS, MIDDLEWARE
+
+INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]
+# Outermost, so the other middleware's and the context processors' queries are watched too.
+MIDDLEWARE = ["tests.nplusone.middleware", *MIDDLEWARE]
+
+# Raise (zeal's default) rather than warn: an N+1 fails the test that triggered it.
+ZEAL_RAISE = True
+# Two identical lazy loads from one line are an N+1 (zeal's default).
+ZEAL_NPLUSONE_THRESHOLD = 2
+# True prints every call's stack in the error (slower; set it while hunting one N+1).
+ZEAL_SHOW_ALL_CALLERS = False
+# (model, field) pairs let through in every request; per-view ones are in tests/nplusone.py.
+ZEAL_ALLOWLIST = [
+    # portal.audit.append() locks the audit chain head (SELECT … FOR UPDATE) once per audited
+    # write, by design: each event is hashed onto the one before under that lock. A request that
+    # saves k rows takes it k times, for the rows it writes, never for rows it shows.
+    {"model": "portal.AuditChainHead", "field": "get()"},
+]
