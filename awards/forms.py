@@ -7,6 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from campaigns.models import Campaign
+from portal.forms import IdsChoiceField
 from portal.models import User
 from portal.roles import CHAIRMAN, COUNCIL_MEMBER
 from units.forms import DateInput
@@ -45,7 +46,7 @@ class NominationForm(forms.Form):
     achievements = forms.CharField(
         label="Tóm tắt thành tích", widget=forms.Textarea(attrs={"rows": 6})
     )
-    exemplars = forms.ModelMultipleChoiceField(
+    exemplars = IdsChoiceField(
         Exemplar.objects.none(), label="Điển hình, sáng kiến làm căn cứ", required=False
     )
 
@@ -102,7 +103,7 @@ class SessionForm(forms.Form):
     meeting_date = forms.DateField(label="Ngày họp", widget=DateInput())
     location = forms.CharField(label="Địa điểm", max_length=200, required=False)
     chair = forms.ModelChoiceField(None, label="Chủ tịch Hội đồng (chủ trì)")
-    members = forms.ModelMultipleChoiceField(
+    members = IdsChoiceField(
         None, label="Các thành viên khác", widget=forms.CheckboxSelectMultiple
     )
 
@@ -120,7 +121,7 @@ class SessionForm(forms.Form):
 
 
 class AddItemForm(forms.Form):
-    nominations = forms.ModelMultipleChoiceField(
+    nominations = IdsChoiceField(
         Nomination.objects.none(), label="Đề nghị đã thẩm định", widget=forms.CheckboxSelectMultiple
     )
 
@@ -143,7 +144,7 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
-    nominations = forms.ModelMultipleChoiceField(
+    nominations = IdsChoiceField(
         Nomination.objects.none(),
         label="Trường hợp được khen thưởng (đã được Hội đồng thông qua)",
         widget=forms.CheckboxSelectMultiple,
@@ -165,7 +166,7 @@ class LetterForm(forms.Form):
     recipient = forms.CharField(
         label="Kính gửi", max_length=200, initial="Ủy ban nhân dân tỉnh Quảng Ngãi (qua Sở Nội vụ)"
     )
-    nominations = forms.ModelMultipleChoiceField(
+    nominations = IdsChoiceField(
         Nomination.objects.none(),
         label="Trường hợp trình cấp trên",
         widget=forms.CheckboxSelectMultiple,

@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
+from portal.forms import IdsChoiceField
 from portal.models import User
 from units.forms import DateInput
 from units.models import Unit
@@ -71,7 +72,7 @@ class InspectionForm(forms.Form):
     start_date = forms.DateField(label="Từ ngày", widget=DateInput())
     end_date = forms.DateField(label="Đến ngày", widget=DateInput())
     leader = forms.CharField(label="Trưởng đoàn", max_length=200, required=False)
-    members = forms.ModelMultipleChoiceField(
+    members = IdsChoiceField(
         label="Thành viên đoàn (người dùng)",
         queryset=User.objects.none(),
         required=False,
@@ -82,7 +83,7 @@ class InspectionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    units = forms.ModelMultipleChoiceField(
+    units = IdsChoiceField(
         label="Đơn vị được kiểm tra, giám sát",
         queryset=Unit.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),

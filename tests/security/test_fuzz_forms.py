@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from tests.access_matrix import STATS
 from tests.portal.test_access_matrix import ROWS
+from units.models import Unit
 
 APPS = ("portal", "units", "campaigns", "awards", "reports")
 EXAMPLES = 20
@@ -178,3 +179,24 @@ def test_form_view_never_answers_5xx(form_class, world, users, client_as):
         assert response.status_code < 500, f"{url} {payload!r} → {response.status_code}"
 
     post()
+
+
+def test_every_multi_select_of_rows_refuses_ids_beyond_64_bits(db):
+    """Hypothesis found it: an id of 2**63 in a multi-select reached SQLite's driver
+    (OverflowError → 500). Every multi-select of rows uses portal.forms.IdsChoiceField, which
+    answers with a form error instead; this check does not depend on what Hypothesis draws."""
+    from portal.forms import IdsChoiceField
+
+    plain = [
+        f"{form_class.__module__}.{form_class.__name__}.{name}"
+        for form_class in FORMS
+        for name, field in form_class.base_fields.items()
+        if isinstance(field, forms.ModelMultipleChoiceField)
+        and not isinstance(field, IdsChoiceField)
+    ]
+    assert plain == [], "use portal.forms.IdsChoiceField for these fields"
+    field = IdsChoiceField(queryset=Unit.objects.all())
+    with pytest.raises(forms.ValidationError) as refused:
+        field.clean([str(2**63)])
+    assert refused.value.code == "invalid_pk_value"
+    assert str(2**63) in refused.value.messages[0]
