@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -158,12 +159,32 @@ def requeue_stale(*, older_than: datetime.timedelta = datetime.timedelta(minutes
 # write the result. Without row locks (SQLite) the lease (`lease_until`) decides instead.
 
 
+#: How long a claim waits for a report's row lock before deciding a live worker renders it.
+#: Short holders (another claim, `requeue_stale`) finish well within it.
+LOCK_WAIT_SECONDS = 5.0
+
+
 def _row_locks() -> bool:
     return connection.features.has_select_for_update_nowait
 
 
+@contextmanager
+def _lock_wait(seconds: float):
+    """Inside a transaction (PostgreSQL): lock requests in the block give up after `seconds`
+    (lock_not_available); the session's own lock_timeout applies again after it. On an error
+    the rollback (of the transaction or savepoint) undoes the setting itself."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        (before,) = cursor.fetchone()
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{int(seconds * 1000)}ms"])
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
+
+
 def _lock_busy(exc: BaseException) -> bool:
-    """Is this the error of SELECT … FOR UPDATE NOWAIT on a row another transaction holds?"""
+    """Is this PostgreSQL's lock_not_available (55P03): the row is held by another transaction
+    for longer than we wait (a live renderer)?"""
     cause = exc.__cause__
     return getattr(cause, "sqlstate", None) == "55P03" or getattr(cause, "pgcode", None) == "55P03"
 
@@ -190,8 +211,11 @@ def _claim(report_id: int) -> int | None:
         with transaction.atomic():
             row = Report.objects.filter(claimable, pk=report_id)
             if _row_locks():
-                row = row.select_for_update(nowait=True)
-            if row.values_list("pk", flat=True).first() is None:
+                with _lock_wait(LOCK_WAIT_SECONDS):
+                    found = row.select_for_update().values_list("pk", flat=True).first()
+            else:
+                found = row.values_list("pk", flat=True).first()
+            if found is None:
                 return None
             Report.objects.filter(pk=report_id).update(
                 status=ReportStatus.RENDERING,
@@ -208,14 +232,21 @@ def _claim(report_id: int) -> int | None:
 
 
 def _hold(report_id: int, token: int) -> Report | None:
-    """In the render transaction: lock the row for the whole render. None when another claim
-    took over in between (its token differs) or another worker holds the row."""
+    """In the render transaction: lock the row for the whole render (only this report's row,
+    not its campaign). None when another claim took over in between (the attempt number is no
+    longer ours) or another worker holds the row."""
     row = Report.objects.select_related("campaign").filter(
         pk=report_id, status=ReportStatus.RENDERING, attempts=token
     )
-    if _row_locks():
-        row = row.select_for_update(nowait=True, of=("self",))
-    return row.first()
+    if not _row_locks():
+        return row.first()
+    try:
+        with transaction.atomic(), _lock_wait(LOCK_WAIT_SECONDS):  # savepoint: survives a timeout
+            return row.select_for_update(of=("self",)).first()
+    except OperationalError as exc:
+        if _lock_busy(exc):
+            return None
+        raise
 
 
 def _fail(report_id: int, token: int, message: str) -> None:
@@ -243,7 +274,7 @@ def report_render(*, report_id: int, worker: str = "") -> Report | None:
         with transaction.atomic():
             report = _hold(report_id, token)
             if report is None:
-                log.info("report %s: attempt %s taken over by another claim", report_id, token)
+                log.info("report %s: attempt %s taken over by another worker", report_id, token)
                 return None
             rendered = rendering.render_report(report)
             name = f"reports/{report.campaign_id}/{report.pk}-v{report.version}.pdf"
@@ -274,10 +305,7 @@ def report_render(*, report_id: int, worker: str = "") -> Report | None:
                     f"sha256 {digest[:12]})"
                 ),
             )
-    except (OperationalError, InterfaceError) as exc:
-        if _lock_busy(exc):
-            log.info("report %s: another worker holds it", report_id)
-            return None
+    except (OperationalError, InterfaceError):
         # Transient: give the row back so the retry can claim it.
         try:
             Report.objects.filter(

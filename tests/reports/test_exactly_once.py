@@ -121,7 +121,13 @@ def test_redelivered_task_after_a_killed_worker_renders_at_once(world, users, fa
 
 @needs_row_locks
 @pytest.mark.django_db(transaction=True)
-def test_a_live_renderer_is_never_doubled_and_never_waited_for(world, users, fast_render):  # noqa: F811
+def test_a_live_renderer_is_never_doubled_and_never_waited_for(
+    world,
+    users,
+    fast_render,  # noqa: F811
+    monkeypatch,
+):
+    monkeypatch.setattr(services, "LOCK_WAIT_SECONDS", 0.5)
     report = _new_report(world, users)
     # Even with its lease over, a renderer that still holds the row is alive.
     Report.objects.filter(pk=report.pk).update(
@@ -146,7 +152,9 @@ def test_a_live_renderer_is_never_doubled_and_never_waited_for(world, users, fas
     with connection.cursor() as cursor:  # a regression waits 3 s and fails, never hangs
         cursor.execute("SET lock_timeout = '3s'")
     try:
+        started = time.monotonic()
         assert services.report_render(report_id=report.pk) is None  # redelivery: busy
+        assert time.monotonic() - started < 2  # waited LOCK_WAIT_SECONDS, not the render
         assert services.requeue_stale(older_than=datetime.timedelta(0)) == 0
         started = time.monotonic()
         again = services.report_request(
