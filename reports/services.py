@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -198,25 +199,68 @@ def _orphaned_renders(now: datetime.datetime) -> list[int]:
         return list(rendering.select_for_update(skip_locked=True).values_list("pk", flat=True))
 
 
+#: A claim commits `rendering` and then takes the row lock for the render: between the two a
+#: live claimer holds no lock. A `rendering` row found unlocked is taken over only if it is
+#: still unlocked, and nobody else has claimed it, this long after (a live claimer has taken
+#: its lock by then).
+CLAIM_GRACE_SECONDS = 1.0
+
+
+class _Rendering(Exception):
+    """The row is `rendering` and unlocked: its claimer is between claim and lock, or dead."""
+
+    def __init__(self, attempts: int) -> None:
+        self.attempts = attempts
+
+
 def _claim(report_id: int) -> int | None:
     """Take a queued report (or one whose renderer died) for rendering. Returns the attempt
     number, which is this claim's token, or None when there is nothing to do."""
+    if not _row_locks():
+        return _claim_once(report_id)
+    try:
+        return _claim_once(report_id, take_over=None)
+    except _Rendering as seen:
+        time.sleep(CLAIM_GRACE_SECONDS)
+        try:
+            return _claim_once(report_id, take_over=seen.attempts)
+        except _Rendering:
+            log.info("report %s: claimed by another worker meanwhile", report_id)
+            return None
+
+
+def _claim_once(report_id: int, *, take_over: int | None = 0) -> int | None:
+    """One look under the row lock. A `rendering` row is taken over only when its attempt
+    number is `take_over` (the one seen a grace period ago); 0: no check (SQLite: the lease
+    already says the renderer is gone)."""
     now = timezone.now()
-    claimable = Q(status=ReportStatus.QUEUED)
-    if _row_locks():
-        claimable |= Q(status=ReportStatus.RENDERING)  # unlocked: its renderer is gone
-    else:
-        claimable |= Q(status=ReportStatus.RENDERING, lease_until__lt=now)
+    claimable = Q(status=ReportStatus.QUEUED) | Q(status=ReportStatus.RENDERING)
+    if not _row_locks():  # no locks to tell a live renderer: its lease does
+        claimable = Q(status=ReportStatus.QUEUED) | Q(
+            status=ReportStatus.RENDERING, lease_until__lt=now
+        )
+    waited = time.monotonic()
     try:
         with transaction.atomic():
             row = Report.objects.filter(claimable, pk=report_id)
             if _row_locks():
                 with _lock_wait(LOCK_WAIT_SECONDS):
-                    found = row.select_for_update().values_list("pk", flat=True).first()
+                    found = row.select_for_update().values_list("status", "attempts").first()
             else:
-                found = row.values_list("pk", flat=True).first()
+                found = row.values_list("status", "attempts").first()
+            waited = time.monotonic() - waited
             if found is None:
+                log.info(
+                    "report %s: nothing to do (not queued; waited %.1fs for its row)",
+                    report_id,
+                    waited,
+                )
                 return None
+            status, attempts = found
+            if status == ReportStatus.RENDERING and take_over != 0:
+                if take_over != attempts:
+                    raise _Rendering(attempts)
+                log.info("report %s: its renderer is gone; claiming it again", report_id)
             Report.objects.filter(pk=report_id).update(
                 status=ReportStatus.RENDERING,
                 started_at=now,
@@ -224,10 +268,11 @@ def _claim(report_id: int) -> int | None:
                 attempts=F("attempts") + 1,
                 error="",
             )
-            return Report.objects.filter(pk=report_id).values_list("attempts", flat=True)[0]
+            return attempts + 1
     except OperationalError as exc:
         if _lock_busy(exc):
-            return None  # a live worker is rendering it
+            log.info("report %s: another worker is rendering it", report_id)
+            return None
         raise
 
 
@@ -265,7 +310,6 @@ def report_render(*, report_id: int, worker: str = "") -> Report | None:
     `worker` (the Celery worker's name) goes into the audit event of the finished render."""
     token = _claim(report_id)
     if token is None:
-        log.info("report %s: nothing to do (done, or rendering elsewhere)", report_id)
         return None
     if token > MAX_ATTEMPTS:
         _fail(report_id, token, f"Đã thử tạo {MAX_ATTEMPTS} lần không thành công.")

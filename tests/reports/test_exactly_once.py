@@ -204,3 +204,75 @@ def test_broker_down_request_page_says_it_is_recorded_and_will_run(
     page = client.get(response["Location"]).content.decode()
     assert "sẽ được tạo tự động" in page
     assert fast_render == []
+
+
+@needs_row_locks
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_between_commit_and_lock_is_not_taken_over(
+    world,
+    users,
+    fast_render,  # noqa: F811
+    monkeypatch,
+):
+    """A second delivery that finds the row `rendering` but unlocked (the first claimer has
+    committed its claim and not yet taken its render lock) waits CLAIM_GRACE_SECONDS and sees
+    the lock: it leaves the report alone instead of taking it over (the two-worker drill saw
+    attempt 1 "taken over" when both deliveries arrived in the same millisecond)."""
+    monkeypatch.setattr(services, "LOCK_WAIT_SECONDS", 0.5)
+    report = _new_report(world, users)
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.RENDERING, attempts=1)
+    locked, release = threading.Event(), threading.Event()
+
+    def first_claimer_reaches_its_lock() -> None:
+        try:
+            with transaction.atomic():
+                Report.objects.select_for_update().get(pk=report.pk)
+                locked.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first_claimer_reaches_its_lock)
+
+    class GraceTime:  # during our grace period the first claimer takes its lock
+        monotonic = staticmethod(time.monotonic)
+
+        @staticmethod
+        def sleep(seconds: float) -> None:
+            thread.start()
+            assert locked.wait(10)
+
+    monkeypatch.setattr(services, "time", GraceTime)
+    try:
+        assert services.report_render(report_id=report.pk) is None
+    finally:
+        release.set()
+        thread.join(10)
+    report.refresh_from_db()
+    assert (report.status, report.attempts, fast_render) == (ReportStatus.RENDERING, 1, [])
+
+
+@needs_row_locks
+def test_two_deliveries_finding_a_dead_renderer_take_it_over_once(
+    world,
+    users,
+    fast_render,  # noqa: F811
+    monkeypatch,
+):
+    """Both see the dead renderer's row and wait out the grace; the first takes it over
+    (attempt 2), so the second, finding attempt 2 instead of the 1 it saw, leaves it (the
+    worker drill's two pool children once made attempts 2 and 3 for one render)."""
+    report = _new_report(world, users)
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.RENDERING, attempts=1)
+
+    class OtherClaimsDuringGrace:
+        monotonic = staticmethod(time.monotonic)
+
+        @staticmethod
+        def sleep(seconds: float) -> None:
+            Report.objects.filter(pk=report.pk).update(attempts=2)  # the other one's claim
+
+    monkeypatch.setattr(services, "time", OtherClaimsDuringGrace)
+    assert services.report_render(report_id=report.pk) is None
+    report.refresh_from_db()
+    assert (report.status, report.attempts, fast_render) == (ReportStatus.RENDERING, 2, [])
