@@ -118,6 +118,7 @@ def prepare() -> None:
             env=env,
             check=True,
             stdout=subprocess.DEVNULL,
+            timeout=600,
         )
     print(
         f"Đã chuẩn bị CSDL diễn tập {name} (migrate, load_demo, generate_dataset --communes "
@@ -524,7 +525,7 @@ def drill_worker(stack: ExitStack) -> int:
     problems, n = produced_once(report.pk)
     received = second.count(r"Task reports\.tasks\.render_report\[[^\]]+\] received")
     rendered = second.count(rf"report {report.pk} rendered")
-    idle = second.count(rf"report {report.pk}: (nothing to do|another worker|attempt \d+ taken)")
+    idle = second.count(rf"report {report.pk}: (nothing to do|another worker|claimed by|attempt)")
     if unacked != 1 or status_after_kill != "rendering" or not orphan:
         problems.append(
             f"after the kill expected 1 unacked message, rendering, lock released; got "
@@ -717,7 +718,9 @@ def drill_two_workers(stack: ExitStack) -> int:
         for x in re.findall(r"report \d+: nothing to do \(not queued; waited ([\d.]+)s", w.text())
     ]
     waited = sum(1 for x in waits if x >= 0.5)
-    taken = sum(w.count(r"report \d+: attempt \d+ taken over") for w in workers)
+    taken = sum(
+        w.count(r"report \d+: (attempt \d+ taken over|claimed by another worker)") for w in workers
+    )
     if total_renders != len(reports):
         problems.append(f"{total_renders} renders in the worker logs for {len(reports)} reports")
     return verdict(
@@ -726,7 +729,8 @@ def drill_two_workers(stack: ExitStack) -> int:
         f"{len(reports)} reports, 18 requests, {received} deliveries (incl. {resent} requeued) → "
         f"{total_renders} renders, one file each; the other {received - total_renders} "
         f"deliveries did nothing ({len(waits)} found it done, {waited} of them after waiting "
-        f"for the other worker's render lock; {busy} gave up on the lock; {taken} taken over); "
+        f"for the other worker's render lock; {busy} gave up on the lock; {taken} lost a "
+        "claim race); "
         f"by worker {per_worker}; {elapsed:.0f}s",
     )
 
