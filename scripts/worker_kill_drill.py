@@ -3,12 +3,13 @@
 PostgreSQL. Each drill prints one PASS/FAIL line (Vietnamese / English) with the numbers it
 checked, and exits 0 (pass) or 1 (fail).
 
-  worker-child : kill -9 the pool child while a final review renders → the report is produced
-                 exactly once (the redelivered task re-claims it; requeue sent at the same time)
+  worker-child : kill -9 the pool child while a final review renders → the same message is
+                 delivered again (acks_late + reject_on_worker_lost), re-claims the report and
+                 renders it: produced exactly once; requeue afterwards sends nothing
   worker       : kill -9 the whole worker (main process and child) mid-render; the message stays
-                 unacknowledged in Redis; start a new worker after the (drill-short) visibility
-                 timeout, so Redis redelivers it, and run requeue_reports at the same moment →
-                 produced exactly once
+                 unacknowledged in Redis; requeue_reports sends the orphaned render again; after
+                 the (drill-short) visibility timeout a new worker with two children starts, so
+                 the redelivered and the requeued message run at once → produced exactly once
   broker-down  : Redis stopped: data entry (NTM results save) works, a report request through
                  the real view is recorded as queued and the page says it will run; Redis back,
                  `manage.py requeue_reports` → rendered once; requeue again → nothing more
@@ -19,8 +20,10 @@ checked, and exits 0 (pass) or 1 (fail).
 Processes: its own redis-server per drill (ports 6390–6393, never the shared 6379), its own
 `celery -A portal worker -Q reports` processes, all stopped by pid at the end. Database: a
 scratch PostgreSQL database, DRILLS_DATABASE_URL or DATABASE_URL with "_drills" appended to the
-name; `--prepare` (and `all`) drops and recreates it (only a name ending in "_drills"), migrates
-and loads the demo. Media: var/drills/media. Logs: var/drills/logs/.
+name (unless it already ends in "_drills"); `--prepare` (and `all`) drops and recreates it (only
+a name ending in "_drills"), migrates, loads the demo and a synthetic set (`generate_dataset
+--communes 100`, so a final review renders long enough to be killed mid-render). Media:
+var/drills/media. Logs: var/drills/logs/. Measured results: docs/deployment.md.
 
 Usage:  DATABASE_URL=postgres://… python scripts/worker_kill_drill.py all
         DATABASE_URL=postgres://… python scripts/worker_kill_drill.py worker-child [--prepare]
