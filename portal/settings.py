@@ -111,6 +111,8 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if env.str("TEST_DATABASE_NAME", default=""):  # the test runner's database (default test_<NAME>)
+    DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Wait for a writer instead of failing at once when the demo runs a task beside a request.
@@ -275,8 +277,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TIME_LIMIT", default=360)
-# Longer than the longest render, so Redis does not redeliver a job that is still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# Redis hands an unacknowledged message (a worker died holding it) to another worker only after
+# this many seconds. Keep it longer than the longest render (CELERY_TIME_LIMIT), so Redis does not
+# redeliver a job that is still running; a render whose whole worker died is picked up sooner by
+# beat's `requeue_reports` (docs/reports.md). The reliability drills shorten it to watch it work.
+BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"}}
 CELERY_TIMEZONE = TIME_ZONE

@@ -12,17 +12,26 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import time
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from portal.access import require
-from portal.audit import audited_update
+from portal.audit import audited_update, record_bulk
 
 from . import rendering, signing
 from .models import NARRATIVE_FIELDS, OPEN_STATUSES, Report, ReportStatus, SignOff
@@ -73,8 +82,10 @@ def report_request(
     key = {"campaign": campaign, "kind": kind, "year": year, "object_id": object_id}
     try:
         with transaction.atomic():
-            open_report = Report.objects.select_for_update().filter(**key, status__in=OPEN_STATUSES)
-            existing = open_report.first()
+            # No row lock here: a report being rendered is locked by its worker for the whole
+            # render, and a second request must not wait for it. The partial unique constraint
+            # `report_one_open_request` settles two requests racing to create the same one.
+            existing = _open_report(key)
             if existing is not None:
                 return existing
             versions = Report.objects.filter(**key)
@@ -95,11 +106,17 @@ def report_request(
             transaction.on_commit(lambda: enqueue(report.pk))
     except IntegrityError:
         # Someone made the same request at the same moment: theirs is the one.
-        existing = Report.objects.filter(**key, status__in=OPEN_STATUSES).first()
+        existing = _open_report(key)
         if existing is None:
             raise
         return existing
     return report
+
+
+def _open_report(key: dict[str, Any]) -> Report | None:
+    """The queued or rendering report for this document, if any (the idempotency key is
+    campaign × kind × year × object)."""
+    return Report.objects.filter(**key, status__in=OPEN_STATUSES).first()
 
 
 def enqueue(report_id: int) -> bool:
@@ -107,7 +124,8 @@ def enqueue(report_id: int) -> bool:
     from .tasks import render_report_task
 
     try:
-        render_report_task.apply_async(args=[report_id], queue="reports", retry=False)
+        # Routed to the "reports" queue by CELERY_TASK_ROUTES.
+        render_report_task.apply_async(args=[report_id], retry=False)
     except Exception as exc:  # kombu/redis connection errors: broker unavailable
         if settings.CELERY_TASK_ALWAYS_EAGER and settings.CELERY_TASK_EAGER_PROPAGATES:
             raise
@@ -120,41 +138,164 @@ def enqueue(report_id: int) -> bool:
 
 
 def requeue_stale(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
-    """Send again the reports left queued (broker was down) or stuck rendering with an expired
-    lease (the worker died). The claim makes a duplicate delivery harmless."""
+    """Send again the reports left queued (broker was down) and the renders whose worker died.
+    The claim makes a duplicate delivery harmless."""
     now = timezone.now()
-    stale = Report.objects.filter(
-        Q(status=ReportStatus.QUEUED, requested_at__lt=now - older_than)
-        | Q(status=ReportStatus.RENDERING, lease_until__lt=now)
-    ).values_list("pk", flat=True)
+    queued = Report.objects.filter(status=ReportStatus.QUEUED, requested_at__lt=now - older_than)
+    pks = list(queued.values_list("pk", flat=True)) + _orphaned_renders(now)
     sent = 0
-    for pk in list(stale):
+    for pk in pks:
         sent += enqueue(pk)
     return sent
 
 
 # --- Render -------------------------------------------------------------------------------------
+#
+# Exactly once, with at-least-once delivery (acks late, redelivery when a worker is lost, the
+# Redis visibility timeout, `requeue_stale`): the worker that renders a report holds its row
+# locked (SELECT … FOR UPDATE) in the transaction that renders it and writes `ready`. A worker
+# killed mid-render loses its database session, so PostgreSQL drops the lock at once: a row that
+# is `rendering` but not locked has no live renderer and may be claimed again. Every claim adds
+# one to `attempts`; the attempt number is the claimer's token, and only the token's holder may
+# write the result. Without row locks (SQLite) the lease (`lease_until`) decides instead.
 
 
-def _claim(report_id: int) -> bool:
+#: How long a claim waits for a report's row lock before deciding a live worker renders it.
+#: Short holders (another claim, `requeue_stale`) finish well within it.
+LOCK_WAIT_SECONDS = 5.0
+
+
+def _row_locks() -> bool:
+    return connection.features.has_select_for_update_nowait
+
+
+@contextmanager
+def _lock_wait(seconds: float):
+    """Inside a transaction (PostgreSQL): lock requests in the block give up after `seconds`
+    (lock_not_available); the session's own lock_timeout applies again after it. On an error
+    the rollback (of the transaction or savepoint) undoes the setting itself."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        (before,) = cursor.fetchone()
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{int(seconds * 1000)}ms"])
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
+
+
+def _lock_busy(exc: BaseException) -> bool:
+    """Is this PostgreSQL's lock_not_available (55P03): the row is held by another transaction
+    for longer than we wait (a live renderer)?"""
+    cause = exc.__cause__
+    return getattr(cause, "sqlstate", None) == "55P03" or getattr(cause, "pgcode", None) == "55P03"
+
+
+def _orphaned_renders(now: datetime.datetime) -> list[int]:
+    """Rendering reports without a live renderer: not locked (PostgreSQL), or lease expired."""
+    rendering = Report.objects.filter(status=ReportStatus.RENDERING)
+    if not _row_locks():
+        return list(rendering.filter(lease_until__lt=now).values_list("pk", flat=True))
+    with transaction.atomic():
+        return list(rendering.select_for_update(skip_locked=True).values_list("pk", flat=True))
+
+
+#: A claim commits `rendering` and then takes the row lock for the render: between the two a
+#: live claimer holds no lock. A `rendering` row found unlocked is taken over only if it is
+#: still unlocked, and nobody else has claimed it, this long after (a live claimer has taken
+#: its lock by then).
+CLAIM_GRACE_SECONDS = 1.0
+
+
+class _Rendering(Exception):
+    """The row is `rendering` and unlocked: its claimer is between claim and lock, or dead."""
+
+    def __init__(self, attempts: int) -> None:
+        self.attempts = attempts
+
+
+def _claim(report_id: int) -> int | None:
+    """Take a queued report (or one whose renderer died) for rendering. Returns the attempt
+    number, which is this claim's token, or None when there is nothing to do."""
+    if not _row_locks():
+        return _claim_once(report_id)
+    try:
+        return _claim_once(report_id, take_over=None)
+    except _Rendering as seen:
+        time.sleep(CLAIM_GRACE_SECONDS)
+        try:
+            return _claim_once(report_id, take_over=seen.attempts)
+        except _Rendering:
+            log.info("report %s: claimed by another worker meanwhile", report_id)
+            return None
+
+
+def _claim_once(report_id: int, *, take_over: int | None = 0) -> int | None:
+    """One look under the row lock. A `rendering` row is taken over only when its attempt
+    number is `take_over` (the one seen a grace period ago); 0: no check (SQLite: the lease
+    already says the renderer is gone)."""
     now = timezone.now()
-    return bool(
-        Report.objects.filter(pk=report_id)
-        .filter(
-            Q(status=ReportStatus.QUEUED) | Q(status=ReportStatus.RENDERING, lease_until__lt=now)
+    claimable = Q(status=ReportStatus.QUEUED) | Q(status=ReportStatus.RENDERING)
+    if not _row_locks():  # no locks to tell a live renderer: its lease does
+        claimable = Q(status=ReportStatus.QUEUED) | Q(
+            status=ReportStatus.RENDERING, lease_until__lt=now
         )
-        .update(
-            status=ReportStatus.RENDERING,
-            started_at=now,
-            lease_until=now + datetime.timedelta(seconds=lease_seconds()),
-            attempts=F("attempts") + 1,
-            error="",
-        )
+    waited = time.monotonic()
+    try:
+        with transaction.atomic():
+            row = Report.objects.filter(claimable, pk=report_id)
+            if _row_locks():
+                with _lock_wait(LOCK_WAIT_SECONDS):
+                    found = row.select_for_update().values_list("status", "attempts").first()
+            else:
+                found = row.values_list("status", "attempts").first()
+            waited = time.monotonic() - waited
+            if found is None:
+                log.info(
+                    "report %s: nothing to do (not queued; waited %.1fs for its row)",
+                    report_id,
+                    waited,
+                )
+                return None
+            status, attempts = found
+            if status == ReportStatus.RENDERING and take_over != 0:
+                if take_over != attempts:
+                    raise _Rendering(attempts)
+                log.info("report %s: its renderer is gone; claiming it again", report_id)
+            Report.objects.filter(pk=report_id).update(
+                status=ReportStatus.RENDERING,
+                started_at=now,
+                lease_until=now + datetime.timedelta(seconds=lease_seconds()),
+                attempts=F("attempts") + 1,
+                error="",
+            )
+            return attempts + 1
+    except OperationalError as exc:
+        if _lock_busy(exc):
+            log.info("report %s: another worker is rendering it", report_id)
+            return None
+        raise
+
+
+def _hold(report_id: int, token: int) -> Report | None:
+    """In the render transaction: lock the row for the whole render (only this report's row,
+    not its campaign). None when another claim took over in between (the attempt number is no
+    longer ours) or another worker holds the row."""
+    row = Report.objects.select_related("campaign").filter(
+        pk=report_id, status=ReportStatus.RENDERING, attempts=token
     )
+    if not _row_locks():
+        return row.first()
+    try:
+        with transaction.atomic(), _lock_wait(LOCK_WAIT_SECONDS):  # savepoint: survives a timeout
+            return row.select_for_update(of=("self",)).first()
+    except OperationalError as exc:
+        if _lock_busy(exc):
+            return None
+        raise
 
 
-def _fail(report_id: int, message: str) -> None:
-    Report.objects.filter(pk=report_id, status=ReportStatus.RENDERING).update(
+def _fail(report_id: int, token: int, message: str) -> None:
+    Report.objects.filter(pk=report_id, status=ReportStatus.RENDERING, attempts=token).update(
         status=ReportStatus.FAILED,
         error=message[:4000],
         lease_until=None,
@@ -162,48 +303,66 @@ def _fail(report_id: int, message: str) -> None:
     )
 
 
-def report_render(*, report_id: int) -> Report | None:
-    """Claim the report, render it and store the file. Returns None when there is nothing to do
-    (already ready or signed, or another worker holds a live lease). Transient database errors
-    propagate (the task retries them); anything else marks the report failed."""
-    if not _claim(report_id):
+def report_render(*, report_id: int, worker: str = "") -> Report | None:
+    """Claim the report, render it and store the file, once. Returns None when there is nothing
+    to do (already ready or signed, or another worker is rendering it). Transient database
+    errors propagate (the task retries them); anything else marks the report failed.
+    `worker` (the Celery worker's name) goes into the audit event of the finished render."""
+    token = _claim(report_id)
+    if token is None:
         return None
-    report = Report.objects.select_related("campaign").get(pk=report_id)
-    if report.attempts > MAX_ATTEMPTS:
-        _fail(report_id, f"Đã thử tạo {MAX_ATTEMPTS} lần không thành công.")
+    if token > MAX_ATTEMPTS:
+        _fail(report_id, token, f"Đã thử tạo {MAX_ATTEMPTS} lần không thành công.")
         return None
     try:
-        rendered = rendering.render_report(report)
-    except OperationalError:
+        with transaction.atomic():
+            report = _hold(report_id, token)
+            if report is None:
+                log.info("report %s: attempt %s taken over by another worker", report_id, token)
+                return None
+            rendered = rendering.render_report(report)
+            name = f"reports/{report.campaign_id}/{report.pk}-v{report.version}.pdf"
+            storage = report.file.storage
+            if storage.exists(name):  # our own earlier, unfinished attempt
+                storage.delete(name)
+            saved = storage.save(name, ContentFile(rendered.content))
+            digest = sha256(rendered.content)
+            Report.objects.filter(pk=report_id).update(
+                status=ReportStatus.READY,
+                file=saved,
+                sha256=digest,
+                size=len(rendered.content),
+                page_count=rendered.pages,
+                context_hash=rendered.context_hash,
+                tables=rendered.tables,
+                has_sample_data=rendered.has_sample,
+                signature_box=rendered.signature_box,
+                lease_until=None,
+                finished_at=timezone.now(),
+            )
+            record_bulk(
+                Report,
+                {report_id: {"status": (ReportStatus.RENDERING, ReportStatus.READY)}},
+                actor=None,
+                reason=(
+                    f"Tạo tệp PDF xong (lần {token}{', ' + worker if worker else ''}, "
+                    f"sha256 {digest[:12]})"
+                ),
+            )
+    except (OperationalError, InterfaceError):
         # Transient: give the row back so the retry can claim it.
-        Report.objects.filter(pk=report_id, status=ReportStatus.RENDERING).update(
-            status=ReportStatus.QUEUED, lease_until=None
-        )
+        try:
+            Report.objects.filter(
+                pk=report_id, status=ReportStatus.RENDERING, attempts=token
+            ).update(status=ReportStatus.QUEUED, lease_until=None)
+        except DatabaseError:
+            log.warning("report %s: could not give the row back; the retry re-claims it", report_id)
         raise
     except Exception as exc:
         log.exception("report %s failed to render", report_id)
-        _fail(report_id, str(exc) or exc.__class__.__name__)
+        _fail(report_id, token, str(exc) or exc.__class__.__name__)
         return None
-    name = f"reports/{report.campaign_id}/{report.pk}-v{report.version}.pdf"
-    storage = report.file.storage
-    if storage.exists(name):  # our own earlier, unfinished attempt
-        storage.delete(name)
-    saved = storage.save(name, ContentFile(rendered.content))
-    updated = Report.objects.filter(pk=report_id, status=ReportStatus.RENDERING).update(
-        status=ReportStatus.READY,
-        file=saved,
-        sha256=sha256(rendered.content),
-        size=len(rendered.content),
-        page_count=rendered.pages,
-        context_hash=rendered.context_hash,
-        tables=rendered.tables,
-        has_sample_data=rendered.has_sample,
-        signature_box=rendered.signature_box,
-        lease_until=None,
-        finished_at=timezone.now(),
-    )
-    if not updated:
-        return None
+    log.info("report %s rendered (attempt %s, %s)", report_id, token, worker or "in process")
     return Report.objects.get(pk=report_id)
 
 

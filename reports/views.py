@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -61,6 +62,18 @@ def report_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _say_requested(request: HttpRequest, report: Report, done: str) -> None:
+    """Tell what happened to the request: being made, or recorded while the queue is down.
+    The request views are not atomic (`non_atomic_requests`), so the send after commit has
+    already run here and its note (broker down) is on the row."""
+    report.refresh_from_db()
+    if report.error and report.status == ReportStatus.QUEUED:
+        messages.warning(request, report.error)
+    else:
+        messages.success(request, done)
+
+
+@transaction.non_atomic_requests
 @login_required
 def report_request_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "report.request")
@@ -77,11 +90,7 @@ def report_request_view(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            report.refresh_from_db()
-            if report.error and report.status == ReportStatus.QUEUED:
-                messages.warning(request, report.error)
-            else:
-                messages.success(request, "Đã ghi nhận yêu cầu; báo cáo đang được tạo.")
+            _say_requested(request, report, "Đã ghi nhận yêu cầu; báo cáo đang được tạo.")
             return redirect(report)
     return render(request, "reports/pages/report_request.html", {"form": form})
 
@@ -89,6 +98,7 @@ def report_request_view(request: HttpRequest) -> HttpResponse:
 AWARD_KINDS = ("award_decision", "council_minutes", "certificate")
 
 
+@transaction.non_atomic_requests
 @require_POST
 @login_required
 def award_document_request_view(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
@@ -113,11 +123,7 @@ def award_document_request_view(request: HttpRequest, kind: str, object_id: int)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("reports:report-list")
-    report.refresh_from_db()
-    if report.error and report.status == ReportStatus.QUEUED:
-        messages.warning(request, report.error)
-    else:
-        messages.success(request, "Đã ghi nhận yêu cầu; văn bản PDF đang được tạo.")
+    _say_requested(request, report, "Đã ghi nhận yêu cầu; văn bản PDF đang được tạo.")
     return redirect(report)
 
 
@@ -213,6 +219,7 @@ def report_xlsx_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@transaction.non_atomic_requests
 @login_required
 @require_POST
 def report_regenerate_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -229,7 +236,7 @@ def report_regenerate_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(report)
-    messages.success(request, f"Đã lưu nhận xét; đang tạo phiên bản {new.version}.")
+    _say_requested(request, new, f"Đã lưu nhận xét; đang tạo phiên bản {new.version}.")
     return redirect(new)
 
 

@@ -21,12 +21,12 @@ WAIVED: dict[str, str] = {
         "creating it (whose creation is audited); not a business write"
     ),
     # The rendering pipeline's own bookkeeping: a worker claims a queued report (lease), marks a
-    # failure, re-sends, moves rendering → ready. These are the system's state, not a person's
-    # write; the person's writes (request, narrative, sign-off, return) are audited.
-    "reports/services.py:_claim": "worker lease on a queued report (system bookkeeping)",
+    # failure, re-sends, gives a row back after a transient error. These are the system's state,
+    # not a person's write; the person's writes (request, narrative, sign-off, return) are
+    # audited, and so is the finished render (rendering → ready, one event naming the worker).
+    "reports/services.py:_claim_once": "worker claim of a queued report (system bookkeeping)",
     "reports/services.py:_fail": "render error recorded by the worker (system bookkeeping)",
     "reports/services.py:enqueue": "re-sending a queued report to the broker (system bookkeeping)",
-    "reports/services.py:report_render": "rendering → ready by the worker (system bookkeeping)",
     "reports/services.py:report_request": (
         "older versions marked superseded when a new version is requested; the request itself "
         "creates the new Report row, which is audited"
