@@ -124,8 +124,17 @@ def enqueue(report_id: int) -> bool:
     from .tasks import render_report_task
 
     try:
-        # Routed to the "reports" queue by CELERY_TASK_ROUTES.
-        render_report_task.apply_async(args=[report_id], retry=False)
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            render_report_task.apply_async(args=[report_id])
+        else:
+            # A connection that fails at once when the broker is down (kombu would otherwise
+            # retry for ~6 s while the officer waits); the row stays queued and beat's
+            # `requeue_reports` sends it later. Routed to "reports" by CELERY_TASK_ROUTES.
+            app = render_report_task.app
+            with app.connection_for_write(transport_options={"max_retries": 0}) as connection:
+                render_report_task.apply_async(
+                    args=[report_id], retry=False, connection=connection
+                )
     except Exception as exc:  # kombu/redis connection errors: broker unavailable
         if settings.CELERY_TASK_ALWAYS_EAGER and settings.CELERY_TASK_EAGER_PROPAGATES:
             raise

@@ -333,3 +333,23 @@ def test_xlsx_export_has_the_tables(world, users, fast_render, client_as):
     sheet = book.worksheets[0]
     assert sheet["A1"].value == "Bảng"
     assert sheet["B5"].value == "Xã Phổ An"
+
+
+def test_a_request_while_the_redis_broker_refuses_connections_is_kept_queued(
+    world, users, settings
+):
+    """Through a real Redis client (not a mocked send): the broker's port refuses connections,
+    the request is recorded, queued, with the note that it will run when the service is back."""
+    from reports.tasks import render_report_task
+
+    app = render_report_task.app
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    before = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
+    app.conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:1/0")  # nothing listens
+    try:
+        report = _request(world, users)
+    finally:
+        app.conf.update(before)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.QUEUED
+    assert report.error == services.QUEUE_DOWN_NOTE
