@@ -340,16 +340,11 @@ def test_a_request_while_the_redis_broker_refuses_connections_is_kept_queued(
 ):
     """Through a real Redis client (not a mocked send): the broker's port refuses connections,
     the request is recorded, queued, with the note that it will run when the service is back."""
-    from reports.tasks import render_report_task
-
-    app = render_report_task.app
+    # Celery reads the CELERY_* settings live, so the settings fixture changes and restores
+    # them (writing app.conf would leave the values behind for the rest of the process).
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    before = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
-    app.conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:1/0")  # nothing listens
-    try:
-        report = _request(world, users)
-    finally:
-        app.conf.update(before)
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    report = _request(world, users)
     report.refresh_from_db()
     assert report.status == ReportStatus.QUEUED
     assert report.error == services.QUEUE_DOWN_NOTE
