@@ -63,7 +63,13 @@ pages: list[tuple[str, str | None, str]] = [
     ),
 ]
 try:
-    pages.append(("Trang mức độ hoàn thành", f"{reverse('campaigns:completeness')}?{q}", ""))
+    pages.append(
+        (
+            "Trang mức độ hoàn thành",
+            f"{reverse('campaigns:completeness', args=[code])}?year={year}",
+            "",
+        )
+    )
 except NoReverseMatch:
     pages.append(
         (
