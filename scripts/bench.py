@@ -106,7 +106,7 @@ communes = Unit.objects.filter(kind=UnitKind.COMMUNE).count()
 print(
     f"\n== {connection.vendor} · {communes} xã · {NtmStatus.objects.count()} dòng NTM · "
     f"năm {year} · {REQUESTS} lượt/trang · Python {platform.python_version()} · "
-    f"tải máy {os.getloadavg()[0]:.1f}\n"
+    f"tải máy (1/5/15 phút) {' / '.join(f'{x:.2f}' for x in os.getloadavg())}\n"
 )
 print("| Trang | Trung vị (ms) | p95 (ms) | Số truy vấn | Dung lượng (KB) | Gấp trang tối thiểu |")
 print("|---|---:|---:|---:|---:|---:|")
@@ -120,3 +120,4 @@ for label, url, note in pages:
     print(
         f"| {label} | {med:.1f} | {p95:.1f} | {queries} | {size / 1024:.0f} | {med / floor:.1f}× |"
     )
+print(f"\nTải máy khi xong (1/5/15 phút): {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")

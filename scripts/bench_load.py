@@ -15,7 +15,9 @@ exists. Prints Markdown tables; keeps the raw logs and a JSON summary in var/ben
    in); errors over the whole run, sign-ins included.
 4. Interactive latency while two final reviews render: a worker `-Q reports -c 2` (and, with
    LOAD_NICE=1, the same under `nice -n 19`), two final reviews requested just before the load
-   run starts, the p95 compared with the median of the runs without rendering.
+   run starts, the p95 compared with the median of the runs without rendering. These runs come
+   between the runs of step 3 (run 1, render, run 2, render under nice, run 3), so that a drift
+   in the load other tenants put on the machine falls on both kinds alike.
 
 Environment: LOAD_PORT (8795), LOAD_WORKERS (3), LOAD_THREADS (4), LOAD_USERS (80),
 LOAD_SPAWN_RATE (10), LOAD_RUN_TIME (60s), LOAD_RUNS (3), LOAD_WAIT_MIN/MAX (3/10 s think time),
@@ -36,7 +38,9 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -49,12 +53,15 @@ WORKERS = int(os.environ.get("LOAD_WORKERS", "3"))
 THREADS = int(os.environ.get("LOAD_THREADS", "4"))
 USERS = int(os.environ.get("LOAD_USERS", "80"))
 SPAWN_RATE = os.environ.get("LOAD_SPAWN_RATE", "10")
-RUN_TIME = os.environ.get("LOAD_RUN_TIME", "60s")
+RUN_TIME = os.environ.get("LOAD_RUN_TIME", "90s")
+SETTLE = float(os.environ.get("LOAD_SETTLE", "5"))
 RUNS = int(os.environ.get("LOAD_RUNS", "3"))
 PDF = os.environ.get("LOAD_PDF", "1") != "0"
 NICE = os.environ.get("LOAD_NICE", "1") != "0"
 REDIS_PORT = int(os.environ.get("LOAD_REDIS_PORT", "6395"))
 HOST = f"http://127.0.0.1:{PORT}"
+CORES = os.cpu_count() or 1
+DATABASE = urllib.parse.urlparse(os.environ.get("DATABASE_URL", "")).path.lstrip("/")
 GOALS = {"html_p95": 300.0, "post_p95": 500.0, "pdf_seconds": 30.0, "pdf_mb": 600.0, "rise": 0.20}
 
 # The web and worker processes: production settings, plain HTTP on loopback.
@@ -112,6 +119,56 @@ def status_kb(pid: int, field: str) -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
+
+
+class CpuSampler(threading.Thread):
+    """CPU seconds used during a run by groups of processes: the web (gunicorn master and
+    workers), this database's PostgreSQL backends (found by their process title, which names
+    the database; sampled every second, so a backend that exits between samples loses at most
+    one second) and the report worker's children."""
+
+    def __init__(self, groups: dict[str, list[int]], database: str):
+        super().__init__(daemon=True)
+        self.fixed = groups
+        self.marker = f" {database} "
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.group: dict[int, str] = {}
+        self.stopped = threading.Event()
+        self.sample(initial=True)
+
+    def backends(self) -> list[int]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError):
+                    title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                    if title.startswith("postgres: ") and self.marker in title:
+                        found.append(int(entry.name))
+        return found
+
+    def sample(self, initial: bool = False) -> None:
+        pids = [(g, p) for g, ps in self.fixed.items() for p in ps]
+        pids += [("postgres", p) for p in self.backends()]
+        for group, pid in pids:
+            cpu = proc_cpu(pid)
+            if pid not in self.first:
+                self.first[pid] = cpu if initial else 0.0
+                self.group[pid] = group
+            self.last[pid] = max(cpu, self.last.get(pid, 0.0))
+
+    def run(self) -> None:
+        while not self.stopped.wait(1.0):
+            self.sample()
+
+    def stop(self) -> dict[str, float]:
+        self.stopped.set()
+        self.join()
+        self.sample()
+        used: dict[str, float] = dict.fromkeys(self.fixed, 0.0) | {"postgres": 0.0}
+        for pid, group in self.group.items():
+            used[group] += max(0.0, self.last[pid] - self.first[pid])
+        return used
 
 
 def port_free(port: int) -> bool:
@@ -305,9 +362,13 @@ def wait_reports(ids: list[int], timeout: float = 900) -> list:
 
 
 # --- locust ---------------------------------------------------------------------------------------
-def locust(tag: str, users: int, run_time: str, record: bool = True) -> dict:
+def locust(tag: str, users: int, run_time: str, record: bool = True, signed_in=None) -> dict:
+    """One locust run in its own process. `signed_in()` (optional) runs in a thread once every
+    user has signed in."""
     raw = OUT / f"{tag}.json"
     raw.unlink(missing_ok=True)
+    signal_file = OUT / f"{tag}.signed-in"
+    signal_file.unlink(missing_ok=True)
     cmd = [
         str(BIN / "locust"),
         "-f",
@@ -333,19 +394,39 @@ def locust(tag: str, users: int, run_time: str, record: bool = True) -> dict:
         **os.environ,
         "LOAD_ACCOUNTS": str(ROOT / "var" / "bench" / "load_accounts.json"),
         "LOAD_RAW": str(raw),
+        "LOAD_SIGNED_IN": str(signal_file),
     }
     before_load = loadavg()
     busy0, total0 = cpu_busy()
-    web = [PROC["gunicorn"].pid, *children(PROC["gunicorn"].pid)]
-    web_cpu0 = sum(proc_cpu(p) for p in web)
+    sampler = CpuSampler(
+        {
+            "web": [PROC["gunicorn"].pid, *children(PROC["gunicorn"].pid)],
+            "reports": children(PROC["worker"].pid) if PROC.get("worker") else [],
+        },
+        DATABASE,
+    )
+    sampler.start()
     started = time.monotonic()
+    side = None
     with open(OUT / f"{tag}.log", "w") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        if signed_in is not None:
+
+            def when_signed_in() -> None:
+                while proc.returncode is None and not signal_file.exists():
+                    time.sleep(0.2)
+                if signal_file.exists():
+                    signed_in()
+
+            side = threading.Thread(target=when_signed_in, daemon=True)
+            side.start()
         _, _, usage = os.wait4(proc.pid, 0)
         proc.returncode = 0
+    if side is not None:
+        side.join()
     wall = time.monotonic() - started
     busy1, total1 = cpu_busy()
-    web_cpu = sum(proc_cpu(p) for p in web) - web_cpu0
+    used = sampler.stop()
     if not record:
         return {}
     if not raw.exists():
@@ -357,9 +438,14 @@ def locust(tag: str, users: int, run_time: str, record: bool = True) -> dict:
         load_before=before_load,
         load_after=loadavg(),
         machine_busy=(busy1 - busy0) / (total1 - total0) * 100,
+        # % of one core; the machine has os.cpu_count() of them.
         locust_cpu=(usage.ru_utime + usage.ru_stime) / wall * 100,
-        web_cpu=web_cpu / wall * 100,
+        web_cpu=used["web"] / wall * 100,
+        db_cpu=used["postgres"] / wall * 100,
+        reports_cpu=used["reports"] / wall * 100,
     )
+    ours = result["locust_cpu"] + result["web_cpu"] + result["db_cpu"] + result["reports_cpu"]
+    result["others_cpu"] = max(0.0, result["machine_busy"] * CORES - ours)
     return result
 
 
@@ -367,7 +453,9 @@ def analyse(data: dict, window: tuple[float, float] | None = None) -> dict:
     kinds = data["kinds"]
     requests = data["requests"]  # [start, method, name, ms, error]
     logins = [r for r in requests if kinds.get(r[2]) == "login"]
-    steady_from = max(
+    # Steady state: SETTLE seconds after the last user has signed in (the sign-in burst leaves
+    # a queue behind that takes a few seconds to drain; see docs/performance.md).
+    steady_from = SETTLE + max(
         [r[0] + r[3] / 1000 for r in logins if r[1] == "POST"] + [data["marks"]["spawned"]]
     )
     steady = [r for r in requests if r[0] >= steady_from and kinds.get(r[2]) != "login"]
@@ -449,13 +537,25 @@ def render_alone(redis_url: str) -> dict:
 
 def load_with_renders(redis_url: str, nice: bool, tag: str) -> dict:
     run_setup("--new-session")
-    worker = start_worker(redis_url, 2, nice=nice, tag=tag)
+    worker = PROC["worker"] = start_worker(redis_url, 2, nice=nice, tag=tag)
     try:
         kids = children(worker.pid)
         cpu0 = {p: proc_cpu(p) for p in kids}
-        ids = request_final_reviews(2)
-        time.sleep(1)  # both claimed before the users arrive
-        result = locust(tag, USERS, RUN_TIME)
+        ids: list[int] = []
+
+        def request() -> None:
+            # Once the sign-in burst has drained, so the renders overlap the steady state.
+            time.sleep(SETTLE)
+            try:
+                ids.extend(request_final_reviews(2))
+            finally:
+                from django.db import connection
+
+                connection.close()  # this thread's own connection
+
+        result = locust(tag, USERS, RUN_TIME, signed_in=request)
+        if not ids:
+            raise SystemExit(f"{tag}: not every user signed in; no report was requested")
         reports = wait_reports(ids)
         window = (
             min(r.started_at for r in reports).timestamp(),
@@ -475,13 +575,15 @@ def load_with_renders(redis_url: str, nice: bool, tag: str) -> dict:
             worker_cpu=sum(proc_cpu(p) - cpu0[p] for p in kids),
             peak_mb=max(status_kb(p, "VmHWM") for p in kids) / 1024,
             during=during,
-            overlap=min(
-                1.0,
-                max(0.0, (window[1] - max(window[0], result["steady_from"])))
-                / max(result["steady_seconds"], 1),
-            ),
+            overlap=max(
+                0.0,
+                min(window[1], result["steady_from"] + result["steady_seconds"])
+                - max(window[0], result["steady_from"]),
+            )
+            / max(result["steady_seconds"], 1),
         )
     finally:
+        PROC.pop("worker", None)
         stop(worker, signal.SIGTERM, 60)
     return result
 
@@ -489,6 +591,11 @@ def load_with_renders(redis_url: str, nice: bool, tag: str) -> dict:
 # --- report ---------------------------------------------------------------------------------------
 def verdict(ok: bool | None) -> str:
     return "—" if ok is None else ("**PASS**" if ok else "**FAIL**")
+
+
+def cpu_split(r: dict) -> str:
+    parts = [r["web_cpu"], r["db_cpu"], r["locust_cpu"], r["others_cpu"]]
+    return " / ".join("—" if x is None else f"{x:.0f}" for x in parts)
 
 
 def table(header: list[str], align: str, rows: list[list]) -> None:
@@ -511,8 +618,7 @@ def print_report(runs: list[dict], pdf: dict | None, loaded: list[dict], started
             i,
             f"{r['load_before']} → {r['load_after']}",
             f"{r['machine_busy']:.0f} %",
-            f"{r['locust_cpu']:.0f} %",
-            f"{r['web_cpu']:.0f} %",
+            cpu_split(r),
             f"{r['rps']:.1f}",
             f"{fmt(r['html_p50'])} / {fmt(r['html_p95'])}",
             f"{fmt(r['post_p50'])} / {fmt(r['post_p95'])}",
@@ -527,8 +633,7 @@ def print_report(runs: list[dict], pdf: dict | None, loaded: list[dict], started
             "**median**",
             "",
             f"{m['machine_busy']:.0f} %",
-            f"{m['locust_cpu']:.0f} %",
-            f"{m['web_cpu']:.0f} %",
+            cpu_split(m),
             f"{m['rps']:.1f}",
             f"{fmt(m['html_p50'])} / **{fmt(m['html_p95'])}**",
             f"{fmt(m['post_p50'])} / **{fmt(m['post_p95'])}**",
@@ -541,9 +646,8 @@ def print_report(runs: list[dict], pdf: dict | None, loaded: list[dict], started
         [
             "Run",
             "Load avg before → after (1/5/15 min)",
-            "Machine CPU busy",
-            "locust CPU",
-            "gunicorn CPU",
+            f"Machine CPU busy ({CORES} cores)",
+            "CPU in % of one core: web / PostgreSQL / locust / others",
             "req/s",
             "HTML GET p50 / p95 (ms)",
             "POST p50 / p95 (ms)",
@@ -551,7 +655,7 @@ def print_report(runs: list[dict], pdf: dict | None, loaded: list[dict], started
             "HTML p95 ÷ trivial p95",
             "Errors (whole run)",
         ],
-        "llrrrrrrrrr",
+        "llrrrrrrrr",
         rows,
     )
     say("\nPer route (steady state; median of the runs' p50/p95; counts and errors summed):\n")
@@ -649,7 +753,7 @@ def print_report(runs: list[dict], pdf: dict | None, loaded: list[dict], started
                 [
                     "nice -n 19" if r["nice"] else "normal priority",
                     f"{r['load_before']} → {r['load_after']}",
-                    f"{r['machine_busy']:.0f} %",
+                    f"{r['machine_busy']:.0f} % ({cpu_split(r)} / reports {r['reports_cpu']:.0f})",
                     " / ".join(f"{x['seconds']:.0f} s" for x in r["renders"]),
                     f"{r['worker_cpu']:.0f} s",
                     f"{r['peak_mb']:.0f} MB",
@@ -665,7 +769,7 @@ def print_report(runs: list[dict], pdf: dict | None, loaded: list[dict], started
             [
                 "Report worker",
                 "Load avg before → after",
-                "Machine CPU busy",
+                "Machine CPU busy (web / PostgreSQL / locust / others / reports, % of one core)",
                 "Two renders (wall)",
                 "Worker CPU",
                 "Peak RSS",
@@ -706,6 +810,9 @@ def main() -> None:
             pdf = render_alone(redis_url)
         say(f"== Warm-up (not recorded): 10 users, 15 s · load {loadavg()}")
         locust("warmup", 10, "15s", record=False)
+        # Runs without rendering alternate with the runs while two reports render, so that a
+        # drift in the other tenants' load of the machine falls on both alike.
+        variants = ([False, True] if NICE else [False]) if PDF else []
         for i in range(1, RUNS + 1):
             run_setup("--new-session")
             say(f"== Run {i}/{RUNS}: {USERS} users, {RUN_TIME} · load {loadavg()}")
@@ -716,8 +823,8 @@ def main() -> None:
                 f"/healthz/ p95 {fmt(r['trivial_p95'], 1)} ms · {r['rps']:.1f} req/s · "
                 f"{r['errors']} errors · load {r['load_after']}"
             )
-        if PDF:
-            for nice in [False, True] if NICE else [False]:
+            if i <= len(variants):
+                nice = variants[i - 1]
                 tag = "render-nice" if nice else "render"
                 label = "nice -n 19" if nice else "normal priority"
                 say(f"== Load + two final reviews ({label}) · load {loadavg()}")

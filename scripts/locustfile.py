@@ -76,6 +76,8 @@ LOGIN_POST = route("login: sign in", "login")
 # --- raw log --------------------------------------------------------------------------------------
 RECORDS: list[list] = []
 MARKS: dict[str, float] = {"start": time.time()}
+SIGNED_IN: list[str] = []
+SIGNAL = os.environ.get("LOAD_SIGNED_IN", "")  # file written when every user has signed in
 
 
 @events.request.add_listener
@@ -200,6 +202,12 @@ class PortalUser(FastHttpUser):
             if response.status_code != 302 or "dang-nhap" in response.headers.get("Location", ""):
                 response.failure(f"đăng nhập {self.username}: HTTP {response.status_code}")
                 raise StopUser
+        SIGNED_IN.append(self.username)
+        if len(SIGNED_IN) == self.environment.runner.target_user_count:
+            # Every user is in: the driver starts its side work (reports) from this moment.
+            MARKS["signed_in"] = time.time()
+            if SIGNAL:
+                Path(SIGNAL).write_text(str(MARKS["signed_in"]))
 
     def page(self, url: str, name: str, must_contain: str | None = None, check=None):
         """GET a page without following redirects (a redirect would mean the session was lost);
