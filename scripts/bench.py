@@ -30,6 +30,7 @@ from units.models import Unit, UnitKind  # noqa: E402
 
 # Production-like: no debug cursor, no test instrumentation of template rendering.
 settings.DEBUG = False
+settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
 settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 if connection.vendor == "postgresql":
     with connection.cursor() as cursor:
