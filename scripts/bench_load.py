@@ -10,19 +10,21 @@ exists. Prints Markdown tables; keeps the raw logs and a JSON summary in var/ben
    task; time = the task's own started_at → finished_at; peak RSS = VmHWM of the worker child
    that ran it, CPU = that child's user + system time.
 3. A warm-up run (not recorded), then LOAD_RUNS runs of scripts/locustfile.py (separate process:
-   `locust --headless -u LOAD_USERS -r LOAD_SPAWN_RATE --run-time LOAD_RUN_TIME`), each with a
-   fresh council session. Figures are taken over the steady state (after every user has signed
-   in); errors over the whole run, sign-ins included.
+   `locust --headless -u LOAD_USERS -r LOAD_SPAWN_RATE --run-time LOAD_RUN_TIME`), each after
+   the bench council session's ballots are reset. Figures are taken over the steady state, from
+   LOAD_SETTLE (5) seconds after the last user has signed in; errors over the whole run,
+   sign-ins included.
 4. Interactive latency while two final reviews render: a worker `-Q reports -c 2` (and, with
-   LOAD_NICE=1, the same under `nice -n 19`), two final reviews requested just before the load
-   run starts, the p95 compared with the median of the runs without rendering. These runs come
+   LOAD_NICE=1, the same under `nice -n 19`), two final reviews requested LOAD_SETTLE seconds
+   after every user has signed in; the p95 of the requests that started while a report was
+   rendering is compared with the median p95 of the runs without rendering. These runs come
    between the runs of step 3 (run 1, render, run 2, render under nice, run 3), so that a drift
    in the load other tenants put on the machine falls on both kinds alike.
 
 Environment: LOAD_PORT (8795), LOAD_WORKERS (3), LOAD_THREADS (4), LOAD_USERS (80),
-LOAD_SPAWN_RATE (10), LOAD_RUN_TIME (60s), LOAD_RUNS (3), LOAD_WAIT_MIN/MAX (3/10 s think time),
-LOAD_PDF (1: steps 2 and 4), LOAD_NICE (1: the nice -n 19 variant too), LOAD_REDIS_PORT (6395),
-LOAD_REDIS_URL (use this Redis instead of starting one), SEED (1).
+LOAD_SPAWN_RATE (10), LOAD_RUN_TIME (90s), LOAD_RUNS (3), LOAD_WAIT_MIN/MAX (3/10 s think time),
+LOAD_SETTLE (5 s), LOAD_PDF (1: steps 2 and 4), LOAD_NICE (1: the nice -n 19 variant too),
+LOAD_REDIS_PORT (6395), LOAD_REDIS_URL (use this Redis instead of starting one), SEED (1).
 """
 
 from __future__ import annotations
@@ -536,7 +538,7 @@ def render_alone(redis_url: str) -> dict:
 
 
 def load_with_renders(redis_url: str, nice: bool, tag: str) -> dict:
-    run_setup("--new-session")
+    run_setup("--reset-votes")
     worker = PROC["worker"] = start_worker(redis_url, 2, nice=nice, tag=tag)
     try:
         kids = children(worker.pid)
@@ -814,7 +816,7 @@ def main() -> None:
         # drift in the other tenants' load of the machine falls on both alike.
         variants = ([False, True] if NICE else [False]) if PDF else []
         for i in range(1, RUNS + 1):
-            run_setup("--new-session")
+            run_setup("--reset-votes")
             say(f"== Run {i}/{RUNS}: {USERS} users, {RUN_TIME} · load {loadavg()}")
             r = locust(f"run{i}", USERS, RUN_TIME)
             runs.append(r)

@@ -10,17 +10,20 @@ On the data set of `generate_dataset --seed SEED` (campaign `gen-SEED`):
   correct password never counts as a failure;
 * the campaign's review years (final review = last year, preliminary = 2023 when in range), so
   the final review can be requested — generate_dataset leaves them empty;
-* with --new-session: a council session with AGENDA nominations (new people from the generated
-  communes, "Giấy khen của Chủ tịch UBND thị xã", dossiers attached, submitted, checked by the
-  secretariat), every bench council member seated, opened for voting — made through the same
-  services the pages call. Each load run gets a fresh session, because a member votes once per
-  item.
+* once (or again with --new-session): a council session with AGENDA nominations (people from
+  the generated communes, "Giấy khen của Chủ tịch UBND thị xã", dossiers attached, submitted,
+  checked by the secretariat), every bench council member seated, opened for voting — made
+  through the same services the pages call;
+* with --reset-votes: the ballots of that session are deleted, so the next run's members can
+  vote again (a member votes once per item). Only this bench session's ballots are touched; the
+  session and its nominations stay, so repeated runs do not grow the data set (the final review
+  lists the final-review nominations: a new session per run would add 30 rows to it each time).
 
 Writes var/bench/load_accounts.json (LOAD_ACCOUNTS) for the locustfile: the password, the
 officers whose self-assessment for the last year is editable (draft or returned) with its id, the
 council members, the chairmen, the open session and the campaign code. Idempotent; safe to rerun.
 
-    python scripts/bench_load_setup.py [--seed 1] [--new-session] [--agenda 30]
+    python scripts/bench_load_setup.py [--seed 1] [--reset-votes] [--new-session] [--agenda 30]
 """
 
 from __future__ import annotations
@@ -47,10 +50,13 @@ from django.utils import timezone  # noqa: E402
 from awards import services as award_services  # noqa: E402
 from awards.models import (  # noqa: E402
     AwardTier,
+    Ballot,
+    BallotReceipt,
     CouncilSession,
     MemberRole,
     Nomination,
     PeriodKind,
+    SessionStatus,
 )
 from awards.tiers import load_tiers  # noqa: E402
 from campaigns.models import Assessment, AssessmentStatus, Campaign  # noqa: E402
@@ -148,6 +154,7 @@ def main() -> None:
     parser.add_argument("--chairmen", type=int, default=12)
     parser.add_argument("--agenda", type=int, default=30)
     parser.add_argument("--new-session", action="store_true")
+    parser.add_argument("--reset-votes", action="store_true")
     args = parser.parse_args()
     started = time.monotonic()
 
@@ -207,12 +214,23 @@ def main() -> None:
         if commune.pk in assessments
     ]
 
-    previous = json.loads(ACCOUNTS.read_text()) if ACCOUNTS.exists() else {}
-    session_id = previous.get("session") if previous.get("campaign") == campaign.code else None
-    if args.new_session or session_id is None:
+    session = (
+        CouncilSession.objects.filter(
+            campaign=campaign, title__startswith="Phiên đo tải", status=SessionStatus.OPEN
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if args.new_session or session is None:
         session_id = new_session(
             campaign, secretariat, [council[n] for n in sorted(council)], args.agenda
         )
+    else:
+        session_id = session.pk
+    if args.reset_votes:
+        # Bench rows only (ballots carry no history): the members may vote again.
+        BallotReceipt.objects.filter(item__session_id=session_id).delete()
+        Ballot.objects.filter(item__session_id=session_id).delete()
     ACCOUNTS.parent.mkdir(parents=True, exist_ok=True)
     ACCOUNTS.write_text(
         json.dumps(

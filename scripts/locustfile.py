@@ -15,7 +15,7 @@ The mix, by number of simulated users (locust weights 7 : 2 : 1):
   through the real form (CSRF token and the compare-and-swap `revision` the page carries), then
   reads the page it is sent back to; also the assessment list, the NTM results and its dashboard.
   A refused save (400: stale revision, not editable, invalid value) counts as an error.
-* 20 % council members — the open council session (made for this run by the setup), the
+* 20 % council members — the open bench council session (its ballots reset before each run), the
   nominations before the council, a nomination's dossier, decisions; a member votes on the next
   agenda item the page still offers a ballot for (one vote per member and item, as the service
   enforces), and the vote must be acknowledged on the page it returns to.
