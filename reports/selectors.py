@@ -9,6 +9,10 @@ from portal.access import can
 
 from .models import Report, ReportStatus
 
+#: Not needed to list reports, and large: a final review's tables are ~85 KB of JSON, which a
+#: list of 50 versions would read and decode on every page view.
+LIST_DEFERRED = ("tables",)
+
 
 def reports_for(user) -> QuerySet[Report]:
     qs = Report.objects.select_related("campaign", "requested_by", "signoff__signed_by")
@@ -25,8 +29,10 @@ def report_for(user, pk: int) -> Report:
 
 
 def awaiting_signoff() -> QuerySet[Report]:
-    return Report.objects.filter(status=ReportStatus.READY).select_related(
-        "campaign", "requested_by"
+    return (
+        Report.objects.filter(status=ReportStatus.READY)
+        .select_related("campaign", "requested_by")
+        .defer(*LIST_DEFERRED)
     )
 
 
@@ -36,5 +42,6 @@ def versions_of(report: Report) -> QuerySet[Report]:
             campaign=report.campaign, kind=report.kind, year=report.year, object_id=report.object_id
         )
         .select_related("requested_by", "signoff__signed_by")
+        .defer(*LIST_DEFERRED)
         .order_by("-version")
     )

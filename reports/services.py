@@ -215,7 +215,11 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
     visible stamp; the signed file is kept beside the original."""
     require(by, "report.sign", report)
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("campaign").get(pk=report.pk)
+        report = (
+            Report.objects.select_for_update(of=("self",))  # not the campaign row (audit.py)
+            .select_related("campaign")
+            .get(pk=report.pk)
+        )
         if report.status != ReportStatus.READY:
             raise ValidationError("Báo cáo không ở trạng thái chờ ký duyệt.")
         with report.file.open("rb") as handle:
