@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo run worker beat test test-fast lint fmt bench migrate messages collectstatic clean backup restore restore-drill verify-audit drills
+.PHONY: help install demo run worker beat test test-fast lint fmt bench migrate messages collectstatic clean backup restore restore-drill verify-audit drills bench-load
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -66,8 +66,12 @@ fmt: $(STAMP) ## Format and fix lint where safe
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP) ## Benchmarks (see docs/performance.md)
-	@if [ -x scripts/bench.sh ]; then scripts/bench.sh; else echo "Chưa có benchmark."; fi
+bench: $(STAMP) ## Benchmarks: page times, then load + PDF budget (LOAD=0 skips; docs/performance.md)
+	scripts/bench.sh
+	@if [ "$(LOAD)" != "0" ]; then scripts/bench_load.sh; else echo "LOAD=0: bỏ qua đo tải và PDF."; fi
+
+bench-load: $(STAMP) ## Only the load run and the PDF budget (see docs/performance.md)
+	scripts/bench_load.sh
 
 collectstatic: $(STAMP) ## Collect static files for production (whitenoise)
 	$(BIN)/python manage.py collectstatic --noinput

@@ -103,9 +103,7 @@ class SessionForm(forms.Form):
     meeting_date = forms.DateField(label="Ngày họp", widget=DateInput())
     location = forms.CharField(label="Địa điểm", max_length=200, required=False)
     chair = forms.ModelChoiceField(None, label="Chủ tịch Hội đồng (chủ trì)")
-    members = IdsChoiceField(
-        None, label="Các thành viên khác", widget=forms.CheckboxSelectMultiple
-    )
+    members = IdsChoiceField(None, label="Các thành viên khác", widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

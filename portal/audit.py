@@ -249,7 +249,12 @@ def audited_update(
     model = queryset.model
     fields = list(values)
     with transaction.atomic():
-        rows = list(queryset.select_for_update())
+        # Lock this model's rows only. Without `of`, PostgreSQL locks every row the query joins,
+        # and a model's default ordering may join (Assessment orders by campaign and unit name):
+        # each officer's save then held the campaign row FOR UPDATE until commit, which
+        # serialised every save of the campaign and blocked (or deadlocked with) every insert
+        # whose foreign key points at that campaign (reports, nominations, registrations…).
+        rows = list(queryset.select_for_update(of=("self",)))
         if not rows:
             return 0
         updated = model._default_manager.filter(pk__in=[r.pk for r in rows]).update(**values)

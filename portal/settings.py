@@ -189,8 +189,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = not TESTING
-    CSRF_COOKIE_SECURE = not TESTING
+    # Only a plain-HTTP loopback run (the load bench, scripts/bench_load.py) turns these off.
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not TESTING)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not TESTING)
 # Content Security Policy: everything from this host, no inline script.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -10,6 +10,10 @@ from portal.access import can
 
 from .models import Report, ReportStatus
 
+#: Not needed to list reports, and large: a final review's tables are ~85 KB of JSON, which a
+#: list of 50 versions would read and decode on every page view.
+LIST_DEFERRED = ("tables",)
+
 
 def with_object_labels(qs: QuerySet[Report]) -> QuerySet[Report]:
     """Each award document's decision number and session title, read in the same query, so a
@@ -42,7 +46,9 @@ def report_for(user, pk: int) -> Report:
 
 def awaiting_signoff() -> QuerySet[Report]:
     return with_object_labels(
-        Report.objects.filter(status=ReportStatus.READY).select_related("campaign", "requested_by")
+        Report.objects.filter(status=ReportStatus.READY)
+        .select_related("campaign", "requested_by")
+        .defer(*LIST_DEFERRED)
     )
 
 
@@ -52,5 +58,6 @@ def versions_of(report: Report) -> QuerySet[Report]:
             campaign=report.campaign, kind=report.kind, year=report.year, object_id=report.object_id
         )
         .select_related("requested_by", "signoff__signed_by")
+        .defer(*LIST_DEFERRED)
         .order_by("-version")
     )

@@ -132,9 +132,7 @@ def enqueue(report_id: int) -> bool:
             # `requeue_reports` sends it later. Routed to "reports" by CELERY_TASK_ROUTES.
             app = render_report_task.app
             with app.connection_for_write(transport_options={"max_retries": 0}) as connection:
-                render_report_task.apply_async(
-                    args=[report_id], retry=False, connection=connection
-                )
+                render_report_task.apply_async(args=[report_id], retry=False, connection=connection)
     except Exception as exc:  # kombu/redis connection errors: broker unavailable
         if settings.CELERY_TASK_ALWAYS_EAGER and settings.CELERY_TASK_EAGER_PROPAGATES:
             raise
@@ -383,7 +381,11 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
     visible stamp; the signed file is kept beside the original."""
     require(by, "report.sign", report)
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("campaign").get(pk=report.pk)
+        report = (
+            Report.objects.select_for_update(of=("self",))  # not the campaign row (audit.py)
+            .select_related("campaign")
+            .get(pk=report.pk)
+        )
         if report.status != ReportStatus.READY:
             raise ValidationError("Báo cáo không ở trạng thái chờ ký duyệt.")
         with report.file.open("rb") as handle:

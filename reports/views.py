@@ -48,7 +48,10 @@ def _query_without_page(request: HttpRequest) -> str:
 @login_required
 def report_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "report.view")
-    report_filter = ReportFilter(request.GET or None, queryset=selectors.reports_for(request.user))
+    report_filter = ReportFilter(
+        request.GET or None,
+        queryset=selectors.reports_for(request.user).defer(*selectors.LIST_DEFERRED),
+    )
     page = Paginator(report_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

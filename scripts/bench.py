@@ -30,6 +30,7 @@ from units.models import Unit, UnitKind  # noqa: E402
 
 # Production-like: no debug cursor, no test instrumentation of template rendering.
 settings.DEBUG = False
+settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
 settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 if connection.vendor == "postgresql":
     with connection.cursor() as cursor:
@@ -63,7 +64,13 @@ pages: list[tuple[str, str | None, str]] = [
     ),
 ]
 try:
-    pages.append(("Trang mức độ hoàn thành", f"{reverse('campaigns:completeness')}?{q}", ""))
+    pages.append(
+        (
+            "Trang mức độ hoàn thành",
+            f"{reverse('campaigns:completeness', args=[code])}?year={year}",
+            "",
+        )
+    )
 except NoReverseMatch:
     pages.append(
         (
@@ -100,7 +107,7 @@ communes = Unit.objects.filter(kind=UnitKind.COMMUNE).count()
 print(
     f"\n== {connection.vendor} · {communes} xã · {NtmStatus.objects.count()} dòng NTM · "
     f"năm {year} · {REQUESTS} lượt/trang · Python {platform.python_version()} · "
-    f"tải máy {os.getloadavg()[0]:.1f}\n"
+    f"tải máy (1/5/15 phút) {' / '.join(f'{x:.2f}' for x in os.getloadavg())}\n"
 )
 print("| Trang | Trung vị (ms) | p95 (ms) | Số truy vấn | Dung lượng (KB) | Gấp trang tối thiểu |")
 print("|---|---:|---:|---:|---:|---:|")
@@ -114,3 +121,4 @@ for label, url, note in pages:
     print(
         f"| {label} | {med:.1f} | {p95:.1f} | {queries} | {size / 1024:.0f} | {med / floor:.1f}× |"
     )
+print(f"\nTải máy khi xong (1/5/15 phút): {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -81,9 +81,9 @@ def test_a_report_is_rendered_signed_and_served_from_the_bucket(
     bucket,
     world,
     users,
-    fast_render,
+    fast_render,  # noqa: F811
     signing_cert,
-    client_as,  # noqa: F811
+    client_as,
 ):
     report = _request(world, users)
     report.refresh_from_db()

@@ -348,3 +348,25 @@ def test_a_request_while_the_redis_broker_refuses_connections_is_kept_queued(
     report.refresh_from_db()
     assert report.status == ReportStatus.QUEUED
     assert report.error == services.QUEUE_DOWN_NOTE
+
+
+def test_lists_of_reports_leave_the_tables_unread(world, users, fast_render, client_as):
+    """A final review's tables are ~85 KB of JSON: the archive, the versions on a report's page
+    and the sign-off queue must not read them (50 versions made those pages ~8× slower)."""
+    _request(world, users)
+    _request(world, users)  # version 2; version 1 is superseded
+    latest = Report.objects.order_by("-version").first()
+    assert latest.version == 2
+    assert latest.tables  # rendered, with tables
+    client = client_as("chairman")
+    archive = client.get(reverse("reports:report-list"))
+    detail = client.get(reverse("reports:report-detail", args=[latest.pk]))
+    queue = client.get(reverse("reports:signoff-queue"))
+    listed = [
+        *archive.context["page"],
+        *detail.context["versions"],
+        *queue.context["page"],
+    ]
+    assert len(listed) == 2 + 2 + 1
+    assert all("tables" in r.get_deferred_fields() for r in listed)
+    assert detail.context["report"].tables == latest.tables  # the page's own report is whole

@@ -95,3 +95,45 @@ def test_without_a_lock_the_constraint_is_the_backstop():
     _hammer(grant)
     assert RoleGrant.objects.filter(user=user, role=Role.SECRETARIAT).count() == 1
     assert verify_chain()[1] == []
+
+
+def test_audited_update_locks_its_own_rows_not_the_rows_its_ordering_joins():
+    """Assessment's default ordering joins the campaign and the unit. `audited_update` once took
+    FOR UPDATE on every joined row, so each officer's save held the campaign row until commit:
+    the saves of a whole campaign queued behind each other, and a report request (which holds
+    the audit-chain lock, then needs a key-share lock on the campaign for its foreign key at
+    commit) deadlocked with a save waiting for the audit-chain lock (found by the load bench,
+    docs/performance.md). The foreign-key check of another transaction must not wait."""
+    from campaigns.models import Assessment, CriteriaSet, TargetGroup
+    from portal.audit import audited_update
+    from tests.factories import CampaignFactory, UnitFactory
+
+    campaign = CampaignFactory()
+    unit = UnitFactory(kind="commune")
+    criteria = CriteriaSet.objects.create(
+        campaign=campaign, target_group=TargetGroup.COMMUNES, name="Bộ tiêu chí"
+    )
+    assessment = Assessment.objects.create(
+        campaign=campaign, unit=unit, year=2025, criteria_set=criteria
+    )
+    outcome: list[BaseException | str] = []
+
+    def key_share(table: str, pk: int) -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE NOWAIT", [pk])
+            outcome.append("ok")
+        except BaseException as exc:
+            outcome.append(exc)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        assert audited_update(
+            Assessment.objects.filter(pk=assessment.pk), actor=None, reason="khóa", summary="x"
+        )
+        for table, pk in (("campaigns_campaign", campaign.pk), ("units_unit", unit.pk)):
+            thread = threading.Thread(target=key_share, args=(table, pk))
+            thread.start()
+            thread.join(30)
+    assert outcome == ["ok", "ok"], outcome
