@@ -93,7 +93,7 @@ class RankedRow:
         """▲ n / ▼ n / = / "mới xếp hạng", with a title that says it in words."""
         m = self.movement
         if m is None:
-            return format_html('<span class="text-muted small">mới xếp hạng</span>')
+            return format_html('<span class="text-muted small">{}</span>', "mới xếp hạng")
         if m > 0:
             return format_html(
                 '<span class="move-up" title="Tăng {} bậc so với năm trước (hạng {})">▲ {}</span>',
