@@ -11,4 +11,6 @@ export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/wt_bench
 export SECRET_KEY="${SECRET_KEY:-bench-$("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(40))')}"
 export REQUESTS="${REQUESTS:-30}" BENCH_CAMPAIGN="gen-${SEED:-1}"
 scripts/bench_data.sh
+# Pages render with DEBUG=0 as in production: the hashed static names need the manifest.
+"$PYTHON" manage.py collectstatic --noinput -v0
 "$PYTHON" scripts/bench.py
