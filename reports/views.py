@@ -72,6 +72,8 @@ def _say_requested(request: HttpRequest, report: Report, done: str) -> None:
     report.refresh_from_db()
     if report.error and report.status == ReportStatus.QUEUED:
         messages.warning(request, report.error)
+    elif report.status == ReportStatus.READY:  # rendered in-process (no broker) or very fast
+        messages.success(request, "Đã tạo xong văn bản PDF; mời xem và trình ký.")
     else:
         messages.success(request, done)
 

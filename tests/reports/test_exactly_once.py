@@ -276,3 +276,23 @@ def test_two_deliveries_finding_a_dead_renderer_take_it_over_once(
     assert services.report_render(report_id=report.pk) is None
     report.refresh_from_db()
     assert (report.status, report.attempts, fast_render) == (ReportStatus.RENDERING, 2, [])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_rendered_at_once_says_it_is_ready(
+    world,
+    users,
+    client_as,
+    fast_render,  # noqa: F811
+):
+    """Without a broker (the demo) the PDF is made during the request: the message says it is
+    ready rather than "being made". (Real commits: the send runs when the request commits.)"""
+    client = client_as("secretariat")
+    response = client.post(
+        reverse("reports:report-request"),
+        {"campaign": world.campaign.pk, "kind": "annual", "year": 2024},
+    )
+    assert response.status_code == 302
+    assert Report.objects.get().status == ReportStatus.READY
+    shown = [str(m) for m in response.wsgi_request._messages]
+    assert shown == ["Đã tạo xong văn bản PDF; mời xem và trình ký."]
