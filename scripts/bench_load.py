@@ -24,6 +24,7 @@ exists. Prints Markdown tables; keeps the raw logs and a JSON summary in var/ben
 Environment: LOAD_PORT (8795), LOAD_WORKERS (3), LOAD_THREADS (4), LOAD_USERS (80),
 LOAD_SPAWN_RATE (10), LOAD_RUN_TIME (90s), LOAD_RUNS (3), LOAD_WAIT_MIN/MAX (3/10 s think time),
 LOAD_SETTLE (5 s), LOAD_PDF (1: steps 2 and 4), LOAD_NICE (1: the nice -n 19 variant too),
+LOAD_PIN_CPU (empty; e.g. 1: the nice variant's worker runs on that CPU only, `taskset -c`),
 LOAD_REDIS_PORT (6395), LOAD_REDIS_URL (use this Redis instead of starting one), SEED (1).
 """
 
@@ -60,6 +61,9 @@ SETTLE = float(os.environ.get("LOAD_SETTLE", "5"))
 RUNS = int(os.environ.get("LOAD_RUNS", "3"))
 PDF = os.environ.get("LOAD_PDF", "1") != "0"
 NICE = os.environ.get("LOAD_NICE", "1") != "0"
+#: CPU list (taskset -c) for the nice variant's report worker, e.g. "1": the renders then share
+#: one core and the web keeps the other — a CPU quota as a deployment would set one. Empty: off.
+PIN_CPU = os.environ.get("LOAD_PIN_CPU", "")
 REDIS_PORT = int(os.environ.get("LOAD_REDIS_PORT", "6395"))
 HOST = f"http://127.0.0.1:{PORT}"
 CORES = os.cpu_count() or 1
@@ -306,6 +310,8 @@ def start_worker(redis_url: str, concurrency: int, nice: bool, tag: str) -> subp
     ]
     if nice:
         cmd = ["nice", "-n", "19", *cmd]
+        if PIN_CPU:
+            cmd = ["taskset", "-c", PIN_CPU, *cmd]
     with open(OUT / f"worker-{tag}.out", "w") as out:
         proc = subprocess.Popen(
             cmd, cwd=ROOT, env={**ENV, "REDIS_URL": redis_url}, stdout=out, stderr=out
@@ -753,7 +759,9 @@ def print_report(runs: list[dict], pdf: dict | None, loaded: list[dict], started
             r["rise"] = rise
             rows.append(
                 [
-                    "nice -n 19" if r["nice"] else "normal priority",
+                    ("nice -n 19" + (f", CPU {PIN_CPU} only" if PIN_CPU else ""))
+                    if r["nice"]
+                    else "normal priority",
                     f"{r['load_before']} → {r['load_after']}",
                     f"{r['machine_busy']:.0f} % ({cpu_split(r)} / reports {r['reports_cpu']:.0f})",
                     " / ".join(f"{x['seconds']:.0f} s" for x in r["renders"]),
@@ -829,6 +837,8 @@ def main() -> None:
                 nice = variants[i - 1]
                 tag = "render-nice" if nice else "render"
                 label = "nice -n 19" if nice else "normal priority"
+                if nice and PIN_CPU:
+                    label += f", CPU {PIN_CPU} only"
                 say(f"== Load + two final reviews ({label}) · load {loadavg()}")
                 r = load_with_renders(redis_url, nice, tag)
                 loaded.append(r)
