@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .middleware import current_request_id
+from .uploads import StoredFileMissing
 
 
 def _page(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
@@ -32,6 +33,15 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, StoredFileMissing):
+        return _page(
+            request,
+            404,
+            "Không tìm thấy tệp",
+            "Hồ sơ vẫn còn nhưng tệp đính kèm không còn trong kho lưu trữ của cổng. "
+            "Đề nghị báo Cơ quan Tổ chức – Nội vụ (kèm mã yêu cầu dưới đây) để khôi phục "
+            "tệp từ bản sao lưu.",
+        )
     return _page(
         request,
         404,

@@ -9,6 +9,7 @@ extension agrees with its content. It is stored under a generated name; the orig
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import unicodedata
 import uuid
@@ -20,7 +21,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
@@ -232,10 +233,28 @@ class GeneratedName:
         return hash(self.prefix)
 
 
+log = logging.getLogger(__name__)
+
+
+class StoredFileMissing(Http404):
+    """A row names a file the storage no longer has (e.g. a database restored without its
+    media). The 404 page says so, instead of a server error."""
+
+
+def open_stored(file_field):
+    """Open a stored file for reading; StoredFileMissing (→ a 404 page that says the file is
+    gone from storage) when the storage does not have it."""
+    try:
+        return file_field.open("rb")
+    except FileNotFoundError as exc:
+        log.error("stored file missing: %s", file_field.name)
+        raise StoredFileMissing(file_field.name) from exc
+
+
 def attachment_response(file_field, download_name: str, content_type: str) -> HttpResponse:
     """Serve a stored file as a download, never rendered inline."""
     response = FileResponse(
-        file_field.open("rb"),
+        open_stored(file_field),
         as_attachment=True,
         filename=safe_display_name(download_name),
         content_type=content_type or "application/octet-stream",

@@ -18,7 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from portal.access import can, require
-from portal.uploads import attachment_response, check_upload
+from portal.uploads import attachment_response, check_upload, open_stored
 
 from . import exports, selectors, services
 from .filters import ReportFilter
@@ -192,7 +192,7 @@ def report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     field = report.signoff.signed_file if signed else report.file
     if not field:
         raise Http404
-    response = FileResponse(field.open("rb"), content_type="application/pdf")
+    response = FileResponse(open_stored(field), content_type="application/pdf")
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

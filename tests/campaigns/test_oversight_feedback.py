@@ -164,3 +164,20 @@ def test_the_list_filters_and_the_export_follows_the_filter(client_as, world):
     assert row["Trạng thái"] == "Đã trả lời"
     assert row["Dẫn đến điều chỉnh kế hoạch"] == "Có"
     assert row["Nội dung điều chỉnh"] == "Điều chỉnh lộ trình"
+
+
+def test_an_attachment_missing_from_storage_gives_a_page_that_says_so(client_as, world):
+    """A database restored without its media: the download answers 404 with a page that says the
+    file is gone from storage (not a server error), and the row is untouched."""
+    officer = client_as("officer_a")
+    _send(officer, world, files=[SimpleUploadedFile("Công văn số 12.pdf", PDF_BYTES)])
+    attachment = FeedbackAttachment.objects.get()
+    attachment.file.storage.delete(attachment.file.name)
+
+    response = client_as("secretariat").get(
+        reverse("campaigns:oversight:feedback-attachment", args=[attachment.pk])
+    )
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "không còn trong kho lưu trữ" in page
+    assert FeedbackAttachment.objects.filter(pk=attachment.pk).exists()
