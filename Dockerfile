@@ -15,9 +15,8 @@ COPY reports reports
 RUN pip install .
 COPY . .
 # DEBUG=0 as at run time, so the hashed-name manifest (staticfiles.json) that whitenoise's
-# CompressedManifestStaticFilesStorage needs is written; the key only lives for this command.
-RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
-    ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput
+# CompressedManifestStaticFilesStorage needs is written (collectstatic needs no SECRET_KEY).
+RUN DEBUG=0 python manage.py collectstatic --noinput
 RUN useradd --system --uid 1000 thidua && mkdir -p /srv/thidua/media && chown -R thidua /srv/thidua
 USER thidua
 EXPOSE 8000

@@ -7,6 +7,7 @@ console e-mail. See README.md for the table of variables.
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -36,10 +37,18 @@ def _secret(name: str, default: str | None = None) -> str | None:
 # --- Core -----------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = _secret("SECRET_KEY", default="") or ""
+#: manage.py commands that sign nothing lasting run without SECRET_KEY (on a throwaway key), so
+#: building an image or checking migrations needs no secret; serving, workers and every other
+#: command refuse to start without one when DEBUG=0.
+KEYLESS_COMMANDS = {"makemigrations", "migrate", "showmigrations", "sqlmigrate", "collectstatic"}
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    command = sys.argv[1] if Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 else ""
+    if DEBUG or TESTING:
+        SECRET_KEY = "insecure-key-for-development-and-tests-only-" + "x" * 20
+    elif command in KEYLESS_COMMANDS:
+        SECRET_KEY = secrets.token_urlsafe(50)  # this process only; nothing signed outlives it
+    else:
         raise ImproperlyConfigured("SECRET_KEY (hoặc SECRET_KEY_FILE) phải được đặt khi DEBUG=0.")
-    SECRET_KEY = "insecure-key-for-development-and-tests-only-" + "x" * 20
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = env.str("SITE_NAME", default="Cổng thi đua – khen thưởng")

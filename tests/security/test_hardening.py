@@ -70,6 +70,36 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("command", "refused"),
+    [
+        (["makemigrations", "--check", "--dry-run"], False),
+        (["migrate", "--plan"], False),
+        (["check"], True),
+        (["createsuperuser", "--noinput", "--username", "x"], True),
+    ],
+)
+def test_only_commands_that_sign_nothing_run_without_secret_key(command, refused, tmp_path):
+    """Building an image (collectstatic) and checking migrations need no secret; anything that
+    checks, serves or touches users does."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL")}
+    env.update(DEBUG="0", SECRET_KEY="", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    result = subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=BASE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if refused:
+        assert result.returncode != 0
+        assert "SECRET_KEY (hoặc SECRET_KEY_FILE) phải được đặt" in result.stderr
+    else:
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
 # --- Headers on every page --------------------------------------------------------------------
 # Executable inline script; JSON data islands (json_script, type="application/json") are data,
 # never run, and allowed by the CSP.
