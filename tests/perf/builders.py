@@ -656,18 +656,26 @@ def tiers(ctx: Ctx, start: int, n: int) -> None:
     )
 
 
+def _nomination(ctx: Ctx, **fields) -> Nomination:
+    """An unsaved nomination of the measured campaign and tier (for bulk_create)."""
+    values = {
+        "campaign": ctx.campaign,
+        "tier": ctx.tier,
+        "proposer_unit": ctx.world.commune_a,
+        "period_kind": "year",
+        "period_year": YEAR,
+        "reference_date": TODAY,
+        "achievements": "Thành tích.",
+        "created_by": ctx.secretariat,
+    }
+    return Nomination(**(values | fields))
+
+
 def nominations(ctx: Ctx, start: int, n: int, **extra) -> None:
     people = ctx.people(start, n)
     Nomination.objects.bulk_create(
-        Nomination(
-            campaign=ctx.campaign,
-            tier=ctx.tier,
-            proposer_unit=ctx.world.commune_a,
-            period_kind="year",
-            period_year=YEAR,
-            reference_date=TODAY,
-            achievements="Thành tích.",
-            created_by=ctx.secretariat,
+        _nomination(
+            ctx,
             status=NominationStatus.SUBMITTED,
             **({"person": p} if i % 2 else {"unit": ctx.world.commune_a}),
             **extra,
@@ -832,15 +840,9 @@ def awards_of_person(ctx: Ctx, start: int, n: int) -> None:
 
 def nominations_of(ctx: Ctx, start: int, n: int, **recipient) -> list[Nomination]:
     return Nomination.objects.bulk_create(
-        Nomination(
-            campaign=ctx.campaign,
-            tier=ctx.tier,
-            proposer_unit=ctx.world.commune_a,
-            period_kind="year",
-            period_year=YEAR,
-            reference_date=TODAY,
+        _nomination(
+            ctx,
             achievements=f"Thành tích {i:05d}",
-            created_by=ctx.secretariat,
             status=NominationStatus.IN_COUNCIL,
             **recipient,
         )
@@ -911,19 +913,7 @@ def agenda(ctx: Ctx, start: int, n: int) -> None:
         )
     people = ctx.people(start, n)
     made = Nomination.objects.bulk_create(
-        Nomination(
-            campaign=ctx.campaign,
-            tier=ctx.tier,
-            proposer_unit=ctx.world.commune_a,
-            period_kind="year",
-            period_year=YEAR,
-            reference_date=TODAY,
-            achievements="Thành tích.",
-            created_by=ctx.secretariat,
-            status=NominationStatus.IN_COUNCIL,
-            person=p,
-        )
-        for p in people
+        _nomination(ctx, status=NominationStatus.IN_COUNCIL, person=p) for p in people
     )
     AgendaItem.objects.bulk_create(
         AgendaItem(session=ctx.session, nomination=nom, order=i)
@@ -951,15 +941,8 @@ def decision_nominations(ctx: Ctx, start: int, n: int) -> None:
         )
     people = ctx.people(start, n)
     made = Nomination.objects.bulk_create(
-        Nomination(
-            campaign=ctx.campaign,
-            tier=ctx.tier,
-            proposer_unit=ctx.world.commune_a,
-            period_kind="year",
-            period_year=YEAR,
-            reference_date=TODAY,
-            achievements="Thành tích.",
-            created_by=ctx.secretariat,
+        _nomination(
+            ctx,
             status=NominationStatus.DECIDED,
             person=p,
             decision=decision,
