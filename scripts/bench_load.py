@@ -14,16 +14,19 @@ exists. Prints Markdown tables; keeps the raw logs and a JSON summary in var/ben
    the bench council session's ballots are reset. Figures are taken over the steady state, from
    LOAD_SETTLE (5) seconds after the last user has signed in; errors over the whole run,
    sign-ins included.
-4. Interactive latency while two final reviews render: a worker `-Q reports -c 2` (and, with
-   LOAD_NICE=1, the same under `nice -n 19`), two final reviews requested LOAD_SETTLE seconds
-   after every user has signed in; the p95 of the requests that started while a report was
-   rendering is compared with the median p95 of the runs without rendering. These runs come
-   between the runs of step 3 (run 1, render, run 2, render under nice, run 3), so that a drift
-   in the load other tenants put on the machine falls on both kinds alike.
+4. Interactive latency while two final reviews render: a worker `-Q reports -c 2` in each of
+   LOAD_VARIANTS (quota,nice,normal): in a CPU cgroup capped at LOAD_CPU_QUOTA CPUs and marked
+   idle (as Docker's `cpus:` or systemd's `CPUQuota=` + `CPUWeight=idle` would), under
+   `nice -n 19`, at normal priority. Two final reviews are requested LOAD_SETTLE seconds after
+   every user has signed in; the p95 of the requests that started while a report was rendering
+   is compared with the median p95 of the runs without rendering. These runs come between the
+   runs of step 3 (run 1, quota, run 2, nice, run 3, normal), so that a drift in the load other
+   tenants put on the machine falls on both kinds alike.
 
 Environment: LOAD_PORT (8795), LOAD_WORKERS (3), LOAD_THREADS (4), LOAD_USERS (80),
 LOAD_SPAWN_RATE (10), LOAD_RUN_TIME (90s), LOAD_RUNS (3), LOAD_WAIT_MIN/MAX (3/10 s think time),
-LOAD_SETTLE (5 s), LOAD_PDF (1: steps 2 and 4), LOAD_NICE (1: the nice -n 19 variant too),
+LOAD_SETTLE (5 s), LOAD_PDF (1: steps 2 and 4), LOAD_VARIANTS (quota,nice,normal),
+LOAD_CPU_QUOTA (0.5 CPU), LOAD_NICE (0: no nice run),
 LOAD_PIN_CPU (empty; e.g. 1: the nice variant's worker runs on that CPU only, `taskset -c`),
 LOAD_REDIS_PORT (6395), LOAD_REDIS_URL (use this Redis instead of starting one), SEED (1).
 """
@@ -60,10 +63,21 @@ RUN_TIME = os.environ.get("LOAD_RUN_TIME", "90s")
 SETTLE = float(os.environ.get("LOAD_SETTLE", "5"))
 RUNS = int(os.environ.get("LOAD_RUNS", "3"))
 PDF = os.environ.get("LOAD_PDF", "1") != "0"
-NICE = os.environ.get("LOAD_NICE", "1") != "0"
 #: CPU list (taskset -c) for the nice variant's report worker, e.g. "1": the renders then share
 #: one core and the web keeps the other — a CPU quota as a deployment would set one. Empty: off.
 PIN_CPU = os.environ.get("LOAD_PIN_CPU", "")
+#: CPUs the quota variant's report worker may use, as a deployment caps it (Docker `cpus:`,
+#: systemd `CPUQuota=`): a CPU cgroup with that quota, marked idle (Docker `cpu_shares: 2`,
+#: systemd `CPUWeight=idle`) so a waking web thread preempts a render at once. 0 or empty: off.
+CPU_QUOTA = float(os.environ.get("LOAD_CPU_QUOTA", "0.5") or 0)
+#: The report-worker variants run between the runs without rendering, in this order.
+VARIANTS = [
+    v.strip() for v in os.environ.get("LOAD_VARIANTS", "quota,nice,normal").split(",") if v.strip()
+]
+if os.environ.get("LOAD_NICE") == "0":  # the older switch: no nice run
+    VARIANTS = [v for v in VARIANTS if v != "nice"]
+if unknown := set(VARIANTS) - {"quota", "nice", "normal"}:
+    raise SystemExit(f"LOAD_VARIANTS: unknown {sorted(unknown)}; use quota, nice, normal.")
 REDIS_PORT = int(os.environ.get("LOAD_REDIS_PORT", "6395"))
 HOST = f"http://127.0.0.1:{PORT}"
 CORES = os.cpu_count() or 1
@@ -284,7 +298,77 @@ def start_redis() -> tuple[subprocess.Popen | None, str]:
     return proc, f"redis://127.0.0.1:{REDIS_PORT}/0"
 
 
-def start_worker(redis_url: str, concurrency: int, nice: bool, tag: str) -> subprocess.Popen:
+CGROUP_NAME = "thidua-bench-reports"
+
+
+def cpu_cgroup(cpus: float) -> Path:
+    """A CPU cgroup holding at most `cpus` CPUs' time, marked idle where the kernel can: what
+    Docker's `cpus:` + `cpu_shares: 2` or systemd's `CPUQuota=` + `CPUWeight=idle` set up.
+    cgroup v2 (`cpu.max`, `cpu.weight`) or v1 (`cpu.cfs_quota_us`, `cpu.shares`); `cpu.idle`
+    (Linux 5.15+) makes its tasks SCHED_IDLE to the scheduler. Needs root."""
+    period = 100_000
+    quota = max(1000, int(cpus * period))
+    v2 = Path("/sys/fs/cgroup")
+    controllers = v2 / "cgroup.controllers"
+    try:
+        if controllers.exists() and "cpu" in controllers.read_text().split():
+            group = v2 / CGROUP_NAME
+            group.mkdir(exist_ok=True)
+            (group / "cpu.max").write_text(f"{quota} {period}")
+            (group / "cpu.weight").write_text("1")
+        else:
+            group = v2 / "cpu" / CGROUP_NAME
+            group.mkdir(exist_ok=True)
+            (group / "cpu.cfs_period_us").write_text(str(period))
+            (group / "cpu.cfs_quota_us").write_text(str(quota))
+            (group / "cpu.shares").write_text("2")
+        if (group / "cpu.idle").exists():
+            (group / "cpu.idle").write_text("1")
+    except OSError as exc:
+        raise SystemExit(
+            f"The quota variant needs a writable CPU cgroup (run as root, or set "
+            f"LOAD_VARIANTS=nice,normal): {exc}"
+        ) from exc
+    return group
+
+
+def cgroup_line(group: Path) -> str:
+    """What the kernel holds for the group, for the report."""
+
+    def read(name: str) -> str:
+        f = group / name
+        return f.read_text().strip() if f.exists() else "—"
+
+    if (group / "cpu.max").exists():
+        return (
+            f"cpu.max {read('cpu.max')}, cpu.weight {read('cpu.weight')}, "
+            f"cpu.idle {read('cpu.idle')}"
+        )
+    return (
+        f"cpu.cfs_quota_us {read('cpu.cfs_quota_us')} / cpu.cfs_period_us "
+        f"{read('cpu.cfs_period_us')}, cpu.shares {read('cpu.shares')}, cpu.idle {read('cpu.idle')}"
+    )
+
+
+def throttled_seconds(group: Path) -> float:
+    """Time the group's tasks were held back by the quota (cpu.stat)."""
+    stat = dict(
+        line.split() for line in (group / "cpu.stat").read_text().splitlines() if " " in line
+    )
+    if "throttled_usec" in stat:
+        return int(stat["throttled_usec"]) / 1e6
+    return int(stat.get("throttled_time", 0)) / 1e9
+
+
+def variant_label(variant: str) -> str:
+    if variant == "quota":
+        return f"CPU quota {CPU_QUOTA:g} CPU, idle"
+    if variant == "nice":
+        return "nice -n 19" + (f", CPU {PIN_CPU} only" if PIN_CPU else "")
+    return "normal priority"
+
+
+def start_worker(redis_url: str, concurrency: int, variant: str, tag: str) -> subprocess.Popen:
     log = OUT / f"worker-{tag}.log"
     log.unlink(missing_ok=True)
     cmd = [
@@ -308,10 +392,14 @@ def start_worker(redis_url: str, concurrency: int, nice: bool, tag: str) -> subp
         "--logfile",
         str(log),
     ]
-    if nice:
+    if variant == "nice":
         cmd = ["nice", "-n", "19", *cmd]
         if PIN_CPU:
             cmd = ["taskset", "-c", PIN_CPU, *cmd]
+    elif variant == "quota":
+        # The shell joins the group, then becomes the worker: its pool children inherit it.
+        procs = cpu_cgroup(CPU_QUOTA) / "cgroup.procs"
+        cmd = ["sh", "-c", 'echo $$ > "$0" && exec "$@"', str(procs), *cmd]
     with open(OUT / f"worker-{tag}.out", "w") as out:
         proc = subprocess.Popen(
             cmd, cwd=ROOT, env={**ENV, "REDIS_URL": redis_url}, stdout=out, stderr=out
@@ -515,7 +603,7 @@ def analyse(data: dict, window: tuple[float, float] | None = None) -> dict:
 # --- PDF ------------------------------------------------------------------------------------------
 def render_alone(redis_url: str) -> dict:
     say(f"== PDF: final review, one worker on the reports queue (-c 1) · load {loadavg()}")
-    worker = start_worker(redis_url, 1, nice=False, tag="pdf")
+    worker = start_worker(redis_url, 1, "normal", tag="pdf")
     try:
         child = children(worker.pid)[0]
         rss0, cpu0 = status_kb(child, "VmRSS"), proc_cpu(child)
@@ -543,9 +631,12 @@ def render_alone(redis_url: str) -> dict:
     return result
 
 
-def load_with_renders(redis_url: str, nice: bool, tag: str) -> dict:
+def load_with_renders(redis_url: str, variant: str) -> dict:
+    tag = f"render-{variant}"
     run_setup("--reset-votes")
-    worker = PROC["worker"] = start_worker(redis_url, 2, nice=nice, tag=tag)
+    worker = PROC["worker"] = start_worker(redis_url, 2, variant, tag=tag)
+    group = cpu_cgroup(CPU_QUOTA) if variant == "quota" else None
+    throttled0 = throttled_seconds(group) if group else 0.0
     try:
         kids = children(worker.pid)
         cpu0 = {p: proc_cpu(p) for p in kids}
@@ -572,7 +663,10 @@ def load_with_renders(redis_url: str, nice: bool, tag: str) -> dict:
         data = json.loads((OUT / f"{tag}.json").read_text())
         during = analyse(data, window)
         result.update(
-            nice=nice,
+            variant=variant,
+            label=variant_label(variant),
+            cgroup=cgroup_line(group) if group else None,
+            throttled=throttled_seconds(group) - throttled0 if group else None,
             renders=[
                 {
                     "seconds": (r.finished_at - r.started_at).total_seconds(),
@@ -759,9 +853,7 @@ def print_report(runs: list[dict], pdf: dict | None, loaded: list[dict], started
             r["rise"] = rise
             rows.append(
                 [
-                    ("nice -n 19" + (f", CPU {PIN_CPU} only" if PIN_CPU else ""))
-                    if r["nice"]
-                    else "normal priority",
+                    r["label"],
                     f"{r['load_before']} → {r['load_after']}",
                     f"{r['machine_busy']:.0f} % ({cpu_split(r)} / reports {r['reports_cpu']:.0f})",
                     " / ".join(f"{x['seconds']:.0f} s" for x in r["renders"]),
@@ -792,6 +884,12 @@ def print_report(runs: list[dict], pdf: dict | None, loaded: list[dict], started
             "llrlrrrrrll",
             rows,
         )
+        for r in loaded:
+            if r.get("cgroup"):
+                say(
+                    f"\n{r['label']}: the worker's cgroup held {r['cgroup']}; the quota held "
+                    f"the renders back {r['throttled']:.0f} s in all."
+                )
     say(f"\nLoad + PDF steps took {(time.monotonic() - started) / 60:.1f} min.")
 
 
@@ -822,7 +920,7 @@ def main() -> None:
         locust("warmup", 10, "15s", record=False)
         # Runs without rendering alternate with the runs while two reports render, so that a
         # drift in the other tenants' load of the machine falls on both alike.
-        variants = ([False, True] if NICE else [False]) if PDF else []
+        variants = VARIANTS if PDF else []
         for i in range(1, RUNS + 1):
             run_setup("--reset-votes")
             say(f"== Run {i}/{RUNS}: {USERS} users, {RUN_TIME} · load {loadavg()}")
@@ -834,13 +932,9 @@ def main() -> None:
                 f"{r['errors']} errors · load {r['load_after']}"
             )
             if i <= len(variants):
-                nice = variants[i - 1]
-                tag = "render-nice" if nice else "render"
-                label = "nice -n 19" if nice else "normal priority"
-                if nice and PIN_CPU:
-                    label += f", CPU {PIN_CPU} only"
-                say(f"== Load + two final reviews ({label}) · load {loadavg()}")
-                r = load_with_renders(redis_url, nice, tag)
+                variant = variants[i - 1]
+                say(f"== Load + two final reviews ({variant_label(variant)}) · load {loadavg()}")
+                r = load_with_renders(redis_url, variant)
                 loaded.append(r)
                 renders = ", ".join(f"{x['seconds']:.0f} s" for x in r["renders"])
                 say(
