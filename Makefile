@@ -23,6 +23,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the project with its dev tools
 
+# The benchmarks' extra tools (locust), installed on first `make bench`.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
 .env:
 	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
 	@echo "Đã tạo .env (DEBUG=1, SECRET_KEY ngẫu nhiên) cho bản chạy thử."
@@ -66,11 +72,11 @@ fmt: $(STAMP) ## Format and fix lint where safe
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP) ## Benchmarks: page times, then load + PDF budget (LOAD=0 skips; docs/performance.md)
+bench: $(BENCH_STAMP) ## Benchmarks: page times, then load + PDF budget (LOAD=0 skips; docs/performance.md)
 	scripts/bench.sh
 	@if [ "$(LOAD)" != "0" ]; then scripts/bench_load.sh; else echo "LOAD=0: bỏ qua đo tải và PDF."; fi
 
-bench-load: $(STAMP) ## Only the load run and the PDF budget (see docs/performance.md)
+bench-load: $(BENCH_STAMP) ## Only the load run and the PDF budget (see docs/performance.md)
 	scripts/bench_load.sh
 
 collectstatic: $(STAMP) ## Collect static files for production (whitenoise)
