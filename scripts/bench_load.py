@@ -314,11 +314,15 @@ def cpu_cgroup(cpus: float) -> Path:
         if controllers.exists() and "cpu" in controllers.read_text().split():
             group = v2 / CGROUP_NAME
             group.mkdir(exist_ok=True)
+            if (group / "cpu.idle").exists():  # an idle group refuses a weight: unmark first
+                (group / "cpu.idle").write_text("0")
             (group / "cpu.max").write_text(f"{quota} {period}")
             (group / "cpu.weight").write_text("1")
         else:
             group = v2 / "cpu" / CGROUP_NAME
             group.mkdir(exist_ok=True)
+            if (group / "cpu.idle").exists():  # an idle group refuses shares: unmark first
+                (group / "cpu.idle").write_text("0")
             (group / "cpu.cfs_period_us").write_text(str(period))
             (group / "cpu.cfs_quota_us").write_text(str(quota))
             (group / "cpu.shares").write_text("2")
@@ -921,6 +925,8 @@ def main() -> None:
         # Runs without rendering alternate with the runs while two reports render, so that a
         # drift in the other tenants' load of the machine falls on both alike.
         variants = VARIANTS if PDF else []
+        if "quota" in variants:  # fail before the runs, not after the first one
+            say(f"   reports cgroup: {cgroup_line(cpu_cgroup(CPU_QUOTA))}")
         for i in range(1, RUNS + 1):
             run_setup("--reset-votes")
             say(f"== Run {i}/{RUNS}: {USERS} users, {RUN_TIME} · load {loadavg()}")
