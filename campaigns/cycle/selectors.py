@@ -15,12 +15,14 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from portal.access import scope
@@ -255,10 +257,11 @@ def _who(record) -> str:
     return getattr(user, "display_name", None) or user.get_username()
 
 
-def _diff_records(records, model, title_for, skip_created=False) -> list[HistoryEntry]:
-    """Walk each object's history in order and emit one entry per change."""
+def _diff_records(records, model, title_for, skip_created=False, earlier=()) -> list[HistoryEntry]:
+    """Walk each object's history in order and emit one entry per change. `earlier`: records
+    older than all of `records`, only to diff the first of each object's against."""
     entries = []
-    last: dict[int, Any] = {}
+    last: dict[int, Any] = {r.id: r for r in earlier}
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
         prev = last.get(record.id)
         last[record.id] = record
@@ -290,22 +293,67 @@ def _diff_records(records, model, title_for, skip_created=False) -> list[History
     return entries
 
 
+def _newest(records: QuerySet, limit: int, diffs: bool = True) -> tuple[list, list, Any]:
+    """The newest `limit` records of a history stream; when its entries show diffs, for each
+    object among them the record just before the oldest one taken; and, when the stream is
+    longer than `limit`, the time of the oldest one taken (older changes of this stream are not
+    read). Two queries however long the stream has grown (autosave adds a record per save)."""
+    order = ("-history_date", "-history_id")
+    newest = list(records.select_related("history_user").order_by(*order)[:limit])
+    if len(newest) < limit:
+        return newest, [], None
+    cut = newest[-1]
+    if not diffs:
+        return newest, [], cut.history_date
+    earlier = (
+        records.filter(id__in={r.id for r in newest})
+        .filter(
+            Q(history_date__lt=cut.history_date)
+            | Q(history_date=cut.history_date, history_id__lt=cut.history_id)
+        )
+        .annotate(
+            newest_first=Window(
+                RowNumber(),
+                partition_by=[F("id")],
+                order_by=[F("history_date").desc(), F("history_id").desc()],
+            )
+        )
+        .filter(newest_first=1)
+    )
+    return newest, list(earlier), cut.history_date
+
+
 def assessment_history(assessment: Assessment, limit: int = 200) -> list[HistoryEntry]:
-    """Who changed what and when, across the assessment, its items and their evidence."""
+    """Who changed what and when, across the assessment, its items and their evidence: the
+    newest `limit` changes (or all there are). Reads only the newest records of each stream;
+    when some of them show no change (e.g. an item's creation), it reads further."""
+    take = limit
+    while True:
+        entries, cut = _history_entries(assessment, take)
+        if cut is None or len(entries) >= limit:
+            return entries[:limit]
+        take *= 4
+
+
+def _history_entries(assessment: Assessment, take: int) -> tuple[list[HistoryEntry], Any]:
+    """The entries of the newest `take` records of each stream, newest first, with no gap:
+    when a stream had more, nothing older than the oldest record read of it (returned as the
+    cut; None when every stream was read whole) is kept, from any stream."""
     numbers = dict(assessment.items.values_list("pk", "criterion__number"))
-    a_records = list(assessment.history.select_related("history_user"))
-    i_records = list(
-        AssessmentItem.history.filter(assessment_id=assessment.pk).select_related("history_user")
+    a_records, a_earlier, a_cut = _newest(assessment.history.all(), take)
+    i_records, i_earlier, i_cut = _newest(
+        AssessmentItem.history.filter(assessment_id=assessment.pk), take
     )
-    e_records = list(
-        Evidence.history.filter(item_id__in=list(numbers)).select_related("history_user")
+    e_records, _, e_cut = _newest(
+        Evidence.history.filter(item_id__in=list(numbers)), take, diffs=False
     )
-    entries = _diff_records(a_records, Assessment, lambda r: "Bản tự đánh giá")
+    entries = _diff_records(a_records, Assessment, lambda r: "Bản tự đánh giá", earlier=a_earlier)
     entries += _diff_records(
         i_records,
         AssessmentItem,
         lambda r: f"Tiêu chí {numbers.get(r.id, '?')}",
         skip_created=True,
+        earlier=i_earlier,
     )
     entries += [
         HistoryEntry(
@@ -320,7 +368,11 @@ def assessment_history(assessment: Assessment, limit: int = 200) -> list[History
         for r in e_records
     ]
     entries.sort(key=lambda e: e.when, reverse=True)
-    return entries[:limit]
+    cuts = [c for c in (a_cut, i_cut, e_cut) if c is not None]
+    if not cuts:
+        return entries, None
+    horizon = max(cuts)
+    return [e for e in entries if e.when >= horizon], horizon
 
 
 @dataclass

@@ -455,3 +455,41 @@ def test_each_transition_leaves_one_audit_event_on_the_assessment(draft, officer
             assessment=a, revision=a.revision - 1, items={}, summary="Cũ", by=officer_a
         )
     assert AuditEvent.objects.count() == before
+
+
+def test_a_long_history_shows_its_newest_changes_with_their_diffs_and_no_gap(draft, officer_a):
+    """Autosave adds records all season; the page reads only the newest ones, yet shows the
+    same newest entries, with each one's before → after, as reading everything would."""
+    from campaigns.cycle.selectors import assessment_history
+
+    items = {n: cw.item_no(draft, n) for n in (2, 3, 4, 5)}
+
+    def save(values: dict[int, int]) -> None:
+        draft.refresh_from_db()
+        services.assessment_save(
+            assessment=draft,
+            revision=draft.revision,
+            items={items[n].pk: {"value_number": Decimal(v)} for n, v in values.items()},
+            by=officer_a,
+        )
+
+    save({3: 1})  # criterion 3 once, early on
+    for step in range(2, 7):  # then three other criteria at a time
+        save({2: step, 4: step, 5: step})
+    save({3: 7, 2: 7})  # criterion 3 again, long after
+    everything = assessment_history(draft, limit=10_000)
+    newest = assessment_history(draft, limit=5)
+    assert 0 < len(newest) <= 5
+    assert newest == everything[: len(newest)]  # the same entries, newest first, no gap
+    # Criterion 3's change is diffed against its record from the first save, which the
+    # newest five records of the stream do not hold.
+    (third,) = [e for e in newest if e.what.startswith("Tiêu chí 3")]
+    assert third.changes == [("Giá trị", "1", "7")]
+    # Saves that change nothing shown (here: only the time stamp) leave records without an
+    # entry; the newest records are then all such, and the older changes are still shown.
+    for _ in range(6):
+        draft.save(update_fields=["updated_at"])
+    assert assessment_history(draft, limit=10_000) == everything
+    assert assessment_history(draft, limit=5) == everything[:5]
+    # Once every stream is read whole, nothing is cut.
+    assert assessment_history(draft, limit=len(everything) * 3 + 10) == everything
