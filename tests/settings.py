@@ -10,7 +10,19 @@ docs/performance.md, "Query counts and N+1 detection".
 """
 
 from portal.settings import *  # noqa: F403
-from portal.settings import INSTALLED_APPS, MIDDLEWARE
+from portal.settings import DATABASES, INSTALLED_APPS, MIDDLEWARE, VAR_DIR
+
+# SQLite: the test database is a file (var/test.sqlite3, one per xdist worker), not Django's
+# in-memory default. The browser tests' live server shares an in-memory database's single
+# connection among its threads, and a page that loads its panels in parallel (htmx) then
+# interleaves savepoints on it ("no such savepoint", a 500, a flaky test). With a file each
+# thread has its own connection and SQLite's lock orders the writers.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3") and "TEST" not in DATABASES["default"]:
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A throwaway database: no fsync, and readers beside the writer (what memory gave for free).
+    DATABASES["default"]["OPTIONS"]["init_command"] = (
+        "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;"
+    )
 
 INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]
 # Outermost, so the other middleware's and the context processors' queries are watched too.

@@ -323,23 +323,31 @@ def _newest(records: QuerySet, limit: int, diffs: bool = True) -> tuple[list, li
     return newest, list(earlier), cut.history_date
 
 
-def assessment_history(assessment: Assessment, limit: int = 200) -> list[HistoryEntry]:
+def assessment_history(
+    assessment: Assessment, limit: int = 200, items: list[AssessmentItem] | None = None
+) -> list[HistoryEntry]:
     """Who changed what and when, across the assessment, its items and their evidence: the
     newest `limit` changes (or all there are). Reads only the newest records of each stream;
-    when some of them show no change (e.g. an item's creation), it reads further."""
+    when some of them show no change (e.g. an item's creation), it reads further. `items`: the
+    assessment's items with their criteria, when the caller has them already."""
+    if items is not None:
+        numbers = {item.pk: item.criterion.number for item in items}
+    else:
+        numbers = dict(assessment.items.values_list("pk", "criterion__number"))
     take = limit
     while True:
-        entries, cut = _history_entries(assessment, take)
+        entries, cut = _history_entries(assessment, numbers, take)
         if cut is None or len(entries) >= limit:
             return entries[:limit]
         take *= 4
 
 
-def _history_entries(assessment: Assessment, take: int) -> tuple[list[HistoryEntry], Any]:
+def _history_entries(
+    assessment: Assessment, numbers: dict[int, int], take: int
+) -> tuple[list[HistoryEntry], Any]:
     """The entries of the newest `take` records of each stream, newest first, with no gap:
     when a stream had more, nothing older than the oldest record read of it (returned as the
     cut; None when every stream was read whole) is kept, from any stream."""
-    numbers = dict(assessment.items.values_list("pk", "criterion__number"))
     a_records, a_earlier, a_cut = _newest(assessment.history.all(), take)
     i_records, i_earlier, i_cut = _newest(
         AssessmentItem.history.filter(assessment_id=assessment.pk), take

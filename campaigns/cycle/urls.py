@@ -12,6 +12,7 @@ urlpatterns = [
     path("tu-danh-gia/", views.assessment_list_view, name="assessment-list"),
     path("tu-danh-gia/bat-dau/", views.assessment_start_view, name="assessment-start"),
     path("tu-danh-gia/<int:pk>/", views.assessment_detail_view, name="assessment-detail"),
+    path("tu-danh-gia/<int:pk>/lich-su/", views.assessment_history_view, name="assessment-history"),
     path("tu-danh-gia/<int:pk>/luu/", views.assessment_save_view, name="assessment-save"),
     path(
         "tu-danh-gia/<int:pk>/luu-nhap/",

@@ -281,9 +281,15 @@ def _assessment_or_404(request, pk) -> Assessment:
         raise Http404 from exc
 
 
+HISTORY_ON_PAGE = 15
+HISTORY_PER_PAGE = 50
+HISTORY_MAX_PAGES = 100
+
+
 def _detail_context(request, assessment: Assessment, form=None, review_form=None) -> dict:
     user = request.user
     items = selectors.assessment_items(assessment)
+    history = selectors.assessment_history(assessment, limit=HISTORY_ON_PAGE + 1, items=items)
     can_edit = assessment.is_editable and can(user, "assessment.edit", assessment)
     open_ids = services.editable_item_ids(assessment)
     if can_edit and form is None:
@@ -321,7 +327,10 @@ def _detail_context(request, assessment: Assessment, form=None, review_form=None
         "can_reopen": assessment.is_locked and can(user, "assessment.reopen", assessment),
         "reopen_form": ReasonForm(),
         "open_ids": open_ids,
-        "history": selectors.assessment_history(assessment),
+        # The newest few changes; the history page has the rest (the page is reloaded after
+        # every save, often over a slow line).
+        "history": history[:HISTORY_ON_PAGE],
+        "more_history": len(history) > HISTORY_ON_PAGE,
         "deadline": deadline,
         "period_closed": assessment.status == AssessmentStatus.DRAFT
         and deadline.is_closed(timezone.localdate()),
@@ -329,6 +338,32 @@ def _detail_context(request, assessment: Assessment, form=None, review_form=None
         "total_reviewed": sum((i.reviewer_score for i in items if i.reviewer_score is not None), 0),
         "problems": services.submission_problems(assessment, items) if can_edit else [],
     }
+
+
+@login_required
+def assessment_history_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every change of one self-assessment, newest first, 50 a page."""
+    assessment = _assessment_or_404(request, pk)
+    require(request.user, "assessment.view", assessment)
+    try:
+        page = min(max(int(request.GET.get("page", 1)), 1), HISTORY_MAX_PAGES)
+    except ValueError:
+        page = 1
+    end = page * HISTORY_PER_PAGE
+    history = selectors.assessment_history(assessment, limit=end + 1)
+    shown = history[end - HISTORY_PER_PAGE : end]
+    return render(
+        request,
+        "campaigns/cycle/assessment_history.html",
+        {
+            "assessment": assessment,
+            "history": shown,
+            "first_number": end - HISTORY_PER_PAGE + 1,
+            "last_number": end - HISTORY_PER_PAGE + len(shown),
+            "older": page + 1 if len(history) > end and page < HISTORY_MAX_PAGES else None,
+            "newer": page - 1 if page > 1 else None,
+        },
+    )
 
 
 @login_required

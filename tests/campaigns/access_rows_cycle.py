@@ -88,6 +88,12 @@ ROWS = [
         url_names=("campaigns:assessment-detail",),
     ),
     Row(
+        "assessment history (commune A)",
+        lambda w, u: reverse("campaigns:assessment-history", args=[_a(w).pk]),
+        VIEWERS,
+        url_names=("campaigns:assessment-history",),
+    ),
+    Row(
         "assessment save POST",
         lambda w, u: reverse("campaigns:assessment-save", args=[_a(w).pk]),
         OFFICER_A_WRITES,

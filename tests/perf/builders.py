@@ -7,6 +7,7 @@ so the first row's name is a marker the 10-row page must show.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -1027,6 +1028,28 @@ def assessment_items(ctx: Ctx, start: int, n: int) -> None:
     AssessmentItem.objects.bulk_create(
         AssessmentItem(assessment=assessment, criterion=c, self_score=Decimal(1))
         for c in Criterion.objects.filter(criteria_set=ctx.communes_set, number__gte=100 + start)
+    )
+
+
+def assessment_changes(ctx: Ctx, start: int, n: int) -> None:
+    """Changes n of one item's note in commune A's 2024 assessment: n history records in one
+    bulk insert, as n autosaves would leave. The history page reads at most 51 records of a
+    stream, plus one query for the previous record of each object shown once a stream is longer
+    than that; so the first call also leaves 100 older changes, and both counts are of a long
+    history (11 queries while it fits in one read, 12 from then on, however long)."""
+    if "assessment" not in ctx.cache:
+        assessment_items(ctx, 0, 1)
+    item = AssessmentItem.objects.filter(assessment=ctx.cache["assessment"]).first()
+    stamp = timezone.now()
+    numbers = range(start, start + n) if start else range(-100, n)
+    versions = []
+    for i in numbers:
+        version = copy.copy(item)
+        version.note = f"Ghi chú đo {i:05d}" if i >= 0 else f"Ghi chú cũ {-i:05d}"
+        version._history_date = stamp + datetime.timedelta(milliseconds=i)
+        versions.append(version)
+    AssessmentItem.history.bulk_history_create(
+        versions, update=True, default_change_reason="Lưu nháp"
     )
 
 

@@ -500,6 +500,14 @@ CASES += [
         marker="Tiêu chí đo 00000",
     ),
     Case(
+        "assessment history page (changes)",
+        "campaigns:assessment-history",
+        b.assessment_changes,
+        args=_pk(lambda ctx: ctx.cache["assessment"]),
+        persona="officer_a",
+        marker="Ghi chú đo 00009",
+    ),
+    Case(
         "council session page (agenda)",
         "awards:session-detail",
         b.agenda,

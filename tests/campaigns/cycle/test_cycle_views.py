@@ -401,3 +401,53 @@ def test_evidence_of_an_approved_assessment_cannot_be_deleted(client_as, world):
     )
     assert "không xóa minh chứng được" in response.content.decode()
     assert Evidence.objects.filter(pk=evidence.pk).exists()
+
+
+def _save_notes(draft, officer, count: int) -> None:
+    item = cw.item_no(draft, 2)
+    for n in range(1, count + 1):
+        draft.refresh_from_db()
+        services.assessment_save(
+            assessment=draft,
+            revision=draft.revision,
+            items={item.pk: {"note": f"Ghi chú lần {n:03d}"}},
+            by=officer,
+        )
+
+
+def test_the_page_shows_the_newest_changes_and_links_to_the_whole_history(
+    client_as, draft, officer_a
+):
+    _save_notes(draft, officer_a, 60)
+    client = client_as("officer_a")
+    page = client.get(draft.get_absolute_url()).content.decode()
+    history = page[page.index('id="lich-su"') :]
+    assert "Ghi chú lần 060" in history
+    assert "Ghi chú lần 040" not in history  # older than the newest few: on the history page
+    assert 'data-testid="all-history"' in history
+    url = reverse("campaigns:assessment-history", args=[draft.pk])
+    assert url in history
+
+    first = client.get(url).content.decode()
+    assert "Lịch sử thay đổi" in first
+    assert "Thay đổi thứ 1–50." in first
+    assert "<ins>Ghi chú lần 060</ins>" in first
+    assert 'data-testid="older"' in first
+    second = client.get(url, {"page": 2}).content.decode()
+    # Each save shows two lines (the criterion and the assessment): page 2 goes on from there.
+    assert "Thay đổi thứ 51–100." in second
+    assert "<ins>Ghi chú lần 035</ins>" in second
+    assert "Mới hơn" in second
+    last = client.get(url, {"page": 99}).content.decode()
+    assert "Không còn thay đổi nào cũ hơn." in last
+    assert 'data-testid="older"' not in last
+    assert client.get(url, {"page": "abc"}).status_code == 200  # a bad page number: page 1
+
+
+def test_a_short_history_has_no_link_and_another_unit_cannot_read_it(client_as, draft, officer_a):
+    _save_notes(draft, officer_a, 2)
+    page = client_as("officer_a").get(draft.get_absolute_url()).content.decode()
+    assert "Ghi chú lần 002" in page
+    assert 'data-testid="all-history"' not in page
+    url = reverse("campaigns:assessment-history", args=[draft.pk])
+    assert client_as("officer_b").get(url).status_code == 404
