@@ -344,14 +344,24 @@ class Assessment(models.Model):
     summary = models.TextField("Tóm tắt kết quả", blank=True)
     submitted_at = models.DateTimeField("Nộp lúc", null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="Người nộp",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     is_late = models.BooleanField("Nộp muộn", default=False)
     extension_until = models.DateField("Được gia hạn đến", null=True, blank=True)
     return_reason = models.TextField("Lý do trả lại", blank=True)
     approved_at = models.DateTimeField("Duyệt lúc", null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="Người duyệt",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     is_sample = models.BooleanField("Dữ liệu mẫu", default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     DecimalField,
@@ -224,7 +225,7 @@ class HistoryEntry:
     who: str
     what: str
     reason: str
-    changes: list[tuple[str, str, str]]
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _fmt(value: Any) -> str:
@@ -257,17 +258,30 @@ def _who(record) -> str:
     return getattr(user, "display_name", None) or user.get_username()
 
 
+def _people_fields(model) -> set[str]:
+    """Names of the model's links to a user (submitted_by, approved_by, …)."""
+    user_model = get_user_model()
+    return {
+        f.name
+        for f in model._meta.get_fields()
+        if f.many_to_one and f.concrete and f.related_model is user_model
+    }
+
+
 def _diff_records(records, model, title_for, skip_created=False, earlier=()) -> list[HistoryEntry]:
     """Walk each object's history in order and emit one entry per change. `earlier`: records
-    older than all of `records`, only to diff the first of each object's against."""
+    older than all of `records`, only to diff the first of each object's against. A change of a
+    link to a user shows the people's names (one query for all of them), not their ids."""
     entries = []
+    pending: list[tuple[HistoryEntry, str, str, Any, Any]] = []
+    people_fields = _people_fields(model)
     last: dict[int, Any] = {r.id: r for r in earlier}
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
         prev = last.get(record.id)
         last[record.id] = record
         if record.history_type == "+" and skip_created:
             continue  # an item's creation is part of the assessment's; no separate line
-        changes = []
+        raw = []
         if record.history_type == "~" and prev is not None:
             delta = record.diff_against(prev)
             for change in delta.changes:
@@ -277,19 +291,29 @@ def _diff_records(records, model, title_for, skip_created=False, earlier=()) -> 
                 if change.field == "status":
                     old = dict(AssessmentStatus.choices).get(old, old)
                     new = dict(AssessmentStatus.choices).get(new, new)
-                changes.append((_label(model, change.field), _fmt(old), _fmt(new)))
-            if not changes and not record.history_change_reason:
+                raw.append((change.field, old, new))
+            if not raw and not record.history_change_reason:
                 continue
         what = {"+": "tạo", "~": "sửa", "-": "xóa"}[record.history_type]
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=_who(record),
-                what=f"{title_for(record)}: {what}",
-                reason=record.history_change_reason or "",
-                changes=changes,
-            )
+        entry = HistoryEntry(
+            when=record.history_date,
+            who=_who(record),
+            what=f"{title_for(record)}: {what}",
+            reason=record.history_change_reason or "",
         )
+        entries.append(entry)
+        pending += [(entry, _label(model, name), name, old, new) for name, old, new in raw]
+    ids = {v for _, _, name, *values in pending if name in people_fields for v in values if v}
+    names = {}
+    if ids:
+        names = {
+            u.pk: getattr(u, "display_name", None) or u.get_username()
+            for u in get_user_model().objects.filter(pk__in=ids)
+        }
+    for entry, label, name, old, new in pending:
+        if name in people_fields:
+            old, new = names.get(old, old), names.get(new, new)
+        entry.changes.append((label, _fmt(old), _fmt(new)))
     return entries
 
 

@@ -121,6 +121,13 @@ def test_full_cycle_submit_return_resubmit_approve(draft, officer_a, secretariat
     assert "Duyệt" in reasons
     assert "Trả lại: Thiếu minh chứng" in reasons
     assert "Nộp lại sau khi bổ sung" in reasons
+    # The history names who submitted and who approved, in Vietnamese, not by user id.
+    from campaigns.cycle.selectors import assessment_history
+
+    approval = next(e for e in assessment_history(a) if e.reason == "Duyệt")
+    assert ("Người duyệt", "—", secretariat.display_name) in approval.changes
+    submissions = [c for e in assessment_history(a) for c in e.changes if c[0] == "Người nộp"]
+    assert submissions and submissions[-1][2] == officer_a.display_name
 
 
 @pytest.mark.parametrize(
