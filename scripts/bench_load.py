@@ -17,11 +17,12 @@ exists. Prints Markdown tables; keeps the raw logs and a JSON summary in var/ben
 4. Interactive latency while two final reviews render: a worker `-Q reports -c 2` in each of
    LOAD_VARIANTS (quota,nice,normal): in a CPU cgroup capped at LOAD_CPU_QUOTA CPUs and marked
    idle (as Docker's `cpus:` or systemd's `CPUQuota=` + `CPUWeight=idle` would), under
-   `nice -n 19`, at normal priority. Two final reviews are requested LOAD_SETTLE seconds after
-   every user has signed in; the p95 of the requests that started while a report was rendering
-   is compared with the median p95 of the runs without rendering. These runs come between the
-   runs of step 3 (run 1, quota, run 2, nice, run 3, normal), so that a drift in the load other
-   tenants put on the machine falls on both kinds alike.
+   `nice -n 19`, at normal priority. Each such run lasts LOAD_RUN_TIME + LOAD_RENDER_EXTRA
+   (60 s); two final reviews are requested LOAD_RENDER_AT (30) seconds into its steady state.
+   The p95 of the requests that started while a report was rendering is compared with the p95
+   of the same run's other steady-state requests (the verdict: same data, same minutes), and
+   with the median p95 of the runs without rendering. These runs come between the runs of
+   step 3 (run 1, quota, run 2, nice, run 3, normal).
 
 Environment: LOAD_PORT (8795), LOAD_WORKERS (3), LOAD_THREADS (4), LOAD_USERS (80),
 LOAD_SPAWN_RATE (10), LOAD_RUN_TIME (90s), LOAD_RUNS (3), LOAD_WAIT_MIN/MAX (3/10 s think time),
@@ -329,6 +330,9 @@ def cpu_cgroup(cpus: float) -> Path:
     controllers = v2 / "cgroup.controllers"
     try:
         if controllers.exists() and "cpu" in controllers.read_text().split():
+            subtree = v2 / "cgroup.subtree_control"
+            if "cpu" not in subtree.read_text().split():
+                subtree.write_text("+cpu")  # children of the root get the cpu controller
             group = v2 / CGROUP_NAME
             group.mkdir(exist_ok=True)
             if (group / "cpu.idle").exists():  # an idle group refuses a weight: unmark first
