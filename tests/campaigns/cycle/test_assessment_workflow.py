@@ -127,7 +127,8 @@ def test_full_cycle_submit_return_resubmit_approve(draft, officer_a, secretariat
     approval = next(e for e in assessment_history(a) if e.reason == "Duyệt")
     assert ("Người duyệt", "—", secretariat.display_name) in approval.changes
     submissions = [c for e in assessment_history(a) for c in e.changes if c[0] == "Người nộp"]
-    assert submissions and submissions[-1][2] == officer_a.display_name
+    assert submissions
+    assert submissions[-1][2] == officer_a.display_name
 
 
 @pytest.mark.parametrize(
