@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from portal.access import require
 from portal.audit import audited_update, record_bulk
+from portal.uploads import open_stored
 
 from . import rendering, signing
 from .models import NARRATIVE_FIELDS, OPEN_STATUSES, Report, ReportStatus, SignOff
@@ -388,7 +389,7 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
         )
         if report.status != ReportStatus.READY:
             raise ValidationError("Báo cáo không ở trạng thái chờ ký duyệt.")
-        with report.file.open("rb") as handle:
+        with open_stored(report.file) as handle:  # gone from storage: a 404 page that says so
             content = handle.read()
         if not read_sha256 or sha256(content) != read_sha256 or report.sha256 != read_sha256:
             raise ValidationError(

@@ -247,6 +247,23 @@ def test_signing_a_changed_file_is_refused(world, users, fast_render, signing_ce
     assert report.status == ReportStatus.READY
 
 
+def test_signing_a_report_whose_file_is_gone_says_so_and_changes_nothing(
+    world, users, fast_render, signing_cert, client_as
+):
+    """A database restored without its media: signing answers with the page that says the file
+    is gone from storage (not a server error), and the report stays unsigned."""
+    report = _request(world, users)
+    report.refresh_from_db()
+    report.file.storage.delete(report.file.name)
+    response = client_as("chairman").post(
+        reverse("reports:report-sign", args=[report.pk]), {"sha256": report.sha256}
+    )
+    assert response.status_code == 404
+    assert "không còn trong kho lưu trữ" in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.READY
+
+
 def test_only_the_chairman_signs(world, users, fast_render, signing_cert, client_as):
     report = _request(world, users)
     report.refresh_from_db()
