@@ -26,6 +26,19 @@ pytestmark = pytest.mark.django_db
 
 
 # --- check --deploy ---------------------------------------------------------------------------
+def _python(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """The project's Python (manage.py …, or -c …) in a fresh process with `env`."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def test_deploy_check_passes_with_only_three_variables():
     env = {
         k: v
@@ -37,34 +50,20 @@ def test_deploy_check_passes_with_only_three_variables():
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="thidua.example.vn",
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_secret_key():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     env.update(DEBUG="0", SECRET_KEY="", ALLOWED_HOSTS="thidua.example.vn")
-    result = subprocess.run(
+    result = _python(
         [
-            sys.executable,
             "-c",
             "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE',"
             "'portal.settings'); django.setup()",
         ],
-        cwd=BASE,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+        env,
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
@@ -84,15 +83,7 @@ def test_only_commands_that_sign_nothing_run_without_secret_key(command, refused
     checks, serves or touches users does."""
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL")}
     env.update(DEBUG="0", SECRET_KEY="", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    result = subprocess.run(
-        [sys.executable, "manage.py", *command],
-        cwd=BASE,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _python(["manage.py", *command], env)
     if refused:
         assert result.returncode != 0
         assert "SECRET_KEY (hoặc SECRET_KEY_FILE) phải được đặt" in result.stderr
