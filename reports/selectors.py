@@ -39,6 +39,11 @@ def reports_for(user) -> QuerySet[Report]:
     return qs.filter(status=ReportStatus.SIGNED)
 
 
+def report_list_for(user) -> QuerySet[Report]:
+    """The archive's rows: the user's reports without their tables."""
+    return reports_for(user).defer(*LIST_DEFERRED)
+
+
 def report_for(user, pk: int) -> Report:
     """Raises Report.DoesNotExist (→ 404) outside the user's scope."""
     return reports_for(user).get(pk=pk)

@@ -49,8 +49,7 @@ def _query_without_page(request: HttpRequest) -> str:
 def report_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "report.view")
     report_filter = ReportFilter(
-        request.GET or None,
-        queryset=selectors.reports_for(request.user).defer(*selectors.LIST_DEFERRED),
+        request.GET or None, queryset=selectors.report_list_for(request.user)
     )
     page = Paginator(report_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
