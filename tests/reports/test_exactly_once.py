@@ -142,31 +142,27 @@ def test_a_live_renderer_is_never_doubled_and_never_waited_for(
             with transaction.atomic():
                 Report.objects.select_for_update().get(pk=report.pk)
                 locked.set()
-                release.wait(30)
+                release.wait(15)
         finally:
             connection.close()
 
     thread = threading.Thread(target=renderer)
     thread.start()
     assert locked.wait(10)
-    with connection.cursor() as cursor:  # a regression waits 3 s and fails, never hangs
-        cursor.execute("SET lock_timeout = '3s'")
+    # No session lock_timeout, as in production: a regression that waits for the row waits
+    # until the other worker's render ends (15 s here), and then finds the thread gone.
     try:
-        started = time.monotonic()
         assert services.report_render(report_id=report.pk) is None  # redelivery: busy
-        assert time.monotonic() - started < 2  # waited LOCK_WAIT_SECONDS, not the render
+        assert thread.is_alive()  # answered while the other worker still renders
         assert services.requeue_stale(older_than=datetime.timedelta(0)) == 0
-        started = time.monotonic()
         again = services.report_request(
             campaign=world.campaign, kind="annual", year=2024, by=users["secretariat"]
         )
         assert again.pk == report.pk
-        assert time.monotonic() - started < 2
+        assert thread.is_alive()
     finally:
         release.set()
         thread.join(10)
-        with connection.cursor() as cursor:
-            cursor.execute("RESET lock_timeout")
     assert fast_render == []
     # The renderer is gone and left the row rendering: the beat job sends it again, once.
     assert services.requeue_stale(older_than=datetime.timedelta(0)) == 1
