@@ -23,11 +23,19 @@ exists. Prints Markdown tables; keeps the raw logs and a JSON summary in var/ben
    of the same run's other steady-state requests (the verdict: same data, same minutes), and
    with the median p95 of the runs without rendering. These runs come between the runs of
    step 3 (run 1, quota, run 2, nice, run 3, normal).
+   The `host` variant stands in for a reports host of its own on one machine: the report
+   worker runs on LOAD_HOST_REPORT_CPUS (1) only, the web (gunicorn) and PostgreSQL are
+   pinned to LOAD_HOST_WEB_CPUS (0) for that run, and locust, the clients, runs beside the
+   worker (which is under `nice -n 19`, so the clients' own timing is not held up by it). The
+   web then has fewer cores, so that run has LOAD_HOST_USERS users (default: LOAD_USERS × web
+   CPUs ÷ all CPUs, the same users per web core); only its paired rise is meaningful.
 
 Environment: LOAD_PORT (8795), LOAD_WORKERS (3), LOAD_THREADS (4), LOAD_USERS (80),
 LOAD_SPAWN_RATE (10), LOAD_RUN_TIME (90s), LOAD_RUNS (3), LOAD_WAIT_MIN/MAX (3/10 s think time),
-LOAD_SETTLE (5 s), LOAD_PDF (1: steps 2 and 4), LOAD_VARIANTS (quota,nice,normal),
-LOAD_CPU_QUOTA (0.5 CPU), LOAD_NICE (0: no nice run),
+LOAD_SETTLE (5 s), LOAD_PDF (1: steps 2 and 4), LOAD_VARIANTS (quota,nice,normal; or host),
+LOAD_CPU_QUOTA (0.5 CPU), LOAD_NICE (0: no nice run), LOAD_HOST_WEB_CPUS (0),
+LOAD_HOST_REPORT_CPUS (1), LOAD_HOST_USERS, LOAD_RENDER_AT (30 s), LOAD_RENDER_EXTRA (60 s),
+LOAD_RENDER_ROUNDS (1),
 LOAD_PIN_CPU (empty; e.g. 1: the nice variant's worker runs on that CPU only, `taskset -c`),
 LOAD_REDIS_PORT (6395), LOAD_REDIS_URL (use this Redis instead of starting one), SEED (1).
 """
@@ -68,6 +76,9 @@ RUNS = int(os.environ.get("LOAD_RUNS", "3"))
 #: after the renders, the paired control for the requests during them.
 RENDER_AT = float(os.environ.get("LOAD_RENDER_AT", "30"))
 RENDER_EXTRA = float(os.environ.get("LOAD_RENDER_EXTRA", "60"))
+#: How many times two final reviews are requested, each pair once the previous one is done:
+#: more rounds, more requests made while two reports render (a larger sample for its p95).
+RENDER_ROUNDS = int(os.environ.get("LOAD_RENDER_ROUNDS", "1"))
 PDF = os.environ.get("LOAD_PDF", "1") != "0"
 #: CPU list (taskset -c) for the nice variant's report worker, e.g. "1": the renders then share
 #: one core and the web keeps the other — a CPU quota as a deployment would set one. Empty: off.
@@ -82,11 +93,37 @@ VARIANTS = [
 ]
 if os.environ.get("LOAD_NICE") == "0":  # the older switch: no nice run
     VARIANTS = [v for v in VARIANTS if v != "nice"]
-if unknown := set(VARIANTS) - {"quota", "nice", "normal"}:
-    raise SystemExit(f"LOAD_VARIANTS: unknown {sorted(unknown)}; use quota, nice, normal.")
+if unknown := set(VARIANTS) - {"quota", "nice", "normal", "host"}:
+    raise SystemExit(f"LOAD_VARIANTS: unknown {sorted(unknown)}; use quota, nice, normal, host.")
 REDIS_PORT = int(os.environ.get("LOAD_REDIS_PORT", "6395"))
 HOST = f"http://127.0.0.1:{PORT}"
 CORES = os.cpu_count() or 1
+
+
+def cpu_list(text: str) -> set[int]:
+    """'0', '0-1', '0,2-3' → CPU numbers."""
+    cpus: set[int] = set()
+    for part in text.split(","):
+        first, _, last = part.strip().partition("-")
+        cpus.update(range(int(first), int(last or first) + 1))
+    return cpus
+
+
+#: The `host` variant: CPUs of the stand-in web + database host and of the stand-in reports host.
+HOST_WEB_CPUS = os.environ.get("LOAD_HOST_WEB_CPUS", "0")
+HOST_REPORT_CPUS = os.environ.get("LOAD_HOST_REPORT_CPUS", "1")
+HOST_USERS = int(
+    os.environ.get("LOAD_HOST_USERS")
+    or max(1, round(int(os.environ.get("LOAD_USERS", "80")) * len(cpu_list(HOST_WEB_CPUS)) / CORES))
+)
+if "host" in VARIANTS and (
+    cpu_list(HOST_WEB_CPUS) & cpu_list(HOST_REPORT_CPUS)
+    or not (cpu_list(HOST_WEB_CPUS) | cpu_list(HOST_REPORT_CPUS)) <= set(range(CORES))
+):
+    raise SystemExit(
+        f"LOAD_HOST_WEB_CPUS={HOST_WEB_CPUS} and LOAD_HOST_REPORT_CPUS={HOST_REPORT_CPUS} must be "
+        f"separate CPUs of this machine's {CORES}."
+    )
 DATABASE = urllib.parse.urlparse(os.environ.get("DATABASE_URL", "")).path.lstrip("/")
 GOALS = {"html_p95": 300.0, "post_p95": 500.0, "pdf_seconds": 30.0, "pdf_mb": 600.0, "rise": 0.20}
 
@@ -388,6 +425,11 @@ def throttled_seconds(group: Path) -> float:
 def variant_label(variant: str) -> str:
     if variant == "quota":
         return f"CPU quota {CPU_QUOTA:g} CPU, idle"
+    if variant == "host":
+        return (
+            f"own host (stand-in): reports on CPU {HOST_REPORT_CPUS}, web + PostgreSQL on CPU "
+            f"{HOST_WEB_CPUS}, {HOST_USERS} users"
+        )
     if variant == "nice":
         return "nice -n 19" + (f", CPU {PIN_CPU} only" if PIN_CPU else "")
     return "normal priority"
@@ -421,6 +463,8 @@ def start_worker(redis_url: str, concurrency: int, variant: str, tag: str) -> su
         cmd = ["nice", "-n", "19", *cmd]
         if PIN_CPU:
             cmd = ["taskset", "-c", PIN_CPU, *cmd]
+    elif variant == "host":
+        cmd = ["taskset", "-c", HOST_REPORT_CPUS, "nice", "-n", "19", *cmd]
     elif variant == "quota":
         # The shell joins the group, then becomes the worker: its pool children inherit it.
         procs = cpu_cgroup(CPU_QUOTA) / "cgroup.procs"
@@ -432,6 +476,46 @@ def start_worker(redis_url: str, concurrency: int, variant: str, tag: str) -> su
     wait_for(lambda: log.exists() and " ready." in log.read_text(), 90, "celery worker")
     wait_for(lambda: len(children(proc.pid)) >= concurrency, 30, "worker children")
     return proc
+
+
+def postgres_pids() -> list[int]:
+    """Every process of the PostgreSQL server (postmaster, its helpers and backends) — the
+    server this bench uses runs on this machine."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                argv = (entry / "cmdline").read_bytes().split(b"\0")
+                if argv[0].startswith(b"postgres:") or argv[0].endswith(b"/postgres"):
+                    found.append(int(entry.name))
+    return found
+
+
+@contextlib.contextmanager
+def pinned(pids: list[int], cpus: set[int]):
+    """Every thread of these processes on `cpus` only (processes and threads started meanwhile
+    inherit it); afterwards, every thread of them and of their children back on all CPUs — the
+    database server is shared with whatever runs on this machine next."""
+
+    def threads(pid: int) -> list[int]:
+        with contextlib.suppress(OSError):
+            return [int(t.name) for t in Path(f"/proc/{pid}/task").iterdir()]
+        return []
+
+    def set_all(targets: list[int], mask: set[int]) -> None:
+        for pid in targets:
+            for tid in threads(pid):
+                with contextlib.suppress(OSError):
+                    os.sched_setaffinity(tid, mask)
+
+    set_all(pids, cpus)
+    try:
+        yield
+    finally:
+        everyone = set(pids) | set(postgres_pids())
+        for pid in pids:
+            everyone.update(children(pid))
+        set_all(sorted(everyone), set(range(CORES)))
 
 
 # --- Django side (reports are requested as the secretariat would) ---------------------------------
@@ -483,9 +567,16 @@ def wait_reports(ids: list[int], timeout: float = 900) -> list:
 
 
 # --- locust ---------------------------------------------------------------------------------------
-def locust(tag: str, users: int, run_time: str, record: bool = True, signed_in=None) -> dict:
-    """One locust run in its own process. `signed_in()` (optional) runs in a thread once every
-    user has signed in."""
+def locust(
+    tag: str,
+    users: int,
+    run_time: str,
+    record: bool = True,
+    signed_in=None,
+    cpus: str = "",
+) -> dict:
+    """One locust run in its own process (on `cpus` only, when given). `signed_in()` (optional)
+    runs in a thread once every user has signed in."""
     raw = OUT / f"{tag}.json"
     raw.unlink(missing_ok=True)
     signal_file = OUT / f"{tag}.signed-in"
@@ -511,6 +602,8 @@ def locust(tag: str, users: int, run_time: str, record: bool = True, signed_in=N
         "--csv",
         str(OUT / tag),
     ]
+    if cpus:
+        cmd = ["taskset", "-c", cpus, *cmd]
     env = {
         **os.environ,
         "LOAD_ACCOUNTS": str(ROOT / "var" / "bench" / "load_accounts.json"),
@@ -635,7 +728,12 @@ def render_alone(redis_url: str) -> dict:
         child = children(worker.pid)[0]
         rss0, cpu0 = status_kb(child, "VmRSS"), proc_cpu(child)
         load0 = loadavg()
+        # What the render costs the database (shared with the web even when the reports worker
+        # has a host of its own); the bench's own polling for the result is included.
+        database = CpuSampler({}, DATABASE)
+        database.start()
         (report,) = wait_reports(request_final_reviews(1))
+        db_cpu = database.stop()["postgres"]
         result = {
             "load_before": load0,
             "load_after": loadavg(),
@@ -645,6 +743,7 @@ def render_alone(redis_url: str) -> dict:
             "seconds": (report.finished_at - report.started_at).total_seconds(),
             "queued_seconds": (report.started_at - report.requested_at).total_seconds(),
             "cpu": proc_cpu(child) - cpu0,
+            "db_cpu": db_cpu,
             "rss_before_mb": rss0 / 1024,
             "peak_mb": status_kb(child, "VmHWM") / 1024,
         }
@@ -652,14 +751,14 @@ def render_alone(redis_url: str) -> dict:
         stop(worker, signal.SIGTERM, 60)
     say(
         f"   {result['pages']} pages, {result['kb']:.0f} KiB: {result['seconds']:.1f} s "
-        f"(CPU {result['cpu']:.1f} s), peak RSS {result['peak_mb']:.0f} MB · load "
-        f"{result['load_after']}"
+        f"(CPU {result['cpu']:.1f} s, PostgreSQL {result['db_cpu']:.1f} s), peak RSS "
+        f"{result['peak_mb']:.0f} MB · load {result['load_after']}"
     )
     return result
 
 
-def load_with_renders(redis_url: str, variant: str) -> dict:
-    tag = f"render-{variant}"
+def load_with_renders(redis_url: str, variant: str, number: int) -> dict:
+    tag = f"render{number}-{variant}"
     run_setup("--reset-votes")
     worker = PROC["worker"] = start_worker(redis_url, 2, variant, tag=tag)
     group = cpu_cgroup(CPU_QUOTA) if variant == "quota" else None
@@ -673,14 +772,25 @@ def load_with_renders(redis_url: str, variant: str) -> dict:
             # Inside the steady state, with time before and after for the paired control.
             time.sleep(SETTLE + RENDER_AT)
             try:
-                ids.extend(request_final_reviews(2))
+                for round_ in range(RENDER_ROUNDS):
+                    pair = request_final_reviews(2)
+                    ids.extend(pair)
+                    if round_ + 1 < RENDER_ROUNDS:
+                        wait_reports(pair)
             finally:
                 from django.db import connection
 
                 connection.close()  # this thread's own connection
 
         run_time = f"{seconds(RUN_TIME) + RENDER_EXTRA:.0f}s"
-        result = locust(tag, USERS, run_time, signed_in=request)
+        if variant == "host":
+            # The web and the database on their CPUs for this run; the clients beside the
+            # reports worker (they are other machines in a deployment).
+            web = [PROC["gunicorn"].pid, *children(PROC["gunicorn"].pid)]
+            with pinned(web + postgres_pids(), cpu_list(HOST_WEB_CPUS)):
+                result = locust(tag, HOST_USERS, run_time, signed_in=request, cpus=HOST_REPORT_CPUS)
+        else:
+            result = locust(tag, USERS, run_time, signed_in=request)
         if not ids:
             raise SystemExit(f"{tag}: not every user signed in; no report was requested")
         reports = wait_reports(ids)
@@ -837,14 +947,23 @@ def print_report(runs: list[dict], pdf: dict | None, loaded: list[dict], started
     if pdf:
         say(f"\n### PDF: the final review on the province data set, {today}\n")
         table(
-            ["Pages", "Size", "Render (task)", "CPU", "Peak RSS (worker child)", "Load avg"],
-            "rrrrrl",
+            [
+                "Pages",
+                "Size",
+                "Render (task)",
+                "CPU",
+                "PostgreSQL CPU",
+                "Peak RSS (worker child)",
+                "Load avg",
+            ],
+            "rrrrrrl",
             [
                 [
                     pdf["pages"],
                     f"{pdf['kb']:.0f} KiB",
                     f"{pdf['seconds']:.1f} s",
                     f"{pdf['cpu']:.1f} s",
+                    f"{pdf['db_cpu']:.1f} s",
                     f"{pdf['peak_mb']:.0f} MB (idle child {pdf['rss_before_mb']:.0f} MB)",
                     f"{pdf['load_before']} → {pdf['load_after']}",
                 ]
@@ -872,7 +991,13 @@ def print_report(runs: list[dict], pdf: dict | None, loaded: list[dict], started
         say(f"\n### Load while two final reviews render (`-Q reports -c 2`), {today}\n")
         say(
             f"Each run lasts {seconds(RUN_TIME) + RENDER_EXTRA:.0f} s; the two reviews are "
-            f"requested {RENDER_AT:.0f} s into its steady state. *During*: the steady state's "
+            f"requested {RENDER_AT:.0f} s into its steady state"
+            + (
+                f", {RENDER_ROUNDS} times in a row (each pair once the previous one is done)"
+                if RENDER_ROUNDS > 1
+                else ""
+            )
+            + ". *During*: the steady state's "
             "requests that started while a report was rendering; *outside*: the same run's "
             "other steady-state requests (the paired control: same data, same machine, same "
             "minutes). The goal's verdict is on the paired rise; the rise over the median of "
@@ -887,7 +1012,11 @@ def print_report(runs: list[dict], pdf: dict | None, loaded: list[dict], started
                 if d["interactive_p95"] and c["interactive_p95"]
                 else None
             )
-            over_base = d["interactive_p95"] / base - 1 if d["interactive_p95"] and base else None
+            over_base = (
+                d["interactive_p95"] / base - 1
+                if d["interactive_p95"] and base and r["variant"] != "host"  # other CPUs, users
+                else None
+            )
             r["rise"], r["rise_over_baseline"] = rise, over_base
             rows.append(
                 [
@@ -978,7 +1107,7 @@ def main() -> None:
             if i <= len(variants):
                 variant = variants[i - 1]
                 say(f"== Load + two final reviews ({variant_label(variant)}) · load {loadavg()}")
-                r = load_with_renders(redis_url, variant)
+                r = load_with_renders(redis_url, variant, i)
                 loaded.append(r)
                 renders = ", ".join(f"{x['seconds']:.0f} s" for x in r["renders"])
                 say(
