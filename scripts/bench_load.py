@@ -553,7 +553,8 @@ def request_final_reviews(count: int) -> list[int]:
 def wait_reports(ids: list[int], timeout: float = 900) -> list:
     from reports.models import Report, ReportStatus
 
-    done = {ReportStatus.READY, ReportStatus.FAILED, ReportStatus.SIGNED}
+    # A later round's version supersedes a finished one.
+    done = {ReportStatus.READY, ReportStatus.FAILED, ReportStatus.SIGNED, ReportStatus.SUPERSEDED}
     wait_for(
         lambda: Report.objects.filter(pk__in=ids, status__in=done).count() == len(ids),
         timeout,
