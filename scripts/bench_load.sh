@@ -3,8 +3,9 @@
 # items 11 and 13 on the province-sized data set — gunicorn on loopback, locust in its own
 # process, a Celery worker on the reports queue with a Redis of its own. ~13 minutes.
 #   DATABASE_URL, SEED, …  as scripts/bench.sh (the data set is made when missing)
-#   LOAD_USERS (80), LOAD_RUN_TIME (60s), LOAD_RUNS (3), LOAD_WORKERS (3), LOAD_THREADS (4),
-#   LOAD_PORT (8795), LOAD_REDIS_PORT (6395) or LOAD_REDIS_URL, LOAD_PDF (1), LOAD_NICE (1)
+#   LOAD_USERS (80), LOAD_RUN_TIME (90s), LOAD_RUNS (3), LOAD_WORKERS (3), LOAD_THREADS (4),
+#   LOAD_PORT (8795), LOAD_REDIS_PORT (6395) or LOAD_REDIS_URL, LOAD_PDF (1),
+#   LOAD_VARIANTS (quota,nice,normal; or host), LOAD_CPU_QUOTA (0.5), LOAD_RENDER_ROUNDS (1)
 #   — see scripts/bench_load.py and docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
