@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo run worker beat test test-fast lint fmt bench migrate messages collectstatic clean backup restore restore-drill verify-audit drills bench-load
+.PHONY: help install demo run worker beat test test-fast lint fmt bench migrate messages collectstatic clean backup restore restore-drill verify-audit drills bench-load bench-cores
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -78,6 +78,9 @@ bench: $(BENCH_STAMP) ## Benchmarks: page times, then load + PDF budget (LOAD=0 
 
 bench-load: $(BENCH_STAMP) ## Only the load run and the PDF budget (see docs/performance.md)
 	scripts/bench_load.sh
+
+bench-cores: $(BENCH_STAMP) ## Are this machine's CPUs independent? (after bench-load; ~5 min; docs/performance.md)
+	$(BIN)/python scripts/bench_cores.py
 
 collectstatic: $(STAMP) ## Collect static files for production (whitenoise)
 	$(BIN)/python manage.py collectstatic --noinput
