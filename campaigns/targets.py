@@ -12,8 +12,9 @@ earlier year of the campaign); `units` are the communes or villages counting; `l
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
+
+from django.db.models import Count, Min, Q
 
 from units.models import Unit, UnitKind
 
@@ -92,7 +93,7 @@ def target_progress(target: Target, year: int) -> TargetProgress:
 
 def _progress_in_year(targets: list[Target], year: int) -> dict[int, TargetProgress]:
     """Progress of several targets in one year (target pk → progress), in a fixed number of
-    queries whatever the number of targets: one for the level metrics, three for "criteria
+    queries whatever the number of targets: one for the level metrics, two for "criteria
     kept"."""
     result: dict[int, TargetProgress] = {}
     level_targets = [t for t in targets if t.metric != TargetMetric.CRITERIA_KEPT]
@@ -126,44 +127,41 @@ def _progress_in_year(targets: list[Target], year: int) -> dict[int, TargetProgr
 
 def _criteria_kept(target: Target, year: int) -> TargetProgress:
     """Communes whose criteria met in `year` include every criterion met in an earlier year of
-    the campaign (a commune with no row for `year` is not judged for that year)."""
+    the campaign (a commune with no row for `year` is not judged for that year). The database
+    finds the lost criteria: per commune and criterion, the first earlier year it was met, kept
+    only when it is not met in `year` — a few rows instead of every criterion of every year."""
     first = target.campaign.start_year
     through = NtmStatus.criteria_met.through
-    rows = (
+    gone_rows = (
         through.objects.filter(
             ntmstatus__year__gte=first,
             ntmstatus__year__lte=year,
             ntmstatus__unit__kind=UnitKind.COMMUNE,
         )
-        .values_list("ntmstatus__unit_id", "ntmstatus__year", "ntmcriterion__number")
+        .values("ntmstatus__unit_id", "ntmcriterion__number")
+        .annotate(
+            since=Min("ntmstatus__year", filter=Q(ntmstatus__year__lt=year)),
+            now=Count("pk", filter=Q(ntmstatus__year=year)),
+        )
+        .filter(since__isnull=False, now=0)
         .order_by()
     )
-    met: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for unit_id, row_year, number in rows:
-        met[unit_id][row_year].add(number)
-    judged_ids = set(
-        NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE).values_list(
-            "unit_id", flat=True
-        )
-    )
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=judged_ids)}
+    gone: dict[int, tuple[set[int], int]] = {}
+    for row in gone_rows:
+        numbers, since = gone.setdefault(row["ntmstatus__unit_id"], (set(), year))
+        numbers.add(row["ntmcriterion__number"])
+        gone[row["ntmstatus__unit_id"]] = (numbers, min(since, row["since"]))
+    judged = Unit.objects.filter(
+        pk__in=NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE).values("unit_id")
+    ).order_by("name")
     kept: list[Unit] = []
     lost: list[LostCriteria] = []
-    for unit_id in sorted(judged_ids, key=lambda pk: units[pk].name):
-        by_year = met.get(unit_id, {})
-        now = by_year.get(year, set())
-        earlier = [y for y in sorted(by_year) if y < year]
-        gone: set[int] = set()
-        since = year
-        for y in earlier:
-            missing = by_year[y] - now
-            if missing:
-                since = min(since, y)
-                gone |= missing
-        if gone:
-            lost.append(LostCriteria(units[unit_id], tuple(sorted(gone)), since))
+    for unit in judged:
+        if unit.pk in gone:
+            numbers, since = gone[unit.pk]
+            lost.append(LostCriteria(unit, tuple(sorted(numbers)), since))
         else:
-            kept.append(units[unit_id])
+            kept.append(unit)
     return TargetProgress(
         target=target, year=year, value=len(kept), met=not lost, units=kept, lost=lost
     )

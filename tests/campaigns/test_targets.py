@@ -74,6 +74,26 @@ def test_criteria_kept_lists_communes_that_lost_a_criterion(world):
     assert progress.lost[0].since_year == 2021
 
 
+def test_criteria_kept_dates_a_loss_from_the_first_year_and_judges_only_that_year(world):
+    s = world.campaign.ntm_criterion_set
+    extra = UnitFactory(name="Xã Phổ Thử C")
+    late = UnitFactory(name="Xã Phổ Thử D")
+    ntm(world.commune_a, 2022, numbers=[1, 4], criterion_set=s)
+    ntm(world.commune_a, 2023, numbers=[1, 4, 6], criterion_set=s)
+    ntm(world.commune_a, 2024, numbers=[1], criterion_set=s)  # lost 4 (since 2022) and 6
+    ntm(world.commune_b, 2022, numbers=[3], criterion_set=s)
+    ntm(world.commune_b, 2023, numbers=[], criterion_set=s)
+    ntm(world.commune_b, 2024, numbers=[3], criterion_set=s)  # lost once, met again: kept
+    ntm(extra, 2023, numbers=[5], criterion_set=s)  # no row for 2024: not judged
+    ntm(late, 2024, numbers=[2], criterion_set=s)
+    ntm(late, 2025, numbers=[], criterion_set=s)  # a later year does not count for 2024
+    progress = target_progress(_target(world.campaign, TargetMetric.CRITERIA_KEPT), 2024)
+    assert [u.code for u in progress.units] == [world.commune_b.code, late.code]
+    assert [(x.unit.code, x.numbers, x.since_year) for x in progress.lost] == [
+        ("XA-A", (4, 6), 2022)
+    ]
+
+
 def test_criteria_kept_met_when_nobody_lost(world):
     s = world.campaign.ntm_criterion_set
     ntm(world.commune_a, 2021, numbers=[1], criterion_set=s)
