@@ -12,6 +12,7 @@ earlier year of the campaign); `units` are the communes or villages counting; `l
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Min, Q
@@ -146,11 +147,12 @@ def _criteria_kept(target: Target, year: int) -> TargetProgress:
         .filter(since__isnull=False, now=0)
         .order_by()
     )
-    gone: dict[int, tuple[set[int], int]] = {}
+    gone: dict[int, set[int]] = defaultdict(set)  # commune → the numbers it lost
+    since: dict[int, int] = {}  # commune → the first year it met any of them
     for row in gone_rows:
-        numbers, since = gone.setdefault(row["ntmstatus__unit_id"], (set(), year))
-        numbers.add(row["ntmcriterion__number"])
-        gone[row["ntmstatus__unit_id"]] = (numbers, min(since, row["since"]))
+        unit_id = row["ntmstatus__unit_id"]
+        gone[unit_id].add(row["ntmcriterion__number"])
+        since[unit_id] = min(since.get(unit_id, year), row["since"])
     judged = Unit.objects.filter(
         pk__in=NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE).values("unit_id")
     ).order_by("name")
@@ -158,8 +160,7 @@ def _criteria_kept(target: Target, year: int) -> TargetProgress:
     lost: list[LostCriteria] = []
     for unit in judged:
         if unit.pk in gone:
-            numbers, since = gone[unit.pk]
-            lost.append(LostCriteria(unit, tuple(sorted(numbers)), since))
+            lost.append(LostCriteria(unit, tuple(sorted(gone[unit.pk])), since[unit.pk]))
         else:
             kept.append(unit)
     return TargetProgress(

@@ -38,18 +38,15 @@ WEB_CPU = os.environ.get("CORES_WEB_CPU", "0")
 OTHER_CPU = os.environ.get("CORES_OTHER_CPU", "1")
 SECONDS = float(os.environ.get("CORES_SECONDS", "40"))
 ROUNDS = int(os.environ.get("CORES_ROUNDS", "2"))
+sys.path.insert(0, str(ROOT / "scripts"))
+import bench_load  # noqa: E402  (the load bench's helpers and its production-like settings)
+
 ENV = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/wt_bench",
     # DEBUG is off; the probe serves nothing, a throwaway key will do when none is set.
     "SECRET_KEY": f"bench-cores-{os.getpid()}-{time.time_ns()}-not-a-deployment-key",
-    **os.environ,
-    "DJANGO_SETTINGS_MODULE": "portal.settings",
-    "DEBUG": "0",
-    "ALLOWED_HOSTS": "testserver",
-    "SECURE_SSL_REDIRECT": "0",
-    "SESSION_COOKIE_SECURE": "0",
-    "CSRF_COOKIE_SECURE": "0",
-    "SECURE_HSTS_SECONDS": "0",
+    **bench_load.ENV,
+    "ALLOWED_HOSTS": "testserver",  # Django's test client
     "LOG_LEVEL": "ERROR",
 }
 
@@ -139,16 +136,13 @@ def measure() -> dict[str, list[float]]:
 
 
 def main() -> None:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from bench_load import cpu_list, pct, pinned, postgres_pids
-
     conditions = {
         "alone": None,
         f"two busy loops on CPU {OTHER_CPU}": "busy",
         f"two final reviews rendering on CPU {OTHER_CPU}": "render",
     }
     rows = []
-    with pinned(postgres_pids(), cpu_list(WEB_CPU)):
+    with bench_load.pinned(bench_load.postgres_pids(), bench_load.cpu_list(WEB_CPU)):
         for round_ in range(1, ROUNDS + 1):
             alone = None
             for label, role in conditions.items():
@@ -161,7 +155,8 @@ def main() -> None:
                         proc.kill()
                         proc.wait()
                 stats = {
-                    k: (statistics.median(v), pct(v, 0.95), len(v)) for k, v in figures.items()
+                    kind: (statistics.median(ms), bench_load.pct(ms, 0.95), len(ms))
+                    for kind, ms in figures.items()
                 }
                 alone = alone or stats
 

@@ -177,6 +177,19 @@ def children(pid: int) -> list[int]:
     return sorted(found)
 
 
+def postgres_processes() -> list[tuple[int, list[str]]]:
+    """(pid, argv) of every PostgreSQL process on this machine: the postmaster (…/postgres) and
+    the processes it forks, whose title starts "postgres:" (a backend's names its database)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                argv = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+                if argv[0].startswith("postgres:") or argv[0].endswith("/postgres"):
+                    found.append((int(entry.name), argv))
+    return found
+
+
 def status_kb(pid: int, field: str) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -201,14 +214,11 @@ class CpuSampler(threading.Thread):
         self.sample(initial=True)
 
     def backends(self) -> list[int]:
-        found = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                with contextlib.suppress(OSError):
-                    title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-                    if title.startswith("postgres: ") and self.marker in title:
-                        found.append(int(entry.name))
-        return found
+        return [
+            pid
+            for pid, argv in postgres_processes()
+            if argv[0].startswith("postgres: ") and self.marker in " ".join(argv)
+        ]
 
     def sample(self, initial: bool = False) -> None:
         pids = [(g, p) for g, ps in self.fixed.items() for p in ps]
@@ -481,14 +491,7 @@ def start_worker(redis_url: str, concurrency: int, variant: str, tag: str) -> su
 def postgres_pids() -> list[int]:
     """Every process of the PostgreSQL server (postmaster, its helpers and backends) — the
     server this bench uses runs on this machine."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                argv = (entry / "cmdline").read_bytes().split(b"\0")
-                if argv[0].startswith(b"postgres:") or argv[0].endswith(b"/postgres"):
-                    found.append(int(entry.name))
-    return found
+    return [pid for pid, _ in postgres_processes()]
 
 
 @contextlib.contextmanager
