@@ -9,6 +9,7 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
 from portal.access import scope
+from portal.concurrency import GuardedFormMixin
 from units.models import Cluster, Unit, UnitKind
 
 from ..models import AssessmentItem, AssessmentStatus, NtmLevel, TargetGroup, ValueType
@@ -215,7 +216,7 @@ class AssessmentForm(forms.Form):
         return out
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(GuardedFormMixin, forms.Form):
     """Reviewer's score, comment and "send back" flag per criterion, and the decision."""
 
     reason = forms.CharField(

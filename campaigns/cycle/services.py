@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history, update_change_reason
 
 from portal.access import require
 from portal.audit import audited_update
+from portal.concurrency import guarded_changes
 from portal.uploads import EVIDENCE_EXTENSIONS, check_upload
 
 from ..models import (
@@ -407,22 +408,41 @@ def require_reviewer(user, assessment: Assessment) -> None:
         raise PermissionDenied("Phòng Kinh tế chỉ thẩm định kết quả của xã và thôn.")
 
 
-def review_save(*, assessment: Assessment, scores: dict[int, dict[str, Any]], by) -> Assessment:
-    """Reviewer's score and comment per item. A score below the self-score needs a reason."""
+def review_save(
+    *,
+    assessment: Assessment,
+    scores: dict[int, dict[str, Any]],
+    by,
+    seen: str | None = None,
+) -> Assessment:
+    """Reviewer's score and comment per item. A score below the self-score needs a reason.
+
+    `seen` is the review form's token (portal/concurrency.py): only the criteria the reviewer
+    changed are written, so two reviewers scoring different criteria both keep their work; the
+    same criterion changed by both refuses the later save with who and when."""
     require_reviewer(by, assessment)
     errors = []
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if locked.status != AssessmentStatus.SUBMITTED:
             raise ValidationError("Chỉ thẩm định được bản đã nộp.")
-        for item in locked.items.select_related("criterion"):
+        for item in locked.items.select_related("criterion").select_for_update(of=("self",)):
             values = scores.get(item.pk)
             if values is None:
                 continue
-            score = values.get("reviewer_score")
-            comment = (values.get("reviewer_comment") or "").strip()
-            returned = bool(values.get("returned"))
             n = item.criterion.number
+            mine = {
+                "reviewer_score": values.get("reviewer_score"),
+                "reviewer_comment": (values.get("reviewer_comment") or "").strip(),
+                "returned": bool(values.get("returned")),
+            }
+            if seen is not None:
+                mine = guarded_changes(item, seen, mine, what=f"thẩm định tiêu chí {n}")
+            if not mine:
+                continue
+            score = mine.get("reviewer_score", item.reviewer_score)
+            comment = mine.get("reviewer_comment", item.reviewer_comment)
+            returned = mine.get("returned", item.returned)
             if score is not None and not (0 <= score <= item.criterion.max_points):
                 errors.append(
                     f"Tiêu chí {n}: điểm thẩm định phải từ 0 đến {pts(item.criterion.max_points)}."

@@ -304,7 +304,7 @@ def _detail_context(request, assessment: Assessment, form=None, review_form=None
         and rules.may_review_group(user, assessment.criteria_set.target_group)
     )
     if can_review and review_form is None:
-        review_form = ReviewForm(items=items)
+        review_form = ReviewForm(items=items, guard=items)
     deadline = services.deadline_for(
         campaign=assessment.campaign, unit_id=assessment.unit_id, year=assessment.year
     )
@@ -582,14 +582,19 @@ def assessment_review_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment_or_404(request, pk)
     services.require_reviewer(request.user, assessment)
     items = selectors.assessment_items(assessment)
-    form = ReviewForm(request.POST, items=items)
+    form = ReviewForm(request.POST, items=items, guard=items)
     action = request.POST.get("action", "save")
     if form.is_valid():
         try:
             from django.db import transaction
 
             with transaction.atomic():
-                services.review_save(assessment=assessment, scores=form.scores(), by=request.user)
+                services.review_save(
+                    assessment=assessment,
+                    scores=form.scores(),
+                    by=request.user,
+                    seen=form.seen or "",
+                )
                 if action == "return":
                     services.assessment_return(
                         assessment=assessment, reason=form.cleaned_data["reason"], by=request.user

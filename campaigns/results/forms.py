@@ -8,6 +8,7 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
+from portal.concurrency import GuardedFormMixin
 from units.models import Unit, UnitKind
 
 from ..models import (
@@ -261,7 +262,7 @@ CriteriaFormSet = inlineformset_factory(
 )
 
 
-class NtmStatusForm(forms.Form):
+class NtmStatusForm(GuardedFormMixin, forms.Form):
     """A commune's or village's NTM status for one year. The unit and year come from the URL."""
 
     level = forms.ChoiceField(label="Mức đạt chuẩn", choices=NtmLevel.choices)

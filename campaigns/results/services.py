@@ -13,6 +13,7 @@ from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
 from portal.audit import audited_update
+from portal.concurrency import absent_key, guarded_changes
 from units.models import Unit, UnitKind
 
 from ..models import (
@@ -226,6 +227,11 @@ def ntm_check(
     return errors
 
 
+def ntm_status_key(unit: Unit, year: int) -> str:
+    """The edit guard's key for a unit's status of a year the page showed as not recorded yet."""
+    return absent_key(NtmStatus, unit=unit.pk, year=year)
+
+
 @transaction.atomic
 def ntm_status_save(
     *,
@@ -238,10 +244,14 @@ def ntm_status_save(
     note: str = "",
     campaign: Campaign | None = None,
     user=None,
+    seen: str | None = None,
 ) -> NtmStatus:
     """Record which criteria a commune met in a year and its level (a village: its level).
 
-    Any change to a confirmed status clears the confirmation; the history keeps both."""
+    `seen` is the edit form's token (portal/concurrency.py): only the fields the person changed
+    are written, and a change someone else made to one of them since the page was built refuses
+    the save. Imports and commands pass none (they have their own preview). Any change to a
+    confirmed status clears the confirmation; the history keeps both."""
     numbers = sorted(set(numbers))
     criterion_set = ntm_criterion_set_for(year, campaign)
     errors = ntm_check(
@@ -254,43 +264,71 @@ def ntm_status_save(
     )
     if errors:
         raise ValidationError(errors)
-    status, _ = NtmStatus.objects.select_for_update().get_or_create(unit=unit, year=year)
+    status, created = NtmStatus.objects.select_for_update().get_or_create(unit=unit, year=year)
     criteria = (
         list(NtmCriterion.objects.filter(criterion_set=criterion_set, number__in=numbers))
         if criterion_set is not None and numbers
         else []
     )
-    old_numbers = sorted(status.criteria_met.values_list("number", flat=True))
-    changed = (
-        status.level != level
-        or old_numbers != numbers
-        or status.recognition_decision != recognition_decision
-        or status.recognition_date != recognition_date
-        or status.note != note
-    )
-    if not changed and status.pk and not status._state.adding:
+    mine = {
+        "level": level,
+        "criteria_met": sorted(c.pk for c in criteria),
+        "recognition_decision": recognition_decision,
+        "recognition_date": recognition_date,
+        "note": note,
+    }
+    if seen is not None:
+        mine = guarded_changes(
+            status,
+            seen,
+            mine,
+            absent=ntm_status_key(unit, year),
+            created=created,
+            what=f"kết quả NTM năm {year} của {unit.name}",
+        )
+    else:
+        old = {
+            "level": status.level,
+            "criteria_met": sorted(status.criteria_met.values_list("pk", flat=True)),
+            "recognition_decision": status.recognition_decision,
+            "recognition_date": status.recognition_date,
+            "note": status.note,
+        }
+        mine = {k: v for k, v in mine.items() if v != old[k]}
+    if not mine and not created:
         return status
-    status.level = level
-    status.criteria_met_count = len(criteria)
-    status.recognition_decision = recognition_decision
-    status.recognition_date = recognition_date
-    status.note = note
+    for name, value in mine.items():
+        if name != "criteria_met":
+            setattr(status, name, value)
+    if "criteria_met" in mine:
+        status.criteria_met_count = len(mine["criteria_met"])
     status.is_sample = False
     status.confirmed_at = None
     status.confirmed_by = None
     if user is not None and getattr(user, "is_authenticated", False):
         status._history_user = user
     status.save()
-    status.criteria_met.set(criteria)
+    if "criteria_met" in mine:
+        status.criteria_met.set(mine["criteria_met"])
     return status
 
 
 @transaction.atomic
-def ntm_status_confirm(*, status: NtmStatus, user) -> NtmStatus:
-    """The economic office confirms a commune's or village's status for a year."""
+def ntm_status_confirm(*, status: NtmStatus, user, seen: str | None = None) -> NtmStatus:
+    """The economic office confirms a commune's or village's status for a year — the values its
+    page showed (`seen`): if the record changed since, the confirmation is refused with what
+    changed, so nobody confirms figures they never saw."""
     locked = NtmStatus.objects.select_for_update().get(pk=status.pk)
     if locked.confirmed_at is not None:
         raise ValidationError("Kết quả này đã được xác nhận.")
+    if seen is not None:
+        guarded_changes(
+            locked,
+            seen,
+            {},
+            merge=False,
+            what=f"kết quả NTM năm {locked.year} của {locked.unit.name}",
+        )
     locked.confirmed_at = timezone.now()
     locked.confirmed_by = user
     locked._history_user = user

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from portal.access import can, require
+from portal.concurrency import RowActionForm
 from portal.dataexchange import (
     IMPORTERS,
     Column,
@@ -53,6 +54,7 @@ from .services import (
     criteria_set_save,
     ntm_criterion_set_for,
     ntm_status_confirm,
+    ntm_status_key,
     ntm_status_save,
 )
 
@@ -316,7 +318,14 @@ def ntm_edit_view(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse
             "recognition_date": status.recognition_date,
             "note": status.note,
         }
-    form = NtmStatusForm(request.POST or None, initial=initial, unit=unit, criteria=criteria)
+    form = NtmStatusForm(
+        request.POST or None,
+        initial=initial,
+        unit=unit,
+        criteria=criteria,
+        guard=status,
+        guard_absent=[] if status else [ntm_status_key(unit, year)],
+    )
     if request.method == "POST" and form.is_valid():
         try:
             ntm_status_save(
@@ -329,6 +338,7 @@ def ntm_edit_view(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse
                 note=form.cleaned_data["note"],
                 campaign=campaign,
                 user=request.user,
+                seen=form.seen or "",
             )
         except ValidationError as exc:
             _attach(form, exc)
@@ -348,6 +358,7 @@ def ntm_edit_view(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse
             "criterion_set": criterion_set,
             "history": history,
             "can_confirm": status is not None and can(request.user, "ntm.confirm", status),
+            "confirm_form": RowActionForm(guard=status) if status is not None else None,
             "can_edit": can_edit,
             "met_numbers": sorted(c.number for c in status.criteria_met.all()) if status else [],
         },
@@ -362,7 +373,9 @@ def ntm_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     require(request.user, "ntm.confirm", status)
     try:
-        ntm_status_confirm(status=status, user=request.user)
+        ntm_status_confirm(
+            status=status, user=request.user, seen=RowActionForm(request.POST).seen or ""
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

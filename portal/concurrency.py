@@ -1,0 +1,333 @@
+"""Optimistic concurrency for every edit form: a save carries what its page showed.
+
+A page that edits rows puts a signed token in its form (the hidden field `seen`): for each row,
+the value of every stored field as the page was built (`seen_token`). The service that writes
+locks the rows and compares (`guarded_changes` for value-based services, `merge_into_instance`
+for ModelForm-based ones):
+
+- fields the person changed = what they posted ≠ what they saw;
+- fields someone else changed since = the row now ≠ what they saw.
+
+When the two sets do not meet, only the person's own changes are written and the other
+person's stay (field-level merge); when they meet on a field with a different value, the save is
+refused with `StaleEdit`: who changed the row and when (from the row's history), what changed,
+and the person's input stays on the page (the form keeps its data and takes a fresh token, so the
+next save, after they have looked, goes through). Actions that endorse a whole row (confirming
+NTM results, approving) pass `merge=False`: any change since the page was built refuses them.
+
+No schema change is needed: the token holds the values themselves, so a change made by any path
+(service, bulk update, import) is seen. `docs/integrity.md` lists which guard protects what.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+SEEN_FIELD = "seen"
+_SALT = "portal.concurrency.seen"
+#: Token of a row that did not exist when the page was built (e.g. a commune's first NTM record).
+ABSENT = "absent"
+
+
+def _key(obj: models.Model) -> str:
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def _canon_value(field: models.Field, value: Any) -> Any:
+    """A JSON-able form of a field's value that compares equal exactly when the stored values
+    are equal (a form's cleaned value and the row's value meet here)."""
+    if isinstance(field, models.CharField | models.TextField) and not field.choices:
+        return "" if value is None else str(value)
+    if value is None or value == "":
+        return None
+    if isinstance(field, models.ForeignKey):
+        return str(value.pk if isinstance(value, models.Model) else value)
+    try:
+        value = field.to_python(value)
+    except ValidationError:
+        return str(value)
+    if isinstance(value, Decimal):
+        return str(value.normalize()) if value == value else str(value)
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, bool | int | str | float):
+        return value
+    return str(value)
+
+
+def _canon_m2m(values: Iterable[Any]) -> list[str]:
+    return sorted(str(v.pk if isinstance(v, models.Model) else v) for v in values)
+
+
+def _fields(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The row's stored values, field name → canonical value (many-to-many: sorted ids)."""
+    values = {f.name: _canon_value(f, f.value_from_object(obj)) for f in _fields(type(obj))}
+    for m2m in obj._meta.many_to_many:
+        values[m2m.name] = _canon_m2m(getattr(obj, m2m.name).values_list("pk", flat=True))
+    return values
+
+
+def seen_token(*objs: models.Model | None, absent: Iterable[str] = ()) -> str:
+    """The signed token a form carries: each row's snapshot. `None` objects are skipped;
+    `absent` names rows the page showed as not existing yet (see `absent_key`)."""
+    data = {_key(o): snapshot(o) for o in objs if o is not None and o.pk is not None}
+    for key in absent:
+        data[key] = ABSENT
+    return signing.dumps(data, salt=_SALT, compress=True)
+
+
+def absent_key(model: type[models.Model], **lookup: Any) -> str:
+    """The key of a row that does not exist yet, by the lookup that would create it."""
+    parts = ",".join(f"{k}={lookup[k]}" for k in sorted(lookup))
+    return f"{model._meta.label_lower}:new({parts})"
+
+
+class SeenTokenError(ValidationError):
+    pass
+
+
+def read_token(token: str | None) -> dict[str, Any]:
+    if not token:
+        raise SeenTokenError(
+            "Trang này thiếu dấu phiên bản dữ liệu (có thể đã cũ); hãy tải lại trang rồi nhập lại.",
+            code="stale",
+        )
+    try:
+        return signing.loads(token, salt=_SALT)
+    except signing.BadSignature as exc:
+        raise SeenTokenError(
+            "Dấu phiên bản dữ liệu của trang không hợp lệ; hãy tải lại trang.", code="stale"
+        ) from exc
+
+
+class StaleEdit(ValidationError):
+    """Someone changed the rows after the page was built. Carries a fresh token for the page."""
+
+    def __init__(self, message: str, *, fresh_token: str):
+        super().__init__(message, code="stale")
+        self.fresh_token = fresh_token
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # a computed value, not a model field
+        return name
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "(trống)"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, list):
+        return ", ".join(value)
+    text = str(value)
+    return f"“{text[:80]}…”" if len(text) > 80 else f"“{text}”"
+
+
+def who_and_when(obj: models.Model) -> tuple[str, str]:
+    """The last person to change the row and when, from its history."""
+    history = getattr(obj, "history", None)
+    latest = None
+    if history is not None:
+        latest = history.select_related("history_user").order_by("-history_date").first()
+    if latest is None:
+        return "người khác", ""
+    user = latest.history_user
+    who = (getattr(user, "display_name", None) or str(user)) if user else "người khác"
+    return who, timezone.localtime(latest.history_date).strftime("%H:%M ngày %d/%m/%Y")
+
+
+def stale_message(obj: models.Model, changed: dict[str, tuple[Any, Any]], *, what: str = "") -> str:
+    """'Không lưu được: X đã sửa … lúc … Đã thay đổi: field: old → new.'"""
+    who, when = who_and_when(obj)
+    subject = what or f"{obj._meta.verbose_name} “{obj}”"
+    lines = "; ".join(
+        f"{_label(type(obj), name)}: {_show(old)} → {_show(new)}"
+        for name, (old, new) in changed.items()
+        if name not in HIDDEN_IN_MESSAGES
+    )
+    text = f"Không lưu được: {who} đã sửa {subject}"
+    text += f" lúc {when}" if when else ""
+    text += " sau khi bạn mở trang."
+    if lines:
+        text += f" Đã thay đổi: {lines}."
+    text += (
+        " Những gì bạn nhập vẫn còn trên trang; hãy xem lại rồi bấm lưu lần nữa nếu vẫn muốn "
+        "ghi đè."
+    )
+    return text
+
+
+#: Bookkeeping fields that change with every save; named in no message.
+HIDDEN_IN_MESSAGES = {"updated_at", "modified", "revision", "return_snapshot", "sha256"}
+
+
+def _seen_for(seen: dict[str, Any], obj: models.Model, absent: str | None) -> dict[str, Any] | None:
+    """What the page saw of `obj`: its snapshot, ABSENT, or None (the token does not cover it)."""
+    if absent is not None and absent in seen:
+        return seen[absent]
+    return seen.get(_key(obj))
+
+
+def guarded_changes(
+    locked: models.Model,
+    token: str | None,
+    mine: dict[str, Any],
+    *,
+    merge: bool = True,
+    absent: str | None = None,
+    created: bool = False,
+    what: str = "",
+) -> dict[str, Any]:
+    """Inside the caller's transaction, with `locked` fetched FOR UPDATE: the part of `mine`
+    (field → value the person posted) that the person actually changed. Raises `StaleEdit` when
+    someone changed one of those fields since the page was built (any field when `merge` is
+    False). `absent` is the key the page used if the row did not exist then; `created` says the
+    caller has just created the row (so nobody else did)."""
+    seen_all = read_token(token)
+    seen = _seen_for(seen_all, locked, absent)
+    if seen is None:
+        raise SeenTokenError(
+            "Trang này không phải trang của bản ghi đang lưu; hãy tải lại trang.", code="stale"
+        )
+    model = type(locked)
+    now = snapshot(locked)
+    if seen == ABSENT:
+        # The page showed no row. Created by this save: all the person's values are theirs to
+        # write. Created by someone else meanwhile: every value they stored is "changed since".
+        seen = now if created else {}
+    theirs = {
+        name: (seen.get(name), value)
+        for name, value in now.items()
+        if name not in seen or seen[name] != value
+    }
+    mine_canon = {name: _canon(model, name, value) for name, value in mine.items()}
+    changed_by_me = {
+        name: value
+        for name, value in mine.items()
+        if name not in seen or mine_canon[name] != seen[name]
+    }
+    if theirs:
+        if merge:
+            conflict = {
+                name: theirs[name]
+                for name in changed_by_me
+                if name in theirs and mine_canon[name] != theirs[name][1]
+            }
+        else:
+            conflict = theirs
+        if conflict:
+            raise StaleEdit(
+                stale_message(locked, conflict, what=what), fresh_token=seen_token(locked)
+            )
+    return changed_by_me
+
+
+def _canon(model: type[models.Model], name: str, value: Any) -> Any:
+    field = model._meta.get_field(name)
+    if field.many_to_many:
+        return _canon_m2m(value or [])
+    return _canon_value(field, value)
+
+
+def merge_into_instance(form: forms.ModelForm, *, merge: bool = True, what: str = "") -> Any:
+    """For ModelForm services, inside their transaction, before saving `form.instance`: lock the
+    row, refuse a conflicting stale save, and make `form.instance` the row as it is now plus
+    the person's own changes (so fields they did not touch keep other people's values).
+    Returns the instance. A new row (no pk) passes through."""
+    instance = form.instance
+    if instance.pk is None:
+        return instance
+    model = type(instance)
+    locked = model._default_manager.select_for_update().get(pk=instance.pk)
+    names = [
+        n
+        for n in form.cleaned_data
+        if n in {f.name for f in _fields(model)} | {m.name for m in model._meta.many_to_many}
+    ]
+    mine = {}
+    for name in names:
+        field = model._meta.get_field(name)
+        mine[name] = form.cleaned_data[name] if field.many_to_many else getattr(instance, name)
+    changed = guarded_changes(
+        locked, form.data.get(form.add_prefix(SEEN_FIELD)), mine, merge=merge, what=what
+    )
+    for field in _fields(model):
+        if field.name not in changed:
+            setattr(instance, field.attname, getattr(locked, field.attname))
+    for m2m in model._meta.many_to_many:
+        if m2m.name in form.cleaned_data and m2m.name not in changed:
+            form.cleaned_data[m2m.name] = list(getattr(locked, m2m.name).all())
+    return instance
+
+
+class GuardedFormMixin:
+    """Adds the hidden `seen` token to a form that edits existing rows.
+
+    ModelForms guard their `instance`; other forms name their rows with `guard=` (one object or
+    several; `guard_absent=` for rows the page shows as not existing yet). A `StaleEdit` added to
+    the form (the views' usual `form.add_error(None, exc)`) refreshes the token in the form's
+    data, so the page re-renders with the person's input and the next save goes through."""
+
+    def __init__(self, *args, guard: Any = None, guard_absent: Iterable[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        objs = guard if isinstance(guard, list | tuple) else [guard]
+        if guard is None and isinstance(self, forms.ModelForm) and self.instance.pk:
+            objs = [self.instance]
+        objs = [o for o in objs if o is not None and o.pk is not None]
+        absent = list(guard_absent)
+        self.guards_rows = bool(objs or absent)
+        self.fields[SEEN_FIELD] = forms.CharField(
+            widget=forms.HiddenInput,
+            required=False,
+            initial=seen_token(*objs, absent=absent) if self.guards_rows else "",
+        )
+
+    @property
+    def seen(self) -> str | None:
+        return self.data.get(self.add_prefix(SEEN_FIELD)) if self.is_bound else None
+
+    def add_error(self, field, error):
+        fresh = getattr(error, "fresh_token", None)
+        if fresh is None and isinstance(error, ValidationError) and hasattr(error, "error_list"):
+            tokens = [e.fresh_token for e in error.error_list if hasattr(e, "fresh_token")]
+            fresh = tokens[0] if tokens else None
+        if fresh is not None and self.is_bound:
+            self.data = self.data.copy()
+            self.data[self.add_prefix(SEEN_FIELD)] = fresh
+        return super().add_error(field, error)
+
+    # Crispy renders only the fields its layout names; the token must ride along with every
+    # layout a form sets, so `helper` turns on `render_hidden_fields` when assigned.
+    @property
+    def helper(self):
+        try:
+            return self.__dict__["_guard_helper"]
+        except KeyError:
+            raise AttributeError("helper") from None
+
+    @helper.setter
+    def helper(self, value):
+        if value is not None:
+            value.render_hidden_fields = True
+        self.__dict__["_guard_helper"] = value
+
+
+class RowActionForm(GuardedFormMixin, forms.Form):
+    """The token alone, for a button that acts on what the page shows (confirm, approve):
+    `RowActionForm(guard=obj)` on the page, `RowActionForm(request.POST).seen` in the view."""
