@@ -7,6 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from campaigns.models import Campaign
+from portal.concurrency import GuardedFormMixin
 from portal.forms import IdsChoiceField
 from portal.models import User
 from portal.roles import CHAIRMAN, COUNCIL_MEMBER
@@ -192,7 +193,7 @@ class AnswerForm(forms.Form):
     note = forms.CharField(label="Nội dung trả lời", required=False, max_length=300)
 
 
-class ExemplarForm(forms.ModelForm):
+class ExemplarForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = Exemplar
         fields = [

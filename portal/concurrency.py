@@ -245,58 +245,85 @@ def _canon(model: type[models.Model], name: str, value: Any) -> Any:
     return _canon_value(field, value)
 
 
-def merge_into_instance(form: forms.ModelForm, *, merge: bool = True, what: str = "") -> Any:
-    """For ModelForm services, inside their transaction, before saving `form.instance`: lock the
-    row, refuse a conflicting stale save, and make `form.instance` the row as it is now plus
-    the person's own changes (so fields they did not touch keep other people's values).
-    Returns the instance. A new row (no pk) passes through."""
-    instance = form.instance
-    if instance.pk is None:
-        return instance
-    model = type(instance)
-    locked = model._default_manager.select_for_update().get(pk=instance.pk)
-    names = [
-        n
-        for n in form.cleaned_data
-        if n in {f.name for f in _fields(model)} | {m.name for m in model._meta.many_to_many}
-    ]
-    mine = {}
-    for name in names:
-        field = model._meta.get_field(name)
-        mine[name] = form.cleaned_data[name] if field.many_to_many else getattr(instance, name)
-    changed = guarded_changes(
-        locked, form.data.get(form.add_prefix(SEEN_FIELD)), mine, merge=merge, what=what
-    )
-    for field in _fields(model):
-        if field.name not in changed:
-            setattr(instance, field.attname, getattr(locked, field.attname))
-    for m2m in model._meta.many_to_many:
-        if m2m.name in form.cleaned_data and m2m.name not in changed:
-            form.cleaned_data[m2m.name] = list(getattr(locked, m2m.name).all())
-    return instance
-
-
 class GuardedFormMixin:
-    """Adds the hidden `seen` token to a form that edits existing rows.
+    """The edit guard on a form: the hidden `seen` token, and the check when it is validated.
 
-    ModelForms guard their `instance`; other forms name their rows with `guard=` (one object or
-    several; `guard_absent=` for rows the page shows as not existing yet). A `StaleEdit` added to
-    the form (the views' usual `form.add_error(None, exc)`) refreshes the token in the form's
-    data, so the page re-renders with the person's input and the next save goes through."""
+    ModelForms guard their `instance`; other forms name their rows with `guard=` (one object, or
+    several for a service that checks each row itself; `guard_absent=` for rows the page shows as
+    not existing yet).
+
+    With one guarded row and `guard_in_form` (the default), validation does the whole job, so
+    neither view nor service changes: the row is locked (`select_for_update`; every request is
+    one transaction, ATOMIC_REQUESTS), a conflicting stale save becomes a form error, and the
+    fields the person did not change take the row's current values — in `cleaned_data` and,
+    for a ModelForm, in `instance` (its fields outside the form too), so the save writes the
+    other person's values back unchanged. Form fields map to model fields by name;
+    `guard_fields` renames (form field → model field) or limits them.
+
+    A `StaleEdit` added to the form (here, or by a service through the views' usual
+    `form.add_error(None, exc)`) refreshes the token in the form's data: the page re-renders with
+    the person's input and the next save, made after they have seen the message, goes through."""
+
+    #: form field → model field, when the names differ or only some fields are the row's.
+    guard_fields: dict[str, str] | None = None
+    #: False for forms whose service checks the token itself (several rows, computed values).
+    guard_in_form: bool = True
+    #: False for forms that endorse the whole row (confirm, approve): any change since refuses.
+    guard_merge: bool = True
 
     def __init__(self, *args, guard: Any = None, guard_absent: Iterable[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        objs = guard if isinstance(guard, list | tuple) else [guard]
+        objs = list(guard) if isinstance(guard, list | tuple) else [guard]
         if guard is None and isinstance(self, forms.ModelForm) and self.instance.pk:
             objs = [self.instance]
         objs = [o for o in objs if o is not None and o.pk is not None]
         absent = list(guard_absent)
+        self.guarded = objs
         self.guards_rows = bool(objs or absent)
         self.fields[SEEN_FIELD] = forms.CharField(
             widget=forms.HiddenInput,
             required=False,
             initial=seen_token(*objs, absent=absent) if self.guards_rows else "",
         )
+
+    def _guard_map(self, model: type[models.Model]) -> dict[str, str]:
+        if self.guard_fields is not None:
+            return dict(self.guard_fields)
+        names = {f.name for f in _fields(model)} | {m.name for m in model._meta.many_to_many}
+        return {n: n for n in self.fields if n in names}
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not (self.guard_in_form and len(self.guarded) == 1) or self.errors:
+            return
+        obj = self.guarded[0]
+        model = type(obj)
+        try:
+            locked = model._default_manager.select_for_update().get(pk=obj.pk)
+        except model.DoesNotExist:
+            self.add_error(None, "Bản ghi này vừa bị người khác xóa; không lưu được.")
+            return
+        mapping = {f: m for f, m in self._guard_map(model).items() if f in self.cleaned_data}
+        mine = {m: self.cleaned_data[f] for f, m in mapping.items()}
+        try:
+            changed = guarded_changes(locked, self.seen, mine, merge=self.guard_merge)
+        except ValidationError as exc:
+            self.add_error(None, exc)
+            return
+        for form_field, model_field in mapping.items():
+            if model_field in changed:
+                continue
+            field = model._meta.get_field(model_field)
+            current = (
+                list(getattr(locked, model_field).all())
+                if field.many_to_many
+                else getattr(locked, model_field)
+            )
+            self.cleaned_data[form_field] = current
+        if isinstance(self, forms.ModelForm):
+            for field in _fields(model):
+                if field.name not in changed:
+                    setattr(self.instance, field.attname, getattr(locked, field.attname))
 
     @property
     def seen(self) -> str | None:

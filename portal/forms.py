@@ -9,6 +9,7 @@ from django.apps import apps
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
+from .concurrency import GuardedFormMixin
 from .models import User
 from .roles import Role
 
@@ -48,7 +49,7 @@ class SignInForm(AuthenticationForm):
         self.helper.form_tag = False
 
 
-class UserForm(forms.ModelForm):
+class UserForm(GuardedFormMixin, forms.ModelForm):
     """Create or edit a user: identity, roles and, for officers, the units they answer for."""
 
     roles = forms.MultipleChoiceField(

@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
+from portal.concurrency import GuardedFormMixin
 from portal.forms import IdsChoiceField
 
 from .models import Cluster, Person, Unit, UnitKind
@@ -18,7 +19,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}, **kwargs)
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = Unit
         fields = [
@@ -77,7 +78,7 @@ class UnitForm(forms.ModelForm):
         return cleaned
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = [
@@ -107,7 +108,7 @@ class PersonForm(forms.ModelForm):
         )
 
 
-class ClusterForm(forms.ModelForm):
+class ClusterForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = Cluster
         fields = ["code", "name", "kind", "description", "is_sample"]

@@ -219,6 +219,8 @@ class AssessmentForm(forms.Form):
 class ReviewForm(GuardedFormMixin, forms.Form):
     """Reviewer's score, comment and "send back" flag per criterion, and the decision."""
 
+    guard_in_form = False  # review_save checks each criterion's row against the token
+
     reason = forms.CharField(
         label="Lý do trả lại (bắt buộc khi trả lại)",
         required=False,

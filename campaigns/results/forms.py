@@ -33,7 +33,7 @@ class DateInput(forms.DateInput):
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(GuardedFormMixin, forms.ModelForm):
     copy_criteria_from = forms.ModelChoiceField(
         label="Sao chép bộ tiêu chí từ phong trào",
         queryset=Campaign.objects.none(),
@@ -125,7 +125,7 @@ class CampaignForm(forms.ModelForm):
         return cleaned
 
 
-class _TableRowForm(forms.ModelForm):
+class _TableRowForm(GuardedFormMixin, forms.ModelForm):
     """A form shown as one table row: Bootstrap classes on widgets, the column header labels it."""
 
     def __init__(self, *args, **kwargs):
@@ -195,7 +195,7 @@ MilestoneFormSet = inlineformset_factory(
 )
 
 
-class CriteriaSetForm(forms.ModelForm):
+class CriteriaSetForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = CriteriaSet
         fields = ["target_group", "name", "legal_basis", "valid_from", "valid_to"]
@@ -265,6 +265,9 @@ CriteriaFormSet = inlineformset_factory(
 class NtmStatusForm(GuardedFormMixin, forms.Form):
     """A commune's or village's NTM status for one year. The unit and year come from the URL."""
 
+    # ntm_status_save checks the token (the page may show no record yet; criteria by number).
+    guard_in_form = False
+
     level = forms.ChoiceField(label="Mức đạt chuẩn", choices=NtmLevel.choices)
     criteria_met = forms.MultipleChoiceField(
         label="Tiêu chí đã đạt",
@@ -310,7 +313,7 @@ class NtmStatusForm(GuardedFormMixin, forms.Form):
         return [int(n) for n in self.cleaned_data.get("criteria_met", [])]
 
 
-class ContributionForm(forms.ModelForm):
+class ContributionForm(GuardedFormMixin, forms.ModelForm):
     commune = forms.ModelChoiceField(label="Xã", queryset=Unit.objects.none())
 
     class Meta:

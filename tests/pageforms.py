@@ -1,0 +1,38 @@
+"""Fill a form the way a browser would: read the page, take what its form would post.
+
+Tests that save through a page use this instead of writing the POST body by hand, so the body
+carries what the page really holds (the edit guard's `seen` token included) and a test breaks
+when the page and the view disagree."""
+
+from __future__ import annotations
+
+import lxml.html
+from django.http import HttpResponse
+
+
+def page_forms(response: HttpResponse):
+    html = response.content.decode()
+    return [f for f in lxml.html.fromstring(html).forms if (f.method or "").upper() == "POST"]
+
+
+def form_data(response: HttpResponse, *, action: str | None = None, has: str = "seen") -> dict:
+    """The body of the first POST form on the page whose action ends with `action` (any when
+    None) and which has a field named `has`. Multiple values (checkboxes) come as lists."""
+    for form in page_forms(response):
+        if action is not None and not (form.action or "").endswith(action):
+            continue
+        values = form.form_values()
+        names = [name for name, _ in values] + list(form.fields.keys())
+        if has and has not in names:
+            continue
+        data: dict = {}
+        for name, value in values:
+            if name in data:
+                data[name] = [
+                    *(data[name] if isinstance(data[name], list) else [data[name]]),
+                    value,
+                ]
+            else:
+                data[name] = value
+        return data
+    raise AssertionError(f"No POST form with field {has!r} (action {action!r}) on the page")
