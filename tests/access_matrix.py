@@ -53,6 +53,23 @@ class Row:
         return self.expect.get(persona, self.default)
 
 
+def with_seen_token(client, url: str, data: dict) -> dict:
+    """A POST body as a browser that opened the page would send it: an edit form carries the
+    edit guard's token (portal/concurrency.py) of the page the persona was shown. Pages the
+    persona may not open (or POST-only URLs) give none, and the POST is judged without it."""
+    if "seen" in data:
+        return data
+    page = client.get(url)
+    if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
+        return data
+    from tests.pageforms import page_forms
+
+    for form in page_forms(page):
+        if form.fields.get("seen"):
+            return {**data, "seen": form.fields["seen"]}
+    return data
+
+
 def everyone(status: Any) -> dict[str, Any]:
     return dict.fromkeys(ALL_SIGNED_IN, status)
 

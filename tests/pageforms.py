@@ -18,8 +18,10 @@ def page_forms(response: HttpResponse):
 def form_data(response: HttpResponse, *, action: str | None = None, has: str = "seen") -> dict:
     """The body of the first POST form on the page whose action ends with `action` (any when
     None) and which has a field named `has`. Multiple values (checkboxes) come as lists."""
+    own_path = response.request.get("PATH_INFO", "") if hasattr(response, "request") else ""
     for form in page_forms(response):
-        if action is not None and not (form.action or "").endswith(action):
+        target = form.get("action") or own_path  # no action: the form posts to its own page
+        if action is not None and not target.endswith(action):
             continue
         values = form.form_values()
         names = [name for name, _ in values] + list(form.fields.keys())

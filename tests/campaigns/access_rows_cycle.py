@@ -4,6 +4,7 @@ review, extensions and the unit panel. Officer B gets 404 on commune A's rows.""
 from django.urls import reverse
 
 from campaigns.models import Assessment, AssessmentStatus, Evidence, ExtensionRequest
+from portal.concurrency import seen_token
 from tests.access_matrix import Row, everyone
 from tests.campaigns import cycle_world as cw
 
@@ -149,7 +150,10 @@ ROWS = [
         ),
         {"secretariat": 302, "economic_office": 302, "officer_b": 404},
         method="post",
-        data={"action": "save"},
+        data=lambda w, u: {
+            "action": "save",
+            "seen": seen_token(*_a(w, AssessmentStatus.SUBMITTED).items.all()),
+        },
         snapshot=lambda w, u: _state(w),
         url_names=("campaigns:assessment-review",),
     ),

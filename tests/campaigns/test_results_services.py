@@ -12,6 +12,7 @@ from campaigns.models import (
     Contribution,
     CriteriaSet,
     CriteriaSetStatus,
+    Criterion,
     NtmLevel,
     NtmStatus,
 )
@@ -24,6 +25,7 @@ from campaigns.results.services import (
     ntm_status_confirm,
     ntm_status_save,
 )
+from portal.concurrency import seen_token
 from units.models import Unit
 
 from .results_helpers import with_criteria_sets
@@ -93,9 +95,13 @@ def _set_forms(criteria_set, rows):
         "criteria-MIN_NUM_FORMS": "0",
         "criteria-MAX_NUM_FORMS": "1000",
     }
+    # What the edit page's forms carry: the edit guard's token of the set and of each row.
+    data["seen"] = seen_token(criteria_set)
     for i, row in enumerate(rows):
         for key, value in row.items():
             data[f"criteria-{i}-{key}"] = value
+        if "id" in row:
+            data[f"criteria-{i}-seen"] = seen_token(Criterion.objects.get(pk=row["id"]))
     return (
         CriteriaSetForm(data, instance=criteria_set),
         CriteriaFormSet(data, instance=criteria_set, prefix="criteria"),

@@ -16,6 +16,7 @@ from campaigns.models import (
     Target,
     TargetMetric,
 )
+from tests.pageforms import form_data
 
 from .results_helpers import ntm, with_criteria_sets
 
@@ -119,17 +120,23 @@ def test_locked_set_is_not_editable_and_offers_a_new_version(world, client_as):
     assert "Phiên bản 1" in detail
 
 
+def _ntm_post(client, url, **values):
+    """Open the NTM page and save it with `values` changed, as the person's browser would."""
+    data = form_data(client.get(url), action=url)
+    data.update(values)
+    return client.post(url, data)
+
+
 def test_officer_enters_ntm_status_and_the_economic_office_confirms(world, client_as):
     officer = client_as("officer_a")
     url = reverse("campaigns:ntm-edit", args=[world.commune_a.pk, 2023])
-    response = officer.post(
+    response = _ntm_post(
+        officer,
         url,
-        {
-            "level": "ntm",
-            "criteria_met": ["1", "2", "17"],
-            "recognition_decision": "QĐ 12/QĐ-UBND",
-            "recognition_date": "15/12/2023",
-        },
+        level="ntm",
+        criteria_met=["1", "2", "17"],
+        recognition_decision="QĐ 12/QĐ-UBND",
+        recognition_date="15/12/2023",
     )
     assert response.status_code == 302
     status = NtmStatus.objects.get(unit=world.commune_a, year=2023)
@@ -139,21 +146,92 @@ def test_officer_enters_ntm_status_and_the_economic_office_confirms(world, clien
     assert "Đạt chuẩn NTM" in panel
     assert "Thôn Hội An Thử" in panel
     office = client_as("economic_office")
-    response = office.post(reverse("campaigns:ntm-confirm", args=[status.pk]))
+    confirm_url = reverse("campaigns:ntm-confirm", args=[status.pk])
+    response = office.post(confirm_url, form_data(office.get(url), action=confirm_url))
     assert response.status_code == 302
     status.refresh_from_db()
     assert status.is_confirmed
     page = office.get(url).content.decode()
     assert "Đã xác nhận" in page
-    officer.post(url, {"level": "ntm", "criteria_met": ["1", "2"]})
+    _ntm_post(officer, url, criteria_met=["1", "2"])
     status.refresh_from_db()
     assert not status.is_confirmed
     assert "chưa xác nhận" in officer.get(url).content.decode()
 
 
+def test_a_confirmation_of_figures_changed_since_the_page_was_opened_is_refused(
+    world, users, client_as
+):
+    officer, office = client_as("officer_a"), client_as("economic_office")
+    url = reverse("campaigns:ntm-edit", args=[world.commune_a.pk, 2023])
+    _ntm_post(officer, url, level="ntm", criteria_met=["1", "2", "3"])
+    status = NtmStatus.objects.get(unit=world.commune_a, year=2023)
+    confirm_url = reverse("campaigns:ntm-confirm", args=[status.pk])
+    seen_by_office = form_data(office.get(url), action=confirm_url)  # 3 criteria on screen
+    _ntm_post(officer, url, criteria_met=["1", "2"], note="Tiêu chí 3 chưa đạt")
+    response = office.post(confirm_url, seen_by_office, follow=True)
+    status.refresh_from_db()
+    assert not status.is_confirmed
+    page = response.content.decode()
+    who = users["officer_a"].display_name
+    assert f"Không lưu được: {who} đã sửa kết quả NTM năm 2023 của Xã Phổ Thử A" in page
+    assert "Ghi chú: (trống) → “Tiêu chí 3 chưa đạt”" in page
+    # Confirming from the page as it is now goes through.
+    office.post(confirm_url, form_data(office.get(url), action=confirm_url))
+    status.refresh_from_db()
+    assert status.is_confirmed
+    assert status.criteria_met_count == 2
+
+
+def test_two_editors_of_one_ntm_record_keep_each_others_fields(world, client_as):
+    officer, office = client_as("officer_a"), client_as("economic_office")
+    url = reverse("campaigns:ntm-edit", args=[world.commune_a.pk, 2023])
+    _ntm_post(officer, url, level="ntm", criteria_met=["1", "2"])
+    opened_by_office = form_data(office.get(url), action=url)
+    _ntm_post(officer, url, note="Đã họp dân thôn 2")
+    opened_by_office["recognition_decision"] = "QĐ 45/QĐ-UBND"
+    assert office.post(url, opened_by_office).status_code == 302
+    status = NtmStatus.objects.get(unit=world.commune_a, year=2023)
+    assert status.note == "Đã họp dân thôn 2"
+    assert status.recognition_decision == "QĐ 45/QĐ-UBND"
+
+
+def test_the_same_ntm_field_changed_by_two_editors_refuses_the_later_and_keeps_its_input(
+    world, users, client_as
+):
+    officer, office = client_as("officer_a"), client_as("economic_office")
+    url = reverse("campaigns:ntm-edit", args=[world.commune_a.pk, 2023])
+    _ntm_post(officer, url, level="ntm", criteria_met=["1", "2"])
+    opened_by_office = form_data(office.get(url), action=url)
+    _ntm_post(officer, url, note="Ghi chú của xã")
+    opened_by_office["note"] = "Ghi chú của Phòng Kinh tế"
+    response = office.post(url, opened_by_office)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"Không lưu được: {users['officer_a'].display_name} đã sửa" in page
+    assert "Ghi chú của Phòng Kinh tế" in page  # the office's text is still in the form
+    assert NtmStatus.objects.get(unit=world.commune_a, year=2023).note == "Ghi chú của xã"
+    # Saving again from the refused page (now carrying what it showed) overwrites knowingly.
+    assert office.post(url, form_data(response, action=url)).status_code == 302
+    assert (
+        NtmStatus.objects.get(unit=world.commune_a, year=2023).note == "Ghi chú của Phòng Kinh tế"
+    )
+
+
+def test_two_first_entries_of_one_year_do_not_overwrite_each_other(world, client_as):
+    officer, office = client_as("officer_a"), client_as("economic_office")
+    url = reverse("campaigns:ntm-edit", args=[world.commune_a.pk, 2023])
+    opened_by_office = form_data(office.get(url), action=url)  # no record yet
+    _ntm_post(officer, url, level="ntm", criteria_met=["1", "2"], note="Xã nhập trước")
+    opened_by_office.update(level="ntm", criteria_met=["1"], note="Phòng nhập sau")
+    response = office.post(url, opened_by_office)
+    assert "Không lưu được" in response.content.decode()
+    assert NtmStatus.objects.get(unit=world.commune_a, year=2023).note == "Xã nhập trước"
+
+
 def test_ntm_form_refuses_a_year_outside_the_campaign(world, client_as):
     url = reverse("campaigns:ntm-edit", args=[world.commune_a.pk, 2030])
-    response = client_as("officer_a").post(url, {"level": "ntm", "criteria_met": ["1"]})
+    response = _ntm_post(client_as("officer_a"), url, level="ntm", criteria_met=["1"])
     assert response.status_code == 200
     assert "nằm ngoài giai đoạn của phong trào" in response.content.decode()
     assert not NtmStatus.objects.exists()

@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import tests
-from tests.access_matrix import LOGIN, Row, each_persona
+from tests.access_matrix import LOGIN, Row, each_persona, with_seen_token
 from tests.conftest import PERSONAS
 
 # URL names that are not pages of their own: Django admin, sign-out (POST only, tested below).
@@ -66,6 +66,8 @@ def _check_access(row: Row, persona: str, world, users, client_as) -> None:
     url = row.url(world, users)
     before = row.snapshot(world, users) if row.snapshot else None
     data = row.data(world, users) if callable(row.data) else (row.data or {})
+    if row.method == "post":
+        data = with_seen_token(client, url, data)
     response = getattr(client, row.method)(url, data)
     expected = row.expected(persona)
     if expected == LOGIN:

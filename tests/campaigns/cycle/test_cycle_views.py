@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from campaigns.cycle import services
 from campaigns.models import Assessment, AssessmentStatus, Evidence, Registration
+from portal.concurrency import seen_token
 from tests.campaigns import cycle_world as cw
 from tests.factories import UnitFactory
 
@@ -175,6 +176,7 @@ def test_the_reviewer_sees_what_changed_since_the_return(client_as, world, users
         reverse("campaigns:assessment-review", args=[a.pk]),
         {
             "action": "return",
+            "seen": seen_token(*a.items.all()),
             "reason": "Kinh phí chưa có xác nhận",
             f"r{item3.pk}_comment": "Bổ sung xác nhận của Kho bạc",
             f"r{item3.pk}_returned": "on",
@@ -210,7 +212,7 @@ def test_review_refuses_a_reduction_without_reason_and_keeps_input(client_as, wo
     item.save()
     response = client_as("secretariat").post(
         reverse("campaigns:assessment-review", args=[a.pk]),
-        {"action": "approve", f"r{item.pk}_score": "10"},
+        {"action": "approve", "seen": seen_token(*a.items.all()), f"r{item.pk}_score": "10"},
     )
     assert response.status_code == 400
     assert "hạ điểm so với điểm tự chấm phải ghi rõ lý do" in response.content.decode()
@@ -224,7 +226,7 @@ def test_return_without_reason_saves_nothing(client_as, world):
     item = cw.item_no(a, 2)
     response = client_as("secretariat").post(
         reverse("campaigns:assessment-review", args=[a.pk]),
-        {"action": "return", f"r{item.pk}_comment": "Xem lại"},
+        {"action": "return", "seen": seen_token(*a.items.all()), f"r{item.pk}_comment": "Xem lại"},
     )
     assert response.status_code == 400
     assert "Trả lại phải ghi rõ lý do." in response.content.decode()
