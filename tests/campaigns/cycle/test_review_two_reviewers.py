@@ -50,7 +50,8 @@ def test_two_reviewers_scoring_the_same_criterion_the_later_is_refused_and_keeps
     response = second.post(url, page_second)
     page = response.content.decode()
     assert response.status_code == 400
-    assert f"Không lưu được: {users['secretariat'].display_name} đã sửa thẩm định tiêu chí 1" in page
+    who = users["secretariat"].display_name
+    assert f"Không lưu được: {who} đã sửa thẩm định tiêu chí 1" in page
     assert "Ý kiến thứ hai" in page
     one.refresh_from_db()
     assert one.reviewer_comment == "Ý kiến thứ nhất"
