@@ -173,6 +173,17 @@ def test_a_failed_autosave_says_so_and_retries_until_it_is_saved(
     expect(status).to_contain_text("mất kết nối mạng", timeout=15000)
     expect(status).to_contain_text(RETRYING)
     assert cw.item_no(draft, 5).value_text == ""
+    # Meanwhile leaving still warns: the text is only on the page.
+    dialogs = []
+
+    def on_dialog(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.locator(".breadcrumb a").first.click()
+    expect(page.locator(f"#id_i{text.pk}_value")).to_have_value("Sáng kiến “Ngày thứ Bảy xanh”")
+    assert dialogs == ["beforeunload"]
     answer["now"] = "through"
     expect(status).to_contain_text(SAVED, timeout=20000)
     assert cw.item_no(draft, 5).value_text == "Sáng kiến “Ngày thứ Bảy xanh”"
