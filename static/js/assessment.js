@@ -15,11 +15,19 @@ document.addEventListener("DOMContentLoaded", () => {
     el.name && !el.disabled && el.name !== "csrfmiddlewaretoken" && el.name !== "revision"
     && ["INPUT", "SELECT", "TEXTAREA"].includes(el.tagName)
     && !["submit", "button", "file", "hidden"].includes(el.type));
-  // A page rendered from a refused full save holds input that is not saved: all of it counts.
-  const loaded = form.hasAttribute("data-unsaved") ? null
-    : Object.fromEntries(fields().map((el) => [el.name, el.value]));
+  const loaded = Object.fromEntries(fields().map((el) => [el.name, el.value]));
+  // A page rendered from a refused full save holds input that is not saved: the fields typed
+  // before that submit (noted at submit time) count as typed; without the note, all of them.
+  const submittedKey = `${storageKey}:submitted`;
+  let typedBefore = new Set();
+  if (form.hasAttribute("data-unsaved")) {
+    let names = null;
+    try { names = JSON.parse(sessionStorage.getItem(submittedKey) || "null"); } catch { /* */ }
+    typedBefore = new Set(Array.isArray(names) ? names : Object.keys(loaded));
+  }
+  try { sessionStorage.removeItem(submittedKey); } catch { /* storage disabled */ }
   const typed = () => Object.fromEntries(fields()
-    .filter((el) => loaded === null || loaded[el.name] !== el.value)
+    .filter((el) => typedBefore.has(el.name) || loaded[el.name] !== el.value)
     .map((el) => [el.name, el.value]));
 
   let dirty = form.hasAttribute("data-unsaved");
@@ -226,9 +234,9 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 
-  // The stale message's "Tải lại trang": keep the typed text for the reloaded page, no warning.
+  // "Tải lại trang" in a stale message: keep the typed text for the reloaded page, no warning.
   let leaving = false;
-  form.addEventListener("click", (event) => {
+  document.addEventListener("click", (event) => {
     const link = event.target.closest("a[data-keep-draft]");
     if (!link) return;
     event.preventDefault();
@@ -237,7 +245,13 @@ document.addEventListener("DOMContentLoaded", () => {
     window.location.assign(link.href);
   });
   // Normal submit (Lưu nháp / Lưu và nộp) posts everything; a refusal renders it back.
-  form.addEventListener("submit", () => { dirty = false; submitting = true; });
+  form.addEventListener("submit", () => {
+    try {
+      sessionStorage.setItem(submittedKey, JSON.stringify(Object.keys(typed())));
+    } catch { /* storage disabled: a refused page then counts every field as typed */ }
+    dirty = false;
+    submitting = true;
+  });
   window.addEventListener("beforeunload", (event) => {
     if (!leaving && (dirty || offers.size)) { event.preventDefault(); event.returnValue = ""; }
   });

@@ -144,6 +144,45 @@ def test_reloading_a_stale_draft_offers_the_typed_text_beside_the_saved_version(
     expect(offers).to_have_count(0)
 
 
+def test_a_stale_full_save_keeps_only_what_was_typed_for_the_reloaded_page(
+    world, draft, officer, browser_user, sign_in, page, browser, live_server
+):
+    colleague = browser_user("canbo_xa_a_2", [Role.UNIT_OFFICER], [world.commune_a])
+    url = f"{live_server.url}{draft.get_absolute_url()}"
+    typed_note, other_note = cw.item_no(draft, 3), cw.item_no(draft, 4)
+    _open(page, live_server, sign_in, officer, draft)
+    other_context = browser.new_context()
+    other = other_context.new_page()
+    _sign_in_on(other, live_server, colleague)
+    other.goto(url)
+    other.fill("#id_summary", "Tóm tắt do đồng chí Hà nhập")
+    other.fill(f"#id_i{other_note.pk}_note", "Ghi chú do đồng chí Hà nhập")
+    other.locator(f"#id_i{other_note.pk}_note").blur()
+    expect(other.locator("#autosave-status")).to_contain_text(SAVED, timeout=10000)
+    other_context.close()
+
+    # This officer types on the stale page and presses "Lưu nháp" at once: refused, kept.
+    page.fill("#id_summary", "Tóm tắt do tôi nhập")
+    page.fill(f"#id_i{typed_note.pk}_note", "Ghi chú do tôi nhập")
+    page.click("button[value=save]")
+    alert = page.locator(".alert-danger", has_text="vừa được")
+    expect(alert).to_be_visible()
+    expect(page.locator("#id_summary")).to_have_value("Tóm tắt do tôi nhập")
+    alert.get_by_role("link", name="Tải lại trang").click()
+
+    # Offered: the two fields typed here; not the colleague's note this officer never touched.
+    expect(page.locator("#id_summary")).to_have_value("Tóm tắt do đồng chí Hà nhập")
+    offers = page.locator("[data-testid=unsaved-offer]")
+    expect(offers).to_have_count(2)
+    expect(page.locator("#div_id_summary [data-testid=unsaved-offer]")).to_contain_text(
+        "Tóm tắt do tôi nhập"
+    )
+    expect(
+        page.locator(f"#div_id_i{typed_note.pk}_note [data-testid=unsaved-offer]")
+    ).to_contain_text("Ghi chú do tôi nhập")
+    expect(page.locator(f"#id_i{other_note.pk}_note")).to_have_value("Ghi chú do đồng chí Hà nhập")
+
+
 def test_a_failed_autosave_says_so_and_retries_until_it_is_saved(
     draft, officer, sign_in, page, live_server, tmp_path
 ):
