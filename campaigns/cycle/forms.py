@@ -215,6 +215,37 @@ class AssessmentForm(forms.Form):
             out[item.pk] = values
         return out
 
+    def valid_item_values(self) -> dict[int, dict]:
+        """Like item_values, but only the fields that passed validation (call after is_valid):
+        autosave stores these and leaves a refused field's saved value as it was."""
+        out = {}
+        for item, names, disabled in self.rows:
+            if disabled:
+                continue
+            values = {}
+            for name, attr in zip(names, (value_attr(item), "self_score", "note"), strict=True):
+                if name in self.cleaned_data:
+                    value = self.cleaned_data[name]
+                    values[attr] = (value or "") if attr in ("value_text", "note") else value
+            if values:
+                out[item.pk] = values
+        return out
+
+    def error_fields(self) -> list[tuple[str, str, list[str]]]:
+        """(HTML id, label with its criterion, messages) of every refused field, page order."""
+        out = []
+        for name in self.fields:
+            if name in self.errors:
+                out.append((self[name].auto_id, self.field_label(name), self.errors[name]))
+        return out
+
+    def field_label(self, name: str) -> str:
+        label = self.fields[name].label if name in self.fields else "Biểu mẫu"
+        for item, names, _disabled in self.rows:
+            if name in names:
+                return f"Tiêu chí {item.criterion.number}, {label[:1].lower()}{label[1:]}"
+        return str(label)
+
 
 class ReviewForm(GuardedFormMixin, forms.Form):
     """Reviewer's score, comment and "send back" flag per criterion, and the decision."""

@@ -416,37 +416,36 @@ def assessment_save_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def assessment_autosave_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """htmx: save the draft as the officer types; answers a status line and the new revision."""
+    """htmx: save the draft as the officer types. Every field that passes validation is saved;
+    refused fields are named with their messages (assessment.js marks them in place). Answers a
+    status line carrying `data-autosave-result` (saved / partial / stale / refused) and the new
+    revision, swapped out-of-band into the hidden input."""
     assessment = _assessment_or_404(request, pk)
     require(request.user, "assessment.edit", assessment)
     form = _bound_form(request, assessment)
-    context = {"assessment": assessment, "ok": False, "errors": []}
-    if form.is_valid():
-        try:
-            saved = services.assessment_save(
-                assessment=assessment,
-                revision=form.cleaned_data["revision"],
-                items=form.item_values(),
-                summary=form.cleaned_data["summary"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            context["errors"] = exc.messages
-            context["stale"] = True
-        else:
-            context.update(ok=True, revision=saved.revision, saved_at=timezone.localtime())
+    form.is_valid()
+    context = {"assessment": assessment, "result": "refused", "errors": [], "field_errors": []}
+    if "revision" in form.errors:  # only a crafted POST lacks it: nothing to compare against
+        context["errors"] = ["Biểu mẫu thiếu số phiên bản; tải lại trang rồi nhập tiếp."]
+        return render(request, "campaigns/cycle/_autosave_status.html", context)
+    try:
+        saved = services.assessment_save(
+            assessment=assessment,
+            revision=form.cleaned_data["revision"],
+            items=form.valid_item_values(),
+            summary=form.cleaned_data.get("summary"),
+            by=request.user,
+        )
+    except ValidationError as exc:
+        context.update(errors=exc.messages, result="stale")
     else:
-        for name, errs in form.errors.items():
-            label = _field_label(form, name)
-            context["errors"].extend(f"{label}: {e}" for e in errs)
+        context.update(
+            result="partial" if form.errors else "saved",
+            field_errors=form.error_fields(),
+            revision=saved.revision,
+            saved_at=timezone.localtime(),
+        )
     return render(request, "campaigns/cycle/_autosave_status.html", context)
-
-
-def _field_label(form: AssessmentForm, name: str) -> str:
-    for item, names, _disabled in form.rows:
-        if name in names:
-            return f"Tiêu chí {item.criterion.number}"
-    return form.fields[name].label if name in form.fields else "Biểu mẫu"
 
 
 def _submit(request, assessment: Assessment) -> HttpResponse:
