@@ -1,9 +1,9 @@
 """Optimistic concurrency for every edit form: a save carries what its page showed.
 
 A page that edits rows puts a signed token in its form (the hidden field `seen`): for each row,
-the value of every stored field as the page was built (`seen_token`). The service that writes
-locks the rows and compares (`guarded_changes` for value-based services, `merge_into_instance`
-for ModelForm-based ones):
+the value of every stored field as the page was built (`seen_token`). When the form is posted,
+the rows are locked and compared (`GuardedFormMixin` does it while validating; services that
+check several rows themselves call `guarded_changes`):
 
 - fields the person changed = what they posted ≠ what they saw;
 - fields someone else changed since = the row now ≠ what they saw.
