@@ -128,15 +128,41 @@ def _label(model: type[models.Model], name: str) -> str:
         return name
 
 
-def _show(value: Any) -> str:
+def _show(model: type[models.Model], name: str, value: Any) -> str:
+    """A stored value as a person reads it: related rows by name, choices by label."""
     if value is None or value == "" or value == []:
         return "(trống)"
     if isinstance(value, bool):
         return "Có" if value else "Không"
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # a computed value
+        field = None
+    if field is not None and field.is_relation:
+        related = field.related_model._default_manager.in_bulk(
+            value if isinstance(value, list) else [value]
+        )
+        names = [
+            str(related.get(int(pk), pk)) for pk in (value if isinstance(value, list) else [value])
+        ]
+        return "; ".join(names) if isinstance(value, list) else f"“{names[0]}”"
+    if field is not None and field.choices:
+        value = dict(field.flatchoices).get(value, value)
     if isinstance(value, list):
-        return ", ".join(value)
+        return ", ".join(str(v) for v in value)
     text = str(value)
     return f"“{text[:80]}…”" if len(text) > 80 else f"“{text}”"
+
+
+def _change(model: type[models.Model], name: str, old: Any, new: Any) -> str:
+    if isinstance(old, list) and isinstance(new, list):  # links: what was added and removed
+        parts = []
+        if added := [v for v in new if v not in old]:
+            parts.append(f"thêm {_show(model, name, added)}")
+        if removed := [v for v in old if v not in new]:
+            parts.append(f"bỏ {_show(model, name, removed)}")
+        return ", ".join(parts)
+    return f"{_show(model, name, old)} → {_show(model, name, new)}"
 
 
 def who_and_when(obj: models.Model) -> tuple[str, str]:
@@ -152,24 +178,37 @@ def who_and_when(obj: models.Model) -> tuple[str, str]:
     return who, timezone.localtime(latest.history_date).strftime("%H:%M ngày %d/%m/%Y")
 
 
-def stale_message(obj: models.Model, changed: dict[str, tuple[Any, Any]], *, what: str = "") -> str:
-    """'Không lưu được: X đã sửa … lúc … Đã thay đổi: field: old → new.'"""
+def stale_message(
+    obj: models.Model,
+    changed: dict[str, tuple[Any, Any]],
+    *,
+    what: str = "",
+    endorsing: bool = False,
+) -> str:
+    """'Không lưu được: X đã sửa … lúc … Đã thay đổi: field: old → new.' — then what to do: look
+    and save again (an edit keeps the input), or look at the new figures first (`endorsing`: a
+    confirmation or an approval of what the page showed)."""
     who, when = who_and_when(obj)
     subject = what or f"{obj._meta.verbose_name} “{obj}”"
+    model = type(obj)
     lines = "; ".join(
-        f"{_label(type(obj), name)}: {_show(old)} → {_show(new)}"
+        f"{_label(model, name)}: {_change(model, name, old, new)}"
         for name, (old, new) in changed.items()
         if name not in HIDDEN_IN_MESSAGES
     )
-    text = f"Không lưu được: {who} đã sửa {subject}"
+    text = "Không thực hiện được" if endorsing else "Không lưu được"
+    text += f": {who} đã sửa {subject}"
     text += f" lúc {when}" if when else ""
     text += " sau khi bạn mở trang."
     if lines:
         text += f" Đã thay đổi: {lines}."
-    text += (
-        " Những gì bạn nhập vẫn còn trên trang; hãy xem lại rồi bấm lưu lần nữa nếu vẫn muốn "
-        "ghi đè."
-    )
+    if endorsing:
+        text += " Trang đã hiện số liệu mới nhất; hãy xem lại trước khi làm lại."
+    else:
+        text += (
+            " Những gì bạn nhập vẫn còn trên trang; hãy xem lại rồi bấm lưu lần nữa nếu vẫn "
+            "muốn ghi đè."
+        )
     return text
 
 
@@ -233,7 +272,8 @@ def guarded_changes(
             conflict = theirs
         if conflict:
             raise StaleEdit(
-                stale_message(locked, conflict, what=what), fresh_token=seen_token(locked)
+                stale_message(locked, conflict, what=what, endorsing=not merge),
+                fresh_token=seen_token(locked),
             )
     return changed_by_me
 

@@ -174,7 +174,8 @@ def test_a_confirmation_of_figures_changed_since_the_page_was_opened_is_refused(
     assert not status.is_confirmed
     page = response.content.decode()
     who = users["officer_a"].display_name
-    assert f"Không lưu được: {who} đã sửa kết quả NTM năm 2023 của Xã Phổ Thử A" in page
+    assert f"Không thực hiện được: {who} đã sửa kết quả NTM năm 2023 của Xã Phổ Thử A" in page
+    assert "Tiêu chí đạt: bỏ 3." in page
     assert "Ghi chú: (trống) → “Tiêu chí 3 chưa đạt”" in page
     # Confirming from the page as it is now goes through.
     office.post(confirm_url, form_data(office.get(url), action=confirm_url))
