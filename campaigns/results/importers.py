@@ -184,6 +184,9 @@ def _amount(text: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
+IN_KIND_MAX = Contribution._meta.get_field("in_kind").max_length
+
+
 @register_importer
 class ContributionImporter(Importer):
     """Idempotent by (year, commune, contributor, contributor kind): re-importing updates."""
@@ -210,7 +213,7 @@ class ContributionImporter(Importer):
         Column("Tiền (đồng)", "#,##0", 18, field="money_vnd"),
         Column("Ngày công", "#,##0.0", 12, field="work_days"),
         Column("Đất hiến (m²)", "#,##0.0", 14, field="land_m2"),
-        Column("Hiện vật", None, 24),
+        Column("Hiện vật", None, 24, field="in_kind"),  # optional: kept when the file has none
         Column("Ghi chú", None, 30, field="note"),
     )
     capability = "contribution.import"
@@ -283,11 +286,18 @@ class ContributionImporter(Importer):
                 "note": row["note"],
                 **amounts,
             }
+            if "in_kind" in table.header:
+                if len(row["in_kind"]) > IN_KIND_MAX:
+                    plan.error(line, "in_kind", f"Hiện vật dài quá {IN_KIND_MAX} ký tự.")
+                    continue
+                values["in_kind"] = row["in_kind"]
             old = existing.get(key)
             if old is None:
                 plan.created += 1
             elif all(
-                getattr(old, f) == values[f] for f in ("money_vnd", "work_days", "land_m2", "note")
+                getattr(old, f) == values[f]
+                for f in ("money_vnd", "work_days", "land_m2", "note", "in_kind")
+                if f in values
             ):
                 plan.unchanged += 1
                 continue

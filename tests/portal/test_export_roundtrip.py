@@ -297,3 +297,26 @@ def test_the_preview_names_the_columns_an_import_does_not_take(world, client_as)
         "Các cột chỉ để xem, không được nhập (sửa ở đó không thay đổi dữ liệu): "
         "“Đơn vị cấp trên”, “Hiệu lực từ”, “Hiệu lực đến”, “Dữ liệu mẫu”."
     ]
+
+
+def test_in_kind_edited_in_the_contribution_export_is_imported_and_a_contract_file_keeps_it(
+    world, client_as
+):
+    seed_contributions(world)
+    data = client_as("secretariat").get(reverse("campaigns:contribution-export")).content
+    edit = Edit(
+        "Người / đơn vị đóng góp", "Công ty TNHH Phổ Thạnh", "Hiện vật", "50 bao xi măng", bool
+    )
+    plan = run_import("contributions", _edit_xlsx(data, edit), "da-sua.xlsx")
+    assert (plan.errors, plan.updated) == ([], 1)
+    row = Contribution.objects.get(contributor="Công ty TNHH Phổ Thạnh")
+    assert row.in_kind == "50 bao xi măng"
+
+    contract = _csv(
+        "year,commune_code,contributor,contributor_kind,money_vnd,work_days,land_m2,note",
+        "2024,XA-B,Công ty TNHH Phổ Thạnh,enterprise,20000000,0,0,Đã bàn giao",
+    )
+    plan = run_import("contributions", contract, "hop-dong.csv")
+    assert (plan.errors, plan.updated) == ([], 1)
+    row.refresh_from_db()
+    assert (row.note, row.in_kind) == ("Đã bàn giao", "50 bao xi măng")
