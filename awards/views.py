@@ -33,6 +33,7 @@ from .forms import (
     NominationForm,
     SessionForm,
 )
+from .importers import AwardImporter, recipient_code
 from .models import (
     AgendaItem,
     Award,
@@ -44,6 +45,7 @@ from .models import (
     Nomination,
     NominationDocument,
     NominationStatus,
+    NomineeKind,
     SessionStatus,
     VoteChoice,
 )
@@ -762,24 +764,12 @@ def award_list_view(request: HttpRequest) -> HttpResponse:
 def award_export_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "award.export")
     qs, _ = _filtered_awards(request)
-    columns = [
-        Column("STT", width=6),
-        Column("Đối tượng", width=40),
-        Column("Loại đối tượng"),
-        Column("Hình thức, danh hiệu", width=40),
-        Column("Loại hình"),
-        Column("Năm thành tích"),
-        Column("Số quyết định", width=20),
-        Column("Ngày quyết định", number_format="DD/MM/YYYY"),
-        Column("Phong trào", width=30),
-    ]
     rows = [
         [
             i,
             a.recipient_name,
-            {"individual": "Cá nhân", "collective": "Tập thể", "household": "Hộ gia đình"}[
-                a.nominee_kind
-            ],
+            recipient_code(a),
+            NomineeKind(a.nominee_kind).label,
             a.tier.name,
             a.get_category_display(),
             a.year,
@@ -791,7 +781,12 @@ def award_export_view(request: HttpRequest) -> HttpResponse:
     ]
     return xlsx_response(
         "lich-su-khen-thuong.xlsx",
-        write_xlsx(columns, rows, sheet_title="Khen thưởng", title="DANH SÁCH KHEN THƯỞNG"),
+        write_xlsx(
+            AwardImporter.sheet_columns,
+            rows,
+            sheet_title="Khen thưởng",
+            title="DANH SÁCH KHEN THƯỞNG",
+        ),
     )
 
 

@@ -17,14 +17,27 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import transaction
 
 MAX_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an .xlsx export; `field` is the import column it reads back into."""
+
+    header: str
+    number_format: str | None = None  # e.g. "#,##0" (Excel shows the reader's locale grouping)
+    width: int | None = None
+    field: str | None = None
 
 
 class FileRejected(Exception):
@@ -44,8 +57,73 @@ class RowError:
 
 @dataclass
 class Table:
-    header: list[str]
+    header: list[str]  # the contract's (and optional) column names the file has
     rows: list[tuple[int, dict[str, str]]]  # (line number, column → stripped text)
+    ignored: list[str] = field(default_factory=list)  # headers read only (not imported)
+
+
+def fold(text: str) -> str:
+    """Case-, space- and Unicode-form-insensitive key for matching headers and labels."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def choice_value(
+    text: str, choices: Iterable[tuple[str, str]], extra: dict[str, str] | None = None
+) -> str | None:
+    """The stored value of an enum cell written as the value ("village") or as the Vietnamese
+    label an export writes ("Thôn"); `extra` adds other spellings (folded text → value)."""
+    key = fold(text)
+    for value, label in choices:
+        if key in (fold(str(value)), fold(str(label))):
+            return str(value)
+    return (extra or {}).get(key)
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    """Which header names a file may use and what each one imports into.
+
+    `required`: the contract's columns (each must be present, under its own name or an
+    alias); `optional`: columns taken when present; `aliases`: folded header → column;
+    `ignored`: folded headers an export writes for reading only."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    aliases: dict[str, str] = field(default_factory=dict)
+    ignored: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, columns: Sequence[str], sheet_columns: Sequence[Column] = ()) -> HeaderMap:
+        required = tuple(columns)
+        aliases = {fold(c): c for c in required}
+        optional: list[str] = []
+        ignored: set[str] = set()
+        for col in sheet_columns:
+            if col.field is None:
+                ignored.add(fold(col.header))
+                continue
+            aliases[fold(col.header)] = col.field
+            if col.field not in required and col.field not in optional:
+                optional.append(col.field)
+                aliases.setdefault(fold(col.field), col.field)
+        return cls(required, tuple(optional), aliases, frozenset(ignored))
+
+    def resolve(self, header: list[str]) -> list[str | None] | None:
+        """Each header cell's column (None: ignored), or None when this row is not a header
+        (an unknown name, a column twice, or a required column missing)."""
+        resolved: list[str | None] = []
+        for name in header:
+            key = fold(name)
+            if key in self.aliases:
+                resolved.append(self.aliases[key])
+            elif key in self.ignored or key == "":
+                resolved.append(None)
+            else:
+                return None
+        taken = [c for c in resolved if c]
+        if len(taken) != len(set(taken)) or not set(self.required) <= set(taken):
+            return None
+        return resolved
 
 
 @dataclass
@@ -74,12 +152,23 @@ class Plan:
 
 
 class Importer:
-    """Base class: subclasses set `kind`, `label`, `columns` and implement plan / apply / export."""
+    """Base class: subclasses set `kind`, `label`, `columns` and implement plan / apply / export.
+
+    `sheet_columns` is the layout of the browser's "Xuất Excel" of the same table (Vietnamese
+    headers, labels for codes, extra columns to read). Each `Column` names the contract column
+    it imports into (`field`), or none when it is only there to be read; `read_table` accepts
+    that layout as well as the contract's, so what a user exports they can edit and import.
+    A `field` outside `columns` is an optional column: taken when the file has it."""
 
     kind: ClassVar[str]
     label: ClassVar[str]
     columns: ClassVar[Sequence[str]]
+    sheet_columns: ClassVar[Sequence[Column]] = ()
     capability: ClassVar[str] = "unit.import"
+
+    @classmethod
+    def header_map(cls) -> HeaderMap:
+        return HeaderMap.of(cls.columns, cls.sheet_columns)
 
     def plan(self, table: Table) -> Plan:
         raise NotImplementedError
@@ -120,8 +209,16 @@ def register_exporter(cls: type[Exporter]) -> type[Exporter]:
 # --- Reading files ----------------------------------------------------------------------------
 
 
-def read_table(data: bytes, filename: str, columns: Sequence[str]) -> Table:
-    """Parse an .xlsx or UTF-8 .csv file whose first row is exactly `columns` (any order)."""
+#: How far down an export's title rows the header row may sit.
+HEADER_SEARCH_ROWS = 10
+
+
+def read_table(data: bytes, filename: str, columns: Sequence[str] | HeaderMap) -> Table:
+    """Parse an .xlsx or UTF-8 .csv file with a header row naming `columns` (any order).
+
+    `columns` may be a `HeaderMap` (an importer's `header_map()`): the header row may then
+    use the Vietnamese headers of the matching export and sit below its title rows."""
+    headers = columns if isinstance(columns, HeaderMap) else HeaderMap.of(columns)
     limit = settings.IMPORT_MAX_BYTES
     if len(data) == 0:
         raise FileRejected("Tệp rỗng, không có dữ liệu.")
@@ -134,42 +231,72 @@ def read_table(data: bytes, filename: str, columns: Sequence[str]) -> Table:
     if name.endswith(".xlsx"):
         raw_rows = _xlsx_rows(data)
     elif name.endswith(".csv"):
-        raw_rows = _csv_rows(data)
+        raw_rows = [[_csv_unguard(v) for v in row] for row in _csv_rows(data)]
     else:
         raise FileRejected("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv, mã hóa UTF-8).")
     if not raw_rows:
         raise FileRejected("Tệp rỗng, không có dữ liệu.")
-    header = [_cell_text(c) for c in raw_rows[0]]
-    while header and header[-1] == "":
-        header.pop()
-    expected = list(columns)
-    if sorted(header) != sorted(expected):
-        missing = [c for c in expected if c not in header]
-        extra = [c for c in header if c not in expected]
-        parts = []
-        if missing:
-            parts.append("thiếu cột " + ", ".join(f"“{c}”" for c in missing))
-        if extra:
-            parts.append("cột không đúng mẫu " + ", ".join(f"“{c}”" for c in extra))
-        raise FileRejected(
-            "Dòng tiêu đề không đúng mẫu ("
-            + "; ".join(parts)
-            + "). Dòng đầu tiên phải là: "
-            + ", ".join(expected)
-            + "."
-        )
+    header_index, resolved = _find_header(raw_rows, headers)
     rows: list[tuple[int, dict[str, str]]] = []
-    for number, raw in enumerate(raw_rows[1:], start=2):
+    for number, raw in enumerate(raw_rows[header_index + 1 :], start=header_index + 2):
         values = [_cell_text(c) for c in raw]
         if not any(values):
             continue  # blank lines are not rows
-        record = {col: (values[i] if i < len(values) else "") for i, col in enumerate(header)}
+        record = dict.fromkeys(headers.optional, "")
+        for i, col in enumerate(resolved):
+            if col is not None:
+                record[col] = values[i] if i < len(values) else ""
         rows.append((number, record))
         if len(rows) > MAX_ROWS:
             raise FileRejected(f"Tệp có quá {MAX_ROWS:,} dòng dữ liệu.".replace(",", "."))
     if not rows:
         raise FileRejected("Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")
-    return Table(header=header, rows=rows)
+    header_cells = [_cell_text(c) for c in raw_rows[header_index]]
+    return Table(
+        header=[c for c in resolved if c is not None],
+        rows=rows,
+        ignored=[h for h, c in zip(header_cells, resolved, strict=False) if c is None and h],
+    )
+
+
+def _find_header(raw_rows: list[list[Any]], headers: HeaderMap) -> tuple[int, list[str | None]]:
+    """The header row's index and each of its cells' column; FileRejected when there is none.
+
+    The first non-empty row is the header of a contract file; an export's title rows above
+    its header are skipped (any row whose cells are all known names, up to
+    HEADER_SEARCH_ROWS down, is the header)."""
+    first: list[str] | None = None
+    for index, raw in enumerate(raw_rows[:HEADER_SEARCH_ROWS]):
+        header = [_cell_text(c) for c in raw]
+        while header and header[-1] == "":
+            header.pop()
+        if not header:
+            continue
+        if first is None:
+            first = header
+        resolved = headers.resolve(header)
+        if resolved is not None:
+            return index, resolved
+    header = first or []
+    expected = list(headers.required)
+    known = set(headers.aliases) | set(headers.ignored)
+    mapped = {headers.aliases.get(fold(h)) for h in header}
+    missing = [c for c in expected if c not in mapped]
+    extra = [c for c in header if fold(c) not in known]
+    parts = []
+    if missing:
+        parts.append("thiếu cột " + ", ".join(f"“{c}”" for c in missing))
+    if extra:
+        parts.append("cột không đúng mẫu " + ", ".join(f"“{c}”" for c in extra))
+    if not parts:
+        parts.append("có cột bị lặp lại")
+    raise FileRejected(
+        "Dòng tiêu đề không đúng mẫu ("
+        + "; ".join(parts)
+        + "). Dòng đầu tiên phải là: "
+        + ", ".join(expected)
+        + "."
+    )
 
 
 def _cell_text(value: Any) -> str:
@@ -177,10 +304,12 @@ def _cell_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, float):
+        # A number cell is exact; written the Vietnamese way (decimal comma, no grouping) so
+        # that the text parsers read 100.125 m² as 100,125 and never as 100125.
+        return format(Decimal(repr(value)), "f").replace(".", ",")
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")
-    import unicodedata
-
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
@@ -222,8 +351,15 @@ def _xlsx_rows(data: bytes) -> list[list[Any]]:
 def plan_import(kind: str, data: bytes, filename: str) -> tuple[Importer, Plan]:
     """Read and check a file; nothing is written. Raises FileRejected for unusable files."""
     importer = IMPORTERS[kind]()
-    table = read_table(data, filename, importer.columns)
-    return importer, importer.plan(table)
+    table = read_table(data, filename, importer.header_map())
+    plan = importer.plan(table)
+    if table.ignored:
+        plan.notes.append(
+            "Các cột chỉ để xem, không được nhập (sửa ở đó không thay đổi dữ liệu): "
+            + ", ".join(f"“{h}”" for h in table.ignored)
+            + "."
+        )
+    return importer, plan
 
 
 def run_import(kind: str, data: bytes, filename: str, *, user=None, dry_run: bool = False) -> Plan:
@@ -237,12 +373,23 @@ def run_import(kind: str, data: bytes, filename: str, *, user=None, dry_run: boo
 
 # --- Writing .xlsx ----------------------------------------------------------------------------
 
+#: A text starting with one of these is a formula (or DDE payload) to a spreadsheet program.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-@dataclass(frozen=True)
-class Column:
-    header: str
-    number_format: str | None = None  # e.g. "#,##0" (Excel shows the reader's locale grouping)
-    width: int | None = None
+
+def xlsx_cell(sheet, row: int, column: int, value: Any):
+    """Write one cell of an export; every workbook the portal writes goes through here.
+
+    Text is always text: a value like `=HYPERLINK(...)` is stored as a string cell with
+    Excel's quotePrefix style (the cell shows `=HYPERLINK(...)`, and editing it keeps it text),
+    never as a formula. The text itself is unchanged, so an import of the file reads back
+    exactly what was exported. Numbers (also negative ones) and dates stay numbers and dates."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def write_xlsx(
@@ -265,11 +412,11 @@ def write_xlsx(
     sheet.title = sheet_title[:31]
     header_row = 1
     if title:
-        sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
+        xlsx_cell(sheet, 1, 1, title).font = Font(bold=True, size=13)
         header_row = 3
     fill = PatternFill("solid", fgColor="DDE6F0")
     for i, col in enumerate(cols, start=1):
-        cell = sheet.cell(row=header_row, column=i, value=col.header)
+        cell = xlsx_cell(sheet, header_row, i, col.header)
         cell.font = Font(bold=True)
         cell.fill = fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -277,7 +424,7 @@ def write_xlsx(
     r = header_row
     for r, row in enumerate(rows, start=header_row + 1):
         for i, value in enumerate(row, start=1):
-            cell = sheet.cell(row=r, column=i, value=value)
+            cell = xlsx_cell(sheet, r, i, value)
             fmt = cols[i - 1].number_format if i <= len(cols) else None
             if fmt:
                 cell.number_format = fmt
@@ -293,12 +440,29 @@ def write_xlsx(
     return buffer.getvalue()
 
 
+#: A CSV cell has no type: a text that a spreadsheet would run as a formula gets a leading
+#: apostrophe (the usual "this is text" mark), and `read_table` takes one off again.
+_CSV_GUARDED = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def _csv_guard(value: Any) -> Any:
+    if isinstance(value, str) and _CSV_GUARDED.match(value):
+        return "'" + value
+    return value
+
+
+def _csv_unguard(value: str) -> str:
+    if value.startswith("'") and _CSV_GUARDED.match(value):
+        return value[1:]
+    return value
+
+
 def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else _csv_guard(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -1,9 +1,14 @@
-"""The .xlsx export of a report's tables: one sheet per table, as printed in that version."""
+"""The .xlsx export of a report's tables: one sheet per table, as printed in that version.
+
+Every cell is written by portal.dataexchange.xlsx_cell (text that looks like a formula stays
+text)."""
 
 from __future__ import annotations
 
 import io
 import re
+
+from portal.dataexchange import xlsx_cell
 
 from .models import Report
 
@@ -24,12 +29,12 @@ def tables_xlsx(report: Report) -> bytes:
             name = name[:28] + f"~{index}"
         used.add(name)
         sheet = workbook.create_sheet(name)
-        sheet.cell(row=1, column=1, value=table["title"]).font = Font(bold=True, size=13)
-        sheet.cell(row=2, column=1, value=str(report)).font = Font(italic=True)
+        xlsx_cell(sheet, 1, 1, table["title"]).font = Font(bold=True, size=13)
+        xlsx_cell(sheet, 2, 1, str(report)).font = Font(italic=True)
         header = 4
         widths = []
         for col, title in enumerate(table["columns"], start=1):
-            cell = sheet.cell(row=header, column=col, value=title)
+            cell = xlsx_cell(sheet, header, col, title)
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDE6F0")
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -38,7 +43,7 @@ def tables_xlsx(report: Report) -> bytes:
         rows = list(table["rows"]) + ([table["total"]] if table.get("total") else [])
         for r, row in enumerate(rows, start=header + 1):
             for c, value in enumerate(row, start=1):
-                cell = sheet.cell(row=r, column=c, value=value)
+                cell = xlsx_cell(sheet, r, c, value)
                 cell.border = border
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     cell.number_format = "#,##0" if float(value).is_integer() else "#,##0.0"

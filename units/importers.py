@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from portal.dataexchange import Importer, Plan, Table
+from portal.dataexchange import Column, Importer, Plan, Table, choice_value, fold
 
 from .models import BLOC_KINDS, LOCALITY_KINDS, Cluster, ClusterKind, Unit, UnitKind, code_validator
 
@@ -58,19 +58,21 @@ class NewCluster:
     kind: str
 
 
-def _fold(text: str) -> str:
-    """Case- and space-insensitive key for matching cluster names."""
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+_fold = fold  # case-, space- and Unicode-form-insensitive key for matching cluster names
 
-
-#: Officers sometimes type the Vietnamese label ("Xã"); the message then names the value to use.
-KIND_BY_LABEL = {_fold(label): value for value, label in UnitKind.choices} | {
-    "xã": UnitKind.COMMUNE.value,
-    "phường": UnitKind.WARD.value,
+#: The kind column takes the value ("village") or the label the unit list's export writes
+#: ("Thôn, tổ dân phố"), and these shorter spellings officers type.
+KIND_SPELLINGS = {
     "thôn": UnitKind.VILLAGE.value,
     "tổ dân phố": UnitKind.VILLAGE.value,
     "phòng": UnitKind.DEPARTMENT.value,
+    "ban": UnitKind.DEPARTMENT.value,
+    "hộ": UnitKind.HOUSEHOLD.value,
 }
+
+
+def kind_value(text: str) -> str | None:
+    return choice_value(text, UnitKind.choices, KIND_SPELLINGS)
 
 
 def _ascii_slug(text: str) -> str:
@@ -83,6 +85,18 @@ class UnitImporter(Importer):
     kind = "units"
     label = "Đơn vị (phòng ban, đoàn thể, xã, phường, thôn, doanh nghiệp…)"
     columns = COLUMNS
+    #: The unit list's "Xuất Excel" (units.views.unit_export_view): imports back as it is.
+    sheet_columns = (
+        Column("Mã", width=18, field="code"),
+        Column("Tên đơn vị", width=45, field="name"),
+        Column("Loại", width=24, field="kind"),
+        Column("Mã đơn vị cấp trên", width=18, field="parent_code"),
+        Column("Đơn vị cấp trên", width=30),
+        Column("Khối/cụm", width=30, field="cluster"),
+        Column("Hiệu lực từ", number_format="dd/mm/yyyy", width=12),
+        Column("Hiệu lực đến", number_format="dd/mm/yyyy", width=12),
+        Column("Dữ liệu mẫu", width=10),
+    )
     capability = "unit.import"
 
     # --- checking ---------------------------------------------------------------------------
@@ -102,11 +116,13 @@ class UnitImporter(Importer):
         rows: list[UnitRow] = []
         lines_by_code: dict[str, list[int]] = {}
         new_clusters: dict[str, NewCluster] = {}
-        allowed = ", ".join(UnitKind.values)
+        allowed = (
+            ", ".join(UnitKind.values) + " (hoặc tên loại như khi xuất Excel: Xã, Phường, Thôn…)"
+        )
 
         for line, record in table.rows:
             code, name = record["code"], record["name"]
-            kind, parent_code = record["kind"].lower(), record["parent_code"]
+            kind, parent_code = kind_value(record["kind"]) or "", record["parent_code"]
             cluster_text = record["cluster"]
             ok = True
             if not code:
@@ -131,17 +147,15 @@ class UnitImporter(Importer):
             elif len(name) > NAME_MAX:
                 plan.error(line, "name", f"Tên đơn vị dài quá {NAME_MAX} ký tự.")
                 ok = False
-            if not kind:
+            if not record["kind"]:
                 plan.error(line, "kind", f"Thiếu loại đơn vị. Các giá trị cho phép: {allowed}.")
                 ok = False
-            elif kind not in UnitKind.values:
-                hint = KIND_BY_LABEL.get(_fold(record["kind"]))
+            elif not kind:
                 plan.error(
                     line,
                     "kind",
-                    f"Loại đơn vị “{record['kind']}” không hợp lệ"
-                    + (f": hãy ghi “{hint}”" if hint else "")
-                    + f". Các giá trị cho phép: {allowed}.",
+                    f"Loại đơn vị “{record['kind']}” không hợp lệ. "
+                    f"Các giá trị cho phép: {allowed}.",
                 )
                 ok = False
             cluster_key = ""

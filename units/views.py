@@ -9,12 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from portal.access import can, require
-from portal.dataexchange import Column, write_xlsx, xlsx_response
+from portal.dataexchange import write_xlsx, xlsx_response
 from portal.navigation import panels_for
 
 from . import selectors
 from .filters import PersonFilter, UnitFilter
 from .forms import ClusterForm, PersonForm, UnitForm
+from .importers import UnitImporter
 from .models import Cluster, Unit
 from .services import cluster_save, person_save, unit_save
 
@@ -52,20 +53,11 @@ def unit_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_export_view(request: HttpRequest) -> HttpResponse:
-    """The unit list as filtered on screen, as .xlsx with Vietnamese headers."""
+    """The unit list as filtered on screen, as .xlsx with Vietnamese headers.
+
+    The layout is UnitImporter.sheet_columns, so the file imports back as it is."""
     require(request.user, "unit.export")
     unit_filter = UnitFilter(request.GET or None, queryset=selectors.units_for_list(request.user))
-    columns = [
-        Column("Mã", width=18),
-        Column("Tên đơn vị", width=45),
-        Column("Loại", width=24),
-        Column("Mã đơn vị cấp trên", width=18),
-        Column("Đơn vị cấp trên", width=30),
-        Column("Khối/cụm", width=30),
-        Column("Hiệu lực từ", number_format="dd/mm/yyyy", width=12),
-        Column("Hiệu lực đến", number_format="dd/mm/yyyy", width=12),
-        Column("Dữ liệu mẫu", width=10),
-    ]
     rows = (
         (
             unit.code,
@@ -80,7 +72,9 @@ def unit_export_view(request: HttpRequest) -> HttpResponse:
         )
         for unit in unit_filter.qs
     )
-    content = write_xlsx(columns, rows, sheet_title="Đơn vị", title="Danh sách đơn vị")
+    content = write_xlsx(
+        UnitImporter.sheet_columns, rows, sheet_title="Đơn vị", title="Danh sách đơn vị"
+    )
     return xlsx_response("danh-sach-don-vi.xlsx", content)
 
 

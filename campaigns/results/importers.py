@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from portal.dataexchange import Importer, Plan, Table, register_importer
+from portal.dataexchange import Column, Importer, Plan, Table, choice_value, register_importer
 from units.models import Unit, UnitKind
 
 from ..models import (
@@ -94,7 +94,7 @@ class NtmStatusImporter(Importer):
                     "Danh sách tiêu chí phải là các số cách nhau bởi dấu “;” (ví dụ 1;2;17).",
                 )
                 continue
-            level = row["level"].strip().lower()
+            level = choice_value(row["level"], NtmLevel.choices) or row["level"]
             if level not in NtmLevel.values:
                 allowed = (
                     "none, ntm, model"
@@ -184,6 +184,9 @@ def _amount(text: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
+IN_KIND_MAX = Contribution._meta.get_field("in_kind").max_length
+
+
 @register_importer
 class ContributionImporter(Importer):
     """Idempotent by (year, commune, contributor, contributor kind): re-importing updates."""
@@ -199,6 +202,19 @@ class ContributionImporter(Importer):
         "work_days",
         "land_m2",
         "note",
+    )
+    #: The contribution list's "Xuất Excel" (views.contribution_export_view): imports back.
+    sheet_columns = (
+        Column("Năm", "0", 8, field="year"),
+        Column("Mã xã", None, 14, field="commune_code"),
+        Column("Xã", None, 24),
+        Column("Người / đơn vị đóng góp", None, 36, field="contributor"),
+        Column("Loại đối tượng", None, 20, field="contributor_kind"),
+        Column("Tiền (đồng)", "#,##0", 18, field="money_vnd"),
+        Column("Ngày công", "#,##0.0", 12, field="work_days"),
+        Column("Đất hiến (m²)", "#,##0.0", 14, field="land_m2"),
+        Column("Hiện vật", None, 24, field="in_kind"),  # optional: kept when the file has none
+        Column("Ghi chú", None, 30, field="note"),
     )
     capability = "contribution.import"
 
@@ -232,7 +248,7 @@ class ContributionImporter(Importer):
             elif len(contributor) > 255:
                 plan.error(line, "contributor", "Tên người đóng góp dài quá 255 ký tự.")
                 bad = True
-            kind = row["contributor_kind"].strip().lower()
+            kind = choice_value(row["contributor_kind"], ContributorKind.choices) or ""
             if kind not in ContributorKind.values:
                 plan.error(
                     line,
@@ -270,11 +286,18 @@ class ContributionImporter(Importer):
                 "note": row["note"],
                 **amounts,
             }
+            if "in_kind" in table.header:
+                if len(row["in_kind"]) > IN_KIND_MAX:
+                    plan.error(line, "in_kind", f"Hiện vật dài quá {IN_KIND_MAX} ký tự.")
+                    continue
+                values["in_kind"] = row["in_kind"]
             old = existing.get(key)
             if old is None:
                 plan.created += 1
             elif all(
-                getattr(old, f) == values[f] for f in ("money_vnd", "work_days", "land_m2", "note")
+                getattr(old, f) == values[f]
+                for f in ("money_vnd", "work_days", "land_m2", "note", "in_kind")
+                if f in values
             ):
                 plan.unchanged += 1
                 continue

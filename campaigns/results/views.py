@@ -45,6 +45,7 @@ from .forms import (
     NtmStatusForm,
     TargetFormSet,
 )
+from .importers import ContributionImporter
 from .services import (
     campaign_plan_save,
     campaign_save,
@@ -452,18 +453,6 @@ def contribution_list_view(request: HttpRequest) -> HttpResponse:
 def contribution_export_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "contribution.view")
     qs, _ = _contribution_rows(request)
-    columns = [
-        Column("Năm", "0", 8),
-        Column("Mã xã", None, 14),
-        Column("Xã", None, 24),
-        Column("Người / đơn vị đóng góp", None, 36),
-        Column("Loại đối tượng", None, 20),
-        Column("Tiền (đồng)", "#,##0", 18),
-        Column("Ngày công", "#,##0.0", 12),
-        Column("Đất hiến (m²)", "#,##0.0", 14),
-        Column("Hiện vật", None, 24),
-        Column("Ghi chú", None, 30),
-    ]
     rows = [
         (
             c.year,
@@ -479,7 +468,12 @@ def contribution_export_view(request: HttpRequest) -> HttpResponse:
         )
         for c in qs.iterator(chunk_size=2000)
     ]
-    content = write_xlsx(columns, rows, sheet_title="Đóng góp", title="Đóng góp xây dựng NTM")
+    content = write_xlsx(
+        ContributionImporter.sheet_columns,
+        rows,
+        sheet_title="Đóng góp",
+        title="Đóng góp xây dựng NTM",
+    )
     return xlsx_response("dong-gop-xay-dung-ntm.xlsx", content)
 
 

@@ -160,22 +160,11 @@ def test_import_records_who_made_the_change(secretariat):
 # --- bad rows: every one reported, nothing saved ----------------------------------------------
 
 GOOD = [("MD-DUC-NHUAN", "Xã Đức Nhuận", "commune", "", "")]
-ALLOWED = ", ".join(UnitKind.values)
+ALLOWED = ", ".join(UnitKind.values) + " (hoặc tên loại như khi xuất Excel: Xã, Phường, Thôn…)"
 BAD_ROWS = {
     "unknown kind": (
         [*GOOD, ("MD-X", "Xã X", "huyen", "", "")],
         [(3, "kind", f"Loại đơn vị “huyen” không hợp lệ. Các giá trị cho phép: {ALLOWED}.")],
-    ),
-    "kind written as its Vietnamese label": (
-        [*GOOD, ("MD-X", "Phường X", "Phường", "", "")],
-        [
-            (
-                3,
-                "kind",
-                f"Loại đơn vị “Phường” không hợp lệ: hãy ghi “ward”. Các giá trị cho phép: "
-                f"{ALLOWED}.",
-            )
-        ],
     ),
     "missing kind": (
         [*GOOD, ("MD-X", "Xã X", "", "", "")],
