@@ -283,6 +283,8 @@ class NtmStatusForm(forms.Form):
     def __init__(self, *args, unit: Unit, criteria, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit = unit
+        #: How many national criteria the set in force has (19 in QĐ 318/QĐ-TTg).
+        self.size = len(criteria) or 19
         if unit.kind == UnitKind.VILLAGE:
             self.fields["level"].choices = [
                 (v, label) for v, label in NtmLevel.choices if v in VILLAGE_LEVELS
@@ -292,6 +294,10 @@ class NtmStatusForm(forms.Form):
             self.fields["criteria_met"].choices = [
                 (str(c.number), f"{c.number}. {c.name}") for c in criteria
             ]
+            self.fields["level"].help_text = (
+                f"Đạt chuẩn NTM, NTM nâng cao hoặc NTM kiểu mẫu đòi hỏi đạt đủ "
+                f"{self.size}/{self.size} tiêu chí dưới đây."
+            )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "level",
@@ -307,6 +313,23 @@ class NtmStatusForm(forms.Form):
 
     def numbers(self) -> list[int]:
         return [int(n) for n in self.cleaned_data.get("criteria_met", [])]
+
+    def clean(self):
+        """Refuse a level the criteria met do not reach, next to the field (the service checks
+        the same rule again, through `ntm_check`)."""
+        from .services import ntm_level_errors
+
+        cleaned = super().clean()
+        if "level" in cleaned:
+            errors = ntm_level_errors(
+                kind=self.unit.kind,
+                level=cleaned["level"],
+                numbers=self.numbers(),
+                size=self.size,
+            )
+            for name, message in errors.items():
+                self.add_error(name if name in self.fields else None, message)
+        return cleaned
 
 
 class ContributionForm(forms.ModelForm):

@@ -39,7 +39,7 @@ def test_economic_office_confirms_and_secretariat_sees_completeness(
 ):
     from campaigns.results.services import ntm_status_save
 
-    ntm_status_save(unit=world.commune_a, year=2023, level="ntm", numbers=[1, 2])
+    ntm_status_save(unit=world.commune_a, year=2023, level="none", numbers=[1, 2])
     office = browser_user("kt", [Role.ECONOMIC_OFFICE])
     sign_in(office)
     page.goto(f"{live_server.url}/phong-trao/ket-qua/ntm/{world.commune_a.pk}/2023/")
