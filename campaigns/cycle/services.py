@@ -81,14 +81,30 @@ def registration_save(
     target_level: str = "",
     villages_to_standard: int | None = None,
     by,
+    replace: bool | None = None,
 ) -> Registration:
-    """Create or update a unit's registration for a year (one per unit, year and campaign)."""
+    """Create or update a unit's registration for a year (one per unit, year and campaign).
+
+    `replace` is None when an existing registration is edited. "Đăng ký mới" passes False: when
+    the unit already has a registration for the year it is refused with
+    `registration_exists_message` (code "registration_exists") until the user confirms the
+    replacement (True). A replaced registration stays in the row's history; the new record
+    carries the reason "Thay thế đăng ký đã có"."""
     _check_year(campaign, year)
     if not commitments.strip():
         raise ValidationError({"commitments": "Nhập nội dung đăng ký thi đua."})
     if rules.target_group_for(unit.kind) != "b":
         target_level, villages_to_standard = "", None
     with transaction.atomic():
+        existing = (
+            Registration.objects.select_for_update()
+            .filter(campaign=campaign, unit=unit, year=year)
+            .first()
+        )
+        if existing is not None and replace is False:
+            raise ValidationError(
+                registration_exists_message(existing), code="registration_exists"
+            )
         registration, created = Registration.objects.select_for_update().get_or_create(
             campaign=campaign,
             unit=unit,
@@ -105,15 +121,25 @@ def registration_save(
             registration.target_level = target_level
             registration.villages_to_standard = villages_to_standard
             registration.submitted_by = by
-            _as(registration, by).save(
-                update_fields=[
-                    "commitments",
-                    "target_level",
-                    "villages_to_standard",
-                    "submitted_by",
-                ]
-            )
+            fields = ["commitments", "target_level", "villages_to_standard", "submitted_by"]
+            if replace:
+                registration.submitted_at = timezone.now()
+                fields.append("submitted_at")
+            _as(registration, by).save(update_fields=fields)
+            if replace:
+                _history_note(registration, "Thay thế đăng ký đã có")
     return registration
+
+
+def registration_exists_message(existing: Registration) -> str:
+    who = existing.submitted_by.display_name if existing.submitted_by else "không rõ người lưu"
+    when = timezone.localtime(existing.submitted_at)
+    return (
+        f"{existing.unit.name} đã có đăng ký thi đua năm {existing.year} "
+        f"(ngày đăng ký {when:%d/%m/%Y}, {who}). Lưu đăng ký mới sẽ thay thế đăng ký đó; "
+        "nội dung cũ vẫn được giữ trong lịch sử. Đánh dấu “Thay thế đăng ký đã có” rồi lưu "
+        "lại nếu muốn thay thế."
+    )
 
 
 # --- Deadlines -------------------------------------------------------------------------------
