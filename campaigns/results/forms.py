@@ -19,6 +19,7 @@ from ..models import (
     Milestone,
     NtmLevel,
     Target,
+    UnconfirmedPublishing,
 )
 
 
@@ -59,6 +60,7 @@ class CampaignForm(forms.ModelForm):
             "status",
             "ranking_method",
             "ntm_criterion_set",
+            "unconfirmed_publishing",
             "signer_name",
             "signer_title",
             "signer_authority",
@@ -75,6 +77,7 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan_date"].input_formats = DATE_FORMATS
+        self.fields["unconfirmed_publishing"].required = False
         creating = self.instance.pk is None
         if creating:
             self.fields["copy_criteria_from"].queryset = Campaign.objects.order_by("-start_year")
@@ -94,6 +97,7 @@ class CampaignForm(forms.ModelForm):
                     Column("final_review_year"),
                 ),
                 Row(Column("status"), Column("ranking_method"), Column("ntm_criterion_set")),
+                "unconfirmed_publishing",
             ),
             Fieldset(
                 "Văn bản kế hoạch",
@@ -106,6 +110,12 @@ class CampaignForm(forms.ModelForm):
             *(["copy_criteria_from"] if creating else []),
             "is_sample",
             Submit("save", "Lưu"),
+        )
+
+    def clean_unconfirmed_publishing(self):
+        # A form posted without the field (older clients, scripts) keeps the safe default.
+        return self.cleaned_data.get("unconfirmed_publishing") or (
+            self.instance.unconfirmed_publishing or UnconfirmedPublishing.ACKNOWLEDGE
         )
 
     def clean(self):
