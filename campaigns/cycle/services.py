@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +23,8 @@ from portal.access import require
 from portal.audit import audited_update
 from portal.uploads import EVIDENCE_EXTENSIONS, check_upload
 
+from .. import deadlines
+from ..deadlines import Deadline, deadline_for
 from ..models import (
     Assessment,
     AssessmentItem,
@@ -40,11 +41,13 @@ from ..models import (
 from . import rules
 from .rules import pts
 
+__all__ = ["Deadline", "deadline_for"]  # re-exported (see campaigns/deadlines.py)
+
 EDITABLE = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return deadlines.today()
 
 
 def _check_year(campaign: Campaign, year: int) -> None:
@@ -102,9 +105,7 @@ def registration_save(
             .first()
         )
         if existing is not None and replace is False:
-            raise ValidationError(
-                registration_exists_message(existing), code="registration_exists"
-            )
+            raise ValidationError(registration_exists_message(existing), code="registration_exists")
         registration, created = Registration.objects.select_for_update().get_or_create(
             campaign=campaign,
             unit=unit,
@@ -145,29 +146,8 @@ def registration_exists_message(existing: Registration) -> str:
 # --- Deadlines -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Deadline:
-    due: datetime.date | None  # the campaign's yearly report deadline
-    extension_until: datetime.date | None  # this unit's granted extension, if any
-
-    @property
-    def effective(self) -> datetime.date | None:
-        if self.due is None:
-            return None
-        return max(self.due, self.extension_until) if self.extension_until else self.due
-
-    def is_closed(self, today: datetime.date) -> bool:
-        return self.effective is not None and today > self.effective
-
-    def is_late(self, today: datetime.date) -> bool:
-        return self.due is not None and today > self.due
-
-
-def deadline_for(*, campaign: Campaign, unit_id: int, year: int) -> Deadline:
-    return Deadline(
-        due=rules.yearly_deadline(campaign=campaign, year=year),
-        extension_until=rules.granted_extension(campaign=campaign, unit_id=unit_id, year=year),
-    )
+# `Deadline` and `deadline_for` live in campaigns/deadlines.py (one answer for every page);
+# they are re-exported here for the views and tests that name them through this module.
 
 
 def _closed_message(deadline: Deadline) -> str:
@@ -619,12 +599,21 @@ def extension_decide(
 ) -> ExtensionRequest:
     """Grant (until a date after the deadline) or refuse a pending request."""
     require(by, "extension.grant", extension)
+    if extension.status != ExtensionStatus.PENDING:
+        raise ValidationError("Đề nghị này đã được xem xét.")
     if grant:
         due = rules.yearly_deadline(campaign=extension.campaign, year=extension.year)
         if until is None:
             raise ValidationError({"until": "Chọn ngày gia hạn đến."})
         if due is not None and until <= due:
             raise ValidationError({"until": f"Ngày gia hạn phải sau hạn báo cáo ({due:%d/%m/%Y})."})
+        if until < _today():
+            raise ValidationError(
+                {
+                    "until": f"Ngày gia hạn {until:%d/%m/%Y} đã qua; chọn một ngày từ hôm nay "
+                    f"({_today():%d/%m/%Y}) trở đi."
+                }
+            )
     elif not note.strip():
         raise ValidationError({"note": "Không gia hạn phải nêu lý do."})
     with transaction.atomic():

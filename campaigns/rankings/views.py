@@ -68,8 +68,7 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
             "moved": publication is not None and publication.sha256 != live_hash,
             "can_publish": can(request.user, "ranking.publish"),
             "unconfirmed": unconfirmed,
-            "refuse_unconfirmed": campaign.unconfirmed_publishing
-            == UnconfirmedPublishing.REFUSE,
+            "refuse_unconfirmed": campaign.unconfirmed_publishing == UnconfirmedPublishing.REFUSE,
         },
     )
 

@@ -42,7 +42,11 @@ def test_every_level_is_accepted_with_all_nineteen_criteria(world, level):
 
 def test_a_commune_short_of_the_criteria_is_recorded_as_not_yet_at_standard(world):
     status = ntm_status_save(
-        unit=world.commune_a, year=2023, level=NtmLevel.NONE, numbers=TWELVE, campaign=world.campaign
+        unit=world.commune_a,
+        year=2023,
+        level=NtmLevel.NONE,
+        numbers=TWELVE,
+        campaign=world.campaign,
     )
     assert status.criteria_met_count == 12
 
@@ -105,7 +109,11 @@ def test_an_inconsistent_model_commune_cannot_rank_first(world):
             campaign=world.campaign,
         )
     ntm_status_save(
-        unit=world.commune_b, year=2023, level=NtmLevel.NONE, numbers=TWELVE, campaign=world.campaign
+        unit=world.commune_b,
+        year=2023,
+        level=NtmLevel.NONE,
+        numbers=TWELVE,
+        campaign=world.campaign,
     )
     rows = commune_ranking(2023, campaign=world.campaign).rows
     first = [r for r in rows if r.year == 2023 and r.rank == 1]

@@ -81,7 +81,8 @@ def test_publishing_is_refused_while_data_is_unconfirmed_when_the_campaign_says_
     client = client_as("secretariat")
     page = _page(client, ranked)
     assert "chỉ công bố khi mọi số liệu đã được xác nhận" in page
-    assert 'action="/xep-hang/cong-bo/"' not in page and "Công bố bảng xếp hạng năm" not in page
+    assert 'action="/xep-hang/cong-bo/"' not in page
+    assert "Công bố bảng xếp hạng năm" not in page
     html = _publish(client, ranked, acknowledge_unconfirmed=1)
     assert "Chưa công bố được: còn 1 xã chưa được Phòng Kinh tế xác nhận" in html
     assert not RankingPublication.objects.exists()

@@ -1,4 +1,4 @@
-""""Đăng ký mới" for a year the unit has already registered never replaces the registration
+""" "Đăng ký mới" for a year the unit has already registered never replaces the registration
 silently (issue #14, item 14): the page says a registration exists and asks to confirm; once
 confirmed, the earlier registration stays in the history shown on the registration page."""
 
