@@ -133,11 +133,11 @@ def registration_save(
 
 
 def registration_exists_message(existing: Registration) -> str:
-    who = existing.submitted_by.display_name if existing.submitted_by else "không rõ người lưu"
+    who = f" bởi {existing.submitted_by.display_name}" if existing.submitted_by else ""
     when = timezone.localtime(existing.submitted_at)
     return (
-        f"{existing.unit.name} đã có đăng ký thi đua năm {existing.year} "
-        f"(ngày đăng ký {when:%d/%m/%Y}, {who}). Lưu đăng ký mới sẽ thay thế đăng ký đó; "
+        f"{existing.unit.name} đã có đăng ký thi đua năm {existing.year}, lưu ngày "
+        f"{when:%d/%m/%Y}{who}. Lưu đăng ký mới sẽ thay thế đăng ký đó; "
         "nội dung cũ vẫn được giữ trong lịch sử. Đánh dấu “Thay thế đăng ký đã có” rồi lưu "
         "lại nếu muốn thay thế."
     )
