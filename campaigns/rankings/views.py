@@ -52,6 +52,7 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
     publication = latest_publication(campaign, kind, year)
     live_hash = ranking.sha256
     unconfirmed = unconfirmed_in(ranking, year)
+    refuse = campaign.unconfirmed_publishing == UnconfirmedPublishing.REFUSE
     marked = {u.unit_id for u in unconfirmed}
     for row in ranking.rows:
         row.unconfirmed = row.unit_id in marked
@@ -68,7 +69,9 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
             "moved": publication is not None and publication.sha256 != live_hash,
             "can_publish": can(request.user, "ranking.publish"),
             "unconfirmed": unconfirmed,
-            "refuse_unconfirmed": campaign.unconfirmed_publishing == UnconfirmedPublishing.REFUSE,
+            "refuse_unconfirmed": refuse,
+            # the campaign refuses publishing while anything is unconfirmed: no form to post
+            "publish_blocked": refuse and bool(unconfirmed),
         },
     )
 
