@@ -43,6 +43,16 @@ class RankingMethod(models.TextChoices):
     WEIGHTED = "weighted", "Chấm điểm có trọng số theo tiêu chí"
 
 
+class UnconfirmedPublishing(models.TextChoices):
+    """What publishing a ranking does while some communes' NTM data is not confirmed."""
+
+    ACKNOWLEDGE = (
+        "acknowledge",
+        "Cho công bố khi người công bố xác nhận đã biết các xã chưa được xác nhận số liệu",
+    )
+    REFUSE = "refuse", "Không cho công bố khi còn xã chưa được xác nhận số liệu"
+
+
 class Campaign(models.Model):
     """Campaign: phong trào thi đua, e.g. "Đức Phổ chung sức xây dựng nông thôn mới" 2021–2025."""
 
@@ -80,6 +90,13 @@ class Campaign(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="campaigns",
+    )
+    unconfirmed_publishing = models.CharField(
+        "Công bố xếp hạng khi còn số liệu chưa xác nhận",
+        max_length=16,
+        choices=UnconfirmedPublishing.choices,
+        default=UnconfirmedPublishing.ACKNOWLEDGE,
+        help_text="Số liệu NTM của xã (và các thôn của xã) do Phòng Kinh tế xác nhận.",
     )
     signer_name = models.CharField("Người ký", max_length=150, blank=True)
     signer_title = models.CharField("Chức danh người ký", max_length=100, default="CHỦ TỊCH")

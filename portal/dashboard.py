@@ -17,11 +17,13 @@ import datetime
 from django.db.models import Avg
 from django.urls import NoReverseMatch
 
+from campaigns import deadlines
 from campaigns.models import (
     Assessment,
     AssessmentStatus,
     Campaign,
     Milestone,
+    MilestoneKind,
     NtmStatus,
 )
 from campaigns.rankings import charts
@@ -128,7 +130,7 @@ def officer_context(request) -> dict:
     campaign = pick_campaign(request.GET.get("campaign"))
     year = pick_year(request.GET.get("year"), campaign)
     own = list(user.units.select_related("cluster").order_by("name"))
-    today = datetime.date.today()  # noqa: DTZ011 (a calendar date)
+    today = deadlines.today()
     ctx: dict = {"campaign": campaign, "year": year, "own": own}
     if campaign is None:
         return ctx
@@ -172,16 +174,37 @@ def officer_context(request) -> dict:
         a.url = _url_or_none(a)
     ctx.update(
         units=units,
-        deadlines=list(
-            Milestone.objects.filter(campaign=campaign, due_date__gte=today).order_by("due_date")[
-                :5
-            ]
-        ),
+        deadlines=upcoming_deadlines(campaign, own, today),
         returned=[a for a in assessments if a.status == AssessmentStatus.RETURNED],
         assessments=assessments,
         today=today,
     )
     return ctx
+
+
+def upcoming_deadlines(campaign: Campaign, own, today: datetime.date, limit: int = 5) -> list:
+    """The campaign's coming milestones as the officer's units see them: a yearly report
+    milestone becomes each unit's own deadline (campaigns/deadlines.py), so a unit inside its
+    granted extension sees that date, still coming, not the milestone that has passed.
+    Three queries whatever the number of units and years."""
+    milestones = list(Milestone.objects.filter(campaign=campaign).order_by("due_date"))
+    years = [m.year for m in milestones if m.kind == MilestoneKind.YEARLY_REPORT and m.year]
+    table = deadlines.deadlines_by_year(campaign, years, [u.pk for u in own]) if years else None
+    out = []
+    for m in milestones:
+        if table is not None and m.kind == MilestoneKind.YEARLY_REPORT and m.year and own:
+            for unit in own:
+                deadline = table.get(unit.pk, m.year)
+                if deadline.effective < today:
+                    continue
+                title = m.title if len(own) == 1 else f"{m.title} – {unit.name}"
+                if deadline.effective != m.due_date:
+                    title += f" (được gia hạn, hạn chung {m.due_date:%d/%m/%Y})"
+                out.append({"title": title, "due_date": deadline.effective})
+        elif m.due_date >= today:
+            out.append({"title": m.title, "due_date": m.due_date})
+    out.sort(key=lambda d: d["due_date"])
+    return out[:limit]
 
 
 def _url_or_none(obj) -> str | None:

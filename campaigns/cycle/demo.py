@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from units.models import Unit, UnitKind
 
+from ..deadlines import deadlines_for
 from ..models import (
     Assessment,
     AssessmentItem,
@@ -183,6 +184,7 @@ def load(campaign: Campaign) -> dict[str, int]:
         for village in villages:
             _assessment(campaign, village, year, AssessmentStatus.APPROVED, reviewer, officer, rng)
     _extensions(campaign, units, officer, reviewer)
+    _late_as_the_deadlines_say(campaign)
     return {
         "assessments": Assessment.objects.filter(is_sample=True).count(),
         "registrations": Registration.objects.filter(is_sample=True).count(),
@@ -216,6 +218,22 @@ def _registration(campaign, unit, year, officer) -> None:
                 year, 3, 15, 8, 0, tzinfo=timezone.get_current_timezone()
             )
         )
+
+
+def _late_as_the_deadlines_say(campaign) -> None:
+    """A sample submission is late only when it came after the unit's deadline, its granted
+    extension included (campaigns/deadlines.py), as `assessment_submit` would have recorded."""
+    submitted = list(
+        Assessment.objects.filter(campaign=campaign, is_sample=True, submitted_at__isnull=False)
+    )
+    tables = {year: deadlines_for(campaign, None, year) for year in {a.year for a in submitted}}
+    for a in submitted:
+        deadline = tables[a.year].get(a.unit_id, a.year)
+        late = deadline.is_late(timezone.localtime(a.submitted_at).date())
+        if (a.is_late, a.extension_until) != (late, deadline.extension_until):
+            Assessment.objects.filter(pk=a.pk).update(
+                is_late=late, extension_until=deadline.extension_until
+            )
 
 
 def _extensions(campaign, units, officer, reviewer) -> None:

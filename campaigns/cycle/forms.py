@@ -349,6 +349,10 @@ class RegistrationForm(forms.Form):
         max_value=200,
         error_messages={"min_value": "Số thôn không được âm."},
     )
+    replace = forms.BooleanField(
+        label="Thay thế đăng ký đã có (nội dung cũ được giữ trong lịch sử)",
+        required=False,
+    )
 
     def __init__(self, *args, user, campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -362,6 +366,12 @@ class RegistrationForm(forms.Form):
             Row(Column("target_level"), Column("villages_to_standard")),
             Submit("save", "Lưu đăng ký"),
         )
+
+    def ask_replace(self, message: str) -> None:
+        """The unit already has a registration for the year: say so and show the checkbox that
+        confirms the replacement (left unticked)."""
+        self.add_error(None, message)
+        self.helper.layout.insert(len(self.helper.layout) - 1, "replace")
 
     def clean_year(self):
         year = self.cleaned_data["year"]

@@ -13,8 +13,6 @@ from units.models import UnitKind
 from ..models import (
     Campaign,
     CriteriaSet,
-    ExtensionRequest,
-    ExtensionStatus,
     Milestone,
     MilestoneKind,
     TargetGroup,
@@ -59,21 +57,12 @@ def criteria_set_for(*, campaign: Campaign, kind: str, year: int) -> CriteriaSet
 
 
 def yearly_deadline(*, campaign: Campaign, year: int) -> datetime.date | None:
+    """The campaign's milestone date for the year (not a unit's deadline: that is
+    campaigns/deadlines.py, which adds the unit's extensions)."""
     milestone = Milestone.objects.filter(
         campaign=campaign, kind=MilestoneKind.YEARLY_REPORT, year=year
     ).first()
     return milestone.due_date if milestone else None
-
-
-def granted_extension(*, campaign: Campaign, unit_id: int, year: int) -> datetime.date | None:
-    return (
-        ExtensionRequest.objects.filter(
-            campaign=campaign, unit_id=unit_id, year=year, status=ExtensionStatus.GRANTED
-        )
-        .order_by("-until")
-        .values_list("until", flat=True)
-        .first()
-    )
 
 
 def may_review_group(user, group: str) -> bool:

@@ -184,18 +184,28 @@ def _registration_form_view(request, registration: Registration | None):
                 target_level=form.cleaned_data["target_level"],
                 villages_to_standard=form.cleaned_data["villages_to_standard"],
                 by=request.user,
+                # "Đăng ký mới" never replaces silently; editing a registration is no surprise.
+                replace=None if registration else form.cleaned_data["replace"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            if exc.code == "registration_exists":
+                form.ask_replace(exc.message)
+            else:
+                form.add_error(None, exc)
         else:
             messages.success(
                 request, f"Đã lưu đăng ký thi đua năm {saved.year} của {saved.unit.name}."
             )
             return redirect(f"{reverse('campaigns:registration-list')}?year={saved.year}")
+    history = (
+        registration.history.select_related("history_user").order_by("-history_date")[:20]
+        if registration
+        else []
+    )
     return render(
         request,
         "campaigns/cycle/registration_form.html",
-        {"form": form, "campaign": campaign, "registration": registration},
+        {"form": form, "campaign": campaign, "registration": registration, "history": history},
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Max
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
 
 from units.models import UnitKind
 
@@ -58,3 +60,58 @@ def latest_publication(campaign: Campaign | None, kind: str, year: int):
         .order_by("-version")
         .first()
     )
+
+
+@dataclass
+class Unconfirmed:
+    """A ranked commune whose NTM data for the year is not yet confirmed by the economic office:
+    its own status and/or some of its villages' statuses (the village share is a ranking key)."""
+
+    unit_id: int
+    name: str
+    commune: bool  # the commune's own status is unconfirmed
+    villages: int  # how many of its villages' statuses are unconfirmed
+
+    @property
+    def text(self) -> str:
+        parts = []
+        if self.commune:
+            parts.append("số liệu của xã")
+        if self.villages:
+            parts.append(f"{self.villages} thôn")
+        return f"{self.name} ({', '.join(parts)})"
+
+
+def unconfirmed_communes(unit_ids, year: int) -> list[Unconfirmed]:
+    """The communes among `unit_ids` whose NTM data of `year` (their own row or a village's) is
+    unconfirmed, by name. Two queries whatever the number of communes."""
+    unit_ids = set(unit_ids)
+    if not unit_ids:
+        return []
+    own = dict(
+        NtmStatus.objects.filter(year=year, unit_id__in=unit_ids, confirmed_at__isnull=True)
+        .order_by()
+        .values_list("unit_id", "unit__name")
+    )
+    villages = {
+        row["unit__parent_id"]: row
+        for row in NtmStatus.objects.filter(
+            year=year,
+            unit__kind=UnitKind.VILLAGE,
+            unit__parent_id__in=unit_ids,
+            confirmed_at__isnull=True,
+        )
+        .order_by()
+        .values("unit__parent_id", "unit__parent__name")
+        .annotate(n=Count("pk"))
+    }
+    out = [
+        Unconfirmed(
+            unit_id=pk,
+            name=own.get(pk) or villages[pk]["unit__parent__name"],
+            commune=pk in own,
+            villages=villages[pk]["n"] if pk in villages else 0,
+        )
+        for pk in set(own) | set(villages)
+    ]
+    return sorted(out, key=lambda u: u.name)

@@ -15,12 +15,12 @@ from campaigns.targets import targets_progress as target_progress
 from portal.access import can, require, scope
 from units.models import Cluster, ClusterKind, Unit, UnitKind
 
-from ..models import NtmLevel, RankingPublication
+from ..models import NtmLevel, RankingPublication, UnconfirmedPublishing
 from . import exporters
 from .charts import CELL_LABEL, CELL_SYMBOL, contributions_by_year, criteria_over_years, heatmap
 from .ranking import BLOC, COMMUNE, bloc_ranking, commune_ranking, rows_hash
 from .selectors import latest_publication, pick_campaign, pick_year, year_choices
-from .services import ranking_publish
+from .services import ranking_publish, unconfirmed_in
 
 
 def _context(request: HttpRequest) -> dict:
@@ -51,6 +51,11 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
         return exporters.ranking_xlsx(ranking)
     publication = latest_publication(campaign, kind, year)
     live_hash = ranking.sha256
+    unconfirmed = unconfirmed_in(ranking, year)
+    refuse = campaign.unconfirmed_publishing == UnconfirmedPublishing.REFUSE
+    marked = {u.unit_id for u in unconfirmed}
+    for row in ranking.rows:
+        row.unconfirmed = row.unit_id in marked
     return render(
         request,
         "campaigns/rankings/ranking.html",
@@ -63,6 +68,10 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
             "live_hash": live_hash,
             "moved": publication is not None and publication.sha256 != live_hash,
             "can_publish": can(request.user, "ranking.publish"),
+            "unconfirmed": unconfirmed,
+            "refuse_unconfirmed": refuse,
+            # the campaign refuses publishing while anything is unconfirmed: no form to post
+            "publish_blocked": refuse and bool(unconfirmed),
         },
     )
 
@@ -85,6 +94,7 @@ def ranking_publish_view(request: HttpRequest) -> HttpResponse:
             year=year,
             user=request.user,
             note=request.POST.get("note", "")[:1000],
+            acknowledged_unconfirmed=_int_or_none(request.POST.get("acknowledge_unconfirmed")),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -94,6 +104,13 @@ def ranking_publish_view(request: HttpRequest) -> HttpResponse:
             f"Đã công bố bảng xếp hạng năm {year} (lần {pub.version}); mã băm {pub.sha256[:12]}….",
         )
     return redirect(f"{url}?campaign={campaign.code}&year={year}&kind={kind}")
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    try:
+        return int(raw or "")
+    except ValueError:
+        return None
 
 
 @login_required

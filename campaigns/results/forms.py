@@ -20,6 +20,7 @@ from ..models import (
     Milestone,
     NtmLevel,
     Target,
+    UnconfirmedPublishing,
 )
 
 
@@ -60,6 +61,7 @@ class CampaignForm(GuardedFormMixin, forms.ModelForm):
             "status",
             "ranking_method",
             "ntm_criterion_set",
+            "unconfirmed_publishing",
             "signer_name",
             "signer_title",
             "signer_authority",
@@ -76,6 +78,7 @@ class CampaignForm(GuardedFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan_date"].input_formats = DATE_FORMATS
+        self.fields["unconfirmed_publishing"].required = False
         creating = self.instance.pk is None
         if creating:
             self.fields["copy_criteria_from"].queryset = Campaign.objects.order_by("-start_year")
@@ -95,6 +98,7 @@ class CampaignForm(GuardedFormMixin, forms.ModelForm):
                     Column("final_review_year"),
                 ),
                 Row(Column("status"), Column("ranking_method"), Column("ntm_criterion_set")),
+                "unconfirmed_publishing",
             ),
             Fieldset(
                 "Văn bản kế hoạch",
@@ -107,6 +111,12 @@ class CampaignForm(GuardedFormMixin, forms.ModelForm):
             *(["copy_criteria_from"] if creating else []),
             "is_sample",
             Submit("save", "Lưu"),
+        )
+
+    def clean_unconfirmed_publishing(self):
+        # A form posted without the field (older clients, scripts) keeps the safe default.
+        return self.cleaned_data.get("unconfirmed_publishing") or (
+            self.instance.unconfirmed_publishing or UnconfirmedPublishing.ACKNOWLEDGE
         )
 
     def clean(self):
@@ -287,6 +297,8 @@ class NtmStatusForm(GuardedFormMixin, forms.Form):
     def __init__(self, *args, unit: Unit, criteria, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit = unit
+        #: How many national criteria the set in force has (19 in QĐ 318/QĐ-TTg).
+        self.size = len(criteria) or 19
         if unit.kind == UnitKind.VILLAGE:
             self.fields["level"].choices = [
                 (v, label) for v, label in NtmLevel.choices if v in VILLAGE_LEVELS
@@ -296,6 +308,10 @@ class NtmStatusForm(GuardedFormMixin, forms.Form):
             self.fields["criteria_met"].choices = [
                 (str(c.number), f"{c.number}. {c.name}") for c in criteria
             ]
+            self.fields["level"].help_text = (
+                f"Đạt chuẩn NTM, NTM nâng cao hoặc NTM kiểu mẫu đòi hỏi đạt đủ "
+                f"{self.size}/{self.size} tiêu chí dưới đây."
+            )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "level",
@@ -311,6 +327,23 @@ class NtmStatusForm(GuardedFormMixin, forms.Form):
 
     def numbers(self) -> list[int]:
         return [int(n) for n in self.cleaned_data.get("criteria_met", [])]
+
+    def clean(self):
+        """Refuse a level the criteria met do not reach, next to the field (the service checks
+        the same rule again, through `ntm_check`)."""
+        from .services import ntm_level_errors
+
+        cleaned = super().clean()
+        if "level" in cleaned:
+            errors = ntm_level_errors(
+                kind=self.unit.kind,
+                level=cleaned["level"],
+                numbers=self.numbers(),
+                size=self.size,
+            )
+            for name, message in errors.items():
+                self.add_error(name if name in self.fields else None, message)
+        return cleaned
 
 
 class ContributionForm(GuardedFormMixin, forms.ModelForm):

@@ -10,12 +10,14 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 
+from .. import deadlines
 from ..models import (
     AssessmentStatus,
     Campaign,
     CampaignStatus,
+    ExtensionRequest,
+    ExtensionStatus,
     Milestone,
     MilestoneKind,
     ReminderSent,
@@ -32,47 +34,57 @@ def _stage_for(days_left: int, stages: tuple[int, ...]) -> int | None:
 
 
 def reminders_send(*, today: datetime.date | None = None) -> int:
-    """Send the reminders due today; returns how many e-mails went out."""
-    today = today or timezone.localdate()
+    """Send the reminders due today; returns how many e-mails went out.
+
+    Each unit is reminded against its own deadline (campaigns/deadlines.py: the milestone or
+    its granted extension), so the years looked at are those whose milestone, or some unit's
+    granted extension, falls within the largest stage from today."""
+    today = today or deadlines.today()
     stages = tuple(getattr(settings, "REMINDER_DAYS_BEFORE", DEFAULT_STAGES))
+    horizon = today + datetime.timedelta(days=max(stages))
+    pairs = set(
+        Milestone.objects.filter(
+            kind=MilestoneKind.YEARLY_REPORT,
+            campaign__status=CampaignStatus.ACTIVE,
+            due_date__gte=today,
+            due_date__lte=horizon,
+            year__isnull=False,
+        ).values_list("campaign_id", "year")
+    ) | set(
+        ExtensionRequest.objects.filter(
+            status=ExtensionStatus.GRANTED,
+            campaign__status=CampaignStatus.ACTIVE,
+            until__gte=today,
+            until__lte=horizon,
+        ).values_list("campaign_id", "year")
+    )
+    campaigns = Campaign.objects.in_bulk({campaign_id for campaign_id, _ in pairs})
     sent = 0
-    milestones = Milestone.objects.filter(
-        kind=MilestoneKind.YEARLY_REPORT,
-        campaign__status=CampaignStatus.ACTIVE,
-        due_date__gte=today,
-        due_date__lte=today + datetime.timedelta(days=max(stages)),
-        year__isnull=False,
-    ).select_related("campaign")
-    for milestone in milestones:
-        stage = _stage_for((milestone.due_date - today).days, stages)
-        if stage is None:
-            continue
-        sent += _remind(milestone.campaign, milestone.year, milestone.due_date, stage, today)
+    for campaign_id, year in sorted(pairs):
+        sent += _remind(campaigns[campaign_id], year, stages, today)
     return sent
 
 
-def _remind(
-    campaign: Campaign, year: int, due: datetime.date, stage: int, today: datetime.date
-) -> int:
+def _remind(campaign: Campaign, year: int, stages: tuple[int, ...], today: datetime.date) -> int:
     data = completeness(campaign, year, today=today)
-    pending = [
-        r
-        for r in data.rows
-        if r.stage not in (Stage.SUBMITTED, Stage.APPROVED)
-        # a unit with an extension beyond this deadline is reminded against its own date
-        and (r.deadline is None or r.deadline == due)
-    ]
+    pending = []
+    for r in data.rows:
+        if r.stage in (Stage.SUBMITTED, Stage.APPROVED) or r.deadline is None:
+            continue
+        days_left = (r.deadline - today).days
+        stage = _stage_for(days_left, stages) if days_left >= 0 else None
+        if stage is not None:
+            pending.append((r, stage))
     already = set(
-        ReminderSent.objects.filter(campaign=campaign, year=year, stage=stage).values_list(
-            "unit_id", flat=True
-        )
+        ReminderSent.objects.filter(campaign=campaign, year=year).values_list("unit_id", "stage")
     )
     count = 0
     link = settings.SITE_URL.rstrip("/") + reverse(
         "campaigns:campaign-detail", args=[campaign.code]
     )
-    for row in pending:
-        if row.unit.pk in already:
+    for row, stage in pending:
+        due = row.deadline
+        if (row.unit.pk, stage) in already:
             continue
         emails = sorted(u.email for u in row.unit.officers.filter(is_active=True) if u.email)
         try:

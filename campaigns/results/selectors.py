@@ -12,6 +12,8 @@ from django.utils import timezone
 from portal.access import scope
 from units.models import Unit, UnitKind
 
+from .. import deadlines
+from ..deadlines import deadlines_for
 from ..models import (
     Assessment,
     AssessmentStatus,
@@ -19,8 +21,6 @@ from ..models import (
     CampaignStatus,
     Contribution,
     CriteriaSet,
-    Milestone,
-    MilestoneKind,
     NtmCriterion,
     NtmStatus,
     Registration,
@@ -132,19 +132,15 @@ def completeness(
 
     The units expected are the active units of the kinds whose target group has a criteria set
     in the campaign. Four queries whatever the number of units (groups, units, registrations,
-    assessments) plus one for the deadline."""
-    today = today or timezone.localdate()
+    assessments) plus two for the units' deadlines (campaigns/deadlines.py: the milestone and
+    the granted extensions; the assessments' own extensions come with the assessments)."""
+    today = today or deadlines.today()
     groups = set(
         CriteriaSet.objects.filter(campaign=campaign)
         .order_by()
         .values_list("target_group", flat=True)
     )
     kinds = [k for g in groups for k in TARGET_GROUP_KINDS.get(g, ())]
-    deadline_row = (
-        Milestone.objects.filter(campaign=campaign, kind=MilestoneKind.YEARLY_REPORT, year=year)
-        .values_list("due_date", flat=True)
-        .first()
-    )
     day = datetime.date(year, 12, 31)
     first = datetime.date(year, 1, 1)
     units = list(
@@ -165,26 +161,30 @@ def completeness(
         .order_by()
         .values("unit_id", "status", "is_late", "extension_until", "submitted_at")
     }
-    result = Completeness(campaign=campaign, year=year, deadline=deadline_row, rows=[])
+    table = deadlines_for(
+        campaign,
+        None,  # every granted extension of the year: no list of ids in the query
+        year,
+        assessment_extensions={u: a["extension_until"] for u, a in assessments.items()},
+    )
+    result = Completeness(campaign=campaign, year=year, deadline=table.due.get(year), rows=[])
     group_counts: dict[str, Counts] = defaultdict(Counts)
     cluster_counts: dict[str, Counts] = defaultdict(Counts)
     for unit in units:
         a = assessments.get(unit.pk)
         stage = a["status"] if a else Stage.NOT_STARTED
-        deadline = deadline_row
-        if a and a["extension_until"]:
-            deadline = a["extension_until"]
-        if stage in (Stage.SUBMITTED, Stage.APPROVED):
-            late = bool(a and a["is_late"])
-        else:
-            late = deadline is not None and today > deadline
+        deadline = table.get(unit.pk, year)
         row = UnitProgress(
             unit=unit,
             target_group=KIND_TO_GROUP[unit.kind],
             registered=unit.pk in registered,
             stage=stage,
-            late=late,
-            deadline=deadline,
+            late=deadline.unit_is_late(
+                status=a["status"] if a else None,
+                recorded_late=bool(a and a["is_late"]),
+                day=today,
+            ),
+            deadline=deadline.effective,
             submitted_at=a["submitted_at"] if a else None,
         )
         result.rows.append(row)

@@ -224,12 +224,41 @@ def ntm_check(
         )
     elif len(set(numbers)) != len(numbers):
         errors["criteria_met"] = "Một tiêu chí được ghi hai lần."
+    elif "level" not in errors and "unit" not in errors:
+        errors.update(ntm_level_errors(kind=unit.kind, level=level, numbers=numbers, size=size))
     return errors
 
 
 def ntm_status_key(unit: Unit, year: int) -> str:
     """The edit guard's key for a unit's status of a year the page showed as not recorded yet."""
     return absent_key(NtmStatus, unit=unit.pk, year=year)
+
+
+def ntm_level_errors(*, kind: str, level: str, numbers: Iterable[int], size: int) -> dict[str, str]:
+    """The level must follow from the criteria met (docs/results.md, "Levels and criteria").
+
+    A commune is NTM only when it meets every criterion of the national set in force (QĐ
+    318/QĐ-TTg: 19 of 19). Advanced NTM (QĐ 318, second set) is granted only to a commune that
+    already meets the NTM standard, and a model commune (QĐ 319/QĐ-TTg) must first meet the
+    advanced standard, so both also need every NTM criterion; the portal records no other
+    criteria, so that is what it can check. A village records no national criteria (its
+    criteria are the province's): it must not carry any. The form and the importer call this
+    through `ntm_check`; the form also calls it directly from `clean()`."""
+    met = set(numbers)
+    if kind == UnitKind.VILLAGE:
+        if met:
+            return {
+                "criteria_met": "Thôn không ghi tiêu chí quốc gia về xã nông thôn mới; "
+                "chỉ ghi mức đạt chuẩn của thôn."
+            }
+        return {}
+    if level in (NtmLevel.NTM, NtmLevel.ADVANCED, NtmLevel.MODEL) and len(met) < size:
+        return {
+            "level": f"Mức “{NtmLevel(level).label}” đòi hỏi xã đạt đủ {size}/{size} tiêu chí "
+            f"của Bộ tiêu chí quốc gia về xã nông thôn mới; kết quả này mới có {len(met)}/{size} "
+            "tiêu chí đạt. Hãy đánh dấu đủ các tiêu chí đã đạt hoặc chọn “Chưa đạt chuẩn”."
+        }
+    return {}
 
 
 @transaction.atomic

@@ -34,7 +34,7 @@ def _set(w, status=CriteriaSetStatus.EDITABLE):
 
 
 def _status_a(w):
-    s, _ = NtmStatus.objects.get_or_create(unit=w.commune_a, year=2023, defaults={"level": "ntm"})
+    s, _ = NtmStatus.objects.get_or_create(unit=w.commune_a, year=2023, defaults={"level": "none"})
     return s
 
 
@@ -49,7 +49,7 @@ def _contribution_a(w):
 
 
 def _ntm_post(w, u):
-    return {"level": "ntm", "criteria_met": ["1", "2"], "recognition_decision": "", "note": ""}
+    return {"level": "none", "criteria_met": ["1", "2"], "recognition_decision": "", "note": ""}
 
 
 def _contribution_post(w, u):

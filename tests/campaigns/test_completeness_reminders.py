@@ -94,8 +94,9 @@ def test_completeness_page_query_count_is_constant(
     url = reverse("campaigns:completeness", args=[world.campaign.code]) + "?year=2024"
     client.get(url)  # warm caches (session, content types)
     # session, user, roles, savepoint + release (ATOMIC_REQUESTS), campaign; then the selector:
-    # criteria-set groups, deadline, units (with cluster), registrations, assessments.
-    with django_assert_num_queries(11):
+    # criteria-set groups, units (with cluster), registrations, assessments, then the units'
+    # deadlines (campaigns/deadlines.py): milestone, granted extensions.
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["data"].rows) == 4 + extra

@@ -62,7 +62,8 @@ def test_ranking_page_explains_itself(ranked, client_as):
 def test_publish_freezes_rows_and_the_page_says_when_live_data_moved(ranked, client_as):
     client = client_as("secretariat")
     response = client.post(
-        reverse("rankings:publish"), {"campaign": ranked.code, "year": "2024", "kind": "commune"}
+        reverse("rankings:publish"),
+        {"campaign": ranked.code, "year": "2024", "kind": "commune", "acknowledge_unconfirmed": 2},
     )
     assert response.status_code == 302
     pub = RankingPublication.objects.get()
@@ -78,7 +79,8 @@ def test_publish_freezes_rows_and_the_page_says_when_live_data_moved(ranked, cli
     page = client.get(reverse("rankings:publication", args=[pub.pk])).content.decode()
     assert "khớp với các dòng lưu" in page
     client.post(
-        reverse("rankings:publish"), {"campaign": ranked.code, "year": "2024", "kind": "commune"}
+        reverse("rankings:publish"),
+        {"campaign": ranked.code, "year": "2024", "kind": "commune", "acknowledge_unconfirmed": 2},
     )
     assert RankingPublication.objects.order_by("-version").first().rows[0]["unit_code"] == "XA-B"
 

@@ -21,7 +21,7 @@ def _csv(text: str) -> bytes:
 
 def test_ntm_import_creates_then_is_idempotent(world):
     data = _csv(
-        NTM_HEADER + "XA-A,2023,1;2;3;17,ntm\n" + "XA-A-T1,2023,,model\n" + "XA-B,2024,,none\n"
+        NTM_HEADER + "XA-A,2023,1;2;3;17,none\n" + "XA-A-T1,2023,,model\n" + "XA-B,2024,,none\n"
     )
     plan = run_import("ntm_status", data, "ntm.csv")
     assert plan.ok, plan.errors
@@ -37,15 +37,15 @@ def test_ntm_import_creates_then_is_idempotent(world):
 def test_ntm_import_lists_every_bad_row_and_saves_nothing(world):
     data = _csv(
         NTM_HEADER
-        + "XA-A,2023,1;2;20,ntm\n"  # criterion 20
-        + "KHONG-CO,2023,1,ntm\n"  # unknown unit
-        + "XA-B,1999,1,ntm\n"  # year out of range
-        + "XA-B,2019,1,ntm\n"  # outside the campaign
+        + "XA-A,2023,1;2;20,none\n"  # criterion 20
+        + "KHONG-CO,2023,1,none\n"  # unknown unit
+        + "XA-B,1999,1,none\n"  # year out of range
+        + "XA-B,2019,1,none\n"  # outside the campaign
         + "XA-A-T1,2023,,advanced\n"  # village cannot be advanced
-        + "XA-B,2023,1;x,ntm\n"  # not numbers
-        + "XA-B,2022,1,ntm\n"
-        + "XA-B,2022,1;2,ntm\n"  # duplicate in the file
-        + "XA-B,2021,0,ntm\n"  # criterion 0
+        + "XA-B,2023,1;x,none\n"  # not numbers
+        + "XA-B,2022,1,none\n"
+        + "XA-B,2022,1;2,none\n"  # duplicate in the file
+        + "XA-B,2021,0,none\n"  # criterion 0
     )
     plan = run_import("ntm_status", data, "ntm.csv")
     assert not plan.ok

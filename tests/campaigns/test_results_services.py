@@ -179,7 +179,7 @@ def test_ntm_save_keeps_count_in_step_and_edit_resets_confirmation(world, users)
     status = ntm_status_save(
         unit=world.commune_a,
         year=2023,
-        level=NtmLevel.NTM,
+        level=NtmLevel.NONE,
         numbers=[1, 2, 3, 17],
         campaign=world.campaign,
         user=users["officer_a"],
@@ -194,7 +194,7 @@ def test_ntm_save_keeps_count_in_step_and_edit_resets_confirmation(world, users)
     status = ntm_status_save(
         unit=world.commune_a,
         year=2023,
-        level=NtmLevel.NTM,
+        level=NtmLevel.NONE,
         numbers=[1, 2, 3],
         campaign=world.campaign,
         user=users["officer_a"],

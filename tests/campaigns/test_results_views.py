@@ -134,15 +134,15 @@ def test_officer_enters_ntm_status_and_the_economic_office_confirms(world, clien
         officer,
         url,
         level="ntm",
-        criteria_met=["1", "2", "17"],
+        criteria_met=[str(n) for n in range(1, 20)],
         recognition_decision="QĐ 12/QĐ-UBND",
         recognition_date="15/12/2023",
     )
     assert response.status_code == 302
     status = NtmStatus.objects.get(unit=world.commune_a, year=2023)
-    assert status.criteria_met_count == 3
+    assert status.criteria_met_count == 19
     panel = officer.get(reverse("campaigns:ntm-panel", args=[world.commune_a.pk])).content.decode()
-    assert panel.count(">✓<") == 3
+    assert panel.count(">✓<") == 19
     assert "Đạt chuẩn NTM" in panel
     assert "Thôn Hội An Thử" in panel
     office = client_as("economic_office")
@@ -153,7 +153,7 @@ def test_officer_enters_ntm_status_and_the_economic_office_confirms(world, clien
     assert status.is_confirmed
     page = office.get(url).content.decode()
     assert "Đã xác nhận" in page
-    _ntm_post(officer, url, criteria_met=["1", "2"])
+    _ntm_post(officer, url, level="none", criteria_met=["1", "2"])
     status.refresh_from_db()
     assert not status.is_confirmed
     assert "chưa xác nhận" in officer.get(url).content.decode()
@@ -164,7 +164,7 @@ def test_a_confirmation_of_figures_changed_since_the_page_was_opened_is_refused(
 ):
     officer, office = client_as("officer_a"), client_as("economic_office")
     url = reverse("campaigns:ntm-edit", args=[world.commune_a.pk, 2023])
-    _ntm_post(officer, url, level="ntm", criteria_met=["1", "2", "3"])
+    _ntm_post(officer, url, level="none", criteria_met=["1", "2", "3"])
     status = NtmStatus.objects.get(unit=world.commune_a, year=2023)
     confirm_url = reverse("campaigns:ntm-confirm", args=[status.pk])
     seen_by_office = form_data(office.get(url), action=confirm_url)  # 3 criteria on screen
@@ -187,7 +187,7 @@ def test_a_confirmation_of_figures_changed_since_the_page_was_opened_is_refused(
 def test_two_editors_of_one_ntm_record_keep_each_others_fields(world, client_as):
     officer, office = client_as("officer_a"), client_as("economic_office")
     url = reverse("campaigns:ntm-edit", args=[world.commune_a.pk, 2023])
-    _ntm_post(officer, url, level="ntm", criteria_met=["1", "2"])
+    _ntm_post(officer, url, level="none", criteria_met=["1", "2"])
     opened_by_office = form_data(office.get(url), action=url)
     _ntm_post(officer, url, note="Đã họp dân thôn 2")
     opened_by_office["recognition_decision"] = "QĐ 45/QĐ-UBND"
@@ -202,7 +202,7 @@ def test_the_same_ntm_field_changed_by_two_editors_refuses_the_later_and_keeps_i
 ):
     officer, office = client_as("officer_a"), client_as("economic_office")
     url = reverse("campaigns:ntm-edit", args=[world.commune_a.pk, 2023])
-    _ntm_post(officer, url, level="ntm", criteria_met=["1", "2"])
+    _ntm_post(officer, url, level="none", criteria_met=["1", "2"])
     opened_by_office = form_data(office.get(url), action=url)
     _ntm_post(officer, url, note="Ghi chú của xã")
     opened_by_office["note"] = "Ghi chú của Phòng Kinh tế"
@@ -223,8 +223,8 @@ def test_two_first_entries_of_one_year_do_not_overwrite_each_other(world, client
     officer, office = client_as("officer_a"), client_as("economic_office")
     url = reverse("campaigns:ntm-edit", args=[world.commune_a.pk, 2023])
     opened_by_office = form_data(office.get(url), action=url)  # no record yet
-    _ntm_post(officer, url, level="ntm", criteria_met=["1", "2"], note="Xã nhập trước")
-    opened_by_office.update(level="ntm", criteria_met=["1"], note="Phòng nhập sau")
+    _ntm_post(officer, url, level="none", criteria_met=["1", "2"], note="Xã nhập trước")
+    opened_by_office.update(level="none", criteria_met=["1"], note="Phòng nhập sau")
     response = office.post(url, opened_by_office)
     assert "Không lưu được" in response.content.decode()
     assert NtmStatus.objects.get(unit=world.commune_a, year=2023).note == "Xã nhập trước"
@@ -232,7 +232,7 @@ def test_two_first_entries_of_one_year_do_not_overwrite_each_other(world, client
 
 def test_ntm_form_refuses_a_year_outside_the_campaign(world, client_as):
     url = reverse("campaigns:ntm-edit", args=[world.commune_a.pk, 2030])
-    response = _ntm_post(client_as("officer_a"), url, level="ntm", criteria_met=["1"])
+    response = _ntm_post(client_as("officer_a"), url, level="none", criteria_met=["1"])
     assert response.status_code == 200
     assert "nằm ngoài giai đoạn của phong trào" in response.content.decode()
     assert not NtmStatus.objects.exists()
@@ -307,7 +307,7 @@ def test_browser_import_previews_then_saves_on_confirm(world, client_as):
     bad = SimpleUploadedFile("ntm.csv", b"unit_code,year,criteria_met,level\nXA-A,2023,25,ntm\n")
     response = client.post(url, {"file": bad})
     assert "Tệp có 1 lỗi; chưa lưu dòng nào" in response.content.decode()
-    good = SimpleUploadedFile("ntm.csv", b"unit_code,year,criteria_met,level\nXA-A,2023,1;2,ntm\n")
+    good = SimpleUploadedFile("ntm.csv", b"unit_code,year,criteria_met,level\nXA-A,2023,1;2,none\n")
     response = client.post(url, {"file": good})
     assert "Tệp hợp lệ: 1 dòng mới" in response.content.decode()
     assert not NtmStatus.objects.exists()  # nothing saved before confirming
@@ -322,11 +322,11 @@ def test_browser_import_previews_then_saves_on_confirm(world, client_as):
 def test_secretariat_reads_ntm_status_but_cannot_change_it(world, client_as, users):
     from campaigns.results.services import ntm_status_save
 
-    ntm_status_save(unit=world.commune_a, year=2023, level="ntm", numbers=[1, 2, 17])
+    ntm_status_save(unit=world.commune_a, year=2023, level="ntm", numbers=range(1, 20))
     client = client_as("secretariat")
     url = reverse("campaigns:ntm-edit", args=[world.commune_a.pk, 2023])
     page = client.get(url).content.decode()
-    assert "3 tiêu chí: số 1, 2, 17" in page
+    assert "19 tiêu chí: số 1, 2, 3" in page
     assert 'name="level"' not in page
     assert client.post(url, {"level": "none"}).status_code == 403
     assert NtmStatus.objects.get(unit=world.commune_a).level == "ntm"

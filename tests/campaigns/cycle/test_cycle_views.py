@@ -355,7 +355,11 @@ def test_the_unit_panel_lists_years_status_and_totals(client_as, world):
     assert a.get_absolute_url() in page
 
 
-def test_extension_request_then_grant_in_the_browser_pages(client_as, world):
+def test_extension_request_then_grant_in_the_browser_pages(client_as, world, monkeypatch):
+    from django.utils import timezone
+
+    # Decided in December 2025: an extension to a day already past is refused.
+    monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2025, 12, 3))
     client_as("officer_a").post(
         reverse("campaigns:extension-request"),
         {"unit": world.commune_a.pk, "year": 2025, "reason": "Chờ số liệu tỉnh"},
