@@ -93,7 +93,7 @@ class EditPage:
 def _status_a(w, u):
     from campaigns.models import NtmStatus
 
-    return NtmStatus.objects.get_or_create(unit=w.commune_a, year=2023, defaults={"level": "ntm"})[
+    return NtmStatus.objects.get_or_create(unit=w.commune_a, year=2023, defaults={"level": "none"})[
         0
     ]
 
