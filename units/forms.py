@@ -7,6 +7,7 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
 from portal.forms import IdsChoiceField
+from portal.numbers import vn_formfield
 
 from .models import Cluster, Person, Unit, UnitKind
 
@@ -80,6 +81,7 @@ class UnitForm(forms.ModelForm):
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
+        formfield_callback = vn_formfield
         fields = [
             "code",
             "full_name",

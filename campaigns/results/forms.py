@@ -8,6 +8,7 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
+from portal.numbers import vn_formfield
 from units.models import Unit, UnitKind
 
 from ..models import (
@@ -43,6 +44,7 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
+        formfield_callback = vn_formfield
         fields = [
             "code",
             "title",
@@ -144,6 +146,7 @@ class _TableRowForm(forms.ModelForm):
 class TargetForm(_TableRowForm):
     class Meta:
         model = Target
+        formfield_callback = vn_formfield
         fields = ["order", "title", "metric", "min_value", "max_value", "by_year"]
         widgets = {"title": forms.TextInput()}
 
@@ -151,6 +154,7 @@ class TargetForm(_TableRowForm):
 class MilestoneForm(_TableRowForm):
     class Meta:
         model = Milestone
+        formfield_callback = vn_formfield
         fields = ["kind", "title", "year", "due_date"]
         widgets = {"due_date": DateInput()}
 
@@ -230,6 +234,7 @@ class CriteriaSetForm(forms.ModelForm):
 class CriterionForm(_TableRowForm):
     class Meta:
         model = Criterion
+        formfield_callback = vn_formfield
         fields = ["number", "text", "value_type", "max_points", "evidence_required", "guidance"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 2}),
@@ -314,6 +319,7 @@ class ContributionForm(forms.ModelForm):
 
     class Meta:
         model = Contribution
+        formfield_callback = vn_formfield
         fields = [
             "year",
             "contributor",
@@ -333,7 +339,6 @@ class ContributionForm(forms.ModelForm):
             self.fields["commune"].initial = self.instance.commune_id
         elif communes.count() == 1:
             self.fields["commune"].initial = communes.first().pk
-        self.fields["money_vnd"].widget.attrs["step"] = "1000"
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("commune"), Column("year")),
