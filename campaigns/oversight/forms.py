@@ -45,7 +45,8 @@ def _helper(submit: str, *layout) -> FormHelper:
 
 
 def _vnd_field(label: str, required: bool = True) -> VnMoneyField:
-    return VnMoneyField(label=label, required=required, max_digits=20)
+    # Negative amounts are refused by the services, with the amount's own name in the message.
+    return VnMoneyField(label=label, required=required, max_digits=20, min_value=None)
 
 
 def _secretariat_users():
