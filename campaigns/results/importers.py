@@ -174,7 +174,12 @@ def _amount(text: str, column: str) -> Decimal:
     if not str(text).strip():
         return Decimal(0)
     places = Contribution._meta.get_field(column).decimal_places
-    return parse_vn_number(text, decimal_places=places, money=column == "money_vnd")
+    value = parse_vn_number(text, decimal_places=places, money=column == "money_vnd")
+    if value.as_tuple().exponent < -places:
+        if column == "money_vnd":
+            raise ValidationError("Số tiền tính bằng đồng, không có phần lẻ.")
+        raise ValidationError(f"“{text}”: chỉ ghi tối đa {places} chữ số sau dấu phẩy.")
+    return value
 
 
 @register_importer
