@@ -19,10 +19,13 @@ def test_officer_types_vietnamese_numbers_and_decomposed_text(
     page.goto(f"{live_server.url}/phong-trao/ket-qua/dong-gop/them/")
     page.fill("input[name=contributor]", unicodedata.normalize("NFD", "Hộ ông Phổ Đức"))
     page.select_option("select[name=contributor_kind]", "household")
-    page.locator("input[name=money_vnd]").press_sequentially("150.250.500")
-    page.locator("input[name=work_days]").press_sequentially("1.5")
+    for name, typed in (("money_vnd", "150.250.500"), ("work_days", "1.5")):
+        page.fill(f"input[name={name}]", "")  # the box shows 0 until the officer types
+        page.locator(f"input[name={name}]").press_sequentially(typed)
     page.click("input[type=submit][value='Lưu']")
-    assert page.locator("text=Số “1.5” không rõ: viết 1,5 nếu là một phẩy năm.").is_visible()
+    message = page.get_by_text("Số “1.5” không rõ")
+    message.wait_for()
+    assert "viết 1,5 nếu là một phẩy năm." in message.inner_text()
     assert page.input_value("input[name=work_days]") == "1.5"
     assert page.input_value("input[name=money_vnd]") == "150.250.500"
 
