@@ -10,6 +10,7 @@ from campaigns.models import Campaign
 from portal.concurrency import GuardedFormMixin
 from portal.forms import IdsChoiceField
 from portal.models import User
+from portal.numbers import VnYearField, vn_formfield
 from portal.roles import CHAIRMAN, COUNCIL_MEMBER
 from units.forms import DateInput
 
@@ -43,7 +44,7 @@ class NominationForm(forms.Form):
     person = forms.ModelChoiceField(None, label="Cá nhân được đề nghị", required=False)
     proposer_unit = forms.ModelChoiceField(None, label="Đơn vị đề nghị")
     period_kind = forms.ChoiceField(choices=PeriodKind.choices, label="Đợt xét")
-    period_year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    period_year = VnYearField(label="Năm", min_value=2000, max_value=2100)
     achievements = forms.CharField(
         label="Tóm tắt thành tích", widget=forms.Textarea(attrs={"rows": 6})
     )
@@ -196,6 +197,7 @@ class AnswerForm(forms.Form):
 class ExemplarForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = Exemplar
+        formfield_callback = vn_formfield
         fields = [
             "campaign",
             "kind",

@@ -27,6 +27,8 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import transaction
 
+from .numbers import NumberText, format_vn_number
+
 MAX_ROWS = 100_000
 
 
@@ -304,10 +306,8 @@ def _cell_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, float):
-        # A number cell is exact; written the Vietnamese way (decimal comma, no grouping) so
-        # that the text parsers read 100.125 m² as 100,125 and never as 100125.
-        return format(Decimal(repr(value)), "f").replace(".", ",")
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return NumberText(value)  # a number cell stays that number (portal/numbers.py)
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")
     return unicodedata.normalize("NFC", str(value)).strip()
@@ -462,8 +462,20 @@ def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if v is None else _csv_guard(v) for v in row])
+        writer.writerow(
+            [
+                "" if v is None else _csv_guard(v) if isinstance(v, str) else _csv_value(v)
+                for v in row
+            ]
+        )
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_value(value: Any) -> Any:
+    """Decimals the Vietnamese way ("12,5"), as the importers read them back; no grouping."""
+    if isinstance(value, float | Decimal):
+        return format_vn_number(value, grouping=False)
+    return value
 
 
 def xlsx_response(filename: str, content: bytes):

@@ -1,17 +1,19 @@
-"""Request id, idle-session timeout, no-store headers for signed-in pages, compressed pages."""
+"""Request id, idle-session timeout, no-store headers for signed-in pages, compressed pages,
+Unicode NFC for every parameter."""
 
 from __future__ import annotations
 
 import contextvars
 import logging
 import time
+import unicodedata
 import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict, UnreadablePostError
 from django.middleware.gzip import GZipMiddleware
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -114,3 +116,44 @@ class CompressPagesMiddleware(GZipMiddleware):
         if response.streaming or not response.get("Content-Type", "").startswith(self.TYPES):
             return response
         return super().process_response(request, response)
+
+
+def nfc(text: str) -> str:
+    """Vietnamese text in one Unicode form (NFC): "ổ" as one code point, as most keyboards and
+    the database's contents write it, so that what was typed decomposed is found by search."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def _nfc_querydict(params: QueryDict) -> QueryDict:
+    if all(
+        unicodedata.is_normalized("NFC", k) and all(unicodedata.is_normalized("NFC", v) for v in vs)
+        for k, vs in params.lists()
+    ):
+        return params
+    normalized = QueryDict(mutable=True, encoding=params.encoding)
+    for key, values in params.lists():
+        normalized.setlist(nfc(key), [nfc(v) for v in values])
+    normalized._mutable = False
+    return normalized
+
+
+class UnicodeNfcMiddleware:
+    """Every GET parameter and POST field (searches, forms, htmx autosave) and every uploaded
+    file's name reach the views in NFC (docs/input.md). Some Vietnamese keyboards (and macOS file
+    names) send decomposed text (NFD): "Phổ" as "Pho" + two combining marks. Stored as sent, it
+    looks the same but is not found by a search typed in NFC, and the other way round."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.GET = _nfc_querydict(request.GET)
+        if request.method == "POST":
+            try:
+                request.POST = _nfc_querydict(request.POST)
+                for upload in request.FILES.values():
+                    if upload.name:
+                        upload.name = nfc(upload.name)
+            except UnreadablePostError:
+                pass  # the client went away; CsrfViewMiddleware answers as it does without us
+        return self.get_response(request)

@@ -7,6 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from campaigns.models import Campaign
+from portal.numbers import VnYearField
 
 from . import registry
 from .models import NARRATIVE_FIELDS
@@ -49,7 +50,7 @@ class ReportRequestForm(forms.Form):
         empty_label=None,
     )
     kind = forms.ChoiceField(label="Loại báo cáo", choices=())
-    year = forms.IntegerField(
+    year = VnYearField(
         label="Năm",
         required=False,
         min_value=2000,

@@ -8,6 +8,7 @@ from django import forms
 
 from portal.concurrency import GuardedFormMixin
 from portal.forms import IdsChoiceField
+from portal.numbers import vn_formfield
 
 from .models import Cluster, Person, Unit, UnitKind
 
@@ -81,6 +82,7 @@ class UnitForm(GuardedFormMixin, forms.ModelForm):
 class PersonForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = Person
+        formfield_callback = vn_formfield
         fields = [
             "code",
             "full_name",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
@@ -10,34 +10,11 @@ from django import forms
 
 from portal.access import scope
 from portal.concurrency import GuardedFormMixin
+from portal.numbers import VnDecimalField, VnIntegerField, VnMoneyField, VnNumberInput
 from units.models import Cluster, Unit, UnitKind
 
 from ..models import AssessmentItem, AssessmentStatus, NtmLevel, TargetGroup, ValueType
 from .rules import pts
-
-
-class VNDecimalField(forms.DecimalField):
-    """Accepts Vietnamese writing: "12,5" and, for money, "1.500.000" or "1 500 000 đ"."""
-
-    def __init__(self, *, money: bool = False, **kwargs):
-        self.money = money
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(" ", "").replace("\u00a0", "")
-            if self.money:
-                value = value.removesuffix("đ").removesuffix("đồng").replace(".", "")
-                value = value.replace(",", "")
-            elif "," in value:
-                value = value.replace(".", "").replace(",", ".")
-        if value in ("", None):
-            return None
-        try:
-            Decimal(value)
-        except (InvalidOperation, TypeError, ValueError):
-            raise forms.ValidationError("Nhập một số hợp lệ.", code="invalid") from None
-        return super().to_python(value)
 
 
 def _bounds(field: forms.DecimalField, low, high, unit: str = "") -> None:
@@ -90,42 +67,41 @@ def value_field(item: AssessmentItem) -> forms.Field:
             label="Kết quả", required=False, widget=forms.Textarea(attrs={"rows": 2})
         )
     if vt == ValueType.MONEY:
-        field = VNDecimalField(
-            money=True,
+        field = VnMoneyField(
             label="Số tiền (đồng)",
             required=False,
             max_digits=18,
-            decimal_places=0,
-            widget=forms.TextInput(attrs={**attrs, "inputmode": "numeric"}),
+            min_value=None,
+            widget=VnNumberInput(attrs=attrs, inputmode="numeric"),
         )
         _bounds(field, Decimal(0), None, "đồng")
         return field
     if vt == ValueType.PERCENT:
-        field = VNDecimalField(
+        field = VnDecimalField(
             label="Tỷ lệ (%)",
             required=False,
             max_digits=5,
             decimal_places=2,
-            widget=forms.TextInput(attrs={**attrs, "inputmode": "decimal"}),
+            widget=VnNumberInput(attrs=attrs),
         )
         _bounds(field, Decimal(0), Decimal(100), "%")
         return field
     if vt == ValueType.SCORE:
-        field = VNDecimalField(
+        field = VnDecimalField(
             label=f"Điểm (0–{pts(c.max_points)})",
             required=False,
             max_digits=6,
             decimal_places=2,
-            widget=forms.TextInput(attrs={**attrs, "inputmode": "decimal"}),
+            widget=VnNumberInput(attrs=attrs),
         )
         _bounds(field, Decimal(0), c.max_points)
         return field
-    return VNDecimalField(
+    return VnDecimalField(
         label="Số liệu",
         required=False,
         max_digits=18,
         decimal_places=2,
-        widget=forms.TextInput(attrs={**attrs, "inputmode": "decimal"}),
+        widget=VnNumberInput(attrs=attrs),
     )
 
 
@@ -172,13 +148,12 @@ class AssessmentForm(forms.Form):
             disabled = open_ids is not None and item.pk not in open_ids
             vf = value_field(item)
             vf.initial = _initial(getattr(item, value_attr(item)), c.value_type)
-            score = VNDecimalField(
+            score = VnDecimalField(
                 label=f"Điểm tự chấm (tối đa {pts(c.max_points)})",
                 required=False,
                 max_digits=6,
                 decimal_places=2,
                 initial=_initial(item.self_score, ValueType.SCORE),
-                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
             _bounds(score, Decimal(0), c.max_points)
             note = forms.CharField(
@@ -263,13 +238,12 @@ class ReviewForm(GuardedFormMixin, forms.Form):
         self.rows = []
         for item in items:
             c = item.criterion
-            score = VNDecimalField(
+            score = VnDecimalField(
                 label=f"Điểm thẩm định (tối đa {pts(c.max_points)})",
                 required=False,
                 max_digits=6,
                 decimal_places=2,
                 initial=item.reviewer_score,
-                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
             _bounds(score, Decimal(0), c.max_points)
             comment = forms.CharField(
@@ -342,7 +316,7 @@ class RegistrationForm(forms.Form):
         required=False,
         choices=[("", "— Không đăng ký —"), *NtmLevel.choices[1:]],
     )
-    villages_to_standard = forms.IntegerField(
+    villages_to_standard = VnIntegerField(
         label="Số thôn phấn đấu đạt chuẩn (đối với xã)",
         required=False,
         min_value=0,

@@ -8,6 +8,7 @@ from django import forms
 
 from portal.forms import IdsChoiceField
 from portal.models import User
+from portal.numbers import VnMoneyField, VnYearField
 from units.forms import DateInput
 from units.models import Unit
 
@@ -43,20 +44,9 @@ def _helper(submit: str, *layout) -> FormHelper:
     return helper
 
 
-def _vnd_field(label: str, required: bool = True) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        max_digits=20,
-        decimal_places=0,
-        error_messages={
-            "invalid": "Nhập số tiền bằng chữ số, không có dấu chấm phân cách.",
-            "max_decimal_places": "Số tiền tính bằng đồng, không có phần lẻ.",
-            "max_digits": "Số tiền quá lớn.",
-            "max_whole_digits": "Số tiền quá lớn.",
-        },
-        widget=forms.NumberInput(attrs={"min": 0, "step": 1000}),
-    )
+def _vnd_field(label: str, required: bool = True) -> VnMoneyField:
+    # Negative amounts are refused by the services, with the amount's own name in the message.
+    return VnMoneyField(label=label, required=required, max_digits=20, min_value=None)
 
 
 def _secretariat_users():
@@ -66,7 +56,7 @@ def _secretariat_users():
 
 
 class InspectionForm(forms.Form):
-    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    year = VnYearField(label="Năm", min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label="Hình thức", choices=InspectionKind.choices)
     title = forms.CharField(label="Tên đợt kiểm tra, giám sát", max_length=300)
     start_date = forms.DateField(label="Từ ngày", widget=DateInput())
@@ -160,7 +150,7 @@ class RecommendationFollowUpForm(forms.Form):
 
 
 class SponsorshipResultForm(forms.Form):
-    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    year = VnYearField(label="Năm", min_value=2000, max_value=2100)
     commitment = forms.CharField(
         label="Cam kết trong năm", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -174,7 +164,7 @@ class SponsorshipResultForm(forms.Form):
 
 class FeedbackForm(forms.Form):
     unit = forms.ModelChoiceField(label="Đơn vị gửi", queryset=Unit.objects.none())
-    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    year = VnYearField(label="Năm", min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label="Loại", choices=FeedbackKind.choices)
     subject = forms.CharField(label="Tiêu đề", max_length=300)
     body = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 6}))
@@ -219,7 +209,7 @@ class FeedbackAnswerForm(forms.Form):
 
 
 class FeedbackFilterForm(forms.Form):
-    year = forms.IntegerField(label="Năm", required=False, min_value=2000, max_value=2100)
+    year = VnYearField(label="Năm", required=False, min_value=2000, max_value=2100)
     status = forms.ChoiceField(
         label="Trạng thái", required=False, choices=[("", "Tất cả"), *FeedbackStatus.choices]
     )
@@ -260,7 +250,7 @@ class FeedbackFilterForm(forms.Form):
 
 
 class BudgetLineForm(forms.Form):
-    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
+    year = VnYearField(label="Năm", min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label="Nội dung chi", choices=BudgetKind.choices)
     description = forms.CharField(label="Diễn giải", max_length=300)
     amount_vnd = _vnd_field("Số tiền đề xuất (đồng)")
@@ -297,7 +287,7 @@ class NewsForm(forms.Form):
 
 
 class ReleaseForm(forms.Form):
-    year = forms.IntegerField(label="Số liệu năm", min_value=2000, max_value=2100)
+    year = VnYearField(label="Số liệu năm", min_value=2000, max_value=2100)
     note = forms.CharField(
         label="Ghi chú công bố", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -9,6 +9,7 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from portal.concurrency import GuardedFormMixin
+from portal.numbers import vn_formfield
 from units.models import Unit, UnitKind
 
 from ..models import (
@@ -45,6 +46,7 @@ class CampaignForm(GuardedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Campaign
+        formfield_callback = vn_formfield
         fields = [
             "code",
             "title",
@@ -155,6 +157,7 @@ class _TableRowForm(GuardedFormMixin, forms.ModelForm):
 class TargetForm(_TableRowForm):
     class Meta:
         model = Target
+        formfield_callback = vn_formfield
         fields = ["order", "title", "metric", "min_value", "max_value", "by_year"]
         widgets = {"title": forms.TextInput()}
 
@@ -162,6 +165,7 @@ class TargetForm(_TableRowForm):
 class MilestoneForm(_TableRowForm):
     class Meta:
         model = Milestone
+        formfield_callback = vn_formfield
         fields = ["kind", "title", "year", "due_date"]
         widgets = {"due_date": DateInput()}
 
@@ -241,6 +245,7 @@ class CriteriaSetForm(GuardedFormMixin, forms.ModelForm):
 class CriterionForm(_TableRowForm):
     class Meta:
         model = Criterion
+        formfield_callback = vn_formfield
         fields = ["number", "text", "value_type", "max_points", "evidence_required", "guidance"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 2}),
@@ -351,6 +356,7 @@ class ContributionForm(GuardedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Contribution
+        formfield_callback = vn_formfield
         fields = [
             "year",
             "contributor",
@@ -370,7 +376,6 @@ class ContributionForm(GuardedFormMixin, forms.ModelForm):
             self.fields["commune"].initial = self.instance.commune_id
         elif communes.count() == 1:
             self.fields["commune"].initial = communes.first().pk
-        self.fields["money_vnd"].widget.attrs["step"] = "1000"
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("commune"), Column("year")),

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from portal.dataexchange import Column, Importer, Plan, Table, choice_value, register_importer
+from portal.numbers import parse_vn_number
 from units.models import Unit, UnitKind
 
 from ..models import (
@@ -167,21 +168,18 @@ class ContributionChange:
     values: dict[str, Any]
 
 
-def _amount(text: str) -> Decimal | None:
-    text = text.replace(" ", "")
-    if text == "":
+def _amount(text: str, column: str) -> Decimal:
+    """A contribution amount the Vietnamese way ("12,5", "150.000.000"; a number cell as it is);
+    empty is 0. `ValidationError` with the parser's Vietnamese message otherwise."""
+    if not str(text).strip():
         return Decimal(0)
-    # Accept 1.234.567 (Vietnamese grouping) as well as 1234567 and 12,5.
-    if text.count(".") > 1 or (
-        text.count(".") == 1 and len(text.split(".")[1]) == 3 and "," not in text
-    ):
-        text = text.replace(".", "")
-    text = text.replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
+    places = Contribution._meta.get_field(column).decimal_places
+    value = parse_vn_number(text, decimal_places=places, money=column == "money_vnd")
+    if value.as_tuple().exponent < -places:
+        if column == "money_vnd":
+            raise ValidationError("Số tiền tính bằng đồng, không có phần lẻ.")
+        raise ValidationError(f"“{text}”: chỉ ghi tối đa {places} chữ số sau dấu phẩy.")
+    return value
 
 
 IN_KIND_MAX = Contribution._meta.get_field("in_kind").max_length
@@ -260,11 +258,12 @@ class ContributionImporter(Importer):
                 bad = True
             amounts = {}
             for column in ("money_vnd", "work_days", "land_m2"):
-                value = _amount(row[column])
-                if value is None:
-                    plan.error(line, column, f"“{row[column]}” không phải một số.")
+                try:
+                    amounts[column] = _amount(row[column], column)
+                except ValidationError as exc:
+                    plan.error(line, column, " ".join(exc.messages))
+                    amounts[column] = None
                     bad = True
-                amounts[column] = value
             errors = contribution_check(year=year, campaign=campaign, **amounts)
             for column, message in errors.items():
                 plan.error(line, column, message)

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
-from django.utils.formats import number_format
+
+from portal.numbers import format_vn_number
 
 register = template.Library()
 
 
 @register.filter
-def num(value, decimals: int = 0) -> str:
-    """1234567.5 → "1.234.568" (or with `decimals` places: "1.234.567,5")."""
-    if value is None or value == "":
-        return ""
+def num(value, decimals=None) -> str:
+    """Numbers the Vietnamese way. Without an argument the value keeps its decimals (at most
+    two, trailing zeros dropped): 12.5 → "12,5", 150000000 → "150.000.000", 17.50 → "17,5".
+    With `decimals` the places are fixed: |num:2 → "12,50"."""
+    if decimals in (None, ""):
+        return format_vn_number(value, max_decimals=2)
     try:
-        value = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return str(value)
-    return number_format(value, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
+        places = int(decimals)
+    except (TypeError, ValueError):
+        places = 0
+    return format_vn_number(value, places)
 
 
 @register.filter

@@ -20,6 +20,7 @@ from campaigns.models import (
     TargetGroup,
     ValueType,
 )
+from portal.numbers import format_vn_number
 
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -122,7 +123,7 @@ def filled_post(a: Assessment, **overrides) -> dict:
             ValueType.TEXT: "Mô hình tổ dân vận khéo",
         }.get(vt, "3")
         data[f"i{item.pk}_value"] = value
-        data[f"i{item.pk}_score"] = str(item.criterion.max_points - 2)
+        data[f"i{item.pk}_score"] = format_vn_number(item.criterion.max_points - 2)
         data[f"i{item.pk}_note"] = ""
     data.update(overrides)
     return data

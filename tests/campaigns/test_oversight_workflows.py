@@ -176,8 +176,8 @@ def test_budget_lines_go_from_proposed_to_approved_with_totals_and_export(client
     assert "Số tiền đề xuất không được âm." in negative.content.decode()
     absurd = client.post(create, {**base, "description": "Lớn", "amount_vnd": "9" * 16})
     assert "vượt quá 1.000 tỷ đồng" in absurd.content.decode()
-    text = client.post(create, {**base, "description": "Chữ", "amount_vnd": "45.000.000"})
-    assert "Nhập số tiền bằng chữ số" in text.content.decode()
+    text = client.post(create, {**base, "description": "Chữ", "amount_vnd": "45 triệu"})
+    assert "“45 triệu” không phải là một số" in text.content.decode()
     assert not BudgetLine.objects.exists()
 
     client.post(create, {**base, "description": "Kiểm tra 10 xã", "amount_vnd": "45000000"})

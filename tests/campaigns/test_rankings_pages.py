@@ -239,10 +239,10 @@ def test_export_data_commune_results_columns_and_ranks(ranked, tmp_path):
             "2024",
             "advanced",
             "19",
-            "100.0",
-            "0.0",
+            "100",
+            "0",
         ],
-        ["Cụm thi đua thử nghiệm", "2", "XA-B", "Xã Phổ Thử B", "2024", "ntm", "19", "0.0", "0.0"],
+        ["Cụm thi đua thử nghiệm", "2", "XA-B", "Xã Phổ Thử B", "2024", "ntm", "19", "0", "0"],
         ["Cụm thứ hai", "1", other.code, "Xã Không Thôn Nào", "2024", "none", "12", "", ""],
     ] or rows[1:] == [
         ["Cụm thứ hai", "1", other.code, "Xã Không Thôn Nào", "2024", "none", "12", "", ""],
@@ -254,10 +254,10 @@ def test_export_data_commune_results_columns_and_ranks(ranked, tmp_path):
             "2024",
             "advanced",
             "19",
-            "100.0",
-            "0.0",
+            "100",
+            "0",
         ],
-        ["Cụm thi đua thử nghiệm", "2", "XA-B", "Xã Phổ Thử B", "2024", "ntm", "19", "0.0", "0.0"],
+        ["Cụm thi đua thử nghiệm", "2", "XA-B", "Xã Phổ Thử B", "2024", "ntm", "19", "0", "0"],
     ]
     xlsx = tmp_path / "results.xlsx"
     call_command("export_data", "commune_results", str(xlsx), "--year", "2024")

@@ -97,7 +97,7 @@ def test_ntm_export_then_import_of_another_district_round_trips(world, tmp_path)
 def test_contributions_import_good_file_and_reimport_updates(world):
     data = _csv(
         CONTRIB_HEADER
-        + "2023,XA-A,Nhân dân thôn Hội An,people,150000000,320,450.5,Làm đường\n"
+        + '2023,XA-A,Nhân dân thôn Hội An,people,150000000,320,"450,5",Làm đường\n'
         + '2023,XA-B,Công ty TNHH Đức Phổ Xanh,enterprise,"1.200.000.000",0,0,\n'
     )
     plan = run_import("contributions", data, "dg.csv")
@@ -134,7 +134,7 @@ def test_contributions_import_refuses_bad_rows(world):
 def test_contributions_export_has_the_contract_columns(world, tmp_path):
     run_import(
         "contributions",
-        _csv(CONTRIB_HEADER + "2023,XA-A,Nhân dân,people,1000,2.5,3,ghi chú\n"),
+        _csv(CONTRIB_HEADER + '2023,XA-A,Nhân dân,people,1000,"2,5",3,ghi chú\n'),
         "dg.csv",
     )
     exporter = EXPORTERS["contributions"]()

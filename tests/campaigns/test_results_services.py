@@ -243,7 +243,7 @@ def _contribution_form(commune_qs, **over):
         "contributor_kind": "people",
         "money_vnd": "150000000",
         "work_days": "320",
-        "land_m2": "450.5",
+        "land_m2": "450,5",
     }
     data.update(over)
     return ContributionForm(data, communes=commune_qs)

@@ -52,7 +52,7 @@ def test_a_good_save_keeps_vietnamese_numbers(client_as, draft):
         (3, "value", "-5000", "Số tiền không được âm."),
         (2, "value", "100,5", "Tỷ lệ không được vượt quá 100%."),
         (4, "score", "16", "Giá trị không được lớn hơn 15"),
-        (2, "value", "tám mươi", "Nhập một số hợp lệ."),
+        (2, "value", "tám mươi", "“tám mươi” không phải là một số."),
     ],
 )
 def test_bad_values_are_refused_next_to_the_field(client_as, draft, number, field, value, message):
