@@ -34,6 +34,8 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
 
 
 class SignInForm(AuthenticationForm):
+    edit_guard_exempt = "signs in; edits no row"
+
     error_messages = {
         "invalid_login": (
             "Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý mật khẩu phân biệt chữ hoa, chữ thường."
@@ -110,6 +112,8 @@ class UserForm(GuardedFormMixin, forms.ModelForm):
 
 class ImportUploadForm(forms.Form):
     """The file of a browser import (shape only; the importer checks the content)."""
+
+    edit_guard_exempt = "uploads a file for an import (the import's preview and confirm decide)"
 
     file = forms.FileField(
         label="Tệp dữ liệu",

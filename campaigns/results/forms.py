@@ -372,6 +372,8 @@ class ContributionForm(GuardedFormMixin, forms.ModelForm):
 
 
 class ImportForm(forms.Form):
+    edit_guard_exempt = "uploads a file for an import (the import's preview and confirm decide)"
+
     file = forms.FileField(
         label="Tệp dữ liệu (.xlsx hoặc .csv UTF-8)",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
