@@ -4,6 +4,7 @@ review, extensions and the unit panel. Officer B gets 404 on commune A's rows.""
 from django.urls import reverse
 
 from campaigns.models import Assessment, AssessmentStatus, Evidence, ExtensionRequest
+from portal.concurrency import seen_token
 from tests.access_matrix import Row, everyone
 from tests.campaigns import cycle_world as cw
 
@@ -203,7 +204,11 @@ ROWS = [
         ),
         {"secretariat": 302, "officer_b": 404},
         method="post",
-        data={"decision": "refuse", "note": "Không đủ căn cứ"},
+        data=lambda w, u: {
+            "decision": "refuse",
+            "note": "Không đủ căn cứ",
+            "seen": seen_token(cw.extension(w.commune_a, w.campaign)),
+        },
         snapshot=lambda w, u: list(ExtensionRequest.objects.values_list("status", flat=True)),
         url_names=("campaigns:extension-decide",),
     ),
