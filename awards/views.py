@@ -245,7 +245,9 @@ def _nomination_page(
     results = (
         [r.as_dict() for r in sel.eligibility_for(nomination)]
         if early or not nomination.eligibility
-        else nomination.eligibility
+        else [
+            dict(r) for r in nomination.eligibility
+        ]  # copies: the row's own value stays as stored
     )
     for r in results:
         r["status_label"] = STATUS_LABELS.get(r["status"], r["status"])
@@ -282,9 +284,20 @@ def _nomination_page(
             "can_reject": nomination.status in (NominationStatus.PASSED, NominationStatus.DECIDED)
             and can(user, "decision.sign"),
             **(bound or {}),
+            "refused": _refused(bound),
         },
         status=status,
     )
+
+
+def _refused(bound: dict | None) -> dict | None:
+    """The refused form and what was typed in it, shown above the actions (the action itself
+    may no longer be offered: the nomination has moved on)."""
+    if not bound:
+        return None
+    form = next(iter(bound.values()))
+    typed = next((form.data.get(k) for k in ("note", "override_reason") if form.data.get(k)), "")
+    return {"form": form, "typed": typed}
 
 
 @require_POST
@@ -324,8 +337,8 @@ def _post_service(request, nomination, capability, call, success, *, form=None, 
     if form is not None and not form.is_valid():
         if form.non_field_errors():
             # Refused: the page again with the current nomination, the message and the input.
-            fresh = _nomination(request, nomination.pk)
-            return _nomination_page(request, fresh, bound={name: form}, status=409)
+            nomination.refresh_from_db()
+            return _nomination_page(request, nomination, bound={name: form}, status=409)
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(nomination)
     try:
