@@ -252,7 +252,8 @@ def report_regenerate_view(request: HttpRequest, pk: int) -> HttpResponse:
         if getattr(exc, "code", None) == "stale":
             # Changed since the page was built: the page again, the message and the typed text.
             form.add_error(None, exc)
-            return _detail(request, _report(request, pk), narrative_form=form, status=409)
+            report.refresh_from_db()
+            return _detail(request, report, narrative_form=form, status=409)
         messages.error(request, " ".join(exc.messages))
         return redirect(report)
     _say_requested(request, new, f"Đã lưu nhận xét; đang tạo phiên bản {new.version}.")
