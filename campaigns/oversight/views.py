@@ -19,6 +19,7 @@ from . import exports, selectors, services
 from .forms import (
     BudgetApproveForm,
     BudgetLineForm,
+    EndorseRowForm,
     FeedbackAnswerForm,
     FeedbackAssignForm,
     FeedbackFilterForm,
@@ -582,6 +583,8 @@ def _budget_list(request: HttpRequest, *, bound=None, status: int = 200) -> Http
     page = _page(request, qs)
     can_manage = can(request.user, "budget.manage")
     for line in page if can_manage else ():
+        if line.status == BudgetStatus.PROPOSED:
+            line.submit_form = EndorseRowForm(guard=line, auto_id=False)
         if bound is not None and bound[0] == line.pk:
             line.approve_form = bound[1]
         elif line.status == BudgetStatus.SUBMITTED:
@@ -674,6 +677,10 @@ def budget_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def budget_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(BudgetLine, pk=pk)
     require(request.user, "budget.manage")
+    form = EndorseRowForm(request.POST, guard=line, auto_id=False)
+    if not form.is_valid():  # changed since the list was built: submit only what was seen
+        messages.error(request, " ".join(form.non_field_errors()))
+        return redirect("campaigns:oversight:budget-list")
     try:
         services.budget_line_submit(line=line)
     except ValidationError as exc:
@@ -711,11 +718,14 @@ def budget_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
 def news_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "news.publish")
     qs = NewsItem.objects.select_related("campaign", "created_by")
+    page = _page(request, qs)
+    for item in page:
+        item.publish_form = EndorseRowForm(guard=item, auto_id=False)
     return render(
         request,
         "campaigns/oversight/news_list.html",
         {
-            "page": _page(request, qs),
+            "page": page,
             "query": _query_without_page(request),
             "campaign": selectors.current_campaign(),
         },
@@ -774,6 +784,10 @@ def news_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(NewsItem, pk=pk)
     require(request.user, "news.publish")
     publish = request.POST.get("action") != "unpublish"
+    form = EndorseRowForm(request.POST, guard=item, auto_id=False)
+    if publish and not form.is_valid():  # publish only the text the list showed
+        messages.error(request, " ".join(form.non_field_errors()))
+        return redirect("campaigns:oversight:news-list")
     try:
         services.news_publish(item=item, publish=publish)
     except ValidationError as exc:

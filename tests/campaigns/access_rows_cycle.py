@@ -150,7 +150,10 @@ ROWS = [
         ),
         {"secretariat": 302, "economic_office": 302, "officer_b": 404},
         method="post",
-        data={"action": "save"},
+        data=lambda w, u: {
+            "action": "save",
+            "seen": seen_token(*_a(w, AssessmentStatus.SUBMITTED).items.all()),
+        },
         snapshot=lambda w, u: _state(w),
         url_names=("campaigns:assessment-review",),
     ),

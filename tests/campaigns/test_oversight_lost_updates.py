@@ -319,3 +319,41 @@ def test_news_edited_from_an_older_page_is_refused_and_merged_by_field(world, tw
     item.refresh_from_db()
     assert item.title == "Ra quân làm đường giao thông"
     assert item.body == "Nội dung đã sửa."
+
+
+def test_submitting_a_budget_line_changed_since_the_list_was_opened_is_refused(
+    world, two_secretaries
+):
+    a, b = two_secretaries
+    line = make_budget_line(world)
+    page = reverse(NS + "budget-list")
+    submit = reverse(NS + "budget-submit", args=[line.pk])
+    seen_by_b = opened(b, page, submit)
+
+    edit = reverse(NS + "budget-edit", args=[line.pk])
+    a.post(edit, {**opened(a, edit), "amount_vnd": "90000000"})
+    response = b.post(submit, seen_by_b, follow=True)
+
+    text = html.unescape(response.content.decode())
+    assert "Không lưu được:" in text
+    assert FIRST in text
+    line.refresh_from_db()
+    assert line.status == "proposed"  # not sent on with an amount B never saw
+
+
+def test_publishing_news_changed_since_the_list_was_opened_is_refused(world, two_secretaries):
+    a, b = two_secretaries
+    item = make_news(world)
+    page = reverse(NS + "news-list")
+    publish = reverse(NS + "news-publish", args=[item.pk])
+    seen_by_b = opened(b, page, publish)
+
+    edit = reverse(NS + "news-edit", args=[item.pk])
+    a.post(edit, {**opened(a, edit), "body": "Nội dung chưa duyệt"})
+    response = b.post(publish, seen_by_b, follow=True)
+
+    text = html.unescape(response.content.decode())
+    assert "Không lưu được:" in text
+    assert FIRST in text
+    item.refresh_from_db()
+    assert not item.is_published

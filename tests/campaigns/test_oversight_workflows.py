@@ -211,7 +211,7 @@ def test_budget_lines_go_from_proposed_to_approved_with_totals_and_export(client
         },
     )
     line = BudgetLine.objects.get(description="Kiểm tra 10 xã")
-    client.post(reverse(NS + "budget-submit", args=[line.pk]))
+    client.post(reverse(NS + "budget-submit", args=[line.pk]), {"seen": seen_token(line)})
     line.refresh_from_db()
     client.post(
         reverse(NS + "budget-approve", args=[line.pk]),
@@ -257,7 +257,7 @@ def test_news_is_drafted_published_and_withdrawn(client_as, world):
     client.post(reverse(NS + "news-create"), {"title": "Ra quân làm đường", "body": "Nội dung"})
     item = NewsItem.objects.get()
     assert not item.is_published
-    client.post(reverse(NS + "news-publish", args=[item.pk]))
+    client.post(reverse(NS + "news-publish", args=[item.pk]), {"seen": seen_token(item)})
     item.refresh_from_db()
     assert item.is_published
     client.post(reverse(NS + "news-publish", args=[item.pk]), {"action": "unpublish"})
