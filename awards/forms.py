@@ -33,6 +33,8 @@ def _helper(label: str) -> FormHelper:
 
 
 class NominationForm(forms.Form):
+    edit_guard_exempt = "creates a new row (a draft nomination; there is no edit page)"
+
     campaign = forms.ModelChoiceField(Campaign.objects.order_by("-start_year"), label="Phong trào")
     tier = forms.ModelChoiceField(AwardTier.objects.none(), label="Hình thức, danh hiệu đề nghị")
     unit = forms.ModelChoiceField(
@@ -71,6 +73,8 @@ class NominationForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
+    edit_guard_exempt = "creates a new row (adds a document to a nomination's file)"
+
     kind = forms.ChoiceField(choices=DocumentKind.choices, label="Loại tài liệu")
     file = forms.FileField(label="Tệp (PDF, DOCX, DOC, ODT, JPG, PNG)")
 
@@ -79,7 +83,12 @@ class DocumentForm(forms.Form):
         self.helper = _helper("Tải lên")
 
 
-class CheckForm(forms.Form):
+class CheckForm(GuardedFormMixin, forms.Form):
+    """The secretariat's check endorses the nomination as the page showed it."""
+
+    guard_merge = False
+    guard_fields: dict[str, str] = {}
+
     override_reason = forms.CharField(
         label="Lý do trình Hội đồng dù chưa đủ điều kiện (nếu có)",
         required=False,
@@ -87,8 +96,13 @@ class CheckForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
-    note = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 3}))
+class NoteForm(GuardedFormMixin, forms.Form):
+    """Send back or decline a nomination as the page showed it, with the reason."""
+
+    guard_merge = False
+    guard_fields: dict[str, str] = {}
+
+    note = forms.CharField(label="Lý do", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 def council_users():
@@ -100,6 +114,8 @@ def council_users():
 
 
 class SessionForm(forms.Form):
+    edit_guard_exempt = "creates a new row (a council session; there is no edit page)"
+
     title = forms.CharField(label="Tên phiên họp", max_length=300)
     campaign = forms.ModelChoiceField(Campaign.objects.order_by("-start_year"), label="Phong trào")
     meeting_date = forms.DateField(label="Ngày họp", widget=DateInput())
@@ -121,6 +137,8 @@ class SessionForm(forms.Form):
 
 
 class AddItemForm(forms.Form):
+    edit_guard_exempt = "creates new rows (agenda items of a session)"
+
     nominations = IdsChoiceField(
         Nomination.objects.none(), label="Đề nghị đã thẩm định", widget=forms.CheckboxSelectMultiple
     )
@@ -136,6 +154,8 @@ class AddItemForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    edit_guard_exempt = "creates a new row (a draft decision; there is no edit page)"
+
     number = forms.CharField(label="Số, ký hiệu", max_length=100, help_text="Ví dụ: 125/QĐ-UBND")
     decision_date = forms.DateField(label="Ngày ký", widget=DateInput())
     title = forms.CharField(label="Trích yếu", max_length=300)
@@ -161,6 +181,8 @@ class DecisionForm(forms.Form):
 
 
 class LetterForm(forms.Form):
+    edit_guard_exempt = "creates a new row (a forwarding letter; there is no edit page)"
+
     number = forms.CharField(label="Số tờ trình", max_length=100, help_text="Ví dụ: 45/TTr-UBND")
     sent_date = forms.DateField(label="Ngày gửi", widget=DateInput())
     recipient = forms.CharField(
@@ -181,7 +203,12 @@ class LetterForm(forms.Form):
         self.helper = _helper("Ghi nhận tờ trình")
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(GuardedFormMixin, forms.Form):
+    """The upper level's answer for one forwarded nomination, as the letter page showed it."""
+
+    guard_merge = False
+    guard_fields: dict[str, str] = {}
+
     accepted = forms.TypedChoiceField(
         label="Kết quả",
         choices=[("1", "Được khen thưởng"), ("0", "Không được khen thưởng")],
@@ -220,6 +247,8 @@ class ExemplarForm(GuardedFormMixin, forms.ModelForm):
 
 
 class CommentForm(forms.Form):
+    edit_guard_exempt = "creates a new row (a citizen's comment on the public list)"
+
     author_name = forms.CharField(label="Họ và tên", max_length=150)
     contact = forms.CharField(
         label="Địa chỉ hoặc số điện thoại liên hệ", max_length=200, required=False

@@ -31,6 +31,7 @@ from .forms import (
     ExemplarForm,
     LetterForm,
     NominationForm,
+    NoteForm,
     SessionForm,
 )
 from .importers import AwardImporter, recipient_code
@@ -228,6 +229,14 @@ def _nomination(request: HttpRequest, pk: int) -> Nomination:
 def nomination_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = _nomination(request, pk)
     require(request.user, "nomination.view", nomination)
+    return _nomination_page(request, nomination)
+
+
+def _nomination_page(
+    request: HttpRequest, nomination: Nomination, *, bound: dict | None = None, status: int = 200
+) -> HttpResponse:
+    """The nomination page. Its action forms carry the edit guard of the nomination's row;
+    `bound` (context name → form) puts a refused form back with what was typed."""
     user = request.user
     # Before the council: the live check on today's data. From the council on: what it was shown.
     early = nomination.status in (
@@ -238,7 +247,9 @@ def nomination_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     results = (
         [r.as_dict() for r in sel.eligibility_for(nomination)]
         if early or not nomination.eligibility
-        else nomination.eligibility
+        else [
+            dict(r) for r in nomination.eligibility
+        ]  # copies: the row's own value stays as stored
     )
     for r in results:
         r["status_label"] = STATUS_LABELS.get(r["status"], r["status"])
@@ -266,14 +277,29 @@ def nomination_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "can_submit": is_draft and can(user, "nomination.propose", nomination),
             "can_check": nomination.status == NominationStatus.SUBMITTED
             and can(user, "nomination.check", nomination),
-            "check_form": CheckForm(),
+            "check_form": CheckForm(guard=nomination, auto_id="check_%s"),
+            "return_form": NoteForm(guard=nomination, auto_id=False),
+            "reject_form": NoteForm(guard=nomination, auto_id=False),
             "can_consult": nomination.status == NominationStatus.CHECKED
             and can(user, "nomination.check")
             and not nomination.consultation_until,
             "can_reject": nomination.status in (NominationStatus.PASSED, NominationStatus.DECIDED)
             and can(user, "decision.sign"),
+            **(bound or {}),
+            "refused": _refused(bound),
         },
+        status=status,
     )
+
+
+def _refused(bound: dict | None) -> dict | None:
+    """The refused form and what was typed in it, shown above the actions (the action itself
+    may no longer be offered: the nomination has moved on)."""
+    if not bound:
+        return None
+    form = next(iter(bound.values()))
+    typed = next((form.data.get(k) for k in ("note", "override_reason") if form.data.get(k)), "")
+    return {"form": form, "typed": typed}
 
 
 @require_POST
@@ -306,8 +332,17 @@ def nomination_document_download_view(request: HttpRequest, pk: int, doc_pk: int
     return attachment_response(doc.file, doc.original_name, doc.content_type)
 
 
-def _post_service(request, nomination, capability, call, success):
+def _post_service(request, nomination, capability, call, success, *, form=None, name=""):
+    """Check the capability, then the page's form (`form`, shown again as `name` when the
+    nomination changed since the page was built), then call the service."""
     require(request.user, capability, nomination)
+    if form is not None and not form.is_valid():
+        if form.non_field_errors():
+            # Refused: the page again with the current nomination, the message and the input.
+            nomination.refresh_from_db()
+            return _nomination_page(request, nomination, bound={name: form}, status=409)
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(nomination)
     try:
         call()
         messages.success(request, success)
@@ -333,14 +368,17 @@ def nomination_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def nomination_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     n = _nomination(request, pk)
+    form = NoteForm(request.POST, guard=n, auto_id=False)
     return _post_service(
         request,
         n,
         "nomination.check",
         lambda: services.nomination_return(
-            nomination=n, by=request.user, note=request.POST.get("note", "")
+            nomination=n, by=request.user, note=form.cleaned_data["note"]
         ),
         "Đã trả lại hồ sơ để đơn vị bổ sung.",
+        form=form,
+        name="return_form",
     )
 
 
@@ -351,12 +389,15 @@ def nomination_check_view(request: HttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("override_reason", "")
     if reason.strip():
         require(request.user, "nomination.override", n)
+    form = CheckForm(request.POST, guard=n, auto_id="check_%s")
     return _post_service(
         request,
         n,
         "nomination.check",
         lambda: services.nomination_check(nomination=n, by=request.user, override_reason=reason),
         "Đã thẩm định đề nghị.",
+        form=form,
+        name="check_form",
     )
 
 
@@ -377,14 +418,17 @@ def nomination_consultation_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def nomination_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
     n = _nomination(request, pk)
+    form = NoteForm(request.POST, guard=n, auto_id=False)
     return _post_service(
         request,
         n,
         "decision.sign",
         lambda: services.nomination_reject(
-            nomination=n, by=request.user, note=request.POST.get("note", "")
+            nomination=n, by=request.user, note=form.cleaned_data["note"]
         ),
         "Đã ghi nhận không khen thưởng trường hợp này.",
+        form=form,
+        name="reject_form",
     )
 
 
@@ -687,15 +731,24 @@ def letter_create_view(request: HttpRequest) -> HttpResponse:
 def letter_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "decision.view")
     letter = get_object_or_404(ForwardingLetter, pk=pk)
+    return _letter_page(request, letter)
+
+
+def _letter_page(request: HttpRequest, letter, *, bound=None, status: int = 200) -> HttpResponse:
+    """The letter page; each forwarded nomination carries its answer form (guarded by the
+    nomination's row). `bound` = (nomination pk, form) puts a refused answer back as typed."""
+    can_answer = can(request.user, "forwarding.manage")
+    nominations = list(letter.nominations.select_related("tier", "unit", "person"))
+    for n in nominations if can_answer else ():
+        if bound is not None and bound[0] == n.pk:
+            n.answer_form = bound[1]
+        elif n.status == NominationStatus.FORWARDED:
+            n.answer_form = AnswerForm(guard=n, auto_id=False)
     return render(
         request,
         "awards/letter_detail.html",
-        {
-            "letter": letter,
-            "nominations": letter.nominations.select_related("tier", "unit", "person"),
-            "form": AnswerForm(),
-            "can_answer": can(request.user, "forwarding.manage"),
-        },
+        {"letter": letter, "nominations": nominations, "can_answer": can_answer},
+        status=status,
     )
 
 
@@ -705,7 +758,9 @@ def letter_answer_view(request: HttpRequest, pk: int, nomination_pk: int) -> Htt
     require(request.user, "forwarding.manage")
     letter = get_object_or_404(ForwardingLetter, pk=pk)
     nomination = get_object_or_404(Nomination, pk=nomination_pk, forwarding=letter)
-    form = AnswerForm(request.POST)
+    form = AnswerForm(request.POST, guard=nomination, auto_id=False)
+    if not form.is_valid() and form.non_field_errors():
+        return _letter_page(request, letter, bound=(nomination.pk, form), status=409)
     if form.is_valid():
         d = form.cleaned_data
         try:

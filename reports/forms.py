@@ -7,6 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from campaigns.models import Campaign
+from portal.concurrency import GuardedFormMixin
 from portal.numbers import VnYearField
 
 from . import registry
@@ -25,9 +26,12 @@ def _narrative_field(label: str) -> forms.CharField:
     )
 
 
-class NarrativeForm(forms.Form):
+class NarrativeForm(GuardedFormMixin, forms.Form):
     """The secretariat's own text: printed in the "Đánh giá chung", "Phương hướng" and
-    "Đề xuất, kiến nghị" parts of the report."""
+    "Đề xuất, kiến nghị" parts of the report. Each save makes a new version, so
+    `report_regenerate` checks the token against the latest version (not in the form)."""
+
+    guard_in_form = False
 
     strengths = _narrative_field("Ưu điểm")
     limits = _narrative_field("Hạn chế")
@@ -44,6 +48,8 @@ class NarrativeForm(forms.Form):
 
 
 class ReportRequestForm(forms.Form):
+    edit_guard_exempt = "creates a new row (a report request)"
+
     campaign = forms.ModelChoiceField(
         label="Phong trào",
         queryset=Campaign.objects.order_by("-start_year", "code"),
@@ -88,10 +94,20 @@ class ReportRequestForm(forms.Form):
 
 
 class SignForm(forms.Form):
+    edit_guard_exempt = (
+        "carries its own revision: the sha256 of the PDF the signer read; report_sign refuses "
+        "any other file"
+    )
+
     sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
 class ReturnForm(forms.Form):
+    edit_guard_exempt = (
+        "a state transition of one rendered version (its file does not change); report_return "
+        "refuses it unless the version is still awaiting sign-off"
+    )
+
     comment = forms.CharField(
         label="Ý kiến chỉ đạo khi trả lại",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -106,6 +122,8 @@ class ReturnForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
+    edit_guard_exempt = "looks up a document; writes nothing"
+
     code = forms.CharField(label="Mã tra cứu in trên văn bản", required=False, max_length=16)
     file = forms.FileField(label="Hoặc tải lên tệp PDF cần kiểm tra", required=False)
 

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from portal.access import require
 from portal.audit import audited_update, record_bulk
+from portal.concurrency import SeenTokenError, StaleEdit, read_token, seen_token, snapshot
 from portal.uploads import open_stored
 
 from . import rendering, signing
@@ -453,17 +454,70 @@ def report_return(*, report: Report, by, comment: str) -> Report:
     return report
 
 
-def report_regenerate(*, report: Report, by, narrative: dict[str, Any]) -> Report:
-    """Save the narrative and make a new version from the current data."""
+def report_regenerate(
+    *, report: Report, by, narrative: dict[str, Any], seen: str | None = None
+) -> Report:
+    """Save the narrative and make a new version from the current data.
+
+    `seen` is the report page's edit-guard token: the narrative as the page showed it. Each
+    version is a new row, so the page's narrative is compared with the LATEST version's: parts
+    someone else saved since are kept (only the parts this person changed are taken from the
+    form), and a part both changed differently is refused (`StaleEdit`). None: no check."""
     require(by, "report.edit_narrative", report)
-    return report_request(
-        campaign=report.campaign,
-        kind=report.kind,
-        year=report.year,
-        object_id=report.object_id,
-        by=by,
-        narrative=narrative,
+    with transaction.atomic():
+        if seen is not None:
+            narrative = _narrative_merged(report, seen, narrative)
+        return report_request(
+            campaign=report.campaign,
+            kind=report.kind,
+            year=report.year,
+            object_id=report.object_id,
+            by=by,
+            narrative=narrative,
+        )
+
+
+def _narrative_merged(report: Report, seen: str, narrative: dict[str, Any]) -> dict[str, str]:
+    versions = Report.objects.filter(
+        campaign=report.campaign, kind=report.kind, year=report.year, object_id=report.object_id
     )
+    latest = versions.select_for_update().order_by("-version").first() or report
+    prefix = f"{Report._meta.label_lower}:"
+    pks = {str(pk) for pk in versions.values_list("pk", flat=True)}
+    shown = [
+        values
+        for key, values in read_token(seen).items()
+        if key.startswith(prefix) and key[len(prefix) :] in pks and isinstance(values, dict)
+    ]
+    if len(shown) != 1:
+        raise SeenTokenError(
+            "Trang này không phải trang của báo cáo đang lưu; hãy tải lại trang.", code="stale"
+        )
+    was = {f: shown[0].get(f, "") for f in NARRATIVE_FIELDS}
+    now = {f: snapshot(latest)[f] for f in NARRATIVE_FIELDS}
+    mine = {f: (narrative.get(f) or "").strip() for f in NARRATIVE_FIELDS}
+    changed = {f: v for f, v in mine.items() if v != was[f]}
+    conflict = [f for f, v in changed.items() if now[f] != was[f] and now[f] != v]
+    label = {f: str(Report._meta.get_field(f).verbose_name) for f in NARRATIVE_FIELDS}
+    who = latest.requested_by.display_name if latest.requested_by else "người khác"
+    when = timezone.localtime(latest.requested_at).strftime("%H:%M ngày %d/%m/%Y")
+    if conflict:
+        raise StaleEdit(
+            f"Không lưu được: {who} đã lưu nhận xét (phiên bản {latest.version}) lúc {when} "
+            f"sau khi bạn mở trang. Đã thay đổi: {', '.join(label[f] for f in conflict)}. "
+            "Những gì bạn nhập vẫn còn trên trang; hãy xem lại phiên bản mới rồi bấm lưu lần "
+            "nữa nếu vẫn muốn ghi đè.",
+            fresh_token=seen_token(latest),
+        )
+    merged = {**now, **changed}
+    if latest.is_open and merged != now:
+        # The version being made would be returned as is and these changes dropped.
+        raise StaleEdit(
+            f"Phiên bản {latest.version} ({who} yêu cầu lúc {when}) đang được tạo. Những gì bạn "
+            "nhập vẫn còn trên trang; chờ tạo xong rồi bấm lưu lần nữa.",
+            fresh_token=seen_token(latest),
+        )
+    return merged
 
 
 def data_changed_since(report: Report) -> bool | None:

@@ -23,7 +23,7 @@ from portal.uploads import attachment_response, check_upload, open_stored
 from . import exports, selectors, services
 from .filters import ReportFilter
 from .forms import NarrativeForm, ReportRequestForm, ReturnForm, SignForm, VerifyForm
-from .models import Report, ReportStatus, SignOff
+from .models import NARRATIVE_FIELDS, Report, ReportStatus, SignOff
 from .registry import DocumentObjectMissing, award_document_target
 
 PAGE_SIZE = 50
@@ -141,7 +141,13 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 @login_required
 def report_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk)
+    return _detail(request, _report(request, pk))
+
+
+def _detail(
+    request: HttpRequest, report: Report, *, narrative_form=None, status: int = 200
+) -> HttpResponse:
+    """The report page; `narrative_form` puts a refused narrative back with what was typed."""
     can_edit = can(request.user, "report.edit_narrative", report)
     data_changed = services.data_changed_since(report) if report.is_signed else None
     object_url = None
@@ -160,7 +166,8 @@ def report_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "object_url": object_url,
             "versions": selectors.versions_of(report),
-            "narrative_form": NarrativeForm(initial=report.narrative()) if can_edit else None,
+            "narrative_form": narrative_form
+            or (NarrativeForm(initial=report.narrative(), guard=report) if can_edit else None),
             "can_edit": can_edit and report.status != ReportStatus.RENDERING,
             "can_sign": can(request.user, "report.sign", report)
             and report.status == ReportStatus.READY,
@@ -169,6 +176,7 @@ def report_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "data_changed": data_changed,
             "history": report.history.select_related("history_user").order_by("-history_date")[:20],
         },
+        status=status,
     )
 
 
@@ -229,15 +237,23 @@ def report_xlsx_view(request: HttpRequest, pk: int) -> HttpResponse:
 def report_regenerate_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     require(request.user, "report.edit_narrative", report)
-    form = NarrativeForm(request.POST)
+    form = NarrativeForm(request.POST, guard=report)
     if not form.is_valid():
         messages.error(request, "Nội dung nhận xét chưa hợp lệ.")
         return redirect(report)
     try:
         new = services.report_regenerate(
-            report=report, by=request.user, narrative=form.cleaned_data
+            report=report,
+            by=request.user,
+            narrative={f: form.cleaned_data[f] for f in NARRATIVE_FIELDS},
+            seen=form.seen or "",
         )
     except ValidationError as exc:
+        if getattr(exc, "code", None) == "stale":
+            # Changed since the page was built: the page again, the message and the typed text.
+            form.add_error(None, exc)
+            report.refresh_from_db()
+            return _detail(request, report, narrative_form=form, status=409)
         messages.error(request, " ".join(exc.messages))
         return redirect(report)
     _say_requested(request, new, f"Đã lưu nhận xét; đang tạo phiên bản {new.version}.")

@@ -132,6 +132,11 @@ class AssessmentForm(forms.Form):
     value type, the self-score and a note. Items not open for editing are disabled (their POST
     values are ignored)."""
 
+    edit_guard_exempt = (
+        "guarded by the assessment's own `revision` (assessment_save refuses a stale save and "
+        "offers the saved version)"
+    )
+
     revision = forms.IntegerField(widget=forms.HiddenInput)
     summary = forms.CharField(
         label="Tóm tắt kết quả thực hiện trong năm",
@@ -278,6 +283,11 @@ class ReviewForm(GuardedFormMixin, forms.Form):
 
 
 class ReasonForm(forms.Form):
+    edit_guard_exempt = (
+        "a state transition with a reason (reopen an approved assessment); the service refuses "
+        "it unless the assessment is still approved, and nothing typed is written over"
+    )
+
     reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
@@ -303,7 +313,16 @@ def _year_choices(campaign):
     return [(y, str(y)) for y in campaign.years]
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(GuardedFormMixin, forms.Form):
+    """A unit's registration for a year. On the edit page the registration's row is guarded:
+    its content fields merge with a change saved meanwhile, a conflicting one is refused."""
+
+    guard_fields = {
+        "commitments": "commitments",
+        "target_level": "target_level",
+        "villages_to_standard": "villages_to_standard",
+    }
+
     unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none())
     year = forms.TypedChoiceField(label="Năm", coerce=int)
     commitments = forms.CharField(
@@ -355,6 +374,8 @@ class RegistrationForm(forms.Form):
 
 
 class StartForm(forms.Form):
+    edit_guard_exempt = "creates a new row (starts a unit's self-assessment for a year)"
+
     unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none())
     year = forms.TypedChoiceField(label="Năm", coerce=int)
 
@@ -365,6 +386,8 @@ class StartForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
+    edit_guard_exempt = "creates a new row (a new extension request)"
+
     unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none())
     year = forms.TypedChoiceField(label="Năm", coerce=int)
     reason = forms.CharField(label="Lý do xin gia hạn", widget=forms.Textarea(attrs={"rows": 3}))
@@ -381,7 +404,12 @@ class ExtensionForm(forms.Form):
         )
 
 
-class DecideForm(forms.Form):
+class DecideForm(GuardedFormMixin, forms.Form):
+    """Grant or refuse an extension request as the list showed it (any change since refuses)."""
+
+    guard_merge = False
+    guard_fields = {"until": "until", "note": "decision_note"}
+
     decision = forms.ChoiceField(
         label="Quyết định", choices=[("grant", "Đồng ý gia hạn"), ("refuse", "Không đồng ý")]
     )
@@ -395,6 +423,8 @@ class DecideForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
+    edit_guard_exempt = "filters a list"
+
     year = forms.TypedChoiceField(label="Năm", coerce=int, required=False, empty_value=None)
     group = forms.ChoiceField(label="Đối tượng", required=False)
     cluster = forms.ModelChoiceField(

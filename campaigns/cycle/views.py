@@ -170,7 +170,11 @@ def _registration_form_view(request, registration: Registration | None):
     else:
         initial = {"year": selectors.default_year(campaign, timezone.localdate())}
     form = RegistrationForm(
-        request.POST or None, initial=initial, user=request.user, campaign=campaign
+        request.POST or None,
+        initial=initial,
+        user=request.user,
+        campaign=campaign,
+        guard=registration,
     )
     if request.method == "POST" and form.is_valid():
         unit = form.cleaned_data["unit"]
@@ -660,14 +664,26 @@ def assessment_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def extension_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "assessment.view")
+    return _extension_list(request)
+
+
+def _extension_list(request: HttpRequest, *, bound=None, status: int = 200) -> HttpResponse:
+    """The extension requests; each pending one carries its decision form (guarded by the
+    request's row). `bound` = (request pk, form) puts a refused decision back as typed."""
     campaign = _campaign_or_404(request)
     qs = selectors.extensions_visible_to(request.user).filter(campaign=campaign)
-    status = request.GET.get("status", "")
-    if status in ExtensionStatus.values:
-        qs = qs.filter(status=status)
+    status_filter = request.GET.get("status", "")
+    if status_filter in ExtensionStatus.values:
+        qs = qs.filter(status=status_filter)
     page = Paginator(qs.order_by("status", "-requested_at"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    can_decide = can(request.user, "extension.grant")
+    for x in page if can_decide else ():
+        if bound is not None and bound[0] == x.pk:
+            x.decide_form = bound[1]
+        elif x.status == ExtensionStatus.PENDING:
+            x.decide_form = DecideForm(guard=x, auto_id=False)
     form = None
     if has_capability(request.user, "extension.request"):
         form = ExtensionForm(
@@ -683,9 +699,9 @@ def extension_list_view(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": _query_without_page(request),
             "form": form,
-            "decide_form": DecideForm() if can(request.user, "extension.grant") else None,
             "statuses": ExtensionStatus.choices,
         },
+        status=status,
     )
 
 
@@ -722,7 +738,10 @@ def extension_request_view(request: HttpRequest) -> HttpResponse:
 def extension_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     extension = get_object_or_404(selectors.extensions_visible_to(request.user), pk=pk)
     require(request.user, "extension.grant", extension)
-    form = DecideForm(request.POST)
+    form = DecideForm(request.POST, guard=extension, auto_id=False)
+    if not form.is_valid() and form.non_field_errors():
+        # Changed since the list was built: the list again, with the decision as typed.
+        return _extension_list(request, bound=(extension.pk, form), status=409)
     if form.is_valid():
         try:
             services.extension_decide(

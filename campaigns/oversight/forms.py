@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
+from portal.concurrency import GuardedFormMixin, RowActionForm
 from portal.forms import IdsChoiceField
 from portal.models import User
 from portal.numbers import VnMoneyField, VnYearField
@@ -36,6 +37,13 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+class EndorseRowForm(RowActionForm):
+    """A button that acts on a row as the page showed it (submit a budget line, publish a news
+    item): any change since the page was built refuses it."""
+
+    guard_merge = False
+
+
 def _helper(submit: str, *layout) -> FormHelper:
     helper = FormHelper()
     if layout:
@@ -55,7 +63,7 @@ def _secretariat_users():
     return User.objects.filter(is_active=True, role_grants__role=SECRETARIAT).order_by("full_name")
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(GuardedFormMixin, forms.Form):
     year = VnYearField(label="Năm", min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label="Hình thức", choices=InspectionKind.choices)
     title = forms.CharField(label="Tên đợt kiểm tra, giám sát", max_length=300)
@@ -111,6 +119,8 @@ class InspectionForm(forms.Form):
 
 
 class FindingForm(forms.Form):
+    edit_guard_exempt = "creates a new row (a finding and its recommendations)"
+
     unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none())
     content = forms.CharField(label="Kết luận", widget=forms.Textarea(attrs={"rows": 4}))
     recommendations = forms.CharField(
@@ -134,11 +144,13 @@ class FindingForm(forms.Form):
         ]
 
 
-class RecommendationAnswerForm(forms.Form):
+class RecommendationAnswerForm(GuardedFormMixin, forms.Form):
     response = forms.CharField(label="Trả lời của đơn vị", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RecommendationFollowUpForm(forms.Form):
+class RecommendationFollowUpForm(GuardedFormMixin, forms.Form):
+    guard_fields = {"status": "status", "note": "follow_up_note"}
+
     status = forms.ChoiceField(
         label="Kết quả theo dõi",
         choices=[
@@ -149,7 +161,12 @@ class RecommendationFollowUpForm(forms.Form):
     note = forms.CharField(label="Ghi chú", required=False, max_length=2000)
 
 
-class SponsorshipResultForm(forms.Form):
+class SponsorshipResultForm(GuardedFormMixin, forms.Form):
+    """One year's result; the page guards every year's row (typing an earlier year edits it),
+    so `sponsorship_result_save` checks the token for the year being saved."""
+
+    guard_in_form = False
+
     year = VnYearField(label="Năm", min_value=2000, max_value=2100)
     commitment = forms.CharField(
         label="Cam kết trong năm", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -163,6 +180,8 @@ class SponsorshipResultForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
+    edit_guard_exempt = "creates a new row (a difficulty or proposal sent by a unit)"
+
     unit = forms.ModelChoiceField(label="Đơn vị gửi", queryset=Unit.objects.none())
     year = VnYearField(label="Năm", min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label="Loại", choices=FeedbackKind.choices)
@@ -190,7 +209,7 @@ class FeedbackForm(forms.Form):
         self.helper.attrs = {"enctype": "multipart/form-data"}
 
 
-class FeedbackAssignForm(forms.Form):
+class FeedbackAssignForm(GuardedFormMixin, forms.Form):
     assignee = forms.ModelChoiceField(label="Giao cho", queryset=User.objects.none())
 
     def __init__(self, *args, **kwargs):
@@ -198,7 +217,7 @@ class FeedbackAssignForm(forms.Form):
         self.fields["assignee"].queryset = _secretariat_users()
 
 
-class FeedbackAnswerForm(forms.Form):
+class FeedbackAnswerForm(GuardedFormMixin, forms.Form):
     answer = forms.CharField(label="Trả lời", widget=forms.Textarea(attrs={"rows": 5}))
     led_to_adjustment = forms.BooleanField(
         label="Đề xuất này dẫn đến điều chỉnh kế hoạch", required=False
@@ -209,6 +228,8 @@ class FeedbackAnswerForm(forms.Form):
 
 
 class FeedbackFilterForm(forms.Form):
+    edit_guard_exempt = "filters a list"
+
     year = VnYearField(label="Năm", required=False, min_value=2000, max_value=2100)
     status = forms.ChoiceField(
         label="Trạng thái", required=False, choices=[("", "Tất cả"), *FeedbackStatus.choices]
@@ -249,7 +270,7 @@ class FeedbackFilterForm(forms.Form):
         return qs
 
 
-class BudgetLineForm(forms.Form):
+class BudgetLineForm(GuardedFormMixin, forms.Form):
     year = VnYearField(label="Năm", min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label="Nội dung chi", choices=BudgetKind.choices)
     description = forms.CharField(label="Diễn giải", max_length=300)
@@ -272,12 +293,14 @@ class BudgetLineForm(forms.Form):
         )
 
 
-class BudgetApproveForm(forms.Form):
+class BudgetApproveForm(GuardedFormMixin, forms.Form):
+    guard_merge = False  # approving endorses the whole line as the list showed it
+
     approved_amount_vnd = _vnd_field("Số tiền được duyệt (đồng)")
     approval_reference = forms.CharField(label="Văn bản duyệt", max_length=200, required=False)
 
 
-class NewsForm(forms.Form):
+class NewsForm(GuardedFormMixin, forms.Form):
     title = forms.CharField(label="Tiêu đề", max_length=300)
     body = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 8}))
 
@@ -287,6 +310,8 @@ class NewsForm(forms.Form):
 
 
 class ReleaseForm(forms.Form):
+    edit_guard_exempt = "creates a new row (each release is a new frozen copy of the figures)"
+
     year = VnYearField(label="Số liệu năm", min_value=2000, max_value=2100)
     note = forms.CharField(
         label="Ghi chú công bố", required=False, widget=forms.Textarea(attrs={"rows": 2})

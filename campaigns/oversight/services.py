@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from portal.concurrency import absent_key, guarded_changes
 from portal.uploads import check_upload
 from units.models import Sponsorship, Unit
 
@@ -190,21 +191,51 @@ def sponsorship_result_save(
     support: str,
     amount_vnd: Decimal,
     is_sample: bool = False,
+    seen: str | None = None,
 ) -> SponsorshipResult:
-    """Create or update a sponsoring department's commitment and result for one year."""
+    """Create or update a sponsoring department's commitment and result for one year.
+
+    `seen` is the page's edit-guard token (`sponsorship_result_guard`): a year's result saved by
+    someone else since the page was built is kept field by field, and a conflicting change is
+    refused (`StaleEdit`). None (imports, demo data) writes without the check."""
     _check_year(sponsorship.campaign, year)
     _check_amount(amount_vnd, "amount_vnd", "Giá trị hỗ trợ")
     if not support.strip():
         raise ValidationError({"support": "Nhập nội dung đã hỗ trợ."})
-    result, _ = SponsorshipResult.objects.select_for_update().get_or_create(
+    result, created = SponsorshipResult.objects.select_for_update().get_or_create(
         sponsorship=sponsorship, year=year, defaults={"support": support.strip()}
     )
-    result.commitment = commitment.strip()
-    result.support = support.strip()
-    result.amount_vnd = amount_vnd
+    mine = {"commitment": commitment.strip(), "support": support.strip(), "amount_vnd": amount_vnd}
+    if seen is not None:
+        mine = guarded_changes(
+            result,
+            seen,
+            mine,
+            absent=absent_key(SponsorshipResult, sponsorship=sponsorship.pk, year=year),
+            created=created,
+            what=f"kết quả giúp đỡ năm {year} của {sponsorship.sponsor.name}",
+        )
+    for name, value in mine.items():
+        setattr(result, name, value)
     result.is_sample = is_sample
     result.save()
     return result
+
+
+def sponsorship_result_guard(sponsorship: Sponsorship) -> dict:
+    """What a sponsorship's result page guards: every year's stored result, and the campaign's
+    other years as "not there yet" (the page saves whichever year is typed)."""
+    rows = list(SponsorshipResult.objects.filter(sponsorship=sponsorship))
+    have = {r.year for r in rows}
+    campaign = sponsorship.campaign
+    return {
+        "guard": rows,
+        "guard_absent": [
+            absent_key(SponsorshipResult, sponsorship=sponsorship.pk, year=year)
+            for year in range(campaign.start_year, campaign.end_year + 1)
+            if year not in have
+        ],
+    }
 
 
 # --- Difficulties and proposals ---------------------------------------------------------------

@@ -12,12 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from portal.access import can, require, scope
+from portal.concurrency import SEEN_FIELD
 from units.models import Unit
 
 from . import exports, selectors, services
 from .forms import (
     BudgetApproveForm,
     BudgetLineForm,
+    EndorseRowForm,
     FeedbackAnswerForm,
     FeedbackAssignForm,
     FeedbackFilterForm,
@@ -30,7 +32,14 @@ from .forms import (
     ReleaseForm,
     SponsorshipResultForm,
 )
-from .models import BudgetLine, FeedbackAttachment, FigureRelease, NewsItem, SponsorshipResult
+from .models import (
+    BudgetLine,
+    BudgetStatus,
+    FeedbackAttachment,
+    FigureRelease,
+    NewsItem,
+    SponsorshipResult,
+)
 
 PAGE_SIZE = 50
 
@@ -59,6 +68,11 @@ def _attach(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def _data(form) -> dict:
+    """The form's values for a service, without the edit guard's token."""
+    return {k: v for k, v in form.cleaned_data.items() if k != SEEN_FIELD}
 
 
 def _year_param(request: HttpRequest) -> int | None:
@@ -157,7 +171,7 @@ def inspection_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         "appraisal_reference": inspection.appraisal_reference,
         "is_done": inspection.is_done,
     }
-    form = InspectionForm(request.POST or None, initial=initial)
+    form = InspectionForm(request.POST or None, initial=initial, guard=inspection)
     if request.method == "POST" and form.is_valid():
         try:
             services.inspection_save(
@@ -178,17 +192,31 @@ def inspection_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = get_object_or_404(
-        selectors.inspections_visible_to(request.user).prefetch_related("members", "units"),
-        pk=pk,
-    )
-    require(request.user, "inspection.view")
+def _inspection_detail(
+    request: HttpRequest, inspection, *, bound=None, finding_form=None, status: int = 200
+):
+    """The inspection page. Each recommendation carries its own answer and follow-up forms
+    (guarded by the recommendation's row); `bound` = (recommendation pk, form) puts a refused
+    form back in its place with what the person typed."""
     findings = selectors.inspection_findings(request.user, inspection)
     can_manage = can(request.user, "inspection.manage")
     for finding in findings:
         finding.can_answer = can(request.user, "inspection.answer", finding)
+        for rec in finding.recommendations.all():
+            rec.answer_form = RecommendationAnswerForm(
+                initial={"response": rec.response}, guard=rec, auto_id=False
+            )
+            rec.followup_form = RecommendationFollowUpForm(
+                initial={"status": rec.status, "note": rec.follow_up_note},
+                guard=rec,
+                auto_id=False,
+            )
+            if bound is not None and bound[0] == rec.pk:
+                form = bound[1]
+                if isinstance(form, RecommendationAnswerForm):
+                    rec.answer_form = form
+                else:
+                    rec.followup_form = form
     return render(
         request,
         "campaigns/oversight/inspection_detail.html",
@@ -196,11 +224,26 @@ def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "inspection": inspection,
             "findings": findings,
             "can_manage": can_manage,
-            "finding_form": FindingForm(inspection=inspection) if can_manage else None,
-            "followup_form": RecommendationFollowUpForm(),
+            "finding_form": finding_form
+            or (FindingForm(inspection=inspection) if can_manage else None),
             "history": inspection.history.select_related("history_user")[:10] if can_manage else [],
         },
+        status=status,
     )
+
+
+def _inspection_for_page(request: HttpRequest, pk: int):
+    return get_object_or_404(
+        selectors.inspections_visible_to(request.user).prefetch_related("members", "units"),
+        pk=pk,
+    )
+
+
+@login_required
+def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection_for_page(request, pk)
+    require(request.user, "inspection.view")
+    return _inspection_detail(request, inspection)
 
 
 @require_POST
@@ -224,19 +267,7 @@ def finding_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Đã thêm kết luận và kiến nghị.")
             return redirect(inspection)
-    findings = selectors.inspection_findings(request.user, inspection)
-    return render(
-        request,
-        "campaigns/oversight/inspection_detail.html",
-        {
-            "inspection": inspection,
-            "findings": findings,
-            "can_manage": True,
-            "finding_form": form,
-            "followup_form": RecommendationFollowUpForm(),
-        },
-        status=400,
-    )
+    return _inspection_detail(request, inspection, finding_form=form, status=400)
 
 
 @require_POST
@@ -244,7 +275,7 @@ def finding_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 def recommendation_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
     rec = get_object_or_404(selectors.recommendations_visible_to(request.user), pk=pk)
     require(request.user, "inspection.answer", rec)
-    form = RecommendationAnswerForm(request.POST)
+    form = RecommendationAnswerForm(request.POST, guard=rec, auto_id=False)
     if form.is_valid():
         try:
             services.recommendation_answer(
@@ -254,6 +285,11 @@ def recommendation_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, "Đã gửi trả lời kiến nghị.")
+            return redirect(rec.finding.inspection)
+    elif form.non_field_errors():
+        # Refused (changed since the page was built): the page again, with the typed answer.
+        inspection = _inspection_for_page(request, rec.finding.inspection_id)
+        return _inspection_detail(request, inspection, bound=(rec.pk, form), status=409)
     else:
         messages.error(request, "Nhập nội dung trả lời trước khi gửi.")
     return redirect(rec.finding.inspection)
@@ -264,12 +300,15 @@ def recommendation_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
 def recommendation_follow_up_view(request: HttpRequest, pk: int) -> HttpResponse:
     rec = get_object_or_404(selectors.recommendations_visible_to(request.user), pk=pk)
     require(request.user, "inspection.manage")
-    form = RecommendationFollowUpForm(request.POST)
+    form = RecommendationFollowUpForm(request.POST, guard=rec, auto_id=False)
     if form.is_valid():
         services.recommendation_follow_up(
             recommendation=rec, status=form.cleaned_data["status"], note=form.cleaned_data["note"]
         )
         messages.success(request, "Đã cập nhật tình trạng khắc phục.")
+    elif form.non_field_errors():
+        inspection = _inspection_for_page(request, rec.finding.inspection_id)
+        return _inspection_detail(request, inspection, bound=(rec.pk, form), status=409)
     else:
         messages.error(request, "Chọn kết quả theo dõi.")
     return redirect(rec.finding.inspection)
@@ -314,10 +353,12 @@ def sponsorship_result_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         if existing
         else {"year": year}
     )
-    form = SponsorshipResultForm(request.POST or None, initial=initial)
+    form = SponsorshipResultForm(
+        request.POST or None, initial=initial, **services.sponsorship_result_guard(pair)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.sponsorship_result_save(sponsorship=pair, **form.cleaned_data)
+            services.sponsorship_result_save(sponsorship=pair, seen=form.seen or "", **_data(form))
         except ValidationError as exc:
             _attach(form, exc)
         else:
@@ -408,7 +449,9 @@ def _this_year() -> int:
     return timezone.localdate().year
 
 
-def _feedback_detail(request: HttpRequest, feedback, *, answer_form=None, status=200):
+def _feedback_detail(
+    request: HttpRequest, feedback, *, answer_form=None, assign_form=None, status=200
+):
     can_answer = can(request.user, "feedback.answer", feedback)
     return render(
         request,
@@ -417,9 +460,12 @@ def _feedback_detail(request: HttpRequest, feedback, *, answer_form=None, status
             "feedback": feedback,
             "attachments": feedback.attachments.all(),
             "can_answer": can_answer,
-            "assign_form": FeedbackAssignForm(initial={"assignee": feedback.assignee_id})
-            if can_answer
-            else None,
+            "assign_form": assign_form
+            or (
+                FeedbackAssignForm(initial={"assignee": feedback.assignee_id}, guard=feedback)
+                if can_answer
+                else None
+            ),
             "answer_form": answer_form
             or (
                 FeedbackAnswerForm(
@@ -427,7 +473,8 @@ def _feedback_detail(request: HttpRequest, feedback, *, answer_form=None, status
                         "answer": feedback.answer,
                         "led_to_adjustment": feedback.led_to_adjustment,
                         "adjustment_note": feedback.adjustment_note,
-                    }
+                    },
+                    guard=feedback,
                 )
                 if can_answer
                 else None
@@ -450,8 +497,10 @@ def feedback_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def feedback_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     feedback = get_object_or_404(selectors.feedback_visible_to(request.user), pk=pk)
     require(request.user, "feedback.answer", feedback)
-    form = FeedbackAssignForm(request.POST)
+    form = FeedbackAssignForm(request.POST, guard=feedback)
     if not form.is_valid():
+        if form.non_field_errors():  # changed since the page was built: show it, keep the choice
+            return _feedback_detail(request, feedback, assign_form=form, status=409)
         messages.error(request, "Chọn người xử lý trong cơ quan thường trực.")
         return redirect(feedback)
     try:
@@ -468,10 +517,10 @@ def feedback_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
 def feedback_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
     feedback = get_object_or_404(selectors.feedback_visible_to(request.user), pk=pk)
     require(request.user, "feedback.answer", feedback)
-    form = FeedbackAnswerForm(request.POST)
+    form = FeedbackAnswerForm(request.POST, guard=feedback)
     if form.is_valid():
         try:
-            services.feedback_answer(feedback=feedback, by=request.user, **form.cleaned_data)
+            services.feedback_answer(feedback=feedback, by=request.user, **_data(form))
         except ValidationError as exc:
             if not hasattr(exc, "error_dict"):  # a state conflict, not a field mistake
                 messages.error(request, " ".join(exc.messages))
@@ -517,26 +566,43 @@ def feedback_attachment_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def budget_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "budget.view")
+    return _budget_list(request)
+
+
+def _budget_list(request: HttpRequest, *, bound=None, status: int = 200) -> HttpResponse:
+    """The budget list; each submitted line carries its approval form (guarded by the line's
+    row). `bound` = (line pk, form) puts a refused approval back with what was typed."""
     qs = selectors.budget_lines()
     year = _year_param(request)
     totals = selectors.budget_totals(qs)
     if year:
         qs = qs.filter(year=year)
-    status = request.GET.get("status", "")
-    if status:
-        qs = qs.filter(status=status)
+    status_filter = request.GET.get("status", "")
+    if status_filter:
+        qs = qs.filter(status=status_filter)
+    page = _page(request, qs)
+    can_manage = can(request.user, "budget.manage")
+    for line in page if can_manage else ():
+        if line.status == BudgetStatus.PROPOSED:
+            line.submit_form = EndorseRowForm(guard=line, auto_id=False)
+        if bound is not None and bound[0] == line.pk:
+            line.approve_form = bound[1]
+        elif line.status == BudgetStatus.SUBMITTED:
+            line.approve_form = BudgetApproveForm(
+                initial={"approved_amount_vnd": line.amount_vnd}, guard=line, auto_id=False
+            )
     return render(
         request,
         "campaigns/oversight/budget_list.html",
         {
-            "page": _page(request, qs),
+            "page": page,
             "query": _query_without_page(request),
             "totals": totals,
             "year": year,
-            "status": status,
-            "can_manage": can(request.user, "budget.manage"),
-            "approve_form": BudgetApproveForm(),
+            "status": status_filter,
+            "can_manage": can_manage,
         },
+        status=status,
     )
 
 
@@ -557,9 +623,7 @@ def budget_create_view(request: HttpRequest) -> HttpResponse:
     form = BudgetLineForm(request.POST or None, initial={"year": _year_param(request)})
     if request.method == "POST" and form.is_valid():
         try:
-            services.budget_line_save(
-                line=None, campaign=campaign, by=request.user, **form.cleaned_data
-            )
+            services.budget_line_save(line=None, campaign=campaign, by=request.user, **_data(form))
         except ValidationError as exc:
             _attach(form, exc)
         else:
@@ -585,6 +649,7 @@ def budget_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             "amount_vnd": line.amount_vnd,
             "proposing_unit": line.proposing_unit,
         },
+        guard=line,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -593,7 +658,7 @@ def budget_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 campaign=line.campaign,
                 by=request.user,
                 is_sample=line.is_sample,
-                **form.cleaned_data,
+                **_data(form),
             )
         except ValidationError as exc:
             _attach(form, exc)
@@ -612,6 +677,10 @@ def budget_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def budget_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(BudgetLine, pk=pk)
     require(request.user, "budget.manage")
+    form = EndorseRowForm(request.POST, guard=line, auto_id=False)
+    if not form.is_valid():  # changed since the list was built: submit only what was seen
+        messages.error(request, " ".join(form.non_field_errors()))
+        return redirect("campaigns:oversight:budget-list")
     try:
         services.budget_line_submit(line=line)
     except ValidationError as exc:
@@ -626,13 +695,15 @@ def budget_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def budget_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(BudgetLine, pk=pk)
     require(request.user, "budget.manage")
-    form = BudgetApproveForm(request.POST)
+    form = BudgetApproveForm(request.POST, guard=line, auto_id=False)
     if not form.is_valid():
+        if form.non_field_errors():  # changed since the list was built: show it, keep the input
+            return _budget_list(request, bound=(line.pk, form), status=409)
         errors = [e for errs in form.errors.values() for e in errs]
         messages.error(request, "Không ghi nhận được phê duyệt: " + " ".join(errors))
         return redirect("campaigns:oversight:budget-list")
     try:
-        services.budget_line_approve(line=line, **form.cleaned_data)
+        services.budget_line_approve(line=line, **_data(form))
     except ValidationError as exc:
         messages.error(request, "Không ghi nhận được phê duyệt: " + " ".join(exc.messages))
     else:
@@ -647,11 +718,14 @@ def budget_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
 def news_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "news.publish")
     qs = NewsItem.objects.select_related("campaign", "created_by")
+    page = _page(request, qs)
+    for item in page:
+        item.publish_form = EndorseRowForm(guard=item, auto_id=False)
     return render(
         request,
         "campaigns/oversight/news_list.html",
         {
-            "page": _page(request, qs),
+            "page": page,
             "query": _query_without_page(request),
             "campaign": selectors.current_campaign(),
         },
@@ -665,7 +739,7 @@ def news_create_view(request: HttpRequest) -> HttpResponse:
     form = NewsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.news_save(item=None, campaign=campaign, by=request.user, **form.cleaned_data)
+            services.news_save(item=None, campaign=campaign, by=request.user, **_data(form))
         except ValidationError as exc:
             _attach(form, exc)
         else:
@@ -680,7 +754,9 @@ def news_create_view(request: HttpRequest) -> HttpResponse:
 def news_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(NewsItem, pk=pk)
     require(request.user, "news.publish")
-    form = NewsForm(request.POST or None, initial={"title": item.title, "body": item.body})
+    form = NewsForm(
+        request.POST or None, initial={"title": item.title, "body": item.body}, guard=item
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.news_save(
@@ -688,7 +764,7 @@ def news_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 campaign=item.campaign,
                 by=request.user,
                 is_sample=item.is_sample,
-                **form.cleaned_data,
+                **_data(form),
             )
         except ValidationError as exc:
             _attach(form, exc)
@@ -708,6 +784,10 @@ def news_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(NewsItem, pk=pk)
     require(request.user, "news.publish")
     publish = request.POST.get("action") != "unpublish"
+    form = EndorseRowForm(request.POST, guard=item, auto_id=False)
+    if publish and not form.is_valid():  # publish only the text the list showed
+        messages.error(request, " ".join(form.non_field_errors()))
+        return redirect("campaigns:oversight:news-list")
     try:
         services.news_publish(item=item, publish=publish)
     except ValidationError as exc:

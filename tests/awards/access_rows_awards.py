@@ -20,6 +20,7 @@ from awards.models import (
     SessionMember,
 )
 from awards.tiers import load_tiers
+from portal.concurrency import seen_token
 from tests.access_matrix import Row, everyone
 
 D = datetime.date
@@ -213,7 +214,7 @@ ROWS = [
         lambda w, u: reverse("awards:nomination-return", args=[nomination(w, u).pk]),
         {"secretariat": 302, "officer_b": 404},
         method="post",
-        data={"note": "Bổ sung"},
+        data=lambda w, u: {"note": "Bổ sung", "seen": seen_token(nomination(w, u))},
         snapshot=status_of,
         url_names=("awards:nomination-return",),
     ),
@@ -222,7 +223,7 @@ ROWS = [
         lambda w, u: reverse("awards:nomination-check", args=[nomination(w, u).pk]),
         {"secretariat": 302, "officer_b": 404},
         method="post",
-        data={"override_reason": "Lý do"},
+        data=lambda w, u: {"override_reason": "Lý do", "seen": seen_token(nomination(w, u))},
         snapshot=status_of,
         url_names=("awards:nomination-check",),
     ),
@@ -239,7 +240,7 @@ ROWS = [
         lambda w, u: reverse("awards:nomination-reject", args=[nomination(w, u).pk]),
         {"chairman": 302, "officer_b": 404},
         method="post",
-        data={"note": "Không"},
+        data=lambda w, u: {"note": "Không", "seen": seen_token(nomination(w, u))},
         snapshot=status_of,
         url_names=("awards:nomination-reject",),
     ),

@@ -207,7 +207,11 @@ ROWS = [
         ),
         {"secretariat": 302, "officer_b": 404},
         method="post",
-        data={"decision": "refuse", "note": "Không đủ căn cứ"},
+        data=lambda w, u: {
+            "decision": "refuse",
+            "note": "Không đủ căn cứ",
+            "seen": seen_token(cw.extension(w.commune_a, w.campaign)),
+        },
         snapshot=lambda w, u: list(ExtensionRequest.objects.values_list("status", flat=True)),
         url_names=("campaigns:extension-decide",),
     ),

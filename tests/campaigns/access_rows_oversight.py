@@ -4,6 +4,7 @@ figure releases, the unit-page panels and the public campaign page."""
 from django.urls import reverse
 
 from campaigns.models import BudgetLine, Feedback, Finding, NewsItem, Recommendation
+from portal.concurrency import seen_token
 from tests.access_matrix import ALL_SIGNED_IN, LOGIN, Row, everyone
 
 from .oversight_helpers import (
@@ -30,6 +31,11 @@ SEES_FEEDBACK = {
 
 def _u(name, *args):
     return reverse(NS + name, args=args)
+
+
+def _seen(model):
+    """The edit-guard token of the row the URL function has just made (the page's token)."""
+    return seen_token(model.objects.latest("pk"))
 
 
 def _fb_snapshot(w, u):
@@ -76,7 +82,7 @@ ROWS = [
         lambda w, u: _u("recommendation-answer", make_recommendation(w).pk),
         {"officer_a": 302, "officer_b": 404},
         method="post",
-        data={"response": "Đã khắc phục."},
+        data=lambda w, u: {"response": "Đã khắc phục.", "seen": _seen(Recommendation)},
         snapshot=lambda w, u: list(Recommendation.objects.values_list("status", "response")),
         url_names=(NS + "recommendation-answer",),
     ),
@@ -85,7 +91,7 @@ ROWS = [
         lambda w, u: _u("recommendation-follow-up", make_recommendation(w).pk),
         {"secretariat": 302, "officer_b": 404},
         method="post",
-        data={"status": "done", "note": ""},
+        data=lambda w, u: {"status": "done", "note": "", "seen": _seen(Recommendation)},
         snapshot=lambda w, u: list(Recommendation.objects.values_list("status", flat=True)),
         url_names=(NS + "recommendation-follow-up",),
     ),
@@ -132,7 +138,7 @@ ROWS = [
         lambda w, u: _u("feedback-assign", make_feedback(w).pk),
         {"secretariat": 302, "officer_b": 404},
         method="post",
-        data=lambda w, u: {"assignee": u["secretariat"].pk},
+        data=lambda w, u: {"assignee": u["secretariat"].pk, "seen": _seen(Feedback)},
         snapshot=_fb_snapshot,
         url_names=(NS + "feedback-assign",),
     ),
@@ -141,7 +147,7 @@ ROWS = [
         lambda w, u: _u("feedback-answer", make_feedback(w).pk),
         {"secretariat": 302, "officer_b": 404},
         method="post",
-        data={"answer": "Trả lời của thường trực."},
+        data=lambda w, u: {"answer": "Trả lời của thường trực.", "seen": _seen(Feedback)},
         snapshot=_fb_snapshot,
         url_names=(NS + "feedback-answer",),
     ),
@@ -186,6 +192,7 @@ ROWS = [
         lambda w, u: _u("budget-submit", make_budget_line(w).pk),
         {"secretariat": 302},
         method="post",
+        data=lambda w, u: {"seen": _seen(BudgetLine)},
         snapshot=lambda w, u: list(BudgetLine.objects.values_list("status", flat=True)),
         url_names=(NS + "budget-submit",),
     ),
@@ -194,7 +201,7 @@ ROWS = [
         lambda w, u: _u("budget-approve", make_budget_line(w, status="submitted").pk),
         {"secretariat": 302},
         method="post",
-        data={"approved_amount_vnd": "40000000"},
+        data=lambda w, u: {"approved_amount_vnd": "40000000", "seen": _seen(BudgetLine)},
         snapshot=lambda w, u: list(BudgetLine.objects.values_list("status", flat=True)),
         url_names=(NS + "budget-approve",),
     ),
@@ -212,6 +219,7 @@ ROWS = [
         lambda w, u: _u("news-publish", make_news(w).pk),
         {"secretariat": 302},
         method="post",
+        data=lambda w, u: {"seen": _seen(NewsItem)},
         snapshot=lambda w, u: list(NewsItem.objects.values_list("published_at", flat=True)),
         url_names=(NS + "news-publish",),
     ),

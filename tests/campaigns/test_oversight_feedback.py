@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from campaigns.models import Feedback, FeedbackAttachment, FeedbackStatus
+from portal.concurrency import seen_token
 
 from .oversight_helpers import PDF_BYTES, make_feedback
 
@@ -55,11 +56,16 @@ def test_officer_sends_a_difficulty_with_an_attachment_and_sees_the_answer(clien
     secretariat = client_as("secretariat")
     secretariat.post(
         reverse("campaigns:oversight:feedback-assign", args=[feedback.pk]),
-        {"assignee": users["secretariat"].pk},
+        {"assignee": users["secretariat"].pk, "seen": seen_token(feedback)},
     )
     assert mail.outbox == []  # nobody is told anything before the answer
     answer_url = reverse("campaigns:oversight:feedback-answer", args=[feedback.pk])
-    with_adjustment = {"answer": "Thống nhất lùi hạn.", "led_to_adjustment": "on"}
+    feedback.refresh_from_db()
+    with_adjustment = {
+        "answer": "Thống nhất lùi hạn.",
+        "led_to_adjustment": "on",
+        "seen": seen_token(feedback),
+    }
     response = secretariat.post(answer_url, with_adjustment)
     assert response.status_code == 400
     assert "Ghi rõ nội dung kế hoạch đã được điều chỉnh." in response.content.decode()
@@ -91,7 +97,9 @@ def test_officer_sends_a_difficulty_with_an_attachment_and_sees_the_answer(clien
     response = secretariat.post(reverse("campaigns:oversight:feedback-close", args=[feedback.pk]))
     feedback.refresh_from_db()
     assert feedback.status == FeedbackStatus.CLOSED
-    again = secretariat.post(answer_url, {"answer": "Sửa sau khi đóng"}, follow=True)
+    again = secretariat.post(
+        answer_url, {"answer": "Sửa sau khi đóng", "seen": seen_token(feedback)}, follow=True
+    )
     assert "đã đóng" in again.content.decode()
     feedback.refresh_from_db()
     assert feedback.answer == "Thống nhất lùi hạn."

@@ -21,8 +21,10 @@ from campaigns.models import (
     SponsorshipResult,
 )
 from campaigns.oversight.selectors import report_facts
+from portal.concurrency import seen_token
 from portal.roles import Role
 from tests.factories import UserFactory
+from tests.pageforms import form_data
 
 from .oversight_helpers import (
     make_budget_line,
@@ -80,7 +82,7 @@ def test_the_secretariat_plans_a_visit_records_findings_and_follows_up(client_as
     officer_a = client_as("officer_a")
     officer_a.post(
         reverse(NS + "recommendation-answer", args=[rec.pk]),
-        {"response": "Đã bổ sung hồ sơ ngày 15/10."},
+        {"response": "Đã bổ sung hồ sơ ngày 15/10.", "seen": seen_token(rec)},
     )
     rec.refresh_from_db()
     assert rec.status == RecommendationStatus.ANSWERED
@@ -93,12 +95,15 @@ def test_the_secretariat_plans_a_visit_records_findings_and_follows_up(client_as
 
     secretariat.post(
         reverse(NS + "recommendation-follow-up", args=[rec.pk]),
-        {"status": "done", "note": "Đã kiểm tra lại hồ sơ."},
+        {"status": "done", "note": "Đã kiểm tra lại hồ sơ.", "seen": seen_token(rec)},
     )
     rec.refresh_from_db()
     assert rec.status == RecommendationStatus.DONE
     # Once confirmed done, the unit's answer is locked.
-    officer_a.post(reverse(NS + "recommendation-answer", args=[rec.pk]), {"response": "Khác"})
+    officer_a.post(
+        reverse(NS + "recommendation-answer", args=[rec.pk]),
+        {"response": "Khác", "seen": seen_token(rec)},
+    )
     rec.refresh_from_db()
     assert rec.response == "Đã bổ sung hồ sơ ngày 15/10."
 
@@ -138,10 +143,14 @@ def test_a_department_officer_reports_sponsorship_results_seen_on_both_units_pag
     )
     client.force_login(dept_officer)
     url = reverse(NS + "sponsorship-result-edit", args=[pair.pk])
-    bad = client.post(url, {"year": 2024, "support": "Tặng thiết bị", "amount_vnd": "-5000"})
+    seen = form_data(client.get(url))["seen"]
+    bad = client.post(
+        url, {"year": 2024, "support": "Tặng thiết bị", "amount_vnd": "-5000", "seen": seen}
+    )
     assert "Giá trị hỗ trợ không được âm." in bad.content.decode()
     absurd = client.post(
-        url, {"year": 2024, "support": "Tặng thiết bị", "amount_vnd": "5000000000000000"}
+        url,
+        {"year": 2024, "support": "Tặng thiết bị", "amount_vnd": "5000000000000000", "seen": seen},
     )
     assert "vượt quá 1.000 tỷ đồng" in absurd.content.decode()
     assert not SponsorshipResult.objects.exists()
@@ -153,6 +162,7 @@ def test_a_department_officer_reports_sponsorship_results_seen_on_both_units_pag
             "commitment": "Hỗ trợ nhà văn hóa",
             "support": "Tặng 50 bộ bàn ghế",
             "amount_vnd": "25000000",
+            "seen": seen,
         },
     )
     assert ok.status_code == 302
@@ -201,10 +211,15 @@ def test_budget_lines_go_from_proposed_to_approved_with_totals_and_export(client
         },
     )
     line = BudgetLine.objects.get(description="Kiểm tra 10 xã")
-    client.post(reverse(NS + "budget-submit", args=[line.pk]))
+    client.post(reverse(NS + "budget-submit", args=[line.pk]), {"seen": seen_token(line)})
+    line.refresh_from_db()
     client.post(
         reverse(NS + "budget-approve", args=[line.pk]),
-        {"approved_amount_vnd": "40000000", "approval_reference": "TB 15/TCKH"},
+        {
+            "approved_amount_vnd": "40000000",
+            "approval_reference": "TB 15/TCKH",
+            "seen": seen_token(line),
+        },
     )
     line.refresh_from_db()
     assert line.status == BudgetStatus.APPROVED
@@ -212,7 +227,7 @@ def test_budget_lines_go_from_proposed_to_approved_with_totals_and_export(client
     # An approved line is locked.
     client.post(
         reverse(NS + "budget-edit", args=[line.pk]),
-        {**base, "description": "Sửa sau duyệt", "amount_vnd": "1"},
+        {**base, "description": "Sửa sau duyệt", "amount_vnd": "1", "seen": seen_token(line)},
     )
     line.refresh_from_db()
     assert line.description == "Kiểm tra 10 xã"
@@ -242,7 +257,7 @@ def test_news_is_drafted_published_and_withdrawn(client_as, world):
     client.post(reverse(NS + "news-create"), {"title": "Ra quân làm đường", "body": "Nội dung"})
     item = NewsItem.objects.get()
     assert not item.is_published
-    client.post(reverse(NS + "news-publish", args=[item.pk]))
+    client.post(reverse(NS + "news-publish", args=[item.pk]), {"seen": seen_token(item)})
     item.refresh_from_db()
     assert item.is_published
     client.post(reverse(NS + "news-publish", args=[item.pk]), {"action": "unpublish"})

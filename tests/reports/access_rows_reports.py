@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from portal.concurrency import seen_token
 from reports.models import Report, ReportStatus
 from tests.access_matrix import Row, everyone
 
@@ -97,7 +98,7 @@ ROWS = [
         _url("reports:report-regenerate"),
         {**READY, "secretariat": 302, "chairman": 403},
         method="post",
-        data={"strengths": "Sửa"},
+        data=lambda w, u: {"strengths": "Sửa", "seen": seen_token(ready_report(w, u))},
         snapshot=_status,
         url_names=("reports:report-regenerate",),
     ),

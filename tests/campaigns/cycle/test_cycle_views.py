@@ -17,6 +17,7 @@ from campaigns.models import Assessment, AssessmentStatus, Evidence, Registratio
 from portal.concurrency import seen_token
 from tests.campaigns import cycle_world as cw
 from tests.factories import UnitFactory
+from tests.pageforms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +165,11 @@ def test_evidence_is_stored_under_a_generated_name_and_served_as_attachment(clie
     assert response["Content-Disposition"].startswith("attachment")
 
 
+def _review_seen(a) -> str:
+    """The review form's edit-guard token, as the review page puts it (every criterion's row)."""
+    return seen_token(*a.items.all())
+
+
 def test_the_reviewer_sees_what_changed_since_the_return(client_as, world, users):
     a = cw.assessment(world.commune_a, world.campaign)
     officer, _secretariat = users["officer_a"], users["secretariat"]
@@ -176,10 +182,10 @@ def test_the_reviewer_sees_what_changed_since_the_return(client_as, world, users
         reverse("campaigns:assessment-review", args=[a.pk]),
         {
             "action": "return",
-            "seen": seen_token(*a.items.all()),
             "reason": "Kinh phí chưa có xác nhận",
             f"r{item3.pk}_comment": "Bổ sung xác nhận của Kho bạc",
             f"r{item3.pk}_returned": "on",
+            "seen": _review_seen(a),
         },
     )
     assert review.status_code == 302
@@ -212,7 +218,7 @@ def test_review_refuses_a_reduction_without_reason_and_keeps_input(client_as, wo
     item.save()
     response = client_as("secretariat").post(
         reverse("campaigns:assessment-review", args=[a.pk]),
-        {"action": "approve", "seen": seen_token(*a.items.all()), f"r{item.pk}_score": "10"},
+        {"action": "approve", f"r{item.pk}_score": "10", "seen": _review_seen(a)},
     )
     assert response.status_code == 400
     assert "hạ điểm so với điểm tự chấm phải ghi rõ lý do" in response.content.decode()
@@ -226,7 +232,7 @@ def test_return_without_reason_saves_nothing(client_as, world):
     item = cw.item_no(a, 2)
     response = client_as("secretariat").post(
         reverse("campaigns:assessment-review", args=[a.pk]),
-        {"action": "return", "seen": seen_token(*a.items.all()), f"r{item.pk}_comment": "Xem lại"},
+        {"action": "return", f"r{item.pk}_comment": "Xem lại", "seen": _review_seen(a)},
     )
     assert response.status_code == 400
     assert "Trả lại phải ghi rõ lý do." in response.content.decode()
@@ -365,10 +371,10 @@ def test_extension_request_then_grant_in_the_browser_pages(client_as, world, mon
         {"unit": world.commune_a.pk, "year": 2025, "reason": "Chờ số liệu tỉnh"},
     )
     ext = world.commune_a.extension_requests.get()
-    client_as("secretariat").post(
-        reverse("campaigns:extension-decide", args=[ext.pk]),
-        {"decision": "grant", "until": "2026-01-15"},
-    )
+    secretariat = client_as("secretariat")
+    decide = reverse("campaigns:extension-decide", args=[ext.pk])
+    data = form_data(secretariat.get(reverse("campaigns:extension-list")), action=decide)
+    secretariat.post(decide, {**data, "decision": "grant", "until": "2026-01-15"})
     ext.refresh_from_db()
     assert ext.status == "granted"
     assert ext.until == datetime.date(2026, 1, 15)
