@@ -22,6 +22,7 @@ No schema change is needed: the token holds the values themselves, so a change m
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -56,7 +57,9 @@ def _canon_value(field: models.Field, value: Any) -> Any:
     except ValidationError:
         return str(value)
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value else str(value)
+        return format(value.normalize(), "f") if value.is_finite() else str(value)
+    if isinstance(field, models.JSONField):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, bool | int | str | float):
@@ -148,6 +151,16 @@ def _show(model: type[models.Model], name: str, value: Any) -> str:
         return "; ".join(names) if isinstance(value, list) else f"“{names[0]}”"
     if field is not None and field.choices:
         value = dict(field.flatchoices).get(value, value)
+    elif isinstance(field, models.DecimalField | models.IntegerField | models.FloatField):
+        from .numbers import format_vn_number
+
+        plain = any(word in name for word in ("year", "order", "number", "version"))
+        return format_vn_number(
+            Decimal(str(value)), max_decimals=field_decimals(field), grouping=not plain
+        )
+    elif isinstance(field, models.DateField) and isinstance(value, str):
+        shown = datetime.date.fromisoformat(value[:10]).strftime("%d/%m/%Y")
+        return shown + (f" {value[11:16]}" if isinstance(field, models.DateTimeField) else "")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     text = str(value)
@@ -163,6 +176,10 @@ def _change(model: type[models.Model], name: str, old: Any, new: Any) -> str:
             parts.append(f"bỏ {_show(model, name, removed)}")
         return ", ".join(parts)
     return f"{_show(model, name, old)} → {_show(model, name, new)}"
+
+
+def field_decimals(field: models.Field) -> int:
+    return getattr(field, "decimal_places", 0) or 0
 
 
 def who_and_when(obj: models.Model) -> tuple[str, str]:
@@ -194,7 +211,7 @@ def stale_message(
     lines = "; ".join(
         f"{_label(model, name)}: {_change(model, name, old, new)}"
         for name, (old, new) in changed.items()
-        if name not in HIDDEN_IN_MESSAGES
+        if name not in HIDDEN_IN_MESSAGES and not _is_json(model, name)
     )
     text = "Không thực hiện được" if endorsing else "Không lưu được"
     text += f": {who} đã sửa {subject}"
@@ -210,6 +227,14 @@ def stale_message(
             "muốn ghi đè."
         )
     return text
+
+
+def _is_json(model: type[models.Model], name: str) -> bool:
+    """Computed data (e.g. a nomination's eligibility) is compared but not shown to people."""
+    try:
+        return isinstance(model._meta.get_field(name), models.JSONField)
+    except Exception:
+        return False
 
 
 #: Bookkeeping fields that change with every save; named in no message.
@@ -396,5 +421,8 @@ class GuardedFormMixin:
 
 
 class RowActionForm(GuardedFormMixin, forms.Form):
-    """The token alone, for a button that acts on what the page shows (confirm, approve):
-    `RowActionForm(guard=obj)` on the page, `RowActionForm(request.POST).seen` in the view."""
+    """The token alone, for a button that endorses what the page shows (confirm, submit,
+    publish): `RowActionForm(guard=obj)` on the page, `RowActionForm(request.POST, guard=obj)`
+    in the view — `is_valid()` is False when the row changed since the page was built."""
+
+    guard_merge = False

@@ -6,7 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
-from portal.concurrency import GuardedFormMixin, RowActionForm
+from portal.concurrency import GuardedFormMixin
 from portal.forms import IdsChoiceField
 from portal.models import User
 from portal.numbers import VnMoneyField, VnYearField
@@ -35,13 +35,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(d, initial) for d in data]
         return [super().clean(data, initial)] if data else []
-
-
-class EndorseRowForm(RowActionForm):
-    """A button that acts on a row as the page showed it (submit a budget line, publish a news
-    item): any change since the page was built refuses it."""
-
-    guard_merge = False
 
 
 def _helper(submit: str, *layout) -> FormHelper:

@@ -12,14 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from portal.access import can, require, scope
-from portal.concurrency import SEEN_FIELD
+from portal.concurrency import SEEN_FIELD, RowActionForm
 from units.models import Unit
 
 from . import exports, selectors, services
 from .forms import (
     BudgetApproveForm,
     BudgetLineForm,
-    EndorseRowForm,
     FeedbackAnswerForm,
     FeedbackAssignForm,
     FeedbackFilterForm,
@@ -584,7 +583,7 @@ def _budget_list(request: HttpRequest, *, bound=None, status: int = 200) -> Http
     can_manage = can(request.user, "budget.manage")
     for line in page if can_manage else ():
         if line.status == BudgetStatus.PROPOSED:
-            line.submit_form = EndorseRowForm(guard=line, auto_id=False)
+            line.submit_form = RowActionForm(guard=line, auto_id=False)
         if bound is not None and bound[0] == line.pk:
             line.approve_form = bound[1]
         elif line.status == BudgetStatus.SUBMITTED:
@@ -677,7 +676,7 @@ def budget_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def budget_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(BudgetLine, pk=pk)
     require(request.user, "budget.manage")
-    form = EndorseRowForm(request.POST, guard=line, auto_id=False)
+    form = RowActionForm(request.POST, guard=line, auto_id=False)
     if not form.is_valid():  # changed since the list was built: submit only what was seen
         messages.error(request, " ".join(form.non_field_errors()))
         return redirect("campaigns:oversight:budget-list")
@@ -720,7 +719,7 @@ def news_list_view(request: HttpRequest) -> HttpResponse:
     qs = NewsItem.objects.select_related("campaign", "created_by")
     page = _page(request, qs)
     for item in page:
-        item.publish_form = EndorseRowForm(guard=item, auto_id=False)
+        item.publish_form = RowActionForm(guard=item, auto_id=False)
     return render(
         request,
         "campaigns/oversight/news_list.html",
@@ -784,7 +783,7 @@ def news_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(NewsItem, pk=pk)
     require(request.user, "news.publish")
     publish = request.POST.get("action") != "unpublish"
-    form = EndorseRowForm(request.POST, guard=item, auto_id=False)
+    form = RowActionForm(request.POST, guard=item, auto_id=False)
     if publish and not form.is_valid():  # publish only the text the list showed
         messages.error(request, " ".join(form.non_field_errors()))
         return redirect("campaigns:oversight:news-list")
