@@ -1,0 +1,150 @@
+"""Odd GET input never answers 5xx (issue 14, item 21).
+
+Every GET page of the access table that the secretariat may open is requested with odd values
+in the query parameters it reads: the names of its `<form method="get">` fields (found in the
+rendered page) plus a fixed set of names the portal's lists read (`q`, `campaign`, `year`, …).
+The values: NUL bytes, impossible dates, integers beyond 64 bits, unknown choices, long and
+non-Latin text, drawn by Hypothesis (derandomized, so every run sends the same requests) and,
+for every page, one request per odd value with every parameter set to it.
+
+A filter must validate its input (a django-filter FilterSet or a Form): a bad value is shown as
+a form error and ignored, or answered 400. A new page in the access table is picked up
+automatically.
+"""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.access_matrix import STATS
+from tests.portal.test_access_matrix import ROWS
+
+PERSONA = "secretariat"
+EXAMPLES = 6
+
+#: Names read by the portal's lists whether or not the page shows a field for them.
+COMMON = (
+    "q",
+    "campaign",
+    "kind",
+    "model",
+    "actor",
+    "action",
+    "tu",
+    "den",
+    "year",
+    "nam",
+    "page",
+    "status",
+    "unit",
+    "ma",
+    "tier",
+    "cluster",
+    "commune",
+    "stage",
+    "group",
+    "format",
+)
+
+#: One request each, with every parameter of the page set to it.
+ODD = (
+    "\x00",
+    "2025\x00",
+    "2025-02-30",
+    "30/02/2025",
+    "31/04/2025",
+    "0000-00-00",
+    "9999-99-99",
+    str(2**63),
+    str(-(2**63) - 1),
+    "9" * 400,
+    "-1",
+    "1e309",
+    "NaN",
+    "' OR 1=1 --",
+    "Đức Phổ\u0301",
+    "\u202e",
+    "\U0001f600",
+)
+
+VALUES = st.one_of(
+    st.sampled_from(ODD),
+    st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=60),
+    st.integers(min_value=-(2**80), max_value=2**80).map(str),
+    st.dates().map(lambda d: d.isoformat()),
+    st.text(max_size=10).map(lambda t: f"{t}\x00{t}"),
+)
+
+GET_ROWS = [row for row in ROWS if row.method == "get" and row.expected(PERSONA) == 200]
+
+
+def get_form_fields(html: str) -> set[str]:
+    """The names of the fields of the page's `<form method="get">`s."""
+    if not html.strip():
+        return set()
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return set()
+    names = set()
+    for form in tree.iter("form"):
+        if (form.get("method") or "get").lower() != "get":
+            continue
+        for field in form.iter("input", "select", "textarea"):
+            if field.get("name") and field.get("type") not in ("submit", "button"):
+                names.add(field.get("name"))
+    return names
+
+
+def test_the_get_pages_were_found():
+    names = {name for row in GET_ROWS for name in row.url_names}
+    assert {"audit-list", "verify:verify", "home"} <= names, sorted(names)[:20]
+
+
+def test_the_get_fields_of_a_page_are_read_from_its_forms():
+    html = """<form method="get"><input name="tu" type="date"><select name="model"></select>
+      <button type="submit" name="go">Lọc</button></form>
+      <form method="post"><input name="csrfmiddlewaretoken"></form>"""
+    assert get_form_fields(html) == {"tu", "model"}
+
+
+@pytest.mark.parametrize("row", GET_ROWS, ids=lambda r: r.name)
+def test_odd_get_parameters_never_answer_5xx(row, world, users, client_as):
+    client = client_as(PERSONA)
+    client.raise_request_exception = False
+    url = row.url(world, users)
+    base, _, fixed = url.partition("?")
+    page = client.get(url)
+    assert page.status_code < 500, f"{url} → {page.status_code}"
+    content_type = page.get("Content-Type", "")
+    html = page.content.decode(errors="replace") if content_type.startswith("text/html") else ""
+    names = sorted(get_form_fields(html) | set(COMMON))
+
+    def check(params: dict[str, str]) -> None:
+        response = client.get(f"{base}?{fixed}" if fixed else base, params)
+        STATS["get fuzz"] += 1
+        assert response.status_code < 500, f"GET {base} {params!r} → {response.status_code}"
+
+    failures = []
+    for value in ODD:
+        try:
+            check(dict.fromkeys(names, value))
+        except AssertionError as exc:
+            failures.append(f"{value!r}: {exc}")
+    assert not failures, "\n".join(failures)
+
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(params=st.fixed_dictionaries({}, optional=dict.fromkeys(names, VALUES)))
+    def fuzz(params):
+        check(params)
+
+    fuzz()
