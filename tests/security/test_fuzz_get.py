@@ -68,14 +68,18 @@ ODD = (
     "Đức Phổ\u0301",
     "\u202e",
     "\U0001f600",
+    "²",
+    "١٢",
 )
 
+#: NUL is sent above, in every parameter of every page; drawn here it would make most requests
+#: a 400 before any filter reads them.
 VALUES = st.one_of(
-    st.sampled_from(ODD),
-    st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=60),
+    st.sampled_from([value for value in ODD if "\x00" not in value]),
+    st.text(alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="\x00")),
     st.integers(min_value=-(2**80), max_value=2**80).map(str),
     st.dates().map(lambda d: d.isoformat()),
-    st.text(max_size=10).map(lambda t: f"{t}\x00{t}"),
+    st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z"),
 )
 
 GET_ROWS = [row for row in ROWS if row.method == "get" and row.expected(PERSONA) == 200]
