@@ -103,7 +103,7 @@ class YearForm(forms.Form):
 
     year = YearField(label="Năm")
 
-    def year_or(self, default: int) -> int:
+    def year_or(self, default: int | None) -> int | None:
         if self.is_valid() and self.cleaned_data["year"]:
             return self.cleaned_data["year"]
         return default

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from portal.access import can, require, scope
+from portal.filters import YearForm
 from units.models import Unit
 
 from . import exports, selectors, services
@@ -30,7 +31,15 @@ from .forms import (
     ReleaseForm,
     SponsorshipResultForm,
 )
-from .models import BudgetLine, FeedbackAttachment, FigureRelease, NewsItem, SponsorshipResult
+from .models import (
+    BudgetLine,
+    BudgetStatus,
+    FeedbackAttachment,
+    FigureRelease,
+    InspectionKind,
+    NewsItem,
+    SponsorshipResult,
+)
 
 PAGE_SIZE = 50
 
@@ -62,10 +71,14 @@ def _attach(form, exc: ValidationError) -> None:
 
 
 def _year_param(request: HttpRequest) -> int | None:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return None
+    """`?year=` validated by a form field; a bad year is ignored."""
+    return YearForm(request.GET).year_or(None)
+
+
+def _choice_param(request: HttpRequest, name: str, choices) -> str:
+    """`?<name>=` if it is one of the choices, else "" (ignored)."""
+    value = request.GET.get(name, "")
+    return value if value in choices.values else ""
 
 
 # --- Inspections ------------------------------------------------------------------------------
@@ -78,7 +91,7 @@ def inspection_list_view(request: HttpRequest) -> HttpResponse:
     year = _year_param(request)
     if year:
         qs = qs.filter(year=year)
-    kind = request.GET.get("kind", "")
+    kind = _choice_param(request, "kind", InspectionKind)
     if kind:
         qs = qs.filter(kind=kind)
     return render(
@@ -522,7 +535,7 @@ def budget_list_view(request: HttpRequest) -> HttpResponse:
     totals = selectors.budget_totals(qs)
     if year:
         qs = qs.filter(year=year)
-    status = request.GET.get("status", "")
+    status = _choice_param(request, "status", BudgetStatus)
     if status:
         qs = qs.filter(status=status)
     return render(
