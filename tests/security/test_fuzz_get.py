@@ -1,8 +1,7 @@
 """Odd GET input never answers 5xx (issue 14, item 21).
 
 Every GET page of the access table (as the secretariat, or else the first persona that may open
-it) is requested with odd values
-in the query parameters it reads: the names of its `<form method="get">` fields (found in the
+it) is requested with odd values in the query parameters it reads: the names of its `<form method="get">` fields (found in the
 rendered page) plus a fixed set of names the portal's lists read (`q`, `campaign`, `year`, …).
 The values: NUL bytes, impossible dates, integers beyond 64 bits, unknown choices, long and
 non-Latin text, drawn by Hypothesis (derandomized, so every run sends the same requests) and,
