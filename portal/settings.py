@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # Compresses last, after every middleware below has written the page (docs/performance.md).
     "portal.middleware.CompressPagesMiddleware",
     "portal.middleware.RequestIdMiddleware",
+    # SQLite only: a GET's transaction does not take the write lock (docs/deployment.md).
+    "portal.sqlite_locking.SQLiteWriteLockMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
