@@ -1,12 +1,13 @@
 """Odd GET input never answers 5xx (issue 14, item 21).
 
 Every GET page of the access table (as the secretariat, or else the first persona that may open
-it) is requested with odd values in the query parameters it reads: the names of its `<form method="get">` fields (found in the
-rendered page) plus a fixed set of names the portal's lists read (`q`, `campaign`, `year`, …).
-The values: NUL bytes, impossible dates, integers beyond 64 bits, unknown choices, long and
-non-Latin text, drawn by Hypothesis (derandomized, so every run sends the same requests) and,
-for every page, one request per odd value with every parameter set to it (and one without
-`campaign`, whose unknown value is a 404 before anything else is read).
+it) is requested with odd values in the query parameters it reads: the names of its
+`<form method="get">` fields (found in the rendered page) plus a fixed set of names the portal's
+lists read (`q`, `campaign`, `year`, …). The values: NUL bytes, impossible dates, integers
+beyond 64 bits, unknown choices, long and non-Latin text; for every page, one request per odd
+value with every parameter set to it (and one without `campaign`, whose unknown value is a 404
+before anything else is read), then a few combinations drawn by Hypothesis (derandomized, so
+every run sends the same requests).
 
 A filter must validate its input (a django-filter FilterSet or a Form): a bad value is shown as
 a form error and ignored, or answered 400. A new page in the access table is picked up
