@@ -167,3 +167,25 @@ def test_odd_get_parameters_never_answer_5xx(row, world, users, client_as):
         check(params)
 
     fuzz()
+
+
+@pytest.mark.parametrize(
+    "url", ["/nhat-ky/?actor=a%00b", "/verify/?ma=%00", "/phong-trao/ket-qua/dong-gop/?q=%00"]
+)
+def test_a_nul_byte_in_the_query_is_answered_400_with_a_page_that_says_why(url, client_as):
+    response = client_as(PERSONA).get(url)
+    assert response.status_code == 400
+    assert "ký tự rỗng NUL" in response.content.decode()
+
+
+def test_a_nul_byte_in_a_posted_field_is_answered_400(client_as):
+    response = client_as(PERSONA).post("/dang-xuat/", {"next": "/\x00"})
+    assert response.status_code == 400
+
+
+def test_an_impossible_date_in_the_audit_filter_is_shown_as_an_error_and_ignored(client_as):
+    response = client_as(PERSONA).get("/nhat-ky/", {"tu": "2025-02-30", "den": "2025-03-01"})
+    assert response.status_code == 200
+    form = response.context["filter"].form
+    assert "tu" in form.errors
+    assert "den" not in form.errors
