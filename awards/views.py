@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -14,13 +13,15 @@ from django.views.decorators.http import require_POST
 from campaigns.models import Campaign
 from portal.access import can, require, scope
 from portal.dataexchange import Column, write_xlsx, xlsx_response
+from portal.filters import YearForm
 from portal.models import User
 from portal.uploads import attachment_response
-from units.models import Cluster, Person, Unit
+from units.models import Person, Unit
 
 from . import selectors as sel
 from . import services
 from .eligibility import STATUS_LABELS
+from .filters import AwardFilter, NominationFilter
 from .forms import (
     AddItemForm,
     AnswerForm,
@@ -88,41 +89,23 @@ def tier_list_view(request: HttpRequest) -> HttpResponse:
 # --- nominations ----------------------------------------------------------------------------
 
 
-def _filtered_nominations(request: HttpRequest):
-    qs = sel.nominations_for_list(request.user)
-    status = request.GET.get("status") or ""
-    tier = _int(request.GET.get("tier"))
-    year = _int(request.GET.get("year"))
-    cluster = _int(request.GET.get("cluster"))
-    if status in NominationStatus.values:
-        qs = qs.filter(status=status)
-    if tier:
-        qs = qs.filter(tier_id=tier)
-    if year:
-        qs = qs.filter(period_year=year)
-    if cluster:
-        qs = qs.filter(
-            Q(unit__cluster_id=cluster)
-            | Q(person__affiliation__cluster_id=cluster)
-            | Q(proposer_unit__cluster_id=cluster)
-        )
-    return qs, {"status": status, "tier": tier, "year": year, "cluster": cluster}
+def _filtered_nominations(request: HttpRequest) -> NominationFilter:
+    return NominationFilter(
+        request.GET or None, queryset=sel.nominations_for_list(request.user), request=request
+    )
 
 
 @login_required
 def nomination_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "nomination.view")
-    qs, chosen = _filtered_nominations(request)
+    nomination_filter = _filtered_nominations(request)
     return render(
         request,
         "awards/nomination_list.html",
         {
-            "page": _page(request, qs),
+            "page": _page(request, nomination_filter.qs),
             "query": _query_without_page(request),
-            "chosen": chosen,
-            "statuses": NominationStatus.choices,
-            "tiers": sel.tiers_active(),
-            "clusters": Cluster.objects.order_by("name"),
+            "filter": nomination_filter,
             "can_propose": can(request.user, "nomination.propose"),
         },
     )
@@ -131,7 +114,7 @@ def nomination_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def nomination_export_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "nomination.view")
-    qs, _ = _filtered_nominations(request)
+    qs = _filtered_nominations(request).qs
     columns = [
         Column("STT", width=6),
         Column("Đối tượng", width=40),
@@ -784,21 +767,15 @@ def letter_answer_view(request: HttpRequest, pk: int, nomination_pk: int) -> Htt
 # --- award history, statistics --------------------------------------------------------------
 
 
-def _filtered_awards(request: HttpRequest):
-    qs = sel.awards_visible_to(request.user)
-    tier = _int(request.GET.get("tier"))
-    year = _int(request.GET.get("year"))
-    if tier:
-        qs = qs.filter(tier_id=tier)
-    if year:
-        qs = qs.filter(year=year)
-    return qs, {"tier": tier, "year": year}
+def _filtered_awards(request: HttpRequest) -> AwardFilter:
+    return AwardFilter(request.GET or None, queryset=sel.awards_visible_to(request.user))
 
 
 @login_required
 def award_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "award.view")
-    qs, chosen = _filtered_awards(request)
+    award_filter = _filtered_awards(request)
+    qs = award_filter.qs
     years, table = sel.awards_per_tier_year(qs)
     return render(
         request,
@@ -806,8 +783,7 @@ def award_list_view(request: HttpRequest) -> HttpResponse:
         {
             "page": _page(request, qs.order_by("-decision_date", "pk")),
             "query": _query_without_page(request),
-            "chosen": chosen,
-            "tiers": AwardTier.objects.order_by("kind", "order"),
+            "filter": award_filter,
             "years": years,
             "table": table,
             "can_export": can(request.user, "award.export"),
@@ -818,7 +794,7 @@ def award_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def award_export_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "award.export")
-    qs, _ = _filtered_awards(request)
+    qs = _filtered_awards(request).qs
     rows = [
         [
             i,
@@ -845,8 +821,9 @@ def award_export_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _stat_year(request: HttpRequest) -> int:
-    return _int(request.GET.get("year")) or sel.today().year - 1
+def _stat_year(request: HttpRequest) -> tuple[int, YearForm]:
+    form = YearForm(request.GET or None)
+    return form.year_or(sel.today().year - 1), form
 
 
 STAT_COLUMNS = [
@@ -864,12 +841,13 @@ STAT_COLUMNS = [
 @login_required
 def statistics_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "award.view")
-    year = _stat_year(request)
+    year, year_form = _stat_year(request)
     return render(
         request,
         "awards/statistics.html",
         {
             "year": year,
+            "year_form": year_form,
             "rows": sel.commendation_statistics(year),
             "can_export": can(request.user, "award.export"),
         },
@@ -879,7 +857,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def statistics_export_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "award.export")
-    year = _stat_year(request)
+    year, _ = _stat_year(request)
     rows = [
         [
             i,

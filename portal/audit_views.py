@@ -9,10 +9,10 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET
 
 from .access import can, unit_ids_in_scope
+from .filters import AuditFilter
 from .models import AuditEvent
 
 
@@ -25,21 +25,6 @@ def events_visible_to(user) -> QuerySet[AuditEvent]:
     raise PermissionDenied("Bạn không có quyền xem nhật ký thay đổi.")
 
 
-def _filtered(request: HttpRequest, qs: QuerySet[AuditEvent]) -> tuple[QuerySet, dict]:
-    f = {k: request.GET.get(k, "").strip() for k in ("model", "actor", "action", "tu", "den")}
-    if f["model"]:
-        qs = qs.filter(model=f["model"])
-    if f["actor"]:
-        qs = qs.filter(actor_name__icontains=f["actor"])
-    if f["action"] in AuditEvent.Action.values:
-        qs = qs.filter(action=f["action"])
-    if f["tu"] and (d := parse_date(f["tu"])):
-        qs = qs.filter(at__date__gte=d)
-    if f["den"] and (d := parse_date(f["den"])):
-        qs = qs.filter(at__date__lte=d)
-    return qs, f
-
-
 def _query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
@@ -49,18 +34,14 @@ def _query_without_page(request: HttpRequest) -> str:
 @require_GET
 @login_required
 def audit_list_view(request: HttpRequest) -> HttpResponse:
-    base = events_visible_to(request.user)
-    qs, filters = _filtered(request, base)
-    page = Paginator(qs.order_by("-id"), 50).get_page(request.GET.get("page"))
-    models = base.order_by("model").values_list("model", flat=True).distinct()
+    audit_filter = AuditFilter(request.GET or None, queryset=events_visible_to(request.user))
+    page = Paginator(audit_filter.qs.order_by("-id"), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "portal/audit_list.html",
         {
             "page": page,
-            "filters": filters,
-            "models": models,
-            "actions": AuditEvent.Action.choices,
+            "filter": audit_filter,
             "title": "Nhật ký thay đổi",
             "query": _query_without_page(request),
         },
@@ -80,7 +61,6 @@ def audit_object_view(request: HttpRequest, model: str, object_id: str) -> HttpR
         "portal/audit_list.html",
         {
             "page": page,
-            "filters": {},
             "object_view": True,
             "title": f"Nhật ký của {first.object_repr or model + ' #' + object_id}",
         },

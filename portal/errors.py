@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .middleware import current_request_id
+from .nul_guard import NulCharacter
 from .uploads import StoredFileMissing
 
 
@@ -19,6 +20,8 @@ def _page(request: HttpRequest, status: int, title: str, text: str) -> HttpRespo
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, NulCharacter):
+        return _page(request, 400, "Yêu cầu không hợp lệ", NulCharacter.message)
     return _page(request, 400, "Yêu cầu không hợp lệ", "Dữ liệu gửi lên không hợp lệ.")
 
 

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # Compresses last, after every middleware below has written the page (docs/performance.md).
     "portal.middleware.CompressPagesMiddleware",
     "portal.middleware.RequestIdMiddleware",
+    # SQLite only: a GET's transaction does not take the write lock (docs/deployment.md).
+    "portal.sqlite_locking.SQLiteWriteLockMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A NUL in the path, query or form fields is answered 400 before a view reads it.
+    "portal.nul_guard.RefuseNulMiddleware",
     "portal.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -120,6 +124,8 @@ TEMPLATES = [
 ]
 
 # --- Database: SQLite file under var/ unless DATABASE_URL is set ------------------------------
+#: Run on every new SQLite connection (tests/settings.py keeps WAL and drops fsync).
+SQLITE_INIT_COMMAND = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
 }
@@ -128,8 +134,21 @@ if env.str("TEST_DATABASE_NAME", default=""):  # the test runner's database (def
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # Wait for a writer instead of failing at once when the demo runs a task beside a request.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The demo serves a training room from one file (docs/deployment.md, "SQLite"):
+    # - WAL: readers never wait for the writer, and the writer never waits for readers;
+    # - IMMEDIATE: a transaction takes the write lock when it begins. A deferred one reads
+    #   first and asks for the lock at its first write; when another connection wrote in
+    #   between, SQLite refuses it at once ("database is locked"), without waiting, since
+    #   waiting cannot help a transaction that has read an outdated snapshot. Every request is
+    #   a transaction (ATOMIC_REQUESTS), so requests now queue for the lock instead of failing;
+    # - timeout: how long (seconds) a connection waits in that queue before giving up.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": SQLITE_INIT_COMMAND,
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.urls import include, path
 
 from . import audit_views, importing, public, views
@@ -16,8 +17,12 @@ urlpatterns = [
     path("public/<slug:campaign_code>/", public.campaign_public_view, name="public-campaign"),
     path(
         "dang-nhap/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
+        # Not one transaction: checking the password (deliberately slow) must not hold SQLite's
+        # write lock; the sign-in's few writes are each committed on their own.
+        transaction.non_atomic_requests(
+            auth_views.LoginView.as_view(
+                authentication_form=SignInForm, redirect_authenticated_user=True
+            )
         ),
         name="login",
     ),

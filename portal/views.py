@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -17,9 +17,9 @@ from units.models import Unit, UnitKind
 from units.selectors import units_visible_to
 
 from .access import require
+from .filters import UserFilter
 from .forms import UserForm
 from .models import RoleGrant, User
-from .roles import Role
 from .services import user_save, user_set_active
 
 
@@ -86,21 +86,14 @@ def user_list_view(request: HttpRequest) -> HttpResponse:
         Prefetch("role_grants", queryset=RoleGrant.objects.order_by("role")),
         Prefetch("units", queryset=Unit.objects.only("pk", "name")),
     ).order_by("username")
-    q = request.GET.get("q", "").strip()
-    role = request.GET.get("role", "")
-    if q:
-        users = users.filter(
-            Q(username__icontains=q) | Q(full_name__icontains=q) | Q(email__icontains=q)
-        )
-    if role in Role.values:
-        users = users.filter(role_grants__role=role)
-    if request.GET.get("active") in ("0", "1"):
-        users = users.filter(is_active=request.GET["active"] == "1")
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    user_filter = UserFilter(request.GET or None, queryset=users)
+    page = Paginator(user_filter.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "portal/user_list.html",
-        {"page": page, "q": q, "role": role, "roles": Role.choices},
+        {"page": page, "filter": user_filter, "query": query.urlencode()},
     )
 
 

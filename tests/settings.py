@@ -19,7 +19,7 @@ from portal.settings import DATABASES, INSTALLED_APPS, MIDDLEWARE, VAR_DIR
 # thread has its own connection and SQLite's lock orders the writers.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3") and "TEST" not in DATABASES["default"]:
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
-    # A throwaway database: no fsync, and readers beside the writer (what memory gave for free).
+    # A throwaway database: no fsync; WAL, transaction_mode and timeout as in portal.settings.
     DATABASES["default"]["OPTIONS"]["init_command"] = (
         "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;"
     )

@@ -29,6 +29,7 @@ from ..models import (
     TargetGroup,
 )
 from . import rules, selectors, services
+from .filters import AssessmentFilterForm, RegistrationFilterForm
 from .forms import (
     AssessmentForm,
     DecideForm,
@@ -64,39 +65,37 @@ def _error_text(exc: ValidationError) -> str:
 
 
 def _registration_filter(request, user, campaign):
+    form = RegistrationFilterForm(request.GET)
+    chosen = form.valid()
     qs = selectors.registrations_visible_to(user).filter(campaign=campaign)
-    year = request.GET.get("year")
-    if year and year.isdigit():
-        qs = qs.filter(year=int(year))
-    kind = request.GET.get("kind", "")
-    if kind:
-        qs = qs.filter(unit__kind=kind)
-    cluster = request.GET.get("cluster", "")
-    if cluster.isdigit():
-        qs = qs.filter(unit__cluster_id=int(cluster))
-    q = request.GET.get("q", "").strip()
-    if q:
+    if "year" in chosen:
+        qs = qs.filter(year=chosen["year"])
+    if "kind" in chosen:
+        qs = qs.filter(unit__kind=chosen["kind"])
+    if "cluster" in chosen:
+        qs = qs.filter(unit__cluster_id=chosen["cluster"])
+    if q := chosen.get("q", "").strip():
         qs = qs.filter(unit__name__icontains=q)
-    return qs.order_by("-year", "unit__name")
+    return qs.order_by("-year", "unit__name"), form
 
 
 @login_required
 def registration_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "campaign.view")
     campaign = _campaign_or_404(request)
-    qs = _registration_filter(request, request.user, campaign)
+    qs, filter_form = _registration_filter(request, request.user, campaign)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    year = request.GET.get("year", "")
+    year = filter_form.valid().get("year")
     not_registered = []
-    if year.isdigit() and has_capability(request.user, "completeness.view"):
-        registered = Registration.objects.filter(campaign=campaign, year=int(year)).values("unit")
+    if year and has_capability(request.user, "completeness.view"):
+        registered = Registration.objects.filter(campaign=campaign, year=year).values("unit")
         not_registered = list(
             scope(request.user, Unit.objects.all(), "pk")
             .exclude(pk__in=registered)
             .exclude(kind__in=["household"])
             .filter(
-                Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(int(year), 1, 1)),
-                Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(int(year), 12, 31)),
+                Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1)),
+                Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(year, 12, 31)),
             )
             .order_by("kind", "name")
         )
@@ -111,6 +110,7 @@ def registration_list_view(request: HttpRequest) -> HttpResponse:
             "clusters": Cluster.objects.order_by("name"),
             "kinds": Unit._meta.get_field("kind").choices,
             "not_registered": not_registered,
+            "filter_form": filter_form,
             "can_register": has_capability(request.user, "registration.submit"),
             "can_export": has_capability(request.user, "completeness.view"),
         },
@@ -121,7 +121,7 @@ def registration_list_view(request: HttpRequest) -> HttpResponse:
 def registration_export_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "completeness.view")
     campaign = _campaign_or_404(request)
-    qs = _registration_filter(request, request.user, campaign)
+    qs, _ = _registration_filter(request, request.user, campaign)
     columns = [
         Column("Năm", width=8),
         Column("Mã đơn vị", width=16),
@@ -234,12 +234,12 @@ def assessment_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "assessment.view")
     campaign = _campaign_or_404(request)
     qs = selectors.assessments_visible_to(request.user).filter(campaign=campaign)
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
-    status = request.GET.get("status", "")
-    if status in AssessmentStatus.values:
-        qs = qs.filter(status=status)
+    filter_form = AssessmentFilterForm(request.GET)
+    chosen = filter_form.valid()
+    if "year" in chosen:
+        qs = qs.filter(year=chosen["year"])
+    if "status" in chosen:
+        qs = qs.filter(status=chosen["status"])
     page = Paginator(qs.order_by("-year", "unit__name"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -260,6 +260,7 @@ def assessment_list_view(request: HttpRequest) -> HttpResponse:
             "years": list(campaign.years),
             "statuses": AssessmentStatus.choices,
             "start_form": start_form,
+            "filter_form": filter_form,
         },
     )
 

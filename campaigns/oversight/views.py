@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import can, require, scope
 from portal.concurrency import SEEN_FIELD, RowActionForm
+from portal.filters import YearForm
 from units.models import Unit
 
 from . import exports, selectors, services
@@ -36,6 +37,7 @@ from .models import (
     BudgetStatus,
     FeedbackAttachment,
     FigureRelease,
+    InspectionKind,
     NewsItem,
     SponsorshipResult,
 )
@@ -75,10 +77,14 @@ def _data(form) -> dict:
 
 
 def _year_param(request: HttpRequest) -> int | None:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return None
+    """`?year=` validated by a form field; a bad year is ignored."""
+    return YearForm(request.GET).year_or(None)
+
+
+def _choice_param(request: HttpRequest, name: str, choices) -> str:
+    """`?<name>=` if it is one of the choices, else "" (ignored)."""
+    value = request.GET.get(name, "")
+    return value if value in choices.values else ""
 
 
 # --- Inspections ------------------------------------------------------------------------------
@@ -91,7 +97,7 @@ def inspection_list_view(request: HttpRequest) -> HttpResponse:
     year = _year_param(request)
     if year:
         qs = qs.filter(year=year)
-    kind = request.GET.get("kind", "")
+    kind = _choice_param(request, "kind", InspectionKind)
     if kind:
         qs = qs.filter(kind=kind)
     return render(
@@ -576,7 +582,7 @@ def _budget_list(request: HttpRequest, *, bound=None, status: int = 200) -> Http
     totals = selectors.budget_totals(qs)
     if year:
         qs = qs.filter(year=year)
-    status_filter = request.GET.get("status", "")
+    status_filter = _choice_param(request, "status", BudgetStatus)
     if status_filter:
         qs = qs.filter(status=status_filter)
     page = _page(request, qs)

@@ -26,6 +26,7 @@ from portal.dataexchange import (
     write_xlsx,
     xlsx_response,
 )
+from portal.filters import YearForm
 from units.models import UnitKind
 
 from ..models import (
@@ -35,6 +36,7 @@ from ..models import (
     NtmLevel,
 )
 from . import selectors
+from .filters import ContributionFilterForm
 from .forms import (
     CampaignForm,
     ContributionForm,
@@ -76,12 +78,7 @@ def _attach(form, exc: ValidationError) -> None:
 
 
 def _year_param(request: HttpRequest, campaign: Campaign | None) -> int:
-    default = selectors.default_year(campaign)
-    try:
-        year = int(request.GET.get("year", default))
-    except ValueError:
-        return default
-    return year if 2000 <= year <= 2100 else default
+    return YearForm(request.GET).year_or(selectors.default_year(campaign))
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -410,27 +407,23 @@ def ntm_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _contribution_rows(request: HttpRequest):
     qs = selectors.contributions_visible_to(request.user)
-    filters = {
-        "year": request.GET.get("year", "").strip(),
-        "commune": request.GET.get("commune", "").strip(),
-        "kind": request.GET.get("kind", "").strip(),
-        "q": request.GET.get("q", "").strip(),
-    }
-    if filters["year"].isdigit():
+    form = ContributionFilterForm(request.GET)
+    filters = form.values()
+    if filters["year"]:
         qs = qs.filter(year=int(filters["year"]))
-    if filters["commune"].isdigit():
+    if filters["commune"]:
         qs = qs.filter(commune_id=int(filters["commune"]))
-    if filters["kind"] in ContributorKind.values:
+    if filters["kind"]:
         qs = qs.filter(contributor_kind=filters["kind"])
     if filters["q"]:
         qs = qs.filter(contributor__icontains=filters["q"])
-    return qs.order_by("-year", "commune__name", "contributor", "pk"), filters
+    return qs.order_by("-year", "commune__name", "contributor", "pk"), filters, form
 
 
 @login_required
 def contribution_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "contribution.view")
-    qs, filters = _contribution_rows(request)
+    qs, filters, filter_form = _contribution_rows(request)
     campaign = selectors.active_campaign()
     return render(
         request,
@@ -439,6 +432,7 @@ def contribution_list_view(request: HttpRequest) -> HttpResponse:
             "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
             "totals": selectors.contribution_totals(qs),
             "filters": filters,
+            "filter_form": filter_form,
             "years": list(campaign.years) if campaign else [],
             "communes": selectors.communes_for_contributions(request.user),
             "kinds": ContributorKind.choices,
@@ -452,7 +446,7 @@ def contribution_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def contribution_export_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "contribution.view")
-    qs, _ = _contribution_rows(request)
+    qs = _contribution_rows(request)[0]
     rows = [
         (
             c.year,
@@ -674,8 +668,8 @@ def data_export_view(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     require(request.user, "ntm.view" if kind == "ntm_status" else "contribution.view")
     exporter = IMPORTERS[kind]()
-    year = request.GET.get("year", "")
-    options: dict = {"year": int(year)} if year.isdigit() else {}
+    year = YearForm(request.GET).year_or(0)
+    options: dict = {"year": year} if year else {}
     if kind == "ntm_status":
         options["unit_ids"] = list(
             selectors.ntm_units_visible_to(request.user).values_list("pk", flat=True)

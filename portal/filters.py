@@ -1,0 +1,109 @@
+"""List filters of the site shell's pages (django-filter): every value a list reads from the
+query string is validated by a form field; a value that does not validate is shown as that
+field's error and ignored, never passed to the database."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+
+from .models import AuditEvent, User
+from .roles import Role
+
+#: Dates in a filter: the browser's date input sends ISO; people type dd/mm/yyyy.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class DateFilter(django_filters.DateFilter):
+    """A date from a `<input type="date">`; an impossible date (30/02) is a form error."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        super().__init__(*args, **kwargs)
+
+
+class AuditFilter(django_filters.FilterSet):
+    model = django_filters.ChoiceFilter(label="Loại dữ liệu", empty_label="Tất cả", choices=[])
+    action = django_filters.ChoiceFilter(
+        label="Thao tác", choices=AuditEvent.Action.choices, empty_label="Tất cả"
+    )
+    actor = django_filters.CharFilter(
+        label="Người thực hiện", field_name="actor_name", lookup_expr="icontains"
+    )
+    tu = DateFilter(label="Từ ngày", field_name="at", lookup_expr="date__gte")
+    den = DateFilter(label="Đến ngày", field_name="at", lookup_expr="date__lte")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["model", "action", "actor", "tu", "den"]
+
+    def __init__(self, data=None, queryset: QuerySet[AuditEvent] | None = None, **kwargs) -> None:
+        super().__init__(data, queryset=queryset, **kwargs)
+        models = self.queryset.order_by("model").values_list("model", flat=True).distinct()
+        self.filters["model"].extra["choices"] = [(m, m) for m in models]
+
+
+class UserFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Tìm", method="filter_q")
+    role = django_filters.ChoiceFilter(
+        label="Vai trò", choices=Role.choices, empty_label="Tất cả", method="filter_role"
+    )
+    active = django_filters.ChoiceFilter(
+        label="Trạng thái",
+        choices=[("1", "Đang hoạt động"), ("0", "Đã khóa")],
+        empty_label="Tất cả",
+        method="filter_active",
+    )
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "active"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.form.fields["q"].widget.attrs["placeholder"] = "Tên đăng nhập, họ tên, thư điện tử"
+
+    def filter_q(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(username__icontains=value) | Q(full_name__icontains=value) | Q(email__icontains=value)
+        )
+
+    def filter_role(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+        return queryset.filter(role_grants__role=value) if value else queryset
+
+    def filter_active(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+        return queryset.filter(is_active=value == "1")
+
+
+#: The years a filter accepts: the portal's data start in the 2000s; beyond this is a typo.
+YEAR_RANGE = (1990, 2100)
+
+
+class YearField(forms.IntegerField):
+    """A year typed in a filter: a whole number within YEAR_RANGE, else a form error."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", YEAR_RANGE[0])
+        kwargs.setdefault("max_value", YEAR_RANGE[1])
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(django_filters.Filter):
+    field_class = YearField
+
+
+class YearForm(forms.Form):
+    """A page for one year (`?year=`): a bad year is a form error and the default year is shown."""
+
+    year = YearField(label="Năm")
+
+    def year_or(self, default: int | None) -> int | None:
+        if self.is_valid() and self.cleaned_data["year"]:
+            return self.cleaned_data["year"]
+        return default
