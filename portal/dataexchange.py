@@ -17,14 +17,23 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import unicodedata
+import zipfile
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import transaction
 
+#: Data rows in one import; the file is refused at the first row past it, while reading.
 MAX_ROWS = 100_000
+#: Characters in one cell (the longest field any importer stores is far shorter).
+MAX_CELL_CHARS = 2_000
+#: Columns read past the contract's own (enough to name extra columns in the header message).
+EXTRA_COLUMNS_READ = 8
+#: Row errors a plan keeps with their messages (the rest are counted).
+ERRORS_KEPT = 1_000
 
 
 class FileRejected(Exception):
@@ -53,18 +62,23 @@ class Plan:
     """What an import would do: the changes to apply and what is wrong."""
 
     changes: list[Any] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first ERRORS_KEPT of them
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     notes: list[str] = field(default_factory=list)
+    error_count: int = 0  # every error, also those past ERRORS_KEPT
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.error_count and not self.errors
 
     def error(self, line: int, column: str, message: str) -> None:
-        self.errors.append(RowError(line, column, message))
+        """Record a bad cell; past ERRORS_KEPT errors only the count grows (a file of 100,000
+        bad rows would otherwise keep 100,000 messages for a page that shows 500)."""
+        self.error_count += 1
+        if len(self.errors) < ERRORS_KEPT:
+            self.errors.append(RowError(line, column, _clip(message, 400)))
 
     def summary(self) -> str:
         return (
@@ -80,6 +94,8 @@ class Importer:
     label: ClassVar[str]
     columns: ClassVar[Sequence[str]]
     capability: ClassVar[str] = "unit.import"
+    #: URL name of the list the imported rows appear in (the browser returns there after import).
+    list_url: ClassVar[str] = ""
 
     def plan(self, table: Table) -> Plan:
         raise NotImplementedError
@@ -121,7 +137,11 @@ def register_exporter(cls: type[Exporter]) -> type[Exporter]:
 
 
 def read_table(data: bytes, filename: str, columns: Sequence[str]) -> Table:
-    """Parse an .xlsx or UTF-8 .csv file whose first row is exactly `columns` (any order)."""
+    """Parse an .xlsx or UTF-8 .csv file whose first row is exactly `columns` (any order).
+
+    Rows are read one at a time and the limits are checked while reading: the file is refused
+    at the first data row past `MAX_ROWS` or the first cell longer than `MAX_CELL_CHARS`, so
+    an oversized file costs no more than the rows up to the limit."""
     limit = settings.IMPORT_MAX_BYTES
     if len(data) == 0:
         raise FileRejected("Tệp rỗng, không có dữ liệu.")
@@ -131,17 +151,31 @@ def read_table(data: bytes, filename: str, columns: Sequence[str]) -> Table:
             "cho một lần nhập. Hãy chia nhỏ tệp."
         )
     name = filename.lower()
+    # Extra columns beyond these are never read (a sheet may claim 16,384 columns).
+    width = len(columns) + EXTRA_COLUMNS_READ
     if name.endswith(".xlsx"):
-        raw_rows = _xlsx_rows(data)
+        raw_rows = _xlsx_rows(data, width)
     elif name.endswith(".csv"):
         raw_rows = _csv_rows(data)
     else:
         raise FileRejected("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv, mã hóa UTF-8).")
-    if not raw_rows:
-        raise FileRejected("Tệp rỗng, không có dữ liệu.")
-    header = [_cell_text(c) for c in raw_rows[0]]
-    while header and header[-1] == "":
-        header.pop()
+    try:
+        first = next(raw_rows, None)
+        if first is None:
+            raise FileRejected("Tệp rỗng, không có dữ liệu.")
+        header = [_cell_text(c) for c in first[:width]]
+        while header and header[-1] == "":
+            header.pop()
+        _check_header(header, columns)
+        rows = _data_rows(raw_rows, header)
+    finally:
+        raw_rows.close()  # releases the workbook's open archive at once
+    if not rows:
+        raise FileRejected("Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")
+    return Table(header=header, rows=rows)
+
+
+def _check_header(header: list[str], columns: Sequence[str]) -> None:
     expected = list(columns)
     if sorted(header) != sorted(expected):
         missing = [c for c in expected if c not in header]
@@ -150,7 +184,7 @@ def read_table(data: bytes, filename: str, columns: Sequence[str]) -> Table:
         if missing:
             parts.append("thiếu cột " + ", ".join(f"“{c}”" for c in missing))
         if extra:
-            parts.append("cột không đúng mẫu " + ", ".join(f"“{c}”" for c in extra))
+            parts.append("cột không đúng mẫu " + ", ".join(f"“{_clip(c)}”" for c in extra))
         raise FileRejected(
             "Dòng tiêu đề không đúng mẫu ("
             + "; ".join(parts)
@@ -158,18 +192,47 @@ def read_table(data: bytes, filename: str, columns: Sequence[str]) -> Table:
             + ", ".join(expected)
             + "."
         )
+
+
+def _data_rows(raw_rows: Iterator[Sequence[Any]], header: list[str]) -> list[tuple[int, dict]]:
+    """The non-blank rows after the header, refusing the file at the first row over a limit."""
     rows: list[tuple[int, dict[str, str]]] = []
-    for number, raw in enumerate(raw_rows[1:], start=2):
-        values = [_cell_text(c) for c in raw]
+    width = len(header)
+    max_rows = MAX_ROWS
+    max_lines = 2 * max_rows + 1  # blank lines are skipped, but not without end
+    for number, raw in enumerate(raw_rows, start=2):
+        values = [_cell_text(c) for c in raw[:width]]
         if not any(values):
+            if number > max_lines:
+                raise FileRejected(_too_many_rows(max_rows))
             continue  # blank lines are not rows
+        if len(rows) >= max_rows:
+            raise FileRejected(_too_many_rows(max_rows))
+        for column, value in zip(header, values, strict=False):
+            if len(value) > MAX_CELL_CHARS:
+                raise FileRejected(
+                    f"Dòng {number}, cột “{column}” dài {_vn_int(len(value))} ký tự, vượt giới "
+                    f"hạn {_vn_int(MAX_CELL_CHARS)} ký tự của một ô. Hãy rút gọn nội dung ô này."
+                )
         record = {col: (values[i] if i < len(values) else "") for i, col in enumerate(header)}
         rows.append((number, record))
-        if len(rows) > MAX_ROWS:
-            raise FileRejected(f"Tệp có quá {MAX_ROWS:,} dòng dữ liệu.".replace(",", "."))
-    if not rows:
-        raise FileRejected("Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")
-    return Table(header=header, rows=rows)
+    return rows
+
+
+def _vn_int(value: int) -> str:
+    """12345 → "12.345" (Vietnamese grouping)."""
+    return f"{value:,}".replace(",", ".")
+
+
+def _too_many_rows(limit: int) -> str:
+    return (
+        f"Tệp có hơn {_vn_int(limit)} dòng dữ liệu; mỗi lần nhập tối đa {_vn_int(limit)} dòng. "
+        "Hãy chia thành nhiều tệp nhỏ hơn rồi nhập lần lượt."
+    )
+
+
+def _clip(text: str, length: int = 60) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _cell_text(value: Any) -> str:
@@ -179,12 +242,10 @@ def _cell_text(value: Any) -> str:
         value = int(value)
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")
-    import unicodedata
-
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
+def _csv_rows(data: bytes) -> Generator[list[str], None, None]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -198,22 +259,58 @@ def _csv_rows(data: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    yield from csv.reader(io.StringIO(text), dialect)
 
 
-def _xlsx_rows(data: bytes) -> list[list[Any]]:
+def _xlsx_rows(data: bytes, width: int) -> Generator[tuple[Any, ...], None, None]:
+    """The first sheet's rows as tuples of at most `width` values, one at a time.
+
+    openpyxl's read-only mode parses the sheet's XML as it goes; the sheet's own dimension
+    record is ignored (a file may claim A1:XFD1048576, and rows would be padded to it)."""
     from openpyxl import load_workbook
 
+    _check_unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise FileRejected(
             "Không đọc được tệp Excel: tệp hỏng hoặc không phải định dạng .xlsx."
         ) from exc
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+    try:
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True, max_col=width)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # a broken sheet part
+                raise FileRejected(
+                    "Không đọc được tệp Excel: nội dung trang tính bị hỏng."
+                ) from exc
+            yield row
+    finally:
+        workbook.close()
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse an .xlsx whose parts unpack beyond IMPORT_MAX_UNPACKED_BYTES (a zip bomb, or a
+    file far bigger than any real list): openpyxl keeps the shared-strings part in memory."""
+    limit = settings.IMPORT_MAX_UNPACKED_BYTES
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileRejected(
+            "Không đọc được tệp Excel: tệp hỏng hoặc không phải định dạng .xlsx."
+        ) from exc
+    if total > limit:
+        raise FileRejected(
+            f"Tệp Excel khi giải nén có dung lượng {total / 1048576:.0f} MB, vượt giới hạn "
+            f"{limit / 1048576:.0f} MB cho một lần nhập. Hãy chia nhỏ tệp hoặc xóa các trang "
+            "tính, hình ảnh không cần thiết."
+        )
 
 
 # --- Running ----------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ class NtmStatusImporter(Importer):
     label = "Kết quả tiêu chí nông thôn mới (xã, thôn)"
     columns = ("unit_code", "year", "criteria_met", "level")
     capability = "ntm.import"
+    list_url = "campaigns:ntm-list"
 
     def plan(self, table: Table) -> Plan:
         plan = Plan()
@@ -201,6 +202,7 @@ class ContributionImporter(Importer):
         "note",
     )
     capability = "contribution.import"
+    list_url = "campaigns:contribution-list"
 
     def plan(self, table: Table) -> Plan:
         plan = Plan()
