@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 
 from portal.dataexchange import Importer, Plan, Table, register_importer
 from units.models import Unit, UnitKind
@@ -39,7 +40,7 @@ def _numbers(text: str) -> list[int] | None:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class NtmChange:
     line: int
     unit: Unit
@@ -106,6 +107,8 @@ class NtmStatusImporter(Importer):
                 continue
             if 2000 <= year <= 2100 and year not in sets:
                 sets[year] = ntm_criterion_set_for(year, campaign)
+                if sets[year] is not None:  # ntm_check reads its numbers: once, not per row
+                    prefetch_related_objects([sets[year]], "criteria")
             errors = ntm_check(
                 unit=unit,
                 year=year,
@@ -161,7 +164,7 @@ class NtmStatusImporter(Importer):
 # --- Contributions ----------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class ContributionChange:
     line: int
     existing: Contribution | None
