@@ -225,8 +225,8 @@ def ntm_check(
         )
     elif bad:
         errors["criteria_met"] = (
-            f"Bộ tiêu chí áp dụng năm {year} ({criterion_set.name}) chỉ có tiêu chí số "
-            f"{min(known, default=0)} đến {max(known, default=0)}; không có tiêu chí số "
+            f"Bộ tiêu chí áp dụng năm {year} ({criterion_set.name}) có các tiêu chí số "
+            f"từ {min(known, default=0)} đến {max(known, default=0)}; không có tiêu chí số "
             + ", ".join(str(n) for n in bad)
             + "."
         )
