@@ -164,11 +164,26 @@ class NtmStatusImporter(Importer):
 # --- Contributions ----------------------------------------------------------------------------
 
 
+#: The fields a contribution row sets, in the order `ContributionChange.values` holds them.
+CHANGE_FIELDS = (
+    "year",
+    "commune",
+    "contributor",
+    "contributor_kind",
+    "note",
+    "money_vnd",
+    "work_days",
+    "land_m2",
+)
+
+
 @dataclass(slots=True)
 class ContributionChange:
+    """One planned write, kept small (a plan may hold 100,000): values as a tuple."""
+
     line: int
     existing: Contribution | None
-    values: dict[str, Any]
+    values: tuple[Any, ...]  # in CHANGE_FIELDS order
 
 
 def _amount(text: str) -> Decimal | None:
@@ -285,14 +300,16 @@ class ContributionImporter(Importer):
                 continue
             else:
                 plan.updated += 1
-            plan.changes.append(ContributionChange(line, old, values))
+            plan.changes.append(
+                ContributionChange(line, old, tuple(values[f] for f in CHANGE_FIELDS))
+            )
         return plan
 
     def apply(self, plan: Plan, *, user=None) -> None:
         campaign = active_campaign()
         for change in plan.changes:
             row = change.existing or Contribution(campaign=campaign)
-            for name, value in change.values.items():
+            for name, value in zip(CHANGE_FIELDS, change.values, strict=True):
                 setattr(row, name, value)
             if (
                 campaign
