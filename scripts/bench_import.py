@@ -8,6 +8,8 @@ ru_maxrss) before and after, so the figure is the import's own cost above a star
 
 Cases (ROWS overrides the row counts, e.g. ROWS=20000,100000):
 - 20,000 and 100,000 ordinary rows;
+- 99,000 rows in a sheet whose last row has a blank cell in column XFD, so the sheet's dimension
+  claims 16,384 columns (what made the old reader pad every row to 16,384 cells);
 - the file of issue #14: 99,000 rows with two 900-character cells (refused, or read within the
   limits; its memory must stay bounded either way).
 Prints a Markdown table.
@@ -43,11 +45,12 @@ def _env(db: Path) -> dict[str, str]:
     }
 
 
-def _write_xlsx(path: Path, rows: int, *, long_cells: int = 0) -> None:
+def _write_xlsx(path: Path, rows: int, *, long_cells: int = 0, wide: bool = False) -> None:
     from openpyxl import Workbook
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("contributions")
+    # A write-only workbook records no dimension; the wide case needs one (A1:XFD…).
+    book = Workbook(write_only=not wide)
+    sheet = book.active if wide else book.create_sheet("contributions")
     sheet.append(
         [
             "year",
@@ -69,6 +72,8 @@ def _write_xlsx(path: Path, rows: int, *, long_cells: int = 0) -> None:
         sheet.append(
             [2024, f"XA-BENCH-{n % COMMUNES}", contributor, "people", 1_500_000, 2.5, 0, note]
         )
+    if wide:  # one blank cell in column XFD: the sheet's dimension claims 16,384 columns
+        sheet.cell(row=rows + 2, column=16_384, value=" ")
     book.save(path)
 
 
@@ -126,16 +131,17 @@ def main() -> None:
             " defaults={'name': f'Xã Đo Hiệu Năng {n}', 'kind': UnitKind.COMMUNE})\n"
         )
         subprocess.run([sys.executable, "-c", setup], cwd=ROOT, env=env, check=True)
-        cases = [(f"{n:,} dòng".replace(",", "."), n, 0) for n in sizes]
-        cases.append(("99.000 dòng, hai ô 900 ký tự", 99_000, 900))
+        cases = [(f"{n:,} dòng".replace(",", "."), n, 0, False) for n in sizes]
+        cases.append(("99.000 dòng, trang tính khai báo rộng đến cột XFD", 99_000, 0, True))
+        cases.append(("99.000 dòng, hai ô 900 ký tự", 99_000, 900, False))
         print(
             "| tệp | .xlsx (giải nén) | kết quả | bộ nhớ thêm khi xem trước "
             "| bộ nhớ thêm khi xác nhận | thời gian xem trước / ghi |"
         )
         print("|---|---:|---|---:|---:|---:|")
-        for label, rows, long_cells in cases:
-            path = tmpdir / f"contributions-{rows}-{long_cells}.xlsx"
-            _write_xlsx(path, rows, long_cells=long_cells)
+        for label, rows, long_cells, wide in cases:
+            path = tmpdir / f"contributions-{rows}-{long_cells}-{wide}.xlsx"
+            _write_xlsx(path, rows, long_cells=long_cells, wide=wide)
             with zipfile.ZipFile(path) as archive:
                 unpacked = sum(i.file_size for i in archive.infolist())
             out = subprocess.run(
