@@ -3,8 +3,9 @@
 Builds a throwaway SQLite database (migrate + a few communes), writes .xlsx files of the
 `contributions` contract, and runs each import in a fresh Python process: read the file and plan
 it (what the upload and the preview do), then apply it in a transaction that is rolled back (what
-confirm does; up to APPLY_MAX rows). Each process reports its peak resident memory (getrusage
-ru_maxrss) before and after, so the figure is the import's own cost above a started Django.
+confirm does; up to APPLY_MAX rows). Each process reports its peak resident memory (VmHWM from
+/proc/self/status; getrusage's ru_maxrss elsewhere, which on Linux keeps the parent's peak across
+exec) before and after, so the figure is the import's own cost above a started Django.
 
 Cases (ROWS overrides the row counts, e.g. ROWS=20000,100000):
 - 20,000 and 100,000 ordinary rows;
@@ -85,6 +86,14 @@ from django.db import transaction
 from portal.dataexchange import FileRejected, plan_import
 
 def rss_mb():
+    # VmHWM is this process image's own peak; ru_maxrss would carry the parent's peak over exec.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 path = sys.argv[1]
