@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo run worker beat test test-fast lint fmt bench migrate messages collectstatic clean backup restore restore-drill verify-audit drills bench-load bench-cores
+.PHONY: help install demo run worker beat test test-fast lint fmt bench migrate messages collectstatic clean backup restore restore-drill verify-audit drills bench-load bench-cores bench-import
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -72,12 +72,16 @@ fmt: $(STAMP) ## Format and fix lint where safe
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(BENCH_STAMP) ## Benchmarks: page times, then load + PDF budget (LOAD=0 skips; docs/performance.md)
+bench: $(BENCH_STAMP) ## Benchmarks: page times, import memory, then load + PDF budget (LOAD=0 skips; docs/performance.md)
 	scripts/bench.sh
+	$(BIN)/python scripts/bench_import.py
 	@if [ "$(LOAD)" != "0" ]; then scripts/bench_load.sh; else echo "LOAD=0: bỏ qua đo tải và PDF."; fi
 
 bench-load: $(BENCH_STAMP) ## Only the load run and the PDF budget (see docs/performance.md)
 	scripts/bench_load.sh
+
+bench-import: $(STAMP) ## Only the import memory bench (20,000 / 100,000 rows; docs/performance.md)
+	$(BIN)/python scripts/bench_import.py
 
 bench-cores: $(BENCH_STAMP) ## Are this machine's CPUs independent? (after bench-load; ~5 min; docs/performance.md)
 	$(BIN)/python scripts/bench_cores.py

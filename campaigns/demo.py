@@ -1,6 +1,7 @@
 """The seed plan as data: the campaign "Đức Phổ chung sức xây dựng nông thôn mới" 2021–2025,
-its targets and milestones, the national NTM criteria (QĐ 318/QĐ-TTg), the criteria sets of the
-plan's section IV.1, and labelled sample results for 2021–2025. Idempotent."""
+its targets and milestones (assessed against the national NTM criteria of QĐ 318/QĐ-TTg, which
+`migrate` installs: campaigns/reference.py), the criteria sets of the plan's section IV.1, and
+labelled sample results for 2021–2025. Idempotent."""
 
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ from .models import (
     Criterion,
     Milestone,
     MilestoneKind,
-    NtmCriterion,
     NtmCriterionSet,
     NtmLevel,
     NtmStatus,
@@ -33,6 +33,7 @@ from .models import (
     ValueType,
 )
 from .oversight import demo as oversight_demo
+from .reference import QD318_CODE, ensure_ntm_criteria
 
 CAMPAIGN_CODE = "ducpho-ntm-2021-2025"
 
@@ -60,29 +61,6 @@ RECIPIENTS = [
     "Ủy ban nhân dân các xã, phường",
     "Các khối, cụm thi đua của thị xã",
     "Lưu: VT, TCNV",
-]
-
-# QĐ 318/QĐ-TTg, 19 criteria in 5 groups (DOMAIN.md §2.1) [V].
-NTM_CRITERIA = [
-    (1, "Quy hoạch", "Quy hoạch"),
-    (2, "Giao thông", "Hạ tầng kinh tế – xã hội"),
-    (3, "Thủy lợi và phòng, chống thiên tai", "Hạ tầng kinh tế – xã hội"),
-    (4, "Điện", "Hạ tầng kinh tế – xã hội"),
-    (5, "Trường học", "Hạ tầng kinh tế – xã hội"),
-    (6, "Cơ sở vật chất văn hóa", "Hạ tầng kinh tế – xã hội"),
-    (7, "Cơ sở hạ tầng thương mại nông thôn", "Hạ tầng kinh tế – xã hội"),
-    (8, "Thông tin và Truyền thông", "Hạ tầng kinh tế – xã hội"),
-    (9, "Nhà ở dân cư", "Hạ tầng kinh tế – xã hội"),
-    (10, "Thu nhập", "Kinh tế và tổ chức sản xuất"),
-    (11, "Nghèo đa chiều", "Kinh tế và tổ chức sản xuất"),
-    (12, "Lao động", "Kinh tế và tổ chức sản xuất"),
-    (13, "Tổ chức sản xuất và phát triển kinh tế nông thôn", "Kinh tế và tổ chức sản xuất"),
-    (14, "Giáo dục và Đào tạo", "Văn hóa – Xã hội – Môi trường"),
-    (15, "Y tế", "Văn hóa – Xã hội – Môi trường"),
-    (16, "Văn hóa", "Văn hóa – Xã hội – Môi trường"),
-    (17, "Môi trường và an toàn thực phẩm", "Văn hóa – Xã hội – Môi trường"),
-    (18, "Hệ thống chính trị và tiếp cận pháp luật", "Hệ thống chính trị"),
-    (19, "Quốc phòng và An ninh", "Hệ thống chính trị"),
 ]
 
 # The plan's own criteria, section IV.1 a–e: (text, value type, max points, evidence required).
@@ -259,23 +237,8 @@ SAMPLE_NTM = {
 
 
 def _ntm_criteria() -> NtmCriterionSet:
-    criterion_set, _ = upsert(
-        NtmCriterionSet,
-        {"code": "qd318-2022-xa-ntm"},
-        {
-            "name": "Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021-2025",
-            "legal_basis": "Quyết định số 318/QĐ-TTg ngày 08/3/2022 của Thủ tướng Chính phủ",
-            "valid_from": datetime.date(2022, 3, 8),
-            "valid_to": datetime.date(2025, 12, 31),
-        },
-    )
-    for number, name, group in NTM_CRITERIA:
-        upsert(
-            NtmCriterion,
-            {"criterion_set": criterion_set, "number": number},
-            {"name": name, "group": group},
-        )
-    return criterion_set
+    """The demo campaign's national criteria: the reference set `migrate` installed."""
+    return ensure_ntm_criteria()[QD318_CODE]
 
 
 def _campaign(ntm_set: NtmCriterionSet) -> Campaign:

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+import zipfile
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -29,7 +31,14 @@ from django.db import transaction
 
 from .numbers import NumberText, format_vn_number
 
+#: Data rows in one import; the file is refused at the first row past it, while reading.
 MAX_ROWS = 100_000
+#: Characters in one cell (the longest field any importer stores is far shorter).
+MAX_CELL_CHARS = 2_000
+#: Columns read past the contract's own (enough to name extra columns in the header message).
+EXTRA_COLUMNS_READ = 8
+#: Row errors a plan keeps with their messages (the rest are counted).
+ERRORS_KEPT = 1_000
 
 
 @dataclass(frozen=True)
@@ -57,10 +66,42 @@ class RowError:
         return f"{where}: {self.message}"
 
 
+class Row(tuple):
+    """One data row: its stripped cells in header order, read by column name (`row["code"]`).
+
+    A tuple with one name → index map per table costs about a third of a dict per row; it
+    answers `[]`, `get`, `keys`, `values` and `items` as the dict it replaces did."""
+
+    __slots__ = ()
+    _index: ClassVar[dict[str, int]] = {}
+
+    @classmethod
+    def for_header(cls, header: Sequence[str]) -> type[Row]:
+        index = {name: i for i, name in enumerate(header)}
+        return type("Row", (cls,), {"__slots__": (), "_index": index})
+
+    def __getitem__(self, key):  # type: ignore[override]
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._index[key])
+        return tuple.__getitem__(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self._index else default
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+    def values(self) -> tuple[str, ...]:
+        return tuple(self)
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(zip(self._index, self, strict=True))
+
+
 @dataclass
 class Table:
     header: list[str]  # the contract's (and optional) column names the file has
-    rows: list[tuple[int, dict[str, str]]]  # (line number, column → stripped text)
+    rows: list[tuple[int, Row]]  # (line number, the row's cells by column name)
     ignored: list[str] = field(default_factory=list)  # headers read only (not imported)
 
 
@@ -133,18 +174,23 @@ class Plan:
     """What an import would do: the changes to apply and what is wrong."""
 
     changes: list[Any] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first ERRORS_KEPT of them
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     notes: list[str] = field(default_factory=list)
+    error_count: int = 0  # every error, also those past ERRORS_KEPT
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.error_count and not self.errors
 
     def error(self, line: int, column: str, message: str) -> None:
-        self.errors.append(RowError(line, column, message))
+        """Record a bad cell; past ERRORS_KEPT errors only the count grows (a file of 100,000
+        bad rows would otherwise keep 100,000 messages for a page that shows 500)."""
+        self.error_count += 1
+        if len(self.errors) < ERRORS_KEPT:
+            self.errors.append(RowError(line, column, _clip(message, 400)))
 
     def summary(self) -> str:
         return (
@@ -167,6 +213,8 @@ class Importer:
     columns: ClassVar[Sequence[str]]
     sheet_columns: ClassVar[Sequence[Column]] = ()
     capability: ClassVar[str] = "unit.import"
+    #: URL name of the list the imported rows appear in (the browser returns there after import).
+    list_url: ClassVar[str] = ""
 
     @classmethod
     def header_map(cls) -> HeaderMap:
@@ -219,7 +267,11 @@ def read_table(data: bytes, filename: str, columns: Sequence[str] | HeaderMap) -
     """Parse an .xlsx or UTF-8 .csv file with a header row naming `columns` (any order).
 
     `columns` may be a `HeaderMap` (an importer's `header_map()`): the header row may then
-    use the Vietnamese headers of the matching export and sit below its title rows."""
+    use the Vietnamese headers of the matching export and sit below its title rows.
+
+    Rows are read one at a time and the limits are checked while reading: the file is refused
+    at the first data row past `MAX_ROWS` or the first cell longer than `MAX_CELL_CHARS`, so
+    an oversized file costs no more than the rows up to the limit."""
     headers = columns if isinstance(columns, HeaderMap) else HeaderMap.of(columns)
     limit = settings.IMPORT_MAX_BYTES
     if len(data) == 0:
@@ -230,30 +282,28 @@ def read_table(data: bytes, filename: str, columns: Sequence[str] | HeaderMap) -
             "cho một lần nhập. Hãy chia nhỏ tệp."
         )
     name = filename.lower()
+    # Extra columns beyond these are never read (a sheet may claim 16,384 columns).
+    known = len(headers.required) + len(headers.optional) + len(headers.ignored)
+    width = known + EXTRA_COLUMNS_READ
     if name.endswith(".xlsx"):
-        raw_rows = _xlsx_rows(data)
+        raw_rows: Generator[Sequence[Any], None, None] = _xlsx_rows(data, width)
     elif name.endswith(".csv"):
-        raw_rows = [[_csv_unguard(v) for v in row] for row in _csv_rows(data)]
+        raw_rows = ([_csv_unguard(v) for v in row[:width]] for row in _csv_rows(data))
     else:
         raise FileRejected("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv, mã hóa UTF-8).")
-    if not raw_rows:
-        raise FileRejected("Tệp rỗng, không có dữ liệu.")
-    header_index, resolved = _find_header(raw_rows, headers)
-    rows: list[tuple[int, dict[str, str]]] = []
-    for number, raw in enumerate(raw_rows[header_index + 1 :], start=header_index + 2):
-        values = [_cell_text(c) for c in raw]
-        if not any(values):
-            continue  # blank lines are not rows
-        record = dict.fromkeys(headers.optional, "")
-        for i, col in enumerate(resolved):
-            if col is not None:
-                record[col] = values[i] if i < len(values) else ""
-        rows.append((number, record))
-        if len(rows) > MAX_ROWS:
-            raise FileRejected(f"Tệp có quá {MAX_ROWS:,} dòng dữ liệu.".replace(",", "."))
+    try:
+        top = list(itertools.islice(raw_rows, HEADER_SEARCH_ROWS))
+        if not any(any(_cell_text(c) for c in row) for row in top):
+            raise FileRejected("Tệp rỗng, không có dữ liệu.")
+        header_index, resolved = _find_header(top, headers)
+        rest = itertools.chain(top[header_index + 1 :], raw_rows)
+        names = [*headers.required, *headers.optional]
+        rows = _data_rows(rest, resolved, names, first_line=header_index + 2)
+    finally:
+        raw_rows.close()  # releases the workbook's open archive at once
     if not rows:
         raise FileRejected("Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")
-    header_cells = [_cell_text(c) for c in raw_rows[header_index]]
+    header_cells = [_cell_text(c) for c in top[header_index]]
     return Table(
         header=[c for c in resolved if c is not None],
         rows=rows,
@@ -261,7 +311,7 @@ def read_table(data: bytes, filename: str, columns: Sequence[str] | HeaderMap) -
     )
 
 
-def _find_header(raw_rows: list[list[Any]], headers: HeaderMap) -> tuple[int, list[str | None]]:
+def _find_header(raw_rows: list[Sequence[Any]], headers: HeaderMap) -> tuple[int, list[str | None]]:
     """The header row's index and each of its cells' column; FileRejected when there is none.
 
     The first non-empty row is the header of a contract file; an export's title rows above
@@ -289,7 +339,7 @@ def _find_header(raw_rows: list[list[Any]], headers: HeaderMap) -> tuple[int, li
     if missing:
         parts.append("thiếu cột " + ", ".join(f"“{c}”" for c in missing))
     if extra:
-        parts.append("cột không đúng mẫu " + ", ".join(f"“{c}”" for c in extra))
+        parts.append("cột không đúng mẫu " + ", ".join(f"“{_clip(c)}”" for c in extra))
     if not parts:
         parts.append("có cột bị lặp lại")
     raise FileRejected(
@@ -299,6 +349,58 @@ def _find_header(raw_rows: list[list[Any]], headers: HeaderMap) -> tuple[int, li
         + ", ".join(expected)
         + "."
     )
+
+
+def _data_rows(
+    raw_rows: Iterator[Sequence[Any]],
+    resolved: list[str | None],
+    names: list[str],
+    *,
+    first_line: int,
+) -> list[tuple[int, Row]]:
+    """The non-blank rows after the header, each as a `Row` over `names` (a column the file
+    lacks reads ""); the file is refused at the first row over a limit."""
+    rows: list[tuple[int, Row]] = []
+    row_type = Row.for_header(names)
+    source = {col: i for i, col in enumerate(resolved) if col is not None}
+    picks = [source.get(name) for name in names]
+    width = len(resolved)
+    max_rows = MAX_ROWS
+    max_lines = first_line + 2 * max_rows  # blank lines are skipped, but not without end
+    for number, raw in enumerate(raw_rows, start=first_line):
+        values = [_cell_text(c) for c in raw[:width]]
+        if not any(values):
+            if number > max_lines:
+                raise FileRejected(_too_many_rows(max_rows))
+            continue  # blank lines are not rows
+        if len(rows) >= max_rows:
+            raise FileRejected(_too_many_rows(max_rows))
+        for i, value in enumerate(values):
+            if len(value) > MAX_CELL_CHARS:
+                column = resolved[i] or f"cột {i + 1}"
+                raise FileRejected(
+                    f"Dòng {number}, cột “{column}” dài {_vn_int(len(value))} ký tự, vượt giới "
+                    f"hạn {_vn_int(MAX_CELL_CHARS)} ký tự của một ô. Hãy rút gọn nội dung ô này."
+                )
+        cells = [values[i] if i is not None and i < len(values) else "" for i in picks]
+        rows.append((number, row_type(cells)))
+    return rows
+
+
+def _vn_int(value: int) -> str:
+    """12345 → "12.345" (Vietnamese grouping)."""
+    return f"{value:,}".replace(",", ".")
+
+
+def _too_many_rows(limit: int) -> str:
+    return (
+        f"Tệp có hơn {_vn_int(limit)} dòng dữ liệu; mỗi lần nhập tối đa {_vn_int(limit)} dòng. "
+        "Hãy chia thành nhiều tệp nhỏ hơn rồi nhập lần lượt."
+    )
+
+
+def _clip(text: str, length: int = 60) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _cell_text(value: Any) -> str:
@@ -313,7 +415,7 @@ def _cell_text(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
+def _csv_rows(data: bytes) -> Generator[list[str], None, None]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -327,22 +429,58 @@ def _csv_rows(data: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    yield from csv.reader(io.StringIO(text), dialect)
 
 
-def _xlsx_rows(data: bytes) -> list[list[Any]]:
+def _xlsx_rows(data: bytes, width: int) -> Generator[tuple[Any, ...], None, None]:
+    """The first sheet's rows as tuples of at most `width` values, one at a time.
+
+    openpyxl's read-only mode parses the sheet's XML as it goes; the sheet's own dimension
+    record is ignored (a file may claim A1:XFD1048576, and rows would be padded to it)."""
     from openpyxl import load_workbook
 
+    _check_unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise FileRejected(
             "Không đọc được tệp Excel: tệp hỏng hoặc không phải định dạng .xlsx."
         ) from exc
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+    try:
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True, max_col=width)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # a broken sheet part
+                raise FileRejected(
+                    "Không đọc được tệp Excel: nội dung trang tính bị hỏng."
+                ) from exc
+            yield row
+    finally:
+        workbook.close()
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse an .xlsx whose parts unpack beyond IMPORT_MAX_UNPACKED_BYTES (a zip bomb, or a
+    file far bigger than any real list): openpyxl keeps the shared-strings part in memory."""
+    limit = settings.IMPORT_MAX_UNPACKED_BYTES
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileRejected(
+            "Không đọc được tệp Excel: tệp hỏng hoặc không phải định dạng .xlsx."
+        ) from exc
+    if total > limit:
+        raise FileRejected(
+            f"Tệp Excel khi giải nén có dung lượng {total / 1048576:.0f} MB, vượt giới hạn "
+            f"{limit / 1048576:.0f} MB cho một lần nhập. Hãy chia nhỏ tệp hoặc xóa các trang "
+            "tính, hình ảnh không cần thiết."
+        )
 
 
 # --- Running ----------------------------------------------------------------------------------

@@ -158,7 +158,7 @@ def _plan_context(plan: Plan) -> dict[str, Any]:
     return {
         "plan": plan,
         "errors": errors[:SHOW_MAX],
-        "errors_hidden": max(0, len(plan.errors) - SHOW_MAX),
+        "errors_hidden": max(0, plan.error_count - min(len(errors), SHOW_MAX)),
         "changes": changes[:SHOW_MAX],
         "changes_hidden": max(0, len(changes) - SHOW_MAX),
     }
@@ -273,7 +273,7 @@ def import_confirm_view(request: HttpRequest, kind: str, token: uuid.UUID) -> Ht
         return redirect("import-preview", kind=kind, token=token)
     pending_discard(request, str(token))
     messages.success(request, f"Đã nhập tệp “{entry['name']}”: {plan.summary()}.")
-    return redirect("import-index")
+    return redirect(cls.list_url or "import-index")
 
 
 @require_POST

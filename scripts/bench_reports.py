@@ -34,25 +34,18 @@ def build(communes: int, villages: int, seed: int) -> str:
         Contribution,
         ContributorKind,
         NtmCriterion,
-        NtmCriterionSet,
         NtmLevel,
         NtmStatus,
     )
+    from campaigns.reference import QD318_CODE, ensure_ntm_criteria
     from units.models import Cluster, ClusterKind, Unit, UnitKind
 
     code = f"bench-{communes}x{villages}"
     if Campaign.objects.filter(code=code).exists():
         return code
     rng = random.Random(seed)
-    ntm_set, _ = NtmCriterionSet.objects.get_or_create(
-        code="bench-qd318", defaults={"name": "Bộ tiêu chí (bench)", "legal_basis": "QĐ 318"}
-    )
-    criteria = [
-        NtmCriterion.objects.get_or_create(
-            criterion_set=ntm_set, number=n, defaults={"name": f"Tiêu chí {n}", "group": "Nhóm"}
-        )[0]
-        for n in range(1, 20)
-    ]
+    ntm_set = ensure_ntm_criteria()[QD318_CODE]  # the reference set `migrate` installs
+    criteria = list(NtmCriterion.objects.filter(criterion_set=ntm_set).order_by("number"))
     campaign = Campaign.objects.create(
         code=code,
         title="Phong trào thi đua “Chung sức xây dựng nông thôn mới” (dữ liệu đo hiệu năng)",

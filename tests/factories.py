@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import factory
 
-from campaigns.models import Campaign, NtmCriterion, NtmCriterionSet
+from campaigns.models import Campaign, NtmCriterionSet
+from campaigns.reference import QD318_CODE, ensure_ntm_criteria
 from portal.models import RoleGrant, User
 from units.models import Cluster, ClusterKind, Person, PersonKind, Unit, UnitKind
 
@@ -63,23 +64,17 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
 
 class NtmCriterionSetFactory(factory.django.DjangoModelFactory):
+    """The national criteria set `migrate` installs (campaigns/reference.py), never a second
+    copy: a test that flushed the database (transactional tests) gets it back the same way."""
+
     class Meta:
         model = NtmCriterionSet
-        django_get_or_create = ("code",)
-        skip_postgeneration_save = True
 
-    code = "qd318-test"
-    name = "Bộ tiêu chí quốc gia về xã nông thôn mới (thử)"
-    legal_basis = "Quyết định số 318/QĐ-TTg"
+    code = QD318_CODE
 
-    @factory.post_generation
-    def criteria(self, create, extracted, **kwargs):
-        for number in range(1, 20):
-            NtmCriterion.objects.get_or_create(
-                criterion_set=self,
-                number=number,
-                defaults={"name": f"Tiêu chí {number}", "group": "Nhóm"},
-            )
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return ensure_ntm_criteria()[kwargs["code"]]
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):

@@ -62,20 +62,21 @@ def heatmap(year: int, *, campaign: Campaign | None, unit_ids: Iterable[int] | N
     pairs = through.objects.filter(
         ntmstatus__year__in=[year - 1, year],
         ntmstatus__unit_id__in=statuses.values("unit_id"),
-    ).values_list("ntmstatus__unit_id", "ntmstatus__year", "ntmcriterion_id")
+    ).values_list("ntmstatus__unit_id", "ntmstatus__year", "ntmcriterion__number")
+    # By number: two years may be stored against two versions of the set (QĐ 318, as amended).
     met: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for unit_id, y, crit in pairs:
-        met[(unit_id, y)].add(crit)
+    for unit_id, y, number in pairs:
+        met[(unit_id, y)].add(number)
     rows = []
     totals = {c.pk: {KEPT: 0, NEW: 0, LOST: 0} for c in criteria}
     for unit_id, name, cluster, count, sample in communes:
         now, before = met[(unit_id, year)], met[(unit_id, year - 1)]
         cells = []
         for c in criteria:
-            if c.pk in now:
-                state = KEPT if c.pk in before else NEW
+            if c.number in now:
+                state = KEPT if c.number in before else NEW
             else:
-                state = LOST if c.pk in before else NOT_MET
+                state = LOST if c.number in before else NOT_MET
             if state != NOT_MET:
                 totals[c.pk][state] += 1
             cells.append({"state": state, "symbol": CELL_SYMBOL[state], "criterion": c})

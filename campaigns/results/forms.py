@@ -407,16 +407,3 @@ class ContributionForm(GuardedFormMixin, forms.ModelForm):
 
     def clean_land_m2(self):
         return self._check("land_m2")
-
-
-class ImportForm(forms.Form):
-    edit_guard_exempt = "uploads a file; the import has its own preview and checksum"
-    file = forms.FileField(
-        label="Tệp dữ liệu (.xlsx hoặc .csv UTF-8)",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout("file", Submit("preview", "Kiểm tra tệp"))

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 
 from portal.dataexchange import Column, Importer, Plan, Table, choice_value, register_importer
 from portal.numbers import parse_vn_number
@@ -40,7 +41,7 @@ def _numbers(text: str) -> list[int] | None:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class NtmChange:
     line: int
     unit: Unit
@@ -55,6 +56,7 @@ class NtmStatusImporter(Importer):
     label = "Kết quả tiêu chí nông thôn mới (xã, thôn)"
     columns = ("unit_code", "year", "criteria_met", "level")
     capability = "ntm.import"
+    list_url = "campaigns:ntm-list"
 
     def plan(self, table: Table) -> Plan:
         plan = Plan()
@@ -106,6 +108,8 @@ class NtmStatusImporter(Importer):
                 continue
             if 2000 <= year <= 2100 and year not in sets:
                 sets[year] = ntm_criterion_set_for(year, campaign)
+                if sets[year] is not None:  # ntm_check reads its numbers: once, not per row
+                    prefetch_related_objects([sets[year]], "criteria")
             errors = ntm_check(
                 unit=unit,
                 year=year,
@@ -161,11 +165,26 @@ class NtmStatusImporter(Importer):
 # --- Contributions ----------------------------------------------------------------------------
 
 
-@dataclass
+#: The fields a contribution row sets, in the order `ContributionChange.values` holds them.
+CHANGE_FIELDS = (
+    "year",
+    "commune",
+    "contributor",
+    "contributor_kind",
+    "note",
+    "money_vnd",
+    "work_days",
+    "land_m2",
+)
+
+
+@dataclass(slots=True)
 class ContributionChange:
+    """One planned write, kept small (a plan may hold 100,000): values as a tuple."""
+
     line: int
     existing: Contribution | None
-    values: dict[str, Any]
+    values: tuple[Any, ...]  # in CHANGE_FIELDS order
 
 
 def _amount(text: str, column: str) -> Decimal:
@@ -215,6 +234,7 @@ class ContributionImporter(Importer):
         Column("Ghi chú", None, 30, field="note"),
     )
     capability = "contribution.import"
+    list_url = "campaigns:contribution-list"
 
     def plan(self, table: Table) -> Plan:
         plan = Plan()
@@ -302,14 +322,16 @@ class ContributionImporter(Importer):
                 continue
             else:
                 plan.updated += 1
-            plan.changes.append(ContributionChange(line, old, values))
+            plan.changes.append(
+                ContributionChange(line, old, tuple(values[f] for f in CHANGE_FIELDS))
+            )
         return plan
 
     def apply(self, plan: Plan, *, user=None) -> None:
         campaign = active_campaign()
         for change in plan.changes:
             row = change.existing or Contribution(campaign=campaign)
-            for name, value in change.values.items():
+            for name, value in zip(CHANGE_FIELDS, change.values, strict=True):
                 setattr(row, name, value)
             if (
                 campaign

@@ -22,6 +22,7 @@ from ..models import (
     Contribution,
     CriteriaSet,
     NtmCriterion,
+    NtmCriterionSet,
     NtmStatus,
     Registration,
     TargetGroup,
@@ -265,7 +266,11 @@ def ntm_grid(commune: Unit, campaign: Campaign | None) -> NtmGrid:
     )
     years = list(campaign.years) if campaign is not None else sorted({s.year for s in statuses})
     by_year = {s.year: s for s in statuses}
-    criterion_set = ntm_criterion_set_for(years[-1] if years else 2025, campaign)
+    # The grid compares criteria by number, so the latest set names the rows of any year.
+    criterion_set = (
+        ntm_criterion_set_for(years[-1] if years else 2025, campaign)
+        or NtmCriterionSet.objects.order_by("-valid_to", "-valid_from").first()
+    )
     criteria = list(criterion_set.criteria.order_by("number")) if criterion_set else []
     met = {s.year: {c.number for c in s.criteria_met.all()} for s in statuses}
     rows = [GridRow(c, [c.number in met.get(y, set()) for y in years]) for c in criteria]

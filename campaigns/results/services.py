@@ -172,17 +172,18 @@ def criteria_set_new_version(*, criteria_set: CriteriaSet, by) -> CriteriaSet:
 
 
 def ntm_criterion_set_for(year: int, campaign: Campaign | None = None) -> NtmCriterionSet | None:
-    """The national criteria set for a year: the campaign's own, else the one valid that year."""
+    """The national criteria set for a year: the campaign's own, else the one in force on 31/12
+    of that year (campaigns/reference.py installs them with `migrate`); None when no set is in
+    force that year: criteria numbers then cannot be stored, and `ntm_check` says so."""
     if campaign is not None and campaign.ntm_criterion_set_id:
         return campaign.ntm_criterion_set
+    if not 1 <= year <= 9999:
+        return None
     day = datetime.date(year, 12, 31)
     valid = (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
         Q(valid_to__isnull=True) | Q(valid_to__gte=day)
     )
-    return (
-        NtmCriterionSet.objects.filter(valid).order_by("-valid_from").first()
-        or NtmCriterionSet.objects.order_by("-valid_from").first()
-    )
+    return NtmCriterionSet.objects.filter(valid).order_by("-valid_from", "code").first()
 
 
 def ntm_check(
@@ -214,18 +215,28 @@ def ntm_check(
             errors["level"] = "Mức đạt chuẩn phải là none, ntm, advanced hoặc model."
     else:
         errors["unit"] = "Chỉ xã và thôn có kết quả tiêu chí nông thôn mới."
-    size = criterion_set.criteria.count() if criterion_set is not None else 19
-    bad = [n for n in numbers if not 1 <= n <= size]
-    if bad:
+    # Criteria are stored as rows of the set in force: a number that has no row would be lost.
+    known = {c.number for c in criterion_set.criteria.all()} if criterion_set is not None else set()
+    bad = [n for n in numbers if n not in known]
+    if numbers and criterion_set is None:
         errors["criteria_met"] = (
-            f"Số tiêu chí phải từ 1 đến {size}; không có tiêu chí số "
+            f"Chưa có bộ tiêu chí quốc gia về nông thôn mới áp dụng cho năm {year}, nên không "
+            "ghi nhận được các tiêu chí đạt. Đề nghị kiểm tra lại năm, hoặc liên hệ quản trị "
+            "hệ thống bổ sung bộ tiêu chí áp dụng cho năm này."
+        )
+    elif bad:
+        errors["criteria_met"] = (
+            f"Bộ tiêu chí áp dụng năm {year} ({criterion_set.name}) có các tiêu chí số "
+            f"từ {min(known, default=0)} đến {max(known, default=0)}; không có tiêu chí số "
             + ", ".join(str(n) for n in bad)
             + "."
         )
     elif len(set(numbers)) != len(numbers):
         errors["criteria_met"] = "Một tiêu chí được ghi hai lần."
     elif "level" not in errors and "unit" not in errors:
-        errors.update(ntm_level_errors(kind=unit.kind, level=level, numbers=numbers, size=size))
+        errors.update(
+            ntm_level_errors(kind=unit.kind, level=level, numbers=numbers, size=len(known))
+        )
     return errors
 
 

@@ -28,6 +28,5 @@ urlpatterns = [
     path("ket-qua/dong-gop/them/", views.contribution_create_view, name="contribution-create"),
     path("ket-qua/dong-gop/<int:pk>/sua/", views.contribution_edit_view, name="contribution-edit"),
     path("ket-qua/dong-gop/xlsx/", views.contribution_export_view, name="contribution-export"),
-    path("ket-qua/nhap/<slug:kind>/", views.data_import_view, name="data-import"),
     path("ket-qua/xuat/<slug:kind>/", views.data_export_view, name="data-export"),
 ]

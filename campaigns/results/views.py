@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from portal.access import can, require
@@ -20,9 +15,6 @@ from portal.concurrency import RowActionForm
 from portal.dataexchange import (
     IMPORTERS,
     Column,
-    FileRejected,
-    plan_import,
-    run_import,
     write_xlsx,
     xlsx_response,
 )
@@ -42,7 +34,6 @@ from .forms import (
     ContributionForm,
     CriteriaFormSet,
     CriteriaSetForm,
-    ImportForm,
     MilestoneFormSet,
     NtmStatusForm,
     TargetFormSet,
@@ -593,78 +584,15 @@ def completeness_export_view(request: HttpRequest, code: str) -> HttpResponse:
     return xlsx_response(f"tien-do-bao-cao-{campaign.code}-{year}.xlsx", content)
 
 
-# --- Imports (upload → preview → confirm) -----------------------------------------------------
+# --- Exports of the data-exchange contract (imports: portal/importing.py) -------------------
 
-IMPORT_KINDS = {"ntm_status": "campaigns:ntm-list", "contributions": "campaigns:contribution-list"}
-
-
-def _import_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-@login_required
-def data_import_view(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind not in IMPORT_KINDS:
-        raise Http404
-    importer_cls = IMPORTERS[kind]
-    require(request.user, importer_cls.capability)
-    back = reverse(IMPORT_KINDS[kind])
-    context = {
-        "kind": kind,
-        "label": importer_cls.label,
-        "columns": importer_cls.columns,
-        "back": back,
-    }
-    if request.method == "POST" and "token" in request.POST:
-        token = request.POST["token"]
-        pending = request.session.get(f"import-{kind}")
-        if not pending or pending["token"] != token:
-            messages.error(request, "Phiên nhập đã hết hạn; hãy tải tệp lên lại.")
-            return redirect(request.path)
-        path = _import_dir() / pending["stored"]
-        try:
-            plan = run_import(kind, path.read_bytes(), pending["name"], user=request.user)
-        except (FileRejected, FileNotFoundError) as exc:
-            messages.error(request, str(exc) or "Không đọc được tệp đã tải lên.")
-            return redirect(request.path)
-        finally:
-            path.unlink(missing_ok=True)
-            request.session.pop(f"import-{kind}", None)
-        if plan.ok:
-            messages.success(request, f"Đã nhập dữ liệu: {plan.summary()}.")
-            return redirect(back)
-        context.update(plan=plan, form=ImportForm())
-        return render(request, "campaigns/results/data_import.html", context)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            _importer, plan = plan_import(kind, data, upload.name)
-        except FileRejected as exc:
-            form.add_error("file", str(exc))
-        else:
-            context["plan"] = plan
-            if plan.ok:
-                token = uuid.uuid4().hex
-                suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
-                (_import_dir() / f"{token}{suffix}").write_bytes(data)
-                request.session[f"import-{kind}"] = {
-                    "token": token,
-                    "stored": f"{token}{suffix}",
-                    "name": upload.name,
-                }
-                context["token"] = token
-    context["form"] = form
-    return render(request, "campaigns/results/data_import.html", context)
+EXPORT_KINDS = ("ntm_status", "contributions")
 
 
 @login_required
 def data_export_view(request: HttpRequest, kind: str) -> HttpResponse:
     """The contract's columns, for the rows the user may see (re-importable as is)."""
-    if kind not in IMPORT_KINDS:
+    if kind not in EXPORT_KINDS:
         raise Http404
     require(request.user, "ntm.view" if kind == "ntm_status" else "contribution.view")
     exporter = IMPORTERS[kind]()

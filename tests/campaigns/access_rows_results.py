@@ -210,17 +210,6 @@ ROWS = [
         snapshot=lambda w, u: list(Contribution.objects.values_list("contributor", flat=True)),
     ),
     Row(
-        "NTM import",
-        lambda w, u: reverse("campaigns:data-import", args=["ntm_status"]),
-        {"secretariat": 200, "economic_office": 200},
-        url_names=("campaigns:data-import",),
-    ),
-    Row(
-        "contributions import",
-        lambda w, u: reverse("campaigns:data-import", args=["contributions"]),
-        {"secretariat": 200, "economic_office": 200},
-    ),
-    Row(
         "NTM export (contract columns)",
         lambda w, u: reverse("campaigns:data-export", args=["ntm_status"]),
         everyone(200),

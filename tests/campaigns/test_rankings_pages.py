@@ -200,7 +200,7 @@ def test_heatmap_excel_has_symbols(ranked, client_as):
         "Cụm thi đua",
         "Xã",
         "Số tiêu chí đạt",
-        "TC 1. Tiêu chí 1",
+        "TC 1. Quy hoạch",
     ]
     assert [c.value for c in sheet[4]][:5] == [
         "Cụm thi đua thử nghiệm",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from campaigns.models import (
@@ -299,24 +298,6 @@ def test_contribution_list_totals_and_filters(world, client_as):
         reverse("campaigns:contribution-list"), {"commune": world.commune_b.pk}
     )
     assert [c.commune for c in response.context["page"]] == [world.commune_b]
-
-
-def test_browser_import_previews_then_saves_on_confirm(world, client_as):
-    client = client_as("economic_office")
-    url = reverse("campaigns:data-import", args=["ntm_status"])
-    bad = SimpleUploadedFile("ntm.csv", b"unit_code,year,criteria_met,level\nXA-A,2023,25,ntm\n")
-    response = client.post(url, {"file": bad})
-    assert "Tệp có 1 lỗi; chưa lưu dòng nào" in response.content.decode()
-    good = SimpleUploadedFile("ntm.csv", b"unit_code,year,criteria_met,level\nXA-A,2023,1;2,none\n")
-    response = client.post(url, {"file": good})
-    assert "Tệp hợp lệ: 1 dòng mới" in response.content.decode()
-    assert not NtmStatus.objects.exists()  # nothing saved before confirming
-    response = client.post(url, {"token": response.context["token"]})
-    assert response.status_code == 302
-    assert NtmStatus.objects.get(unit=world.commune_a).criteria_met_count == 2
-    wrong_header = SimpleUploadedFile("x.csv", b"code,year\nXA-A,2023\n")
-    response = client.post(url, {"file": wrong_header})
-    assert "Dòng tiêu đề không đúng mẫu" in response.content.decode()
 
 
 def test_secretariat_reads_ntm_status_but_cannot_change_it(world, client_as, users):

@@ -33,10 +33,12 @@ class Command(BaseCommand):
         for note in plan.notes:
             self.stdout.write(note)
         if not plan.ok:
-            for error in plan.errors:
+            for error in sorted(plan.errors, key=lambda e: e.line):
                 self.stderr.write(str(error))
+            if plan.error_count > len(plan.errors):
+                self.stderr.write(f"… và {plan.error_count - len(plan.errors)} lỗi khác.")
             raise CommandError(
-                f"Tệp có {len(plan.errors)} lỗi; không dòng nào được lưu. "
+                f"Tệp có {plan.error_count} lỗi; không dòng nào được lưu. "
                 "Sửa các dòng trên rồi nhập lại."
             )
         verb = "Kiểm tra xong (chưa lưu)" if options["dry_run"] else "Đã nhập"
