@@ -235,7 +235,7 @@ def ntm_check(
         errors["criteria_met"] = "Một tiêu chí được ghi hai lần."
     elif "level" not in errors and "unit" not in errors:
         errors.update(
-            ntm_level_errors(kind=unit.kind, level=level, numbers=numbers, size=len(known))
+            ntm_level_errors(kind=unit.kind, level=level, numbers=numbers, size=len(known) or 19)
         )
     return errors
 
