@@ -43,3 +43,25 @@ def test_secretariat_imports_units_from_the_unit_list(
     assert f"{len(MO_DUC)} dòng mới" in page.locator(".messages").inner_text()
     assert Unit.objects.filter(code__startswith="MD-").count() == len(MO_DUC)
     assert csp_errors == []
+
+
+def test_economic_office_imports_ntm_results_from_the_ntm_list_and_returns_to_it(
+    world, browser_user, sign_in, page, live_server, tmp_path
+):
+    from campaigns.models import NtmStatus
+
+    sign_in(browser_user("kinh_te", [Role.ECONOMIC_OFFICE]))
+    page.goto(f"{live_server.url}/phong-trao/ket-qua/ntm/")
+    page.click("text=Nhập từ tệp")
+    page.wait_for_url(f"{live_server.url}/nhap-du-lieu/ntm_status/")
+
+    good = tmp_path / "ntm.csv"
+    good.write_bytes(b"unit_code,year,criteria_met,level\nXA-A,2023,1;2;17,none\n")
+    page.set_input_files("input[type=file]", str(good))
+    page.click("text=Kiểm tra tệp")
+    page.locator("[data-testid=import-summary]").wait_for()
+    assert not NtmStatus.objects.exists()
+    page.click("[data-testid=import-confirm]")
+    page.wait_for_url(f"{live_server.url}/phong-trao/ket-qua/ntm/")
+    assert "1 dòng mới" in page.locator(".messages").inner_text()
+    assert NtmStatus.objects.get(unit=world.commune_a, year=2023).criteria_met_count == 3
