@@ -15,7 +15,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0007_assessment_people_labels"),
+        ("campaigns", "0009_assessment_late_by_unit_deadline"),
     ]
 
     operations = [
