@@ -76,10 +76,19 @@ def _fields(model: type[models.Model]) -> list[models.Field]:
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
-    """The row's stored values, field name → canonical value (many-to-many: sorted ids)."""
+    """The row's stored values, field name → canonical value (many-to-many: sorted ids).
+
+    The links are read once per loaded instance: a page that shows several forms for one row
+    (check, send back, decline) costs one query per link, not one per form."""
     values = {f.name: _canon_value(f, f.value_from_object(obj)) for f in _fields(type(obj))}
-    for m2m in obj._meta.many_to_many:
-        values[m2m.name] = _canon_m2m(getattr(obj, m2m.name).values_list("pk", flat=True))
+    links = obj.__dict__.get("_seen_links")
+    if links is None:
+        links = {
+            m2m.name: _canon_m2m(getattr(obj, m2m.name).values_list("pk", flat=True))
+            for m2m in obj._meta.many_to_many
+        }
+        obj.__dict__["_seen_links"] = links
+    values.update(links)
     return values
 
 

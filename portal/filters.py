@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from .models import AuditEvent, User
+from .numbers import VnYearField
 from .roles import Role
 
 #: Dates in a filter: the browser's date input sends ISO; people type dd/mm/yyyy.
@@ -84,7 +85,7 @@ class UserFilter(django_filters.FilterSet):
 YEAR_RANGE = (1990, 2100)
 
 
-class YearField(forms.IntegerField):
+class YearField(VnYearField):
     """A year typed in a filter: a whole number within YEAR_RANGE, else a form error."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -98,8 +99,23 @@ class YearFilter(django_filters.Filter):
     field_class = YearField
 
 
+class IdField(forms.IntegerField):
+    """A row's id in a query string (the page offers a list to pick it from, never a box to type
+    it in): a positive whole number that fits the database's ids, else a form error."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+
 class YearForm(forms.Form):
     """A page for one year (`?year=`): a bad year is a form error and the default year is shown."""
+
+    edit_guard_exempt = "filters a page by year"
 
     year = YearField(label="Năm")
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 from django import forms
 
 from campaigns.models import AssessmentStatus
-from portal.filters import YearField
+from portal.filters import IdField, YearField
 from units.models import UnitKind
 
 
 class _Filter(forms.Form):
+    edit_guard_exempt = "filters a list"
+
     def valid(self) -> dict:
         """The fields that validated, empty ones left out."""
         self.is_valid()
@@ -21,9 +23,7 @@ class _Filter(forms.Form):
 class RegistrationFilterForm(_Filter):
     year = YearField(label="Năm")
     kind = forms.ChoiceField(label="Loại đơn vị", choices=UnitKind.choices, required=False)
-    cluster = forms.IntegerField(
-        label="Khối, cụm", required=False, min_value=1, max_value=2**63 - 1
-    )
+    cluster = IdField(label="Khối, cụm")
     q = forms.CharField(label="Tìm đơn vị", required=False, max_length=200)
 
 

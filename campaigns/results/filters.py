@@ -6,12 +6,14 @@ from __future__ import annotations
 from django import forms
 
 from campaigns.models import ContributorKind
-from portal.filters import YearField
+from portal.filters import IdField, YearField
 
 
 class ContributionFilterForm(forms.Form):
+    edit_guard_exempt = "filters a list"
+
     year = YearField(label="Năm")
-    commune = forms.IntegerField(label="Xã", required=False, min_value=1, max_value=2**63 - 1)
+    commune = IdField(label="Xã")
     kind = forms.ChoiceField(
         label="Đối tượng đóng góp", choices=ContributorKind.choices, required=False
     )

@@ -56,10 +56,12 @@ def opened(client, url: str, action: str | None = None) -> dict:
     return form_data(client.get(url), action=action)
 
 
-def assert_refused(response, *, who: str, typed: str) -> None:
+def assert_refused(response, *, who: str, typed: str, endorsing: bool = False) -> None:
+    """Refused with who changed the row; an edit says "Không lưu được", an action that
+    endorses the row as shown (approve, decide, publish) "Không thực hiện được"."""
     assert response.status_code in (200, 400, 409)
     text = html.unescape(response.content.decode())
-    assert "Không lưu được:" in text
+    assert ("Không thực hiện được:" if endorsing else "Không lưu được:") in text
     assert who in text
     assert typed in text  # what the second person typed is still on the page
 
@@ -297,7 +299,7 @@ def test_a_second_approval_from_an_older_list_is_refused_with_the_amount_kept(
     a.post(action, {**page_a, "approved_amount_vnd": "40000000"})
     response = b.post(action, {**page_b, "approved_amount_vnd": "42000000"})
 
-    assert_refused(response, who=FIRST, typed='value="42000000"')
+    assert_refused(response, who=FIRST, typed='value="42000000"', endorsing=True)
     assert BudgetLine.objects.get().approved_amount_vnd == Decimal(40_000_000)
 
 
@@ -335,7 +337,7 @@ def test_submitting_a_budget_line_changed_since_the_list_was_opened_is_refused(
     response = b.post(submit, seen_by_b, follow=True)
 
     text = html.unescape(response.content.decode())
-    assert "Không lưu được:" in text
+    assert "Không thực hiện được:" in text
     assert FIRST in text
     line.refresh_from_db()
     assert line.status == "proposed"  # not sent on with an amount B never saw
@@ -353,7 +355,7 @@ def test_publishing_news_changed_since_the_list_was_opened_is_refused(world, two
     response = b.post(publish, seen_by_b, follow=True)
 
     text = html.unescape(response.content.decode())
-    assert "Không lưu được:" in text
+    assert "Không thực hiện được:" in text
     assert FIRST in text
     item.refresh_from_db()
     assert not item.is_published

@@ -534,11 +534,12 @@ CASES += [
         b.nomination_file,
         args=_pk(lambda ctx: ctx.cache["nomination"]),
         marker="ho-so-00000.pdf",
-        limit=18,
+        limit=21,
         reason=(
             "a detail page that runs the eligibility check live: the nominee's awards, yearly "
             "ratings, pending cases, initiatives and the tier's rules, vote rule and required "
-            "documents are one query each"
+            "documents are one query each; the action forms' edit-guard token reads the "
+            "nomination's many-to-many links once each (3)"
         ),
     ),
     Case(

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from portal.concurrency import seen_token
 from portal.models import AuditEvent, User
 from tests.access_matrix import LOGIN, STATS, Row, counted, each_persona
 from tests.conftest import PERSONAS
@@ -133,7 +134,12 @@ def _unit_edit(world, users):
     return (
         "secretariat",
         reverse("units:unit-edit", args=[world.commune_a.pk]),
-        {"code": "XA-A", "name": "Xã Phổ Thử A", "kind": "commune"},
+        {
+            "code": "XA-A",
+            "name": "Xã Phổ Thử A",
+            "kind": "commune",
+            "seen": seen_token(world.commune_a),
+        },
         lambda: type(world.commune_a).objects.get(pk=world.commune_a.pk),
     )
 
@@ -148,6 +154,7 @@ def _person_edit(world, users):
             "kind": world.person_a.kind,
             "gender": world.person_a.gender or "",
             "affiliation": world.commune_a.pk,
+            "seen": seen_token(world.person_a),
         },
         lambda: type(world.person_a).objects.get(pk=world.person_a.pk),
     )
@@ -163,6 +170,7 @@ def _user_edit(world, users):
             "full_name": "Cán bộ xã A",
             "roles": ["unit_officer"],
             "units": [world.commune_a.pk],
+            "seen": seen_token(officer),
         },
         lambda: User.objects.get(pk=officer.pk),
     )

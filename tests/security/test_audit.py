@@ -11,6 +11,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from portal.audit import audited_update, verify_chain
+from portal.concurrency import seen_token
 from portal.models import AuditEvent
 from units.models import Unit
 
@@ -35,7 +36,12 @@ def test_every_historical_record_has_exactly_one_event(world, users, client_as):
     client = client_as("secretariat")
     client.post(
         reverse("units:unit-edit", args=[world.commune_a.pk]),
-        {"code": "XA-A", "name": "Xã Phổ Thử A (đổi tên)", "kind": "commune"},
+        {
+            "code": "XA-A",
+            "name": "Xã Phổ Thử A (đổi tên)",
+            "kind": "commune",
+            "seen": seen_token(world.commune_a),
+        },
     )
     client.post(reverse("user-toggle-active", args=[users["officer_b"].pk]))
     assert _history_models(), "no model keeps history?"
@@ -47,7 +53,12 @@ def test_unit_edit_records_actor_old_and_new(world, users, client_as):
     before = AuditEvent.objects.count()
     response = client.post(
         reverse("units:unit-edit", args=[world.commune_a.pk]),
-        {"code": "XA-A", "name": "Xã Phổ Thử A (đổi tên)", "kind": "commune"},
+        {
+            "code": "XA-A",
+            "name": "Xã Phổ Thử A (đổi tên)",
+            "kind": "commune",
+            "seen": seen_token(world.commune_a),
+        },
     )
     assert response.status_code == 302
     events = AuditEvent.objects.filter(model="units.unit", object_id=str(world.commune_a.pk))
@@ -145,7 +156,12 @@ def test_application_cannot_rewrite_history_on_postgresql(world, users, sql):
 def test_officer_sees_own_units_trail_only(world, users, client_as):
     client_as("secretariat").post(
         reverse("units:unit-edit", args=[world.commune_b.pk]),
-        {"code": "XA-B", "name": "Xã Phổ Thử B mới", "kind": "commune"},
+        {
+            "code": "XA-B",
+            "name": "Xã Phổ Thử B mới",
+            "kind": "commune",
+            "seen": seen_token(world.commune_b),
+        },
     )
     page = client_as("officer_a").get(reverse("audit-list"))
     ids = {e.object_id for e in page.context["page"]}

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from campaigns.cycle import services
 from campaigns.models import Registration
+from portal.concurrency import seen_token
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,12 @@ def test_editing_a_registration_needs_no_confirmation(client_as, world):
     registration = Registration.objects.get()
     response = officer.post(
         reverse("campaigns:registration-edit", args=[registration.pk]),
-        {"unit": world.commune_a.pk, "year": 2024, "commitments": "Sửa lại nội dung"},
+        {
+            "unit": world.commune_a.pk,
+            "year": 2024,
+            "commitments": "Sửa lại nội dung",
+            "seen": seen_token(registration),
+        },
     )
     assert response.status_code == 302
     registration.refresh_from_db()
