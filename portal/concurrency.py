@@ -247,7 +247,14 @@ def _is_json(model: type[models.Model], name: str) -> bool:
 
 
 #: Bookkeeping fields that change with every save; named in no message.
-HIDDEN_IN_MESSAGES = {"updated_at", "modified", "revision", "return_snapshot", "sha256", "is_sample"}
+HIDDEN_IN_MESSAGES = {
+    "updated_at",
+    "modified",
+    "revision",
+    "return_snapshot",
+    "sha256",
+    "is_sample",
+}
 
 
 def _seen_for(seen: dict[str, Any], obj: models.Model, absent: str | None) -> dict[str, Any] | None:

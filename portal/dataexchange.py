@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import re
 import unicodedata
 import zipfile
@@ -292,13 +291,22 @@ def read_table(data: bytes, filename: str, columns: Sequence[str] | HeaderMap) -
     else:
         raise FileRejected("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv, mã hóa UTF-8).")
     try:
-        top = list(itertools.islice(raw_rows, HEADER_SEARCH_ROWS))
-        if not any(any(_cell_text(c) for c in row) for row in top):
+        # The header is the first row whose cells are all known names (an export's title rows
+        # above it are skipped, HEADER_SEARCH_ROWS at most); rows are read one at a time.
+        top: list[Sequence[Any]] = []
+        resolved = None
+        for raw in raw_rows:
+            top.append(raw)
+            resolved = _header_of(raw, headers)
+            if resolved is not None or len(top) >= HEADER_SEARCH_ROWS:
+                break
+        if not any(_cell_text(c) for row in top for c in row):
             raise FileRejected("Tệp rỗng, không có dữ liệu.")
-        header_index, resolved = _find_header(top, headers)
-        rest = itertools.chain(top[header_index + 1 :], raw_rows)
+        if resolved is None:
+            _refuse_header(top, headers)
+        header_index = len(top) - 1
         names = [*headers.required, *headers.optional]
-        rows = _data_rows(rest, resolved, names, first_line=header_index + 2)
+        rows = _data_rows(raw_rows, resolved, names, first_line=header_index + 2)
     finally:
         raw_rows.close()  # releases the workbook's open archive at once
     if not rows:
@@ -311,25 +319,23 @@ def read_table(data: bytes, filename: str, columns: Sequence[str] | HeaderMap) -
     )
 
 
-def _find_header(raw_rows: list[Sequence[Any]], headers: HeaderMap) -> tuple[int, list[str | None]]:
-    """The header row's index and each of its cells' column; FileRejected when there is none.
+def _header_of(raw: Sequence[Any], headers: HeaderMap) -> list[str | None] | None:
+    """Each cell's column when `raw` is the header row, else None."""
+    header = [_cell_text(c) for c in raw]
+    while header and header[-1] == "":
+        header.pop()
+    return headers.resolve(header) if header else None
 
-    The first non-empty row is the header of a contract file; an export's title rows above
-    its header are skipped (any row whose cells are all known names, up to
-    HEADER_SEARCH_ROWS down, is the header)."""
-    first: list[str] | None = None
-    for index, raw in enumerate(raw_rows[:HEADER_SEARCH_ROWS]):
-        header = [_cell_text(c) for c in raw]
-        while header and header[-1] == "":
-            header.pop()
-        if not header:
-            continue
-        if first is None:
-            first = header
-        resolved = headers.resolve(header)
-        if resolved is not None:
-            return index, resolved
-    header = first or []
+
+def _refuse_header(raw_rows: list[Sequence[Any]], headers: HeaderMap) -> None:
+    """FileRejected naming what is wrong with the first non-empty row (the contract's header)."""
+    first = next(
+        ([_cell_text(c) for c in raw] for raw in raw_rows if any(_cell_text(c) for c in raw)),
+        [],
+    )
+    while first and first[-1] == "":
+        first.pop()
+    header = first
     expected = list(headers.required)
     known = set(headers.aliases) | set(headers.ignored)
     mapped = {headers.aliases.get(fold(h)) for h in header}

@@ -176,6 +176,8 @@ CHANGE_FIELDS = (
     "work_days",
     "land_m2",
 )
+#: The same with the optional "Hiện vật" column, when the file has it (else the stored one stays).
+CHANGE_FIELDS_IN_KIND = (*CHANGE_FIELDS, "in_kind")
 
 
 @dataclass(slots=True)
@@ -184,7 +186,8 @@ class ContributionChange:
 
     line: int
     existing: Contribution | None
-    values: tuple[Any, ...]  # in CHANGE_FIELDS order
+    values: tuple[Any, ...]  # in `fields` order
+    fields: tuple[str, ...]  # CHANGE_FIELDS, plus in_kind when the file has that column
 
 
 def _amount(text: str, column: str) -> Decimal:
@@ -322,8 +325,9 @@ class ContributionImporter(Importer):
                 continue
             else:
                 plan.updated += 1
+            fields = CHANGE_FIELDS_IN_KIND if "in_kind" in values else CHANGE_FIELDS
             plan.changes.append(
-                ContributionChange(line, old, tuple(values[f] for f in CHANGE_FIELDS))
+                ContributionChange(line, old, tuple(values[f] for f in fields), fields)
             )
         return plan
 
@@ -331,7 +335,7 @@ class ContributionImporter(Importer):
         campaign = active_campaign()
         for change in plan.changes:
             row = change.existing or Contribution(campaign=campaign)
-            for name, value in zip(CHANGE_FIELDS, change.values, strict=True):
+            for name, value in zip(change.fields, change.values, strict=True):
                 setattr(row, name, value)
             if (
                 campaign

@@ -18,7 +18,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.db.models import F, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Left
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -90,6 +90,8 @@ def _poison_every_text_field() -> int:
             continue
         if model.__name__.startswith("Historical"):
             continue
+        if model._meta.label == "portal.AuditEvent":  # append-only (a trigger on PostgreSQL)
+            continue
         fields = [
             f.name
             for f in model._meta.concrete_fields
@@ -101,10 +103,16 @@ def _poison_every_text_field() -> int:
             and not f.name.endswith(("_code", "_hash", "sha256", "token", "key", "kind"))
         ]
         if fields:
+            # Cut to the column's length: PostgreSQL refuses a longer value (SQLite does not).
             touched += model._default_manager.update(
-                **{name: Concat(Value(POISON), F(name)) for name in fields}
+                **{name: _poisoned(model._meta.get_field(name)) for name in fields}
             )
     return touched
+
+
+def _poisoned(field: models.Field):
+    value = Concat(Value(POISON), F(field.name))
+    return Left(value, field.max_length) if field.max_length else value
 
 
 XLSX_CASES = [c for c in CASES if c.xlsx]
@@ -173,11 +181,17 @@ def _writes_cells_itself(tree: ast.AST) -> list[int]:
     return sorted(lines)
 
 
+#: Files that write workbooks which are not exports, with the reason.
+NOT_EXPORTS = {"scripts/bench_import.py": "builds the import benchmark's input files"}
+
+
 def test_every_workbook_is_written_through_the_one_writer():
     offenders = []
     for path in sorted(ROOT.glob("*/**/*.py")):
         rel = path.relative_to(ROOT).as_posix()
         if rel.startswith((".venv/", "tests/", "var/", "node_modules/")) or "/migrations/" in rel:
+            continue
+        if rel in NOT_EXPORTS:
             continue
         source = path.read_text()
         if "openpyxl" not in source:
