@@ -31,6 +31,20 @@ def vnd(value) -> str:
 
 
 @register.filter
+def days_left(due, today) -> str:
+    """How far a deadline is, in days, as an office writes it: "còn 24 ngày", "hạn cuối hôm
+    nay", "đã quá hạn 3 ngày" (Django's `timeuntil` has no Vietnamese for weeks)."""
+    if not due or not today:
+        return ""
+    days = (due - today).days
+    if days > 0:
+        return f"còn {num(days)} ngày"
+    if days == 0:
+        return "hạn cuối hôm nay"
+    return f"đã quá hạn {num(-days)} ngày"
+
+
+@register.filter
 def in_scope(unit, user) -> bool:
     """{% if unit|in_scope:user %}: may this user open the unit's page (else show plain text)?"""
     from portal.access import sees_all, unit_ids_in_scope

@@ -85,6 +85,8 @@ def test_a_unit_inside_its_extension_is_late_nowhere_and_late_everywhere_after_i
     assert "trễ hạn" not in home  # the dashboard's late count
     officer_home = client_as("officer_a").get(reverse("home") + query).content.decode()
     assert "20/12/2025" in officer_home  # "Thời hạn sắp tới": the unit's own deadline
+    days = (EXTENDED - INSIDE).days
+    assert f"(còn {days} ngày)" in officer_home  # in Vietnamese, not Django's "1 week, 3 days"
     assert reminders_send(today=INSIDE) == 2  # reminded against 20/12 (10 days left)
     assert set(ReminderSent.objects.values_list("due_date", flat=True)) == {EXTENDED}
     assert "20/12/2025" in mail.outbox[0].body
