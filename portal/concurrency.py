@@ -167,9 +167,13 @@ def _show(model: type[models.Model], name: str, value: Any) -> str:
         return format_vn_number(
             Decimal(str(value)), max_decimals=field_decimals(field), grouping=not plain
         )
+    elif isinstance(field, models.DateTimeField) and isinstance(value, str):
+        moment = datetime.datetime.fromisoformat(value)
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return moment.strftime("%H:%M ngày %d/%m/%Y")
     elif isinstance(field, models.DateField) and isinstance(value, str):
-        shown = datetime.date.fromisoformat(value[:10]).strftime("%d/%m/%Y")
-        return shown + (f" {value[11:16]}" if isinstance(field, models.DateTimeField) else "")
+        return datetime.date.fromisoformat(value[:10]).strftime("%d/%m/%Y")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     text = str(value)
