@@ -6,6 +6,8 @@ when the page and the view disagree."""
 
 from __future__ import annotations
 
+import html
+
 import lxml.html
 from django.http import HttpResponse
 
@@ -46,3 +48,21 @@ def form_data(response: HttpResponse, *, action: str | None = None, has: str = "
 
 def _is_textarea(form, name: str) -> bool:
     return any(el.tag == "textarea" for el in form.inputs if el.get("name") == name)
+
+
+def assert_refused(
+    response: HttpResponse,
+    *,
+    who: str,
+    typed: str,
+    endorsing: bool = False,
+    statuses: tuple[int, ...] = (200, 400, 409),
+) -> None:
+    """The edit guard refused a save from an older page: it names who changed the row, and what
+    the person typed is still on the page. An edit says "Không lưu được", an action that
+    endorses the row as shown (approve, decide, publish) "Không thực hiện được"."""
+    assert response.status_code in statuses
+    text = html.unescape(response.content.decode())
+    assert ("Không thực hiện được:" if endorsing else "Không lưu được:") in text
+    assert who in text
+    assert typed in text

@@ -63,6 +63,18 @@ def sign_in(live_server, page):
     return do
 
 
+def signed_in_tab(browser, live_server, user, **context_args):
+    """A tab of its own browser context (a second person at another computer), signed in as
+    `user`; `context_args` go to `browser.new_context` (viewport, …)."""
+    tab = browser.new_context(locale="vi-VN", **context_args).new_page()
+    tab.goto(f"{live_server.url}/dang-nhap/")
+    tab.fill("input[name=username]", user.username)
+    tab.fill("input[name=password]", BROWSER_PASSWORD)
+    tab.click("button[type=submit]")
+    tab.wait_for_url(f"{live_server.url}/**")
+    return tab
+
+
 @pytest.fixture
 def browser_user(db):
     """browser_user(username, roles, units=()) → a user with the browser password."""

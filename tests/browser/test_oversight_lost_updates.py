@@ -8,20 +8,10 @@ import os
 
 from campaigns.models import BudgetLine, Recommendation
 from portal.roles import Role
-from tests.browser.conftest import BROWSER_PASSWORD
+from tests.browser.conftest import signed_in_tab
 from tests.campaigns.oversight_helpers import make_budget_line, make_recommendation
 
 SHOTS = os.environ.get("SCREENSHOT_DIR")
-
-
-def _signed_in_page(browser, live_server, user):
-    page = browser.new_context(locale="vi-VN").new_page()
-    page.goto(f"{live_server.url}/dang-nhap/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", BROWSER_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/**")
-    return page
 
 
 def test_two_secretaries_edit_one_budget_line_and_the_later_save_is_refused(
@@ -33,8 +23,8 @@ def test_two_secretaries_edit_one_budget_line_and_the_later_save_is_refused(
     second = browser_user("thuong_truc_2", [Role.SECRETARIAT])
     line = make_budget_line(world)
     url = f"{live_server.url}/phong-trao/giam-sat/kinh-phi/{line.pk}/sua/"
-    a = _signed_in_page(browser, live_server, first)
-    b = _signed_in_page(browser, live_server, second)
+    a = signed_in_tab(browser, live_server, first)
+    b = signed_in_tab(browser, live_server, second)
     a.goto(url)
     b.goto(url)
 
@@ -62,8 +52,8 @@ def test_two_officers_answer_one_recommendation_and_the_later_answer_stays_on_th
     second = browser_user("can_bo_2", [Role.UNIT_OFFICER], [world.commune_a])
     rec = make_recommendation(world)
     url = f"{live_server.url}{rec.finding.inspection.get_absolute_url()}"
-    a = _signed_in_page(browser, live_server, first)
-    b = _signed_in_page(browser, live_server, second)
+    a = signed_in_tab(browser, live_server, first)
+    b = signed_in_tab(browser, live_server, second)
     a.goto(url)
     b.goto(url)
     field = f"#resp-{rec.pk}"

@@ -6,20 +6,10 @@ import os
 
 from campaigns.models import NtmStatus
 from portal.roles import Role
-from tests.browser.conftest import BROWSER_PASSWORD
+from tests.browser.conftest import signed_in_tab
 
 SHOTS = os.environ.get("SHOTS_DIR")
-
-
-def _signed_in(browser, live_server, user):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    tab = context.new_page()
-    tab.goto(f"{live_server.url}/dang-nhap/")
-    tab.fill("input[name=username]", user.username)
-    tab.fill("input[name=password]", BROWSER_PASSWORD)
-    tab.click("button[type=submit]")
-    tab.wait_for_url(f"{live_server.url}/**")
-    return tab
+VIEWPORT = {"width": 1280, "height": 900}
 
 
 def _shot(tab, name):
@@ -36,8 +26,8 @@ def test_an_officer_and_the_economic_office_on_one_ntm_record(
     officer = browser_user("canbo", [Role.UNIT_OFFICER], units=[world.commune_a])
     office = browser_user("kinhte", [Role.ECONOMIC_OFFICE])
     url = f"{live_server.url}/phong-trao/ket-qua/ntm/{world.commune_a.pk}/2023/"
-    tab_officer = _signed_in(browser, live_server, officer)
-    tab_office = _signed_in(browser, live_server, office)
+    tab_officer = signed_in_tab(browser, live_server, officer, viewport=VIEWPORT)
+    tab_office = signed_in_tab(browser, live_server, office, viewport=VIEWPORT)
     tab_office.goto(url)  # the economic office looks at 3 criteria
     tab_officer.goto(url)
 

@@ -22,7 +22,7 @@ from campaigns.models import (
 )
 from portal.roles import Role
 from tests.factories import UserFactory
-from tests.pageforms import form_data
+from tests.pageforms import assert_refused, form_data
 
 from .oversight_helpers import (
     make_budget_line,
@@ -54,16 +54,6 @@ def two_secretaries(client_as, users):
 def opened(client, url: str, action: str | None = None) -> dict:
     """What the page's form would post, as the browser holds it."""
     return form_data(client.get(url), action=action)
-
-
-def assert_refused(response, *, who: str, typed: str, endorsing: bool = False) -> None:
-    """Refused with who changed the row; an edit says "Không lưu được", an action that
-    endorses the row as shown (approve, decide, publish) "Không thực hiện được"."""
-    assert response.status_code in (200, 400, 409)
-    text = html.unescape(response.content.decode())
-    assert ("Không thực hiện được:" if endorsing else "Không lưu được:") in text
-    assert who in text
-    assert typed in text  # what the second person typed is still on the page
 
 
 # --- Inspection -------------------------------------------------------------------------------

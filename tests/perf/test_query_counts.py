@@ -24,8 +24,9 @@ from urllib.parse import urlencode
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
+from tests.introspection import url_names
 from units.models import Unit
 
 from . import builders as b
@@ -558,29 +559,18 @@ NOT_MEASURED: dict[str, str] = {}
 LIST_NAME = re.compile(r"(list|index|export|queue|panel)")
 
 
-def _url_names(resolver: URLResolver, prefix: str = "") -> set[str]:
-    names: set[str] = set()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            ns = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
-            names |= _url_names(pattern, ns)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            names.add(prefix + pattern.name)
-    return names
-
-
 def test_every_list_url_has_a_case():
     covered = {c.url_name for c in CASES} | {n for c in CASES for n in c.covers}
     missing = sorted(
         name
-        for name in _url_names(get_resolver())
+        for name in url_names()
         if LIST_NAME.search(name.rsplit(":", 1)[-1])
         and name not in covered
         and name not in NOT_MEASURED
         and not name.startswith("admin:")
     )
     assert missing == [], f"list, index or export URLs without a query-count case: {missing}"
-    stale = sorted(set(NOT_MEASURED) - _url_names(get_resolver()))
+    stale = sorted(set(NOT_MEASURED) - url_names())
     assert stale == [], f"NOT_MEASURED names no URL any more: {stale}"
 
 

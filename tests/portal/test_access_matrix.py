@@ -7,11 +7,11 @@ import importlib
 import pkgutil
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
 import tests
 from tests.access_matrix import LOGIN, Row, each_persona, with_seen_token
 from tests.conftest import PERSONAS
+from tests.introspection import url_names
 
 # URL names that are not pages of their own: Django admin, sign-out (POST only, tested below).
 EXEMPT_PREFIXES = ("admin:",)
@@ -34,22 +34,11 @@ def _all_rows() -> list[Row]:
 ROWS = _all_rows()
 
 
-def _url_names(resolver: URLResolver, prefix: str = "") -> set[str]:
-    names: set[str] = set()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            ns = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
-            names |= _url_names(pattern, ns)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            names.add(prefix + pattern.name)
-    return names
-
-
 def test_every_url_has_a_row():
     covered = {name for row in ROWS for name in row.url_names}
     missing = sorted(
         name
-        for name in _url_names(get_resolver())
+        for name in url_names()
         if name not in covered and name not in EXEMPT and not name.startswith(EXEMPT_PREFIXES)
     )
     assert missing == [], f"URL patterns without a row in the access table: {missing}"

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.management import call_command
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from awards.models import Award
 from awards.tiers import load_tiers
 from campaigns.models import Contribution, NtmStatus
 from portal.dataexchange import IMPORTERS, run_import
+from tests.introspection import url_names
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -191,21 +192,10 @@ EXPORT_ONLY = {
 EXPORT_NAME = re.compile(r"(export|xlsx)")
 
 
-def _url_names(resolver: URLResolver, prefix: str = "") -> set[str]:
-    names: set[str] = set()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            ns = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
-            names |= _url_names(pattern, ns)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            names.add(prefix + pattern.name)
-    return names
-
-
 def test_every_export_url_is_a_round_trip_or_export_only():
     exports = {
         n
-        for n in _url_names(get_resolver())
+        for n in url_names()
         if EXPORT_NAME.search(n.rsplit(":", 1)[-1]) and not n.startswith("admin:")
     }
     paired = {p.url_name for p in ROUND_TRIPS}

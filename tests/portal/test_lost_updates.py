@@ -12,8 +12,6 @@ every form that edits a row, found by introspection.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,39 +21,8 @@ from django.forms.formsets import BaseFormSet
 from django.urls import reverse
 
 from portal.concurrency import GuardedFormMixin
+from tests.introspection import project_form_classes
 from tests.pageforms import form_data, page_forms
-
-PROJECT_PACKAGES = ("portal", "units", "campaigns", "awards", "reports")
-
-
-def _import_project_modules() -> None:
-    for name in PROJECT_PACKAGES:
-        package = importlib.import_module(name)
-        for info in pkgutil.walk_packages(package.__path__, prefix=f"{name}."):
-            if ".migrations" in info.name or ".management" in info.name:
-                continue
-            importlib.import_module(info.name)
-
-
-def _subclasses(cls: type) -> set[type]:
-    found = set()
-    for sub in cls.__subclasses__():
-        found.add(sub)
-        found |= _subclasses(sub)
-    return found
-
-
-def project_form_classes() -> list[type]:
-    _import_project_modules()
-    return sorted(
-        (
-            cls
-            for cls in _subclasses(forms.BaseForm)
-            if cls.__module__.split(".")[0] in PROJECT_PACKAGES
-            and not cls.__name__.startswith("_Base")
-        ),
-        key=lambda c: f"{c.__module__}.{c.__qualname__}",
-    )
 
 
 def test_every_form_either_guards_its_rows_or_says_why_it_edits_none():

@@ -4,10 +4,8 @@ introspection), the same parser in imports; decomposed (NFD) text stored and sea
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import io
-import pkgutil
 import re
 import unicodedata
 from decimal import Decimal
@@ -25,9 +23,9 @@ from campaigns.cycle.forms import ReviewForm
 from campaigns.models import AssessmentItem, Contribution, Criterion, ValueType
 from portal.dataexchange import run_import
 from portal.numbers import VnNumberField, format_vn_number, parse_vn_number
+from tests.introspection import project_form_classes
 from units.models import Person, Unit
 
-APPS = ("portal", "units", "campaigns", "awards", "reports")
 CONTRIB_HEADER = "year,commune_code,contributor,contributor_kind,money_vnd,work_days,land_m2,note\n"
 
 
@@ -90,30 +88,6 @@ def test_numbers_are_shown_the_vietnamese_way():
 # --- Every form ---------------------------------------------------------------------------------
 
 
-def _import_all() -> None:
-    for app in APPS:
-        package = importlib.import_module(app)
-        for module in pkgutil.walk_packages(package.__path__, f"{app}."):
-            if ".migrations" in module.name or ".management" in module.name:
-                continue
-            importlib.import_module(module.name)
-
-
-def _subclasses(cls: type) -> set[type]:
-    out = set()
-    for sub in cls.__subclasses__():
-        out |= {sub} | _subclasses(sub)
-    return out
-
-
-def project_forms() -> list[type[forms.BaseForm]]:
-    _import_all()
-    return sorted(
-        (f for f in _subclasses(forms.BaseForm) if f.__module__.split(".")[0] in APPS),
-        key=lambda f: f"{f.__module__}.{f.__qualname__}",
-    )
-
-
 def _items() -> list[AssessmentItem]:
     """One unsaved assessment item per value type, so forms built from items show every kind of
     field they can build."""
@@ -169,7 +143,7 @@ def test_every_number_a_person_types_goes_through_the_vietnamese_number_field(wo
     `<input type=number>`, which drops "12,5"), no `step`."""
     arguments = _arguments(world, users)
     wrong, unbuilt, checked = [], [], 0
-    for form_class in project_forms():
+    for form_class in project_form_classes():
         name = f"{form_class.__module__}.{form_class.__qualname__}"
         if name in NOT_TYPED or issubclass(form_class, AuthenticationForm):
             continue

@@ -7,9 +7,6 @@ also fuzzed through its view."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 import pytest
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -17,43 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.access_matrix import STATS
+from tests.introspection import project_form_classes
 from tests.portal.test_access_matrix import ROWS
 from units.models import Unit
 
-APPS = ("portal", "units", "campaigns", "awards", "reports")
 EXAMPLES = 20
 
 
-def _import_all() -> None:
-    for app in APPS:
-        package = importlib.import_module(app)
-        for module in pkgutil.walk_packages(package.__path__, f"{app}."):
-            if ".migrations" in module.name or ".management" in module.name:
-                continue
-            try:
-                importlib.import_module(module.name)
-            except Exception:  # a module that needs something absent here; not a form module
-                continue
-
-
-def _subclasses(cls: type) -> set[type]:
-    out = set()
-    for sub in cls.__subclasses__():
-        out.add(sub)
-        out |= _subclasses(sub)
-    return out
-
-
-def project_forms() -> list[type[forms.BaseForm]]:
-    _import_all()
-    found = _subclasses(forms.BaseForm)
-    return sorted(
-        (f for f in found if f.__module__.split(".")[0] in APPS and not f.__name__.startswith("_")),
-        key=lambda f: f"{f.__module__}.{f.__name__}",
-    )
-
-
-FORMS = project_forms()
+FORMS = [f for f in project_form_classes() if not f.__name__.startswith("_")]
 
 
 def test_forms_were_found():

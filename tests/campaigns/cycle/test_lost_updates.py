@@ -5,7 +5,6 @@ still on the page) and merged when they changed different fields."""
 from __future__ import annotations
 
 import datetime
-import html
 
 import pytest
 from django.urls import reverse
@@ -14,7 +13,7 @@ from campaigns.models import ExtensionRequest, Registration
 from portal.roles import Role
 from tests.campaigns import cycle_world as cw
 from tests.factories import UserFactory
-from tests.pageforms import form_data
+from tests.pageforms import assert_refused, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +22,6 @@ def _signed_in(client_as, user):
     client = client_as("anonymous")
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
-
-
-def assert_refused(response, *, who: str, typed: str, endorsing: bool = False) -> None:
-    """Refused with who changed the row; an edit says "Không lưu được", an action that
-    endorses the row as shown (approve, decide, publish) "Không thực hiện được"."""
-    assert response.status_code in (200, 400, 409)
-    text = html.unescape(response.content.decode())
-    assert ("Không thực hiện được:" if endorsing else "Không lưu được:") in text
-    assert who in text
-    assert typed in text
 
 
 @pytest.fixture
