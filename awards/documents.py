@@ -45,18 +45,6 @@ def _recipient(n: Nomination) -> dict:
     }
 
 
-def _issuer(campaign) -> dict:
-    return {
-        "issuing_body": campaign.issuing_body,
-        "issuing_body_parent": campaign.issuing_body_parent,
-        "issuing_place": campaign.issuing_place,
-        "signer_name": campaign.signer_name,
-        "signer_title": campaign.signer_title,
-        "signer_authority": campaign.signer_authority,
-        "recipients": [r.strip() for r in (campaign.recipients or "").splitlines() if r.strip()],
-    }
-
-
 def decision_document(decision_id: int) -> dict:
     """The chairman's award decision: header, legal bases, the awards granted."""
     d = AwardDecision.objects.select_related("campaign", "signed_by", "session").get(pk=decision_id)
@@ -78,7 +66,9 @@ def decision_document(decision_id: int) -> dict:
         )
     return {
         "kind": "award_decision",
-        **_issuer(d.campaign),
+        # Who issues, signs and receives it comes from the authority in force on the date the
+        # document carries (units.authorities; the reports app resolves it).
+        "authority_id": d.authority_id,
         "number": d.number,
         "date": d.decision_date,
         "title": d.title,
@@ -127,7 +117,7 @@ def minutes_document(session_id: int) -> dict:
         )
     return {
         "kind": "council_minutes",
-        **_issuer(s.campaign),
+        "authority_id": s.authority_id,
         "title": s.title,
         "date": s.meeting_date,
         "location": s.location,
@@ -155,10 +145,6 @@ def certificates_document(decision_id: int) -> dict:
     doc = decision_document(decision_id)
     return {
         "kind": "certificates",
-        "issuing_body": doc["issuing_body"],
-        "issuing_place": doc["issuing_place"],
-        "signer_name": doc["signer_name"],
-        "signer_title": doc["signer_title"],
         "decision_number": doc["number"],
         "decision_date": doc["date"],
         "certificates": [

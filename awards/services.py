@@ -526,14 +526,25 @@ def decision_create(
     *,
     by,
     campaign,
-    number: str,
-    decision_date: datetime.date,
     title: str,
     legal_bases: str,
     nominations: Iterable[Nomination],
+    authority=None,
+    decision_date: datetime.date | None = None,
     session=None,
     is_sample: bool = False,
 ) -> AwardDecision:
+    """A draft decision: no number (the register gives it when the chairman signs), the date it
+    is expected to be signed (today by default), and the authority whose chairman decides —
+    by default the campaign's in force that day; one not in force that day is refused with the
+    name of the one that is."""
+    from units.authorities import check_in_force
+
+    decision_date = decision_date or timezone.localdate()
+    if authority is None:
+        authority = campaign.authority_on(decision_date)
+    else:
+        check_in_force(authority, decision_date, start=campaign.authority)
     nominations = list(nominations)
     if not nominations:
         raise ValidationError("Chọn ít nhất một trường hợp đã được Hội đồng thông qua.")
@@ -547,11 +558,9 @@ def decision_create(
             raise ValidationError(
                 f"{nom.recipient_name}: “{nom.tier}” thuộc thẩm quyền cấp trên, cần lập tờ trình."
             )
-    if AwardDecision.objects.filter(number=number).exists():
-        raise ValidationError(f"Số quyết định {number} đã được dùng.")
     decision = AwardDecision.objects.create(
         campaign=campaign,
-        number=number,
+        authority=authority,
         decision_date=decision_date,
         title=title,
         legal_bases=legal_bases,
@@ -565,7 +574,7 @@ def decision_create(
             old=[S.PASSED],
             new=S.DECIDED,
             by=by,
-            note=f"Dự thảo quyết định số {number}",
+            note=f"Đưa vào dự thảo quyết định: {title}",
             decision=decision,
         )
     return decision
@@ -610,8 +619,17 @@ def _award_from_nomination(
 
 
 @transaction.atomic
-def decision_sign(*, decision: AwardDecision, by) -> AwardDecision:
-    """The chairman signs: record who/when and create the award history rows (idempotent)."""
+def decision_sign(
+    *,
+    decision: AwardDecision,
+    by,
+    number: str,
+    day: datetime.date,
+    authority_id: int | None = None,
+) -> AwardDecision:
+    """Part of the chairman's one act of signing the decision's PDF (reports.services
+    .report_sign, same transaction): the decision takes the register's number, the signing date
+    and the authority signed under, and its awards enter history. Idempotent on the awards."""
     decision = AwardDecision.objects.select_for_update().get(pk=decision.pk)
     nominations = list(decision.nominations.select_related("tier", "unit", "person", "campaign"))
     if decision.status == DecisionStatus.DRAFT:
@@ -627,7 +645,19 @@ def decision_sign(*, decision: AwardDecision, by) -> AwardDecision:
             by,
             timezone.now(),
         )
-        decision.save(update_fields=["status", "signed_by", "signed_at"])
+        decision.number, decision.decision_date = number, day
+        if authority_id:
+            decision.authority_id = authority_id
+        decision.save(
+            update_fields=[
+                "status",
+                "signed_by",
+                "signed_at",
+                "number",
+                "decision_date",
+                "authority",
+            ]
+        )
     for nom in nominations:
         _award_from_nomination(
             nom,

@@ -627,8 +627,7 @@ def decision_create_view(request: HttpRequest) -> HttpResponse:
             decision = services.decision_create(
                 by=request.user,
                 campaign=campaign,
-                number=d["number"],
-                decision_date=d["decision_date"],
+                authority=d["authority"],
                 title=d["title"],
                 legal_bases=d["legal_bases"],
                 nominations=d["nominations"],
@@ -667,20 +666,6 @@ def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
-def decision_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "decision.sign")
-    decision = get_object_or_404(AwardDecision, pk=pk)
-    try:
-        services.decision_sign(decision=decision, by=request.user)
-        messages.success(
-            request, f"Đã ký Quyết định số {decision.number}; khen thưởng đã vào lịch sử."
-        )
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    return redirect(decision)
-
-
 @login_required
 def letter_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "forwarding.manage")
