@@ -79,9 +79,9 @@ def load() -> Authority:
             "council_name": "Hội đồng Thi đua – Khen thưởng tỉnh Quảng Ngãi",
             "recipients": "\n".join(PROVINCE_RECIPIENTS),
             "valid_from": REFORM_DAY,
-            "note": "Tỉnh Quảng Ngãi sau khi hợp nhất với tỉnh Kon Tum (từ 01/07/2025). Tiếp nhận "
-            "việc tổng kết kế hoạch của thị xã Đức Phổ (xem docs/authorities.md). Người ký là "
-            "tên mẫu.",
+            "note": "Tỉnh Quảng Ngãi sau khi hợp nhất với tỉnh Kon Tum (Nghị quyết "
+            "202/2025/QH15, từ 01/07/2025). Quyết định các danh hiệu, hình thức khen thưởng vượt "
+            "thẩm quyền cấp xã. Người ký là tên mẫu.",
             "is_sample": True,
         },
     )
@@ -99,7 +99,6 @@ def load() -> Authority:
             "recipients": "\n".join(TOWN_RECIPIENTS),
             "valid_from": TOWN_FROM,
             "valid_to": TOWN_TO,
-            "successor": province,
             "note": "Thành lập theo Nghị quyết 867/NQ-UBTVQH14 (hiệu lực 01/02/2020); chấm dứt "
             "hoạt động từ 01/07/2025 (Luật Tổ chức chính quyền địa phương 72/2025/QH15). Người "
             "ký là tên mẫu.",
@@ -107,9 +106,10 @@ def load() -> Authority:
         },
     )
     units = {u.code: u for u in Unit.objects.filter(code__in=[s[0] for s in SUCCESSORS])}
+    successors = {}
     for (unit_code, code, body, place), name in zip(SUCCESSORS, SAMPLE_NAMES, strict=True):
         kind = "phường" if body.startswith("Ủy ban nhân dân phường") else "xã"
-        upsert(
+        successors[code], _ = upsert(
             Authority,
             {"code": code},
             {
@@ -122,7 +122,12 @@ def load() -> Authority:
                 "council_name": "Hội đồng Thi đua – Khen thưởng "
                 + body.removeprefix("Ủy ban nhân dân "),
                 "recipients": "\n".join(
-                    ["UBND tỉnh", "Sở Nội vụ", f"TT Đảng ủy, TT HĐND {kind}", "Lưu: VT"]
+                    [
+                        "UBND tỉnh Quảng Ngãi",
+                        "Sở Nội vụ tỉnh Quảng Ngãi",
+                        f"TT Đảng ủy, TT HĐND {kind}",
+                        "Lưu: VT",
+                    ]
                 ),
                 "valid_from": REFORM_DAY,
                 "note": "Hình thành từ ngày 01/07/2025 (Nghị quyết 1677/NQ-UBTVQH15). Người ký là "
@@ -130,4 +135,10 @@ def load() -> Authority:
                 "is_sample": True,
             },
         )
+    # The plan's documents after 30/06/2025: the ward that took the town's seat and records
+    # (phường Đức Phổ, formed from Nguyễn Nghiêm, Phổ Hòa, Phổ Minh, Phổ Vinh, Phổ Ninh) reports
+    # on the plan to the province; each successor decides the awards in its area
+    # (docs/authorities.md §4). Set in the browser, like any other authority record.
+    Authority.objects.filter(pk=town.pk).update(successor=successors["UBND-P-DUC-PHO"])
+    town.refresh_from_db()
     return town
