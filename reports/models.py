@@ -192,6 +192,9 @@ class OutgoingNumber(models.Model):
         verbose_name="Cơ quan ban hành",
     )
     year = models.PositiveSmallIntegerField("Năm")
+    #: "" for the authority's own documents; a council issuing under the authority's seal keeps
+    #: its own sequence ("HĐTĐKT"; docs/authorities.md, V6).
+    series = models.CharField("Dãy số", max_length=20, blank=True, default="")
     seq = models.PositiveIntegerField("Số thứ tự")
     symbol = models.CharField("Ký hiệu", max_length=40)
     issued_on = models.DateField("Ngày văn bản")
@@ -215,7 +218,7 @@ class OutgoingNumber(models.Model):
         ordering = ["authority", "-year", "-seq"]
         constraints = [
             models.UniqueConstraint(
-                fields=["authority", "year", "seq"], name="outgoing_number_once"
+                fields=["authority", "year", "series", "seq"], name="outgoing_number_once"
             ),
         ]
 

@@ -45,6 +45,8 @@ class DocumentKind:
     #: Numbered from the register of outgoing documents when signed (certificates carry the
     #: decision's number instead).
     numbered: bool = True
+    #: The register's sequence: "" for the authority's documents, "HĐTĐKT" for the council's.
+    series: str = ""
     #: The document's own date when it is not the signing date (minutes: the meeting's day).
     own_date: Callable[[Report], datetime.date | None] | None = None
 
@@ -364,7 +366,7 @@ def _register_award_documents() -> None:
             "reports/pdf/council_minutes.html",
             _build_minutes,
             _session_summary,
-            {"authority": _session_authority, "own_date": _session_date},
+            {"authority": _session_authority, "own_date": _session_date, "series": "HĐTĐKT"},
         ),
         (
             "certificate",

@@ -386,7 +386,14 @@ def report_render(*, report_id: int, worker: str = "") -> Report | None:
 
 
 def register_number(
-    *, authority, day: datetime.date, symbol: str, summary: str, by, report: Report | None = None
+    *,
+    authority,
+    day: datetime.date,
+    symbol: str,
+    summary: str,
+    by,
+    report: Report | None = None,
+    series: str = "",
 ) -> OutgoingNumber:
     """The next number of `authority`'s register for `day`'s year: the authority row is locked
     so two signatures at once take 01 and 02, never the same; the unique constraint is the
@@ -394,12 +401,13 @@ def register_number(
     from units.models import Authority
 
     Authority.objects.select_for_update().filter(pk=authority.pk).first()
-    last = OutgoingNumber.objects.filter(authority=authority, year=day.year).aggregate(
-        last=Max("seq")
-    )["last"]
+    last = OutgoingNumber.objects.filter(
+        authority=authority, year=day.year, series=series
+    ).aggregate(last=Max("seq"))["last"]
     return OutgoingNumber.objects.create(
         authority=authority,
         year=day.year,
+        series=series,
         seq=(last or 0) + 1,
         symbol=symbol,
         issued_on=day,
@@ -419,7 +427,9 @@ def register_record_outside(
     from units.authorities import check_in_force
 
     check_in_force(authority, day)
-    if OutgoingNumber.objects.filter(authority=authority, year=day.year, seq=seq).exists():
+    if OutgoingNumber.objects.filter(
+        authority=authority, year=day.year, series="", seq=seq
+    ).exists():
         raise ValidationError(
             {"seq": f"Số {seq:02d} năm {day.year} của {authority.body} đã có trong sổ."}
         )
@@ -474,6 +484,7 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
                 summary=report.title,
                 by=by,
                 report=report,
+                series=definition.series,
             )
             report.number = entry.number
         rendered = rendering.render_report(report)

@@ -5,6 +5,7 @@ service."""
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -159,6 +161,14 @@ def _detail(
         )
         object_url = reverse(name, args=[report.object_id])
         can_edit = False  # award documents have no narrative: regenerate from their own page
+    issuer, issuer_problem = report.issuer, ""
+    if not issuer and report.definition:
+        # Who would issue it if it were signed today (the signing date is the document's date).
+        try:
+            day = report.definition.document_date(report) or timezone.localdate()
+            issuer = report.definition.issuer(report, day)
+        except ValidationError as exc:
+            issuer_problem = " ".join(exc.messages)
     return render(
         request,
         "reports/pages/report_detail.html",
@@ -174,6 +184,8 @@ def _detail(
             "sign_form": SignForm(initial={"sha256": report.sha256}),
             "return_form": ReturnForm(),
             "data_changed": data_changed,
+            "issuer": issuer,
+            "issuer_problem": issuer_problem,
             "history": report.history.select_related("history_user").order_by("-history_date")[:20],
         },
         status=status,
@@ -393,7 +405,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
     if chosen:
         entries = entries.filter(authority=chosen)
     year = request.GET.get("nam", "")
-    if year.isdigit():
+    if re.fullmatch(r"[0-9]{4}", year):
         entries = entries.filter(year=int(year))
     paginator = Paginator(entries.order_by("authority__body", "-year", "-seq"), 50)
     params = request.GET.copy()

@@ -139,6 +139,6 @@ def load() -> Authority:
     # (phường Đức Phổ, formed from Nguyễn Nghiêm, Phổ Hòa, Phổ Minh, Phổ Vinh, Phổ Ninh) reports
     # on the plan to the province; each successor decides the awards in its area
     # (docs/authorities.md §4). Set in the browser, like any other authority record.
-    Authority.objects.filter(pk=town.pk).update(successor=successors["UBND-P-DUC-PHO"])
-    town.refresh_from_db()
+    town.successor = successors["UBND-P-DUC-PHO"]
+    town.save(update_fields=["successor"])
     return town

@@ -308,14 +308,6 @@ ROWS = [
         url_names=("awards:decision-detail",),
     ),
     Row(
-        "decision sign",
-        lambda w, u: reverse("awards:decision-sign", args=[decision(w, u).pk]),
-        {"chairman": 302},
-        method="post",
-        snapshot=lambda w, u: AwardDecision.objects.get().status,
-        url_names=("awards:decision-sign",),
-    ),
-    Row(
         "letter create",
         lambda w, u: reverse("awards:letter-create"),
         {"secretariat": 200},

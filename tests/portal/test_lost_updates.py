@@ -135,6 +135,13 @@ EDIT_PAGES = [
         "description",
     ),
     EditPage(
+        "issuing authority",
+        lambda w, u: reverse("units:authority-edit", args=[w.campaign.authority_id]),
+        "secretariat",
+        "secretariat",
+        "signer_name",
+    ),
+    EditPage(
         "user",
         lambda w, u: reverse("user-edit", args=[u["officer_a"].pk]),
         "secretariat",

@@ -93,6 +93,7 @@ ROWS = [
             "summary": "Quyết định cấp ngoài hệ thống",
         },
         snapshot=lambda w, u: OutgoingNumber.objects.count(),
+        other_method=False,  # the register page itself is open to GET
     ),
     Row(
         "report detail", _url("reports:report-detail"), READY, url_names=("reports:report-detail",)
