@@ -206,10 +206,10 @@ def section_individuals(scope: Scope) -> Section:
         )
     worker_parts = []
     if contributions["n"]:
+        days, land = contributions["days"] or 0, contributions["land"] or 0
         worker_parts.append(
             f"{num(contributions['n'])} lượt cá nhân đóng góp {vnd(contributions['money'] or 0)}, "
-            f"{num(contributions['days'] or 0, 1)} ngày công, hiến {num(contributions['land'] or 0, 1)}"
-            " m² đất"
+            f"{num(days, 1)} ngày công, hiến {num(land, 1)} m² đất"
         )
     if workers:
         worker_parts.append(
