@@ -111,9 +111,10 @@ def section_awards(scope: Scope) -> Section | None:
             name += f", {a.person.position}"
         if a.person_id and a.person.affiliation_id:
             name += f", {a.person.affiliation.name}"
-        list_rows.append(
-            [i, name, a.tier.name, str(a.year), a.decision_number, _date(a.decision_date)]
+        decision = f"Số {a.decision_number}" + (
+            f" ngày {_date(a.decision_date)}" if a.decision_date else ""
         )
+        list_rows.append([i, name, a.tier.name, str(a.year), decision])
     level_words = {
         TierLevel.STATE: "cấp Nhà nước",
         TierLevel.GOVERNMENT: "Thủ tướng Chính phủ",
@@ -176,17 +177,10 @@ def section_awards(scope: Scope) -> Section | None:
             ),
             Table(
                 f"Danh sách tập thể, cá nhân được khen thưởng, thành tích {_period_words(scope)}",
-                [
-                    "STT",
-                    "Tập thể, cá nhân",
-                    "Hình thức, danh hiệu",
-                    "Năm thành tích",
-                    "Số quyết định",
-                    "Ngày",
-                ],
+                ["STT", "Tập thể, cá nhân", "Hình thức, danh hiệu", "Năm thành tích", "Quyết định"],
                 list_rows,
                 annex=True,
-                center=(0, 3, 4, 5),
+                center=(0, 3),
             ),
         ]
     return Section(

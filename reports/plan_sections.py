@@ -209,7 +209,7 @@ def section_individuals(scope: Scope) -> Section:
         days, land = contributions["days"] or 0, contributions["land"] or 0
         worker_parts.append(
             f"{num(contributions['n'])} lượt cá nhân đóng góp {vnd(contributions['money'] or 0)}, "
-            f"{num(days, 1)} ngày công, hiến {num(land, 1)} m² đất"
+            f"{num(days)} ngày công, hiến {num(land)} m² đất"
         )
     if workers:
         worker_parts.append(
@@ -247,12 +247,12 @@ def section_individuals(scope: Scope) -> Section:
         tables.append(
             Table(
                 f"Cá nhân tiêu biểu trong phong trào, {period}",
-                ["STT", "Họ và tên", "Đối tượng", "Thành tích được ghi nhận", "Năm"],
+                ["STT", "Họ và tên, chức vụ, đơn vị", "Thành tích được ghi nhận", "Năm"],
                 [
-                    [i, _person_label(p), p.get_kind_display(), f"{what}: {title}", str(year)]
+                    [i, _person_label(p), f"{what}: {title}", str(year)]
                     for i, (p, what, title, year) in enumerate(listed, start=1)
                 ],
-                center=(0, 4),
+                center=(0, 3),
             )
         )
     return Section(
@@ -317,8 +317,8 @@ def section_others(scope: Scope) -> Section:
             + _join(
                 f"{labels.get(r['contributor_kind'], r['contributor_kind'])}: {num(r['n'])} lượt, "
                 f"{vnd(r['money'] or 0)}"
-                + (f", {num(r['days'], 1)} ngày công" if r["days"] else "")
-                + (f", {num(r['land'], 1)} m² đất" if r["land"] else "")
+                + (f", {num(r['days'])} ngày công" if r["days"] else "")
+                + (f", {num(r['land'])} m² đất" if r["land"] else "")
                 for r in contributions
             )
             + "."

@@ -382,6 +382,7 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
     """The chairman signs exactly the file they read (`read_sha256`): PAdES signature with a
     visible stamp; the signed file is kept beside the original."""
     require(by, "report.sign", report)
+    _require_evaluation(report)
     with transaction.atomic():
         report = (
             Report.objects.select_for_update(of=("self",))  # not the campaign row (audit.py)
@@ -420,6 +421,15 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
         if report.kind == "award_decision":
             _sign_award_decision(report, by)
     return signoff
+
+
+def _require_evaluation(report: Report) -> None:
+    """A campaign report is not signed while its evaluation is empty (reports.evaluation)."""
+    from .evaluation import evaluation_gaps, gaps_message
+
+    gaps = evaluation_gaps(report)
+    if gaps:
+        raise ValidationError(gaps_message(gaps), code="evaluation_missing")
 
 
 def _sign_award_decision(report: Report, by) -> None:
