@@ -498,7 +498,7 @@ def section_communes(scope: Scope) -> Section | None:
             f.count,
             LEVEL_SHORT.get(f.level, f.level),
             f.village_share if f.village_share is not None else "",
-            f.growth if f.growth is not None else "",
+            f.growth if f.growth is not None else "—",
         ]
         rows.append(row)
     columns = ["STT", "Xã", "Cụm thi đua"]
@@ -710,7 +710,7 @@ def section_rankings(scope: Scope) -> Section | None:
             LEVEL_SHORT.get(f.level, f.level),
             f.count,
             f.village_share if f.village_share is not None else "",
-            f.growth if f.growth is not None else "",
+            f.growth if f.growth is not None else "—",
         ]
         for cluster, rank, f in ranked
     ]
