@@ -376,3 +376,18 @@ def test_narrative_form_offers_facts_from_the_data(
     assert re.search(r'<textarea[^>]*name="limits"[^>]*>\s*</textarea>', html)
     # The edit guard stays on the form.
     assert 'name="seen"' in html
+
+
+def test_awards_counted_by_year_of_achievement_on_the_statistics_page_and_in_the_review(
+    world, plan_data, client_as
+):
+    """One rule: the 2026 decision for 2025 achievements is a 2025 award on both."""
+    html = client_as("secretariat").get(reverse("awards:statistics") + "?year=2025")
+    html = html.content.decode()
+    assert "tính theo năm thành tích (năm của đề nghị khen thưởng)" in html
+    table = html[html.index('data-testid="statistics"') :]
+    row = table[table.index("Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh") :]
+    assert re.search(r'<td class="text-end">1</td>', row[: row.index("</tr>")])
+    parts = content.build_final(_report(world.campaign, "final_review", 2025))["parts"]
+    awards = next(s for p in parts for s in p.sections if s.key == "awards")
+    assert awards.data["total"] == Award.objects.filter(year__in=range(2021, 2026)).count() == 2
