@@ -201,7 +201,7 @@ def section_individuals(scope: Scope) -> Section:
         )
     else:
         paragraphs.append(
-            f"- Cán bộ, công chức, viên chức có sáng kiến, giải pháp hữu ích: {NO_DATA} sáng "
+            f"- Cán bộ, công chức, viên chức có sáng kiến, giải pháp hữu ích: {NO_DATA.lower()} sáng "
             f"kiến, giải pháp của cán bộ, công chức, viên chức trong {period}."
         )
     worker_parts = []
@@ -224,7 +224,7 @@ def section_individuals(scope: Scope) -> Section:
         )
     else:
         paragraphs.append(
-            f"- Người lao động, thành viên hợp tác xã: {NO_DATA} đóng góp, mô hình, cách làm "
+            f"- Người lao động, thành viên hợp tác xã: {NO_DATA.lower()} đóng góp, mô hình, cách làm "
             f"của cá nhân trong {period}."
         )
     if awards:
