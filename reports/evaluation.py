@@ -103,9 +103,10 @@ def evaluation_prompts(report: Report) -> dict[str, list[str]]:
         unit = _METRIC_UNIT.get(target.metric, "")
         wanted = target.min_value
         if wanted is None or value >= wanted:
+            goal = [v for v in (target.min_value, target.max_value) if v is not None]
+            goal_text = f", mục tiêu {'–'.join(num(v) for v in goal)}" if goal else ""
             strengths.append(
-                f"Chỉ tiêu {i} “{target.title}”: đạt ({num(value)} {unit}, mục tiêu "
-                f"{num(wanted or 0)}–{num(target.max_value or wanted or 0)})."
+                f"Chỉ tiêu {i} “{target.title}”: đạt ({num(value)} {unit}{goal_text})."
             )
         else:
             state = "chưa đạt" if report.year >= target.by_year else "đang thực hiện"

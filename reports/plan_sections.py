@@ -201,8 +201,9 @@ def section_individuals(scope: Scope) -> Section:
         )
     else:
         paragraphs.append(
-            f"- Cán bộ, công chức, viên chức có sáng kiến, giải pháp hữu ích: {NO_DATA.lower()} sáng "
-            f"kiến, giải pháp của cán bộ, công chức, viên chức trong {period}."
+            "- Cán bộ, công chức, viên chức có sáng kiến, giải pháp hữu ích: "
+            f"{NO_DATA.lower()} sáng kiến, giải pháp của cán bộ, công chức, viên chức trong "
+            f"{period}."
         )
     worker_parts = []
     if contributions["n"]:
@@ -224,8 +225,8 @@ def section_individuals(scope: Scope) -> Section:
         )
     else:
         paragraphs.append(
-            f"- Người lao động, thành viên hợp tác xã: {NO_DATA.lower()} đóng góp, mô hình, cách làm "
-            f"của cá nhân trong {period}."
+            f"- Người lao động, thành viên hợp tác xã: {NO_DATA.lower()} đóng góp, mô hình, "
+            f"cách làm của cá nhân trong {period}."
         )
     if awards:
         by_tier = Counter(a.tier.name for a in awards)
