@@ -391,3 +391,26 @@ def test_awards_counted_by_year_of_achievement_on_the_statistics_page_and_in_the
     parts = content.build_final(_report(world.campaign, "final_review", 2025))["parts"]
     awards = next(s for p in parts for s in p.sections if s.key == "awards")
     assert awards.data["total"] == Award.objects.filter(year__in=range(2021, 2026)).count() == 2
+
+
+def test_preliminary_review_lists_its_proposals_in_administrative_words(
+    world,
+    report_data,
+    make_nomination,  # noqa: F811
+):
+    n = make_nomination(NominationStatus.SUBMITTED, unit=world.commune_b)
+    n.period_kind, n.period_year, n.status = "preliminary", 2023, "checked"
+    n.save()
+    parts = content.build_preliminary(_report(world.campaign, "preliminary_review", 2023))["parts"]
+    section = next(s for p in parts for s in p.sections if s.key == "final_nominations")
+    assert section.heading == "Đề nghị khen thưởng sơ kết phong trào"
+    assert (
+        "1 trường hợp đã thẩm định hồ sơ, chờ trình Hội đồng Thi đua – Khen thưởng"
+        in section.data["paragraphs"][0]
+    )
+    assert section.tables[0].rows[0][4] == (
+        "Đã thẩm định hồ sơ, chờ trình Hội đồng Thi đua – Khen thưởng"
+    )
+    # The final review does not list the preliminary review's proposals.
+    parts = content.build_final(_report(world.campaign, "final_review", 2025))["parts"]
+    assert not [s for p in parts for s in p.sections if s.key == "final_nominations"]
