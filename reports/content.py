@@ -27,6 +27,7 @@ from campaigns import targets as campaign_targets
 from campaigns.models import (
     Assessment,
     AssessmentItem,
+    AssessmentStatus,
     Contribution,
     ContributorKind,
     Milestone,
@@ -47,6 +48,13 @@ if TYPE_CHECKING:
 LEVEL_RANK = {NtmLevel.NONE: 0, NtmLevel.NTM: 1, NtmLevel.ADVANCED: 2, NtmLevel.MODEL: 3}
 LEVEL_LABEL = dict(NtmLevel.choices)
 LEVEL_SHORT = {"none": "Chưa đạt", "ntm": "NTM", "advanced": "NTM nâng cao", "model": "Kiểu mẫu"}
+#: Assessment statuses in administrative words (the workflow labels are for the pages).
+ASSESSMENT_WORDS = {
+    AssessmentStatus.DRAFT: "Chưa nộp báo cáo",
+    AssessmentStatus.SUBMITTED: "Đã nộp, chờ thẩm định",
+    AssessmentStatus.RETURNED: "Đang bổ sung hồ sơ theo yêu cầu thẩm định",
+    AssessmentStatus.APPROVED: "Đã thẩm định",
+}
 
 
 @dataclass
@@ -232,6 +240,29 @@ def _village_levels(scope: Scope) -> dict[int, dict[int, list[str]]]:
     return scope.cached("villages", compute)
 
 
+def _first_counts(scope: Scope) -> dict[int, tuple[int, int]]:
+    """commune id → (first year, criteria met that year): the campaign's start year, or the
+    commune's earliest year on record after it — the rankings' rule (campaigns.rankings.figures),
+    so "Mức tăng bình quân" is the ranking page's figure, in the annual reports too (whose own
+    years hold only the report year)."""
+
+    def compute():
+        ids = [u.pk for u in _communes(scope)]
+        result: dict[int, tuple[int, int]] = {}
+        rows = (
+            NtmStatus.objects.filter(
+                unit_id__in=ids, year__gte=scope.campaign.start_year, year__lte=scope.year
+            )
+            .order_by("unit_id", "year")
+            .values_list("unit_id", "year", "criteria_met_count")
+        )
+        for unit_id, year, count in rows:
+            result.setdefault(unit_id, (year, count))
+        return result
+
+    return scope.cached("first_counts", compute)
+
+
 @dataclass
 class CommuneFigures:
     unit: Unit
@@ -271,9 +302,10 @@ def commune_figures(scope: Scope, year: int) -> list[CommuneFigures]:
             else None
         )
         first_status = statuses.get((unit.pk, first))
+        start = _first_counts(scope).get(unit.pk)
         growth = None
-        if first_status is not None and as_of > first:
-            growth = round((status["count"] - first_status["count"]) / (as_of - first), 1)
+        if start is not None and as_of > start[0]:
+            growth = round((status["count"] - start[1]) / (as_of - start[0]), 1)
         label = _unit_label(unit, scope)
         if as_of != year:
             label = f"{label} [số liệu năm {as_of}]"
@@ -325,11 +357,13 @@ P = "reports/pdf/sections/"
 
 def section_deployment(scope: Scope) -> Section | None:
     campaign = scope.campaign
-    milestones = list(
-        Milestone.objects.filter(campaign=campaign, due_date__lte=scope.period_end).order_by(
-            "due_date"
-        )
-    )
+    milestones = Milestone.objects.filter(campaign=campaign, due_date__lte=scope.period_end)
+    if campaign.plan_date:
+        # A deadline cannot fall before the plan that set it: the plan (dated mid-2022) covers
+        # 2021–2025, but a "registration deadline 31/03/2021" never existed. Such rows (made
+        # from the yearly cycle) are not printed as the plan's milestones (docs/reports.md).
+        milestones = milestones.filter(due_date__gte=campaign.plan_date)
+    milestones = list(milestones.order_by("due_date"))
     registrations = list(
         Registration.objects.filter(campaign=campaign, year__in=scope.years)
         .values("year", "unit__kind")
@@ -359,7 +393,7 @@ def section_deployment(scope: Scope) -> Section | None:
         )
     return Section(
         key="deployment",
-        heading="Công tác triển khai, tổ chức thực hiện",
+        heading="Ban hành kế hoạch, hướng dẫn triển khai",
         template=P + "deployment.html",
         data={
             "plan_number": campaign.plan_number,
@@ -400,7 +434,7 @@ def _score_section(scope: Scope, key: str, heading: str, kinds) -> Section | Non
     rows = _assessment_scores(scope, kinds)
     if not rows:
         return None
-    status_label = dict(Assessment._meta.get_field("status").choices)
+    status_label = ASSESSMENT_WORDS
     table_rows = []
     for i, r in enumerate(rows, start=1):
         table_rows.append(
@@ -425,7 +459,7 @@ def _score_section(scope: Scope, key: str, heading: str, kinds) -> Section | Non
         tables=[
             Table(
                 f"Kết quả chấm điểm thi đua năm {scope.year}",
-                ["STT", "Đơn vị", "Khối, cụm", "Điểm đạt", "Điểm tối đa", "Tình trạng"],
+                ["STT", "Đơn vị", "Khối, cụm", "Điểm đạt", "Điểm tối đa", "Kết quả thẩm định"],
                 table_rows,
                 center=(5,),
             )
@@ -464,7 +498,7 @@ def section_communes(scope: Scope) -> Section | None:
             f.count,
             LEVEL_SHORT.get(f.level, f.level),
             f.village_share if f.village_share is not None else "",
-            f.growth if f.growth is not None else "",
+            f.growth if f.growth is not None else "—",
         ]
         rows.append(row)
     columns = ["STT", "Xã", "Cụm thi đua"]
@@ -605,7 +639,7 @@ def section_contributions(scope: Scope) -> Section | None:
     period = f"năm {scope.year}" if not scope.is_period else f"{scope.first_year}–{scope.year}"
     return Section(
         key="contributions",
-        heading="Đối với cá nhân; huy động nguồn lực xã hội",
+        heading="Huy động nguồn lực xã hội",
         template=P + "contributions.html",
         data={"total": total, "period": period},
         tables=[
@@ -676,7 +710,7 @@ def section_rankings(scope: Scope) -> Section | None:
             LEVEL_SHORT.get(f.level, f.level),
             f.count,
             f.village_share if f.village_share is not None else "",
-            f.growth if f.growth is not None else "",
+            f.growth if f.growth is not None else "—",
         ]
         for cluster, rank, f in ranked
     ]
@@ -851,13 +885,20 @@ def _narrative_part(report: Report, kind: str, scope: Scope) -> list[Part]:
 
 
 def build(report: Report, *, first_year: int, kind: str) -> dict[str, Any]:
+    from . import plan_sections as plan
+
     scope = Scope(campaign=report.campaign, year=report.year, first_year=first_year, report=report)
+    # Section IV.1 of the plan, groups a–e in its order, then what the plan asks to review.
     results = [
         section_organisations(scope),
+        plan.section_front_campaign(scope),
         section_communes(scope),
         section_villages(scope),
         section_enterprises(scope),
+        plan.section_individuals(scope),
+        plan.section_others(scope),
         section_contributions(scope),
+        plan.section_exemplars(scope),
     ]
     extra: dict[str, list[Section]] = defaultdict(list)
     for part_key, gatherer in EXTRA_SECTIONS:
@@ -869,7 +910,8 @@ def build(report: Report, *, first_year: int, kind: str) -> dict[str, Any]:
     progress += extra["progress"]
     parts = [
         Part(
-            "Công tác triển khai, tổ chức thực hiện", [s for s in [section_deployment(scope)] if s]
+            "Công tác triển khai, tổ chức thực hiện",
+            [s for s in [section_deployment(scope), plan.section_publicity(scope)] if s],
         ),
         Part("Kết quả thực hiện phong trào", [s for s in results if s]),
         Part(

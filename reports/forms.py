@@ -42,11 +42,16 @@ class NarrativeForm(GuardedFormMixin, forms.Form):
     next_steps = _narrative_field("Phương hướng, nhiệm vụ thời gian tới")
     proposals = _narrative_field("Đề xuất, kiến nghị")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, prompts: dict[str, list[str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.prompts = prompts or {}
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", "Lưu và tạo lại báo cáo"))
+
+    def rows(self) -> list[tuple[forms.BoundField, list[str]]]:
+        """Each narrative field with the facts from the data shown beside it (not filled in)."""
+        return [(self[name], self.prompts.get(name, [])) for name in NARRATIVE_FIELDS]
 
 
 class ReportRequestForm(forms.Form):

@@ -34,30 +34,72 @@ def _date(day) -> str:
 # --- Awards -------------------------------------------------------------------------------------
 
 
-def section_awards(scope: Scope) -> Section | None:
-    """Awards decided in the period for this campaign: counts per tier and the list."""
+def campaign_awards(scope: Scope) -> list:
+    """The awards of the campaign whose achievement year (`Award.year`, the nomination's year) is
+    in the report's years, whatever level decided them: the town's decisions, the answers of
+    higher levels to the town's forwarding letters, and the history recorded (imported or typed)
+    for the campaign. One rule with the statistics page (awards by year of achievement): an
+    award decided in 2026 for 2025 achievements is in the 2025 reports (docs/reports.md)."""
     from awards.models import Award
 
-    awards = list(
-        Award.objects.filter(
-            Q(campaign=scope.campaign) | Q(decision__campaign=scope.campaign),
-            decision_date__gte=scope.period_start,
-            decision_date__lte=scope.period_end,
+    def compute():
+        rows = list(
+            Award.objects.filter(
+                Q(campaign=scope.campaign)
+                | Q(decision__campaign=scope.campaign)
+                | Q(nomination__campaign=scope.campaign),
+                year__gte=scope.first_year,
+                year__lte=scope.year,
+            )
+            .select_related("tier", "unit", "person__affiliation")
+            .order_by("tier__order", "tier__name", "year", "decision_date", "pk")
         )
-        .select_related("tier", "unit", "person__affiliation")
-        .order_by("tier__order", "tier__name", "decision_date", "pk")
+        scope.sample_rows += sum(a.is_sample for a in rows)
+        return rows
+
+    return scope.cached("campaign_awards", compute)
+
+
+def _forwarded(scope: Scope) -> list:
+    """Cases the town sent up (tờ trình) for the report's years still awaiting the answer."""
+    from awards.models import Nomination, NominationStatus
+
+    return list(
+        Nomination.objects.filter(
+            campaign=scope.campaign,
+            status=NominationStatus.FORWARDED,
+            period_year__gte=scope.first_year,
+            period_year__lte=scope.year,
+        )
+        .select_related("tier", "forwarding")
+        .order_by("tier__order", "pk")
     )
-    if not awards:
+
+
+def section_awards(scope: Scope) -> Section | None:
+    """Awards for achievements in the period: counts per level and tier, and the list."""
+    from awards.models import TierLevel
+
+    awards = campaign_awards(scope)
+    forwarded = _forwarded(scope)
+    scope.sample_rows += sum(n.is_sample for n in forwarded)
+    if not awards and not forwarded:
         return None
-    scope.sample_rows += sum(a.is_sample for a in awards)
     per_tier: dict[int, dict[str, Any]] = {}
     for a in awards:
         row = per_tier.setdefault(
-            a.tier_id, {"name": a.tier.name, "kind": a.tier.get_kind_display(), "c": 0, "i": 0}
+            a.tier_id,
+            {
+                "name": a.tier.name,
+                "level": a.tier.get_level_display(),
+                "kind": a.tier.get_kind_display(),
+                "c": 0,
+                "i": 0,
+            },
         )
         row["i" if a.person_id else "c"] += 1
     count_rows = [
-        [i, r["name"], r["kind"], r["c"], r["i"], r["c"] + r["i"]]
+        [i, r["name"], r["level"], r["c"], r["i"], r["c"] + r["i"]]
         for i, r in enumerate(per_tier.values(), start=1)
     ]
     collectives = sum(r["c"] for r in per_tier.values())
@@ -69,56 +111,166 @@ def section_awards(scope: Scope) -> Section | None:
             name += f", {a.person.position}"
         if a.person_id and a.person.affiliation_id:
             name += f", {a.person.affiliation.name}"
-        list_rows.append([i, name, a.tier.name, a.decision_number, _date(a.decision_date)])
-    by_tier_text = "; ".join(f"{r['name']}: {num(r['c'] + r['i'])}" for r in per_tier.values())
-    paragraphs = [
-        f"Trong {_period_words(scope)}, các cấp đã khen thưởng {num(len(awards))} lượt tập thể, "
-        f"cá nhân có thành tích trong phong trào thi đua ({num(collectives)} lượt tập thể, hộ "
-        f"gia đình; {num(individuals)} lượt cá nhân), gồm: {by_tier_text}. Danh sách cụ thể tại "
-        "phụ lục kèm theo."
-    ]
-    return Section(
-        key="awards",
-        heading="Kết quả khen thưởng",
-        template=NARRATIVE,
-        data={"paragraphs": paragraphs, "total": len(awards)},
-        tables=[
+        decision = f"Số {a.decision_number}" + (
+            f" ngày {_date(a.decision_date)}" if a.decision_date else ""
+        )
+        list_rows.append([i, name, a.tier.name, str(a.year), decision])
+    level_words = {
+        TierLevel.STATE: "cấp Nhà nước",
+        TierLevel.GOVERNMENT: "Thủ tướng Chính phủ",
+        TierLevel.MINISTRY: "cấp bộ, ban, ngành, đoàn thể Trung ương",
+        TierLevel.PROVINCE: "cấp tỉnh",
+        TierLevel.TOWN: "cấp thị xã",
+        TierLevel.COMMUNE: "cấp xã",
+    }
+    per_level = Counter(a.tier.level for a in awards)
+    paragraphs = []
+    if awards:
+        by_level = "; ".join(
+            f"{words}: {num(per_level[level])}"
+            for level, words in level_words.items()
+            if per_level.get(level)
+        )
+        by_tier_text = "; ".join(f"{r['name']}: {num(r['c'] + r['i'])}" for r in per_tier.values())
+        paragraphs.append(
+            f"Với thành tích {_period_words(scope)}, các cấp đã khen thưởng {num(len(awards))} "
+            f"lượt tập thể, cá nhân có thành tích trong phong trào thi đua ({num(collectives)} "
+            f"lượt tập thể, hộ gia đình; {num(individuals)} lượt cá nhân); theo cấp khen thưởng: "
+            f"{by_level}; theo hình thức: {by_tier_text}. Danh sách cụ thể tại phụ lục kèm theo."
+        )
+    else:
+        paragraphs.append(
+            f"Chưa có quyết định khen thưởng nào ghi trên hệ thống cho thành tích "
+            f"{_period_words(scope)}."
+        )
+    higher = [lv for lv in per_level if lv != TierLevel.TOWN and lv != TierLevel.COMMUNE]
+    if not higher:
+        paragraphs.append(
+            "Chưa có số liệu trên hệ thống về khen thưởng của cấp trên (tỉnh, Trung ương) "
+            f"đối với thành tích {_period_words(scope)}."
+        )
+    if forwarded:
+        letters = sorted({n.forwarding.number for n in forwarded if n.forwarding_id})
+        paragraphs.append(
+            f"Đã trình cấp trên khen thưởng {num(len(forwarded))} trường hợp"
+            + (f" (Tờ trình số {', '.join(letters)})" if letters else "")
+            + ", đang chờ quyết định: "
+            + "; ".join(f"{n.recipient_name} – {n.tier.name}" for n in forwarded)
+            + "."
+        )
+    tables = []
+    if awards:
+        tables = [
             Table(
-                f"Kết quả khen thưởng theo hình thức, {_period_words(scope)}",
-                ["STT", "Hình thức, danh hiệu", "Loại", "Tập thể, hộ", "Cá nhân", "Tổng số"],
+                f"Kết quả khen thưởng theo cấp và hình thức, thành tích {_period_words(scope)}",
+                [
+                    "STT",
+                    "Hình thức, danh hiệu",
+                    "Cấp khen thưởng",
+                    "Tập thể, hộ",
+                    "Cá nhân",
+                    "Tổng số",
+                ],
                 count_rows,
                 total=["", "Tổng cộng", "", collectives, individuals, len(awards)],
                 center=(0,),
             ),
             Table(
-                f"Danh sách tập thể, cá nhân được khen thưởng, {_period_words(scope)}",
-                ["STT", "Tập thể, cá nhân", "Hình thức, danh hiệu", "Số quyết định", "Ngày"],
+                f"Danh sách tập thể, cá nhân được khen thưởng, thành tích {_period_words(scope)}",
+                ["STT", "Tập thể, cá nhân", "Hình thức, danh hiệu", "Năm thành tích", "Quyết định"],
                 list_rows,
                 annex=True,
-                center=(0, 3, 4),
+                center=(0, 3),
             ),
-        ],
+        ]
+    return Section(
+        key="awards",
+        heading="Kết quả khen thưởng",
+        template=NARRATIVE,
+        data={"paragraphs": paragraphs, "total": len(awards)},
+        tables=tables,
     )
 
 
+def nomination_status_words(n) -> str:
+    """A nomination's state as an administrative text says it (the workflow labels are for the
+    pages): who it was sent to, which decision or letter answered it."""
+    from awards.models import NominationStatus as S
+
+    council = "Hội đồng Thi đua – Khen thưởng"
+    if n.status == S.AWARDED:
+        award = getattr(n, "award", None)
+        number = award.decision_number if award else (n.decision.number if n.decision_id else "")
+        day = (
+            award.decision_date if award else (n.decision.decision_date if n.decision_id else None)
+        )
+        if number:
+            return f"Đã được khen thưởng theo Quyết định số {number}" + (
+                f" ngày {_date(day)}" if day else ""
+            )
+        return "Đã được khen thưởng"
+    if n.status == S.FORWARDED:
+        if n.forwarding_id:
+            return (
+                f"Đã trình cấp trên khen thưởng (Tờ trình số {n.forwarding.number} ngày "
+                f"{_date(n.forwarding.sent_date)}), chờ quyết định"
+            )
+        return "Đã trình cấp trên khen thưởng, chờ quyết định"
+    if n.status == S.DECIDED:
+        return f"{council} đã thống nhất; đã trình Chủ tịch ký quyết định khen thưởng"
+    if n.status == S.REJECTED:
+        return "Không được khen thưởng" + (f" ({n.upper_answer})" if n.upper_answer else "")
+    return {
+        S.SUBMITTED: "Đã tiếp nhận hồ sơ đề nghị, đang thẩm định",
+        S.CHECKED: f"Đã thẩm định hồ sơ, chờ trình {council}",
+        S.IN_COUNCIL: f"Đã trình {council} xét",
+        S.PASSED: f"{council} đã thống nhất đề nghị khen thưởng",
+        S.FAILED: f"{council} không thống nhất đề nghị khen thưởng",
+    }.get(n.status, n.get_status_display())
+
+
+#: A nomination's status in a summary sentence ("2 trường hợp đã trình Hội đồng … xét").
+STATUS_SUMMARY = {
+    "submitted": "đang thẩm định hồ sơ",
+    "checked": "đã thẩm định hồ sơ, chờ trình Hội đồng Thi đua – Khen thưởng",
+    "in_council": "đã trình Hội đồng Thi đua – Khen thưởng xét",
+    "passed": "được Hội đồng Thi đua – Khen thưởng thống nhất đề nghị khen thưởng",
+    "failed": "Hội đồng Thi đua – Khen thưởng không thống nhất đề nghị",
+    "decided": "đã trình Chủ tịch ký quyết định khen thưởng",
+    "forwarded": "đã trình cấp trên khen thưởng, chờ quyết định",
+    "awarded": "đã được khen thưởng",
+    "rejected": "không được khen thưởng",
+}
+
+
 def section_final_nominations(scope: Scope) -> Section | None:
-    """Final review only: those proposed for awards at the final review, by status."""
+    """Preliminary and final reviews: those proposed for awards at the review, by status, in
+    administrative words (`nomination_status_words`)."""
     from awards.models import Nomination, NominationStatus, PeriodKind
 
     report = scope.report
-    if report is None or report.kind != "final_review":
+    if report is None or report.kind not in ("final_review", "preliminary_review"):
         return None
+    final = report.kind == "final_review"
     nominations = list(
-        Nomination.objects.filter(campaign=scope.campaign, period_kind=PeriodKind.FINAL)
+        Nomination.objects.filter(
+            campaign=scope.campaign,
+            period_kind=PeriodKind.FINAL if final else PeriodKind.PRELIMINARY,
+        )
         .exclude(status=NominationStatus.DRAFT)
-        .select_related("tier", "unit", "person__affiliation", "proposer_unit")
+        .select_related(
+            "tier", "unit", "person__affiliation", "proposer_unit", "decision", "forwarding"
+        )
         .order_by("tier__order", "status", "pk")
     )
     if not nominations:
         return None
     scope.sample_rows += sum(n.is_sample for n in nominations)
-    by_status = Counter(n.get_status_display() for n in nominations)
-    status_text = "; ".join(f"{label}: {num(count)}" for label, count in by_status.items())
+    by_status = Counter(n.status for n in nominations)
+    status_text = "; ".join(
+        f"{num(count)} trường hợp {STATUS_SUMMARY.get(status, status)}"
+        for status, count in by_status.items()
+    )
     rows = []
     for i, n in enumerate(nominations, start=1):
         name = n.recipient_name
@@ -130,27 +282,28 @@ def section_final_nominations(scope: Scope) -> Section | None:
                 name,
                 n.tier.name,
                 n.proposer_unit.name if n.proposer_unit_id else "",
-                n.get_status_display(),
+                nomination_status_words(n),
             ]
         )
+    review = "tổng kết" if final else "sơ kết"
     return Section(
         key="final_nominations",
-        heading="Đề nghị khen thưởng tổng kết phong trào",
+        heading=f"Đề nghị khen thưởng {review} phong trào",
         template=NARRATIVE,
         data={
             "paragraphs": [
-                f"Qua tổng kết phong trào, các cơ quan, đơn vị đã đề nghị khen thưởng "
-                f"{num(len(nominations))} tập thể, cá nhân có thành tích xuất sắc; tình hình xét "
-                f"duyệt: {status_text}."
+                f"Qua {review} phong trào, các cơ quan, đơn vị đã đề nghị khen thưởng "
+                f"{num(len(nominations))} tập thể, cá nhân có thành tích xuất sắc; kết quả xét "
+                f"khen thưởng: {status_text}."
             ]
         },
         tables=[
             Table(
-                "Danh sách tập thể, cá nhân đề nghị khen thưởng tổng kết phong trào",
-                ["STT", "Tập thể, cá nhân", "Hình thức đề nghị", "Đơn vị đề nghị", "Tình trạng"],
+                f"Danh sách tập thể, cá nhân đề nghị khen thưởng {review} phong trào",
+                ["STT", "Tập thể, cá nhân", "Hình thức đề nghị", "Đơn vị đề nghị", "Kết quả xét"],
                 rows,
                 annex=True,
-                center=(0, 4),
+                center=(0,),
             )
         ],
     )
@@ -166,12 +319,17 @@ def _facts(scope: Scope) -> dict[str, Any]:
 
 
 def section_inspections(scope: Scope) -> Section | None:
+    from .plan_sections import NO_DATA, yearly_inspection_paragraphs
+
     facts = _facts(scope)
     inspections = facts["inspections"]
     recs = facts["recommendations"]
-    if not inspections["planned"] and not recs["total"]:
-        return None
     paragraphs = []
+    if not inspections["planned"] and not recs["total"]:
+        paragraphs.append(
+            f"{NO_DATA} các cuộc kiểm tra, giám sát việc thực hiện phong trào trong "
+            f"{_period_words(scope)}."
+        )
     if inspections["planned"]:
         with_ntm = sum(1 for r in inspections["rows"] if r["is_done"] and r["with_ntm_appraisal"])
         text = (
@@ -182,6 +340,7 @@ def section_inspections(scope: Scope) -> Section | None:
         if with_ntm:
             text += f", trong đó {num(with_ntm)} cuộc kết hợp thẩm định nông thôn mới"
         paragraphs.append(text + ".")
+    paragraphs += yearly_inspection_paragraphs(scope)
     if recs["total"]:
         s = recs["by_status"]
         paragraphs.append(

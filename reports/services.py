@@ -451,6 +451,7 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
     changed since the version he read) and signed; a decision's awards enter history in the same
     transaction. Any refusal leaves nothing behind: no number is used up."""
     require(by, "report.sign", report)
+    _require_evaluation(report)
     with transaction.atomic():
         report = (
             Report.objects.select_for_update(of=("self",))  # not the campaign row (audit.py)
@@ -517,6 +518,15 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
         if report.kind == "award_decision":
             _sign_award_decision(report, by)
     return signoff
+
+
+def _require_evaluation(report: Report) -> None:
+    """A campaign report is not signed while its evaluation is empty (reports.evaluation)."""
+    from .evaluation import evaluation_gaps, gaps_message
+
+    gaps = evaluation_gaps(report)
+    if gaps:
+        raise ValidationError(gaps_message(gaps), code="evaluation_missing")
 
 
 def _sign_award_decision(report: Report, by) -> None:

@@ -150,6 +150,8 @@ def _detail(
     request: HttpRequest, report: Report, *, narrative_form=None, status: int = 200
 ) -> HttpResponse:
     """The report page; `narrative_form` puts a refused narrative back with what was typed."""
+    from .evaluation import evaluation_gaps, evaluation_prompts
+
     can_edit = can(request.user, "report.edit_narrative", report)
     data_changed = services.data_changed_since(report) if report.is_signed else None
     object_url = None
@@ -169,6 +171,12 @@ def _detail(
             issuer = report.definition.issuer(report, day)
         except ValidationError as exc:
             issuer_problem = " ".join(exc.messages)
+    if narrative_form is None and can_edit:
+        narrative_form = NarrativeForm(
+            initial=report.narrative(), guard=report, prompts=evaluation_prompts(report)
+        )
+    elif narrative_form is not None and can_edit:
+        narrative_form.prompts = evaluation_prompts(report)
     return render(
         request,
         "reports/pages/report_detail.html",
@@ -176,8 +184,8 @@ def _detail(
             "report": report,
             "object_url": object_url,
             "versions": selectors.versions_of(report),
-            "narrative_form": narrative_form
-            or (NarrativeForm(initial=report.narrative(), guard=report) if can_edit else None),
+            "narrative_form": narrative_form,
+            "evaluation_gaps": [] if report.is_signed else evaluation_gaps(report),
             "can_edit": can_edit and report.status != ReportStatus.RENDERING,
             "can_sign": can(request.user, "report.sign", report)
             and report.status == ReportStatus.READY,

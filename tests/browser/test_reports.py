@@ -12,6 +12,7 @@ from campaigns.models import Contribution, ContributorKind, NtmLevel, NtmStatus
 from portal.roles import Role
 from reports import signing
 from reports.models import Report, ReportStatus
+from tests.reports.conftest import FULL_NARRATIVE
 
 
 @pytest.fixture
@@ -44,7 +45,8 @@ def test_final_review_requested_signed_and_validated(
     page.select_option("select[name=campaign]", str(world.campaign.pk))
     page.select_option("select[name=kind]", "final_review")
     page.fill("input[name=year]", "2025")
-    page.fill("textarea[name=strengths]", "Phong trào được các tầng lớp nhân dân hưởng ứng.")
+    for name, text in FULL_NARRATIVE.items():  # the chairman signs only a complete evaluation
+        page.fill(f"textarea[name={name}]", text)
     page.click("input[type=submit], button[type=submit] >> text=Gửi yêu cầu")
     page.wait_for_url("**/bao-cao/*/")
     # The status badge is polled by htmx until the report is ready.

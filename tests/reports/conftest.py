@@ -21,6 +21,16 @@ from campaigns.models import (
 from reports import signing
 from tests.factories import UnitFactory, VillageFactory
 
+#: A complete evaluation: a campaign report with it may be signed (reports.evaluation).
+FULL_NARRATIVE = {
+    "strengths": "Phong trào được các tầng lớp nhân dân hưởng ứng tích cực.",
+    "limits": "Một số xã còn chậm hoàn thiện hồ sơ minh chứng.",
+    "causes": "Nguồn lực còn hạn chế.",
+    "lessons": "Phát huy vai trò chủ thể của người dân.",
+    "next_steps": "Tiếp tục duy trì, nâng chất các tiêu chí đã đạt.",
+    "proposals": "Đề nghị tỉnh bố trí kinh phí khen thưởng.",
+}
+
 LEVELS = {
     2021: (NtmLevel.NONE, 14),
     2022: (NtmLevel.NTM, 19),

@@ -23,7 +23,7 @@ from tests.factories import AuthorityFactory
 from units.authorities import NoAuthority, check_in_force, in_force
 from units.models import AuthorityLevel
 
-from .conftest import pdf_text
+from .conftest import FULL_NARRATIVE, pdf_text
 from .test_award_documents import awards_case  # noqa: F401 (fixture)
 from .test_services import fast_render  # noqa: F401 (fixture)
 
@@ -193,6 +193,7 @@ def _ready(world, users, kind="annual", year=2024, object_id=0):
             year=year,
             by=users["secretariat"],
             object_id=object_id,
+            narrative=FULL_NARRATIVE if kind in ("annual", "final_review") else None,
         )
     report.refresh_from_db()
     assert report.status == ReportStatus.READY, report.error

@@ -133,8 +133,14 @@ def test_final_review_lists_the_final_proposals(
 def test_sections_left_out_without_data(world, report_data, tmp_path):
     flat = _flat(pdf_text(_render(world.campaign, "annual", 2024).content, tmp_path))
     assert "CÔNG TÁC KHEN THƯỞNG" not in flat
-    assert "cuộc kiểm tra, giám sát" not in flat
     assert "Sản phẩm OCOP" not in flat
+    # The plan requires yearly inspections (V.4): without data the review says so plainly.
+    assert "đã tổ chức" not in flat
+    assert (
+        "Chưa có số liệu trên hệ thống về các cuộc kiểm tra, giám sát việc thực hiện phong trào "
+        "trong năm 2024." in flat
+    )
+    assert "Năm 2024: chưa có số liệu trên hệ thống về việc tổ chức kiểm tra, giám sát." in flat
 
 
 def test_ocop_products_and_jobs_from_approved_assessments(world, report_data, tmp_path):

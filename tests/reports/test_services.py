@@ -17,6 +17,8 @@ from django.utils import timezone
 from reports import registry, rendering, services, signing
 from reports.models import Report, ReportStatus
 
+from .conftest import FULL_NARRATIVE
+
 pytestmark = pytest.mark.django_db
 
 SMALL_HTML = (
@@ -55,11 +57,16 @@ def no_send(monkeypatch):
     monkeypatch.setattr(services, "enqueue", lambda pk: True)
 
 
-def _request(world, users, kind="annual", year=2024):
-    """Request as the secretariat and run the after-commit send (tests run in a transaction)."""
+def _request(world, users, kind="annual", year=2024, narrative=FULL_NARRATIVE):
+    """Request as the secretariat and run the after-commit send (tests run in a transaction).
+    With a complete evaluation by default, so the chairman may sign it."""
     with TestCase.captureOnCommitCallbacks(execute=True):
         return services.report_request(
-            campaign=world.campaign, kind=kind, year=year, by=users["secretariat"]
+            campaign=world.campaign,
+            kind=kind,
+            year=year,
+            by=users["secretariat"],
+            narrative=narrative,
         )
 
 
