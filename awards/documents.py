@@ -7,6 +7,7 @@ exactly as recorded. Contract documented in docs/awards.md.
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db.models import Q
 
@@ -42,15 +43,33 @@ def _recipient(n: Nomination) -> dict:
         "affiliation": (person.affiliation.name if person and person.affiliation_id else ""),
         "gender": person.get_gender_display() if person else "",
         "birth_year": person.birth_year if person else None,
+        "is_sample": n.is_sample,
     }
 
 
-def _issuer(campaign) -> dict:
+def _decimal_comma(text: str) -> str:
+    """Tallies stored before the minutes wrote "100,0%" read "100.0%": the same figure, written
+    the Vietnamese way."""
+    return re.sub(r"(\d)\.(\d+)%", r"\1,\2%", text)
+
+
+#: The signer an invented document prints when nobody signed it in the portal: invented, and
+#: marked, so a sample decision never carries the name of the person who signed the real plan.
+SAMPLE_SIGNER = "Nguyễn Văn A (mẫu)"
+
+
+def _signer_name(campaign, *, sample: bool) -> str:
+    """The campaign's signer signs real documents; an invented (sample) document prints
+    `SAMPLE_SIGNER`, never the campaign's real signer (whoever clicked "sign" in the demo)."""
+    return SAMPLE_SIGNER if sample else campaign.signer_name
+
+
+def _issuer(campaign, *, sample: bool = False) -> dict:
     return {
         "issuing_body": campaign.issuing_body,
         "issuing_body_parent": campaign.issuing_body_parent,
         "issuing_place": campaign.issuing_place,
-        "signer_name": campaign.signer_name,
+        "signer_name": _signer_name(campaign, sample=sample),
         "signer_title": campaign.signer_title,
         "signer_authority": campaign.signer_authority,
         "recipients": [r.strip() for r in (campaign.recipients or "").splitlines() if r.strip()],
@@ -62,6 +81,13 @@ def decision_document(decision_id: int) -> dict:
     d = AwardDecision.objects.select_related("campaign", "signed_by", "session").get(pk=decision_id)
     nominations = d.nominations.select_related("tier", "unit", "person__affiliation").order_by(
         "tier__order", "pk"
+    )
+    nominations = list(nominations)
+    sample = (
+        d.is_sample
+        or d.campaign.is_sample
+        or (d.session_id is not None and d.session.is_sample)
+        or any(n.is_sample for n in nominations)
     )
     awards = []
     for i, n in enumerate(nominations, start=1):
@@ -78,7 +104,8 @@ def decision_document(decision_id: int) -> dict:
         )
     return {
         "kind": "award_decision",
-        **_issuer(d.campaign),
+        **_issuer(d.campaign, sample=sample),
+        "is_sample": sample,
         "number": d.number,
         "date": d.decision_date,
         "title": d.title,
@@ -101,6 +128,7 @@ def minutes_document(session_id: int) -> dict:
     rank = {"chair": 0, "vice": 1, "member": 2, "secretary": 3}
     seats = sorted(s.seats.select_related("user"), key=lambda x: (rank.get(x.role, 9), x.pk))
     chair = next((x for x in seats if x.role == MemberRole.CHAIR), None)
+    secretary = next((x for x in seats if x.role == MemberRole.SECRETARY), None)
     items = []
     for item in s.items.select_related(
         "nomination__tier", "nomination__unit", "nomination__person__affiliation"
@@ -120,20 +148,25 @@ def minutes_document(session_id: int) -> dict:
                 "recused": [u.display_name for u in item.recused.all()],
                 "outcome": item.outcome,
                 "outcome_label": item.get_outcome_display(),
-                "explanation": item.tally.get("explanation", ""),
-                "rule": item.tally.get("rule", ""),
+                "explanation": _decimal_comma(item.tally.get("explanation", "")),
+                "rule": _decimal_comma(item.tally.get("rule", "")),
                 "override_reason": n.override_reason,
             }
         )
+    sample = s.is_sample or s.campaign.is_sample or any(i["is_sample"] for i in items)
     return {
         "kind": "council_minutes",
-        **_issuer(s.campaign),
+        **_issuer(s.campaign, sample=sample),
         "title": s.title,
         "date": s.meeting_date,
         "location": s.location,
         "status": s.status,
         "closed_at": s.closed_at,
+        "started_at": s.started_at,
+        "ended_at": s.ended_at,
         "chair": chair.user.display_name if chair else "",
+        "secretary": secretary.user.display_name if secretary else "",
+        "is_sample": sample,
         "members": [
             {
                 "name": x.user.display_name,
@@ -161,6 +194,7 @@ def certificates_document(decision_id: int) -> dict:
         "signer_title": doc["signer_title"],
         "decision_number": doc["number"],
         "decision_date": doc["date"],
+        "is_sample": doc["is_sample"],
         "certificates": [
             {
                 "name": a["name"],

@@ -158,6 +158,14 @@ def _place_date(place: str, day) -> str:
     return date_in_words(place, day) if day else ""
 
 
+def _moment_in_words(moment) -> str:
+    """14:00 on 15/12/2025 → "14 giờ 00 phút ngày 15/12/2025" (local time), as minutes write it."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment)
+    return f"{local:%H} giờ {local:%M} phút ngày {local:%d/%m/%Y}"
+
+
 def _build_decision(report: Report) -> dict[str, Any]:
     from awards.documents import decision_document
 
@@ -167,7 +175,8 @@ def _build_decision(report: Report) -> dict[str, Any]:
     return {
         "document": doc,
         "summary": title,
-        "has_sample": report.campaign.is_sample,
+        # Invented if anything in it is: the decision, its session, a nomination, the campaign.
+        "has_sample": doc["is_sample"] or report.campaign.is_sample,
         "overrides": {
             "full_number": doc["number"],
             "place_date": _place_date(doc["issuing_place"], doc["date"]),
@@ -176,6 +185,7 @@ def _build_decision(report: Report) -> dict[str, Any]:
             "authority_line": f"CHỦ TỊCH {issuing_body.upper()}",
             "signer_authority": "",
             "signer_title": "CHỦ TỊCH",
+            "signer_name": doc["signer_name"],
             "recipients": ["Như Điều 3", "Lưu: VT"],
         },
     }
@@ -185,26 +195,19 @@ def _build_minutes(report: Report) -> dict[str, Any]:
     from awards.documents import minutes_document
 
     doc = minutes_document(report.object_id)
-    secretary = next((m for m in doc["members"] if m["role"] == "Ủy viên thư ký"), None)
-    closed_at = doc["closed_at"] and timezone.localtime(doc["closed_at"])
-    # The closing time is printed only when voting was closed on the meeting day itself.
-    ended_at = (
-        f"{closed_at:%H} giờ {closed_at:%M} phút ngày {closed_at:%d/%m/%Y}"
-        if closed_at and closed_at.date() == doc["date"]
-        else ""
-    )
     return {
         "document": doc,
         "summary": "Họp Hội đồng Thi đua – Khen thưởng"
         + (f": {doc['title']}" if doc["title"] else ""),
-        "has_sample": report.campaign.is_sample,
+        "has_sample": doc["is_sample"] or report.campaign.is_sample,
         "overrides": {
             "issuing_body_parent": (doc["issuing_body"] or "").upper(),
             "issuing_body": "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG",
             "place_date": _place_date(doc["issuing_place"], doc["date"]),
             "issue_date": doc["date"],
-            "secretary": secretary["name"] if secretary else "",
-            "ended_at": ended_at,
+            "secretary": doc["secretary"],
+            "started_at": _moment_in_words(doc["started_at"]),
+            "ended_at": _moment_in_words(doc["ended_at"]),
             "absent": doc["members_total"] - doc["members_present"],
             "passed_count": sum(1 for i in doc["items"] if i["outcome"] == "passed"),
             "failed_count": sum(1 for i in doc["items"] if i["outcome"] != "passed"),
@@ -219,7 +222,9 @@ def _build_certificates(report: Report) -> dict[str, Any]:
     return {
         "document": doc,
         "summary": f"Giấy khen theo Quyết định số {doc['decision_number']}",
-        "has_sample": False,  # printed on the official blank: no watermark on the form
+        # A real certificate is printed on the official blank without any mark; an invented
+        # one carries the watermark and the note, so it cannot pass for a real one.
+        "has_sample": doc["is_sample"] or report.campaign.is_sample,
         "overrides": {
             "place_date": _place_date(doc["issuing_place"], doc["decision_date"]),
             "issue_date": doc["decision_date"],

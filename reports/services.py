@@ -400,7 +400,12 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
         box = report.signature_box or {"page": 0, "box": [330, 60, 560, 130]}
         signed = signing.sign_pdf(
             content,
-            signer_name=report.campaign.signer_name or by.get_full_name() or by.username,
+            # A document made from sample data is not signed in the real signer's name.
+            signer_name=(
+                by.get_full_name() or by.username
+                if report.has_sample_data
+                else report.campaign.signer_name or by.get_full_name() or by.username
+            ),
             place=report.campaign.issuing_place,
             page=box["page"],
             box=tuple(box["box"]),

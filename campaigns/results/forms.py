@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
@@ -33,6 +35,8 @@ class DateInput(forms.DateInput):
 
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+# A plan's issue time when its date line leaves the day blank: "tháng 7 năm 2022", "năm 2022".
+PLAN_PERIOD = re.compile(r"(tháng (?:[1-9]|1[0-2]) )?năm (19|20)\d\d", re.IGNORECASE)
 
 
 class CampaignForm(GuardedFormMixin, forms.ModelForm):
@@ -55,6 +59,7 @@ class CampaignForm(GuardedFormMixin, forms.ModelForm):
             "issuing_place",
             "plan_number",
             "plan_date",
+            "plan_date_text",
             "legal_bases",
             "start_year",
             "end_year",
@@ -105,7 +110,7 @@ class CampaignForm(GuardedFormMixin, forms.ModelForm):
             Fieldset(
                 "Văn bản kế hoạch",
                 Row(Column("issuing_body_parent"), Column("issuing_body"), Column("issuing_place")),
-                Row(Column("plan_number"), Column("plan_date")),
+                Row(Column("plan_number"), Column("plan_date"), Column("plan_date_text")),
                 "legal_bases",
                 "recipients",
                 Row(Column("signer_authority"), Column("signer_title"), Column("signer_name")),
@@ -134,6 +139,19 @@ class CampaignForm(GuardedFormMixin, forms.ModelForm):
                 value = cleaned.get(name)
                 if value and not start <= value <= end:
                     self.add_error(name, f"{label} phải nằm trong giai đoạn {start}–{end}.")
+        text = (cleaned.get("plan_date_text") or "").strip()
+        if text:
+            if cleaned.get("plan_date"):
+                self.add_error(
+                    "plan_date_text",
+                    "Kế hoạch đã có ngày ban hành; chỉ ghi thời điểm khi kế hoạch không ghi ngày.",
+                )
+            elif not PLAN_PERIOD.fullmatch(text):
+                self.add_error(
+                    "plan_date_text",
+                    "Ghi như trên kế hoạch, ví dụ: “tháng 7 năm 2022” hoặc “năm 2022”.",
+                )
+            cleaned["plan_date_text"] = text
         return cleaned
 
 
