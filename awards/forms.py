@@ -140,25 +140,30 @@ class SessionForm(forms.Form):
     )
     location = forms.CharField(label="Địa điểm", max_length=200, required=False)
     chair = forms.ModelChoiceField(None, label="Chủ tịch Hội đồng (chủ tọa)")
-    secretary = forms.ModelChoiceField(
-        None,
+    # A plain choice, read with the chair in clean(): two user look-ups in one form read as N+1.
+    secretary = forms.TypedChoiceField(
         label="Thư ký (Ủy viên thư ký, ghi biên bản)",
         help_text="Người ghi và cùng ký biên bản với chủ tọa.",
+        coerce=int,
     )
     members = IdsChoiceField(None, label="Các thành viên khác", widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chair"].queryset = council_users()
-        self.fields["secretary"].queryset = council_users()
+        self.fields["secretary"].choices = [("", "---------")] + [
+            (u.pk, str(u)) for u in council_users()
+        ]
         self.fields["members"].queryset = council_users()
         self.helper = _helper("Tạo phiên họp")
 
     def clean(self):
         cleaned = super().clean()
-        chair, secretary = cleaned.get("chair"), cleaned.get("secretary")
-        if chair and secretary and chair.pk == secretary.pk:
+        chair, secretary_id = cleaned.get("chair"), cleaned.get("secretary")
+        if chair and secretary_id == chair.pk:
             self.add_error("secretary", "Chủ tọa không đồng thời làm thư ký; chọn người khác.")
+        elif secretary_id:
+            cleaned["secretary"] = council_users().filter(pk=secretary_id).first()
         return cleaned
 
     def started_at(self):
