@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the fixtures imported from test_award_documents are parameters here)
 """The council minutes as the office files them (times, the secretary, percentages written the
 Vietnamese way, the secretary's and the chair's signatures), and invented award documents marked
 as sample — decision, minutes and certificates — without the real plan signer's name. Read back
