@@ -464,6 +464,12 @@ def _session(request: HttpRequest, pk: int) -> CouncilSession:
 def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     require(request.user, "council.view", session)
+    return _session_page(request, session)
+
+
+def _session_page(
+    request: HttpRequest, session: CouncilSession, *, times_form=None, status: int = 200
+) -> HttpResponse:
     agenda = sel.session_agenda(session, request.user)
     manage = can(request.user, "council.manage")
     return render(
@@ -477,7 +483,8 @@ def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             if manage and session.status != SessionStatus.CLOSED
             else None,
             "choices": VoteChoice.choices,
-            "times_form": SessionTimesForm(
+            "times_form": times_form
+            or SessionTimesForm(
                 guard=session,
                 initial={
                     "start_time": _local_time(session.started_at),
@@ -490,6 +497,7 @@ def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "closed": session.status == SessionStatus.CLOSED,
             "is_open": session.status == SessionStatus.OPEN,
         },
+        status=status,
     )
 
 
@@ -560,6 +568,11 @@ def session_times_view(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "council.manage", session)
     form = SessionTimesForm(request.POST, guard=session)
     if not form.is_valid():
+        if form.non_field_errors():
+            # Refused: the session changed since the page was opened. The page again, with the
+            # message and the times as typed.
+            session.refresh_from_db()
+            return _session_page(request, session, times_form=form, status=409)
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(session)
     try:
