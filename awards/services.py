@@ -368,13 +368,21 @@ def session_set_secretary(*, session: CouncilSession, user, by) -> SessionMember
     seat = session.seats.filter(user=user).first()
     if seat and seat.role == MemberRole.CHAIR:
         raise ValidationError("Chủ tọa phiên họp không đồng thời làm thư ký.")
-    session.seats.filter(role=MemberRole.SECRETARY).exclude(user=user).update(
-        role=MemberRole.MEMBER
+    audited_update(
+        session.seats.filter(role=MemberRole.SECRETARY).exclude(user=user),
+        actor=by,
+        reason="Thay thư ký phiên họp",
+        role=MemberRole.MEMBER,
     )
     if seat is None:
         return SessionMember.objects.create(session=session, user=user, role=MemberRole.SECRETARY)
+    audited_update(
+        session.seats.filter(pk=seat.pk),
+        actor=by,
+        reason="Chỉ định thư ký phiên họp",
+        role=MemberRole.SECRETARY,
+    )
     seat.role = MemberRole.SECRETARY
-    seat.save(update_fields=["role"])
     return seat
 
 
