@@ -5,6 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from portal.numbers import format_vn_number
+
+
+def pct(value: float) -> str:
+    """A share as the minutes write it: one decimal, decimal comma ("100,0%", "66,7%")."""
+    return format_vn_number(round(value, 1), 1) + "%"
+
+
+def pct_rule(value: float) -> str:
+    """A threshold as the rule states it: "50%", "90%", "66,7%"."""
+    return format_vn_number(value, max_decimals=1) + "%"
+
 
 @dataclass(frozen=True)
 class RuleFigures:
@@ -59,10 +71,11 @@ def outcome(rule: RuleFigures, tally: Tally) -> tuple[str, str]:
     left = tally.agree * rule.threshold_denominator
     right = rule.threshold_numerator * denominator
     passed = left >= right if rule.threshold_inclusive else left > right
-    pct = 100 * rule.threshold_numerator / rule.threshold_denominator
+    need = 100 * rule.threshold_numerator / rule.threshold_denominator
     sign = "từ" if rule.threshold_inclusive else "trên"
     share = 100 * tally.agree / denominator
-    text = f"{tally.agree}/{denominator} đồng ý ({share:.1f}%), yêu cầu {sign} {pct:g}%: " + (
-        "thông qua." if passed else "không thông qua."
+    text = (
+        f"{tally.agree}/{denominator} đồng ý ({pct(share)}), yêu cầu {sign} {pct_rule(need)}: "
+        + ("thông qua." if passed else "không thông qua.")
     )
     return ("passed" if passed else "failed"), text

@@ -271,7 +271,7 @@ def load() -> dict:
             members=[
                 (users["chutich"], MemberRole.CHAIR),
                 (users["hoidong2"], MemberRole.VICE),
-                (users["hoidong"], MemberRole.MEMBER),
+                (users["hoidong"], MemberRole.SECRETARY),
                 (users["hoidong3"], MemberRole.MEMBER),
                 (users["hoidong4"], MemberRole.MEMBER),
             ],
@@ -280,6 +280,13 @@ def load() -> dict:
             n.refresh_from_db()
             if n.status == NominationStatus.CHECKED:
                 services.session_add_item(session=session, nomination=n, by=secretariat)
+    # A demo loaded before the secretary was required: its session gets one.
+    session = CouncilSession.objects.filter(
+        title__startswith="Phiên họp xét khen thưởng tổng kết", is_sample=True, status="draft"
+    ).first()
+    secretary = User.objects.filter(username="hoidong").first()
+    if session and secretary and not session.seats.filter(role=MemberRole.SECRETARY).exists():
+        services.session_set_secretary(session=session, user=secretary, by=secretariat)
     return {
         "tiers": AwardTier.objects.count(),
         "awards": Award.objects.count(),

@@ -7,6 +7,7 @@ exactly as recorded. Contract documented in docs/awards.md.
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db.models import Q
 
@@ -42,7 +43,14 @@ def _recipient(n: Nomination) -> dict:
         "affiliation": (person.affiliation.name if person and person.affiliation_id else ""),
         "gender": person.get_gender_display() if person else "",
         "birth_year": person.birth_year if person else None,
+        "is_sample": n.is_sample,
     }
+
+
+def _decimal_comma(text: str) -> str:
+    """Tallies stored before the minutes wrote "100,0%" read "100.0%": the same figure, written
+    the Vietnamese way."""
+    return re.sub(r"(\d)\.(\d+)%", r"\1,\2%", text)
 
 
 def decision_document(decision_id: int) -> dict:
@@ -50,6 +58,13 @@ def decision_document(decision_id: int) -> dict:
     d = AwardDecision.objects.select_related("campaign", "signed_by", "session").get(pk=decision_id)
     nominations = d.nominations.select_related("tier", "unit", "person__affiliation").order_by(
         "tier__order", "pk"
+    )
+    nominations = list(nominations)
+    sample = (
+        d.is_sample
+        or d.campaign.is_sample
+        or (d.session_id is not None and d.session.is_sample)
+        or any(n.is_sample for n in nominations)
     )
     awards = []
     for i, n in enumerate(nominations, start=1):
@@ -69,6 +84,7 @@ def decision_document(decision_id: int) -> dict:
         # Who issues, signs and receives it comes from the authority in force on the date the
         # document carries (units.authorities; the reports app resolves it).
         "authority_id": d.authority_id,
+        "is_sample": sample,
         "number": d.number,
         "date": d.decision_date,
         "title": d.title,
@@ -91,6 +107,7 @@ def minutes_document(session_id: int) -> dict:
     rank = {"chair": 0, "vice": 1, "member": 2, "secretary": 3}
     seats = sorted(s.seats.select_related("user"), key=lambda x: (rank.get(x.role, 9), x.pk))
     chair = next((x for x in seats if x.role == MemberRole.CHAIR), None)
+    secretary = next((x for x in seats if x.role == MemberRole.SECRETARY), None)
     items = []
     for item in s.items.select_related(
         "nomination__tier", "nomination__unit", "nomination__person__affiliation"
@@ -110,11 +127,12 @@ def minutes_document(session_id: int) -> dict:
                 "recused": [u.display_name for u in item.recused.all()],
                 "outcome": item.outcome,
                 "outcome_label": item.get_outcome_display(),
-                "explanation": item.tally.get("explanation", ""),
-                "rule": item.tally.get("rule", ""),
+                "explanation": _decimal_comma(item.tally.get("explanation", "")),
+                "rule": _decimal_comma(item.tally.get("rule", "")),
                 "override_reason": n.override_reason,
             }
         )
+    sample = s.is_sample or s.campaign.is_sample or any(i["is_sample"] for i in items)
     return {
         "kind": "council_minutes",
         "authority_id": s.authority_id,
@@ -123,7 +141,11 @@ def minutes_document(session_id: int) -> dict:
         "location": s.location,
         "status": s.status,
         "closed_at": s.closed_at,
+        "started_at": s.started_at,
+        "ended_at": s.ended_at,
         "chair": chair.user.display_name if chair else "",
+        "secretary": secretary.user.display_name if secretary else "",
+        "is_sample": sample,
         "members": [
             {
                 "name": x.user.display_name,
@@ -147,6 +169,7 @@ def certificates_document(decision_id: int) -> dict:
         "kind": "certificates",
         "decision_number": doc["number"],
         "decision_date": doc["date"],
+        "is_sample": doc["is_sample"],
         "certificates": [
             {
                 "name": a["name"],

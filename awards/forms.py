@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils import timezone
 
 from campaigns.models import Campaign
 from portal.concurrency import GuardedFormMixin
@@ -116,27 +118,82 @@ def council_users():
     )
 
 
+TIME_FORMATS = ["%H:%M", "%H.%M", "%Hh%M", "%Hg%M", "%H giờ %M", "%H giờ %M phút"]
+
+
+def meeting_moment(day, time):
+    """A time typed for the meeting day, as an aware datetime in the portal's time zone."""
+    if time is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(day, time))
+
+
 class SessionForm(forms.Form):
     edit_guard_exempt = "creates a new row (a council session; there is no edit page)"
 
     title = forms.CharField(label="Tên phiên họp", max_length=300)
     campaign = forms.ModelChoiceField(Campaign.objects.order_by("-start_year"), label="Phong trào")
     meeting_date = forms.DateField(label="Ngày họp", widget=DateInput())
+    start_time = forms.TimeField(
+        label="Giờ bắt đầu họp",
+        required=False,
+        input_formats=TIME_FORMATS,
+        help_text="Ví dụ: 14:00. Để trống thì lấy giờ bắt đầu biểu quyết.",
+    )
     location = forms.CharField(label="Địa điểm", max_length=200, required=False)
-    chair = forms.ModelChoiceField(None, label="Chủ tịch Hội đồng (chủ trì)")
+    chair = forms.ModelChoiceField(None, label="Chủ tịch Hội đồng (chủ tọa)")
+    # A plain choice, read with the chair in clean(): two user look-ups in one form read as N+1.
+    secretary = forms.TypedChoiceField(
+        label="Thư ký (Ủy viên thư ký, ghi biên bản)",
+        help_text="Người ghi và cùng ký biên bản với chủ tọa.",
+        coerce=int,
+    )
     members = IdsChoiceField(None, label="Các thành viên khác", widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chair"].queryset = council_users()
+        self.fields["secretary"].choices = [("", "---------")] + [
+            (u.pk, str(u)) for u in council_users()
+        ]
         self.fields["members"].queryset = council_users()
         self.helper = _helper("Tạo phiên họp")
 
+    def clean(self):
+        cleaned = super().clean()
+        chair, secretary_id = cleaned.get("chair"), cleaned.get("secretary")
+        if chair and secretary_id == chair.pk:
+            self.add_error("secretary", "Chủ tọa không đồng thời làm thư ký; chọn người khác.")
+        elif secretary_id:
+            cleaned["secretary"] = council_users().filter(pk=secretary_id).first()
+        return cleaned
+
+    def started_at(self):
+        return meeting_moment(self.cleaned_data["meeting_date"], self.cleaned_data["start_time"])
+
     def member_roles(self) -> list[tuple]:
-        chair = self.cleaned_data["chair"]
-        rows = [(chair, MemberRole.CHAIR)]
-        rows += [(u, MemberRole.MEMBER) for u in self.cleaned_data["members"] if u.pk != chair.pk]
+        chair, secretary = self.cleaned_data["chair"], self.cleaned_data["secretary"]
+        rows = [(chair, MemberRole.CHAIR), (secretary, MemberRole.SECRETARY)]
+        rows += [
+            (u, MemberRole.MEMBER)
+            for u in self.cleaned_data["members"]
+            if u.pk not in (chair.pk, secretary.pk)
+        ]
         return rows
+
+
+class SessionTimesForm(GuardedFormMixin, forms.Form):
+    """When the meeting began and ended, as the page showed the session."""
+
+    guard_merge = False
+    guard_fields: dict[str, str] = {}
+
+    start_time = forms.TimeField(
+        label="Giờ bắt đầu", required=False, input_formats=TIME_FORMATS, help_text="Ví dụ: 14:00"
+    )
+    end_time = forms.TimeField(
+        label="Giờ kết thúc", required=False, input_formats=TIME_FORMATS, help_text="Ví dụ: 16:30"
+    )
 
 
 class AddItemForm(forms.Form):

@@ -19,6 +19,8 @@ from simple_history.models import HistoricalRecords
 
 from units.models import Person, Unit, UnitKind, code_validator
 
+from .council import pct_rule
+
 
 class TierKind(models.TextChoices):
     FORM = "form", "Hình thức khen thưởng"
@@ -153,7 +155,7 @@ class VoteRule(models.Model):
         ballot = "bỏ phiếu kín" if self.secret_ballot else "biểu quyết công khai"
         return (
             f"Họp khi có từ {self.quorum_numerator}/{self.quorum_denominator} tổng số thành viên; "
-            f"{ballot}; thông qua khi số đồng ý {sign} {pct:g}% "
+            f"{ballot}; thông qua khi số đồng ý {sign} {pct_rule(pct)} "
             f"{self.get_denominator_display().lower()}."
         )
 
@@ -682,6 +684,12 @@ class CouncilSession(models.Model):
         help_text="Để trống: Hội đồng của cơ quan ban hành có hiệu lực vào ngày họp.",
     )
     location = models.CharField("Địa điểm", max_length=200, blank=True)
+    # When the meeting itself began and ended, as the minutes record them ("Thời gian bắt đầu:
+    # 14 giờ 00 phút …", "Cuộc họp kết thúc vào hồi …"): typed by the secretariat, or taken from
+    # the moment voting was opened / closed when nobody typed them. Not the audit stamps below,
+    # which say when the portal's voting opened and closed.
+    started_at = models.DateTimeField("Thời gian bắt đầu cuộc họp", null=True, blank=True)
+    ended_at = models.DateTimeField("Thời gian kết thúc cuộc họp", null=True, blank=True)
     status = models.CharField(
         max_length=8, choices=SessionStatus.choices, default=SessionStatus.DRAFT
     )

@@ -302,10 +302,12 @@ def session_create(
     location: str,
     members: Iterable[tuple],
     is_sample: bool = False,
+    started_at: datetime.datetime | None = None,
 ) -> CouncilSession:
     members = list(members)
     if not members:
         raise ValidationError("Phiên họp cần có thành viên Hội đồng.")
+    _check_meeting_times(meeting_date, started_at, None)
     session = CouncilSession.objects.create(
         campaign=campaign,
         title=title,
@@ -313,10 +315,87 @@ def session_create(
         location=location,
         created_by=by,
         is_sample=is_sample,
+        started_at=started_at,
     )
     for user, role in members:
         SessionMember.objects.create(session=session, user=user, role=role)
     return session
+
+
+def _check_meeting_times(
+    meeting_date: datetime.date,
+    started_at: datetime.datetime | None,
+    ended_at: datetime.datetime | None,
+) -> None:
+    if started_at and timezone.localtime(started_at).date() != meeting_date:
+        raise ValidationError(f"Thời gian bắt đầu phải trong ngày họp {meeting_date:%d/%m/%Y}.")
+    if started_at and ended_at and ended_at <= started_at:
+        raise ValidationError("Thời gian kết thúc cuộc họp phải sau thời gian bắt đầu.")
+
+
+@transaction.atomic
+def session_set_times(
+    *,
+    session: CouncilSession,
+    started_at: datetime.datetime | None,
+    ended_at: datetime.datetime | None,
+    by,
+) -> CouncilSession:
+    """The secretariat records when the meeting began and ended, as the minutes state them."""
+    session = CouncilSession.objects.select_for_update().get(pk=session.pk)
+    if ended_at and not started_at:
+        raise ValidationError("Ghi thời gian bắt đầu cuộc họp trước thời gian kết thúc.")
+    _check_meeting_times(session.meeting_date, started_at, ended_at)
+    audited_update(
+        CouncilSession.objects.filter(pk=session.pk),
+        actor=by,
+        reason="Ghi thời gian cuộc họp",
+        started_at=started_at,
+        ended_at=ended_at,
+    )
+    session.started_at, session.ended_at = started_at, ended_at
+    return session
+
+
+@transaction.atomic
+def session_set_secretary(*, session: CouncilSession, user, by) -> SessionMember:
+    """Name the secretary (Ủy viên thư ký) who keeps the minutes: a member's seat takes the role,
+    or the person gets a seat; the previous secretary stays on as a member. Only before voting
+    opens, so the council that votes is the one the minutes list."""
+    session = CouncilSession.objects.select_for_update().get(pk=session.pk)
+    if session.status != SessionStatus.DRAFT:
+        raise ValidationError("Chỉ thay đổi thư ký khi phiên họp chưa bắt đầu biểu quyết.")
+    seat = session.seats.filter(user=user).first()
+    if seat and seat.role == MemberRole.CHAIR:
+        raise ValidationError("Chủ tọa phiên họp không đồng thời làm thư ký.")
+    audited_update(
+        session.seats.filter(role=MemberRole.SECRETARY).exclude(user=user),
+        actor=by,
+        reason="Thay thư ký phiên họp",
+        role=MemberRole.MEMBER,
+    )
+    if seat is None:
+        return SessionMember.objects.create(session=session, user=user, role=MemberRole.SECRETARY)
+    audited_update(
+        session.seats.filter(pk=seat.pk),
+        actor=by,
+        reason="Chỉ định thư ký phiên họp",
+        role=MemberRole.SECRETARY,
+    )
+    seat.role = MemberRole.SECRETARY
+    return seat
+
+
+def _missing_seats(session: CouncilSession) -> list[str]:
+    roles = set(session.seats.values_list("role", flat=True))
+    return [
+        label
+        for role, label in (
+            (MemberRole.CHAIR, "chủ tọa (Chủ tịch Hội đồng)"),
+            (MemberRole.SECRETARY, "thư ký (Ủy viên thư ký) ghi biên bản"),
+        )
+        if role not in roles
+    ]
 
 
 def _needs_consultation(nomination: Nomination) -> bool:
@@ -375,16 +454,29 @@ def session_set_attendance(*, session: CouncilSession, user, attendance: str, by
 def session_open(*, session: CouncilSession, by) -> CouncilSession:
     if not session.items.exists():
         raise ValidationError("Phiên họp chưa có đề nghị nào để biểu quyết.")
+    missing = _missing_seats(session)
+    if missing:
+        raise ValidationError(
+            "Chưa thể bắt đầu phiên họp: chưa có " + " và ".join(missing) + ". "
+            "Chỉ định thành viên giữ chức danh này trong danh sách thành viên phiên họp."
+        )
     now = timezone.now()
+    recorded = CouncilSession.objects.filter(pk=session.pk).values_list("started_at", flat=True)
+    # The meeting starts when voting opens, unless the secretariat recorded its time (a meeting
+    # held before the votes were entered, or opened on another day than the meeting day).
+    started_at = recorded.first() or (
+        now if timezone.localdate(now) == session.meeting_date else None
+    )
     if not audited_update(
         CouncilSession.objects.filter(pk=session.pk, status=SessionStatus.DRAFT),
         actor=by,
         reason="Mở biểu quyết",
         status=SessionStatus.OPEN,
         opened_at=now,
+        started_at=started_at,
     ):
         raise ValidationError("Phiên họp không ở trạng thái chuẩn bị.")
-    session.status, session.opened_at = SessionStatus.OPEN, now
+    session.status, session.opened_at, session.started_at = SessionStatus.OPEN, now, started_at
     return session
 
 
@@ -461,6 +553,18 @@ def _figures(rule) -> council.RuleFigures:
 def session_close(*, session: CouncilSession, by) -> CouncilSession:
     """Close voting: compute each item's outcome by its tier's rule; votes are final."""
     now = timezone.now()
+    current = CouncilSession.objects.filter(pk=session.pk).first()
+    # The meeting ends when voting closes, on the meeting day after it started, unless the
+    # secretariat recorded the end.
+    ended_at = current.ended_at if current else None
+    if (
+        ended_at is None
+        and current is not None
+        and current.started_at
+        and current.started_at < now
+        and timezone.localdate(now) == current.meeting_date
+    ):
+        ended_at = now
     if not audited_update(
         CouncilSession.objects.filter(pk=session.pk, status=SessionStatus.OPEN),
         actor=by,
@@ -468,9 +572,11 @@ def session_close(*, session: CouncilSession, by) -> CouncilSession:
         status=SessionStatus.CLOSED,
         closed_at=now,
         closed_by=by,
+        ended_at=ended_at,
     ):
         raise ValidationError("Chỉ kết thúc phiên họp đang biểu quyết.")
     session.status, session.closed_at, session.closed_by = SessionStatus.CLOSED, now, by
+    session.ended_at = ended_at
     seats = list(session.seats.select_related("user"))
     items = list(
         session.items.select_related("nomination__tier", "nomination__unit", "nomination__person")

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
@@ -34,6 +35,9 @@ from .forms import (
     NominationForm,
     NoteForm,
     SessionForm,
+    SessionTimesForm,
+    council_users,
+    meeting_moment,
 )
 from .importers import AwardImporter, recipient_code
 from .models import (
@@ -445,6 +449,7 @@ def session_create_view(request: HttpRequest) -> HttpResponse:
             meeting_date=d["meeting_date"],
             location=d["location"],
             members=form.member_roles(),
+            started_at=form.started_at(),
         )
         messages.success(request, "Đã tạo phiên họp. Hãy đưa các đề nghị vào chương trình.")
         return redirect(session)
@@ -459,6 +464,12 @@ def _session(request: HttpRequest, pk: int) -> CouncilSession:
 def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     require(request.user, "council.view", session)
+    return _session_page(request, session)
+
+
+def _session_page(
+    request: HttpRequest, session: CouncilSession, *, times_form=None, status: int = 200
+) -> HttpResponse:
     agenda = sel.session_agenda(session, request.user)
     manage = can(request.user, "council.manage")
     return render(
@@ -472,9 +483,21 @@ def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             if manage and session.status != SessionStatus.CLOSED
             else None,
             "choices": VoteChoice.choices,
+            "times_form": times_form
+            or SessionTimesForm(
+                guard=session,
+                initial={
+                    "start_time": _local_time(session.started_at),
+                    "end_time": _local_time(session.ended_at),
+                },
+            )
+            if manage
+            else None,
+            "secretary_candidates": council_users() if manage else (),
             "closed": session.status == SessionStatus.CLOSED,
             "is_open": session.status == SessionStatus.OPEN,
         },
+        status=status,
     )
 
 
@@ -512,6 +535,54 @@ def session_attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
             attendance=request.POST.get("attendance", ""),
             by=request.user,
         )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect(session)
+
+
+def _local_time(moment):
+    return timezone.localtime(moment).strftime("%H:%M") if moment else ""
+
+
+@require_POST
+@login_required
+def session_secretary_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    require(request.user, "council.manage", session)
+    user = council_users().filter(pk=_int(request.POST.get("user")) or 0).first()
+    if user is None:
+        messages.error(request, "Chọn thư ký trong số thành viên Hội đồng.")
+        return redirect(session)
+    try:
+        services.session_set_secretary(session=session, user=user, by=request.user)
+        messages.success(request, f"Đã chỉ định {user.display_name} làm thư ký phiên họp.")
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect(session)
+
+
+@require_POST
+@login_required
+def session_times_view(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    require(request.user, "council.manage", session)
+    form = SessionTimesForm(request.POST, guard=session)
+    if not form.is_valid():
+        if form.non_field_errors():
+            # Refused: the session changed since the page was opened. The page again, with the
+            # message and the times as typed.
+            session.refresh_from_db()
+            return _session_page(request, session, times_form=form, status=409)
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(session)
+    try:
+        services.session_set_times(
+            session=session,
+            started_at=meeting_moment(session.meeting_date, form.cleaned_data["start_time"]),
+            ended_at=meeting_moment(session.meeting_date, form.cleaned_data["end_time"]),
+            by=request.user,
+        )
+        messages.success(request, "Đã ghi thời gian cuộc họp.")
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     return redirect(session)

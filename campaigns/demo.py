@@ -236,7 +236,9 @@ def _campaign(ntm_set: NtmCriterionSet) -> Campaign:
             "issuing_body": "Ủy ban nhân dân thị xã Đức Phổ",
             "authority": load_authorities(),
             "plan_number": "…/KH-UBND",  # the seed leaves the number blank
-            "plan_date": datetime.date(2022, 7, 1),
+            # The plan's date line reads "ngày … tháng 7 năm 2022": no day, so no date.
+            "plan_date": None,
+            "plan_date_text": "tháng 7 năm 2022",
             "legal_bases": "\n".join(LEGAL_BASES),
             "start_year": 2021,
             "end_year": 2025,

@@ -64,6 +64,14 @@ class Campaign(models.Model):
     issuing_body = models.CharField("Cơ quan ban hành", max_length=200)
     plan_number = models.CharField("Số, ký hiệu kế hoạch", max_length=100, blank=True)
     plan_date = models.DateField("Ngày ban hành kế hoạch", null=True, blank=True)
+    # A plan whose date line leaves the day blank ("ngày … tháng 7 năm 2022") has no date: the
+    # text is printed as the plan has it and `plan_date` stays empty (docs/data.md).
+    plan_date_text = models.CharField(
+        "Thời điểm ban hành (khi kế hoạch không ghi ngày)",
+        max_length=40,
+        blank=True,
+        help_text="Ví dụ: tháng 7 năm 2022. Để trống khi đã nhập ngày ban hành.",
+    )
     legal_bases = models.TextField("Căn cứ pháp lý", blank=True, help_text="Mỗi căn cứ một dòng.")
     start_year = models.PositiveSmallIntegerField(
         "Năm bắt đầu", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
@@ -141,6 +149,14 @@ class Campaign(models.Model):
                 "báo tại trang sửa phong trào."
             )
         return in_force(self.authority, day)
+
+    @property
+    def plan_issued(self) -> str:
+        """When the plan was issued, as documents cite it after its number: "ngày 15/01/2026", or
+        the plan's own words when it gives no day ("tháng 7 năm 2022"); "" when unknown."""
+        if self.plan_date:
+            return f"ngày {self.plan_date:%d/%m/%Y}"
+        return self.plan_date_text.strip()
 
     def legal_basis_lines(self) -> list[str]:
         return [line.strip() for line in self.legal_bases.splitlines() if line.strip()]

@@ -56,7 +56,15 @@ DEMO_USERS = [
         [Role.COUNCIL_MEMBER],
         ["XA-PHO-AN"],
     ),
-    ("chutich", "Vũ Minh Tâm", "Chủ tịch UBND thị xã", [Role.CHAIRMAN, Role.COUNCIL_MEMBER], []),
+    # Invented, like every demo account: the plan's real signer is named only on the plan itself
+    # (campaign signer), never on what the demo chairman signs or chairs (docs/data.md).
+    (
+        "chutich",
+        "Nguyễn Văn A (mẫu)",
+        "Chủ tịch UBND thị xã",
+        [Role.CHAIRMAN, Role.COUNCIL_MEMBER],
+        [],
+    ),
     ("theodoi", "Người theo dõi (mẫu)", "Văn phòng Thị ủy", [Role.OBSERVER], []),
 ]
 

@@ -17,7 +17,16 @@ from campaigns.oversight import selectors as oversight
 def campaign_public_view(request: HttpRequest, campaign_code: str) -> HttpResponse:
     campaign = (
         Campaign.objects.filter(code=campaign_code)
-        .only("code", "title", "issuing_body", "plan_number", "plan_date", "start_year", "end_year")
+        .only(
+            "code",
+            "title",
+            "issuing_body",
+            "plan_number",
+            "plan_date",
+            "plan_date_text",
+            "start_year",
+            "end_year",
+        )
         .first()
     )
     if campaign is None:

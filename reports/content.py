@@ -397,7 +397,7 @@ def section_deployment(scope: Scope) -> Section | None:
         template=P + "deployment.html",
         data={
             "plan_number": campaign.plan_number,
-            "plan_date": campaign.plan_date,
+            "plan_issued": campaign.plan_issued,
             "milestones": [
                 {"title": m.title, "date": m.due_date, "kind": m.get_kind_display()}
                 for m in milestones

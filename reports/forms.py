@@ -7,10 +7,10 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from campaigns.models import Campaign
-from units.forms import DateInput
-from units.models import Authority
 from portal.concurrency import GuardedFormMixin
 from portal.numbers import VnYearField
+from units.forms import DateInput
+from units.models import Authority
 
 from . import registry
 from .models import NARRATIVE_FIELDS

@@ -219,6 +219,14 @@ def _session_authority(report: Report, day: datetime.date) -> Authority:
     return session.authority
 
 
+def _moment_in_words(moment) -> str:
+    """14:00 on 15/12/2025 → "14 giờ 00 phút ngày 15/12/2025" (local time), as minutes write it."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment)
+    return f"{local:%H} giờ {local:%M} phút ngày {local:%d/%m/%Y}"
+
+
 def _build_decision(report: Report) -> dict[str, Any]:
     from awards.documents import decision_document
 
@@ -227,7 +235,8 @@ def _build_decision(report: Report) -> dict[str, Any]:
     return {
         "document": doc,
         "summary": title,
-        "has_sample": report.campaign.is_sample,
+        # Invented if anything in it is: the decision, its session, a nomination, the campaign.
+        "has_sample": doc["is_sample"] or report.campaign.is_sample,
         "overrides": {
             # Decree 30, Appendix I: a decision the chairman issues in his own name.
             "recipients": ["Như Điều 3", "Lưu: VT"],
@@ -239,23 +248,16 @@ def _build_minutes(report: Report) -> dict[str, Any]:
     from awards.documents import minutes_document
 
     doc = minutes_document(report.object_id)
-    secretary = next((m for m in doc["members"] if m["role"] == "Ủy viên thư ký"), None)
-    closed_at = doc["closed_at"] and timezone.localtime(doc["closed_at"])
-    # The closing time is printed only when voting was closed on the meeting day itself.
-    ended_at = (
-        f"{closed_at:%H} giờ {closed_at:%M} phút ngày {closed_at:%d/%m/%Y}"
-        if closed_at and closed_at.date() == doc["date"]
-        else ""
-    )
     return {
         "document": doc,
         "summary": "Họp Hội đồng Thi đua – Khen thưởng"
         + (f": {doc['title']}" if doc["title"] else ""),
-        "has_sample": report.campaign.is_sample,
+        "has_sample": doc["is_sample"] or report.campaign.is_sample,
         "overrides": {
             "minutes_of_council": True,
-            "secretary": secretary["name"] if secretary else "",
-            "ended_at": ended_at,
+            "secretary": doc["secretary"],
+            "started_at": _moment_in_words(doc["started_at"]),
+            "ended_at": _moment_in_words(doc["ended_at"]),
             "absent": doc["members_total"] - doc["members_present"],
             "passed_count": sum(1 for i in doc["items"] if i["outcome"] == "passed"),
             "failed_count": sum(1 for i in doc["items"] if i["outcome"] != "passed"),
@@ -270,7 +272,9 @@ def _build_certificates(report: Report) -> dict[str, Any]:
     return {
         "document": doc,
         "summary": f"Giấy khen theo Quyết định số {doc['decision_number']}",
-        "has_sample": False,  # printed on the official blank: no watermark on the form
+        # A real certificate is printed on the official blank without any mark; an invented
+        # one carries the watermark and the note, so it cannot pass for a real one.
+        "has_sample": doc["is_sample"] or report.campaign.is_sample,
     }
 
 
@@ -299,7 +303,7 @@ def _decision_summary(report: Report) -> str:
     from awards.models import AwardDecision
 
     number = _object_label(report, "decision_number", AwardDecision, "number")
-    return f"Quyết định số {number}" if number else f"quyết định #{report.object_id}"
+    return f"Quyết định số {number}" if number else "dự thảo quyết định"
 
 
 def _session_summary(report: Report) -> str:

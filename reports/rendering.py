@@ -20,6 +20,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from units.authorities import SAMPLE_SIGNER
+
 if TYPE_CHECKING:
     from .models import Report
 
@@ -116,6 +118,9 @@ def build_context(report: Report) -> dict[str, Any]:
         t.as_dict() for part in content.get("parts", []) for s in part.sections for t in s.tables
     ]
     verify_url = settings.SITE_URL.rstrip("/") + "/verify/?ma=" + report.verification_code
+    has_sample = bool(content.get("has_sample")) or issuer.get("is_sample", False)
+    if has_sample and not issuer.get("is_sample", False):
+        issuer = {**issuer, "signer_name": SAMPLE_SIGNER}  # never a real official on a sample
     overrides = content.get("overrides", {})
     if overrides.get("minutes_of_council"):
         # Minutes are the council's: the authority above, the council below (Decree 30, App. I).
@@ -141,7 +146,7 @@ def build_context(report: Report) -> dict[str, Any]:
         "recipients": issuer["recipients"],
         "sign_lines": issuer["sign_lines"],
         "signer_name": issuer["signer_name"],
-        "has_sample": bool(content.get("has_sample")) or issuer.get("is_sample", False),
+        "has_sample": has_sample,
         "data_hash": data_hash,
         "tables": tables,
         "verification_code": report.verification_code,

@@ -21,6 +21,10 @@ from django.core.exceptions import ValidationError
 
 from .models import Authority
 
+#: The signer an invented document prints when its authority is real: a document made from
+#: sample data never carries the name of a real official.
+SAMPLE_SIGNER = "Nguyễn Văn A (mẫu)"
+
 
 class NoAuthority(ValidationError):
     """No authority was in force on the document's date."""

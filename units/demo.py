@@ -61,23 +61,32 @@ WARDS = [
     ("PH-PHO-VAN", "Phường Phổ Văn"),
     ("PH-PHO-THANH", "Phường Phổ Thạnh"),
 ]
-# Units formed on 1/7/2025. The two communes are named in NQ 1677/NQ-UBTVQH15 [V]; the wards'
-# names and which old unit went where are not verified (DOMAIN.md §4.2), so the links are sample.
+# Units formed on 1/7/2025 from the 15 units of thị xã Đức Phổ, as NQ 1677/NQ-UBTVQH15
+# (16/6/2025, Art. 1) arranges them. Checked against two independent public compilations of
+# Art. 1 that agree on every unit (docs/data.md, "Merger of 1 July 2025"): Trà Câu takes
+# Phổ Văn, Phổ Quang, Phổ An and Phổ Thuận; Xã Nguyễn Nghiêm takes only Phổ Nhơn and Phổ Phong.
+# Each row: code, name, kind, the predecessors' codes, whether the row is sample.
 SUCCESSORS = [
     (
         "P2025-DUC-PHO",
         "Phường Đức Phổ",
         UnitKind.WARD,
         ["PH-NGUYEN-NGHIEM", "PH-PHO-HOA", "PH-PHO-MINH", "PH-PHO-VINH", "PH-PHO-NINH"],
-        True,
+        False,
     ),
-    ("P2025-SA-HUYNH", "Phường Sa Huỳnh", UnitKind.WARD, ["PH-PHO-THANH", "XA-PHO-CHAU"], True),
-    ("P2025-TRA-CAU", "Phường Trà Câu", UnitKind.WARD, ["PH-PHO-VAN", "PH-PHO-QUANG"], True),
+    ("P2025-SA-HUYNH", "Phường Sa Huỳnh", UnitKind.WARD, ["PH-PHO-THANH", "XA-PHO-CHAU"], False),
+    (
+        "P2025-TRA-CAU",
+        "Phường Trà Câu",
+        UnitKind.WARD,
+        ["PH-PHO-VAN", "PH-PHO-QUANG", "XA-PHO-AN", "XA-PHO-THUAN"],
+        False,
+    ),
     (
         "X2025-NGUYEN-NGHIEM",
         "Xã Nguyễn Nghiêm",
         UnitKind.COMMUNE,
-        ["XA-PHO-AN", "XA-PHO-THUAN", "XA-PHO-PHONG", "XA-PHO-NHON"],
+        ["XA-PHO-NHON", "XA-PHO-PHONG"],
         False,
     ),
     (
@@ -88,6 +97,10 @@ SUCCESSORS = [
         False,
     ),
 ]
+MERGER_NOTE = (
+    "Đơn vị hình thành từ ngày 01/07/2025 theo Nghị quyết số 1677/NQ-UBTVQH15 ngày 16/6/2025 "
+    "của Ủy ban Thường vụ Quốc hội (Điều 1)."
+)
 # Villages: Phổ An's are named in a public source (DOMAIN.md §4.1); the rest are sample.
 REAL_VILLAGES = {"XA-PHO-AN": ["Hội An 1", "Hội An 2", "An Thạch", "An Thổ"]}
 SAMPLE_VILLAGE_COUNT = 5
@@ -337,9 +350,11 @@ def load() -> dict[str, int]:
             kind,
             valid_from=MERGER_DAY,
             is_sample=sample,
-            note="Đơn vị hình thành từ ngày 01/07/2025. Việc đơn vị cũ nào nhập vào đơn vị mới là "
-            "dữ liệu mẫu, cần đối chiếu với Nghị quyết 1677/NQ-UBTVQH15.",
+            note=MERGER_NOTE,
         )
+        # Links of an earlier demo (which gave Nguyễn Nghiêm four communes) are replaced.
+        for old in Unit.objects.filter(successors=new).exclude(code__in=predecessors):
+            old.successors.remove(new)
         for old in Unit.objects.filter(code__in=predecessors):
             old.successors.add(new)
     for commune_code, commune in communes.items():

@@ -65,7 +65,7 @@ SAMPLE_NAMES = [
 
 def load() -> Authority:
     """Create or update the demo authorities; returns the town's (the plan's issuer)."""
-    province, _ = upsert(
+    _province, _ = upsert(
         Authority,
         {"code": PROVINCE_CODE},
         {

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
@@ -33,6 +35,8 @@ class DateInput(forms.DateInput):
 
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+# A plan's issue time when its date line leaves the day blank: "tháng 7 năm 2022", "năm 2022".
+PLAN_PERIOD = re.compile(r"(tháng (?:[1-9]|1[0-2]) )?năm (19|20)\d\d", re.IGNORECASE)
 
 
 class CampaignForm(GuardedFormMixin, forms.ModelForm):
@@ -54,6 +58,7 @@ class CampaignForm(GuardedFormMixin, forms.ModelForm):
             "authority",
             "plan_number",
             "plan_date",
+            "plan_date_text",
             "legal_bases",
             "start_year",
             "end_year",
@@ -105,7 +110,7 @@ class CampaignForm(GuardedFormMixin, forms.ModelForm):
                     'vào ngày văn bản (<a href="/don-vi/co-quan-ban-hanh/">Cơ quan ban '
                     "hành</a>).</p>"
                 ),
-                Row(Column("plan_number"), Column("plan_date")),
+                Row(Column("plan_number"), Column("plan_date"), Column("plan_date_text")),
                 "legal_bases",
             ),
             *(["copy_criteria_from"] if creating else []),
@@ -132,6 +137,19 @@ class CampaignForm(GuardedFormMixin, forms.ModelForm):
                 value = cleaned.get(name)
                 if value and not start <= value <= end:
                     self.add_error(name, f"{label} phải nằm trong giai đoạn {start}–{end}.")
+        text = (cleaned.get("plan_date_text") or "").strip()
+        if text:
+            if cleaned.get("plan_date"):
+                self.add_error(
+                    "plan_date_text",
+                    "Kế hoạch đã có ngày ban hành; chỉ ghi thời điểm khi kế hoạch không ghi ngày.",
+                )
+            elif not PLAN_PERIOD.fullmatch(text):
+                self.add_error(
+                    "plan_date_text",
+                    "Ghi như trên kế hoạch, ví dụ: “tháng 7 năm 2022” hoặc “năm 2022”.",
+                )
+            cleaned["plan_date_text"] = text
         return cleaned
 
 

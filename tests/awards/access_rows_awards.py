@@ -270,15 +270,21 @@ ROWS = [
             {"secretariat": 302, "council_member": 403, "chairman": 403},
             default=404,
             method="post",
-            data=lambda w, u: {"user": u["council_member"].pk, "attendance": "present"},
+            data=lambda w, u: {
+                "user": u["council_member"].pk,
+                "attendance": "present",
+                "start_time": "14:00",
+                "seen": seen_token(session(w, u)),
+            },
             snapshot=lambda w, u: (
                 CouncilSession.objects.get().status,
                 CouncilSession.objects.get().items.count(),
-                list(SessionMember.objects.values_list("attendance", flat=True)),
+                list(SessionMember.objects.values_list("attendance", "role")),
+                CouncilSession.objects.values_list("started_at", "ended_at").get(),
             ),
             url_names=(f"awards:session-{name}",),
         )
-        for name in ("add-item", "attendance", "open", "close", "remind")
+        for name in ("add-item", "attendance", "secretary", "times", "open", "close", "remind")
     ],
     Row(
         "vote cast",

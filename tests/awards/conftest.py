@@ -72,13 +72,14 @@ def make_nomination(world, users, tiers):
 
 @pytest.fixture
 def council(world, users):
-    """Five seats: chairman (chair), council_member, and three more members."""
+    """Five seats: chairman (chair), council_member, the secretary ("Ủy viên số 1") and two more
+    members."""
     extra = [
         UserFactory(username=f"member{i}", full_name=f"Ủy viên số {i}", roles=[Role.COUNCIL_MEMBER])
         for i in range(1, 4)
     ]
     members = [(users["chairman"], MemberRole.CHAIR), (users["council_member"], MemberRole.MEMBER)]
-    members += [(u, MemberRole.MEMBER) for u in extra]
+    members += [(extra[0], MemberRole.SECRETARY)] + [(u, MemberRole.MEMBER) for u in extra[1:]]
     session = services.session_create(
         by=users["secretariat"],
         campaign=world.campaign,

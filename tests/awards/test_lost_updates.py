@@ -9,6 +9,7 @@ from functools import partial
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from awards.models import ForwardingLetter, Nomination, NominationStatus
 from portal.roles import Role
@@ -121,3 +122,21 @@ def test_an_upper_level_answer_recorded_from_an_older_letter_page_is_refused(
     assert_refused(response, who=FIRST, typed="Chuyển xét năm sau", endorsing=True)
     n.refresh_from_db()
     assert n.upper_answer == "Không đủ tiêu chuẩn"
+
+
+def test_meeting_times_typed_on_an_older_session_page_are_refused_and_kept(
+    council, two_secretaries
+):
+    a, b = two_secretaries
+    page = reverse("awards:session-detail", args=[council.pk])
+    times = reverse("awards:session-times", args=[council.pk])
+    page_a = form_data(a.get(page), action=times)
+    page_b = form_data(b.get(page), action=times)
+
+    a.post(times, {**page_a, "start_time": "14:00", "end_time": "16:30"})
+    response = b.post(times, {**page_b, "start_time": "08:15", "end_time": "10:45"})
+
+    assert_refused(response, who=FIRST, typed="08:15", endorsing=True)
+    council.refresh_from_db()
+    assert timezone.localtime(council.started_at).strftime("%H:%M") == "14:00"
+    assert timezone.localtime(council.ended_at).strftime("%H:%M") == "16:30"

@@ -55,7 +55,7 @@ def setting(world, browser_user):
         members=[
             (chairman, MemberRole.CHAIR),
             (m1, MemberRole.MEMBER),
-            (m2, MemberRole.MEMBER),
+            (m2, MemberRole.SECRETARY),
             (recused, MemberRole.MEMBER),
         ],
     )

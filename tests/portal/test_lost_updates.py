@@ -243,6 +243,8 @@ TRIED_ELSEWHERE = {
     + "test_a_check_from_a_page_opened_before_the_file_was_sent_back_is_refused",
     "awards.forms.NoteForm": _AWARDS
     + "test_sending_back_from_a_page_opened_before_the_check_is_refused_and_keeps_the_reason",
+    "awards.forms.SessionTimesForm": _AWARDS
+    + "test_meeting_times_typed_on_an_older_session_page_are_refused_and_kept",
     "awards.forms.AnswerForm": _AWARDS
     + "test_an_upper_level_answer_recorded_from_an_older_letter_page_is_refused",
     "reports.forms.NarrativeForm": "tests/reports/test_lost_updates.py::"

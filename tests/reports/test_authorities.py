@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from sibling modules are parameters here)
 """Documents across the reform of 01/07/2025: each document takes the authority in force on its
 own date (header, place, signer, council, recipients); a body that no longer exists never issues
 one; signing is one act that takes a number from the authority's register, dates the document
@@ -123,7 +124,8 @@ def test_a_draft_prints_draft_and_neither_number_nor_date(world, tmp_path):
     report = Report(campaign=world.campaign, kind="annual", year=2024)
     text = _flat(pdf_text(rendering.render_report(report).content, tmp_path))
     assert "DỰ THẢO" in text
-    assert "/BC-UBND" in text and not re.search(r"\d+/BC-UBND", text)  # the number left blank
+    assert "/BC-UBND" in text
+    assert not re.search(r"\d+/BC-UBND", text)
     assert f"Thử Nghiệm, ngày tháng năm {timezone.localdate().year}" in text
 
 
@@ -205,7 +207,8 @@ def test_signing_numbers_dates_and_signs_the_document_read(world, users, signing
     with report.file.open("rb") as handle:
         draft = _flat(pdf_text(handle.read(), tmp_path, "draft.pdf"))
     assert "DỰ THẢO" in draft
-    assert "/BC-UBND" in draft and not re.search(r"\d+/BC-UBND", draft)
+    assert "/BC-UBND" in draft
+    assert not re.search(r"\d+/BC-UBND", draft)
 
     signoff = services.report_sign(report=report, by=users["chairman"], read_sha256=report.sha256)
     report.refresh_from_db()
@@ -227,7 +230,7 @@ def test_numbers_follow_the_register_in_order_and_never_twice(
     users,
     fast_render,
     signing_cert,
-    client_as,  # noqa: F811
+    client_as,
 ):
     first = _ready(world, users, year=2023)
     services.report_sign(report=first, by=users["chairman"], read_sha256=first.sha256)
@@ -261,14 +264,16 @@ def test_numbers_follow_the_register_in_order_and_never_twice(
     second.refresh_from_db()
     assert second.number == "04/BC-UBND"
     page = client.get(reverse("reports:register")).content.decode()
-    assert "04/BC-UBND" in page and "03/QĐ-UBND" in page and "01/BC-UBND" in page
+    assert "04/BC-UBND" in page
+    assert "03/QĐ-UBND" in page
+    assert "01/BC-UBND" in page
 
 
 def test_data_changed_since_reading_refuses_and_uses_no_number(
     world,
     users,
     fast_render,
-    signing_cert,  # noqa: F811
+    signing_cert,
 ):
     report = _ready(world, users)
     Report.objects.filter(pk=report.pk).update(context_hash="b" * 64)  # data moved on since
@@ -287,7 +292,7 @@ def test_signing_the_decision_pdf_is_the_one_act_that_numbers_and_awards(
     awards_case,
     fast_render,
     signing_cert,
-    client_as,  # noqa: F811
+    client_as,
 ):
     decision = awards_case["decision"]
     assert decision.number == ""
