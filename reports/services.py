@@ -379,8 +379,9 @@ def report_render(*, report_id: int, worker: str = "") -> Report | None:
 
 
 def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
-    """The chairman signs exactly the file they read (`read_sha256`): PAdES signature with a
-    visible stamp; the signed file is kept beside the original."""
+    """The chairman signs exactly the file they read (`read_sha256`): two PAdES signatures
+    (the person's, then the agency's seal; reports/signing.py) with their images; the signed
+    file is kept beside the original."""
     require(by, "report.sign", report)
     with transaction.atomic():
         report = (
@@ -397,11 +398,17 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
                 "Tệp báo cáo đã thay đổi sau khi đồng chí mở đọc. Vui lòng đọc lại bản mới "
                 "trước khi ký."
             )
-        box = report.signature_box or {"page": 0, "box": [330, 60, 560, 130]}
-        signed = signing.sign_pdf(
+        box = report.signature_box or {"page": 0, "box": [330, 60, 560, 145]}
+        signature_image, seal_image = signing.configured_images()
+        signed = signing.sign_document(
             content,
-            signer_name=report.campaign.signer_name or by.get_full_name() or by.username,
-            place=report.campaign.issuing_place,
+            person=signing.Person(
+                name=report.campaign.signer_name or by.get_full_name() or by.username,
+                username=by.get_username(),
+                place=report.campaign.issuing_place,
+                signature_image=signature_image,
+            ),
+            body=signing.Body(name=report.campaign.issuing_body, seal_image=seal_image),
             page=box["page"],
             box=tuple(box["box"]),
         )
@@ -410,10 +417,12 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
             signed_by=by,
             signed_at=timezone.now(),
             read_sha256=read_sha256,
-            signed_sha256=sha256(signed),
-            certificate_subject=signing.certificate_subject()[:300],
+            signed_sha256=sha256(signed.content),
+            certificate_subject=signed.person_certificate[:300],
+            person_key_store=signed.person_key_store,
+            seal_certificate_subject=signed.seal_certificate[:300],
         )
-        signoff.signed_file.save("signed.pdf", ContentFile(signed), save=False)
+        signoff.signed_file.save("signed.pdf", ContentFile(signed.content), save=False)
         signoff.save()
         report.status = ReportStatus.SIGNED
         report.save(update_fields=["status"])
