@@ -179,9 +179,7 @@ class SignOff(models.Model):
     signed_file = models.FileField("Tệp đã ký", upload_to=signed_upload_to, max_length=255)
     signed_sha256 = models.CharField("SHA-256 của tệp đã ký", max_length=64, db_index=True)
     # Decree 30/2020: the competent person's signature, then the agency's (its seal).
-    certificate_subject = models.CharField(
-        "Chứng thư số của người ký", max_length=300, blank=True
-    )
+    certificate_subject = models.CharField("Chứng thư số của người ký", max_length=300, blank=True)
     person_key_store = models.CharField(
         "Khóa ký của người ký",
         max_length=16,

@@ -125,11 +125,18 @@ def build_context(report: Report) -> dict[str, Any]:
         "data_hash": data_hash,
         "tables": tables,
         "verification_code": report.verification_code,
-        "verify_url": settings.SITE_URL.rstrip("/") + "/verify/?ma=" + report.verification_code,
-        "qr_svg": qr_svg(settings.SITE_URL.rstrip("/") + "/verify/?ma=" + report.verification_code),
+        # The QR holds the whole address; the text prints the page and the code beside it.
+        "verify_page": verify_page(),
+        "verify_url": verify_page() + "?ma=" + report.verification_code,
+        "qr_svg": qr_svg(verify_page() + "?ma=" + report.verification_code),
         # A kind may print its own number, date, signer or recipients (award documents).
         **content.get("overrides", {}),
     }
+
+
+def verify_page() -> str:
+    """The public verification page, from settings.SITE_URL (never a guessed host)."""
+    return settings.SITE_URL.rstrip("/") + "/verify/"
 
 
 def qr_svg(text: str) -> str:

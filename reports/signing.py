@@ -689,7 +689,7 @@ def validate_pdf(content: bytes) -> Validation:
         signatures = reader.embedded_signatures
     except Exception:  # a damaged file is simply "not valid"
         log.info("unreadable PDF during validation", exc_info=True)
-        return Validation(present=False)
+        return Validation(present=False, error=True)
     if not signatures:
         return Validation(present=False)
     roots = trust_roots()
