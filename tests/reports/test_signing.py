@@ -84,9 +84,9 @@ def _pdfsig(data: bytes, tmp_path) -> str:
 
 
 def test_signing_makes_the_persons_and_the_agencys_signatures(
-    world, users, small_render, signing_cert, tmp_path
+    world, users, small_render, signing_cert, tmp_path, client_as
 ):
-    _report, signoff = _signed_report(world, users)
+    report, signoff = _signed_report(world, users)
     data = signoff.signed_file.read()
     verdict = signing.validate_pdf(data)
     assert verdict.ok
@@ -97,6 +97,11 @@ def test_signing_makes_the_persons_and_the_agencys_signatures(
     assert "Nguyễn Văn Thử" in signoff.certificate_subject
     assert "Ủy ban nhân dân thị xã Đức Phổ" in signoff.seal_certificate_subject
     assert signoff.person_key_store == KeyStore.SERVER
+    # The report's page names both.
+    page = client_as("chairman").get(report.get_absolute_url()).content.decode()
+    assert "Chữ ký số của người ký: Common Name: Nguyễn Văn Thử" in page
+    assert "chứng thư số lưu trên máy chủ" in page
+    assert "Chữ ký số của cơ quan: Common Name: Ủy ban nhân dân thị xã Đức Phổ" in page
     # pdfsig: two signatures, both valid; the agency's (the last) covers the whole file.
     out = _pdfsig(data, tmp_path)
     assert out.count("Signature is Valid") == 2
