@@ -223,15 +223,19 @@ def demo_signature_png(name: str, width: int = 600, height: int = 300) -> bytes:
     seed = hashlib.sha256(name.encode()).digest()
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
+    # A looped stroke (a prolate trochoid: x = a·t − b·sin t, y = b·cos t with b > a), its loops
+    # shrinking to the right like a hand's, then an underline flourish.
+    loops = 4 + seed[0] % 3
+    a = width * 0.8 / (loops * 2 * math.pi)
+    b = a * (1.6 + (seed[1] % 5) / 10)
     points = []
-    loops = 3 + seed[0] % 3
-    for step in range(400):
-        t = step / 399
-        x = width * (0.08 + 0.8 * t)
-        wobble = math.sin(t * math.pi * 2 * loops + seed[1] / 40) * height * 0.22
-        wobble += math.sin(t * math.pi * (5 + seed[2] % 4)) * height * 0.08
-        points.append((x, height * 0.5 + wobble * (1 - 0.5 * t)))
-    draw.line(points, fill=blue, width=7, joint="curve")
+    for step in range(600):
+        t = step / 599 * loops * 2 * math.pi
+        fade = 1 - 0.45 * step / 599
+        x = width * 0.08 + a * t - b * math.sin(t) * fade
+        y = height * 0.45 - b * math.cos(t) * fade * (1.6 + 0.4 * math.sin(t / 3 + seed[2]))
+        points.append((x, y))
+    draw.line(points, fill=blue, width=6, joint="curve")
     # The underline flourish.
     draw.line(
         [(width * 0.15, height * 0.8), (width * 0.55, height * 0.74), (width * 0.92, height * 0.7)],
