@@ -143,7 +143,9 @@ def _ink(png: bytes, box, page_height_pt: float, scale: float, colour: str) -> i
         )
     )
     count = 0
-    for r, g, b in crop.getdata():
+    raw = crop.tobytes()
+    for index in range(0, len(raw), 3):
+        r, g, b = raw[index], raw[index + 1], raw[index + 2]
         if colour == "red" and r > 150 and g < 90 and b < 90:
             count += 1
         if colour == "blue" and b > 120 and r < 90 and g < 110:
@@ -539,3 +541,14 @@ def test_verify_says_a_signature_from_an_unknown_certificate_is_not_trusted(
     )
     assert "Chứng thư số không thuộc danh sách tin cậy của hệ thống." in page
     assert "Chữ ký số hợp lệ:" not in page
+
+
+def test_the_older_single_signature_still_signs_for_callers_not_yet_moved(signing_cert):
+    content, _, box = rendering.html_to_pdf(SIGN_HTML)
+    signed = signing.sign_pdf(
+        content, signer_name="Nguyễn Văn Thử", place="Đức Phổ", box=tuple(box["box"])
+    )
+    verdict = signing.validate_pdf(signed)
+    assert verdict.ok
+    assert [s.field for s in verdict.signatures] == [signing.FIELD_NAME]
+    assert "Ủy ban nhân dân thị xã Đức Phổ" in verdict.signer
