@@ -52,7 +52,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = env.str("SITE_NAME", default="Cổng thi đua – khen thưởng")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The portal's public address: printed under every signed document (verification line and QR)
+# and in e-mails. Set it to the address readers can reach; the demo's default is localhost.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -341,9 +343,32 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"
 # --- History ----------------------------------------------------------------------------------
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-# --- PDF signing (pyHanko): PKCS#12 file and passphrase; the demo makes a self-signed one -------
+# --- PDF signing (pyHanko): two signatures, the person's and the agency's (docs/signing.md) ---
+# The agency's signature (its seal): the organisation certificate, a PKCS#12 file.
 SIGNING_P12_PATH = env.str("SIGNING_P12_PATH", default=str(VAR_DIR / "signing" / "demo.p12"))
 SIGNING_P12_PASSPHRASE = _secret("SIGNING_P12_PASSPHRASE", default="demo-passphrase")
+# The person's signature: their own certificate on a PKCS#11 token where one is configured for
+# their user name, e.g. SIGNING_PKCS11_TOKENS={"chutich": {"token": "CHU TICH", "key": "ky-so",
+# "pin_env": "PIN_CHU_TICH"}} (token label, key/certificate label, the variable holding the PIN).
+SIGNING_PKCS11_MODULE = env.str("SIGNING_PKCS11_MODULE", default="")
+SIGNING_PKCS11_TOKENS = env.json("SIGNING_PKCS11_TOKENS", default={})
+# Without a token: "server" signs with the server-held personal certificate below; "none"
+# refuses to sign (the deployment requires tokens).
+SIGNING_PERSON_FALLBACK = env.str("SIGNING_PERSON_FALLBACK", default="server")
+# Empty: "<SIGNING_P12_PATH without .p12>-person.p12" beside the agency's file (the demo's).
+SIGNING_PERSON_P12_PATH = env.str("SIGNING_PERSON_P12_PATH", default="")
+SIGNING_PERSON_P12_PASSPHRASE = _secret("SIGNING_PERSON_P12_PASSPHRASE", default="")
+# More certificates a signature may chain to (PEM or DER files, e.g. the CA of the tokens).
+SIGNING_TRUSTED_CERTS = env.list("SIGNING_TRUSTED_CERTS", default=[])
+# The visible signatures: the signer's handwritten signature and the agency's seal (PNG with a
+# transparent background; the demo draws sample ones) and the seal's actual diameter.
+SIGNING_SIGNATURE_IMAGE = env.str(
+    "SIGNING_SIGNATURE_IMAGE", default=str(VAR_DIR / "signing" / "demo-signature.png")
+)
+SIGNING_SEAL_IMAGE = env.str(
+    "SIGNING_SEAL_IMAGE", default=str(VAR_DIR / "signing" / "demo-seal.png")
+)
+SIGNING_SEAL_DIAMETER_MM = env.float("SIGNING_SEAL_DIAMETER_MM", default=35.0)
 
 # --- Logging: one line per event, with the request id -----------------------------------------
 LOGGING = {

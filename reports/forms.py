@@ -13,7 +13,7 @@ from units.forms import DateInput
 from units.models import Authority
 
 from . import registry
-from .models import NARRATIVE_FIELDS
+from .models import NARRATIVE_FIELDS, normalize_code
 
 NARRATIVE_HELP = "Mỗi đoạn một dòng; để trống thì mục này không in."
 
@@ -131,7 +131,12 @@ class ReturnForm(forms.Form):
 class VerifyForm(forms.Form):
     edit_guard_exempt = "looks up a document; writes nothing"
 
-    code = forms.CharField(label="Mã tra cứu in trên văn bản", required=False, max_length=16)
+    code = forms.CharField(
+        label="Mã tra cứu in trên văn bản",
+        required=False,
+        max_length=20,
+        help_text="Ví dụ: ABCD-2345 (không phân biệt chữ hoa, chữ thường; có thể bỏ dấu gạch).",
+    )
     file = forms.FileField(label="Hoặc tải lên tệp PDF cần kiểm tra", required=False)
 
     def __init__(self, *args, **kwargs):
@@ -139,6 +144,10 @@ class VerifyForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", "Kiểm tra"))
+
+    def clean_code(self):
+        """Typed in lower case, without its dash or with spaces: "abcd2345" → "ABCD-2345"."""
+        return normalize_code(self.cleaned_data.get("code", ""))
 
     def clean(self):
         data = super().clean()

@@ -39,6 +39,21 @@ def new_verification_code() -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
+class KeyStore(models.TextChoices):
+    """Where the person's signing key was (reports.signing.KEY_STORE_*)."""
+
+    TOKEN = "pkcs11", "Thiết bị ký số (token) của người ký"
+    SERVER = "server", "Chứng thư số lưu trên máy chủ"
+
+
+def normalize_code(value: str) -> str:
+    """A verification code as typed ("abcd2345", " abcd-2345 ") → "ABCD-2345"."""
+    compact = "".join(ch for ch in (value or "").upper() if ch.isalnum())
+    if len(compact) == 8:
+        return f"{compact[:4]}-{compact[4:]}"
+    return (value or "").strip().upper()
+
+
 def report_upload_to(instance: Report, filename: str) -> str:
     # Name derived from id and version: a retried job overwrites its own attempt.
     return f"reports/{instance.campaign_id}/{instance.pk}-v{instance.version}.pdf"
@@ -157,7 +172,8 @@ class Report(models.Model):
 
 
 class SignOff(models.Model):
-    """The chairman's sign-off: who, when, the hash of the file read, the signed file."""
+    """The sign-off: who, when, the hash of the file read, the signed file, and the two
+    certificates that signed it (the person's, the agency's)."""
 
     report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="signoff")
     signed_by = models.ForeignKey(
@@ -167,7 +183,18 @@ class SignOff(models.Model):
     read_sha256 = models.CharField("SHA-256 của tệp đã đọc", max_length=64)
     signed_file = models.FileField("Tệp đã ký", upload_to=signed_upload_to, max_length=255)
     signed_sha256 = models.CharField("SHA-256 của tệp đã ký", max_length=64, db_index=True)
-    certificate_subject = models.CharField("Chứng thư số", max_length=300, blank=True)
+    # Decree 30/2020: the competent person's signature, then the agency's (its seal).
+    certificate_subject = models.CharField("Chứng thư số của người ký", max_length=300, blank=True)
+    person_key_store = models.CharField(
+        "Khóa ký của người ký",
+        max_length=16,
+        choices=KeyStore.choices,
+        blank=True,
+        help_text="Empty for sign-offs made before the two-signature form.",
+    )
+    seal_certificate_subject = models.CharField(
+        "Chứng thư số của cơ quan", max_length=300, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -117,7 +117,6 @@ def build_context(report: Report) -> dict[str, Any]:
     tables = [
         t.as_dict() for part in content.get("parts", []) for s in part.sections for t in s.tables
     ]
-    verify_url = settings.SITE_URL.rstrip("/") + "/verify/?ma=" + report.verification_code
     has_sample = bool(content.get("has_sample")) or issuer.get("is_sample", False)
     if has_sample and not issuer.get("is_sample", False):
         issuer = {**issuer, "signer_name": SAMPLE_SIGNER}  # never a real official on a sample
@@ -150,8 +149,10 @@ def build_context(report: Report) -> dict[str, Any]:
         "data_hash": data_hash,
         "tables": tables,
         "verification_code": report.verification_code,
-        "verify_url": verify_url,
-        "qr_svg": qr_svg(verify_url),
+        # The QR holds the whole address; the text prints the page and the code beside it.
+        "verify_page": verify_page(),
+        "verify_url": verify_page() + "?ma=" + report.verification_code,
+        "qr_svg": qr_svg(verify_page() + "?ma=" + report.verification_code),
         "succession": succession(campaign, issuer),
         # A kind may print its own number, date, signer or recipients (award documents).
         **overrides,
@@ -179,6 +180,11 @@ def succession(campaign, issuer: dict[str, Any]) -> str:
     return " ".join(sentences)
 
 
+def verify_page() -> str:
+    """The public verification page, from settings.SITE_URL (never a guessed host)."""
+    return settings.SITE_URL.rstrip("/") + "/verify/"
+
+
 def qr_svg(text: str) -> str:
     """A QR code as inline SVG (qrcode's path factory), so it prints crisp in the PDF."""
     import io
@@ -201,6 +207,20 @@ def render_html(template: str, context: dict[str, Any]) -> str:
 
 SIGNATURE_ANCHOR = "sig-space"
 PX_TO_PT = 0.75  # CSS px (1/96 in) → PDF points (1/72 in)
+MIN_SPACE_PT = 40  # a signature space is at least this tall (≈ 14 mm)
+
+
+def _signature_space(page) -> list[int]:
+    """The signature space in PDF points (x0, y0, x1, y1; origin bottom left): the box of the
+    `#sig-space` element (WeasyPrint's anchors give its border box in CSS px, origin top left).
+    An anchor on a line of text (the signer's name on a certificate) is not a space: the space
+    is then the 58 pt above it, 210 pt wide."""
+    x0, y0, x1, y1 = (v * PX_TO_PT for v in page.anchors[SIGNATURE_ANCHOR])
+    height = page.height * PX_TO_PT
+    if y1 - y0 >= MIN_SPACE_PT:
+        return [round(x0), round(height - y1), round(x1), round(height - y0)]
+    left, top = x0, height - y0
+    return [round(left - 20), round(top - 62), round(left + 190), round(top - 4)]
 
 
 def html_to_pdf(html: str) -> tuple[bytes, int, dict[str, Any] | None]:
@@ -213,13 +233,7 @@ def html_to_pdf(html: str) -> tuple[bytes, int, dict[str, Any] | None]:
     signature_box = None
     for index, page in enumerate(document.pages):
         if SIGNATURE_ANCHOR in page.anchors:
-            x, y = page.anchors[SIGNATURE_ANCHOR][:2]
-            height_pt = page.height * PX_TO_PT
-            left, top = x * PX_TO_PT, height_pt - y * PX_TO_PT
-            signature_box = {
-                "page": index,
-                "box": [round(left - 20), round(top - 62), round(left + 190), round(top - 4)],
-            }
+            signature_box = {"page": index, "box": _signature_space(page)}
     return document.write_pdf(), len(document.pages), signature_box
 
 

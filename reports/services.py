@@ -449,7 +449,8 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
     the authority in force on the signing date is fixed, the register gives the number, the
     date line becomes the signing date, the PDF is made again with them (refused when the data
     changed since the version he read) and signed; a decision's awards enter history in the same
-    transaction. Any refusal leaves nothing behind: no number is used up."""
+    transaction. Two PAdES signatures: the person's, then the agency's seal (reports/signing.py),
+    with the authority's images. Any refusal leaves nothing behind: no number is used up."""
     require(by, "report.sign", report)
     _require_evaluation(report)
     with transaction.atomic():
@@ -494,11 +495,17 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
                 "Số liệu của văn bản đã thay đổi sau khi tạo bản đồng chí đã đọc. Đề nghị tạo "
                 "lại văn bản và đọc bản mới trước khi ký."
             )
-        box = rendered.signature_box or {"page": 0, "box": [330, 60, 560, 130]}
-        signed = signing.sign_pdf(
+        box = rendered.signature_box or {"page": 0, "box": [330, 60, 560, 145]}
+        signature_image, seal_image = _authority_images(authority)
+        signed = signing.sign_document(
             rendered.content,
-            signer_name=report.issuer["signer_name"] or by.get_full_name() or by.username,
-            place=report.issuer["place"],
+            person=signing.Person(
+                name=report.issuer["signer_name"] or by.get_full_name() or by.username,
+                username=by.get_username(),
+                place=report.issuer["place"],
+                signature_image=signature_image,
+            ),
+            body=signing.Body(name=report.issuer["body"], seal_image=seal_image),
             page=box["page"],
             box=tuple(box["box"]),
         )
@@ -507,10 +514,12 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
             signed_by=by,
             signed_at=timezone.now(),
             read_sha256=read_sha256,
-            signed_sha256=sha256(signed),
-            certificate_subject=signing.certificate_subject()[:300],
+            signed_sha256=sha256(signed.content),
+            certificate_subject=signed.person_certificate[:300],
+            person_key_store=signed.person_key_store,
+            seal_certificate_subject=signed.seal_certificate[:300],
         )
-        signoff.signed_file.save("signed.pdf", ContentFile(signed), save=False)
+        signoff.signed_file.save("signed.pdf", ContentFile(signed.content), save=False)
         signoff.save()
         report.status = ReportStatus.SIGNED
         report.page_count = rendered.pages
@@ -518,6 +527,22 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
         if report.kind == "award_decision":
             _sign_award_decision(report, by)
     return signoff
+
+
+def _authority_images(authority) -> tuple[bytes | None, bytes | None]:
+    """(signature image, seal image) of the authority record, else the configured files."""
+    fallback_signature, fallback_seal = signing.configured_images()
+
+    def read(field) -> bytes | None:
+        if not field:
+            return None
+        with open_stored(field) as handle:
+            return handle.read()
+
+    return (
+        read(authority.signature_image) or fallback_signature,
+        read(authority.seal_image) or fallback_seal,
+    )
 
 
 def _require_evaluation(report: Report) -> None:

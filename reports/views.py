@@ -22,10 +22,10 @@ from django.views.decorators.http import require_POST
 from portal.access import can, require
 from portal.uploads import attachment_response, check_upload, open_stored
 
-from . import exports, selectors, services
+from . import exports, selectors, services, signing
 from .filters import ReportFilter
 from .forms import NarrativeForm, ReportRequestForm, ReturnForm, SignForm, VerifyForm
-from .models import NARRATIVE_FIELDS, Report, ReportStatus, SignOff
+from .models import NARRATIVE_FIELDS, Report, ReportStatus, SignOff, normalize_code
 from .registry import DocumentObjectMissing, award_document_target
 
 PAGE_SIZE = 50
@@ -336,7 +336,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
 
 
 def _lookup_code(code: str) -> dict:
-    code = code.strip().upper()
+    code = normalize_code(code)
     signoff = (
         SignOff.objects.select_related("report__campaign", "signed_by")
         .filter(report__verification_code=code)
@@ -348,6 +348,8 @@ def _lookup_code(code: str) -> dict:
 
 
 def _verify(form: VerifyForm) -> dict:
+    """A code is looked up; a file is matched by its SHA-256 against the signed originals and
+    its signatures are checked themselves (intact, valid, covering the whole file, trusted)."""
     upload = form.cleaned_data.get("file")
     if not upload:
         return _lookup_code(form.cleaned_data["code"])
@@ -356,23 +358,24 @@ def _verify(form: VerifyForm) -> dict:
     except ValidationError as exc:
         form.add_error("file", exc)
         return None
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    sha = digest.hexdigest()
+    upload.seek(0)
+    content = upload.read()
+    sha = hashlib.sha256(content).hexdigest()
+    validation = signing.validate_pdf(content)
     signoff = (
         SignOff.objects.select_related("report__campaign", "signed_by")
         .filter(signed_sha256=sha)
         .first()
     )
     if signoff is None:
-        return {"found": False, "sha256": sha, "file": True}
+        return {"found": False, "sha256": sha, "file": True, "validation": validation}
     return {
         "found": True,
         "by_file": True,
         "signoff": signoff,
         "report": signoff.report,
         "sha256": sha,
+        "validation": validation,
     }
 
 

@@ -124,16 +124,30 @@ def report_data(world):
 
 @pytest.fixture
 def signing_cert(settings, tmp_path_factory):
-    """A self-signed certificate, made once per session and copied per test."""
-    cache = tmp_path_factory.getbasetemp() / "signing-cache" / "test.p12"
+    """Self-signed certificates (the agency's, the signer's server-held one) and sample seal and
+    signature images, made once per session and copied per test."""
+    cache = tmp_path_factory.getbasetemp() / "signing-cache"
     settings.SIGNING_P12_PASSPHRASE = "test-pass"
-    if not cache.exists():
-        settings.SIGNING_P12_PATH = str(cache)
-        signing.ensure_demo_certificate()
-    target = tmp_path_factory.mktemp("sign") / "test.p12"
-    shutil.copy(cache, target)
-    settings.SIGNING_P12_PATH = str(target)
-    return target
+    settings.SIGNING_PERSON_P12_PATH = ""
+    settings.SIGNING_PERSON_P12_PASSPHRASE = ""
+    settings.SIGNING_PKCS11_MODULE = ""
+    settings.SIGNING_PKCS11_TOKENS = {}
+    settings.SIGNING_PERSON_FALLBACK = "server"
+    settings.SIGNING_TRUSTED_CERTS = []
+    names = ("test.p12", "test-person.p12", "signature.png", "seal.png")
+    if not (cache / "seal.png").exists():
+        settings.SIGNING_P12_PATH = str(cache / "test.p12")
+        settings.SIGNING_SIGNATURE_IMAGE = str(cache / "signature.png")
+        settings.SIGNING_SEAL_IMAGE = str(cache / "seal.png")
+        signing.ensure_demo_certificate(person_name="Nguyễn Văn Thử")
+        signing.ensure_demo_images("Ủy ban nhân dân thị xã Thử Nghiệm", "Nguyễn Văn Thử")
+    target = tmp_path_factory.mktemp("sign")
+    for name in names:
+        shutil.copy(cache / name, target / name)
+    settings.SIGNING_P12_PATH = str(target / "test.p12")
+    settings.SIGNING_SIGNATURE_IMAGE = str(target / "signature.png")
+    settings.SIGNING_SEAL_IMAGE = str(target / "seal.png")
+    return target / "test.p12"
 
 
 def pdf_text(data: bytes, tmp_path, name="doc.pdf") -> str:
