@@ -398,6 +398,7 @@ def section_deployment(scope: Scope) -> Section | None:
         data={
             "plan_number": campaign.plan_number,
             "plan_issued": campaign.plan_issued,
+            "plan_date": campaign.plan_date,
             "milestones": [
                 {"title": m.title, "date": m.due_date, "kind": m.get_kind_display()}
                 for m in milestones

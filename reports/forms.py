@@ -8,7 +8,7 @@ from django import forms
 
 from campaigns.models import Campaign
 from portal.concurrency import GuardedFormMixin
-from portal.numbers import VnYearField
+from portal.numbers import VnIntegerField, VnYearField
 from units.forms import DateInput
 from units.models import Authority
 
@@ -162,7 +162,7 @@ class OutsideNumberForm(forms.Form):
     edit_guard_exempt = "adds a new register row; the register's unique constraint refuses a repeat"
 
     authority = forms.ModelChoiceField(Authority.objects.all(), label="Cơ quan ban hành")
-    seq = forms.IntegerField(label="Số", min_value=1, max_value=999999)
+    seq = VnIntegerField(label="Số", min_value=1, max_value=999999)
     symbol = forms.CharField(label="Ký hiệu", max_length=40, help_text="Ví dụ: QĐ-UBND")
     day = forms.DateField(
         label="Ngày văn bản", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"]

@@ -23,7 +23,7 @@ from reports import rendering, services, signing
 from reports.models import KeyStore, Report, ReportStatus, normalize_code
 from tests.awards.conftest import council, everyone_present, make_nomination, tiers  # noqa: F401
 
-from .conftest import pdf_text
+from .conftest import FULL_NARRATIVE, pdf_text
 from .test_award_documents import awards_case  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,11 @@ def small_render(monkeypatch):
 def _signed_report(world, users):
     with TestCase.captureOnCommitCallbacks(execute=True):
         report = services.report_request(
-            campaign=world.campaign, kind="annual", year=2024, by=users["secretariat"]
+            campaign=world.campaign,
+            kind="annual",
+            year=2024,
+            by=users["secretariat"],
+            narrative=FULL_NARRATIVE,
         )
     report.refresh_from_db()
     assert report.status == ReportStatus.READY
@@ -119,7 +123,11 @@ def test_a_deployment_that_requires_tokens_refuses_a_signer_without_one(
     settings.SIGNING_PERSON_FALLBACK = "none"
     with TestCase.captureOnCommitCallbacks(execute=True):
         report = services.report_request(
-            campaign=world.campaign, kind="annual", year=2024, by=users["secretariat"]
+            campaign=world.campaign,
+            kind="annual",
+            year=2024,
+            by=users["secretariat"],
+            narrative=FULL_NARRATIVE,
         )
     report.refresh_from_db()
     with pytest.raises(signing.SigningUnavailable, match="thiết bị ký số"):
@@ -332,7 +340,11 @@ def test_a_wrong_pin_is_refused_with_a_message(
     monkeypatch.setenv("BAD_PIN", "000000")
     with TestCase.captureOnCommitCallbacks(execute=True):
         report = services.report_request(
-            campaign=world.campaign, kind="annual", year=2024, by=users["secretariat"]
+            campaign=world.campaign,
+            kind="annual",
+            year=2024,
+            by=users["secretariat"],
+            narrative=FULL_NARRATIVE,
         )
     report.refresh_from_db()
     with pytest.raises(signing.SigningUnavailable, match="thiết bị ký số"):
@@ -378,7 +390,7 @@ def _assert_verify_block_beside_signature(rendered, report, tmp_path):
     whole = pdf_text(rendered.content, tmp_path, name="whole.pdf")
     assert whole.count("Mã tra cứu") == 1
     # The signature block is on that page too (not pushed away from it).
-    assert "Nơi nhận" in text or "CHỦ TRÌ" in text
+    assert "Nơi nhận" in text or "CHỦ TỌA" in text
 
 
 def test_award_documents_print_the_verify_block_on_the_signature_page(
