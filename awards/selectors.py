@@ -26,6 +26,7 @@ from .models import (
     NominationStatus,
     NomineeKind,
     PendingCase,
+    PeriodKind,
     SessionMember,
     TierKind,
     VoteRule,
@@ -131,16 +132,61 @@ def history_for(
     return el.History(awards, ratings, cases, initiatives, is_female, female_share)
 
 
+def nomination_route(nomination: Nomination) -> str:
+    """Merit (the yearly review) or movement (a campaign's preliminary or final review)."""
+    return el.MERIT if nomination.period_kind == PeriodKind.YEAR else el.MOVEMENT
+
+
+def _unit_titles(nomination: Nomination, rules: list[el.Rule]) -> dict:
+    """For title_quota rules: the proposer unit's count of the base title in the year and of
+    this tier (nominations under way or granted, this one included)."""
+    quota = [r for r in rules if r.kind == "title_quota"]
+    if not quota:
+        return {}
+    live = Q(proposer_unit=nomination.proposer_unit, period_year=nomination.period_year) & ~Q(
+        status__in=[
+            NominationStatus.FAILED,
+            NominationStatus.REJECTED,
+            NominationStatus.DRAFT,
+        ]
+    )
+    counts: dict = {}
+    for rule in quota:
+        code = rule.params.get("of_tier", "")
+        granted = Award.objects.filter(
+            tier__code=code,
+            year=nomination.period_year,
+            person__affiliation=nomination.proposer_unit,
+        ).count()
+        pending = (
+            Nomination.objects.filter(live, tier__code=code).filter(award__isnull=True).count()
+        )
+        counts[code] = granted + pending
+    mine = Nomination.objects.filter(live, tier=nomination.tier).exclude(pk=nomination.pk).count()
+    counts["_self"] = mine + 1
+    return counts
+
+
 def eligibility_for(nomination: Nomination) -> list[el.RuleResult]:
     history = history_for(
         unit=nomination.unit if not nomination.person_id else None, person=nomination.person
     )
+    rules = rules_for(nomination.tier)
+    history.facts = dict(nomination.facts or {})
+    if nomination.pk:
+        history.movement_evidence = (
+            nomination.assessments.count()
+            + nomination.contributions.count()
+            + nomination.exemplars.count()
+        )
+        history.unit_titles = _unit_titles(nomination, rules)
     return el.evaluate(
-        rules_for(nomination.tier),
+        rules,
         history,
         reference_date=nomination.reference_date,
         nominee_kind=nomination.nominee_kind,
         tier_names=tier_names(),
+        route=nomination_route(nomination),
     )
 
 

@@ -218,7 +218,7 @@ def _build_certificates(report: Report) -> dict[str, Any]:
     doc = certificates_document(report.object_id)
     return {
         "document": doc,
-        "summary": f"Giấy khen theo Quyết định số {doc['decision_number']}",
+        "summary": f"Bằng, giấy khen theo Quyết định số {doc['decision_number']}",
         "has_sample": False,  # printed on the official blank: no watermark on the form
         "overrides": {
             "place_date": _place_date(doc["issuing_place"], doc["decision_date"]),

@@ -110,7 +110,13 @@ def test_decision_pdf_in_the_administrative_layout(world, awards_case, tmp_path)
     for n in (awards_case["collective"], awards_case["individual"]):
         assert n.tier.name in flat
     assert "1.234.000" in flat  # the bonus, with thousands separators
-    assert "tổng số tiền 1.234.000 đồng" in flat
+    # The title is conferred, its amount from the seeded table (CSTĐCS: 1,0 × 2.340.000 đồng
+    # on 20/12/2025); the total adds both.
+    assert "Tặng danh hiệu “Chiến sĩ thi đua cơ sở” năm 2024 cho 01 cá nhân" in flat
+    assert "Tặng Giấy khen của Chủ tịch Ủy ban nhân dân thị xã cho 01 tập thể" in flat
+    assert "2.340.000" in flat
+    assert "tổng số tiền 3.574.000 đồng" in flat
+    assert "chi từ Quỹ thi đua, khen thưởng" in flat
     assert "Nơi nhận:" in flat
     assert "Như Điều 3;" in flat
     assert "CHỦ TỊCH" in flat
@@ -150,7 +156,13 @@ def test_certificates_one_page_per_awardee(world, users, awards_case, tmp_path):
     pages = text.split("\f")
     assert PERSON in pages[0] + pages[1]
     assert sum(PERSON in p for p in pages) == 1
-    assert "GIẤY KHEN" in pages[0]
+    form_page = next(p for p in pages if world.commune_a.name in p)
+    title_page = next(p for p in pages if PERSON in p)
+    assert "GIẤY KHEN" in form_page
+    # A title is certified, not commended: its page is not headed "GIẤY KHEN".
+    assert "GIẤY KHEN" not in title_page
+    assert "BẰNG CHỨNG NHẬN" in title_page
+    assert "Chiến sĩ thi đua cơ sở" in _flat(title_page)
 
 
 def test_certificates_need_a_signed_decision(world, users, awards_case, client_as):
