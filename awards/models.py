@@ -665,6 +665,17 @@ class Nomination(RecipientMixin):
         return f"{self.get_period_kind_display()} ({self.period_year})"
 
     @property
+    def facts_display(self) -> list[tuple[str, int]]:
+        """The dossier's declared figures, labelled (nomination page)."""
+        from .eligibility import FACT_LABELS
+
+        return [
+            (label[:1].upper() + label[1:], self.facts[k])
+            for k, label in FACT_LABELS.items()
+            if (self.facts or {}).get(k) is not None
+        ]
+
+    @property
     def consultation_open(self) -> bool:
         return bool(self.consultation_until) and self.consultation_until >= timezone.localdate()
 

@@ -387,7 +387,7 @@ def awards_per_tier_year(queryset: QuerySet[Award]) -> tuple[list[int], list[dic
             },
         )
         row["by_year"][c["year"]] = c["n"]
-    rows = sorted(table.values(), key=lambda r: (r["kind"], r["order"]))
+    rows = sorted(table.values(), key=lambda r: (r["kind"] != TierKind.TITLE, r["order"]))
     for row in rows:
         row["cells"] = [row["by_year"][y] for y in years]
         row["total"] = sum(row["cells"])
@@ -398,7 +398,8 @@ def commendation_statistics(year: int) -> list[dict]:
     """Best-effort shape of the Home Affairs yearly commendation statistics (see docs)."""
     awards = Award.objects.filter(year=year).select_related("tier", "person", "unit")
     by_tier: dict[int, dict] = {}
-    for tier in AwardTier.objects.order_by("kind", "order"):
+    tiers = sorted(AwardTier.objects.all(), key=lambda t: (t.kind != TierKind.TITLE, t.order))
+    for tier in tiers:
         by_tier[tier.pk] = {
             "tier": tier,
             "collective": 0,
@@ -418,6 +419,23 @@ def commendation_statistics(year: int) -> list[dict]:
         if award.person_id and award.person.kind in ("worker", "cooperative_member"):
             row["worker"] += 1
     return list(by_tier.values())
+
+
+KIND_SECTIONS = [
+    (TierKind.TITLE, "I", "Danh hiệu thi đua"),
+    (TierKind.FORM, "II", "Hình thức khen thưởng"),
+]
+
+
+def by_kind_sections(rows: list[dict], kind_of) -> list[dict]:
+    """Rows split into "I. Danh hiệu thi đua" and "II. Hình thức khen thưởng" (Law 06/2022
+    Chapters II and III): titles and forms are never counted together."""
+    out = []
+    for kind, numeral, label in KIND_SECTIONS:
+        part = [r for r in rows if kind_of(r) == kind]
+        if part:
+            out.append({"numeral": numeral, "label": label, "rows": part, "kind": kind})
+    return out
 
 
 def nominee_kind_of(*, unit: Unit | None, person: Person | None) -> str:

@@ -104,6 +104,7 @@ def nomination_create(
     person: Person | None = None,
     exemplars: Iterable[Exemplar] = (),
     assessments: Iterable = (),
+    facts: dict | None = None,
     is_sample: bool = False,
 ) -> Nomination:
     if (unit is None) == (person is None):
@@ -146,6 +147,7 @@ def nomination_create(
         period_year=period_year,
         reference_date=default_reference_date(period_year),
         achievements=achievements,
+        facts={k: int(v) for k, v in (facts or {}).items() if v is not None},
         created_by=by,
         is_sample=is_sample,
     )

@@ -183,6 +183,7 @@ def nomination_create_view(request: HttpRequest) -> HttpResponse:
                 unit=data["unit"],
                 person=data["person"],
                 exemplars=data["exemplars"],
+                facts=form.facts(),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -786,6 +787,7 @@ def award_list_view(request: HttpRequest) -> HttpResponse:
             "filter": award_filter,
             "years": years,
             "table": table,
+            "table_sections": sel.by_kind_sections(table, lambda r: r["kind"]),
             "can_export": can(request.user, "award.export"),
         },
     )
@@ -828,7 +830,7 @@ def _stat_year(request: HttpRequest) -> tuple[int, YearForm]:
 
 STAT_COLUMNS = [
     Column("STT", width=6),
-    Column("Hình thức khen thưởng, danh hiệu thi đua", width=50),
+    Column("Danh hiệu thi đua, hình thức khen thưởng", width=50),
     Column("Tổng số"),
     Column("Tập thể"),
     Column("Cá nhân"),
@@ -849,6 +851,9 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
             "year": year,
             "year_form": year_form,
             "rows": sel.commendation_statistics(year),
+            "sections": sel.by_kind_sections(
+                sel.commendation_statistics(year), lambda r: r["tier"].kind
+            ),
             "can_export": can(request.user, "award.export"),
         },
     )
@@ -858,19 +863,24 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
 def statistics_export_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "award.export")
     year, _ = _stat_year(request)
-    rows = [
-        [
-            i,
-            r["tier"].name,
-            r["total"],
-            r["collective"],
-            r["individual"],
-            r["household"],
-            r["female"],
-            r["worker"],
-        ]
-        for i, r in enumerate(sel.commendation_statistics(year), start=1)
-    ]
+    rows = []
+    for section in sel.by_kind_sections(
+        sel.commendation_statistics(year), lambda r: r["tier"].kind
+    ):
+        rows.append([section["numeral"], section["label"].upper(), *[""] * 6])
+        rows.extend(
+            [
+                i,
+                r["tier"].name,
+                r["total"],
+                r["collective"],
+                r["individual"],
+                r["household"],
+                r["female"],
+                r["worker"],
+            ]
+            for i, r in enumerate(section["rows"], start=1)
+        )
     content = write_xlsx(
         STAT_COLUMNS,
         rows,

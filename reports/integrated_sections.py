@@ -53,9 +53,22 @@ def section_awards(scope: Scope) -> Section | None:
     per_tier: dict[int, dict[str, Any]] = {}
     for a in awards:
         row = per_tier.setdefault(
-            a.tier_id, {"name": a.tier.name, "kind": a.tier.get_kind_display(), "c": 0, "i": 0}
+            a.tier_id,
+            {
+                "name": a.tier.name,
+                "kind": a.tier.get_kind_display(),
+                "is_title": a.tier.kind == "title",
+                "order": a.tier.order,
+                "c": 0,
+                "i": 0,
+            },
         )
         row["i" if a.person_id else "c"] += 1
+    # Emulation titles first, then award forms (Law 06/2022 Chapters II and III): never summed
+    # under one word.
+    per_tier = dict(
+        sorted(per_tier.items(), key=lambda kv: (not kv[1]["is_title"], kv[1]["order"]))
+    )
     count_rows = [
         [i, r["name"], r["kind"], r["c"], r["i"], r["c"] + r["i"]]
         for i, r in enumerate(per_tier.values(), start=1)
@@ -70,12 +83,17 @@ def section_awards(scope: Scope) -> Section | None:
         if a.person_id and a.person.affiliation_id:
             name += f", {a.person.affiliation.name}"
         list_rows.append([i, name, a.tier.name, a.decision_number, _date(a.decision_date)])
-    by_tier_text = "; ".join(f"{r['name']}: {num(r['c'] + r['i'])}" for r in per_tier.values())
+    parts = []
+    for is_title, verb in ((True, "tặng danh hiệu thi đua"), (False, "tặng hình thức khen thưởng")):
+        rows = [r for r in per_tier.values() if r["is_title"] is is_title]
+        if rows:
+            n = sum(r["c"] + r["i"] for r in rows)
+            listed = "; ".join(f"{r['name']}: {num(r['c'] + r['i'])}" for r in rows)
+            parts.append(f"{verb} cho {num(n)} lượt ({listed})")
     paragraphs = [
-        f"Trong {_period_words(scope)}, các cấp đã khen thưởng {num(len(awards))} lượt tập thể, "
-        f"cá nhân có thành tích trong phong trào thi đua ({num(collectives)} lượt tập thể, hộ "
-        f"gia đình; {num(individuals)} lượt cá nhân), gồm: {by_tier_text}. Danh sách cụ thể tại "
-        "phụ lục kèm theo."
+        f"Trong {_period_words(scope)}, các cấp đã {' và '.join(parts)} đối với tập thể, cá "
+        f"nhân có thành tích trong phong trào thi đua ({num(collectives)} lượt tập thể, hộ "
+        f"gia đình; {num(individuals)} lượt cá nhân). Danh sách cụ thể tại phụ lục kèm theo."
     ]
     return Section(
         key="awards",
@@ -85,14 +103,14 @@ def section_awards(scope: Scope) -> Section | None:
         tables=[
             Table(
                 f"Kết quả khen thưởng theo hình thức, {_period_words(scope)}",
-                ["STT", "Hình thức, danh hiệu", "Loại", "Tập thể, hộ", "Cá nhân", "Tổng số"],
+                ["STT", "Danh hiệu, hình thức", "Loại", "Tập thể, hộ", "Cá nhân", "Tổng số"],
                 count_rows,
                 total=["", "Tổng cộng", "", collectives, individuals, len(awards)],
                 center=(0,),
             ),
             Table(
                 f"Danh sách tập thể, cá nhân được khen thưởng, {_period_words(scope)}",
-                ["STT", "Tập thể, cá nhân", "Hình thức, danh hiệu", "Số quyết định", "Ngày"],
+                ["STT", "Tập thể, cá nhân", "Danh hiệu, hình thức", "Số quyết định", "Ngày"],
                 list_rows,
                 annex=True,
                 center=(0, 3, 4),
