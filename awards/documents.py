@@ -75,21 +75,15 @@ def _groups(awards: list[dict]) -> list[dict]:
     return out
 
 
-def _funding(awards: list[dict], day: datetime.date, body: str) -> str:
-    """The funding sentence of the decision's Article 2 (which fund, under which article)."""
+def _funding(awards: list[dict], day: datetime.date) -> dict:
+    """What the decision's Article 2 cites for the money: the articles that set the amounts and,
+    from 2024, the Law's rule that the deciding body pays from its own fund."""
     articles = []
     for a in awards:
         article = (a.get("amount_basis") or "").split(":", 1)[0].strip()
         if article and article not in articles:
             articles.append(article)
-    if not articles:
-        return ""
-    fund = (
-        f"chi từ Quỹ thi đua, khen thưởng của {body}" if body else "chi từ Quỹ thi đua, khen thưởng"
-    )
-    if day >= LAW2022_IN_FORCE:
-        fund += " theo khoản 4 Điều 11 Luật Thi đua, khen thưởng năm 2022"
-    return f"Mức tiền thưởng theo {'; '.join(articles)}; {fund}"
+    return {"articles": articles, "law2022": day >= LAW2022_IN_FORCE}
 
 
 def _recipient(n: Nomination) -> dict:
@@ -103,18 +97,6 @@ def _recipient(n: Nomination) -> dict:
         "affiliation": (person.affiliation.name if person and person.affiliation_id else ""),
         "gender": person.get_gender_display() if person else "",
         "birth_year": person.birth_year if person else None,
-    }
-
-
-def _issuer(campaign) -> dict:
-    return {
-        "issuing_body": campaign.issuing_body,
-        "issuing_body_parent": campaign.issuing_body_parent,
-        "issuing_place": campaign.issuing_place,
-        "signer_name": campaign.signer_name,
-        "signer_title": campaign.signer_title,
-        "signer_authority": campaign.signer_authority,
-        "recipients": [r.strip() for r in (campaign.recipients or "").splitlines() if r.strip()],
     }
 
 
@@ -145,7 +127,9 @@ def decision_document(decision_id: int) -> dict:
         )
     return {
         "kind": "award_decision",
-        **_issuer(d.campaign),
+        # Who issues, signs and receives it comes from the authority in force on the date the
+        # document carries (units.authorities; the reports app resolves it).
+        "authority_id": d.authority_id,
         "number": d.number,
         "date": d.decision_date,
         "title": d.title,
@@ -160,7 +144,7 @@ def decision_document(decision_id: int) -> dict:
         "groups": _groups(awards),
         "count_label": _count_label(awards),
         "total_amount_vnd": sum(a["amount_vnd"] or 0 for a in awards) or None,
-        "funding": _funding(awards, d.decision_date, d.campaign.issuing_body),
+        "funding": _funding(awards, d.decision_date),
     }
 
 
@@ -197,7 +181,7 @@ def minutes_document(session_id: int) -> dict:
         )
     return {
         "kind": "council_minutes",
-        **_issuer(s.campaign),
+        "authority_id": s.authority_id,
         "title": s.title,
         "date": s.meeting_date,
         "location": s.location,
@@ -226,10 +210,6 @@ def certificates_document(decision_id: int) -> dict:
     doc = decision_document(decision_id)
     return {
         "kind": "certificates",
-        "issuing_body": doc["issuing_body"],
-        "issuing_place": doc["issuing_place"],
-        "signer_name": doc["signer_name"],
-        "signer_title": doc["signer_title"],
         "decision_number": doc["number"],
         "decision_date": doc["date"],
         "certificates": [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -13,6 +15,7 @@ from portal.models import User
 from portal.numbers import VnIntegerField, VnYearField, vn_formfield
 from portal.roles import CHAIRMAN, COUNCIL_MEMBER
 from units.forms import DateInput
+from units.models import Authority
 
 from . import selectors as sel
 from .models import (
@@ -193,8 +196,11 @@ class AddItemForm(forms.Form):
 class DecisionForm(forms.Form):
     edit_guard_exempt = "creates a new row (a draft decision; there is no edit page)"
 
-    number = forms.CharField(label="Số, ký hiệu", max_length=100, help_text="Ví dụ: 125/QĐ-UBND")
-    decision_date = forms.DateField(label="Ngày ký", widget=DateInput())
+    authority = forms.ModelChoiceField(
+        Authority.objects.none(),
+        label="Cơ quan ban hành (Chủ tịch quyết định)",
+        help_text="Số và ngày của quyết định do sổ văn bản đi cấp khi Chủ tịch ký số.",
+    )
     title = forms.CharField(label="Trích yếu", max_length=300)
     legal_bases = forms.CharField(
         label="Căn cứ (mỗi dòng một căn cứ)",
@@ -209,6 +215,14 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.utils import timezone
+
+        from units.authorities import NoAuthority, in_force_on
+
+        today = timezone.localdate()
+        self.fields["authority"].queryset = in_force_on(today).order_by("level", "body")
+        with contextlib.suppress(NoAuthority):
+            self.fields["authority"].initial = campaign.authority_on(today).pk
         # Every status is listed server-side so a crafted choice reaches the service's check.
         self.fields["nominations"].queryset = Nomination.objects.filter(
             campaign=campaign

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from units.models import Person, Unit, UnitKind, code_validator
+from units.models import AuthorityLevel, Person, Unit, UnitKind, code_validator
 
 
 class TierKind(models.TextChoices):
@@ -118,12 +118,8 @@ class AwardTier(models.Model):
         ]
 
 
-class PowerLevel(models.TextChoices):
-    """The level of the authority that confers a tier (same values as units.AuthorityLevel)."""
-
-    PROVINCE = "province", "Cấp tỉnh"
-    DISTRICT = "district", "Cấp huyện (thị xã)"
-    COMMUNE = "commune", "Cấp xã (xã, phường)"
+# The level of the authority that confers a tier: the levels of units.Authority.
+PowerLevel = AuthorityLevel
 
 
 class TierPower(models.Model):
@@ -762,6 +758,15 @@ class CouncilSession(models.Model):
         verbose_name="Phong trào",
     )
     meeting_date = models.DateField("Ngày họp")
+    authority = models.ForeignKey(
+        "units.Authority",
+        verbose_name="Hội đồng Thi đua – Khen thưởng của",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="council_sessions",
+        help_text="Để trống: Hội đồng của cơ quan ban hành có hiệu lực vào ngày họp.",
+    )
     location = models.CharField("Địa điểm", max_length=200, blank=True)
     status = models.CharField(
         max_length=8, choices=SessionStatus.choices, default=SessionStatus.DRAFT
@@ -917,8 +922,20 @@ class AwardDecision(models.Model):
         related_name="award_decisions",
         verbose_name="Phong trào",
     )
-    number = models.CharField("Số, ký hiệu", max_length=100)
-    decision_date = models.DateField("Ngày ký")
+    authority = models.ForeignKey(
+        "units.Authority",
+        verbose_name="Cơ quan ban hành",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="award_decisions",
+        help_text="Chủ tịch của cơ quan này quyết định; phải có hiệu lực vào ngày ký.",
+    )
+    # Given by the register of outgoing documents when the chairman signs (blank in a draft).
+    number = models.CharField("Số, ký hiệu", max_length=100, blank=True)
+    decision_date = models.DateField(
+        "Ngày ký", help_text="Ngày dự kiến khi còn là dự thảo; ngày Chủ tịch ký số khi đã ký."
+    )
     title = models.CharField("Trích yếu", max_length=300)
     legal_bases = models.TextField("Căn cứ", blank=True, help_text="Mỗi căn cứ một dòng.")
     status = models.CharField(
@@ -946,10 +963,16 @@ class AwardDecision(models.Model):
         verbose_name = "quyết định khen thưởng"
         verbose_name_plural = "quyết định khen thưởng"
         ordering = ["-decision_date", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["number"], name="decision_unique_number")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"], condition=~Q(number=""), name="decision_unique_number"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"Quyết định số {self.number}"
+        if self.number:
+            return f"Quyết định số {self.number}"
+        return f"Dự thảo quyết định: {self.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("awards:decision-detail", args=[self.pk])

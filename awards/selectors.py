@@ -421,6 +421,18 @@ def commendation_statistics(year: int) -> list[dict]:
     return list(by_tier.values())
 
 
+def passed_by_power(campaign, day: datetime.date) -> tuple[QuerySet, QuerySet, object]:
+    """The campaign's nominations passed by the council, split by who may confer their tier on
+    `day`: (decided by the authority in force, sent up), and that authority (or None)."""
+    from .tiers import authority_may_decide, campaign_authority
+
+    authority = campaign_authority(campaign, day)
+    passed = Nomination.objects.filter(campaign=campaign, status=NominationStatus.PASSED)
+    tiers = AwardTier.objects.filter(pk__in=passed.values("tier_id"))
+    local = [t.pk for t in tiers if authority_may_decide(t, authority, day)]
+    return passed.filter(tier_id__in=local), passed.exclude(tier_id__in=local), authority
+
+
 KIND_SECTIONS = [
     (TierKind.TITLE, "I", "Danh hiệu thi đua"),
     (TierKind.FORM, "II", "Hình thức khen thưởng"),

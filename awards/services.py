@@ -18,6 +18,7 @@ from units.models import Person, Unit
 from . import council
 from . import selectors as sel
 from .eligibility import verdict
+from .tiers import authority_may_decide, campaign_authority
 from .models import (
     AgendaItem,
     Attendance,
@@ -528,14 +529,25 @@ def decision_create(
     *,
     by,
     campaign,
-    number: str,
-    decision_date: datetime.date,
     title: str,
     legal_bases: str,
     nominations: Iterable[Nomination],
+    authority=None,
+    decision_date: datetime.date | None = None,
     session=None,
     is_sample: bool = False,
 ) -> AwardDecision:
+    """A draft decision: no number (the register gives it when the chairman signs), the date it
+    is expected to be signed (today by default), and the authority whose chairman decides —
+    by default the campaign's in force that day; one not in force that day is refused with the
+    name of the one that is."""
+    from units.authorities import check_in_force
+
+    decision_date = decision_date or timezone.localdate()
+    if authority is None:
+        authority = campaign.authority_on(decision_date)
+    else:
+        check_in_force(authority, decision_date, start=campaign.authority)
     nominations = list(nominations)
     if not nominations:
         raise ValidationError("Chọn ít nhất một trường hợp đã được Hội đồng thông qua.")
@@ -545,15 +557,15 @@ def decision_create(
                 f"{nom.recipient_name}: chưa được Hội đồng biểu quyết thông qua, "
                 "không thể đưa vào quyết định."
             )
-        if not nom.tier.decided_locally:
+        if not authority_may_decide(nom.tier, authority, decision_date):
+            who = authority.body if authority is not None else "thị xã"
             raise ValidationError(
-                f"{nom.recipient_name}: “{nom.tier}” thuộc thẩm quyền cấp trên, cần lập tờ trình."
+                f"{nom.recipient_name}: “{nom.tier}” không thuộc thẩm quyền quyết định của "
+                f"{who} ngày {decision_date:%d/%m/%Y}; cần lập tờ trình cấp có thẩm quyền."
             )
-    if AwardDecision.objects.filter(number=number).exists():
-        raise ValidationError(f"Số quyết định {number} đã được dùng.")
     decision = AwardDecision.objects.create(
         campaign=campaign,
-        number=number,
+        authority=authority,
         decision_date=decision_date,
         title=title,
         legal_bases=legal_bases,
@@ -567,7 +579,7 @@ def decision_create(
             old=[S.PASSED],
             new=S.DECIDED,
             by=by,
-            note=f"Dự thảo quyết định số {number}",
+            note=f"Đưa vào dự thảo quyết định: {title}",
             decision=decision,
         )
     return decision
@@ -612,8 +624,17 @@ def _award_from_nomination(
 
 
 @transaction.atomic
-def decision_sign(*, decision: AwardDecision, by) -> AwardDecision:
-    """The chairman signs: record who/when and create the award history rows (idempotent)."""
+def decision_sign(
+    *,
+    decision: AwardDecision,
+    by,
+    number: str,
+    day: datetime.date,
+    authority_id: int | None = None,
+) -> AwardDecision:
+    """Part of the chairman's one act of signing the decision's PDF (reports.services
+    .report_sign, same transaction): the decision takes the register's number, the signing date
+    and the authority signed under, and its awards enter history. Idempotent on the awards."""
     decision = AwardDecision.objects.select_for_update().get(pk=decision.pk)
     nominations = list(decision.nominations.select_related("tier", "unit", "person", "campaign"))
     if decision.status == DecisionStatus.DRAFT:
@@ -629,7 +650,19 @@ def decision_sign(*, decision: AwardDecision, by) -> AwardDecision:
             by,
             timezone.now(),
         )
-        decision.save(update_fields=["status", "signed_by", "signed_at"])
+        decision.number, decision.decision_date = number, day
+        if authority_id:
+            decision.authority_id = authority_id
+        decision.save(
+            update_fields=[
+                "status",
+                "signed_by",
+                "signed_at",
+                "number",
+                "decision_date",
+                "authority",
+            ]
+        )
     for nom in nominations:
         _award_from_nomination(
             nom,
@@ -694,12 +727,16 @@ def letter_create(
     nominations = list(nominations)
     if not nominations:
         raise ValidationError("Chọn ít nhất một trường hợp đã được Hội đồng thông qua.")
+    # The letter sends up what the campaign's authority in force that day may not decide.
+    authority = campaign_authority(campaign, sent_date)
     for nom in nominations:
         if nom.status != S.PASSED:
             raise ValidationError(f"{nom.recipient_name}: chưa được Hội đồng biểu quyết thông qua.")
-        if nom.tier.decided_locally:
+        if authority_may_decide(nom.tier, authority, sent_date):
+            who = authority.body if authority is not None else "thị xã"
             raise ValidationError(
-                f"{nom.recipient_name}: “{nom.tier}” do thị xã quyết định, không trình cấp trên."
+                f"{nom.recipient_name}: “{nom.tier}” do {who} quyết định "
+                f"(ngày {sent_date:%d/%m/%Y}), không trình cấp trên."
             )
     if ForwardingLetter.objects.filter(number=number).exists():
         raise ValidationError(f"Số tờ trình {number} đã được dùng.")

@@ -300,6 +300,25 @@ def decidable_tiers(level: str, day: datetime.date):
     return AwardTier.objects.filter(pk__in=ids)
 
 
+def authority_may_decide(tier: AwardTier, authority, day: datetime.date) -> bool:
+    """May this issuing authority (units.Authority, or None when none is configured) confer the
+    tier on `day`? Without an authority the old single flag `decided_locally` answers."""
+    if authority is None:
+        return tier.decided_locally
+    return may_decide(tier, authority.level, day)
+
+
+def campaign_authority(campaign, day: datetime.date):
+    """The campaign's issuing authority in force on `day`, or None (none configured, or the
+    chain has no body that day: the caller's own check reports it)."""
+    from units.authorities import NoAuthority
+
+    try:
+        return campaign.authority_on(day)
+    except NoAuthority:
+        return None
+
+
 def deciding_levels(tier: AwardTier, day: datetime.date) -> list[str]:
     """The levels that may confer the tier on `day` (for the tier page and messages)."""
     return [p.level for p in tier.powers.all() if _in_force(p.valid_from, p.valid_to, day)]

@@ -45,7 +45,6 @@ urlpatterns = [
     path("quyet-dinh/", views.decision_list_view, name="decision-list"),
     path("quyet-dinh/them/", views.decision_create_view, name="decision-create"),
     path("quyet-dinh/<int:pk>/", views.decision_detail_view, name="decision-detail"),
-    path("quyet-dinh/<int:pk>/ky/", views.decision_sign_view, name="decision-sign"),
     path("to-trinh/them/", views.letter_create_view, name="letter-create"),
     path("to-trinh/<int:pk>/", views.letter_detail_view, name="letter-detail"),
     path(

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
@@ -82,7 +83,10 @@ def _int(value) -> int | None:
 @login_required
 def tier_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "tier.view")
-    tiers = AwardTier.objects.prefetch_related("vote_rules", "rules").order_by("kind", "order")
+    tiers = sorted(
+        AwardTier.objects.prefetch_related("vote_rules", "rules", "powers", "bonus_rates"),
+        key=lambda t: (t.kind != "title", t.order),
+    )
     return render(request, "awards/tier_list.html", {"tiers": tiers})
 
 
@@ -618,9 +622,8 @@ def decision_create_view(request: HttpRequest) -> HttpResponse:
             "legal_bases": campaign.legal_bases,
         },
     )
-    passed = Nomination.objects.filter(
-        campaign=campaign, status=NominationStatus.PASSED, tier__decided_locally=True
-    )
+    # Offered: what the issuing authority in force today (the decision's date) may confer.
+    passed, _sent_up, _authority = sel.passed_by_power(campaign, timezone.localdate())
     form.fields["nominations"].initial = list(passed.values_list("pk", flat=True))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -628,8 +631,7 @@ def decision_create_view(request: HttpRequest) -> HttpResponse:
             decision = services.decision_create(
                 by=request.user,
                 campaign=campaign,
-                number=d["number"],
-                decision_date=d["decision_date"],
+                authority=d["authority"],
                 title=d["title"],
                 legal_bases=d["legal_bases"],
                 nominations=d["nominations"],
@@ -669,27 +671,12 @@ def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def decision_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "decision.sign")
-    decision = get_object_or_404(AwardDecision, pk=pk)
-    try:
-        services.decision_sign(decision=decision, by=request.user)
-        messages.success(
-            request, f"Đã ký Quyết định số {decision.number}; khen thưởng đã vào lịch sử."
-        )
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    return redirect(decision)
-
-
-@login_required
 def letter_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "forwarding.manage")
     campaign = _campaign(request)
     form = LetterForm(request.POST or None, campaign=campaign)
-    passed = Nomination.objects.filter(
-        campaign=campaign, status=NominationStatus.PASSED, tier__decided_locally=False
-    )
+    # Offered: the rest, which the authority in force today may not confer ("sends up").
+    _local, passed, _authority = sel.passed_by_power(campaign, timezone.localdate())
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from portal.utils import upsert
+from units.demo_authorities import load as load_authorities
 from units.models import Sponsorship, Unit, UnitKind
 
 from .cycle import demo as cycle_demo
@@ -46,21 +47,6 @@ LEGAL_BASES = [
     "Quyết định số 318/QĐ-TTg ngày 08/3/2022 của Thủ tướng Chính phủ ban hành Bộ tiêu chí quốc gia "
     "về xã nông thôn mới và Bộ tiêu chí quốc gia về xã nông thôn mới nâng cao giai đoạn 2021-2025",
     "Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022",
-]
-
-# "Nơi nhận" of the plan (seed, last page).
-RECIPIENTS = [
-    "UBND tỉnh",
-    "Sở Nội vụ",
-    "Ban Thi đua-Khen thưởng tỉnh",
-    "TT Thị ủy; TT HĐND thị xã",
-    "CT, PCT UBND thị xã",
-    "Cơ quan tham mưu giúp việc Thị ủy",
-    "Các cơ quan, đơn vị thuộc UBND thị xã",
-    "Ủy ban MTTQ Việt Nam thị xã và các đoàn thể chính trị - xã hội thị xã",
-    "Ủy ban nhân dân các xã, phường",
-    "Các khối, cụm thi đua của thị xã",
-    "Lưu: VT, TCNV",
 ]
 
 # The plan's own criteria, section IV.1 a–e: (text, value type, max points, evidence required).
@@ -248,7 +234,7 @@ def _campaign(ntm_set: NtmCriterionSet) -> Campaign:
         {
             "title": "Phong trào thi đua “Đức Phổ chung sức xây dựng nông thôn mới” giai đoạn 2021-2025",
             "issuing_body": "Ủy ban nhân dân thị xã Đức Phổ",
-            "issuing_place": "Đức Phổ",
+            "authority": load_authorities(),
             "plan_number": "…/KH-UBND",  # the seed leaves the number blank
             "plan_date": datetime.date(2022, 7, 1),
             "legal_bases": "\n".join(LEGAL_BASES),
@@ -258,10 +244,6 @@ def _campaign(ntm_set: NtmCriterionSet) -> Campaign:
             "final_review_year": 2025,
             "status": CampaignStatus.ACTIVE,
             "ntm_criterion_set": ntm_set,
-            "signer_name": "Vũ Minh Tâm",
-            "signer_title": "CHỦ TỊCH",
-            "signer_authority": "TM. ỦY BAN NHÂN DÂN",
-            "recipients": "\n".join(RECIPIENTS),
         },
     )
     targets = [

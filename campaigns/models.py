@@ -3,6 +3,7 @@ self-assessments with evidence, national NTM criteria status, contributions."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -61,8 +62,6 @@ class Campaign(models.Model):
     )
     title = models.CharField("Tên phong trào", max_length=300)
     issuing_body = models.CharField("Cơ quan ban hành", max_length=200)
-    issuing_body_parent = models.CharField("Cơ quan chủ quản (nếu có)", max_length=200, blank=True)
-    issuing_place = models.CharField("Địa danh ghi trên văn bản", max_length=100)
     plan_number = models.CharField("Số, ký hiệu kế hoạch", max_length=100, blank=True)
     plan_date = models.DateField("Ngày ban hành kế hoạch", null=True, blank=True)
     legal_bases = models.TextField("Căn cứ pháp lý", blank=True, help_text="Mỗi căn cứ một dòng.")
@@ -98,13 +97,15 @@ class Campaign(models.Model):
         default=UnconfirmedPublishing.ACKNOWLEDGE,
         help_text="Số liệu NTM của xã (và các thôn của xã) do Phòng Kinh tế xác nhận.",
     )
-    signer_name = models.CharField("Người ký", max_length=150, blank=True)
-    signer_title = models.CharField("Chức danh người ký", max_length=100, default="CHỦ TỊCH")
-    signer_authority = models.CharField(
-        "Thẩm quyền ký", max_length=100, default="TM. ỦY BAN NHÂN DÂN"
-    )
-    recipients = models.TextField(
-        "Nơi nhận", blank=True, help_text="Mỗi nơi nhận một dòng, theo kế hoạch."
+    authority = models.ForeignKey(
+        "units.Authority",
+        verbose_name="Cơ quan ban hành kế hoạch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        help_text="Văn bản của phong trào do cơ quan có hiệu lực vào ngày văn bản ban hành "
+        "(cơ quan này, hoặc cơ quan tiếp nhận khi cơ quan này chấm dứt hoạt động).",
     )
     is_sample = models.BooleanField("Dữ liệu mẫu", default=False)
     history = HistoricalRecords()
@@ -129,8 +130,17 @@ class Campaign(models.Model):
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
 
-    def recipient_lines(self) -> list[str]:
-        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+    def authority_on(self, day: datetime.date):
+        """The authority that issues this campaign's documents dated `day` (raises
+        `units.authorities.NoAuthority` with the reason when there is none)."""
+        from units.authorities import NoAuthority, in_force
+
+        if self.authority_id is None:
+            raise NoAuthority(
+                "Phong trào chưa khai báo cơ quan ban hành kế hoạch; bộ phận thường trực khai "
+                "báo tại trang sửa phong trào."
+            )
+        return in_force(self.authority, day)
 
     def legal_basis_lines(self) -> list[str]:
         return [line.strip() for line in self.legal_bases.splitlines() if line.strip()]

@@ -41,6 +41,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "person.view": ALL_ROLES,
     "person.manage": frozenset({SECRETARIAT, UNIT_OFFICER}),
     "cluster.manage": frozenset({SECRETARIAT}),
+    # Issuing authorities (dated: who issues and signs documents on each date).
+    "authority.view": frozenset({SECRETARIAT, CHAIRMAN, OBSERVER}),
+    "authority.manage": frozenset({SECRETARIAT}),
     "user.manage": frozenset({SECRETARIAT}),
     "audit.view": frozenset({SECRETARIAT}),
     # the audit trail of the officer's own units' rows
@@ -104,6 +107,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "report.request": frozenset({SECRETARIAT}),
     "report.edit_narrative": frozenset({SECRETARIAT}),
     "report.sign": frozenset({CHAIRMAN}),
+    # The register of outgoing documents: numbers are given by signing; the secretariat records
+    # numbers the office gave outside the portal.
+    "register.view": frozenset({SECRETARIAT, CHAIRMAN, OBSERVER}),
+    "register.manage": frozenset({SECRETARIAT}),
 }
 
 

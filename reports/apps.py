@@ -17,4 +17,7 @@ class ReportsConfig(AppConfig):
                 "Báo cáo", "reports:report-list", "report.view", icon="file-earmark-pdf", order=80
             ),
             MenuEntry("Chờ ký duyệt", "reports:signoff-queue", "report.sign", icon="pen", order=81),
+            MenuEntry(
+                "Sổ văn bản đi", "reports:register", "register.view", icon="journal-text", order=82
+            ),
         )

@@ -7,6 +7,8 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from campaigns.models import Campaign
+from units.forms import DateInput
+from units.models import Authority
 from portal.concurrency import GuardedFormMixin
 from portal.numbers import VnYearField
 
@@ -138,3 +140,21 @@ class VerifyForm(forms.Form):
         if not data.get("code") and not data.get("file"):
             raise forms.ValidationError("Vui lòng nhập mã tra cứu hoặc chọn tệp PDF.")
         return data
+
+
+class OutsideNumberForm(forms.Form):
+    """A number the office gave outside the portal, recorded so the portal never repeats it."""
+
+    edit_guard_exempt = "adds a new register row; the register's unique constraint refuses a repeat"
+
+    authority = forms.ModelChoiceField(Authority.objects.all(), label="Cơ quan ban hành")
+    seq = forms.IntegerField(label="Số", min_value=1, max_value=999999)
+    symbol = forms.CharField(label="Ký hiệu", max_length=40, help_text="Ví dụ: QĐ-UBND")
+    day = forms.DateField(label="Ngày văn bản", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    summary = forms.CharField(label="Trích yếu", max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = Authority.objects.order_by("-valid_from", "body")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", "Ghi vào sổ"))

@@ -67,8 +67,13 @@ class Report(models.Model):
         default=ReportStatus.QUEUED,
         db_index=True,
     )
+    # Given when the chairman signs: the register's number and the signing date (blank in a
+    # draft, which prints "DỰ THẢO" and no date), and a copy of the authority signed under.
     number = models.CharField("Số, ký hiệu", max_length=60, blank=True)
     issue_date = models.DateField("Ngày văn bản", null=True, blank=True)
+    issuer = models.JSONField(
+        "Cơ quan ban hành khi ký", default=dict, blank=True, help_text="units.authorities.issuer()"
+    )
     # The secretariat's narrative, typed before rendering.
     strengths = models.TextField("Ưu điểm", blank=True)
     limits = models.TextField("Hạn chế", blank=True)
@@ -172,3 +177,52 @@ class SignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} – {self.report.verification_code}"
+
+
+class OutgoingNumber(models.Model):
+    """The register of outgoing documents (sổ đăng ký văn bản đi) of one authority: numbers run
+    from 01 on the first day of each year, in order, each given once (Decree 30/2020, Art. 15
+    and Appendix I; docs/authorities.md). The portal gives a number when the chairman signs; a
+    number the office gave outside the portal is recorded here too, so none is given twice."""
+
+    authority = models.ForeignKey(
+        "units.Authority",
+        on_delete=models.PROTECT,
+        related_name="outgoing_numbers",
+        verbose_name="Cơ quan ban hành",
+    )
+    year = models.PositiveSmallIntegerField("Năm")
+    seq = models.PositiveIntegerField("Số thứ tự")
+    symbol = models.CharField("Ký hiệu", max_length=40)
+    issued_on = models.DateField("Ngày văn bản")
+    summary = models.CharField("Trích yếu", max_length=300)
+    report = models.OneToOneField(
+        Report,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="register_entry",
+        verbose_name="Văn bản trên hệ thống",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("Vào sổ lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "số văn bản đi"
+        verbose_name_plural = "sổ đăng ký văn bản đi"
+        ordering = ["authority", "-year", "-seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "year", "seq"], name="outgoing_number_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        """ "05/BC-UBND": Arabic numerals, a leading zero below 10 (Decree 30/2020, Appendix I)."""
+        return f"{self.seq:02d}/{self.symbol}"

@@ -8,6 +8,7 @@ data comes from `awards.documents` and whose Report rows point at their object b
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 if TYPE_CHECKING:
     from campaigns.models import Campaign
+    from units.models import Authority
 
     from .models import Report
 
@@ -26,7 +28,7 @@ class DocumentKind:
     code: str
     label: str  # shown in lists: "Báo cáo sơ kết"
     doc_type: str  # the document type name printed as the title: "BÁO CÁO"
-    symbol: str  # number/symbol suffix: "BC-UBND"
+    symbol: str  # number/symbol suffix, "{body}" = the authority's abbreviation: "BC-{body}"
     template: str
     build: Callable[[Report], dict[str, Any]]
     summary: Callable[[Report], str]
@@ -34,9 +36,38 @@ class DocumentKind:
     default_year: Callable[[Campaign], int | None] = field(default=lambda c: None)
     needs_object: bool = False
     requestable: bool = True  # offered on the request form (award kinds come from awards pages)
+    #: The authority that issues the document dated `day` (default: the campaign's in force).
+    authority: Callable[[Report, datetime.date], Authority] = field(
+        default=lambda report, day: report.campaign.authority_on(day)
+    )
+    #: A body's document (TM. ỦY BAN NHÂN DÂN) or a chairman's in his own name (a decision).
+    collective: bool = True
+    #: Numbered from the register of outgoing documents when signed (certificates carry the
+    #: decision's number instead).
+    numbered: bool = True
+    #: The document's own date when it is not the signing date (minutes: the meeting's day).
+    own_date: Callable[[Report], datetime.date | None] | None = None
 
     def describe(self, report: Report) -> str:
         return f"{self.label} – {self.summary(report)}"
+
+    def document_date(self, report: Report) -> datetime.date | None:
+        """The date the document prints: its own date, else the signing date (None: a draft)."""
+        if self.own_date is not None:
+            return self.own_date(report)
+        return report.issue_date
+
+    def symbol_for(self, issuer: dict[str, Any]) -> str:
+        return self.symbol.format(body=issuer.get("symbol") or "UBND")
+
+    def issuer(self, report: Report, day: datetime.date) -> dict[str, Any]:
+        """What the document prints for its authority: the copy kept at signing, else the
+        authority in force on `day` (raises NoAuthority when there is none)."""
+        from units.authorities import issuer
+
+        if report.issuer:
+            return report.issuer
+        return issuer(self.authority(report, day), collective=self.collective)
 
 
 _KINDS: dict[str, DocumentKind] = {}
@@ -105,7 +136,7 @@ def _register_campaign_reports() -> None:
             code="annual",
             label="Báo cáo kết quả năm",
             doc_type="BÁO CÁO",
-            symbol="BC-UBND",
+            symbol="BC-{body}",
             template="reports/pdf/report.html",
             build=content.build_annual,
             summary=lambda r: f"năm {r.year}",
@@ -117,7 +148,7 @@ def _register_campaign_reports() -> None:
             code="preliminary_review",
             label="Báo cáo sơ kết",
             doc_type="BÁO CÁO",
-            symbol="BC-UBND",
+            symbol="BC-{body}",
             template="reports/pdf/report.html",
             build=content.build_preliminary,
             summary=lambda r: f"giai đoạn {r.campaign.start_year}–{r.year}",
@@ -130,7 +161,7 @@ def _register_campaign_reports() -> None:
             code="final_review",
             label="Báo cáo tổng kết",
             doc_type="BÁO CÁO",
-            symbol="BC-UBND",
+            symbol="BC-{body}",
             template="reports/pdf/report.html",
             build=content.build_final,
             summary=lambda r: f"giai đoạn {r.campaign.start_year}–{r.year}",
@@ -149,33 +180,54 @@ def _register_campaign_reports() -> None:
 
 #: Fields of the award dicts that change when the decision is signed: left out of the data
 #: fingerprint, so signing does not read as "data changed since signing".
-_VOLATILE = ("status", "signed_by", "signed_at")
+_VOLATILE = ("status", "signed_by", "signed_at", "number", "date")
 
 
-def _place_date(place: str, day) -> str:
-    from .rendering import date_in_words
+def _decision(report: Report):
+    from awards.models import AwardDecision
 
-    return date_in_words(place, day) if day else ""
+    return AwardDecision.objects.select_related("authority", "campaign__authority").get(
+        pk=report.object_id
+    )
+
+
+def _decision_authority(report: Report, day: datetime.date) -> Authority:
+    """A decision is the chairman's of the authority chosen on it, which must be in force on the
+    day it is signed; an old decision without one takes the campaign's authority then."""
+    from units.authorities import check_in_force
+
+    decision = _decision(report)
+    if decision.authority_id is None:
+        return decision.campaign.authority_on(day)
+    check_in_force(decision.authority, day, start=decision.campaign.authority)
+    return decision.authority
+
+
+def _session_authority(report: Report, day: datetime.date) -> Authority:
+    """Minutes are the council's of the authority that held the session, on the meeting day."""
+    from awards.models import CouncilSession
+    from units.authorities import check_in_force
+
+    session = CouncilSession.objects.select_related("authority", "campaign__authority").get(
+        pk=report.object_id
+    )
+    if session.authority_id is None:
+        return session.campaign.authority_on(day)
+    check_in_force(session.authority, day, start=session.campaign.authority)
+    return session.authority
 
 
 def _build_decision(report: Report) -> dict[str, Any]:
     from awards.documents import decision_document
 
     doc = {k: v for k, v in decision_document(report.object_id).items() if k not in _VOLATILE}
-    issuing_body = doc["issuing_body"] or report.campaign.issuing_body
     title = doc["title"] or "Về việc khen thưởng"
     return {
         "document": doc,
         "summary": title,
         "has_sample": report.campaign.is_sample,
         "overrides": {
-            "full_number": doc["number"],
-            "place_date": _place_date(doc["issuing_place"], doc["date"]),
-            "issue_date": doc["date"],
-            # The chairman decides in his own name (Decree 30, Appendix I: individual authority).
-            "authority_line": f"CHỦ TỊCH {issuing_body.upper()}",
-            "signer_authority": "",
-            "signer_title": "CHỦ TỊCH",
+            # Decree 30, Appendix I: a decision the chairman issues in his own name.
             "recipients": ["Như Điều 3", "Lưu: VT"],
         },
     }
@@ -199,10 +251,7 @@ def _build_minutes(report: Report) -> dict[str, Any]:
         + (f": {doc['title']}" if doc["title"] else ""),
         "has_sample": report.campaign.is_sample,
         "overrides": {
-            "issuing_body_parent": (doc["issuing_body"] or "").upper(),
-            "issuing_body": "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG",
-            "place_date": _place_date(doc["issuing_place"], doc["date"]),
-            "issue_date": doc["date"],
+            "minutes_of_council": True,
             "secretary": secretary["name"] if secretary else "",
             "ended_at": ended_at,
             "absent": doc["members_total"] - doc["members_present"],
@@ -220,11 +269,20 @@ def _build_certificates(report: Report) -> dict[str, Any]:
         "document": doc,
         "summary": f"Bằng, giấy khen theo Quyết định số {doc['decision_number']}",
         "has_sample": False,  # printed on the official blank: no watermark on the form
-        "overrides": {
-            "place_date": _place_date(doc["issuing_place"], doc["decision_date"]),
-            "issue_date": doc["decision_date"],
-        },
     }
+
+
+def _session_date(report: Report):
+    from awards.models import CouncilSession
+
+    return CouncilSession.objects.values_list("meeting_date", flat=True).get(pk=report.object_id)
+
+
+def _signed_decision_date(report: Report):
+    from awards.models import AwardDecision, DecisionStatus
+
+    row = AwardDecision.objects.values("status", "decision_date").get(pk=report.object_id)
+    return row["decision_date"] if row["status"] == DecisionStatus.SIGNED else None
 
 
 def _object_label(report: Report, annotation: str, model, field: str) -> str | None:
@@ -287,15 +345,16 @@ def _validate_award(kind: str):
 
 
 def _register_award_documents() -> None:
-    for code, label, doc_type, symbol, template, build, summary in (
+    for code, label, doc_type, symbol, template, build, summary, extra in (
         (
             "award_decision",
             "Quyết định khen thưởng",
             "QUYẾT ĐỊNH",
-            "QĐ-UBND",
+            "QĐ-{body}",
             "reports/pdf/award_decision.html",
             _build_decision,
             _decision_summary,
+            {"authority": _decision_authority, "collective": False},
         ),
         (
             "council_minutes",
@@ -305,15 +364,22 @@ def _register_award_documents() -> None:
             "reports/pdf/council_minutes.html",
             _build_minutes,
             _session_summary,
+            {"authority": _session_authority, "own_date": _session_date},
         ),
         (
             "certificate",
             "Giấy khen (in trên phôi)",
             "GIẤY KHEN",
-            "QĐ-UBND",
+            "QĐ-{body}",
             "reports/pdf/certificates.html",
             _build_certificates,
             _decision_summary,
+            {
+                "authority": _decision_authority,
+                "collective": False,
+                "numbered": False,
+                "own_date": _signed_decision_date,
+            },
         ),
     ):
         register_kind(
@@ -328,6 +394,7 @@ def _register_award_documents() -> None:
                 validate=_validate_award(code),
                 needs_object=True,
                 requestable=False,
+                **extra,
             )
         )
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from .models import Report
@@ -34,6 +35,13 @@ def date_in_words(place: str, day: datetime.date) -> str:
     months 1–2)."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def draft_date_line(issuer: dict[str, Any]) -> str:
+    """A draft's date line: the place and blanks, the date is the signing date (Decree 30/2020,
+    Appendix I; docs/authorities.md)."""
+    blank = "\u2003\u2003"
+    return f"{issuer['place']}, ngày{blank} tháng{blank} năm {timezone.localdate().year}"
 
 
 def static_url_fetcher():
@@ -102,34 +110,68 @@ def build_context(report: Report) -> dict[str, Any]:
             ensure_ascii=False,
         ).encode()
     ).hexdigest()
-    issue_date = report.issue_date or datetime.date.today()  # noqa: DTZ011 (calendar date)
+    day = definition.document_date(report)  # None: a draft, not yet signed
+    issuer = definition.issuer(report, day or timezone.localdate())
     tables = [
         t.as_dict() for part in content.get("parts", []) for s in part.sections for t in s.tables
     ]
+    verify_url = settings.SITE_URL.rstrip("/") + "/verify/?ma=" + report.verification_code
+    overrides = content.get("overrides", {})
+    if overrides.get("minutes_of_council"):
+        # Minutes are the council's: the authority above, the council below (Decree 30, App. I).
+        overrides = {
+            "issuing_body_parent": issuer["body"].upper(),
+            "issuing_body": "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG",
+            **overrides,
+        }
     return {
         **content,
         "report": report,
         "campaign": campaign,
         "kind": definition,
         "doc_type": definition.doc_type,
-        "issuing_body_parent": campaign.issuing_body_parent.upper(),
-        "issuing_body": campaign.issuing_body.upper(),
+        "issuer": issuer,
+        "issuing_body_parent": issuer["parent_body"].upper(),
+        "issuing_body": issuer["body"].upper(),
         "number": report.number,
-        "symbol": definition.symbol,
-        "place_date": date_in_words(campaign.issuing_place, issue_date),
-        "issue_date": issue_date,
-        "recipients": campaign.recipient_lines(),
-        "signer_authority": campaign.signer_authority,
-        "signer_title": campaign.signer_title,
-        "signer_name": campaign.signer_name,
+        "symbol": definition.symbol_for(issuer),
+        "is_draft": not report.issuer,  # the copy is taken in the act of signing
+        "place_date": date_in_words(issuer["place"], day) if day else draft_date_line(issuer),
+        "issue_date": day,
+        "recipients": issuer["recipients"],
+        "sign_lines": issuer["sign_lines"],
+        "signer_name": issuer["signer_name"],
+        "has_sample": bool(content.get("has_sample")) or issuer.get("is_sample", False),
         "data_hash": data_hash,
         "tables": tables,
         "verification_code": report.verification_code,
-        "verify_url": settings.SITE_URL.rstrip("/") + "/verify/?ma=" + report.verification_code,
-        "qr_svg": qr_svg(settings.SITE_URL.rstrip("/") + "/verify/?ma=" + report.verification_code),
+        "verify_url": verify_url,
+        "qr_svg": qr_svg(verify_url),
+        "succession": succession(campaign, issuer),
         # A kind may print its own number, date, signer or recipients (award documents).
-        **content.get("overrides", {}),
+        **overrides,
     }
+
+
+def succession(campaign, issuer: dict[str, Any]) -> str:
+    """When the plan's authority has ended and another reports on it, one sentence per handover
+    (e.g. thị xã Đức Phổ → the province from 01/07/2025), from the authority records."""
+    authority = campaign.authority
+    if authority is None or issuer.get("authority_id") in (None, authority.pk):
+        return ""
+    sentences, seen = [], set()
+    while authority.successor_id and authority.pk not in seen and authority.valid_to:
+        seen.add(authority.pk)
+        successor = authority.successor
+        day = authority.valid_to + datetime.timedelta(days=1)
+        sentences.append(
+            f"Từ ngày {day:%d/%m/%Y}, {authority.body} chấm dứt hoạt động; {successor.body} "
+            "tiếp nhận việc theo dõi, tổng hợp và báo cáo kết quả thực hiện Kế hoạch."
+        )
+        if successor.pk == issuer["authority_id"]:
+            break
+        authority = successor
+    return " ".join(sentences)
 
 
 def qr_svg(text: str) -> str:

@@ -36,7 +36,14 @@ from portal.concurrency import SeenTokenError, StaleEdit, read_token, seen_token
 from portal.uploads import open_stored
 
 from . import rendering, signing
-from .models import NARRATIVE_FIELDS, OPEN_STATUSES, Report, ReportStatus, SignOff
+from .models import (
+    NARRATIVE_FIELDS,
+    OPEN_STATUSES,
+    OutgoingNumber,
+    Report,
+    ReportStatus,
+    SignOff,
+)
 from .registry import get_kind
 
 if TYPE_CHECKING:
@@ -378,14 +385,66 @@ def report_render(*, report_id: int, worker: str = "") -> Report | None:
 # --- Sign-off -----------------------------------------------------------------------------------
 
 
+def register_number(
+    *, authority, day: datetime.date, symbol: str, summary: str, by, report: Report | None = None
+) -> OutgoingNumber:
+    """The next number of `authority`'s register for `day`'s year: the authority row is locked
+    so two signatures at once take 01 and 02, never the same; the unique constraint is the
+    backstop. Inside the signing transaction: a failed signature gives its number back."""
+    from units.models import Authority
+
+    Authority.objects.select_for_update().filter(pk=authority.pk).first()
+    last = OutgoingNumber.objects.filter(authority=authority, year=day.year).aggregate(
+        last=Max("seq")
+    )["last"]
+    return OutgoingNumber.objects.create(
+        authority=authority,
+        year=day.year,
+        seq=(last or 0) + 1,
+        symbol=symbol,
+        issued_on=day,
+        summary=summary[:300],
+        report=report,
+        recorded_by=by,
+    )
+
+
+@transaction.atomic
+def register_record_outside(
+    *, authority, seq: int, symbol: str, day: datetime.date, summary: str, by
+) -> OutgoingNumber:
+    """Record a number the office gave outside the portal, so the portal never gives it again
+    (the register is one per authority and year, Decree 30/2020 Art. 15)."""
+    require(by, "register.manage")
+    from units.authorities import check_in_force
+
+    check_in_force(authority, day)
+    if OutgoingNumber.objects.filter(authority=authority, year=day.year, seq=seq).exists():
+        raise ValidationError(
+            {"seq": f"Số {seq:02d} năm {day.year} của {authority.body} đã có trong sổ."}
+        )
+    return OutgoingNumber.objects.create(
+        authority=authority,
+        year=day.year,
+        seq=seq,
+        symbol=symbol.strip(),
+        issued_on=day,
+        summary=summary.strip()[:300],
+        recorded_by=by,
+    )
+
+
 def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
-    """The chairman signs exactly the file they read (`read_sha256`): PAdES signature with a
-    visible stamp; the signed file is kept beside the original."""
+    """The chairman signs the document he read, in one act (Decree 30/2020; docs/authorities.md):
+    the authority in force on the signing date is fixed, the register gives the number, the
+    date line becomes the signing date, the PDF is made again with them (refused when the data
+    changed since the version he read) and signed; a decision's awards enter history in the same
+    transaction. Any refusal leaves nothing behind: no number is used up."""
     require(by, "report.sign", report)
     with transaction.atomic():
         report = (
             Report.objects.select_for_update(of=("self",))  # not the campaign row (audit.py)
-            .select_related("campaign")
+            .select_related("campaign__authority")
             .get(pk=report.pk)
         )
         if report.status != ReportStatus.READY:
@@ -397,11 +456,37 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
                 "Tệp báo cáo đã thay đổi sau khi đồng chí mở đọc. Vui lòng đọc lại bản mới "
                 "trước khi ký."
             )
-        box = report.signature_box or {"page": 0, "box": [330, 60, 560, 130]}
+        definition = report.definition
+        today = timezone.localdate()
+        day = definition.document_date(report) if definition.own_date else today
+        if day is None:
+            raise ValidationError("Văn bản chưa có ngày ban hành (quyết định chưa được ký).")
+        authority = definition.authority(report, day)  # NoAuthority: says who is in force
+        from units.authorities import issuer
+
+        report.issuer = issuer(authority, collective=definition.collective)
+        report.issue_date = day
+        if definition.numbered:
+            entry = register_number(
+                authority=authority,
+                day=day,
+                symbol=definition.symbol_for(report.issuer),
+                summary=report.title,
+                by=by,
+                report=report,
+            )
+            report.number = entry.number
+        rendered = rendering.render_report(report)
+        if rendered.context_hash != report.context_hash:
+            raise ValidationError(
+                "Số liệu của văn bản đã thay đổi sau khi tạo bản đồng chí đã đọc. Đề nghị tạo "
+                "lại văn bản và đọc bản mới trước khi ký."
+            )
+        box = rendered.signature_box or {"page": 0, "box": [330, 60, 560, 130]}
         signed = signing.sign_pdf(
-            content,
-            signer_name=report.campaign.signer_name or by.get_full_name() or by.username,
-            place=report.campaign.issuing_place,
+            rendered.content,
+            signer_name=report.issuer["signer_name"] or by.get_full_name() or by.username,
+            place=report.issuer["place"],
             page=box["page"],
             box=tuple(box["box"]),
         )
@@ -416,15 +501,16 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
         signoff.signed_file.save("signed.pdf", ContentFile(signed), save=False)
         signoff.save()
         report.status = ReportStatus.SIGNED
-        report.save(update_fields=["status"])
+        report.page_count = rendered.pages
+        report.save(update_fields=["status", "number", "issue_date", "issuer", "page_count"])
         if report.kind == "award_decision":
             _sign_award_decision(report, by)
     return signoff
 
 
 def _sign_award_decision(report: Report, by) -> None:
-    """Signing the decision's PDF signs the decision itself (same transaction): the awards are
-    then in the recipients' history either way. `decision_sign` is idempotent."""
+    """Signing the decision's PDF is signing the decision (same transaction): it takes the
+    register's number and the signing date, and its awards enter the recipients' history."""
     from awards.models import AwardDecision, DecisionStatus
     from awards.services import decision_sign
 
@@ -432,7 +518,13 @@ def _sign_award_decision(report: Report, by) -> None:
     if decision is None:
         raise ValidationError("Không tìm thấy quyết định khen thưởng của văn bản này.")
     if decision.status == DecisionStatus.DRAFT:
-        decision_sign(decision=decision, by=by)
+        decision_sign(
+            decision=decision,
+            by=by,
+            number=report.number,
+            day=report.issue_date,
+            authority_id=report.issuer["authority_id"],
+        )
 
 
 def report_return(*, report: Report, by, comment: str) -> Report:

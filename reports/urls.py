@@ -12,6 +12,7 @@ urlpatterns = [
         views.award_document_request_view,
         name="award-document-request",
     ),
+    path("so-van-ban-di/", views.register_view, name="register"),
     path("cho-ky/", views.signoff_queue_view, name="signoff-queue"),
     path("<int:pk>/", views.report_detail_view, name="report-detail"),
     path("<int:pk>/trang-thai/", views.report_row_view, name="report-row"),

@@ -354,3 +354,59 @@ def _verify(form: VerifyForm) -> dict:
         "report": signoff.report,
         "sha256": sha,
     }
+
+
+@login_required
+def register_view(request: HttpRequest) -> HttpResponse:
+    """The register of outgoing documents per authority and year: numbers given at signing, and
+    numbers the office gave outside the portal (recorded here by the secretariat)."""
+    require(request.user, "register.view")
+    from units.models import Authority
+
+    from .forms import OutsideNumberForm
+    from .models import OutgoingNumber
+
+    form = None
+    if can(request.user, "register.manage"):
+        form = OutsideNumberForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            try:
+                entry = services.register_record_outside(
+                    authority=d["authority"],
+                    seq=d["seq"],
+                    symbol=d["symbol"],
+                    day=d["day"],
+                    summary=d["summary"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"Đã ghi số {entry.number} vào sổ văn bản đi.")
+                return redirect(f"{request.path}?co_quan={entry.authority_id}&nam={entry.year}")
+    elif request.method == "POST":
+        require(request.user, "register.manage")
+    authorities = list(Authority.objects.order_by("-valid_from", "body"))
+    entries = OutgoingNumber.objects.select_related("authority", "report", "recorded_by")
+    chosen = next((a for a in authorities if str(a.pk) == request.GET.get("co_quan")), None)
+    if chosen:
+        entries = entries.filter(authority=chosen)
+    year = request.GET.get("nam", "")
+    if year.isdigit():
+        entries = entries.filter(year=int(year))
+    paginator = Paginator(entries.order_by("authority__body", "-year", "-seq"), 50)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "reports/pages/register.html",
+        {
+            "authorities": authorities,
+            "chosen": chosen,
+            "year": year,
+            "page": paginator.get_page(request.GET.get("page")),
+            "query": params.urlencode(),
+            "form": form,
+        },
+    )

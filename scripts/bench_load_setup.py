@@ -164,8 +164,10 @@ def main() -> None:
         changed["final_review_year"] = campaign.end_year
     if campaign.preliminary_review_year is None and campaign.start_year <= 2023 < campaign.end_year:
         changed["preliminary_review_year"] = 2023
-    if not campaign.signer_name:
-        changed["signer_name"] = "Người ký (đo hiệu năng)"
+    if campaign.authority_id and not campaign.authority.signer_name:
+        type(campaign.authority).objects.filter(pk=campaign.authority_id).update(
+            signer_name="Người ký (đo hiệu năng)"
+        )
     if changed:
         Campaign.objects.filter(pk=campaign.pk).update(**changed)
         campaign.refresh_from_db()

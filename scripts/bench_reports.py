@@ -29,6 +29,8 @@ os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/bench_reports.sqlite3")
 
 
 def build(communes: int, villages: int, seed: int) -> str:
+    import datetime
+
     from campaigns.models import (
         Campaign,
         Contribution,
@@ -38,7 +40,7 @@ def build(communes: int, villages: int, seed: int) -> str:
         NtmStatus,
     )
     from campaigns.reference import QD318_CODE, ensure_ntm_criteria
-    from units.models import Cluster, ClusterKind, Unit, UnitKind
+    from units.models import Authority, AuthorityLevel, Cluster, ClusterKind, Unit, UnitKind
 
     code = f"bench-{communes}x{villages}"
     if Campaign.objects.filter(code=code).exists():
@@ -50,14 +52,23 @@ def build(communes: int, villages: int, seed: int) -> str:
         code=code,
         title="Phong trào thi đua “Chung sức xây dựng nông thôn mới” (dữ liệu đo hiệu năng)",
         issuing_body="Ủy ban nhân dân tỉnh Thử Nghiệm",
-        issuing_place="Thử Nghiệm",
+        authority=Authority.objects.get_or_create(
+            code=f"{code}-UBND",
+            defaults={
+                "level": AuthorityLevel.PROVINCE,
+                "body": "Ủy ban nhân dân tỉnh Thử Nghiệm",
+                "place": "Thử Nghiệm",
+                "signer_name": "Nguyễn Văn Đo",
+                "recipients": "Bộ Nội vụ\nBan Thi đua-Khen thưởng Trung ương\nLưu: VT",
+                "valid_from": datetime.date(2020, 1, 1),
+                "is_sample": True,
+            },
+        )[0],
         start_year=2021,
         end_year=2025,
         preliminary_review_year=2023,
         final_review_year=2025,
         ntm_criterion_set=ntm_set,
-        signer_name="Nguyễn Văn Đo",
-        recipients="Bộ Nội vụ\nBan Thi đua-Khen thưởng Trung ương\nLưu: VT",
         is_sample=True,
     )
     clusters = [

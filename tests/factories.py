@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
+
 import factory
 
 from campaigns.models import Campaign, NtmCriterionSet
 from campaigns.reference import QD318_CODE, ensure_ntm_criteria
 from portal.models import RoleGrant, User
-from units.models import Cluster, ClusterKind, Person, PersonKind, Unit, UnitKind
+from units.models import (
+    Authority,
+    AuthorityLevel,
+    Cluster,
+    ClusterKind,
+    Person,
+    PersonKind,
+    Unit,
+    UnitKind,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -77,6 +88,25 @@ class NtmCriterionSetFactory(factory.django.DjangoModelFactory):
         return ensure_ntm_criteria()[kwargs["code"]]
 
 
+class AuthorityFactory(factory.django.DjangoModelFactory):
+    """The test town's People's Committee, in force from 2020 with no end (tests that cross
+    the reform of 01/07/2025 set `valid_to` and a successor)."""
+
+    class Meta:
+        model = Authority
+        django_get_or_create = ("code",)
+
+    code = "UBND-TX-THU-NGHIEM"
+    level = AuthorityLevel.DISTRICT
+    body = "Ủy ban nhân dân thị xã Thử Nghiệm"
+    body_short = "UBND thị xã"
+    place = "Thử Nghiệm"
+    signer_name = "Lê Văn Chủ Tịch"
+    council_name = "Hội đồng Thi đua – Khen thưởng thị xã Thử Nghiệm"
+    recipients = "UBND tỉnh\nSở Nội vụ\nLưu: VT"
+    valid_from = datetime.date(2020, 1, 1)
+
+
 class CampaignFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Campaign
@@ -86,11 +116,9 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     code = "test-ntm-2021-2025"
     title = "Phong trào thi đua “Thử nghiệm chung sức xây dựng nông thôn mới” 2021-2025"
     issuing_body = "Ủy ban nhân dân thị xã Thử Nghiệm"
-    issuing_place = "Thử Nghiệm"
+    authority = factory.SubFactory(AuthorityFactory)
     start_year = 2021
     end_year = 2025
     preliminary_review_year = 2023
     final_review_year = 2025
     ntm_criterion_set = factory.SubFactory(NtmCriterionSetFactory)
-    signer_name = "Lê Văn Chủ Tịch"
-    recipients = "UBND tỉnh\nSở Nội vụ\nLưu: VT"

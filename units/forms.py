@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
@@ -10,7 +12,7 @@ from portal.concurrency import GuardedFormMixin
 from portal.forms import IdsChoiceField
 from portal.numbers import vn_formfield
 
-from .models import Cluster, Person, Unit, UnitKind
+from .models import Authority, Cluster, Person, Unit, UnitKind
 
 
 class DateInput(forms.DateInput):
@@ -119,3 +121,86 @@ class ClusterForm(GuardedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", "Lưu"))
+
+
+class AuthorityForm(GuardedFormMixin, forms.ModelForm):
+    """An issuing authority over a period (the secretariat keeps these up to date)."""
+
+    class Meta:
+        model = Authority
+        fields = [
+            "code",
+            "level",
+            "unit",
+            "parent_body",
+            "body",
+            "body_short",
+            "place",
+            "symbol",
+            "collective_line",
+            "signer_title",
+            "signer_name",
+            "deputy_title",
+            "deputy_name",
+            "deputy_signs",
+            "council_name",
+            "recipients",
+            "valid_from",
+            "valid_to",
+            "successor",
+            "seal_image",
+            "signature_image",
+            "note",
+            "is_sample",
+        ]
+        widgets = {
+            "valid_from": DateInput(),
+            "valid_to": DateInput(),
+            "recipients": forms.Textarea(attrs={"rows": 5}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("valid_from", "valid_to"):
+            self.fields[name].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        self.fields["unit"].queryset = Unit.objects.filter(
+            kind__in=[UnitKind.COMMUNE, UnitKind.WARD]
+        ).order_by("name")
+        others = Authority.objects.all()
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["successor"].queryset = others.order_by("body")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("code"), Column("level"), Column("unit")),
+            Row(Column("parent_body"), Column("body", css_class="col-md-5"), Column("body_short")),
+            Row(Column("place"), Column("symbol"), Column("collective_line")),
+            Row(Column("signer_title"), Column("signer_name")),
+            Row(Column("deputy_title"), Column("deputy_name"), Column("deputy_signs")),
+            "council_name",
+            "recipients",
+            Row(Column("valid_from"), Column("valid_to"), Column("successor")),
+            Row(Column("seal_image"), Column("signature_image")),
+            "note",
+            "is_sample",
+            Submit("save", "Lưu"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", "Ngày hết hiệu lực phải sau ngày có hiệu lực.")
+        successor = data.get("successor")
+        if successor and not end:
+            self.add_error(
+                "valid_to", "Ghi ngày hết hiệu lực khi khai báo cơ quan tiếp nhận văn bản."
+            )
+        if successor and end and successor.valid_from > end + datetime.timedelta(days=1):
+            self.add_error(
+                "successor",
+                f"{successor.body} có hiệu lực từ {successor.valid_from:%d/%m/%Y}, sau ngày "
+                f"{end:%d/%m/%Y}: văn bản giữa hai ngày này không có cơ quan ban hành.",
+            )
+        return data

@@ -271,3 +271,127 @@ class Sponsorship(models.Model):
     @property
     def access_unit_id(self) -> int:
         return self.commune_id
+
+
+class AuthorityLevel(models.TextChoices):
+    """The level of government an authority belongs to (decides which awards it may confer)."""
+
+    PROVINCE = "province", "Cấp tỉnh"
+    DISTRICT = "district", "Cấp huyện (đến 30/06/2025)"
+    COMMUNE = "commune", "Cấp xã"
+
+
+def authority_image_upload_to(instance: Authority, filename: str) -> str:
+    return f"authorities/{instance.code}/{filename}"
+
+
+class Authority(models.Model):
+    """An issuing authority over a period: who issues, who signs, where, which council advises
+    and who receives its documents (Decree 30/2020 header, date line and signature block).
+
+    Authorities are dated data, not fields of a campaign: every document takes the authority in
+    force on its own date (`units.authorities.in_force`), and a signed document keeps a copy of
+    the one it was signed under. When a body ends (thị xã Đức Phổ on 30/06/2025), `valid_to`
+    is set and `successor` names the body that took its documents over; the award decisions of
+    the successor communes are their own authorities. See docs/authorities.md."""
+
+    code = models.CharField("Mã", max_length=64, unique=True, validators=[code_validator])
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="Đơn vị hành chính",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="authorities",
+        help_text="Địa bàn của cơ quan (xã, phường); để trống với cấp tỉnh.",
+    )
+    level = models.CharField("Cấp", max_length=16, choices=AuthorityLevel.choices)
+    parent_body = models.CharField(
+        "Cơ quan chủ quản (dòng trên tên cơ quan)", max_length=200, blank=True
+    )
+    body = models.CharField(
+        "Tên cơ quan ban hành", max_length=200, help_text="Ví dụ: Ủy ban nhân dân thị xã Đức Phổ"
+    )
+    body_short = models.CharField(
+        "Tên viết tắt (trong câu)", max_length=120, blank=True, help_text="Ví dụ: UBND thị xã"
+    )
+    place = models.CharField(
+        "Địa danh ghi trên văn bản", max_length=100, help_text="Ví dụ: Đức Phổ"
+    )
+    symbol = models.CharField(
+        "Chữ viết tắt tên cơ quan trong ký hiệu",
+        max_length=20,
+        default="UBND",
+        help_text="Số văn bản in “12/BC-UBND”.",
+    )
+    collective_line = models.CharField(
+        "Thẩm quyền ký tập thể", max_length=100, default="TM. ỦY BAN NHÂN DÂN"
+    )
+    signer_title = models.CharField("Chức danh người đứng đầu", max_length=100, default="CHỦ TỊCH")
+    signer_name = models.CharField("Họ tên người đứng đầu", max_length=150)
+    deputy_title = models.CharField(
+        "Chức danh cấp phó ký thay", max_length=100, default="PHÓ CHỦ TỊCH", blank=True
+    )
+    deputy_name = models.CharField("Họ tên cấp phó ký thay", max_length=150, blank=True)
+    deputy_signs = models.BooleanField(
+        "Cấp phó ký thay (KT.)",
+        default=False,
+        help_text="Đánh dấu khi văn bản về thi đua, khen thưởng do cấp phó ký thay người đứng đầu.",
+    )
+    council_name = models.CharField("Hội đồng Thi đua – Khen thưởng", max_length=200, blank=True)
+    recipients = models.TextField(
+        "Nơi nhận mặc định", blank=True, help_text="Mỗi nơi nhận một dòng."
+    )
+    valid_from = models.DateField("Hiệu lực từ")
+    valid_to = models.DateField("Hiệu lực đến", null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name="Cơ quan tiếp nhận văn bản, hồ sơ",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+        help_text="Cơ quan ban hành văn bản của phong trào sau ngày hết hiệu lực.",
+    )
+    seal_image = models.FileField(
+        "Hình con dấu (PNG)", upload_to=authority_image_upload_to, blank=True, max_length=255
+    )
+    signature_image = models.FileField(
+        "Hình chữ ký người ký (PNG)",
+        upload_to=authority_image_upload_to,
+        blank=True,
+        max_length=255,
+    )
+    note = models.TextField("Căn cứ, ghi chú", blank=True)
+    is_sample = models.BooleanField("Dữ liệu mẫu", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "cơ quan ban hành"
+        verbose_name_plural = "cơ quan ban hành"
+        ordering = ["level", "body", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="authority_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        period = f"từ {self.valid_from:%d/%m/%Y}"
+        if self.valid_to:
+            period += f" đến {self.valid_to:%d/%m/%Y}"
+        return f"{self.body} ({period})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("units:authority-edit", args=[self.pk])
+
+    def is_in_force_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def recipient_lines(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+    @property
+    def name_in_text(self) -> str:
+        return self.body_short or self.body

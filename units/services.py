@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.forms import ModelForm
 
-from .models import Cluster, Person, Unit
+from .models import Authority, Cluster, Person, Unit
 
 
 @transaction.atomic
@@ -21,4 +21,9 @@ def person_save(*, form: ModelForm) -> Person:
 
 @transaction.atomic
 def cluster_save(*, form: ModelForm) -> Cluster:
+    return form.save()
+
+
+@transaction.atomic
+def authority_save(*, form: ModelForm) -> Authority:
     return form.save()

@@ -14,10 +14,10 @@ from portal.navigation import panels_for
 
 from . import selectors
 from .filters import PersonFilter, UnitFilter
-from .forms import ClusterForm, PersonForm, UnitForm
+from .forms import AuthorityForm, ClusterForm, PersonForm, UnitForm
 from .importers import UnitImporter
-from .models import Cluster, Unit
-from .services import cluster_save, person_save, unit_save
+from .models import Authority, Cluster, Unit
+from .services import authority_save, cluster_save, person_save, unit_save
 
 PAGE_SIZE = 50
 
@@ -249,4 +249,45 @@ def cluster_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(cluster)
     return render(
         request, "units/cluster_form.html", {"form": form, "title": f"Sửa: {cluster.name}"}
+    )
+
+
+@login_required
+def authority_list_view(request: HttpRequest) -> HttpResponse:
+    """Issuing authorities by period: who issued, signed and received documents on each date."""
+    require(request.user, "authority.view")
+    authorities = Authority.objects.select_related("unit", "successor").order_by(
+        "level", "valid_from", "body"
+    )
+    return render(
+        request,
+        "units/authority_list.html",
+        {"authorities": authorities, "can_manage": can(request.user, "authority.manage")},
+    )
+
+
+@login_required
+def authority_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "authority.manage")
+    form = AuthorityForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        authority = authority_save(form=form)
+        messages.success(request, f"Đã thêm {authority}.")
+        return redirect("units:authority-list")
+    return render(
+        request, "units/authority_form.html", {"form": form, "title": "Thêm cơ quan ban hành"}
+    )
+
+
+@login_required
+def authority_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "authority.manage")
+    authority = get_object_or_404(Authority, pk=pk)
+    form = AuthorityForm(request.POST or None, request.FILES or None, instance=authority)
+    if request.method == "POST" and form.is_valid():
+        authority = authority_save(form=form)
+        messages.success(request, f"Đã lưu {authority}.")
+        return redirect("units:authority-list")
+    return render(
+        request, "units/authority_form.html", {"form": form, "title": f"Sửa: {authority.body}"}
     )

@@ -51,8 +51,7 @@ class CampaignForm(GuardedFormMixin, forms.ModelForm):
             "code",
             "title",
             "issuing_body",
-            "issuing_body_parent",
-            "issuing_place",
+            "authority",
             "plan_number",
             "plan_date",
             "legal_bases",
@@ -64,16 +63,11 @@ class CampaignForm(GuardedFormMixin, forms.ModelForm):
             "ranking_method",
             "ntm_criterion_set",
             "unconfirmed_publishing",
-            "signer_name",
-            "signer_title",
-            "signer_authority",
-            "recipients",
             "is_sample",
         ]
         widgets = {
             "plan_date": DateInput(),
             "legal_bases": forms.Textarea(attrs={"rows": 5}),
-            "recipients": forms.Textarea(attrs={"rows": 6}),
             "title": forms.TextInput(),
         }
 
@@ -104,11 +98,15 @@ class CampaignForm(GuardedFormMixin, forms.ModelForm):
             ),
             Fieldset(
                 "Văn bản kế hoạch",
-                Row(Column("issuing_body_parent"), Column("issuing_body"), Column("issuing_place")),
+                Row(Column("issuing_body"), Column("authority")),
+                HTML(
+                    '<p class="small text-muted">Người ký, địa danh, Hội đồng Thi đua – Khen '
+                    "thưởng và nơi nhận của từng văn bản lấy theo cơ quan ban hành có hiệu lực "
+                    'vào ngày văn bản (<a href="/don-vi/co-quan-ban-hanh/">Cơ quan ban '
+                    "hành</a>).</p>"
+                ),
                 Row(Column("plan_number"), Column("plan_date")),
                 "legal_bases",
-                "recipients",
-                Row(Column("signer_authority"), Column("signer_title"), Column("signer_name")),
             ),
             *(["copy_criteria_from"] if creating else []),
             "is_sample",

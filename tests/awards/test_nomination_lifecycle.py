@@ -100,7 +100,6 @@ ILLEGAL = [
         lambda n, u: services.decision_create(
             by=u,
             campaign=n.campaign,
-            number="1/QĐ",
             decision_date=datetime.date(2025, 1, 1),
             title="t",
             legal_bases="",
@@ -161,7 +160,6 @@ def test_local_award_end_to_end(make_nomination, users, council, world):
     decision = services.decision_create(
         by=users["secretariat"],
         campaign=world.campaign,
-        number="125/QĐ-UBND",
         decision_date=datetime.date(2025, 12, 20),
         title="Về việc khen thưởng",
         legal_bases="Luật",
@@ -169,8 +167,12 @@ def test_local_award_end_to_end(make_nomination, users, council, world):
         session=council,
     )
     assert _status(n) == S.DECIDED
-    services.decision_sign(decision=decision, by=users["chairman"])
-    services.decision_sign(decision=decision, by=users["chairman"])  # idempotent
+    services.decision_sign(
+        decision=decision, by=users["chairman"], number="125/QĐ-UBND", day=decision.decision_date
+    )
+    services.decision_sign(
+        decision=decision, by=users["chairman"], number="125/QĐ-UBND", day=decision.decision_date
+    )  # idempotent
     assert _status(n) == S.AWARDED
     award = Award.objects.get()
     assert (award.unit, award.decision_number, award.category) == (
@@ -189,7 +191,6 @@ def test_decision_refused_without_a_passed_vote(make_nomination, users, world):
         services.decision_create(
             by=users["secretariat"],
             campaign=world.campaign,
-            number="9/QĐ",
             decision_date=datetime.date(2025, 1, 1),
             title="t",
             legal_bases="",
@@ -215,7 +216,6 @@ def test_higher_tier_forwarded_then_answered(make_nomination, users, council, wo
         services.decision_create(
             by=users["secretariat"],
             campaign=world.campaign,
-            number="9/QĐ",
             decision_date=datetime.date(2025, 1, 1),
             title="t",
             legal_bases="",

@@ -224,14 +224,15 @@ def test_document_data_for_the_pdfs(make_nomination, users, council, world):
     decision = services.decision_create(
         by=users["secretariat"],
         campaign=world.campaign,
-        number="125/QĐ-UBND",
         decision_date=datetime.date(2025, 12, 20),
         title="Về việc khen thưởng",
         legal_bases="Luật A\nNghị định B",
         nominations=[Nomination.objects.get(pk=n.pk)],
         session=council,
     )
-    services.decision_sign(decision=decision, by=users["chairman"])
+    services.decision_sign(
+        decision=decision, by=users["chairman"], number="125/QĐ-UBND", day=decision.decision_date
+    )
     doc = decision_document(decision.pk)
     assert doc["number"] == "125/QĐ-UBND"
     assert doc["legal_bases"] == ["Luật A", "Nghị định B"]

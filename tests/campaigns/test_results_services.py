@@ -33,12 +33,17 @@ from .results_helpers import with_criteria_sets
 pytestmark = pytest.mark.django_db
 
 
+def world_authority() -> int:
+    from tests.factories import AuthorityFactory
+
+    return AuthorityFactory().pk
+
+
 def _campaign_data(**over):
     data = {
         "code": "ducpho-ntm-2026-2030",
         "title": "Phong trào thi đua chung sức xây dựng nông thôn mới giai đoạn 2026-2030",
         "issuing_body": "Ủy ban nhân dân thị xã Đức Phổ",
-        "issuing_place": "Đức Phổ",
         "legal_bases": "Luật Thi đua, khen thưởng số 06/2022/QH15\nNghị định 98/2023/NĐ-CP",
         "start_year": 2026,
         "end_year": 2030,
@@ -46,10 +51,7 @@ def _campaign_data(**over):
         "final_review_year": 2030,
         "status": "draft",
         "ranking_method": "lexicographic",
-        "signer_name": "Nguyễn Văn Ký",
-        "signer_title": "CHỦ TỊCH",
-        "signer_authority": "TM. ỦY BAN NHÂN DÂN",
-        "recipients": "UBND tỉnh\nLưu: VT",
+        "authority": world_authority(),
         "plan_date": "15/01/2026",
     }
     data.update(over)
@@ -73,7 +75,8 @@ def test_a_new_campaign_copies_the_latest_criteria_versions(world, secretariat):
     assert copied["b"].version == 1
     assert copied["b"].status == CriteriaSetStatus.EDITABLE
     assert copied["b"].criteria.count() == 1
-    assert campaign.recipient_lines() == ["UBND tỉnh", "Lưu: VT"]
+    # Who signs and receives its documents is the authority's, chosen on the form.
+    assert campaign.authority.recipient_lines() == ["UBND tỉnh", "Sở Nội vụ", "Lưu: VT"]
 
 
 def test_campaign_form_refuses_review_year_outside_the_period(world):

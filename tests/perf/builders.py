@@ -239,7 +239,6 @@ def campaigns(ctx: Ctx, start: int, n: int) -> None:
             code=f"perf-{i:05d}",
             title=f"Phong trào đo {i:05d}",
             issuing_body="UBND thị xã",
-            issuing_place="Đức Phổ",
             start_year=2021,
             end_year=2025,
         )
@@ -858,7 +857,6 @@ def unit_assessments(ctx: Ctx, start: int, n: int) -> None:
             code=f"perf-{i:05d}",
             title=f"Phong trào đo {i:05d}",
             issuing_body="UBND thị xã",
-            issuing_place="Đức Phổ",
             start_year=2021,
             end_year=2025,
         )

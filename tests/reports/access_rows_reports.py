@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from portal.concurrency import seen_token
-from reports.models import Report, ReportStatus
+from reports.models import OutgoingNumber, Report, ReportStatus
 from tests.access_matrix import Row, everyone
 
 READERS = ("secretariat", "chairman", "observer", "economic_office", "council_member")
@@ -73,6 +73,26 @@ ROWS = [
         lambda w, u: reverse("reports:signoff-queue"),
         {"chairman": 200},
         url_names=("reports:signoff-queue",),
+    ),
+    Row(
+        "register of outgoing documents",
+        lambda w, u: reverse("reports:register"),
+        {"secretariat": 200, "chairman": 200, "observer": 200},
+        url_names=("reports:register",),
+    ),
+    Row(
+        "register: record a number given outside the portal",
+        lambda w, u: reverse("reports:register"),
+        {"secretariat": 302},
+        method="post",
+        data=lambda w, u: {
+            "authority": w.campaign.authority_id,
+            "seq": "7",
+            "symbol": "QĐ-UBND",
+            "day": "05/01/2025",
+            "summary": "Quyết định cấp ngoài hệ thống",
+        },
+        snapshot=lambda w, u: OutgoingNumber.objects.count(),
     ),
     Row(
         "report detail", _url("reports:report-detail"), READY, url_names=("reports:report-detail",)

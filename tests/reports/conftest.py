@@ -46,8 +46,10 @@ def set_status(unit, year, level, count, *, criteria_set, is_sample=False):
 def report_data(world):
     campaign = world.campaign
     criteria_set = campaign.ntm_criterion_set
-    campaign.recipients = "UBND tỉnh\nSở Nội vụ\nBan Thi đua-Khen thưởng tỉnh\nLưu: VT, TCNV"
-    campaign.save()
+    campaign.authority.recipients = (
+        "UBND tỉnh\nSở Nội vụ\nBan Thi đua-Khen thưởng tỉnh\nLưu: VT, TCNV"
+    )
+    campaign.authority.save()
     merged = UnitFactory(
         code="XA-C",
         name="Xã Phổ Cường Thử",

@@ -55,7 +55,6 @@ def awards_case(make_nomination, users, council, world):  # noqa: F811
     decision = award_services.decision_create(
         by=secretariat,
         campaign=world.campaign,
-        number="125/QĐ-UBND",
         decision_date=datetime.date(2025, 12, 20),
         title="Về việc khen thưởng trong Phong trào thi đua năm 2024",
         legal_bases="Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
@@ -79,6 +78,7 @@ def _render(world, kind, object_id, year=2025):
         year=year,
         object_id=object_id,
         issue_date=datetime.date(2025, 12, 20),
+        number="125/QĐ-UBND" if kind == "award_decision" else "",
     )
     return rendering.render_report(report)
 
@@ -149,7 +149,9 @@ def test_minutes_show_the_tally_and_not_who_voted_how(world, users, awards_case,
 
 def test_certificates_one_page_per_awardee(world, users, awards_case, tmp_path):
     decision = awards_case["decision"]
-    award_services.decision_sign(decision=decision, by=users["chairman"])
+    award_services.decision_sign(
+        decision=decision, by=users["chairman"], number="125/QĐ-UBND", day=decision.decision_date
+    )
     rendered = _render(world, "certificate", decision.pk)
     assert rendered.pages == decision.nominations.count() == 2
     text = pdf_text(rendered.content, tmp_path)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from moto import mock_aws
 
 from campaigns.models import FeedbackAttachment
-from reports import services
+from reports import services, signing
 from reports.models import ReportStatus
 from tests.campaigns.oversight_helpers import PDF_BYTES
 
@@ -94,7 +94,9 @@ def test_a_report_is_rendered_signed_and_served_from_the_bucket(
     signoff = services.report_sign(report=report, by=users["chairman"], read_sha256=report.sha256)
     stored = _objects(bucket)
     assert set(stored) == {report.file.name, signoff.signed_file.name}
-    assert stored[signoff.signed_file.name].startswith(stored[report.file.name])
+    # The signed file is the document made again with its number and date, then signed.
+    assert stored[signoff.signed_file.name].startswith(b"%PDF")
+    assert signing.validate_pdf(stored[signoff.signed_file.name]).ok
 
     download = client_as("secretariat").get(reverse("reports:report-download", args=[report.pk]))
     assert download.status_code == 200

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from tests.access_matrix import Row, everyone
-from units.models import Unit
+from units.models import Authority, Unit
 
 A_SEES = everyone(200)
 ROWS = [
@@ -79,6 +79,34 @@ ROWS = [
         lambda w, u: reverse("units:cluster-edit", args=[w.commune_a.cluster_id]),
         {"secretariat": 200},
         url_names=("units:cluster-edit",),
+    ),
+]
+ROWS += [
+    Row(
+        "issuing authorities",
+        lambda w, u: reverse("units:authority-list"),
+        {"secretariat": 200, "chairman": 200, "observer": 200},
+        url_names=("units:authority-list",),
+    ),
+    Row(
+        "issuing authority create",
+        lambda w, u: reverse("units:authority-create"),
+        {"secretariat": 200},
+        url_names=("units:authority-create",),
+    ),
+    Row(
+        "issuing authority edit",
+        lambda w, u: reverse("units:authority-edit", args=[w.campaign.authority_id]),
+        {"secretariat": 200},
+        url_names=("units:authority-edit",),
+    ),
+    Row(
+        "issuing authority edit POST",
+        lambda w, u: reverse("units:authority-edit", args=[w.campaign.authority_id]),
+        {"secretariat": 200},  # the form answers (it asks for the missing fields)
+        method="post",
+        data={"signer_name": "Người ký bị sửa"},
+        snapshot=lambda w, u: Authority.objects.get(pk=w.campaign.authority_id).signer_name,
     ),
 ]
 ROWS += [

@@ -11,6 +11,7 @@ Rows are written with bulk_create (no per-row history), in one transaction.
 
 from __future__ import annotations
 
+import datetime
 import random
 import time
 from decimal import Decimal
@@ -39,7 +40,16 @@ from campaigns.models import (
     TargetMetric,
     ValueType,
 )
-from units.models import Cluster, ClusterKind, Person, PersonKind, Unit, UnitKind
+from units.models import (
+    Authority,
+    AuthorityLevel,
+    Cluster,
+    ClusterKind,
+    Person,
+    PersonKind,
+    Unit,
+    UnitKind,
+)
 
 BATCH = 2000
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Bùi", "Đặng"]
@@ -111,7 +121,17 @@ class Command(BaseCommand):
             code=code,
             title=f"Phong trào thi đua tổng hợp số {seed} (dữ liệu đo hiệu năng)",
             issuing_body="Ủy ban nhân dân tỉnh (dữ liệu tổng hợp)",
-            issuing_place="Tổng hợp",
+            authority=Authority.objects.get_or_create(
+                code=f"{code}-UBND"[:64],
+                defaults={
+                    "level": AuthorityLevel.PROVINCE,
+                    "body": "Ủy ban nhân dân tỉnh (dữ liệu tổng hợp)",
+                    "place": "Tổng hợp",
+                    "signer_name": "Người ký (dữ liệu tổng hợp)",
+                    "valid_from": datetime.date(years[0], 1, 1),
+                    "is_sample": True,
+                },
+            )[0],
             start_year=years[0],
             end_year=years[-1],
             status=CampaignStatus.DRAFT,

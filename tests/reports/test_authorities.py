@@ -1,0 +1,302 @@
+"""Documents across the reform of 01/07/2025: each document takes the authority in force on its
+own date (header, place, signer, council, recipients); a body that no longer exists never issues
+one; signing is one act that takes a number from the authority's register, dates the document
+and signs what the chairman read. Read back through pdftotext."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from awards import services as award_services
+from awards.models import Award, AwardDecision, DecisionStatus
+from reports import rendering, services
+from reports.models import OutgoingNumber, Report, ReportStatus
+from tests.awards.conftest import council, everyone_present, make_nomination, tiers  # noqa: F401
+from tests.factories import AuthorityFactory
+from units.authorities import NoAuthority, check_in_force, in_force
+from units.models import AuthorityLevel
+
+from .conftest import pdf_text
+from .test_award_documents import awards_case  # noqa: F401 (fixture)
+from .test_services import fast_render  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+BEFORE = datetime.date(2025, 3, 10)
+AFTER = datetime.date(2025, 12, 20)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def reform(world):
+    """The test town ends on 30/06/2025; the province takes its documents over; a commune formed
+    on 01/07/2025 decides the awards in its area."""
+    town = world.campaign.authority
+    province = AuthorityFactory(
+        code="UBND-TINH-THU-NGHIEM",
+        level=AuthorityLevel.PROVINCE,
+        body="Ủy ban nhân dân tỉnh Thử Nghiệm",
+        body_short="UBND tỉnh",
+        place="Thành Thử",
+        signer_name="Trần Tỉnh Ký",
+        deputy_name="Võ Phó Tỉnh",
+        deputy_signs=True,
+        council_name="Hội đồng Thi đua – Khen thưởng tỉnh Thử Nghiệm",
+        recipients="Bộ Nội vụ\nBan Thi đua - Khen thưởng Trung ương\nLưu: VT",
+        valid_from=datetime.date(2025, 7, 1),
+    )
+    commune = AuthorityFactory(
+        code="UBND-XA-HOP-NHAT",
+        level=AuthorityLevel.COMMUNE,
+        body="Ủy ban nhân dân xã Hợp Nhất",
+        body_short="UBND xã",
+        place="Hợp Nhất",
+        signer_name="Phan Xã Ký",
+        council_name="Hội đồng Thi đua – Khen thưởng xã Hợp Nhất",
+        recipients="UBND tỉnh\nLưu: VT",
+        valid_from=datetime.date(2025, 7, 1),
+    )
+    town.valid_to = datetime.date(2025, 6, 30)
+    town.successor = province
+    town.save()
+    return {"town": town, "province": province, "commune": commune}
+
+
+def _annual(world, day, year=2024):
+    report = Report(campaign=world.campaign, kind="annual", year=year, issue_date=day)
+    return report, rendering.render_report(report)
+
+
+def test_the_chain_gives_the_authority_in_force_on_each_date(reform):
+    town, province = reform["town"], reform["province"]
+    assert in_force(town, datetime.date(2025, 6, 30)) == town
+    assert in_force(town, datetime.date(2025, 7, 1)) == province
+    with pytest.raises(NoAuthority, match="chưa được thành lập"):
+        in_force(town, datetime.date(2019, 12, 31))
+
+
+def test_a_body_that_ended_without_a_successor_issues_nothing(world, reform):
+    town = reform["town"]
+    town.successor = None
+    town.save()
+    with pytest.raises(NoAuthority) as refused:
+        _annual(world, AFTER)
+    message = " ".join(refused.value.messages)
+    assert "Ủy ban nhân dân thị xã Thử Nghiệm chấm dứt hoạt động từ ngày 01/07/2025" in message
+    assert "chưa khai báo cơ quan tiếp nhận" in message
+
+
+def test_an_annual_report_takes_the_authority_of_its_date(world, reform, tmp_path):
+    _, before = _annual(world, BEFORE)
+    text = _flat(pdf_text(before.content, tmp_path, "before.pdf"))
+    assert "ỦY BAN NHÂN DÂN THỊ XÃ THỬ NGHIỆM" in text
+    assert "Thử Nghiệm, ngày 10 tháng 3 năm 2025" in text
+    assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" in text
+    assert "Lê Văn Chủ Tịch" in text
+
+    _, after = _annual(world, AFTER)
+    text = _flat(pdf_text(after.content, tmp_path, "after.pdf"))
+    assert "ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM" in text
+    assert "THỊ XÃ THỬ NGHIỆM" not in text  # never in the name of a body that no longer exists
+    assert "Thành Thử, ngày 20 tháng 12 năm 2025" in text
+    # A deputy signs for the chairman: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" (Decree 30/2020).
+    assert "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in text
+    assert "Võ Phó Tỉnh" in text
+    assert "- Bộ Nội vụ;" in text
+    assert (
+        "Từ ngày 01/07/2025, Ủy ban nhân dân thị xã Thử Nghiệm chấm dứt hoạt động; Ủy ban nhân "
+        "dân tỉnh Thử Nghiệm tiếp nhận" in text
+    )
+    assert "Ủy ban nhân dân tỉnh Thử Nghiệm báo cáo" in text
+
+
+def test_a_draft_prints_draft_and_neither_number_nor_date(world, tmp_path):
+    report = Report(campaign=world.campaign, kind="annual", year=2024)
+    text = _flat(pdf_text(rendering.render_report(report).content, tmp_path))
+    assert "DỰ THẢO" in text
+    assert "/BC-UBND" in text and not re.search(r"\d+/BC-UBND", text)  # the number left blank
+    assert f"Thử Nghiệm, ngày tháng năm {timezone.localdate().year}" in text
+
+
+def test_a_decision_in_the_name_of_the_ended_town_is_refused(world, users, reform, awards_case):
+    decision = awards_case["decision"]
+    nominations = list(decision.nominations.all())
+    award_services.decision_remove_nomination(
+        decision=decision, nomination=nominations[0], by=users["secretariat"]
+    )
+    nominations[0].refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        award_services.decision_create(
+            by=users["secretariat"],
+            campaign=world.campaign,
+            authority=reform["town"],
+            decision_date=AFTER,
+            title="Về việc khen thưởng",
+            legal_bases="",
+            nominations=[nominations[0]],
+        )
+    message = " ".join(refused.value.messages)
+    assert "nhân danh Ủy ban nhân dân thị xã Thử Nghiệm" in message
+    assert "đã chấm dứt hoạt động từ ngày 01/07/2025" in message
+    assert "Cơ quan có thẩm quyền ngày đó là Ủy ban nhân dân tỉnh Thử Nghiệm" in message
+    # The commune's chairman may decide on that date.
+    made = award_services.decision_create(
+        by=users["secretariat"],
+        campaign=world.campaign,
+        authority=reform["commune"],
+        decision_date=AFTER,
+        title="Về việc khen thưởng",
+        legal_bases="",
+        nominations=[nominations[0]],
+    )
+    assert made.authority == reform["commune"]
+    with pytest.raises(NoAuthority):
+        check_in_force(reform["commune"], BEFORE)
+
+
+def test_minutes_are_the_council_of_the_authority_of_the_meeting_day(
+    world, users, reform, awards_case, tmp_path
+):
+    session = awards_case["session"]
+    session.meeting_date = datetime.date(2025, 6, 20)
+    session.save()
+    report = Report(
+        campaign=world.campaign, kind="council_minutes", year=2025, object_id=session.pk
+    )
+    text = _flat(pdf_text(rendering.render_report(report).content, tmp_path, "m1.pdf"))
+    assert "ỦY BAN NHÂN DÂN THỊ XÃ THỬ NGHIỆM HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG" in text
+    assert "Thử Nghiệm, ngày 20 tháng 6 năm 2025" in text
+
+    session.meeting_date = datetime.date(2025, 12, 15)
+    session.authority = reform["commune"]
+    session.save()
+    text = _flat(pdf_text(rendering.render_report(report).content, tmp_path, "m2.pdf"))
+    assert "ỦY BAN NHÂN DÂN XÃ HỢP NHẤT HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG" in text
+    assert "Hợp Nhất, ngày 15 tháng 12 năm 2025" in text
+    assert "THỊ XÃ" not in text
+
+
+def _ready(world, users, kind="annual", year=2024, object_id=0):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        report = services.report_request(
+            campaign=world.campaign,
+            kind=kind,
+            year=year,
+            by=users["secretariat"],
+            object_id=object_id,
+        )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.READY, report.error
+    return report
+
+
+def test_signing_numbers_dates_and_signs_the_document_read(world, users, signing_cert, tmp_path):
+    report = _ready(world, users)
+    with report.file.open("rb") as handle:
+        draft = _flat(pdf_text(handle.read(), tmp_path, "draft.pdf"))
+    assert "DỰ THẢO" in draft
+    assert "/BC-UBND" in draft and not re.search(r"\d+/BC-UBND", draft)
+
+    signoff = services.report_sign(report=report, by=users["chairman"], read_sha256=report.sha256)
+    report.refresh_from_db()
+    today = timezone.localdate()
+    assert report.number == "01/BC-UBND"
+    assert report.issue_date == today
+    assert report.issuer["body"] == "Ủy ban nhân dân thị xã Thử Nghiệm"
+    with signoff.signed_file.open("rb") as handle:
+        signed = _flat(pdf_text(handle.read(), tmp_path, "signed.pdf"))
+    assert "DỰ THẢO" not in signed
+    assert "Số: 01/BC-UBND" in signed
+    assert rendering.date_in_words("Thử Nghiệm", today) in signed
+    entry = OutgoingNumber.objects.get()
+    assert (entry.seq, entry.year, entry.report_id) == (1, today.year, report.pk)
+
+
+def test_numbers_follow_the_register_in_order_and_never_twice(
+    world,
+    users,
+    fast_render,
+    signing_cert,
+    client_as,  # noqa: F811
+):
+    first = _ready(world, users, year=2023)
+    services.report_sign(report=first, by=users["chairman"], read_sha256=first.sha256)
+    # The office gave number 02 and 03 outside the portal; the register records them.
+    client = client_as("secretariat")
+    for seq in (2, 3):
+        response = client.post(
+            reverse("reports:register"),
+            {
+                "authority": world.campaign.authority_id,
+                "seq": str(seq),
+                "symbol": "QĐ-UBND",
+                "day": timezone.localdate().strftime("%d/%m/%Y"),
+                "summary": f"Văn bản cấp ngoài hệ thống số {seq}",
+            },
+        )
+        assert response.status_code == 302
+    again = client.post(
+        reverse("reports:register"),
+        {
+            "authority": world.campaign.authority_id,
+            "seq": "3",
+            "symbol": "QĐ-UBND",
+            "day": timezone.localdate().strftime("%d/%m/%Y"),
+            "summary": "Trùng số",
+        },
+    )
+    assert f"Số 03 năm {timezone.localdate().year}" in again.content.decode()
+    second = _ready(world, users, year=2024)
+    services.report_sign(report=second, by=users["chairman"], read_sha256=second.sha256)
+    second.refresh_from_db()
+    assert second.number == "04/BC-UBND"
+    page = client.get(reverse("reports:register")).content.decode()
+    assert "04/BC-UBND" in page and "03/QĐ-UBND" in page and "01/BC-UBND" in page
+
+
+def test_data_changed_since_reading_refuses_and_uses_no_number(
+    world,
+    users,
+    fast_render,
+    signing_cert,  # noqa: F811
+):
+    report = _ready(world, users)
+    Report.objects.filter(pk=report.pk).update(context_hash="b" * 64)  # data moved on since
+    report.refresh_from_db()
+    with pytest.raises(ValidationError, match="đã thay đổi sau khi tạo bản đồng chí đã đọc"):
+        services.report_sign(report=report, by=users["chairman"], read_sha256=report.sha256)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.READY
+    assert report.number == ""
+    assert not OutgoingNumber.objects.exists()
+
+
+def test_signing_the_decision_pdf_is_the_one_act_that_numbers_and_awards(
+    world,
+    users,
+    awards_case,
+    fast_render,
+    signing_cert,
+    client_as,  # noqa: F811
+):
+    decision = awards_case["decision"]
+    assert decision.number == ""
+    page = client_as("chairman").get(reverse("awards:decision-detail", args=[decision.pk]))
+    assert "Ký quyết định" not in page.content.decode()  # no second, separate "sign" button
+    report = _ready(world, users, kind="award_decision", year=2025, object_id=decision.pk)
+    assert not Award.objects.exists()
+    services.report_sign(report=report, by=users["chairman"], read_sha256=report.sha256)
+    decision = AwardDecision.objects.get(pk=decision.pk)
+    assert decision.status == DecisionStatus.SIGNED
+    assert decision.number == "01/QĐ-UBND"
+    assert decision.decision_date == timezone.localdate()
+    assert set(Award.objects.values_list("decision_number", flat=True)) == {"01/QĐ-UBND"}
