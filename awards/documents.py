@@ -36,6 +36,8 @@ def _amount(nomination: Nomination, day: datetime.date) -> int | None:
 
 
 LAW2022_IN_FORCE = datetime.date(2024, 1, 1)
+# Giấy khen given by the chairman who signs the decision (town until 30/06/2025, then commune).
+OWN_GIAY_KHEN = {"giay-khen-chu-tich-thi-xa", "giay-khen-chu-tich-xa"}
 
 
 def _count_label(rows: list[dict]) -> str:
@@ -59,6 +61,7 @@ def _groups(awards: list[dict]) -> list[dict]:
             key,
             {
                 "tier_name": a["tier_name"],
+                "tier_code": a["tier_code"],
                 "tier_kind": a["tier_kind"],
                 "year": a["year"],
                 "rows": [],
@@ -67,11 +70,18 @@ def _groups(awards: list[dict]) -> list[dict]:
         g["rows"].append(a)
     out = []
     for i, (_key, g) in enumerate(sorted(groups.items(), key=lambda kv: kv[0]), start=1):
+        own = False
         if g["tier_kind"] == "title":
             lead = f"Tặng danh hiệu “{g['tier_name']}” năm {g['year']}"
+        elif g["tier_code"] in OWN_GIAY_KHEN:
+            # The deciding chairman's own Giấy khen: named after the issuing body of the day
+            # (the town's until 30/06/2025, the commune's after), which the layout knows.
+            lead, own = "Tặng Giấy khen", True
         else:
             lead = f"Tặng {g['tier_name']}"
-        out.append({**g, "no": i, "lead": lead, "count_label": _count_label(g["rows"])})
+        out.append(
+            {**g, "no": i, "lead": lead, "own_form": own, "count_label": _count_label(g["rows"])}
+        )
     return out
 
 

@@ -18,7 +18,6 @@ from units.models import Person, Unit
 from . import council
 from . import selectors as sel
 from .eligibility import verdict
-from .tiers import authority_may_decide, campaign_authority
 from .models import (
     AgendaItem,
     Attendance,
@@ -50,6 +49,7 @@ from .models import (
     TierKind,
     VoteChoice,
 )
+from .tiers import authority_may_decide, campaign_authority
 
 S = NominationStatus
 DOSSIER_EXTENSIONS = ("pdf", "docx", "doc", "odt", "jpg", "jpeg", "png")
@@ -561,7 +561,8 @@ def decision_create(
             who = authority.body if authority is not None else "thị xã"
             raise ValidationError(
                 f"{nom.recipient_name}: “{nom.tier}” không thuộc thẩm quyền quyết định của "
-                f"{who} ngày {decision_date:%d/%m/%Y}; cần lập tờ trình cấp có thẩm quyền."
+                f"{who} ngày {decision_date:%d/%m/%Y} (thuộc thẩm quyền cấp trên), cần lập "
+                "tờ trình."
             )
     decision = AwardDecision.objects.create(
         campaign=campaign,

@@ -259,7 +259,9 @@ B_CULTURE = "Nghị định 86/2023/NĐ-CP, Điều 8 (Gia đình văn hóa: Ch�
 
 P, DI, CO = PowerLevel.PROVINCE, PowerLevel.DISTRICT, PowerLevel.COMMUNE
 POWERS: dict[str, list[tuple]] = {
-    "giay-khen-chu-tich-thi-xa": [(DI, UNTIL_REFORM, B_TOWN)],
+    # From 01/07/2025 the successor commune's chairman gives the Giấy khen the town's chairman
+    # gave (the decision prints it as the Giấy khen of the chairman of the issuing body).
+    "giay-khen-chu-tich-thi-xa": [(DI, UNTIL_REFORM, B_TOWN), (CO, FROM_REFORM, B_REFORM)],
     "giay-khen-chu-tich-xa": [(CO, ALWAYS, B_COMMUNE)],
     "chien-si-thi-dua-co-so": [(DI, UNTIL_REFORM, B_TOWN), (CO, FROM_REFORM, B_REFORM)],
     "lao-dong-tien-tien": [
@@ -302,8 +304,9 @@ def decidable_tiers(level: str, day: datetime.date):
 
 def authority_may_decide(tier: AwardTier, authority, day: datetime.date) -> bool:
     """May this issuing authority (units.Authority, or None when none is configured) confer the
-    tier on `day`? Without an authority the old single flag `decided_locally` answers."""
-    if authority is None:
+    tier on `day`? Without an authority, or for a tier with no dated powers at all (a tier a
+    locality added and has not dated yet), the old single flag `decided_locally` answers."""
+    if authority is None or not tier.powers.exists():
         return tier.decided_locally
     return may_decide(tier, authority.level, day)
 
@@ -705,7 +708,8 @@ COEFFICIENTS: dict[str, dict[str, list[tuple]]] = {
         for r, a in (("91", _F91), ("98", _F98), ("152", _F152))
     },
     "giay-khen-chu-tich-thi-xa": {
-        r: [(IND, 0.3, a), (HH, 0.3, a), (COL, 0.6, a)] for r, a in (("91", _F91), ("98", _F98))
+        r: [(IND, 0.3, a), (HH, 0.3, a), (COL, 0.6, a)]
+        for r, a in (("91", _F91), ("98", _F98), ("152", _F152))
     },
     "giay-khen-chu-tich-xa": {
         r: [(IND, 0.15, a), (HH, 0.15, a), (COL, 0.3, a)]

@@ -669,7 +669,6 @@ def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @login_required
 def letter_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "forwarding.manage")

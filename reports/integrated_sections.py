@@ -83,17 +83,25 @@ def section_awards(scope: Scope) -> Section | None:
         if a.person_id and a.person.affiliation_id:
             name += f", {a.person.affiliation.name}"
         list_rows.append([i, name, a.tier.name, a.decision_number, _date(a.decision_date)])
-    parts = []
-    for is_title, verb in ((True, "tặng danh hiệu thi đua"), (False, "tặng hình thức khen thưởng")):
-        rows = [r for r in per_tier.values() if r["is_title"] is is_title]
+    titles = [r for r in per_tier.values() if r["is_title"]]
+    forms = [r for r in per_tier.values() if not r["is_title"]]
+    # A title is conferred ("tặng danh hiệu"), a form is an award ("khen thưởng"): Law 06/2022
+    # Art. 3; the sentence says which, and lists each group under its own name.
+    verb = (
+        "tặng danh hiệu thi đua, khen thưởng"
+        if titles and forms
+        else ("tặng danh hiệu thi đua cho" if titles else "khen thưởng")
+    )
+    groups = []
+    for label, rows in (("danh hiệu thi đua", titles), ("hình thức khen thưởng", forms)):
         if rows:
-            n = sum(r["c"] + r["i"] for r in rows)
             listed = "; ".join(f"{r['name']}: {num(r['c'] + r['i'])}" for r in rows)
-            parts.append(f"{verb} cho {num(n)} lượt ({listed})")
+            groups.append(f"{label} — {listed}" if titles and forms else listed)
     paragraphs = [
-        f"Trong {_period_words(scope)}, các cấp đã {' và '.join(parts)} đối với tập thể, cá "
-        f"nhân có thành tích trong phong trào thi đua ({num(collectives)} lượt tập thể, hộ "
-        f"gia đình; {num(individuals)} lượt cá nhân). Danh sách cụ thể tại phụ lục kèm theo."
+        f"Trong {_period_words(scope)}, các cấp đã {verb} {num(len(awards))} lượt tập thể, "
+        f"cá nhân có thành tích trong phong trào thi đua ({num(collectives)} lượt tập thể, hộ "
+        f"gia đình; {num(individuals)} lượt cá nhân), gồm: {'; '.join(groups)}. Danh sách cụ "
+        "thể tại phụ lục kèm theo."
     ]
     return Section(
         key="awards",
