@@ -52,8 +52,8 @@ def _decision_text(world, users, nominations, day, number, tmp_path) -> str:
 def test_the_amount_follows_the_base_salary_of_the_decision_date(
     world,
     users,
-    make_nomination,
-    tmp_path,  # noqa: F811
+    make_nomination,  # noqa: F811
+    tmp_path,
 ):
     def advanced_worker(name):
         person = PersonFactory(full_name=name, affiliation=world.commune_a)
@@ -91,8 +91,8 @@ def test_the_amount_follows_the_base_salary_of_the_decision_date(
 def test_titles_and_forms_are_separate_articles_of_the_grant(
     world,
     users,
-    make_nomination,
-    tmp_path,  # noqa: F811
+    make_nomination,  # noqa: F811
+    tmp_path,
 ):
     person = PersonFactory(full_name="Trần Thị Danh Hiệu", affiliation=world.commune_a)
     title = make_nomination(tier_code="chien-si-thi-dua-co-so", person=person, year=2022)
@@ -116,8 +116,8 @@ def test_titles_and_forms_are_separate_articles_of_the_grant(
 def test_decision_form_offers_what_the_authority_may_confer_and_the_letter_the_rest(
     world,
     users,
-    make_nomination,
-    client_as,  # noqa: F811
+    make_nomination,  # noqa: F811
+    client_as,
 ):
     """Today the test authority is a commune (after 01/07/2025): it confers CSTĐCS; the
     province's Bằng khen goes on the letter."""
