@@ -246,16 +246,23 @@ UNTIL_REFORM = (OLD[0], D(2025, 6, 30))
 FROM_REFORM = (D(2025, 7, 1), None)
 ALWAYS = (OLD[0], None)
 B_TOWN = (
-    "Luật Thi đua, khen thưởng 2022, Điều 80 (trước 2024: Luật 2003, Điều 79); "
-    "cấp huyện không còn từ 01/7/2025"
+    "Luật Thi đua, khen thưởng 2022, Điều 80 (trước 2024: Nghị định 91/2017/NĐ-CP, Điều 43); "
+    "cấp huyện không còn từ 01/7/2025 (docs/authorities.md)"
 )
 B_REFORM = (
     "Nghị định 152/2025/NĐ-CP (phân cấp, phân quyền từ 01/7/2025): Chủ tịch UBND cấp xã "
     "quyết định các danh hiệu, hình thức trước đây do Chủ tịch UBND cấp huyện quyết định"
 )
-B_COMMUNE = "Luật Thi đua, khen thưởng 2022, Điều 80 (Chủ tịch UBND cấp xã)"
+B_COMMUNE = (
+    "Luật Thi đua, khen thưởng 2022, Điều 80 khoản 3 (Chủ tịch UBND cấp xã tặng danh hiệu "
+    "Lao động tiên tiến, Giấy khen, danh hiệu Gia đình văn hóa); trước 2024: Nghị định "
+    "91/2017/NĐ-CP, Điều 43 khoản 2"
+)
 B_PROVINCE = "Luật Thi đua, khen thưởng 2022, Điều 79 (Chủ tịch UBND cấp tỉnh)"
-B_CULTURE = "Nghị định 86/2023/NĐ-CP, Điều 8 (Gia đình văn hóa: Chủ tịch UBND cấp xã)"
+B_CULTURE = (
+    "Luật Thi đua, khen thưởng 2022, Điều 80 khoản 3; Nghị định 86/2023/NĐ-CP, Điều 8 khoản 1 "
+    "(Chủ tịch UBND cấp xã quyết định tặng danh hiệu Gia đình văn hóa)"
+)
 
 P, DI, CO = PowerLevel.PROVINCE, PowerLevel.DISTRICT, PowerLevel.COMMUNE
 POWERS: dict[str, list[tuple]] = {
@@ -666,7 +673,7 @@ REGIMES = [
 # Titles: Decree 91/2017 Art. 70–71, Decree 98/2023 Art. 54, Decree 152/2025 (same figures).
 # Forms: Decree 91/2017 Art. 73 (Giấy khen cấp huyện 0,3; cấp xã 0,15; tập thể gấp đôi);
 # Decree 98/2023 and 152/2025: figures kept from Decree 91 pending the official text [U].
-_T91 = "Nghị định số 91/2017/NĐ-CP, Điều 71"
+_T91 = "Nghị định số 91/2017/NĐ-CP, Điều 69"
 _F91 = "Nghị định số 91/2017/NĐ-CP, Điều 73"
 _T98 = "Nghị định số 98/2023/NĐ-CP, Điều 54"
 _F98 = "Nghị định số 98/2023/NĐ-CP, Điều 58 [cần đối chiếu]"
@@ -700,12 +707,21 @@ COEFFICIENTS: dict[str, dict[str, list[tuple]]] = {
         "152": [(COL, 8.0, _T152)],
     },
     "thon-to-dan-pho-van-hoa": {
+        "91": [(COL, 1.5, _T91)],
         "98": [(COL, 1.5, _T98)],
         "152": [(COL, 1.5, _T152)],
     },
+    # Decree 152/2025 Art. 54.1 raises the provincial Bằng khen of an individual to 1,5
+    # (docs/awards-law.md B-table, probable); collective = double [U], household = individual [U].
     "bang-khen-chu-tich-tinh": {
-        r: [(IND, 1.0, a), (HH, 1.0, a), (COL, 2.0, a)]
-        for r, a in (("91", _F91), ("98", _F98), ("152", _F152))
+        **{
+            r: [(IND, 1.0, a), (HH, 1.0, a), (COL, 2.0, a)] for r, a in (("91", _F91), ("98", _F98))
+        },
+        "152": [
+            (IND, 1.5, "Nghị định số 152/2025/NĐ-CP, Điều 54"),
+            (HH, 1.5, _F152),
+            (COL, 3.0, _F152),
+        ],
     },
     "giay-khen-chu-tich-thi-xa": {
         r: [(IND, 0.3, a), (HH, 0.3, a), (COL, 0.6, a)]
