@@ -58,7 +58,13 @@ class NominationForm(forms.Form):
     )
     # Figures a collective's dossier declares (Law 06/2022 Art. 27, 28): read by the rules of
     # "Tập thể lao động tiên tiến / xuất sắc". Left empty, the check says what is missing.
-    members = VnIntegerField(label="Tổng số thành viên của tập thể", min_value=0, required=False)
+    members = VnIntegerField(
+        label="Tổng số thành viên của tập thể",
+        min_value=0,
+        required=False,
+        help_text="Năm ô số liệu này chỉ kê khai khi đề nghị danh hiệu tập thể (Tập thể lao "
+        "động tiên tiến, Tập thể lao động xuất sắc): dùng để kiểm tra điều kiện.",
+    )
     members_done = VnIntegerField(
         label="Số thành viên hoàn thành nhiệm vụ", min_value=0, required=False
     )

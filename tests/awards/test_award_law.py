@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from awards import eligibility as el
 from awards import selectors as sel
@@ -187,3 +188,39 @@ def test_bonus_table_follows_the_base_salary(tiers):
     assert amount("lao-dong-tien-tien", "individual", D(2024, 7, 1)) == 710_000
     assert amount("tap-the-lao-dong-xuat-sac", "collective", D(2025, 12, 20)) == 3_510_000
     assert amount("co-thi-dua-tinh", "collective", D(2023, 12, 20)) == 14_400_000
+
+
+def test_the_dossier_figures_typed_on_the_form_decide_the_collective_title(
+    world, users, tiers, client_as
+):
+    YearlyRating.objects.create(unit=world.commune_a, year=2024, rating="htxsnv")
+    officer = client_as("officer_a")
+    data = {
+        "campaign": world.campaign.pk,
+        "tier": tiers["tap-the-lao-dong-xuat-sac"].pk,
+        "unit": world.commune_a.pk,
+        "proposer_unit": world.commune_a.pk,
+        "period_kind": "year",
+        "period_year": 2024,
+        "achievements": "Hoàn thành xuất sắc nhiệm vụ.",
+        "members": "12",
+        "members_done": "13",
+    }
+    refused = officer.post(reverse("awards:nomination-create"), data)
+    assert refused.status_code == 200
+    assert "Không được lớn hơn tổng số thành viên của tập thể." in refused.content.decode()
+    data |= {
+        "members_done": "12",
+        "members_advanced": "9",
+        "members_fighters": "0",
+        "members_disciplined": "0",
+    }
+    response = officer.post(reverse("awards:nomination-create"), data)
+    assert response.status_code == 302
+    nomination = world.campaign.nominations.get()
+    assert nomination.facts["members_fighters"] == 0
+    page = officer.get(nomination.get_absolute_url()).content.decode()
+    assert "Số thành viên đạt “Chiến sĩ thi đua cơ sở”" in page
+    verdict, text = _verdict(nomination)
+    assert verdict is False
+    assert "không có thành viên đạt “Chiến sĩ thi đua cơ sở”" in text
