@@ -85,14 +85,30 @@ def _groups(awards: list[dict]) -> list[dict]:
     return out
 
 
+def _article_words(basis: str) -> str:
+    """ "Nghị định số 98/2023/NĐ-CP, Điều 54: …" → "Điều 54 Nghị định số 98/2023/NĐ-CP", as a
+    decision cites it; an article still to be checked ("[cần đối chiếu]") is cited by its decree
+    only — a decision never prints a working note."""
+    head = basis.split(":", 1)[0].strip()
+    decree, _, article = head.partition(",")
+    decree = decree.split(" (")[0].split(" [")[0].strip()
+    article = article.strip()
+    if not article or "[" in article or "(" in article:
+        return decree
+    return f"{article} {decree}"
+
+
 def _funding(awards: list[dict], day: datetime.date) -> dict:
     """What the decision's Article 2 cites for the money: the articles that set the amounts and,
     from 2024, the Law's rule that the deciding body pays from its own fund."""
-    articles = []
+    cited: list[str] = []
     for a in awards:
-        article = (a.get("amount_basis") or "").split(":", 1)[0].strip()
-        if article and article not in articles:
-            articles.append(article)
+        if a.get("amount_basis"):
+            words = _article_words(a["amount_basis"])
+            if words and words not in cited:
+                cited.append(words)
+    # A decree cited whole is dropped when one of its articles is cited already.
+    articles = [c for c in cited if not any(o != c and o.endswith(" " + c) for o in cited)]
     return {"articles": articles, "law2022": day >= LAW2022_IN_FORCE}
 
 

@@ -109,7 +109,8 @@ def test_decision_pdf_in_the_administrative_layout(world, awards_case, tmp_path)
     assert "2.340.000" in flat
     assert "1.410.000" in flat  # the bonus, with thousands separators
     assert "tổng số tiền 3.750.000 đồng" in flat
-    assert "Nghị định số 98/2023/NĐ-CP, Điều 54" in flat
+    assert "mức tiền thưởng theo Điều 54 Nghị định số 98/2023/NĐ-CP;" in flat
+    assert "cần đối chiếu" not in flat
     assert "chi từ Quỹ thi đua, khen thưởng của Ủy ban nhân dân thị xã Thử Nghiệm" in flat
     assert "Nơi nhận:" in flat
     assert "Như Điều 3;" in flat

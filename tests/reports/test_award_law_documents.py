@@ -78,7 +78,8 @@ def test_the_amount_follows_the_base_salary_of_the_decision_date(
     for text in (before, after):
         assert "Tặng danh hiệu “Lao động tiên tiến” năm 2023 cho 01 cá nhân" in text
         assert "Khen thưởng 1" not in text
-        assert "Nghị định số 98/2023/NĐ-CP, Điều 54" in text
+        assert "mức tiền thưởng theo Điều 54 Nghị định số 98/2023/NĐ-CP" in text
+        assert "cần đối chiếu" not in text
         assert "theo khoản 4 Điều 11 Luật Thi đua, khen thưởng năm 2022" in text
         assert "–" not in text.split("QUYẾT ĐỊNH:", 1)[1].split("Điều 3.", 1)[0]
     # 0,3 × 1.800.000 = 540.000; 0,3 × 2.340.000 = 702.000, rounded up to 710.000.
