@@ -799,8 +799,10 @@ def load_powers() -> int:
 
 
 @transaction.atomic
-def load_tiers() -> int:
-    """Create or refresh the default tiers, vote rules and eligibility rules (idempotent)."""
+def load_tiers(*, refresh_rules: bool = False) -> int:
+    """Create or refresh the default tiers, powers, bonus rates, vote rules and eligibility rules
+    (idempotent). A tier's eligibility rules are created only when it has none — a locality's
+    edits are kept — unless `refresh_rules` replaces them with the defaults."""
     for code, name, kind, level, authority, local, kinds, extra, order in TIERS:
         docs = [*BASE_DOCS, *extra]
         tier, _ = AwardTier.objects.update_or_create(
@@ -829,6 +831,8 @@ def load_tiers() -> int:
                     **_vote_rule(code),
                 },
             )
+        if refresh_rules:
+            tier.rules.all().delete()
         if not tier.rules.exists():
             for i, (rule_kind, nominee_kinds, params, (start, end), basis) in enumerate(
                 _rules(code)

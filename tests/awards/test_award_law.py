@@ -224,3 +224,24 @@ def test_the_dossier_figures_typed_on_the_form_decide_the_collective_title(
     verdict, text = _verdict(nomination)
     assert verdict is False
     assert "không có thành viên đạt “Chiến sĩ thi đua cơ sở”" in text
+
+
+def test_the_catalogue_command_refreshes_an_old_installation(db):
+    """An installation loaded before issue 15 gets the new tiers, powers and amounts, and with
+    --refresh-rules the CSTĐCS initiative rule of the old Law."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from awards.models import AwardTier, EligibilityRule, TierPower
+
+    call_command("load_award_catalogue", stdout=StringIO())
+    cstdcs = AwardTier.objects.get(code="chien-si-thi-dua-co-so")
+    cstdcs.rules.filter(kind="initiatives").delete()  # as an old installation had it
+    TierPower.objects.all().delete()
+    out = StringIO()
+    call_command("load_award_catalogue", "--refresh-rules", stdout=out)
+    assert "Đã nạp" in out.getvalue()
+    assert EligibilityRule.objects.filter(tier=cstdcs, kind="initiatives").count() == 1
+    assert may_decide(cstdcs, "commune", D(2025, 7, 1))
+    assert AwardTier.objects.filter(code="gia-dinh-van-hoa").exists()
