@@ -150,9 +150,7 @@ class OutsideNumberForm(forms.Form):
     authority = forms.ModelChoiceField(Authority.objects.all(), label="Cơ quan ban hành")
     seq = forms.IntegerField(label="Số", min_value=1, max_value=999999)
     symbol = forms.CharField(label="Ký hiệu", max_length=40, help_text="Ví dụ: QĐ-UBND")
-    day = forms.DateField(
-        label="Ngày văn bản", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"]
-    )
+    day = forms.DateField(label="Ngày văn bản", widget=DateInput(), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
     summary = forms.CharField(label="Trích yếu", max_length=300)
 
     def __init__(self, *args, **kwargs):
