@@ -7,6 +7,7 @@ from .models import (
     EligibilityRule,
     Exemplar,
     PendingCase,
+    TierPower,
     VoteRule,
     YearlyRating,
 )
@@ -22,10 +23,20 @@ class RuleInline(admin.TabularInline):
     extra = 0
 
 
+class PowerInline(admin.TabularInline):
+    model = TierPower
+    extra = 0
+
+
+class BonusRateInline(admin.TabularInline):
+    model = BonusRate
+    extra = 0
+
+
 @admin.register(AwardTier)
 class AwardTierAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "kind", "level", "decided_locally", "is_active"]
-    inlines = [VoteRuleInline, RuleInline]
+    list_display = ["code", "name", "kind", "level", "certificate_heading", "is_active"]
+    inlines = [PowerInline, VoteRuleInline, RuleInline, BonusRateInline]
 
 
 @admin.register(YearlyRating)

@@ -20,8 +20,8 @@ from .models import (
 )
 
 
-def _amount(nomination: Nomination, day: datetime.date) -> int | None:
-    rate = (
+def _rate(nomination: Nomination, day: datetime.date) -> BonusRate | None:
+    return (
         BonusRate.objects.filter(
             tier=nomination.tier, nominee_kind=nomination.nominee_kind, valid_from__lte=day
         )
@@ -29,7 +29,88 @@ def _amount(nomination: Nomination, day: datetime.date) -> int | None:
         .order_by("-valid_from")
         .first()
     )
+
+
+def _amount(nomination: Nomination, day: datetime.date) -> int | None:
+    rate = _rate(nomination, day)
     return int(rate.amount_vnd) if rate else None
+
+
+LAW2022_IN_FORCE = datetime.date(2024, 1, 1)
+# Giấy khen given by the chairman who signs the decision (town until 30/06/2025, then commune).
+OWN_GIAY_KHEN = {"giay-khen-chu-tich-thi-xa", "giay-khen-chu-tich-xa"}
+
+
+def _count_label(rows: list[dict]) -> str:
+    """“01 tập thể và 02 cá nhân”, as a decision counts its awardees."""
+    kinds = [("collective", "tập thể"), ("individual", "cá nhân"), ("household", "hộ gia đình")]
+    parts = []
+    for key, label in kinds:
+        n = sum(1 for r in rows if r["nominee_kind"] == key)
+        if n:
+            parts.append(f"{n:02d} {label}")
+    return " và ".join(parts)
+
+
+def _groups(awards: list[dict]) -> list[dict]:
+    """Awards grouped as the decision words them: emulation titles first ("Tặng danh hiệu
+    “Lao động tiên tiến” năm 2024 cho …"), then award forms ("Tặng Giấy khen … cho …")."""
+    groups: dict[tuple, dict] = {}
+    for a in awards:
+        key = (a["tier_kind"] != "title", a["tier_order"], a["tier_code"], a["year"])
+        g = groups.setdefault(
+            key,
+            {
+                "tier_name": a["tier_name"],
+                "tier_code": a["tier_code"],
+                "tier_kind": a["tier_kind"],
+                "year": a["year"],
+                "rows": [],
+            },
+        )
+        g["rows"].append(a)
+    out = []
+    for i, (_key, g) in enumerate(sorted(groups.items(), key=lambda kv: kv[0]), start=1):
+        own = False
+        if g["tier_kind"] == "title":
+            lead = f"Tặng danh hiệu “{g['tier_name']}” năm {g['year']}"
+        elif g["tier_code"] in OWN_GIAY_KHEN:
+            # The deciding chairman's own Giấy khen: named after the issuing body of the day
+            # (the town's until 30/06/2025, the commune's after), which the layout knows.
+            lead, own = "Tặng Giấy khen", True
+        else:
+            lead = f"Tặng {g['tier_name']}"
+        out.append(
+            {**g, "no": i, "lead": lead, "own_form": own, "count_label": _count_label(g["rows"])}
+        )
+    return out
+
+
+def _article_words(basis: str) -> str:
+    """ "Nghị định số 98/2023/NĐ-CP, Điều 54: …" → "Điều 54 Nghị định số 98/2023/NĐ-CP", as a
+    decision cites it; an article still to be checked ("[cần đối chiếu]") is cited by its decree
+    only — a decision never prints a working note."""
+    head = basis.split(":", 1)[0].strip()
+    decree, _, article = head.partition(",")
+    decree = decree.split(" (")[0].split(" [")[0].strip()
+    article = article.strip()
+    if not article or "[" in article or "(" in article:
+        return decree
+    return f"{article} {decree}"
+
+
+def _funding(awards: list[dict], day: datetime.date) -> dict:
+    """What the decision's Article 2 cites for the money: the articles that set the amounts and,
+    from 2024, the Law's rule that the deciding body pays from its own fund."""
+    cited: list[str] = []
+    for a in awards:
+        if a.get("amount_basis"):
+            words = _article_words(a["amount_basis"])
+            if words and words not in cited:
+                cited.append(words)
+    # A decree cited whole is dropped when one of its articles is cited already.
+    articles = [c for c in cited if not any(o != c and o.endswith(" " + c) for o in cited)]
+    return {"articles": articles, "law2022": day >= LAW2022_IN_FORCE}
 
 
 def _recipient(n: Nomination) -> dict:
@@ -68,6 +149,7 @@ def decision_document(decision_id: int) -> dict:
     )
     awards = []
     for i, n in enumerate(nominations, start=1):
+        rate = _rate(n, d.decision_date)
         awards.append(
             {
                 "no": i,
@@ -75,8 +157,13 @@ def decision_document(decision_id: int) -> dict:
                 "tier_code": n.tier.code,
                 "tier_name": n.tier.name,
                 "tier_kind": n.tier.kind,
+                "tier_kind_label": n.tier.get_kind_display(),
+                "tier_order": n.tier.order,
+                "certificate_heading": n.tier.certificate_heading,
+                "year": n.period_year,
                 "achievements": n.achievements,
-                "amount_vnd": _amount(n, d.decision_date),
+                "amount_vnd": int(rate.amount_vnd) if rate else None,
+                "amount_basis": rate.legal_basis if rate else "",
             }
         )
     return {
@@ -96,7 +183,10 @@ def decision_document(decision_id: int) -> dict:
         "signed_by": d.signed_by.display_name if d.signed_by_id else "",
         "signed_at": d.signed_at,
         "awards": awards,
+        "groups": _groups(awards),
+        "count_label": _count_label(awards),
         "total_amount_vnd": sum(a["amount_vnd"] or 0 for a in awards) or None,
+        "funding": _funding(awards, d.decision_date),
     }
 
 
@@ -163,7 +253,8 @@ def minutes_document(session_id: int) -> dict:
 
 
 def certificates_document(decision_id: int) -> dict:
-    """One certificate (Giấy khen) per awardee of a signed decision."""
+    """One certificate per awardee whose tier has one (Giấy khen, Bằng chứng nhận, …), headed
+    as the tier prints it; titles that carry money only (Lao động tiên tiến) have none."""
     doc = decision_document(decision_id)
     return {
         "kind": "certificates",
@@ -177,11 +268,18 @@ def certificates_document(decision_id: int) -> dict:
                 "position": a["position"],
                 "affiliation": a["affiliation"],
                 "tier_name": a["tier_name"],
+                "tier_kind": a["tier_kind"],
+                "heading": a["certificate_heading"],
+                "year": a["year"],
                 "achievements": a["achievements"],
                 "campaign_title": doc["campaign_title"],
                 "decision_number": doc["number"],
                 "decision_date": doc["date"],
             }
             for a in doc["awards"]
+            if a["certificate_heading"]
+        ],
+        "without_certificate": [
+            a["tier_name"] for a in doc["awards"] if not a["certificate_heading"]
         ],
     }

@@ -12,6 +12,15 @@ Rule parameters (EligibilityRule.params), by kind:
 - initiatives: {"count": K, "window_years": N}
 - no_pending_case: {}
 - women_priority: {"collective_share_pct": 70}  (never blocks; a tie-breaker flag)
+- members: {"all_done": true, "min_advanced_pct": 70, "min_fighters": 1, "no_discipline": true}
+  (collective titles: read from the dossier's figures, `History.facts`)
+- movement: {}  (achievement in a campaign, by period or theme: the dossier's evidence)
+- title_quota: {"of_tier": code, "max_pct": 15}  (the unit's share of a title in the year)
+Any rule may carry {"route": "merit" | "movement"}: it applies only to nominations on that
+route (merit: the yearly review; movement: a campaign's preliminary or final review, Law 06/2022
+Art. 75 and 74 — awards for achievement in a movement need no yearly rating).
+Any rating_count rule may carry {"or_initiatives": K}: met also by K unused initiatives
+(CSTĐCS from 2024: "hoàn thành xuất sắc nhiệm vụ hoặc có sáng kiến", Law 06/2022 Art. 23).
 """
 
 from __future__ import annotations
@@ -74,6 +83,18 @@ class History:
     initiatives: list[Initiative] = field(default_factory=list)
     is_female: bool | None = None  # individuals
     female_share_pct: float | None = None  # collectives
+    # Figures the dossier declares (collectives): members, members_done, members_advanced,
+    # members_fighters, members_disciplined. Missing key: cannot tell.
+    facts: dict = field(default_factory=dict)
+    # Movement evidence linked to the nomination (assessments, contributions, exemplars).
+    movement_evidence: int = 0
+    # title_quota: {tier code: count} of the same proposer unit and year (awards + nominations
+    # under way, this one included).
+    unit_titles: dict = field(default_factory=dict)
+
+
+MERIT = "merit"
+MOVEMENT = "movement"
 
 
 @dataclass(frozen=True)
@@ -124,6 +145,7 @@ def evaluate(
     reference_date: datetime.date,
     nominee_kind: str,
     tier_names: dict[str, str] | None = None,
+    route: str = MERIT,
 ) -> list[RuleResult]:
     """Check every rule in force on `reference_date`; the last year counted is the year before
     the reference date's year when the reference date is in January–June, else that year —
@@ -131,6 +153,8 @@ def evaluate(
     names = tier_names or {}
     results = []
     for rule in rules_in_force(rules, reference_date, nominee_kind):
+        if rule.params.get("route", route) != route:
+            continue
         check = _CHECKS[rule.kind]
         status, text = check(rule.params, history, reference_date, names)
         results.append(RuleResult(rule.pk, rule.kind, status, text, rule.legal_basis))
@@ -238,6 +262,19 @@ def _check_rating_count(params, history, ref, names):
     years = range(ref.year - window + 1, ref.year + 1)
     hits = [y for y in years if history.ratings.get(y) == rating]
     label = RATING_LABEL.get(rating, rating)
+    alt = int(params.get("or_initiatives", 0))
+    if alt and len(hits) < count:
+        usable = [
+            i
+            for i in history.initiatives
+            if ref.year - window < i.year <= ref.year and not i.used_by_other_award
+        ]
+        if len(usable) >= alt:
+            return MET, (
+                f"Chưa có năm “{label}” nhưng có sáng kiến được công nhận: "
+                + "; ".join(f"“{i.title}”" for i in usable[:alt])
+                + "."
+            )
     if len(hits) >= count:
         return MET, (
             f"Có {len(hits)} năm “{label}” trong {window} năm gần nhất "
@@ -329,6 +366,102 @@ def _check_women_priority(params, history, ref, names):
     return INFO, "Không thuộc diện ưu tiên nữ."
 
 
+def _check_members(params, history, ref, names):
+    f = history.facts or {}
+    keys = ["members"]
+    if params.get("all_done"):
+        keys.append("members_done")
+    if params.get("min_advanced_pct") is not None:
+        keys.append("members_advanced")
+    if params.get("min_fighters"):
+        keys.append("members_fighters")
+    if params.get("no_discipline"):
+        keys.append("members_disciplined")
+    missing = [k for k in keys if f.get(k) is None]
+    if missing:
+        wanted = ", ".join(FACT_LABELS[k] for k in missing)
+        return UNKNOWN, f"Hồ sơ chưa kê khai: {wanted}."
+    total = int(f["members"])
+    problems, good = [], []
+    if total <= 0:
+        return NOT_MET, "Hồ sơ kê khai tập thể không có thành viên."
+    if params.get("all_done"):
+        done = int(f["members_done"])
+        if done < total:
+            problems.append(f"mới có {done}/{total} thành viên hoàn thành nhiệm vụ (cần 100%)")
+        else:
+            good.append(f"{done}/{total} thành viên hoàn thành nhiệm vụ")
+    pct = params.get("min_advanced_pct")
+    if pct is not None:
+        adv = int(f["members_advanced"])
+        share = 100 * adv / total
+        strict = params.get("advanced_strict", False)
+        ok = share > pct if strict else share >= pct
+        sign = "trên" if strict else "ít nhất"
+        text = f"{adv}/{total} thành viên ({share:.1f}%".replace(".", ",") + ")"
+        if ok:
+            good.append(f"{text} đạt “Lao động tiên tiến”")
+        else:
+            problems.append(f"chỉ {text} đạt “Lao động tiên tiến” (cần {sign} {pct}%)")
+    need = int(params.get("min_fighters", 0))
+    if need:
+        have = int(f["members_fighters"])
+        if have < need:
+            problems.append("không có thành viên đạt “Chiến sĩ thi đua cơ sở”")
+        else:
+            good.append(f"{have} thành viên đạt “Chiến sĩ thi đua cơ sở”")
+    if params.get("no_discipline"):
+        bad = int(f["members_disciplined"])
+        if bad:
+            problems.append(f"{bad} thành viên bị kỷ luật từ hình thức cảnh cáo trở lên")
+        else:
+            good.append("không có thành viên bị kỷ luật từ cảnh cáo trở lên")
+    if problems:
+        return NOT_MET, "Tập thể " + "; ".join(problems) + "."
+    return MET, "Tập thể có " + "; ".join(good) + "."
+
+
+FACT_LABELS = {
+    "members": "tổng số thành viên",
+    "members_done": "số thành viên hoàn thành nhiệm vụ",
+    "members_advanced": "số thành viên đạt “Lao động tiên tiến”",
+    "members_fighters": "số thành viên đạt “Chiến sĩ thi đua cơ sở”",
+    "members_disciplined": "số thành viên bị kỷ luật từ cảnh cáo trở lên",
+}
+
+
+def _check_movement(params, history, ref, names):
+    if history.movement_evidence:
+        return MET, (
+            f"Có {history.movement_evidence} kết quả, đóng góp, điển hình trong phong trào "
+            "làm căn cứ (khen thưởng theo đợt, chuyên đề: không cần kết quả xếp loại hằng năm)."
+        )
+    return UNKNOWN, (
+        "Chưa gắn kết quả đánh giá, đóng góp hoặc điển hình nào của phong trào vào hồ sơ."
+    )
+
+
+def _check_title_quota(params, history, ref, names):
+    base_code = params.get("of_tier", "")
+    max_pct = float(params.get("max_pct", 15))
+    counted = history.unit_titles or {}
+    base = int(counted.get(base_code, 0))
+    mine = int(counted.get("_self", 0))
+    base_name = names.get(base_code, base_code)
+    if base == 0:
+        return UNKNOWN, (
+            f"Đơn vị chưa có số cá nhân đạt “{base_name}” năm {ref.year} để tính tỷ lệ "
+            f"(tối đa {max_pct:g}%)."
+        )
+    share = 100 * mine / base
+    text = f"{mine}/{base} ({share:.1f}%)".replace(".", ",")
+    if share > max_pct:
+        return NOT_MET, (
+            f"Đơn vị đề nghị {text} so với số cá nhân đạt “{base_name}”, vượt tỷ lệ {max_pct:g}%."
+        )
+    return MET, f"Tỷ lệ của đơn vị {text} số cá nhân đạt “{base_name}”, trong mức {max_pct:g}%."
+
+
 _CHECKS = {
     "prior_award": _check_prior_award,
     "consecutive_ratings": _check_consecutive,
@@ -337,4 +470,7 @@ _CHECKS = {
     "initiatives": _check_initiatives,
     "no_pending_case": _check_no_pending,
     "women_priority": _check_women_priority,
+    "members": _check_members,
+    "movement": _check_movement,
+    "title_quota": _check_title_quota,
 }

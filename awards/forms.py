@@ -14,7 +14,7 @@ from campaigns.models import Campaign
 from portal.concurrency import GuardedFormMixin
 from portal.forms import IdsChoiceField
 from portal.models import User
-from portal.numbers import VnYearField, vn_formfield
+from portal.numbers import VnIntegerField, VnYearField, vn_formfield
 from portal.roles import CHAIRMAN, COUNCIL_MEMBER
 from units.forms import DateInput
 from units.models import Authority
@@ -58,6 +58,37 @@ class NominationForm(forms.Form):
     exemplars = IdsChoiceField(
         Exemplar.objects.none(), label="Điển hình, sáng kiến làm căn cứ", required=False
     )
+    # Figures a collective's dossier declares (Law 06/2022 Art. 27, 28): read by the rules of
+    # "Tập thể lao động tiên tiến / xuất sắc". Left empty, the check says what is missing.
+    members = VnIntegerField(
+        label="Tổng số thành viên của tập thể",
+        min_value=0,
+        required=False,
+        help_text="Năm ô số liệu này chỉ kê khai khi đề nghị danh hiệu tập thể (Tập thể lao "
+        "động tiên tiến, Tập thể lao động xuất sắc): dùng để kiểm tra điều kiện.",
+    )
+    members_done = VnIntegerField(
+        label="Số thành viên hoàn thành nhiệm vụ", min_value=0, required=False
+    )
+    members_advanced = VnIntegerField(
+        label="Số thành viên đạt danh hiệu “Lao động tiên tiến”", min_value=0, required=False
+    )
+    members_fighters = VnIntegerField(
+        label="Số thành viên đạt danh hiệu “Chiến sĩ thi đua cơ sở”", min_value=0, required=False
+    )
+    members_disciplined = VnIntegerField(
+        label="Số thành viên bị kỷ luật từ hình thức cảnh cáo trở lên",
+        min_value=0,
+        required=False,
+    )
+
+    FACT_FIELDS = (
+        "members",
+        "members_done",
+        "members_advanced",
+        "members_fighters",
+        "members_disciplined",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,7 +105,19 @@ class NominationForm(forms.Form):
             raise forms.ValidationError(
                 "Chọn một tập thể (hoặc hộ gia đình) hoặc một cá nhân, không chọn cả hai."
             )
+        total = data.get("members")
+        for name in self.FACT_FIELDS[1:]:
+            value = data.get(name)
+            if value is not None and total is not None and value > total:
+                self.add_error(name, "Không được lớn hơn tổng số thành viên của tập thể.")
         return data
+
+    def facts(self) -> dict:
+        return {
+            k: self.cleaned_data[k]
+            for k in self.FACT_FIELDS
+            if self.cleaned_data.get(k) is not None
+        }
 
 
 class DocumentForm(forms.Form):

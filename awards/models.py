@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from units.models import Person, Unit, UnitKind, code_validator
+from units.models import AuthorityLevel, Person, Unit, UnitKind, code_validator
 
 from .council import pct_rule
 
@@ -74,7 +74,15 @@ class AwardTier(models.Model):
     level = models.CharField("Cấp", max_length=16, choices=TierLevel.choices)
     authority = models.CharField("Thẩm quyền quyết định", max_length=200)
     decided_locally = models.BooleanField(
-        "Thị xã quyết định", help_text="Bỏ chọn khi thị xã chỉ trình cấp trên."
+        "Thị xã quyết định",
+        help_text="Cũ: dùng khi chưa khai báo thẩm quyền theo thời gian (TierPower).",
+    )
+    certificate_heading = models.CharField(
+        "Tiêu đề trên bằng, giấy in cho người được khen",
+        max_length=60,
+        blank=True,
+        help_text="Ví dụ: GIẤY KHEN, BẰNG CHỨNG NHẬN, GIẤY CHỨNG NHẬN. "
+        "Để trống: không in (danh hiệu chỉ kèm tiền thưởng, hoặc tặng cờ).",
     )
     nominee_kinds = models.JSONField("Đối tượng được đề nghị", default=list)
     required_documents = models.JSONField("Hồ sơ bắt buộc", default=list)
@@ -94,6 +102,15 @@ class AwardTier(models.Model):
     def accepts(self, nominee_kind: str) -> bool:
         return nominee_kind in (self.nominee_kinds or [])
 
+    @property
+    def is_title(self) -> bool:
+        return self.kind == TierKind.TITLE
+
+    @property
+    def grant_verb(self) -> str:
+        """How a decision words the grant: a title is conferred, a form is given."""
+        return "Tặng danh hiệu" if self.kind == TierKind.TITLE else "Tặng"
+
     def nominee_kind_labels(self) -> list[str]:
         return [NomineeKind(k).label for k in self.nominee_kinds or [] if k in NomineeKind.values]
 
@@ -101,6 +118,41 @@ class AwardTier(models.Model):
         return [
             DocumentKind(k).label for k in self.required_documents or [] if k in DocumentKind.values
         ]
+
+
+# The level of the authority that confers a tier: the levels of units.Authority.
+PowerLevel = AuthorityLevel
+
+
+class TierPower(models.Model):
+    """Which level of local authority may confer a tier, during a date range (Law 06/2022
+    Art. 79–80; Decree 152/2025 from 1/7/2025). Tiers with no row here are decided above the
+    province (state, government, ministries) and are always sent up."""
+
+    tier = models.ForeignKey(AwardTier, on_delete=models.CASCADE, related_name="powers")
+    level = models.CharField("Cấp quyết định", max_length=16, choices=PowerLevel.choices)
+    valid_from = models.DateField("Từ ngày")
+    valid_to = models.DateField("Đến ngày", null=True, blank=True)
+    legal_basis = models.CharField("Căn cứ", max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "thẩm quyền khen thưởng theo thời gian"
+        verbose_name_plural = "thẩm quyền khen thưởng theo thời gian"
+        ordering = ["tier", "valid_from", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tier", "level", "valid_from"], name="tierpower_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="tierpower_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        end = f" đến {self.valid_to:%d/%m/%Y}" if self.valid_to else ""
+        return f"{self.tier}: {self.get_level_display()} từ {self.valid_from:%d/%m/%Y}{end}"
 
 
 class Denominator(models.TextChoices):
@@ -166,6 +218,9 @@ class RuleKind(models.TextChoices):
     RATING_COUNT = "rating_count", "Số năm hoàn thành xuất sắc nhiệm vụ"
     TITLE_COUNT = "title_count", "Số lần đạt danh hiệu thi đua"
     INITIATIVES = "initiatives", "Sáng kiến chưa dùng cho khen thưởng khác"
+    MEMBERS = "members", "Thành viên của tập thể (tỷ lệ danh hiệu, kỷ luật)"
+    MOVEMENT = "movement", "Thành tích trong phong trào thi đua theo đợt, chuyên đề"
+    TITLE_QUOTA = "title_quota", "Tỷ lệ danh hiệu trong đơn vị"
     NO_PENDING_CASE = "no_pending_case", "Không đang bị xem xét kỷ luật, khiếu nại, tố cáo"
     WOMEN_PRIORITY = "women_priority", "Ưu tiên nữ khi ngang nhau"
 
@@ -216,6 +271,19 @@ class EligibilityRule(models.Model):
             return f"{p.get('count')} lần “{p.get('tier')}”{run} trong {p.get('window_years')} năm"
         if self.kind == RuleKind.INITIATIVES:
             return f"{p.get('count')} sáng kiến chưa dùng, trong {p.get('window_years')} năm"
+        if self.kind == RuleKind.MEMBERS:
+            parts = []
+            if p.get("all_done"):
+                parts.append("100% thành viên hoàn thành nhiệm vụ")
+            if p.get("min_advanced_pct") is not None:
+                parts.append(f"ít nhất {p['min_advanced_pct']}% đạt “Lao động tiên tiến”")
+            if p.get("min_fighters"):
+                parts.append(f"có ít nhất {p['min_fighters']} “Chiến sĩ thi đua cơ sở”")
+            if p.get("no_discipline"):
+                parts.append("không có thành viên bị kỷ luật từ cảnh cáo trở lên")
+            return "; ".join(parts)
+        if self.kind == RuleKind.TITLE_QUOTA:
+            return f"không quá {p.get('max_pct')}% số cá nhân đạt “{p.get('of_tier')}”"
         return ""
 
 
@@ -513,6 +581,13 @@ class Nomination(RecipientMixin):
         "Ngày xét điều kiện", help_text="Điều kiện áp dụng theo quy định có hiệu lực vào ngày này."
     )
     achievements = models.TextField("Tóm tắt thành tích")
+    facts = models.JSONField(
+        "Số liệu của hồ sơ",
+        default=dict,
+        blank=True,
+        help_text="Số liệu tập thể tự kê khai trong hồ sơ (số thành viên, số đạt danh hiệu…), "
+        "được dùng để kiểm tra điều kiện danh hiệu tập thể.",
+    )
     assessments = models.ManyToManyField(
         "campaigns.Assessment",
         blank=True,
@@ -586,6 +661,17 @@ class Nomination(RecipientMixin):
         if self.period_kind == PeriodKind.YEAR:
             return f"Năm {self.period_year}"
         return f"{self.get_period_kind_display()} ({self.period_year})"
+
+    @property
+    def facts_display(self) -> list[tuple[str, int]]:
+        """The dossier's declared figures, labelled (nomination page)."""
+        from .eligibility import FACT_LABELS
+
+        return [
+            (label[:1].upper() + label[1:], self.facts[k])
+            for k, label in FACT_LABELS.items()
+            if (self.facts or {}).get(k) is not None
+        ]
 
     @property
     def consultation_open(self) -> bool:

@@ -26,6 +26,7 @@ from .models import (
     NominationStatus,
     NomineeKind,
     PendingCase,
+    PeriodKind,
     SessionMember,
     TierKind,
     VoteRule,
@@ -131,16 +132,61 @@ def history_for(
     return el.History(awards, ratings, cases, initiatives, is_female, female_share)
 
 
+def nomination_route(nomination: Nomination) -> str:
+    """Merit (the yearly review) or movement (a campaign's preliminary or final review)."""
+    return el.MERIT if nomination.period_kind == PeriodKind.YEAR else el.MOVEMENT
+
+
+def _unit_titles(nomination: Nomination, rules: list[el.Rule]) -> dict:
+    """For title_quota rules: the proposer unit's count of the base title in the year and of
+    this tier (nominations under way or granted, this one included)."""
+    quota = [r for r in rules if r.kind == "title_quota"]
+    if not quota:
+        return {}
+    live = Q(proposer_unit=nomination.proposer_unit, period_year=nomination.period_year) & ~Q(
+        status__in=[
+            NominationStatus.FAILED,
+            NominationStatus.REJECTED,
+            NominationStatus.DRAFT,
+        ]
+    )
+    counts: dict = {}
+    for rule in quota:
+        code = rule.params.get("of_tier", "")
+        granted = Award.objects.filter(
+            tier__code=code,
+            year=nomination.period_year,
+            person__affiliation=nomination.proposer_unit,
+        ).count()
+        pending = (
+            Nomination.objects.filter(live, tier__code=code).filter(award__isnull=True).count()
+        )
+        counts[code] = granted + pending
+    mine = Nomination.objects.filter(live, tier=nomination.tier).exclude(pk=nomination.pk).count()
+    counts["_self"] = mine + 1
+    return counts
+
+
 def eligibility_for(nomination: Nomination) -> list[el.RuleResult]:
     history = history_for(
         unit=nomination.unit if not nomination.person_id else None, person=nomination.person
     )
+    rules = rules_for(nomination.tier)
+    history.facts = dict(nomination.facts or {})
+    if nomination.pk:
+        history.movement_evidence = (
+            nomination.assessments.count()
+            + nomination.contributions.count()
+            + nomination.exemplars.count()
+        )
+        history.unit_titles = _unit_titles(nomination, rules)
     return el.evaluate(
-        rules_for(nomination.tier),
+        rules,
         history,
         reference_date=nomination.reference_date,
         nominee_kind=nomination.nominee_kind,
         tier_names=tier_names(),
+        route=nomination_route(nomination),
     )
 
 
@@ -341,7 +387,7 @@ def awards_per_tier_year(queryset: QuerySet[Award]) -> tuple[list[int], list[dic
             },
         )
         row["by_year"][c["year"]] = c["n"]
-    rows = sorted(table.values(), key=lambda r: (r["kind"], r["order"]))
+    rows = sorted(table.values(), key=lambda r: (r["kind"] != TierKind.TITLE, r["order"]))
     for row in rows:
         row["cells"] = [row["by_year"][y] for y in years]
         row["total"] = sum(row["cells"])
@@ -352,7 +398,8 @@ def commendation_statistics(year: int) -> list[dict]:
     """Best-effort shape of the Home Affairs yearly commendation statistics (see docs)."""
     awards = Award.objects.filter(year=year).select_related("tier", "person", "unit")
     by_tier: dict[int, dict] = {}
-    for tier in AwardTier.objects.order_by("kind", "order"):
+    tiers = sorted(AwardTier.objects.all(), key=lambda t: (t.kind != TierKind.TITLE, t.order))
+    for tier in tiers:
         by_tier[tier.pk] = {
             "tier": tier,
             "collective": 0,
@@ -372,6 +419,35 @@ def commendation_statistics(year: int) -> list[dict]:
         if award.person_id and award.person.kind in ("worker", "cooperative_member"):
             row["worker"] += 1
     return list(by_tier.values())
+
+
+def passed_by_power(campaign, day: datetime.date) -> tuple[QuerySet, QuerySet, object]:
+    """The campaign's nominations passed by the council, split by who may confer their tier on
+    `day`: (decided by the authority in force, sent up), and that authority (or None)."""
+    from .tiers import authority_may_decide, campaign_authority
+
+    authority = campaign_authority(campaign, day)
+    passed = Nomination.objects.filter(campaign=campaign, status=NominationStatus.PASSED)
+    tiers = AwardTier.objects.filter(pk__in=passed.values("tier_id"))
+    local = [t.pk for t in tiers if authority_may_decide(t, authority, day)]
+    return passed.filter(tier_id__in=local), passed.exclude(tier_id__in=local), authority
+
+
+KIND_SECTIONS = [
+    (TierKind.TITLE, "I", "Danh hiệu thi đua"),
+    (TierKind.FORM, "II", "Hình thức khen thưởng"),
+]
+
+
+def by_kind_sections(rows: list[dict], kind_of) -> list[dict]:
+    """Rows split into "I. Danh hiệu thi đua" and "II. Hình thức khen thưởng" (Law 06/2022
+    Chapters II and III): titles and forms are never counted together."""
+    out = []
+    for kind, numeral, label in KIND_SECTIONS:
+        part = [r for r in rows if kind_of(r) == kind]
+        if part:
+            out.append({"numeral": numeral, "label": label, "rows": part, "kind": kind})
+    return out
 
 
 def nominee_kind_of(*, unit: Unit | None, person: Person | None) -> str:

@@ -49,6 +49,7 @@ from .models import (
     TierKind,
     VoteChoice,
 )
+from .tiers import authority_may_decide, campaign_authority
 
 S = NominationStatus
 DOSSIER_EXTENSIONS = ("pdf", "docx", "doc", "odt", "jpg", "jpeg", "png")
@@ -104,6 +105,7 @@ def nomination_create(
     person: Person | None = None,
     exemplars: Iterable[Exemplar] = (),
     assessments: Iterable = (),
+    facts: dict | None = None,
     is_sample: bool = False,
 ) -> Nomination:
     if (unit is None) == (person is None):
@@ -146,6 +148,7 @@ def nomination_create(
         period_year=period_year,
         reference_date=default_reference_date(period_year),
         achievements=achievements,
+        facts={k: int(v) for k, v in (facts or {}).items() if v is not None},
         created_by=by,
         is_sample=is_sample,
     )
@@ -660,9 +663,12 @@ def decision_create(
                 f"{nom.recipient_name}: chưa được Hội đồng biểu quyết thông qua, "
                 "không thể đưa vào quyết định."
             )
-        if not nom.tier.decided_locally:
+        if not authority_may_decide(nom.tier, authority, decision_date):
+            who = authority.body if authority is not None else "thị xã"
             raise ValidationError(
-                f"{nom.recipient_name}: “{nom.tier}” thuộc thẩm quyền cấp trên, cần lập tờ trình."
+                f"{nom.recipient_name}: “{nom.tier}” không thuộc thẩm quyền quyết định của "
+                f"{who} ngày {decision_date:%d/%m/%Y} (thuộc thẩm quyền cấp trên), cần lập "
+                "tờ trình."
             )
     decision = AwardDecision.objects.create(
         campaign=campaign,
@@ -828,12 +834,16 @@ def letter_create(
     nominations = list(nominations)
     if not nominations:
         raise ValidationError("Chọn ít nhất một trường hợp đã được Hội đồng thông qua.")
+    # The letter sends up what the campaign's authority in force that day may not decide.
+    authority = campaign_authority(campaign, sent_date)
     for nom in nominations:
         if nom.status != S.PASSED:
             raise ValidationError(f"{nom.recipient_name}: chưa được Hội đồng biểu quyết thông qua.")
-        if nom.tier.decided_locally:
+        if authority_may_decide(nom.tier, authority, sent_date):
+            who = authority.body if authority is not None else "thị xã"
             raise ValidationError(
-                f"{nom.recipient_name}: “{nom.tier}” do thị xã quyết định, không trình cấp trên."
+                f"{nom.recipient_name}: “{nom.tier}” do {who} quyết định "
+                f"(ngày {sent_date:%d/%m/%Y}), không trình cấp trên."
             )
     if ForwardingLetter.objects.filter(number=number).exists():
         raise ValidationError(f"Số tờ trình {number} đã được dùng.")

@@ -86,7 +86,10 @@ def _int(value) -> int | None:
 @login_required
 def tier_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "tier.view")
-    tiers = AwardTier.objects.prefetch_related("vote_rules", "rules").order_by("kind", "order")
+    tiers = sorted(
+        AwardTier.objects.prefetch_related("vote_rules", "rules", "powers", "bonus_rates"),
+        key=lambda t: (t.kind != "title", t.order),
+    )
     return render(request, "awards/tier_list.html", {"tiers": tiers})
 
 
@@ -187,6 +190,7 @@ def nomination_create_view(request: HttpRequest) -> HttpResponse:
                 unit=data["unit"],
                 person=data["person"],
                 exemplars=data["exemplars"],
+                facts=form.facts(),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -688,9 +692,8 @@ def decision_create_view(request: HttpRequest) -> HttpResponse:
             "legal_bases": campaign.legal_bases,
         },
     )
-    passed = Nomination.objects.filter(
-        campaign=campaign, status=NominationStatus.PASSED, tier__decided_locally=True
-    )
+    # Offered: what the issuing authority in force today (the decision's date) may confer.
+    passed, _sent_up, _authority = sel.passed_by_power(campaign, timezone.localdate())
     form.fields["nominations"].initial = list(passed.values_list("pk", flat=True))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -741,9 +744,8 @@ def letter_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "forwarding.manage")
     campaign = _campaign(request)
     form = LetterForm(request.POST or None, campaign=campaign)
-    passed = Nomination.objects.filter(
-        campaign=campaign, status=NominationStatus.PASSED, tier__decided_locally=False
-    )
+    # Offered: the rest, which the authority in force today may not confer ("sends up").
+    _local, passed, _authority = sel.passed_by_power(campaign, timezone.localdate())
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -841,6 +843,7 @@ def award_list_view(request: HttpRequest) -> HttpResponse:
             "filter": award_filter,
             "years": years,
             "table": table,
+            "table_sections": sel.by_kind_sections(table, lambda r: r["kind"]),
             "can_export": can(request.user, "award.export"),
         },
     )
@@ -883,7 +886,7 @@ def _stat_year(request: HttpRequest) -> tuple[int, YearForm]:
 
 STAT_COLUMNS = [
     Column("STT", width=6),
-    Column("Hình thức khen thưởng, danh hiệu thi đua", width=50),
+    Column("Danh hiệu thi đua, hình thức khen thưởng", width=50),
     Column("Tổng số"),
     Column("Tập thể"),
     Column("Cá nhân"),
@@ -904,6 +907,9 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
             "year": year,
             "year_form": year_form,
             "rows": sel.commendation_statistics(year),
+            "sections": sel.by_kind_sections(
+                sel.commendation_statistics(year), lambda r: r["tier"].kind
+            ),
             "can_export": can(request.user, "award.export"),
         },
     )
@@ -913,19 +919,24 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
 def statistics_export_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "award.export")
     year, _ = _stat_year(request)
-    rows = [
-        [
-            i,
-            r["tier"].name,
-            r["total"],
-            r["collective"],
-            r["individual"],
-            r["household"],
-            r["female"],
-            r["worker"],
-        ]
-        for i, r in enumerate(sel.commendation_statistics(year), start=1)
-    ]
+    rows = []
+    for section in sel.by_kind_sections(
+        sel.commendation_statistics(year), lambda r: r["tier"].kind
+    ):
+        rows.append([section["numeral"], section["label"].upper(), *[""] * 6])
+        rows.extend(
+            [
+                i,
+                r["tier"].name,
+                r["total"],
+                r["collective"],
+                r["individual"],
+                r["household"],
+                r["female"],
+                r["worker"],
+            ]
+            for i, r in enumerate(section["rows"], start=1)
+        )
     content = write_xlsx(
         STAT_COLUMNS,
         rows,

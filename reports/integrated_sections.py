@@ -93,11 +93,18 @@ def section_awards(scope: Scope) -> Section | None:
                 "name": a.tier.name,
                 "level": a.tier.get_level_display(),
                 "kind": a.tier.get_kind_display(),
+                "is_title": a.tier.kind == "title",
+                "order": a.tier.order,
                 "c": 0,
                 "i": 0,
             },
         )
         row["i" if a.person_id else "c"] += 1
+    # Emulation titles first, then award forms (Law 06/2022 Chapters II and III): never summed
+    # under one word.
+    per_tier = dict(
+        sorted(per_tier.items(), key=lambda kv: (not kv[1]["is_title"], kv[1]["order"]))
+    )
     count_rows = [
         [i, r["name"], r["level"], r["c"], r["i"], r["c"] + r["i"]]
         for i, r in enumerate(per_tier.values(), start=1)
@@ -131,12 +138,25 @@ def section_awards(scope: Scope) -> Section | None:
             for level, words in level_words.items()
             if per_level.get(level)
         )
-        by_tier_text = "; ".join(f"{r['name']}: {num(r['c'] + r['i'])}" for r in per_tier.values())
+        titles = [r for r in per_tier.values() if r["is_title"]]
+        forms = [r for r in per_tier.values() if not r["is_title"]]
+        # A title is conferred ("tặng danh hiệu"), a form is an award ("khen thưởng"): Law
+        # 06/2022 Art. 3; the sentence says which, and lists each group under its own name.
+        verb = (
+            "tặng danh hiệu thi đua, khen thưởng"
+            if titles and forms
+            else ("tặng danh hiệu thi đua cho" if titles else "khen thưởng")
+        )
+        groups = []
+        for label, rows in (("danh hiệu thi đua", titles), ("hình thức khen thưởng", forms)):
+            if rows:
+                listed = "; ".join(f"{r['name']}: {num(r['c'] + r['i'])}" for r in rows)
+                groups.append(f"{label} — {listed}" if titles and forms else listed)
         paragraphs.append(
-            f"Với thành tích {_period_words(scope)}, các cấp đã khen thưởng {num(len(awards))} "
+            f"Với thành tích {_period_words(scope)}, các cấp đã {verb} {num(len(awards))} "
             f"lượt tập thể, cá nhân có thành tích trong phong trào thi đua ({num(collectives)} "
             f"lượt tập thể, hộ gia đình; {num(individuals)} lượt cá nhân); theo cấp khen thưởng: "
-            f"{by_level}; theo hình thức: {by_tier_text}. Danh sách cụ thể tại phụ lục kèm theo."
+            f"{by_level}; gồm: {'; '.join(groups)}. Danh sách cụ thể tại phụ lục kèm theo."
         )
     else:
         paragraphs.append(

@@ -271,7 +271,7 @@ def _build_certificates(report: Report) -> dict[str, Any]:
     doc = certificates_document(report.object_id)
     return {
         "document": doc,
-        "summary": f"Giấy khen theo Quyết định số {doc['decision_number']}",
+        "summary": f"Bằng, giấy khen theo Quyết định số {doc['decision_number']}",
         # A real certificate is printed on the official blank without any mark; an invented
         # one carries the watermark and the note, so it cannot pass for a real one.
         "has_sample": doc["is_sample"] or report.campaign.is_sample,

@@ -160,7 +160,7 @@ def test_local_award_end_to_end(make_nomination, users, council, world):
     decision = services.decision_create(
         by=users["secretariat"],
         campaign=world.campaign,
-        decision_date=datetime.date(2025, 12, 20),
+        decision_date=datetime.date(2025, 6, 20),
         title="Về việc khen thưởng",
         legal_bases="Luật",
         nominations=[Nomination.objects.get(pk=n.pk)],

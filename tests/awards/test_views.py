@@ -224,7 +224,7 @@ def test_document_data_for_the_pdfs(make_nomination, users, council, world):
     decision = services.decision_create(
         by=users["secretariat"],
         campaign=world.campaign,
-        decision_date=datetime.date(2025, 12, 20),
+        decision_date=datetime.date(2025, 6, 20),
         title="Về việc khen thưởng",
         legal_bases="Luật A\nNghị định B",
         nominations=[Nomination.objects.get(pk=n.pk)],

@@ -35,7 +35,7 @@ def draft_decision(setting, world):  # noqa: F811
     return services.decision_create(
         by=setting["secretariat"],
         campaign=world.campaign,
-        decision_date=datetime.date(2025, 12, 22),
+        decision_date=datetime.date(2025, 6, 22),
         title="Về việc khen thưởng tổng kết Phong trào thi đua",
         legal_bases="Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
         nominations=[Nomination.objects.get(pk=nomination.pk)],

@@ -10,6 +10,7 @@ import re
 import pytest
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from awards import services as award_services
 from awards.models import Award, AwardDecision, DecisionStatus, Nomination, NominationStatus
@@ -55,7 +56,7 @@ def awards_case(make_nomination, users, council, world):  # noqa: F811
     decision = award_services.decision_create(
         by=secretariat,
         campaign=world.campaign,
-        decision_date=datetime.date(2025, 12, 20),
+        decision_date=datetime.date(2025, 6, 20),
         title="Về việc khen thưởng trong Phong trào thi đua năm 2024",
         legal_bases="Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
         nominations=list(Nomination.objects.filter(pk__in=[collective.pk, individual.pk])),
@@ -84,15 +85,6 @@ def _render(world, kind, object_id, year=2025):
 
 
 def test_decision_pdf_in_the_administrative_layout(world, awards_case, tmp_path):
-    from awards.models import BonusRate
-
-    collective = awards_case["collective"]
-    BonusRate.objects.create(  # test figure, not a legal rate
-        tier=collective.tier,
-        nominee_kind=collective.nominee_kind,
-        valid_from=datetime.date(2024, 1, 1),
-        amount_vnd=1_234_000,
-    )
     rendered = _render(world, "award_decision", awards_case["decision"].pk)
     flat = _flat(pdf_text(rendered.content, tmp_path))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in flat
@@ -109,8 +101,17 @@ def test_decision_pdf_in_the_administrative_layout(world, awards_case, tmp_path)
     assert world.commune_a.name in flat
     for n in (awards_case["collective"], awards_case["individual"]):
         assert n.tier.name in flat
-    assert "1.234.000" in flat  # the bonus, with thousands separators
-    assert "tổng số tiền 1.234.000 đồng" in flat
+    # The title is conferred, the form given; each amount from the seeded table on the
+    # decision's date 20/06/2025 (base salary 2.340.000 đồng): CSTĐCS 1,0 × → 2.340.000;
+    # Giấy khen for a collective 0,6 × → 1.404.000, rounded up to 1.410.000.
+    assert "Tặng danh hiệu “Chiến sĩ thi đua cơ sở” năm 2024 cho 01 cá nhân" in flat
+    assert "Tặng Giấy khen của Chủ tịch Ủy ban nhân dân thị xã Thử Nghiệm cho 01 tập thể" in flat
+    assert "2.340.000" in flat
+    assert "1.410.000" in flat  # the bonus, with thousands separators
+    assert "tổng số tiền 3.750.000 đồng" in flat
+    assert "mức tiền thưởng theo Điều 54 Nghị định số 98/2023/NĐ-CP;" in flat
+    assert "cần đối chiếu" not in flat
+    assert "chi từ Quỹ thi đua, khen thưởng của Ủy ban nhân dân thị xã Thử Nghiệm" in flat
     assert "Nơi nhận:" in flat
     assert "Như Điều 3;" in flat
     assert "CHỦ TỊCH" in flat
@@ -151,7 +152,13 @@ def test_certificates_one_page_per_awardee(world, users, awards_case, tmp_path):
     pages = text.split("\f")
     assert PERSON in pages[0] + pages[1]
     assert sum(PERSON in p for p in pages) == 1
-    assert "GIẤY KHEN" in pages[0]
+    form_page = next(p for p in pages if world.commune_a.name in p)
+    title_page = next(p for p in pages if PERSON in p)
+    assert "GIẤY KHEN" in form_page
+    # A title is certified, not commended: its page is not headed "GIẤY KHEN".
+    assert "GIẤY KHEN" not in title_page
+    assert "BẰNG CHỨNG NHẬN" in title_page
+    assert "Chiến sĩ thi đua cơ sở" in _flat(title_page)
 
 
 def test_certificates_need_a_signed_decision(world, users, awards_case, client_as):
@@ -213,6 +220,9 @@ def _request(world, users, decision):
 
 def test_signing_the_decision_pdf_signs_the_decision_once(world, users, awards_case, signing_cert):
     decision = awards_case["decision"]
+    # Drafted for the day it is signed: the amounts (which follow the date's bonus table) are
+    # the same before and after signing.
+    AwardDecision.objects.filter(pk=decision.pk).update(decision_date=timezone.localdate())
     report = _request(world, users, decision)
     report.refresh_from_db()
     assert report.status == ReportStatus.READY
