@@ -306,3 +306,112 @@ def test_signing_the_decision_pdf_is_the_one_act_that_numbers_and_awards(
     assert decision.number == "01/QĐ-UBND"
     assert decision.decision_date == timezone.localdate()
     assert set(Award.objects.values_list("decision_number", flat=True)) == {"01/QĐ-UBND"}
+
+
+def _text(report, tmp_path, name) -> str:
+    return _flat(pdf_text(rendering.render_report(report).content, tmp_path, name))
+
+
+@pytest.mark.parametrize(
+    ("kind", "year", "before", "after"),
+    [
+        ("annual", 2024, datetime.date(2025, 1, 20), datetime.date(2025, 12, 20)),
+        (
+            "preliminary_review",
+            2023,
+            datetime.date(2024, 1, 15),
+            datetime.date(2025, 7, 15),  # a late signature: the town no longer exists
+        ),
+        ("final_review", 2025, datetime.date(2025, 6, 25), datetime.date(2026, 1, 10)),
+    ],
+)
+def test_every_campaign_report_names_the_authority_of_its_date(
+    world, reform, tmp_path, kind, year, before, after
+):
+    """Each campaign report, dated before and after 01/07/2025: header, date line, signature
+    block, the handover sentence and the evaluation parts the report must carry."""
+    narrative = {
+        "strengths": "Phong trào được triển khai đồng bộ.",
+        "limits": "Một số đơn vị báo cáo chậm.",
+    }
+    early = Report(campaign=world.campaign, kind=kind, year=year, issue_date=before, **narrative)
+    text = _text(early, tmp_path, "early.pdf")
+    assert "ỦY BAN NHÂN DÂN THỊ XÃ THỬ NGHIỆM" in text
+    assert rendering.date_in_words("Thử Nghiệm", before) in text
+    assert "Lê Văn Chủ Tịch" in text
+    assert "chấm dứt hoạt động" not in text
+    assert "Phong trào được triển khai đồng bộ." in text
+    assert "Một số đơn vị báo cáo chậm." in text
+
+    late = Report(campaign=world.campaign, kind=kind, year=year, issue_date=after, **narrative)
+    text = _text(late, tmp_path, "late.pdf")
+    assert "ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM" in text
+    assert "THỊ XÃ THỬ NGHIỆM" not in text
+    assert rendering.date_in_words("Thành Thử", after) in text
+    assert "KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in text
+    assert "Võ Phó Tỉnh" in text
+    assert "Lê Văn Chủ Tịch" not in text
+    assert "Từ ngày 01/07/2025, Ủy ban nhân dân thị xã Thử Nghiệm chấm dứt hoạt động" in text
+    assert "Phong trào được triển khai đồng bộ." in text
+
+
+def test_a_decision_and_its_certificates_name_the_chairman_of_their_date(
+    world, users, reform, awards_case, tmp_path
+):
+    """The town's chairman decides on 20/06/2025; the commune's on 20/12/2025 (the town's tiers
+    passed to the commune on 01/07/2025). Each decision and its certificates name their own."""
+    from awards.models import Nomination
+
+    early = awards_case["decision"]
+    report = Report(
+        campaign=world.campaign,
+        kind="award_decision",
+        year=2025,
+        object_id=early.pk,
+        issue_date=early.decision_date,
+        number="07/QĐ-UBND",
+    )
+    text = _text(report, tmp_path, "d1.pdf")
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN THỊ XÃ THỬ NGHIỆM" in text
+    assert "Số: 07/QĐ-UBND" in text
+    assert "Thử Nghiệm, ngày 20 tháng 6 năm 2025" in text
+    assert "Tặng danh hiệu “Chiến sĩ thi đua cơ sở”" in text
+
+    nominations = list(early.nominations.all())
+    for nomination in nominations:
+        award_services.decision_remove_nomination(
+            decision=early, nomination=nomination, by=users["secretariat"]
+        )
+    late = award_services.decision_create(
+        by=users["secretariat"],
+        campaign=world.campaign,
+        authority=reform["commune"],
+        decision_date=AFTER,
+        title="Về việc khen thưởng",
+        legal_bases="",
+        nominations=list(Nomination.objects.filter(pk__in=[n.pk for n in nominations])),
+    )
+    report = Report(
+        campaign=world.campaign,
+        kind="award_decision",
+        year=2025,
+        object_id=late.pk,
+        issue_date=AFTER,
+        number="03/QĐ-UBND",
+    )
+    text = _text(report, tmp_path, "d2.pdf")
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ HỢP NHẤT" in text
+    assert "THỊ XÃ" not in text
+    assert "Hợp Nhất, ngày 20 tháng 12 năm 2025" in text
+    assert "Phan Xã Ký" in text
+    assert "Tặng danh hiệu “Chiến sĩ thi đua cơ sở”" in text
+
+    award_services.decision_sign(
+        decision=late, by=users["chairman"], number="03/QĐ-UBND", day=AFTER
+    )
+    certificates = Report(campaign=world.campaign, kind="certificate", year=2025, object_id=late.pk)
+    text = _text(certificates, tmp_path, "c2.pdf")
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ HỢP NHẤT" in text
+    assert "Hợp Nhất, ngày 20 tháng 12 năm 2025" in text
+    assert "Phan Xã Ký" in text
+    assert "THỊ XÃ THỬ NGHIỆM" not in text
