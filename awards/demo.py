@@ -11,7 +11,7 @@ from django.db import transaction
 from campaigns.models import Campaign
 from portal.demo import load_users
 from portal.models import User
-from units.models import Person, Unit
+from units.models import Authority, Person, Unit
 
 from . import services
 from .models import (
@@ -266,7 +266,7 @@ def load() -> dict:
             campaign=campaign,
             title="Phiên họp xét khen thưởng tổng kết phong trào 2021–2025",
             meeting_date=D(2025, 12, 15),
-            location="Hội trường UBND thị xã",
+            location="Hội trường UBND phường Đức Phổ",
             is_sample=True,
             members=[
                 (users["chutich"], MemberRole.CHAIR),
@@ -276,6 +276,10 @@ def load() -> dict:
                 (users["hoidong4"], MemberRole.MEMBER),
             ],
         )
+        # On 15/12/2025 the town's council no longer exists: the session is the council of
+        # phường Đức Phổ, which took the plan over (docs/authorities.md).
+        session.authority = Authority.objects.filter(code="UBND-P-DUC-PHO").first()
+        session.save(update_fields=["authority"])
         for n in (checked, provincial):
             n.refresh_from_db()
             if n.status == NominationStatus.CHECKED:

@@ -2,7 +2,8 @@
 
 The demo signs with self-signed certificates (the agency's at SIGNING_P12_PATH, the signer's
 server-held one beside it). Each sample issuing authority gets sample images of its seal and its
-signer's signature (drawn with Pillow, marked "MẪU") on its record, where it has none. A real
+signer's signature (drawn with Pillow, marked "MẪU") and self-signed certificates of its own
+(the body's and its signer's) on its record, where it has none. A real
 deployment uploads the committee's own images on the authority's page and points
 SIGNING_P12_PATH, SIGNING_PERSON_P12_PATH or SIGNING_PKCS11_* at its certificates
 (docs/signing.md).
@@ -12,7 +13,12 @@ from __future__ import annotations
 
 from django.core.files.base import ContentFile
 
-from .signing import demo_seal_png, demo_signature_png, ensure_demo_certificate
+from .signing import (
+    demo_authority_p12,
+    demo_seal_png,
+    demo_signature_png,
+    ensure_demo_certificate,
+)
 
 
 def load() -> dict[str, int]:
@@ -31,10 +37,18 @@ def load() -> dict[str, int]:
                 "con-dau-mau.png", ContentFile(demo_seal_png(authority.body, authority.place))
             )
             images += 1
+        name = (authority.deputy_name if authority.deputy_signs else "") or authority.signer_name
         if not authority.signature_image:
-            name = authority.deputy_name if authority.deputy_signs else authority.signer_name
-            authority.signature_image.save(
-                "chu-ky-mau.png", ContentFile(demo_signature_png(name or authority.signer_name))
-            )
+            authority.signature_image.save("chu-ky-mau.png", ContentFile(demo_signature_png(name)))
             images += 1
+        # Each body signs as itself: its own (sample, self-signed) organisation certificate
+        # and one for its signer, so a seal never carries the name of another body.
+        if not authority.certificate:
+            authority.certificate.save(
+                "co-quan.p12", ContentFile(demo_authority_p12(authority.body))
+            )
+        if not authority.signer_certificate:
+            authority.signer_certificate.save(
+                "nguoi-ky.p12", ContentFile(demo_authority_p12(authority.body, name))
+            )
     return {"signing_certificate": 1 if path.exists() else 0, "authority_images": images}

@@ -497,6 +497,7 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
             )
         box = rendered.signature_box or {"page": 0, "box": [330, 60, 560, 145]}
         signature_image, seal_image = _authority_images(authority)
+        certificate, signer_certificate = _authority_certificates(authority)
         signed = signing.sign_document(
             rendered.content,
             person=signing.Person(
@@ -504,8 +505,11 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
                 username=by.get_username(),
                 place=report.issuer["place"],
                 signature_image=signature_image,
+                server_certificate=signer_certificate,
             ),
-            body=signing.Body(name=report.issuer["body"], seal_image=seal_image),
+            body=signing.Body(
+                name=report.issuer["body"], seal_image=seal_image, certificate=certificate
+            ),
             page=box["page"],
             box=tuple(box["box"]),
         )
@@ -529,20 +533,26 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
     return signoff
 
 
+def _read_stored(field) -> bytes | None:
+    if not field:
+        return None
+    with open_stored(field) as handle:
+        return handle.read()
+
+
 def _authority_images(authority) -> tuple[bytes | None, bytes | None]:
     """(signature image, seal image) of the authority record, else the configured files."""
     fallback_signature, fallback_seal = signing.configured_images()
-
-    def read(field) -> bytes | None:
-        if not field:
-            return None
-        with open_stored(field) as handle:
-            return handle.read()
-
     return (
-        read(authority.signature_image) or fallback_signature,
-        read(authority.seal_image) or fallback_seal,
+        _read_stored(authority.signature_image) or fallback_signature,
+        _read_stored(authority.seal_image) or fallback_seal,
     )
+
+
+def _authority_certificates(authority) -> tuple[bytes | None, bytes | None]:
+    """(organisation certificate, signer's server-held certificate) of the authority record;
+    None where it has none (the deployment's configured ones are used)."""
+    return _read_stored(authority.certificate), _read_stored(authority.signer_certificate)
 
 
 def _require_evaluation(report: Report) -> None:

@@ -82,16 +82,41 @@ def token_config(username: str) -> dict | None:
 # --- Demo certificates and images ---------------------------------------------------------------
 
 
-def _write_self_signed(path: Path, passphrase: bytes, name_attrs: list[tuple]) -> None:
+def self_signed_p12(passphrase: bytes, name_attrs: list[tuple]) -> bytes:
+    """A self-signed certificate and its key as PKCS#12 bytes (demo and tests only)."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     cert = self_signed_certificate(key, name_attrs)
-    data = pkcs12.serialize_key_and_certificates(
+    return pkcs12.serialize_key_and_certificates(
         b"demo", key, cert, None, serialization.BestAvailableEncryption(passphrase)
     )
+
+
+def demo_authority_p12(body: str, person: str = "") -> bytes:
+    """A sample authority's own self-signed certificate: the organisation's (no `person`) or its
+    signer's, with the passphrase the deployment configures for that kind."""
+    from cryptography.x509.oid import NameOID
+
+    if person:
+        names = [
+            (NameOID.COUNTRY_NAME, "VN"),
+            (NameOID.ORGANIZATION_NAME, f"DEMO – chứng thư tự ký – {body}"),
+            (NameOID.COMMON_NAME, person),
+        ]
+        return self_signed_p12(_person_passphrase(), names)
+    names = [
+        (NameOID.COUNTRY_NAME, "VN"),
+        (NameOID.ORGANIZATION_NAME, "DEMO – chứng thư tự ký"),
+        (NameOID.COMMON_NAME, body),
+    ]
+    return self_signed_p12(_passphrase(), names)
+
+
+def _write_self_signed(path: Path, passphrase: bytes, name_attrs: list[tuple]) -> None:
+    data = self_signed_p12(passphrase, name_attrs)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     path.chmod(0o600)
@@ -309,8 +334,22 @@ KEY_STORE_TOKEN = "pkcs11"
 KEY_STORE_SERVER = "server"
 
 
+def signer_from_p12(data: bytes, passphrase: bytes):
+    """A signer from PKCS#12 bytes (an authority's own certificate file)."""
+    from pyhanko.sign import signers
+
+    signer = signers.SimpleSigner.load_pkcs12_data(data, [], passphrase=passphrase)
+    if signer is None:
+        raise SigningUnavailable(
+            "Không đọc được chứng thư số của cơ quan ban hành (sai mật khẩu hoặc tệp bị hỏng)."
+        )
+    return signer
+
+
 @contextmanager
-def person_signer(username: str) -> Iterator[tuple[object, str]]:
+def person_signer(
+    username: str, *, server_certificate: bytes | None = None
+) -> Iterator[tuple[object, str]]:
     """The signer for this user's personal signature and where its key is: their PKCS#11 token
     when one is configured for them, else the server-held certificate when the deployment allows
     it (SIGNING_PERSON_FALLBACK = "server"). The token session is closed on exit."""
@@ -321,7 +360,10 @@ def person_signer(username: str) -> Iterator[tuple[object, str]]:
                 "Đồng chí chưa được cấu hình thiết bị ký số (token) chứa chứng thư số cá nhân. "
                 "Đề nghị liên hệ quản trị hệ thống."
             )
-        yield _person_server_signer(), KEY_STORE_SERVER
+        if server_certificate:
+            yield signer_from_p12(server_certificate, _person_passphrase()), KEY_STORE_SERVER
+        else:
+            yield _person_server_signer(), KEY_STORE_SERVER
         return
     from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign import pkcs11
@@ -380,14 +422,19 @@ class Person:
     place: str = ""
     signature_image: bytes | None = None
     reason: str = "Ký ban hành văn bản"
+    #: The body's server-held certificate for its signer (PKCS#12 bytes), used instead of the
+    #: deployment's when the signer has no token.
+    server_certificate: bytes | None = None
 
 
 @dataclass(frozen=True)
 class Body:
-    """The issuing agency: its name and the image of its seal (PNG, actual size)."""
+    """The issuing agency: its name, the image of its seal (PNG, actual size) and its own
+    organisation certificate (PKCS#12 bytes; None: the deployment's SIGNING_P12_PATH)."""
 
     name: str
     seal_image: bytes | None = None
+    certificate: bytes | None = None
 
 
 @dataclass
@@ -503,7 +550,10 @@ def sign_document(
     update that keeps the bytes before it: first the competent person's (their signature
     image), then the agency's (its seal, over the left third of the signature image)."""
     person_box, seal_box = signature_layout(box)
-    with person_signer(person.username) as (signer, key_store):
+    with person_signer(person.username, server_certificate=person.server_certificate) as (
+        signer,
+        key_store,
+    ):
         person_style = (
             _image_style(person.signature_image)
             if person.signature_image
@@ -521,7 +571,7 @@ def sign_document(
             name=person.name,
         )
         person_subject = signer.signing_cert.subject.human_friendly
-    seal = load_signer()
+    seal = signer_from_p12(body.certificate, _passphrase()) if body.certificate else load_signer()
     seal_style = (
         _image_style(body.seal_image)
         if body.seal_image
@@ -663,6 +713,30 @@ def _read_certificate(path: Path):
     return x509.Certificate.load(data)
 
 
+def extra_trust_roots() -> list:
+    """The certificates of the issuing authorities' own files (units.Authority)."""
+    from portal.uploads import open_stored
+    from units.models import Authority
+
+    roots = []
+    rows = Authority.objects.exclude(certificate="", signer_certificate="").only(
+        "certificate", "signer_certificate"
+    )
+    for authority in rows:
+        for stored, passphrase in (
+            (authority.certificate, _passphrase()),
+            (authority.signer_certificate, _person_passphrase()),
+        ):
+            if not stored:
+                continue
+            try:
+                with open_stored(stored) as handle:
+                    roots.append(signer_from_p12(handle.read(), passphrase).signing_cert)
+            except Exception:  # an unreadable file is not trusted, and is logged
+                log.warning("authority certificate %s unreadable", stored.name)
+    return roots
+
+
 def trust_roots() -> list:
     """The certificates a signature must chain to: ours (the agency's, the person's server-held
     one) and those listed in SIGNING_TRUSTED_CERTS (e.g. the CA that issues the tokens)."""
@@ -672,6 +746,7 @@ def trust_roots() -> list:
             roots.append(loader().signing_cert)
         except SigningUnavailable:
             continue
+    roots += extra_trust_roots()
     for name in getattr(settings, "SIGNING_TRUSTED_CERTS", None) or []:
         try:
             roots.append(_read_certificate(Path(name)))

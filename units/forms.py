@@ -150,6 +150,8 @@ class AuthorityForm(GuardedFormMixin, forms.ModelForm):
             "successor",
             "seal_image",
             "signature_image",
+            "certificate",
+            "signer_certificate",
             "note",
             "is_sample",
         ]
@@ -182,6 +184,7 @@ class AuthorityForm(GuardedFormMixin, forms.ModelForm):
             "recipients",
             Row(Column("valid_from"), Column("valid_to"), Column("successor")),
             Row(Column("seal_image"), Column("signature_image")),
+            Row(Column("certificate"), Column("signer_certificate")),
             "note",
             "is_sample",
             Submit("save", "Lưu"),

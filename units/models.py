@@ -285,6 +285,13 @@ def authority_image_upload_to(instance: Authority, filename: str) -> str:
     return f"authorities/{instance.code}/{filename}"
 
 
+def authority_certificate_upload_to(instance: Authority, filename: str) -> str:
+    """Certificates under an unguessable name (they are passphrase-protected, and never linked)."""
+    import secrets
+
+    return f"signing/{instance.code}/{secrets.token_hex(16)}.p12"
+
+
 class Authority(models.Model):
     """An issuing authority over a period: who issues, who signs, where, which council advises
     and who receives its documents (Decree 30/2020 header, date line and signature block).
@@ -359,6 +366,21 @@ class Authority(models.Model):
     signature_image = models.FileField(
         "Hình chữ ký người ký (PNG)",
         upload_to=authority_image_upload_to,
+        blank=True,
+        max_length=255,
+    )
+    # The body's own certificates (PKCS#12; passphrases in settings, never in the database):
+    # the organisation's, for the seal signature, and its signer's server-held one, used when
+    # the signer has no token. Empty: the deployment's (SIGNING_P12_PATH, docs/signing.md).
+    certificate = models.FileField(
+        "Chứng thư số của cơ quan (PKCS#12)",
+        upload_to=authority_certificate_upload_to,
+        blank=True,
+        max_length=255,
+    )
+    signer_certificate = models.FileField(
+        "Chứng thư số của người ký lưu trên máy chủ (PKCS#12)",
+        upload_to=authority_certificate_upload_to,
         blank=True,
         max_length=255,
     )

@@ -256,8 +256,9 @@ def cluster_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def authority_list_view(request: HttpRequest) -> HttpResponse:
     """Issuing authorities by period: who issued, signed and received documents on each date."""
     require(request.user, "authority.view")
+    # Oldest first: the town until 30/06/2025, then the bodies in force from 01/07/2025.
     authorities = Authority.objects.select_related("unit", "successor").order_by(
-        "level", "valid_from", "body"
+        "valid_from", "-level", "body"
     )
     return render(
         request,

@@ -415,3 +415,27 @@ def test_a_decision_and_its_certificates_name_the_chairman_of_their_date(
     assert "Hợp Nhất, ngày 20 tháng 12 năm 2025" in text
     assert "Phan Xã Ký" in text
     assert "THỊ XÃ THỬ NGHIỆM" not in text
+
+
+def test_each_body_seals_with_its_own_certificate(
+    world, users, fast_render, signing_cert, tmp_path
+):
+    """A body that has its own certificates signs as itself (the seal's certificate names the
+    body in force, never another one), and /verify/ trusts it."""
+    from django.core.files.base import ContentFile
+
+    from reports import signing
+
+    authority = world.campaign.authority
+    authority.certificate.save("co-quan.p12", ContentFile(signing.demo_authority_p12("UBND Riêng")))
+    authority.signer_certificate.save(
+        "nguoi-ky.p12", ContentFile(signing.demo_authority_p12("UBND Riêng", "Lê Văn Chủ Tịch"))
+    )
+    report = _ready(world, users)
+    signoff = services.report_sign(report=report, by=users["chairman"], read_sha256=report.sha256)
+    assert "UBND Riêng" in signoff.seal_certificate_subject
+    assert "Lê Văn Chủ Tịch" in signoff.certificate_subject
+    with signoff.signed_file.open("rb") as handle:
+        verdict = signing.validate_pdf(handle.read())
+    assert verdict.ok
+    assert verdict.trusted
