@@ -158,6 +158,19 @@ class Campaign(models.Model):
             return f"ngày {self.plan_date:%d/%m/%Y}"
         return self.plan_date_text.strip()
 
+    @property
+    def plan_earliest_date(self) -> datetime.date | None:
+        """The earliest day the plan can have been issued: its date, or the first day of the
+        month its text gives ("tháng 7 năm 2022" → 01/07/2022); None when unknown."""
+        if self.plan_date:
+            return self.plan_date
+        import re
+
+        found = re.search(r"tháng\s+(\d{1,2})\s+năm\s+(\d{4})", self.plan_date_text or "")
+        if found and 1 <= int(found.group(1)) <= 12:
+            return datetime.date(int(found.group(2)), int(found.group(1)), 1)
+        return None
+
     def legal_basis_lines(self) -> list[str]:
         return [line.strip() for line in self.legal_bases.splitlines() if line.strip()]
 

@@ -358,11 +358,11 @@ P = "reports/pdf/sections/"
 def section_deployment(scope: Scope) -> Section | None:
     campaign = scope.campaign
     milestones = Milestone.objects.filter(campaign=campaign, due_date__lte=scope.period_end)
-    if campaign.plan_date:
+    if campaign.plan_earliest_date:
         # A deadline cannot fall before the plan that set it: the plan (dated mid-2022) covers
         # 2021–2025, but a "registration deadline 31/03/2021" never existed. Such rows (made
         # from the yearly cycle) are not printed as the plan's milestones (docs/reports.md).
-        milestones = milestones.filter(due_date__gte=campaign.plan_date)
+        milestones = milestones.filter(due_date__gte=campaign.plan_earliest_date)
     milestones = list(milestones.order_by("due_date"))
     registrations = list(
         Registration.objects.filter(campaign=campaign, year__in=scope.years)

@@ -64,3 +64,23 @@ def test_the_form_keeps_a_date_or_the_plans_words_not_both(world):
     month = CampaignForm(_campaign_data(plan_date="", plan_date_text="tháng 1 năm 2026"))
     assert month.is_valid(), month.errors
     assert month.cleaned_data["plan_date"] is None
+
+
+def test_deadlines_before_the_plans_month_are_not_printed_as_its_milestones(month_only, tmp_path):
+    from campaigns.models import Milestone
+
+    for kind, title, due in (
+        ("registration", "Hạn đăng ký thi đua năm 2022", datetime.date(2022, 3, 31)),
+        ("yearly_report", "Hạn báo cáo kết quả năm 2022", datetime.date(2022, 11, 30)),
+    ):
+        Milestone.objects.update_or_create(
+            campaign=month_only, kind=kind, year=2022, defaults={"title": title, "due_date": due}
+        )
+    assert month_only.plan_earliest_date == datetime.date(2022, 7, 1)
+    report = Report(
+        campaign=month_only, kind="annual", year=2022, issue_date=datetime.date(2023, 1, 5)
+    )
+    flat = " ".join(pdf_text(rendering.render_report(report).content, tmp_path).split())
+    assert "Hạn báo cáo kết quả năm 2022" in flat
+    assert "Hạn đăng ký thi đua năm 2022" not in flat
+    assert "(từ khi ban hành Kế hoạch, tháng 7 năm 2022)" in flat
