@@ -689,7 +689,7 @@ def decision_create_view(request: HttpRequest) -> HttpResponse:
         campaign=campaign,
         initial={
             "title": "Về việc khen thưởng trong Phong trào thi đua",
-            "legal_bases": campaign.legal_bases,
+            "legal_bases": services.decision_legal_bases(campaign, timezone.localdate()),
         },
     )
     # Offered: what the issuing authority in force today (the decision's date) may confer.

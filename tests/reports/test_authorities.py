@@ -439,3 +439,17 @@ def test_each_body_seals_with_its_own_certificate(
         verdict = signing.validate_pdf(handle.read())
     assert verdict.ok
     assert verdict.trusted
+
+
+def test_a_new_decision_offers_the_bases_in_force_on_its_day(world, client_as):
+    from awards.services import decision_legal_bases
+
+    after = decision_legal_bases(world.campaign, AFTER)
+    assert "72/2025/QH15" in after
+    assert "152/2025/NĐ-CP" in after
+    assert "Luật Thi đua, khen thưởng ngày 15/6/2022" in after
+    before = decision_legal_bases(world.campaign, datetime.date(2023, 12, 1))
+    assert "91/2017/NĐ-CP" in before
+    assert "72/2025" not in before
+    page = client_as("secretariat").get(reverse("awards:decision-create")).content.decode()
+    assert "Căn cứ Luật Thi đua, khen thưởng ngày 15/6/2022" in page
