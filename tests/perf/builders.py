@@ -191,6 +191,28 @@ def clusters(ctx: Ctx, start: int, n: int) -> None:
     )
 
 
+def authorities(ctx: Ctx, start: int, n: int) -> None:
+    """Issuing authorities, each the successor of the one before (a chain of reorganisations)."""
+    import datetime
+
+    from units.models import Authority, AuthorityLevel
+
+    made = Authority.objects.bulk_create(
+        Authority(
+            code=f"PERF-CQ-{i:05d}",
+            level=AuthorityLevel.COMMUNE,
+            body=f"Ủy ban nhân dân xã Đo {i:05d}",
+            place="Đo",
+            signer_name=f"Người ký {i:05d}",
+            valid_from=datetime.date(2025, 7, 1),
+        )
+        for i in range(start, start + n)
+    )
+    for before, after in zip(made, made[1:], strict=False):
+        before.successor = after
+    Authority.objects.bulk_update(made[:-1], ["successor"])
+
+
 def users(ctx: Ctx, start: int, n: int) -> None:
     made = User.objects.bulk_create(
         User(username=f"perf{i:05d}", full_name=f"Cán bộ Đo {i:05d}", password="!")

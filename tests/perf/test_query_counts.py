@@ -162,6 +162,12 @@ CASES: list[Case] = [
     Case("units export", "units:unit-export", b.villages, xlsx=True, marker=""),
     Case("people", "units:person-list", b.people, marker="Nguyễn Văn Đo 00000"),
     Case("clusters", "units:cluster-list", b.clusters, marker="Cụm Đo Lường 00000"),
+    Case(
+        "issuing authorities",
+        "units:authority-list",
+        b.authorities,
+        marker="Ủy ban nhân dân xã Đo 00000",
+    ),
     # --- campaigns: cycle -------------------------------------------------------------------
     Case("campaigns", "campaigns:campaign-list", b.campaigns, marker="Phong trào đo 00000"),
     Case(
@@ -535,11 +541,12 @@ CASES += [
         b.nomination_file,
         args=_pk(lambda ctx: ctx.cache["nomination"]),
         marker="ho-so-00000.pdf",
-        limit=21,
+        limit=24,
         reason=(
             "a detail page that runs the eligibility check live: the nominee's awards, yearly "
             "ratings, pending cases, initiatives and the tier's rules, vote rule and required "
-            "documents are one query each; the action forms' edit-guard token reads the "
+            "documents are one query each, and the dated conditions read the unit's LĐTT count "
+            "and the tier's powers on the day (3); the action forms' edit-guard token reads the "
             "nomination's many-to-many links once each (3)"
         ),
     ),
