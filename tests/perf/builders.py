@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -208,7 +209,7 @@ def authorities(ctx: Ctx, start: int, n: int) -> None:
         )
         for i in range(start, start + n)
     )
-    for before, after in zip(made, made[1:], strict=False):
+    for before, after in itertools.pairwise(made):
         before.successor = after
     Authority.objects.bulk_update(made[:-1], ["successor"])
 
