@@ -683,7 +683,7 @@ def decision_create(
     is expected to be signed (today by default), and the authority whose chairman decides —
     by default the campaign's in force that day; one not in force that day is refused with the
     name of the one that is."""
-    from units.authorities import check_in_force
+    from units.authorities import check_in_force, outside_area
 
     decision_date = decision_date or timezone.localdate()
     if authority is None:
@@ -694,6 +694,11 @@ def decision_create(
     if not nominations:
         raise ValidationError("Chọn ít nhất một trường hợp đã được Hội đồng thông qua.")
     for nom in nominations:
+        why = outside_area(authority, nom.unit)
+        if why:
+            raise ValidationError(
+                f"{nom.recipient_name}: {why}; Chủ tịch UBND nơi đó quyết định khen thưởng."
+            )
         if nom.status != S.PASSED:
             raise ValidationError(
                 f"{nom.recipient_name}: chưa được Hội đồng biểu quyết thông qua, "

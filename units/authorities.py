@@ -120,3 +120,35 @@ def issuer(authority: Authority, *, collective: bool = True) -> dict[str, Any]:
         "valid_to": authority.valid_to.isoformat() if authority.valid_to else "",
         "is_sample": authority.is_sample,
     }
+
+
+def locality_of(unit):
+    """The commune or ward a unit belongs to (itself, or up its parents); None for a unit that
+    belongs to no locality (a department of the former town, an enterprise without one)."""
+    from .models import UnitKind
+
+    seen = set()
+    while unit is not None and unit.pk not in seen:
+        seen.add(unit.pk)
+        if unit.kind in (UnitKind.COMMUNE, UnitKind.WARD):
+            return unit
+        unit = unit.parent
+    return None
+
+
+def outside_area(authority: Authority, unit) -> str:
+    """Why `unit` is not in the area of a commune-level `authority` ("" when it is, or when the
+    unit belongs to no locality): after 01/07/2025 each commune's chairman decides the awards
+    in its own area (docs/authorities.md §3–4), an old commune's through its successor."""
+    if authority.unit_id is None or unit is None:
+        return ""
+    locality = locality_of(unit)
+    if locality is None or locality.pk == authority.unit_id:
+        return ""
+    successors = list(locality.successors.all())
+    if any(s.pk == authority.unit_id for s in successors):
+        return ""
+    if successors:
+        names = ", ".join(s.name for s in successors)
+        return f"{locality.name} nay thuộc {names}, không thuộc địa bàn {authority.body}"
+    return f"{locality.name} không thuộc địa bàn {authority.body}"

@@ -453,3 +453,45 @@ def test_a_new_decision_offers_the_bases_in_force_on_its_day(world, client_as):
     assert "72/2025" not in before
     page = client_as("secretariat").get(reverse("awards:decision-create")).content.decode()
     assert "Căn cứ Luật Thi đua, khen thưởng ngày 15/6/2022" in page
+
+
+def test_a_commune_decides_only_the_awards_in_its_area(world, users, reform, awards_case):
+    """After the reform each commune's chairman decides in its own area; an old commune's
+    nominee goes to the commune it merged into (its successor)."""
+    from awards.models import Nomination
+    from tests.factories import UnitFactory
+    from units.models import UnitKind
+
+    decision = awards_case["decision"]
+    collective = awards_case["collective"]  # nominated for world.commune_a
+    award_services.decision_remove_nomination(
+        decision=decision, nomination=collective, by=users["secretariat"]
+    )
+    elsewhere = UnitFactory(code="X2025-KHAC", name="Xã Nơi Khác", kind=UnitKind.COMMUNE)
+    merged_into = UnitFactory(code="P2025-MOI-GOP", name="Phường Mới Gộp", kind=UnitKind.WARD)
+    world.commune_a.successors.add(merged_into)
+    commune = reform["commune"]
+
+    def create():
+        return award_services.decision_create(
+            by=users["secretariat"],
+            campaign=world.campaign,
+            authority=commune,
+            decision_date=AFTER,
+            title="Về việc khen thưởng",
+            legal_bases="",
+            nominations=[Nomination.objects.get(pk=collective.pk)],
+        )
+
+    commune.unit = elsewhere
+    commune.save()
+    with pytest.raises(ValidationError) as refused:
+        create()
+    message = " ".join(refused.value.messages)
+    assert (
+        f"{world.commune_a.name} nay thuộc Phường Mới Gộp, không thuộc địa bàn Ủy ban nhân dân "
+        "xã Hợp Nhất" in message
+    )
+    commune.unit = merged_into
+    commune.save()
+    assert create().authority == commune
