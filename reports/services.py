@@ -483,7 +483,7 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
                 authority=authority,
                 day=day,
                 symbol=definition.symbol_for(report.issuer),
-                summary=report.title,
+                summary=_register_summary(report),
                 by=by,
                 report=report,
                 series=definition.series,
@@ -531,6 +531,17 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
         if report.kind == "award_decision":
             _sign_award_decision(report, by)
     return signoff
+
+
+def _register_summary(report: Report) -> str:
+    """The register's "trích yếu": a decision's own title, else the document's title."""
+    if report.kind == "award_decision":
+        from awards.models import AwardDecision
+
+        title = AwardDecision.objects.filter(pk=report.object_id).values_list("title", flat=True)
+        text = (title.first() or "khen thưởng").strip()
+        return f"Quyết định {text[:1].lower()}{text[1:]}"
+    return report.title
 
 
 def _read_stored(field) -> bytes | None:

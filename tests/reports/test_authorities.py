@@ -306,6 +306,8 @@ def test_signing_the_decision_pdf_is_the_one_act_that_numbers_and_awards(
     assert decision.number == "01/QĐ-UBND"
     assert decision.decision_date == timezone.localdate()
     assert set(Award.objects.values_list("decision_number", flat=True)) == {"01/QĐ-UBND"}
+    entry = OutgoingNumber.objects.get(report=report)
+    assert entry.summary == f"Quyết định v{decision.title[1:]}"
 
 
 def _text(report, tmp_path, name) -> str:
