@@ -417,3 +417,11 @@ class Authority(models.Model):
     @property
     def name_in_text(self) -> str:
         return self.body_short or self.body
+
+    @property
+    def signer_line(self) -> str:
+        """Who signs, as a list shows it: "Chủ tịch Lê Văn A" or "KT. Chủ tịch: Phó chủ tịch …"."""
+        head = self.signer_title.lower().capitalize()
+        if self.deputy_signs and self.deputy_name:
+            return f"KT. {head}: {self.deputy_title.lower().capitalize()} {self.deputy_name}"
+        return f"{head} {self.signer_name}"

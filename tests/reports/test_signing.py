@@ -60,7 +60,8 @@ def small_render(monkeypatch):
     monkeypatch.setattr(rendering, "render_report", fake)
 
 
-def _signed_report(world, users):
+def _ready_report(world, users):
+    """An annual report with its evaluation, rendered and waiting for signature."""
     with TestCase.captureOnCommitCallbacks(execute=True):
         report = services.report_request(
             campaign=world.campaign,
@@ -70,6 +71,11 @@ def _signed_report(world, users):
             narrative=FULL_NARRATIVE,
         )
     report.refresh_from_db()
+    return report
+
+
+def _signed_report(world, users):
+    report = _ready_report(world, users)
     assert report.status == ReportStatus.READY
     signoff = services.report_sign(report=report, by=users["chairman"], read_sha256=report.sha256)
     report.refresh_from_db()
@@ -121,15 +127,7 @@ def test_a_deployment_that_requires_tokens_refuses_a_signer_without_one(
     world, users, small_render, signing_cert, settings
 ):
     settings.SIGNING_PERSON_FALLBACK = "none"
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        report = services.report_request(
-            campaign=world.campaign,
-            kind="annual",
-            year=2024,
-            by=users["secretariat"],
-            narrative=FULL_NARRATIVE,
-        )
-    report.refresh_from_db()
+    report = _ready_report(world, users)
     with pytest.raises(signing.SigningUnavailable, match="thiết bị ký số"):
         services.report_sign(report=report, by=users["chairman"], read_sha256=report.sha256)
     report.refresh_from_db()
@@ -338,15 +336,7 @@ def test_a_wrong_pin_is_refused_with_a_message(
         users["chairman"].username: {"token": TOKEN_LABEL, "key": KEY_LABEL, "pin_env": "BAD_PIN"}
     }
     monkeypatch.setenv("BAD_PIN", "000000")
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        report = services.report_request(
-            campaign=world.campaign,
-            kind="annual",
-            year=2024,
-            by=users["secretariat"],
-            narrative=FULL_NARRATIVE,
-        )
-    report.refresh_from_db()
+    report = _ready_report(world, users)
     with pytest.raises(signing.SigningUnavailable, match="thiết bị ký số"):
         services.report_sign(report=report, by=users["chairman"], read_sha256=report.sha256)
     report.refresh_from_db()
