@@ -378,6 +378,7 @@ def test_a_decision_and_its_certificates_name_the_chairman_of_their_date(
     assert "Số: 07/QĐ-UBND" in text
     assert "Thử Nghiệm, ngày 20 tháng 6 năm 2025" in text
     assert "Tặng danh hiệu “Chiến sĩ thi đua cơ sở”" in text
+    assert "Chánh Văn phòng HĐND và UBND thị xã, Thủ trưởng Cơ quan Tổ chức – Nội vụ" in text
 
     nominations = list(early.nominations.all())
     for nomination in nominations:
@@ -407,6 +408,7 @@ def test_a_decision_and_its_certificates_name_the_chairman_of_their_date(
     assert "Hợp Nhất, ngày 20 tháng 12 năm 2025" in text
     assert "Phan Xã Ký" in text
     assert "Tặng danh hiệu “Chiến sĩ thi đua cơ sở”" in text
+    assert "Điều 3. Chánh Văn phòng HĐND và UBND xã, Thủ trưởng các cơ quan" in text
 
     award_services.decision_sign(
         decision=late, by=users["chairman"], number="03/QĐ-UBND", day=AFTER
