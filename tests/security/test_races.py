@@ -137,3 +137,30 @@ def test_audited_update_locks_its_own_rows_not_the_rows_its_ordering_joins():
             thread.start()
             thread.join(30)
     assert outcome == ["ok", "ok"], outcome
+
+
+def test_twenty_concurrent_signatures_take_twenty_numbers_in_order():
+    """The register of outgoing documents under load: twenty signing transactions at once each
+    take their own number, 01 to 20, none twice and none skipped (the authority row is locked;
+    the unique constraint is the backstop)."""
+    import datetime
+
+    from reports.models import OutgoingNumber
+    from reports.services import register_number
+    from tests.factories import AuthorityFactory
+
+    authority = AuthorityFactory(code="UBND-DUA-TRANH")
+    user = UserFactory(username="van-thu")
+    day = datetime.date(2026, 3, 2)
+
+    def sign() -> None:
+        with transaction.atomic():
+            register_number(
+                authority=authority, day=day, symbol="BC-UBND", summary="Báo cáo", by=user
+            )
+
+    assert _hammer(sign) == []
+    numbers = sorted(
+        OutgoingNumber.objects.filter(authority=authority).values_list("seq", flat=True)
+    )
+    assert numbers == list(range(1, N + 1))
