@@ -134,9 +134,11 @@ def _decimal_comma(text: str) -> str:
     return re.sub(r"(\d)\.(\d+)%", r"\1,\2%", text)
 
 
-def decision_document(decision_id: int) -> dict:
-    """The chairman's award decision: header, legal bases, the awards granted."""
+def decision_document(decision_id: int, *, day: datetime.date | None = None) -> dict:
+    """The chairman's award decision: header, legal bases, the awards granted. Amounts follow
+    the rates in force on `day`, the date the document carries (default: the decision's)."""
     d = AwardDecision.objects.select_related("campaign", "signed_by", "session").get(pk=decision_id)
+    rates_day = day or d.decision_date
     nominations = d.nominations.select_related("tier", "unit", "person__affiliation").order_by(
         "tier__order", "pk"
     )
@@ -149,7 +151,7 @@ def decision_document(decision_id: int) -> dict:
     )
     awards = []
     for i, n in enumerate(nominations, start=1):
-        rate = _rate(n, d.decision_date)
+        rate = _rate(n, rates_day)
         awards.append(
             {
                 "no": i,
@@ -186,7 +188,7 @@ def decision_document(decision_id: int) -> dict:
         "groups": _groups(awards),
         "count_label": _count_label(awards),
         "total_amount_vnd": sum(a["amount_vnd"] or 0 for a in awards) or None,
-        "funding": _funding(awards, d.decision_date),
+        "funding": _funding(awards, rates_day),
     }
 
 

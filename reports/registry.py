@@ -230,7 +230,12 @@ def _moment_in_words(moment) -> str:
 def _build_decision(report: Report) -> dict[str, Any]:
     from awards.documents import decision_document
 
-    doc = {k: v for k, v in decision_document(report.object_id).items() if k not in _VOLATILE}
+    # Amounts follow the rates of the day the decision is dated: the signing day (a draft is
+    # signed the day it is read, else it is refused as changed and made again).
+    day = report.issue_date or timezone.localdate()
+    doc = {
+        k: v for k, v in decision_document(report.object_id, day=day).items() if k not in _VOLATILE
+    }
     title = doc["title"] or "Về việc khen thưởng"
     return {
         "document": doc,

@@ -109,7 +109,8 @@ def test_decision_pdf_in_the_administrative_layout(world, awards_case, tmp_path)
     assert "2.340.000" in flat
     assert "1.410.000" in flat  # the bonus, with thousands separators
     assert "tổng số tiền 3.750.000 đồng" in flat
-    assert "mức tiền thưởng theo Điều 54 Nghị định số 98/2023/NĐ-CP;" in flat
+    # Dated 20/12/2025: the amounts and their basis are those in force that day.
+    assert "mức tiền thưởng theo Nghị định số 152/2025/NĐ-CP;" in flat
     assert "cần đối chiếu" not in flat
     assert "chi từ Quỹ thi đua, khen thưởng của Ủy ban nhân dân thị xã Thử Nghiệm" in flat
     assert "Nơi nhận:" in flat
