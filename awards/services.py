@@ -793,6 +793,17 @@ def decision_sign(
             raise ValidationError(
                 f"{bad[0].recipient_name}: không ở trạng thái chờ quyết định, không thể ký."
             )
+        # The decision is dated the signing day: the authority must hold the power that day.
+        from units.models import Authority
+
+        authority = Authority.objects.filter(pk=authority_id or decision.authority_id).first()
+        for nom in nominations:
+            if authority is not None and not authority_may_decide(nom.tier, authority, day):
+                raise ValidationError(
+                    f"{nom.recipient_name}: ngày {day:%d/%m/%Y} “{nom.tier}” không còn thuộc "
+                    f"thẩm quyền quyết định của {authority.body}; đề nghị lập lại dự thảo theo "
+                    "cơ quan có thẩm quyền hoặc lập tờ trình cấp trên."
+                )
         decision.status, decision.signed_by, decision.signed_at = (
             DecisionStatus.SIGNED,
             by,

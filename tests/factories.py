@@ -107,6 +107,24 @@ class AuthorityFactory(factory.django.DjangoModelFactory):
     valid_from = datetime.date(2020, 1, 1)
 
 
+def town_ended_on_reform(authority: Authority, **successor) -> Authority:
+    """The test town ends on 30/06/2025 (Law 72/2025) and a commune takes its documents over
+    from 01/07/2025; returns the commune's authority."""
+    fields = {
+        "code": "UBND-XA-THU-NGHIEM",
+        "level": AuthorityLevel.COMMUNE,
+        "body": "Ủy ban nhân dân xã Thử Nghiệm",
+        "body_short": "UBND xã",
+        "signer_name": "Phan Văn Xã",
+        "valid_from": datetime.date(2025, 7, 1),
+        **successor,
+    }
+    authority.valid_to = datetime.date(2025, 6, 30)
+    authority.successor = AuthorityFactory(**fields)
+    authority.save()
+    return authority.successor
+
+
 class CampaignFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Campaign

@@ -96,3 +96,13 @@ def click_menu(page, url_name: str) -> None:
         ).first
         group.click()
     link.click()
+
+
+@pytest.fixture
+def browser_signing_cert(settings, tmp_path):
+    """Self-signed certificates for the signing pages (the demo's kind), per test."""
+    from reports import signing
+
+    settings.SIGNING_P12_PATH = str(tmp_path / "browser.p12")
+    settings.SIGNING_P12_PASSPHRASE = "browser-pass"
+    signing.ensure_demo_certificate()

@@ -44,6 +44,20 @@ def setting(world, browser_user):
         unit=world.commune_a,
     )
     add_documents(nomination, secretariat)
+    # A final-review award is for achievement in the movement: its dossier cites it (Law
+    # 06/2022 Art. 74–75; awards/eligibility.py, movement route).
+    from campaigns.models import Contribution, ContributorKind
+
+    nomination.contributions.add(
+        Contribution.objects.create(
+            campaign=world.campaign,
+            year=2025,
+            commune=world.commune_a,
+            contributor="Nhân dân",
+            contributor_kind=ContributorKind.PEOPLE,
+            money_vnd=1_000_000,
+        )
+    )
     services.nomination_submit(nomination=nomination, by=secretariat)
     services.nomination_check(nomination=nomination, by=secretariat)
     session = services.session_create(
@@ -76,9 +90,15 @@ def _as(page, sign_in, user):
     sign_in(user)
 
 
-def test_council_session_end_to_end(page, live_server, sign_in, setting, world):
+def test_council_session_end_to_end(
+    page, live_server, sign_in, setting, world, browser_signing_cert
+):
     page.on("dialog", lambda dialog: dialog.accept())
     session_url = f"{live_server.url}/khen-thuong/hoi-dong/{setting['session'].pk}/"
+    # Today the town no longer exists (01/07/2025): its commune decides the awards.
+    from tests.factories import town_ended_on_reform
+
+    town_ended_on_reform(world.campaign.authority)
 
     _as(page, sign_in, setting["secretariat"])
     page.goto(session_url)
@@ -106,15 +126,22 @@ def test_council_session_end_to_end(page, live_server, sign_in, setting, world):
     assert page.get_by_test_id("outcome").inner_text() == "Thông qua"
     _shot(page, "session-closed")
     page.get_by_role("link", name="Lập dự thảo quyết định").click()
-    page.fill("input[name=number]", "125/QĐ-UBND")
-    page.fill("input[name=decision_date]", "20/12/2025")
+    # No number and no date to type: the register gives them when the chairman signs.
+    assert page.locator("input[name=number]").count() == 0
     page.get_by_role("button", name="Lưu dự thảo quyết định").click()
-    assert "Quyết định số 125/QĐ-UBND" in page.title() or "125/QĐ-UBND" in page.content()
+    assert "Dự thảo quyết định" in page.title()
+    page.get_by_test_id("make-pdf-award_decision").click()
+    page.wait_for_url("**/bao-cao/*/")
+    page.wait_for_selector("[data-status=ready]", timeout=120_000)
+    report_url = page.url
 
     _as(page, sign_in, setting["chairman"])
+    page.goto(report_url)
+    page.click("[data-testid=sign-button]")
+    page.wait_for_selector("[data-testid=signoff]")
+    assert "Số 01/QĐ-UBND" in page.get_by_test_id("number").inner_text()
     page.goto(f"{live_server.url}/khen-thuong/quyet-dinh/")
-    page.get_by_role("link", name="125/QĐ-UBND").click()
-    page.get_by_role("button", name="Ký quyết định").click()
+    page.get_by_role("link", name="01/QĐ-UBND").click()
     assert page.get_by_test_id("signed").is_visible()
     _shot(page, "decision-signed")
 
@@ -124,5 +151,5 @@ def test_council_session_end_to_end(page, live_server, sign_in, setting, world):
     history = page.get_by_test_id("award-history")
     history.wait_for()
     assert "Giấy khen của Chủ tịch Ủy ban nhân dân thị xã" in history.inner_text()
-    assert "125/QĐ-UBND" in history.inner_text()
+    assert "01/QĐ-UBND" in history.inner_text()
     _shot(page, "unit-history")

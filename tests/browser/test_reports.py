@@ -6,20 +6,11 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
-
 from campaigns.models import Contribution, ContributorKind, NtmLevel, NtmStatus
 from portal.roles import Role
 from reports import signing
 from reports.models import Report, ReportStatus
 from tests.reports.conftest import FULL_NARRATIVE
-
-
-@pytest.fixture
-def browser_signing_cert(settings, tmp_path):
-    settings.SIGNING_P12_PATH = str(tmp_path / "browser.p12")
-    settings.SIGNING_P12_PASSPHRASE = "browser-pass"
-    signing.ensure_demo_certificate()
 
 
 def test_final_review_requested_signed_and_validated(

@@ -4,22 +4,13 @@ award appears in the history (made once)."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 
 from awards import services
 from awards.models import Award, AwardDecision, DecisionStatus, Nomination
-from reports import signing
 from reports.models import Report, ReportStatus
 from tests.browser.test_awards import _as, setting  # noqa: F401
-
-
-@pytest.fixture
-def browser_signing_cert(settings, tmp_path):
-    settings.SIGNING_P12_PATH = str(tmp_path / "browser2.p12")
-    settings.SIGNING_P12_PASSPHRASE = "browser-pass"
-    signing.ensure_demo_certificate()
+from tests.factories import town_ended_on_reform
 
 
 @pytest.fixture
@@ -32,10 +23,11 @@ def draft_decision(setting, world):  # noqa: F811
     for key in ("m1", "m2", "chairman"):
         services.vote_cast(item=item, member=setting[key], choice="agree")
     services.session_close(session=session, by=setting["secretariat"])
+    # Drafted today: the town ended on 30/06/2025 and its commune decides (docs/authorities.md).
+    town_ended_on_reform(world.campaign.authority)
     return services.decision_create(
         by=setting["secretariat"],
         campaign=world.campaign,
-        decision_date=datetime.date(2025, 6, 22),
         title="Về việc khen thưởng tổng kết Phong trào thi đua",
         legal_bases="Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
         nominations=[Nomination.objects.get(pk=nomination.pk)],
@@ -83,4 +75,4 @@ def test_decision_pdf_made_from_the_awards_page_and_signed(
     page.goto(f"{live_server.url}/don-vi/{world.commune_a.pk}/")
     history = page.get_by_test_id("award-history")
     history.wait_for()
-    assert "131/QĐ-UBND" in history.inner_text()
+    assert "01/QĐ-UBND" in history.inner_text()  # the register's number, given at signing

@@ -499,3 +499,21 @@ def test_a_commune_decides_only_the_awards_in_its_area(world, users, reform, awa
     commune.unit = merged_into
     commune.save()
     assert create().authority == commune
+
+
+def test_a_draft_of_the_town_cannot_be_signed_after_the_town_ended(
+    world, users, reform, awards_case, fast_render, signing_cert
+):
+    """Drafted by the town on 20/06/2025, read and signed today: the decision would be dated
+    today in the name of a body that no longer exists. Refused, naming the one in force; no
+    number is used and no award is written."""
+    decision = awards_case["decision"]
+    report = _ready(world, users, kind="award_decision", year=2025, object_id=decision.pk)
+    with pytest.raises(ValidationError) as refused:
+        services.report_sign(report=report, by=users["chairman"], read_sha256=report.sha256)
+    message = " ".join(refused.value.messages)
+    assert "nhân danh Ủy ban nhân dân thị xã Thử Nghiệm" in message
+    assert "Cơ quan có thẩm quyền ngày đó là Ủy ban nhân dân tỉnh Thử Nghiệm" in message
+    assert not OutgoingNumber.objects.exists()
+    assert not Award.objects.exists()
+    assert AwardDecision.objects.get(pk=decision.pk).status == DecisionStatus.DRAFT
