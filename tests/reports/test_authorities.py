@@ -20,7 +20,7 @@ from awards.models import Award, AwardDecision, DecisionStatus
 from reports import rendering, services
 from reports.models import OutgoingNumber, Report, ReportStatus
 from tests.awards.conftest import council, everyone_present, make_nomination, tiers  # noqa: F401
-from tests.factories import AuthorityFactory
+from tests.factories import AuthorityFactory, town_ended_on_reform
 from units.authorities import NoAuthority, check_in_force, in_force
 from units.models import AuthorityLevel
 
@@ -296,6 +296,11 @@ def test_signing_the_decision_pdf_is_the_one_act_that_numbers_and_awards(
 ):
     decision = awards_case["decision"]
     assert decision.number == ""
+    # Drafted and signed today, after the reform: the commune that took the town over decides.
+    commune = town_ended_on_reform(world.campaign.authority)
+    AwardDecision.objects.filter(pk=decision.pk).update(
+        decision_date=timezone.localdate(), authority=commune
+    )
     page = client_as("chairman").get(reverse("awards:decision-detail", args=[decision.pk]))
     assert "Ký quyết định" not in page.content.decode()  # no second, separate "sign" button
     report = _ready(world, users, kind="award_decision", year=2025, object_id=decision.pk)

@@ -17,7 +17,7 @@ from awards.models import Award, AwardDecision, DecisionStatus, Nomination, Nomi
 from reports import rendering, services
 from reports.models import Report, ReportStatus
 from tests.awards.conftest import council, everyone_present, make_nomination, tiers  # noqa: F401
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, town_ended_on_reform
 
 from .conftest import pdf_text
 
@@ -223,7 +223,11 @@ def test_signing_the_decision_pdf_signs_the_decision_once(world, users, awards_c
     decision = awards_case["decision"]
     # Drafted for the day it is signed: the amounts (which follow the date's bonus table) are
     # the same before and after signing.
-    AwardDecision.objects.filter(pk=decision.pk).update(decision_date=timezone.localdate())
+    # Signed today, after the reform: the commune that took the town over decides.
+    commune = town_ended_on_reform(world.campaign.authority)
+    AwardDecision.objects.filter(pk=decision.pk).update(
+        decision_date=timezone.localdate(), authority=commune
+    )
     report = _request(world, users, decision)
     report.refresh_from_db()
     assert report.status == ReportStatus.READY
