@@ -484,39 +484,46 @@ def session_open(*, session: CouncilSession, by) -> CouncilSession:
 
 
 def vote_cast(*, item: AgendaItem, member, choice: str) -> None:
-    """One vote per member per item; a second (or concurrent) vote is refused."""
+    """One vote per member per item; a second (or concurrent) vote is refused. The session row
+    is locked while the ballot is written, as closing locks it: a vote either commits before
+    the tally (and is counted) or finds the session closed (and is refused)."""
     if choice not in VoteChoice.values:
         raise ValidationError("Chọn Đồng ý, Không đồng ý hoặc Không biểu quyết.")
-    session = CouncilSession.objects.get(pk=item.session_id)  # fresh status, not the page's copy
-    seat = session.seats.filter(user=member).first()
-    if seat is None:
-        raise ValidationError(
-            "Ông/bà không phải thành viên của phiên họp này nên không thể biểu quyết."
-        )
-    if session.status != SessionStatus.OPEN:
-        if session.status == SessionStatus.CLOSED:
-            raise ValidationError("Phiên họp đã kết thúc, kết quả biểu quyết là cuối cùng.")
-        raise ValidationError("Phiên họp chưa bắt đầu biểu quyết.")
-    nomination = item.nomination
-    if member.pk in sel.recusals([member], [nomination])[nomination.pk]:
-        raise ValidationError(
-            "Ông/bà thuộc tập thể hoặc đơn vị của người được đề nghị nên không tham gia biểu quyết "
-            "trường hợp này."
-        )
-    written = seat.attendance == Attendance.ABSENT
-    try:
-        with transaction.atomic():
-            BallotReceipt.objects.create(item=item, member=member, written=written)
-            Ballot.objects.create(
-                item=item,
-                choice=choice,
-                written=written,
-                member=None if item.secret_ballot else member,
+    with transaction.atomic():
+        session = CouncilSession.objects.select_for_update().get(pk=item.session_id)
+        seat = session.seats.filter(user=member).first()
+        if seat is None:
+            raise ValidationError(
+                "Ông/bà không phải thành viên của phiên họp này nên không thể biểu quyết."
             )
-    except IntegrityError as exc:
-        raise ValidationError(
-            "Ông/bà đã biểu quyết trường hợp này; mỗi thành viên chỉ có một phiếu."
-        ) from exc
+        if session.status != SessionStatus.OPEN:
+            if session.status == SessionStatus.CLOSED:
+                raise ValidationError("Phiên họp đã kết thúc, kết quả biểu quyết là cuối cùng.")
+            raise ValidationError("Phiên họp chưa bắt đầu biểu quyết.")
+        nomination = item.nomination
+        if member.pk in sel.recusals([member], [nomination])[nomination.pk]:
+            raise ValidationError(
+                "Ông/bà thuộc tập thể hoặc đơn vị của người được đề nghị nên không tham gia biểu "
+                "quyết trường hợp này."
+            )
+        written = seat.attendance == Attendance.ABSENT
+        if seat.attendance == Attendance.UNKNOWN:
+            # A member who votes in the session is present (nobody needs to tick it first).
+            seat.attendance = Attendance.PRESENT
+            seat.save(update_fields=["attendance"])
+        try:
+            with transaction.atomic():
+                BallotReceipt.objects.create(item=item, member=member, written=written)
+                Ballot.objects.create(
+                    item=item,
+                    choice=choice,
+                    written=written,
+                    member=None if item.secret_ballot else member,
+                )
+        except IntegrityError as exc:
+            raise ValidationError(
+                "Ông/bà đã biểu quyết trường hợp này; mỗi thành viên chỉ có một phiếu."
+            ) from exc
 
 
 def session_remind(*, session: CouncilSession, by) -> list[str]:
@@ -556,7 +563,8 @@ def _figures(rule) -> council.RuleFigures:
 def session_close(*, session: CouncilSession, by) -> CouncilSession:
     """Close voting: compute each item's outcome by its tier's rule; votes are final."""
     now = timezone.now()
-    current = CouncilSession.objects.filter(pk=session.pk).first()
+    # Locked as a vote locks it: no ballot commits between this read and the tally.
+    current = CouncilSession.objects.select_for_update().filter(pk=session.pk).first()
     # The meeting ends when voting closes, on the meeting day after it started, unless the
     # secretariat recorded the end.
     ended_at = current.ended_at if current else None

@@ -93,7 +93,8 @@ def _as(page, sign_in, user):
 def test_council_session_end_to_end(
     page, live_server, sign_in, setting, world, browser_signing_cert
 ):
-    page.on("dialog", lambda dialog: dialog.accept())
+    asked: list[str] = []  # a vote is cast only after the member confirms the choice shown
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     session_url = f"{live_server.url}/khen-thuong/hoi-dong/{setting['session'].pk}/"
     # Today the town no longer exists (01/07/2025): its commune decides the awards.
     from tests.factories import town_ended_on_reform
@@ -114,6 +115,7 @@ def test_council_session_end_to_end(
         page.get_by_test_id("vote-form").get_by_role("button", name="Đồng ý", exact=True).click()
         assert page.get_by_test_id("voted").is_visible()
     _shot(page, "session-member-voted")
+    assert any("“Đồng ý”" in m and "Phiếu đã bỏ không sửa được" in m for m in asked)
 
     _as(page, sign_in, setting["recused"])
     page.goto(session_url)

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from portal.audit import verify_chain
 from portal.models import AuditEvent, RoleGrant
 from portal.roles import Role
+from tests.awards.conftest import council, make_nomination, tiers  # noqa: F401 (fixtures)
 from tests.factories import UserFactory
 
 pytestmark = [
@@ -164,3 +165,50 @@ def test_twenty_concurrent_signatures_take_twenty_numbers_in_order():
         OutgoingNumber.objects.filter(authority=authority).values_list("seq", flat=True)
     )
     assert numbers == list(range(1, N + 1))
+
+
+def test_a_vote_posted_while_the_session_closes_is_counted_or_refused(
+    world,
+    users,
+    council,  # noqa: F811
+    make_nomination,  # noqa: F811
+):
+    """Issue 16 item 4: closing holds the session row; a vote posted meanwhile waits, then finds
+    the session closed and is refused. Ballots stored always equal the tally."""
+    import time
+
+    from awards import services
+    from awards.models import Ballot, CouncilSession, NominationStatus
+    from tests.awards.conftest import everyone_present
+
+    nomination = make_nomination(NominationStatus.CHECKED)
+    item = services.session_add_item(
+        session=council, nomination=nomination, by=users["secretariat"]
+    )
+    everyone_present(council)
+    services.session_open(session=council, by=users["secretariat"])
+    services.vote_cast(item=item, member=users["chairman"], choice="agree")
+    late: list[BaseException | None] = []
+
+    def vote_late() -> None:
+        try:
+            services.vote_cast(item=item, member=users["council_member"], choice="agree")
+            late.append(None)
+        except BaseException as exc:
+            late.append(exc)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        CouncilSession.objects.select_for_update().get(pk=council.pk)  # closing has begun
+        voter = threading.Thread(target=vote_late)
+        voter.start()
+        time.sleep(1)  # the vote is waiting on the session row
+        assert voter.is_alive()
+        services.session_close(session=council, by=users["secretariat"])
+    voter.join(30)
+    assert len(late) == 1
+    assert "Phiên họp đã kết thúc" in str(late[0])
+    item.refresh_from_db()
+    assert Ballot.objects.filter(item=item).count() == 1
+    assert item.tally["agree"] == 1
