@@ -7,10 +7,13 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 
 from portal.concurrency import GuardedFormMixin
 from portal.forms import IdsChoiceField
 from portal.numbers import vn_formfield
+from portal.uploads import check_upload
 
 from .models import Authority, Cluster, Person, Unit, UnitKind
 
@@ -189,6 +192,46 @@ class AuthorityForm(GuardedFormMixin, forms.ModelForm):
             "is_sample",
             Submit("save", "Lưu"),
         )
+
+    def _image(self, name: str):
+        """A seal or signature image: a real PNG (portal.uploads.check_upload), at most 2 MB."""
+        upload = self.cleaned_data.get(name)
+        if isinstance(upload, UploadedFile):
+            check_upload(upload, allowed=("png",), max_bytes=2 * 1024 * 1024)
+        return upload
+
+    def clean_seal_image(self):
+        return self._image("seal_image")
+
+    def clean_signature_image(self):
+        return self._image("signature_image")
+
+    def _certificate(self, name: str, passphrase: str):
+        """A PKCS#12 file the portal can open with the passphrase the deployment configures
+        (checked here, so a wrong file is refused on this form, not when the chairman signs)."""
+        upload = self.cleaned_data.get(name)
+        if not isinstance(upload, UploadedFile):
+            return upload
+        from cryptography.hazmat.primitives.serialization import pkcs12
+
+        try:
+            key, cert, _ = pkcs12.load_key_and_certificates(upload.read(), passphrase.encode())
+        except (ValueError, TypeError):
+            key = cert = None
+        upload.seek(0)
+        if key is None or cert is None:
+            raise forms.ValidationError(
+                "Không đọc được chứng thư số: tệp phải là PKCS#12 (.p12, .pfx) có khóa riêng, "
+                "mở được bằng mật khẩu đã cấu hình trên máy chủ."
+            )
+        return upload
+
+    def clean_certificate(self):
+        return self._certificate("certificate", settings.SIGNING_P12_PASSPHRASE or "")
+
+    def clean_signer_certificate(self):
+        passphrase = settings.SIGNING_PERSON_P12_PASSPHRASE or settings.SIGNING_P12_PASSPHRASE
+        return self._certificate("signer_certificate", passphrase or "")
 
     def clean(self):
         data = super().clean()
