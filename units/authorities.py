@@ -18,8 +18,13 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from .models import Authority
+
+#: District-level government ends and two-level local government begins (Law 72/2025/QH15,
+#: Art. 51 cl. 3; docs/authorities.md A3).
+TWO_LEVEL_GOVERNMENT = datetime.date(2025, 7, 1)
 
 #: The signer an invented document prints when its authority is real: a document made from
 #: sample data never carries the name of a real official.
@@ -78,8 +83,6 @@ def check_in_force(authority: Authority, day: datetime.date, *, start: Authority
 
 def in_force_on(day: datetime.date):
     """Authorities in force on `day` (for choosing who issues a decision)."""
-    from django.db.models import Q
-
     return Authority.objects.filter(valid_from__lte=day).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=day)
     )

@@ -9,9 +9,10 @@ from django.db import transaction
 
 from portal.utils import upsert
 
+from .authorities import TWO_LEVEL_GOVERNMENT
 from .models import Cluster, ClusterKind, Gender, Person, PersonKind, Unit, UnitKind
 
-MERGER_DAY = datetime.date(2025, 7, 1)
+MERGER_DAY = TWO_LEVEL_GOVERNMENT
 LAST_DAY_BEFORE_MERGER = datetime.date(2025, 6, 30)
 
 # (code, name, cluster code, is_sample). Departments named in the plan are real; the others

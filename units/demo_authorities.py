@@ -12,11 +12,12 @@ import datetime
 
 from portal.utils import upsert
 
+from .authorities import TWO_LEVEL_GOVERNMENT
 from .models import Authority, AuthorityLevel, Unit
 
 TOWN_FROM = datetime.date(2020, 2, 1)
 TOWN_TO = datetime.date(2025, 6, 30)
-REFORM_DAY = datetime.date(2025, 7, 1)
+REFORM_DAY = TWO_LEVEL_GOVERNMENT
 PROVINCE_CODE = "UBND-TINH-QUANG-NGAI"
 TOWN_CODE = "UBND-TX-DUC-PHO"
 
