@@ -163,6 +163,9 @@ class AuthorityForm(GuardedFormMixin, forms.ModelForm):
             "valid_to": DateInput(),
             "recipients": forms.Textarea(attrs={"rows": 5}),
             "note": forms.Textarea(attrs={"rows": 3}),
+            # Certificates are never linked from a page (the key is inside, under a passphrase).
+            "certificate": forms.FileInput(attrs={"accept": ".p12,.pfx"}),
+            "signer_certificate": forms.FileInput(attrs={"accept": ".p12,.pfx"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -176,6 +179,13 @@ class AuthorityForm(GuardedFormMixin, forms.ModelForm):
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         self.fields["successor"].queryset = others.order_by("body")
+        for name in ("certificate", "signer_certificate"):
+            held = bool(getattr(self.instance, name))
+            self.fields[name].help_text = (
+                "Đã có chứng thư số; chọn tệp mới để thay."
+                if held
+                else "Chưa có: dùng chứng thư số cấu hình chung của máy chủ."
+            )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("code"), Column("level"), Column("unit")),

@@ -56,3 +56,15 @@ def test_a_png_seal_and_a_readable_certificate_are_kept(world, client_as, settin
     authority.refresh_from_db()
     assert authority.seal_image
     assert authority.certificate
+
+
+def test_the_certificate_is_never_linked_from_the_page(world, client_as):
+    authority = world.campaign.authority
+    from django.core.files.base import ContentFile
+
+    authority.certificate.save("co-quan.p12", ContentFile(signing.demo_authority_p12("UBND Thử")))
+    page = client_as("secretariat").get(reverse("units:authority-edit", args=[authority.pk]))
+    html = page.content.decode()
+    assert authority.certificate.name not in html
+    assert ".p12" not in html.replace('accept=".p12,.pfx"', "")
+    assert "Đã có chứng thư số; chọn tệp mới để thay." in html
