@@ -30,8 +30,8 @@ $(BENCH_STAMP): $(STAMP)
 	touch $(BENCH_STAMP)
 
 .env:
-	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
-	@echo "Đã tạo .env (DEBUG=1, SECRET_KEY ngẫu nhiên) cho bản chạy thử."
+	@printf 'DEBUG=1\nSECRET_KEY=%s\nAUDIT_CHAIN_KEY=%s\n' "$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" "$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))')" > .env
+	@echo "Đã tạo .env (DEBUG=1, SECRET_KEY và AUDIT_CHAIN_KEY ngẫu nhiên) cho bản chạy thử."
 
 migrate: $(STAMP) .env ## Apply database migrations
 	$(BIN)/python manage.py migrate --noinput
@@ -64,6 +64,7 @@ lint: $(STAMP) ## ruff, import layers, migrations check, deploy check, bandit, p
 	$(BIN)/lint-imports
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=lint-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=thidua.example.vn \
+	  AUDIT_CHAIN_KEY=lint-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))') \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/bandit -q -r portal units campaigns awards reports -x '*/migrations/*' --severity-level high
 	$(BIN)/python scripts/dep_audit.py

@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             audit,  # noqa: F401  (one audit event per historical record)
+            checks,  # noqa: F401  (check --deploy: the audit chain key)
             signals,  # noqa: F401  (ends sessions of deactivated users)
         )
         from .navigation import MenuEntry, register_menu

@@ -72,9 +72,11 @@ class RoleGrant(models.Model):
 
 class AuditEvent(models.Model):
     """One write to a tracked row: who, when, which row, old → new. Append-only (a PostgreSQL
-    trigger refuses UPDATE and DELETE) and hash-chained: `hash` = SHA-256 of the previous event's
-    hash and this event's content, so `manage.py verify_audit` finds any edited or removed row.
-    Written by `portal.audit` (simple_history's signal, and `record_bulk` for queryset updates)."""
+    trigger refuses UPDATE and DELETE) and hash-chained: `hash` = HMAC-SHA256, with the key that
+    `key_id` names (AUDIT_CHAIN_KEY, never stored here), of the previous event's hash and this
+    event's content (plain SHA-256 for events written before a key, `key_id` empty), so
+    `manage.py verify_audit` finds any edited or removed row. Written by `portal.audit`
+    (simple_history's signal, and `record_bulk` for queryset updates)."""
 
     class Action(models.TextChoices):
         CREATE = "+", "Tạo mới"
@@ -95,6 +97,8 @@ class AuditEvent(models.Model):
     request_id = models.CharField("Mã yêu cầu", max_length=32, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    #: Which key made `hash` (`portal.audit.key_id`); empty: SHA-256 without a key.
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = "sự kiện nhật ký"

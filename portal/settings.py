@@ -370,6 +370,14 @@ SIGNING_SEAL_IMAGE = env.str(
 )
 SIGNING_SEAL_DIAMETER_MM = env.float("SIGNING_SEAL_DIAMETER_MM", default=35.0)
 
+# --- Audit chain key (docs/security.md, "An insider with database access") --------------------
+# The key of the audit log's HMAC chain: kept out of the database (environment or a secret file),
+# so an insider who can write the tables cannot re-compute the chain after an edit. Required in
+# production (`check --deploy`); without it events are chained with plain SHA-256. Retired keys
+# stay here, comma-separated, so events they made still verify after a rotation.
+AUDIT_CHAIN_KEY = _secret("AUDIT_CHAIN_KEY", default="") or ""
+AUDIT_CHAIN_OLD_KEYS = env.list("AUDIT_CHAIN_OLD_KEYS", default=[])
+
 # --- Logging: one line per event, with the request id -----------------------------------------
 LOGGING = {
     "version": 1,

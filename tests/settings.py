@@ -41,3 +41,8 @@ ZEAL_ALLOWLIST = [
     # saves k rows takes it k times, for the rows it writes, never for rows it shows.
     {"model": "portal.AuditChainHead", "field": "get()"},
 ]
+
+# A fixed key for the audit log's HMAC chain (production reads AUDIT_CHAIN_KEY from the
+# environment; tests/security/test_audit_chain_insider.py rotates it).
+AUDIT_CHAIN_KEY = "tests-audit-chain-key-not-secret"
+AUDIT_CHAIN_OLD_KEYS: list[str] = []
