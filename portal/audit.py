@@ -23,7 +23,9 @@ Why it cannot be rewritten
   and the key's id (`key_id`, see `key_id()`), so an insider who can write the table but does not
   hold the key cannot re-compute the chain after an edit. Events written before a key was
   configured have `key_id = ""` and `hash = sha256(prev_hash ‖ content)`; they are accepted only
-  before the first keyed event. Old keys stay verifiable through AUDIT_CHAIN_OLD_KEYS (rotation).
+  before the first keyed event and, with a key set, only up to AUDIT_CHAIN_UNKEYED_UNTIL (the
+  last event id when the deployment set its key; 0 for a deployment keyed from the start).
+  Events of a retired key stay verifiable through AUDIT_CHAIN_OLD_KEYS (rotation).
   The chain head row (`AuditChainHead`, locked FOR UPDATE while appending) serialises writers and
   remembers the newest hash. `python manage.py verify_audit` recomputes the chain and names the
   first event that does not match.
@@ -360,13 +362,19 @@ def verify_chain(*, batch: int = 2000) -> tuple[int, list[Break]]:
     """Recompute the chain; returns (events checked, breaks). Streams in id order.
 
     Events hashed without a key (written before AUDIT_CHAIN_KEY) are accepted only before the
-    first keyed one: an unkeyed event after a keyed one is what an insider without the key would
-    have to write to re-compute the chain, and is reported."""
+    first keyed one and, once a key is configured, only up to AUDIT_CHAIN_UNKEYED_UNTIL: an
+    unkeyed event after those is what an insider without the key would have to write to
+    re-compute the chain, and is reported."""
     breaks: list[Break] = []
     prev = GENESIS
     checked = 0
     last_id = None
     first_keyed = None
+    # With a key configured, an unkeyed event is accepted only up to the id the deployment
+    # recorded when it set the key (0: none), so a chain re-computed whole without the key fails.
+    keyed_only_after = (
+        int(getattr(settings, "AUDIT_CHAIN_UNKEYED_UNTIL", 0) or 0) if current_key_id() else None
+    )
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch):
         checked += 1
         if event.prev_hash != prev:
@@ -379,6 +387,19 @@ def verify_chain(*, batch: int = 2000) -> tuple[int, list[Break]]:
                     event.pk,
                     f"băm không có khóa sau sự kiện có khóa #{first_keyed} (chuỗi bị tính lại "
                     "không khóa)",
+                )
+            )
+        elif (
+            event.key_id == UNKEYED
+            and keyed_only_after is not None
+            and (event.pk > keyed_only_after)
+        ):
+            breaks.append(
+                Break(
+                    event.pk,
+                    "băm không có khóa dù đã đặt AUDIT_CHAIN_KEY (chỉ các sự kiện đến "
+                    f"#{keyed_only_after}, AUDIT_CHAIN_UNKEYED_UNTIL, được ghi không khóa): chuỗi "
+                    "bị tính lại không khóa",
                 )
             )
         elif event.key_id != UNKEYED and first_keyed is None:
@@ -469,7 +490,8 @@ def check_chain(options: Mapping[str, Any]) -> CheckResult:
     if unkeyed["n"] and checked:
         notes.append(
             f"{unkeyed['n']} sự kiện được băm không khóa (trước khi đặt AUDIT_CHAIN_KEY), đến "
-            f"sự kiện #{unkeyed['last']}."
+            f"sự kiện #{unkeyed['last']}; khi đặt khóa cho hệ thống đang chạy, ghi "
+            f"AUDIT_CHAIN_UNKEYED_UNTIL={unkeyed['last']} cùng lúc."
         )
     if not current_key_id():
         notes.append(

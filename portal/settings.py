@@ -377,6 +377,10 @@ SIGNING_SEAL_DIAMETER_MM = env.float("SIGNING_SEAL_DIAMETER_MM", default=35.0)
 # stay here, comma-separated, so events they made still verify after a rotation.
 AUDIT_CHAIN_KEY = _secret("AUDIT_CHAIN_KEY", default="") or ""
 AUDIT_CHAIN_OLD_KEYS = env.list("AUDIT_CHAIN_OLD_KEYS", default=[])
+# A deployment that had events before it set its key: the last event id written without a key
+# (set together with the key; `verify_audit` prints it). With a key, any later unkeyed event is
+# a break. 0 (default): every event must be keyed.
+AUDIT_CHAIN_UNKEYED_UNTIL = env.int("AUDIT_CHAIN_UNKEYED_UNTIL", default=0)
 
 # --- Logging: one line per event, with the request id -----------------------------------------
 LOGGING = {
