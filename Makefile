@@ -106,5 +106,5 @@ restore-drill: ## Back up, restore into a scratch database, prove every table id
 drills: $(STAMP) ## Worker-kill, broker-down, two-worker drills (DATABASE_URL=postgres://…; ~3 min; uses <name>_drills)
 	timeout 1800 $(BIN)/python scripts/worker_kill_drill.py all
 
-verify-audit: ## Recompute the audit log's hash chain
-	$(BIN)/python manage.py verify_audit
+verify-audit: ## Recompute the audit log's hash chain, check the heads anchored in signed PDFs (PDF="a.pdf b.pdf" adds copies)
+	$(BIN)/python manage.py verify_audit --signed-documents $(if $(PDF),--pdf $(PDF))
