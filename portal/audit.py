@@ -370,6 +370,8 @@ def verify_chain(*, batch: int = 2000) -> tuple[int, list[Break]]:
     checked = 0
     last_id = None
     first_keyed = None
+    unknown: dict[str, tuple[int, int, int]] = {}  # key id → (first event, last event, count)
+    downgraded: dict[str, Any] | None = None  # unkeyed events where only keyed ones may be
     # With a key configured, an unkeyed event is accepted only up to the id the deployment
     # recorded when it set the key (0: none), so a chain re-computed whole without the key fails.
     keyed_only_after = (
@@ -381,42 +383,47 @@ def verify_chain(*, batch: int = 2000) -> tuple[int, list[Break]]:
             breaks.append(
                 Break(event.pk, "prev_hash không khớp sự kiện liền trước (có sự kiện bị xóa?)")
             )
+        late = ""
         if event.key_id == UNKEYED and first_keyed is not None:
-            breaks.append(
-                Break(
-                    event.pk,
-                    f"băm không có khóa sau sự kiện có khóa #{first_keyed} (chuỗi bị tính lại "
-                    "không khóa)",
+            late = f"sau sự kiện có khóa #{first_keyed}"
+        elif event.key_id == UNKEYED and keyed_only_after is not None:
+            if event.pk > keyed_only_after:
+                late = (
+                    f"dù đã đặt AUDIT_CHAIN_KEY (chỉ các sự kiện đến #{keyed_only_after}, "
+                    "AUDIT_CHAIN_UNKEYED_UNTIL, được ghi không khóa)"
                 )
-            )
-        elif (
-            event.key_id == UNKEYED
-            and keyed_only_after is not None
-            and (event.pk > keyed_only_after)
-        ):
-            breaks.append(
-                Break(
-                    event.pk,
-                    "băm không có khóa dù đã đặt AUDIT_CHAIN_KEY (chỉ các sự kiện đến "
-                    f"#{keyed_only_after}, AUDIT_CHAIN_UNKEYED_UNTIL, được ghi không khóa): chuỗi "
-                    "bị tính lại không khóa",
-                )
-            )
         elif event.key_id != UNKEYED and first_keyed is None:
             first_keyed = event.pk
+        if late:
+            if downgraded is None:
+                downgraded = {"at": len(breaks), "first": event.pk, "why": late, "n": 0}
+            downgraded["last"] = event.pk
+            downgraded["n"] += 1
         try:
             if compute_hash(event.prev_hash, event) != event.hash:
                 breaks.append(Break(event.pk, "nội dung đã bị sửa (hash không khớp)"))
         except UnknownKey:
-            breaks.append(
-                Break(
-                    event.pk,
-                    f"khóa “{event.key_id}” không có trong AUDIT_CHAIN_KEY hay "
-                    "AUDIT_CHAIN_OLD_KEYS: không kiểm tra được",
-                )
-            )
+            first, _, n = unknown.get(event.key_id, (event.pk, event.pk, 0))
+            unknown[event.key_id] = (first, event.pk, n + 1)
         prev = event.hash
         last_id = event.pk
+    if downgraded is not None:  # one line for the run, named by its first event
+        breaks.insert(
+            downgraded["at"],
+            Break(
+                downgraded["first"],
+                f"băm không có khóa {downgraded['why']}: {downgraded['n']} sự kiện "
+                f"(#{downgraded['first']}–#{downgraded['last']}), chuỗi bị tính lại không khóa",
+            ),
+        )
+    for kid, (first, last, n) in unknown.items():  # one line per missing key, not per event
+        breaks.append(
+            Break(
+                first,
+                f"khóa “{kid}” không có trong AUDIT_CHAIN_KEY hay AUDIT_CHAIN_OLD_KEYS: {n} sự "
+                f"kiện (#{first}–#{last}) không kiểm tra được",
+            )
+        )
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None:
         if head.last_hash != prev or (last_id or 0) != head.last_id:

@@ -88,7 +88,7 @@ def read_anchor(content: bytes) -> DocumentAnchor:
         reader = PdfFileReader(io.BytesIO(content), strict=False)
         signatures = reader.embedded_signatures
     except Exception:  # a damaged file: said so, not a crash
-        log.info("unreadable PDF while reading the audit anchor", exc_info=True)
+        log.debug("unreadable PDF while reading the audit anchor", exc_info=True)
         return DocumentAnchor(None, "không đọc được tệp PDF")
     if not signatures:
         return DocumentAnchor(None, "tệp không có chữ ký số")
