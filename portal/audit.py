@@ -41,6 +41,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import hmac
 import json
@@ -117,6 +118,7 @@ class UnknownKey(Exception):
     """An event names a key id that neither AUDIT_CHAIN_KEY nor AUDIT_CHAIN_OLD_KEYS has."""
 
 
+@functools.lru_cache(maxsize=16)
 def key_id(key: str) -> str:
     """A short public name of a key (stored with each event): derived from the key with HMAC, so
     it tells which key to use without revealing anything about it."""
