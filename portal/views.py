@@ -31,6 +31,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
     kinds = [(UnitKind(k).label, by_kind[k], k) for k in UnitKind.values if k in by_kind]
     own_units = request.user.units.select_related("cluster", "parent").order_by("name")
     from .dashboard import dashboard_context
+    from .desk import desk_for
 
     return render(
         request,
@@ -39,6 +40,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
             "kinds": kinds,
             "own_units": own_units,
             "total_units": sum(by_kind.values()),
+            "desk": desk_for(request.user),
             **dashboard_context(request),
         },
     )

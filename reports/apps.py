@@ -12,6 +12,9 @@ class ReportsConfig(AppConfig):
 
         registry.load()
         integrated_sections.register()
+        from . import desk
+
+        desk.register()
         register_menu(
             MenuEntry(
                 "Báo cáo", "reports:report-list", "report.view", icon="file-earmark-pdf", order=80
