@@ -32,6 +32,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
     own_units = request.user.units.select_related("cluster", "parent").order_by("name")
     from .dashboard import dashboard_context
     from .desk import desk_for
+    from .importing import pending_desk_items
 
     return render(
         request,
@@ -40,7 +41,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
             "kinds": kinds,
             "own_units": own_units,
             "total_units": sum(by_kind.values()),
-            "desk": desk_for(request.user),
+            "desk": [*pending_desk_items(request), *desk_for(request.user)],
             **dashboard_context(request),
         },
     )
