@@ -38,6 +38,9 @@ class ReportsConfig(AppConfig):
         registry.load()
         register_signed_documents(signed_documents)
         integrated_sections.register()
+        from . import desk
+
+        desk.register()
         register_menu(
             MenuEntry(
                 "Báo cáo", "reports:report-list", "report.view", icon="file-earmark-pdf", order=80
