@@ -8,11 +8,8 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             audit,  # noqa: F401  (one audit event per historical record)
-<<<<<<< HEAD
             checks,  # noqa: F401  (check --deploy: the audit chain key)
-=======
             desk,  # noqa: F401  (the desk is read afresh after every audited write)
->>>>>>> i17-desk
             signals,  # noqa: F401  (ends sessions of deactivated users)
         )
         from .navigation import MenuEntry, register_menu

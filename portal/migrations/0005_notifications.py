@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0003_hardening_audit'),
+        ('portal', '0004_audit_key_id'),
     ]
 
     operations = [
