@@ -758,12 +758,12 @@ def drill_worker_restart(stack: ExitStack) -> int:
     a new worker started, no beat. Redis keeps the killed worker's message for its visibility
     timeout (the production 2 h here, not shortened) and nobody runs requeue_reports: only the
     new worker's requeue at start (reports.tasks.requeue_at_start) can bring the report back."""
+    port = PORTS["worker-restart"]
+    setup_django(port)
     from portal.models import AuditEvent
     from reports.models import Report
     from reports.services import RETRY_AT_START
 
-    port = PORTS["worker-restart"]
-    setup_django(port)
     set_aside_open_reports()
     redis = Redis(port)
     redis.start()
@@ -779,7 +779,7 @@ def drill_worker_restart(stack: ExitStack) -> int:
     if not row_locked(report.pk) or list(MEDIA.glob(f"reports/*/{report.pk}-*")):
         raise SystemExit(f"FAIL: report {report.pk} was not mid-render 1 s in (render too quick?)")
     pids = first.kill_all()
-    killed = time.monotonic()
+    killed, killed_wall = time.monotonic(), time.time()
     waiting, unacked = redis.backlog()
     status_after_kill = Report.objects.get(pk=report.pk).status
     released = not row_locked(report.pk)
@@ -800,6 +800,7 @@ def drill_worker_restart(stack: ExitStack) -> int:
     problems, n = produced_once(report.pk)
     report.refresh_from_db()
     render_seconds = (report.finished_at - report.started_at).total_seconds()
+    reclaimed = report.started_at.timestamp() - killed_wall  # the new attempt's claim
     requeued = AuditEvent.objects.filter(
         model="reports.report", object_id=str(report.pk), reason=RETRY_AT_START
     ).count()
@@ -821,9 +822,10 @@ def drill_worker_restart(stack: ExitStack) -> int:
     return verdict(
         "worker-restart",
         problems,
-        f"report {report.pk} ready {after_kill:.1f}s after the kill, {after_start:.1f}s after "
-        f"the new worker was started (worker up in {up:.1f}s, the render itself "
-        f"{render_seconds:.1f}s); no beat, no requeue by hand; rows={n['rows']} "
+        f"report {report.pk} claimed again {reclaimed:.1f}s and ready {after_kill:.1f}s after "
+        f"the kill, {after_start:.1f}s after the new worker was started (worker up in "
+        f"{up:.1f}s, the render itself {render_seconds:.1f}s); no beat, no requeue by hand, "
+        f"visibility timeout 7200s; rows={n['rows']} "
         f"files={n['files']} renders={n['renders']} attempts={n['attempts']}",
     )
 
