@@ -760,9 +760,13 @@ def drill_worker_restart(stack: ExitStack) -> int:
     new worker's requeue at start (reports.tasks.requeue_at_start) can bring the report back."""
     port = PORTS["worker-restart"]
     setup_django(port)
+    from django.conf import settings
+
     from portal.models import AuditEvent
     from reports.models import Report
     from reports.services import RETRY_AT_START
+
+    visibility = settings.BROKER_VISIBILITY_TIMEOUT
 
     set_aside_open_reports()
     redis = Redis(port)
@@ -787,7 +791,7 @@ def drill_worker_restart(stack: ExitStack) -> int:
         f"  kill -9 cả worker {pids} {into:.1f}s sau khi bắt đầu tạo / {into:.1f}s into the "
         f"render; report {report.pk} status={status_after_kill}, queue={waiting} "
         f"unacked={unacked} (Redis gives it back only after "
-        f"{os.environ.get('CELERY_VISIBILITY_TIMEOUT', '7200')}s), row lock released={released}"
+        f"{visibility}s), row lock released={released}"
     )
     started = time.monotonic()
     second = Worker("restart-b", port)  # returns once the worker logs " ready."
@@ -825,7 +829,7 @@ def drill_worker_restart(stack: ExitStack) -> int:
         f"report {report.pk} claimed again {reclaimed:.1f}s and ready {after_kill:.1f}s after "
         f"the kill, {after_start:.1f}s after the new worker was started (worker up in "
         f"{up:.1f}s, the render itself {render_seconds:.1f}s); no beat, no requeue by hand, "
-        f"visibility timeout 7200s; rows={n['rows']} "
+        f"visibility timeout {visibility}s; rows={n['rows']} "
         f"files={n['files']} renders={n['renders']} attempts={n['attempts']}",
     )
 
