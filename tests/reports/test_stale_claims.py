@@ -343,3 +343,19 @@ def test_a_signed_version_is_never_rendered_over_or_superseded(
     assert signoff.signed_file.read() == signed_bytes
     with pytest.raises(ValidationError):  # and "Tạo lại" never applies to it
         services.report_retry(report=first, by=users["secretariat"])
+
+
+def test_award_page_names_the_current_version_while_a_new_one_is_made(world, users, rf):
+    """The "Văn bản PDF" card of a decision page: version 2 being made, version 1 still current."""
+    from reports.templatetags.reports_links import award_documents
+
+    common = {"campaign": world.campaign, "kind": "award_decision", "year": 2025, "object_id": 7}
+    Report.objects.create(**common, version=1, status=ReportStatus.READY, file="reports/v1.pdf")
+    Report.objects.create(**common, version=2, status=ReportStatus.RENDERING)
+    request = rf.get("/")
+    request.user = users["secretariat"]
+    (doc,) = award_documents({"request": request}, "award_decision", 7)
+    assert (doc["report"].version, doc["current"].version) == (2, 1)
+    Report.objects.filter(version=2).update(status=ReportStatus.READY, file="reports/v2.pdf")
+    (doc,) = award_documents({"request": request}, "award_decision", 7)
+    assert (doc["report"].version, doc["current"]) == (2, None)
