@@ -233,7 +233,7 @@ CLAIM_GRACE_SECONDS = 1.0
 RETRY_AT_START = (
     "Đưa lại vào hàng đợi khi tiến trình xử lý khởi động: tiến trình tạo tệp trước đã dừng"
 )
-RETRY_BY_BEAT = "Đưa lại vào hàng đợi (kiểm tra định kỳ): tiến trình tạo tệp đã dừng"
+RETRY_BY_BEAT = "Đưa lại vào hàng đợi (requeue_reports): tiến trình tạo tệp đã dừng"
 RETRY_ON_REQUEST = "Yêu cầu lại: tiến trình tạo tệp đã dừng, đưa lại vào hàng đợi"
 RETRY_BY_BUTTON = "Tạo lại: tiến trình tạo tệp đã dừng, đưa lại vào hàng đợi"
 
