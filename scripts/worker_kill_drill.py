@@ -599,10 +599,14 @@ def drill_broker_down(stack: ExitStack) -> int:
     commune = Unit.objects.get(name="Xã Phổ An")
     status = NtmStatus.objects.get(unit=commune, year=2025)
     note = f"Diễn tập mất hàng đợi {time.strftime('%H:%M:%S')}"
+    url = f"/phong-trao/ket-qua/ntm/{commune.pk}/2025/"
+    # The form's edit guard: the `seen` token of the page the officer opened.
+    seen = re.search(r'name="seen" value="([^"]*)"', officer.get(url).content.decode())
     started = time.monotonic()
     response = officer.post(
-        f"/phong-trao/ket-qua/ntm/{commune.pk}/2025/",
+        url,
         {
+            "seen": seen.group(1) if seen else "",
             "level": status.level,
             "criteria_met": [str(c.number) for c in status.criteria_met.all()],
             "recognition_decision": status.recognition_decision,
