@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo run worker beat test test-fast lint fmt bench migrate messages collectstatic clean backup restore restore-drill verify-audit drills bench-load bench-cores bench-import
+.PHONY: help install demo run worker beat test test-fast lint fmt bench migrate messages collectstatic clean backup restore restore-drill verify-audit drills drill-worker-restart bench-load bench-cores bench-import
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -103,8 +103,11 @@ restore: ## Restore BACKUP=<dir of one backup> into TARGET_DATABASE_URL (and MED
 restore-drill: ## Back up, restore into a scratch database, prove every table identical, time it
 	scripts/restore_drill.sh
 
-drills: $(STAMP) ## Worker-kill, broker-down, two-worker drills (DATABASE_URL=postgres://…; ~3 min; uses <name>_drills)
+drills: $(STAMP) ## Worker-kill, worker-restart, broker-down, two-worker drills (DATABASE_URL=postgres://…; ~4 min; uses <name>_drills)
 	timeout 1800 $(BIN)/python scripts/worker_kill_drill.py all
+
+drill-worker-restart: $(STAMP) ## kill -9 the worker mid-render, new worker, no beat: ready in seconds (DATABASE_URL=postgres://…)
+	timeout 1200 $(BIN)/python scripts/worker_kill_drill.py worker-restart --prepare
 
 verify-audit: ## Recompute the audit log's hash chain, check the heads anchored in signed PDFs (PDF="a.pdf b.pdf" adds copies)
 	$(BIN)/python manage.py verify_audit --signed-documents $(if $(PDF),--pdf $(PDF))

@@ -177,13 +177,20 @@ def _detail(
         )
     elif narrative_form is not None and can_edit:
         narrative_form.prompts = evaluation_prompts(report)
+    versions = list(selectors.versions_of(report))
+    current = selectors.current_version(versions)
     return render(
         request,
         "reports/pages/report_detail.html",
         {
             "report": report,
             "object_url": object_url,
-            "versions": selectors.versions_of(report),
+            "versions": versions,
+            "current": current,
+            "newer_open": next(
+                (v for v in versions if v.is_open and v.version > report.version), None
+            ),
+            "can_retry": report.is_open and _can_retry(request, report),
             "narrative_form": narrative_form,
             "evaluation_gaps": [] if report.is_signed else evaluation_gaps(report),
             "can_edit": can_edit and report.status != ReportStatus.RENDERING,
@@ -200,11 +207,20 @@ def _detail(
     )
 
 
+def _can_retry(request: HttpRequest, report: Report) -> bool:
+    """ "Tạo lại" is offered to whoever may request reports, when the renderer is gone."""
+    return can(request.user, "report.request") and services.claim_is_stale(report)
+
+
 @login_required
 def report_row_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The status fragment the detail and list pages poll while the report is being made."""
     report = _report(request, pk)
-    response = render(request, "reports/pages/_report_status.html", {"report": report})
+    response = render(
+        request,
+        "reports/pages/_report_status.html",
+        {"report": report, "can_retry": _can_retry(request, report)},
+    )
     if request.GET.get("refresh") and not report.is_open:
         response["HX-Refresh"] = "true"  # done: reload the page to show the PDF and actions
     return response
@@ -278,6 +294,22 @@ def report_regenerate_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(report)
     _say_requested(request, new, f"Đã lưu nhận xét; đang tạo phiên bản {new.version}.")
     return redirect(new)
+
+
+@transaction.non_atomic_requests
+@login_required
+@require_POST
+def report_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Tạo lại": the report's renderer is gone; put it back in the queue and send it now."""
+    report = _report(request, pk)
+    require(request.user, "report.request")
+    try:
+        report = services.report_retry(report=report, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(report)
+    _say_requested(request, report, "Đã đưa báo cáo vào hàng đợi để tạo lại tệp.")
+    return redirect(report)
 
 
 @login_required

@@ -31,10 +31,6 @@ WAIVED: dict[str, str] = {
     "reports/services.py:_claim_once": "worker claim of a queued report (system bookkeeping)",
     "reports/services.py:_fail": "render error recorded by the worker (system bookkeeping)",
     "reports/services.py:enqueue": "re-sending a queued report to the broker (system bookkeeping)",
-    "reports/services.py:report_request": (
-        "older versions marked superseded when a new version is requested; the request itself "
-        "creates the new Report row, which is audited"
-    ),
 }
 
 
