@@ -65,7 +65,7 @@ class UserForm(GuardedFormMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "full_name", "email", "position", "phone", "units"]
+        fields = ["username", "full_name", "email", "position", "phone", "units", "person"]
         labels = {"username": "Tên đăng nhập", "email": "Thư điện tử"}
         widgets = {"units": forms.SelectMultiple(attrs={"size": 10})}
         field_classes = {"units": IdsChoiceField}
@@ -77,6 +77,13 @@ class UserForm(GuardedFormMixin, forms.ModelForm):
             "kind", "name"
         )
         self.fields["units"].required = False
+        person_model = apps.get_model("units", "Person")
+        self.fields["person"].queryset = person_model.objects.select_related(
+            "affiliation"
+        ).order_by("full_name", "pk")
+        self.fields["person"].label_from_instance = lambda p: (
+            f"{p.full_name} – {p.affiliation.name}" if p.affiliation_id else p.full_name
+        )
         self.fields["full_name"].required = True
         if self.instance.pk:
             self.fields["roles"].initial = sorted(self.instance.roles)
@@ -88,6 +95,7 @@ class UserForm(GuardedFormMixin, forms.ModelForm):
             Row(Column("email"), Column("position"), Column("phone")),
             "roles",
             "units",
+            "person",
             "password",
             Submit("save", "Lưu"),
         )
