@@ -33,6 +33,18 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class IdChoiceField(forms.ModelChoiceField):
+    """ModelChoiceField with the same guard as IdsChoiceField, for a single row."""
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if text.lstrip("-").isdigit() and abs(int(text)) > _MAX_ID:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
 class SignInForm(AuthenticationForm):
     edit_guard_exempt = "signs in; edits no row"
     error_messages = {
@@ -68,7 +80,7 @@ class UserForm(GuardedFormMixin, forms.ModelForm):
         fields = ["username", "full_name", "email", "position", "phone", "units", "person"]
         labels = {"username": "Tên đăng nhập", "email": "Thư điện tử"}
         widgets = {"units": forms.SelectMultiple(attrs={"size": 10})}
-        field_classes = {"units": IdsChoiceField}
+        field_classes = {"units": IdsChoiceField, "person": IdChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
