@@ -94,7 +94,7 @@ _FRACTION_WORDS = {
 
 
 def fraction_words(numerator: int, denominator: int) -> str:
-    """"hai phần ba" for 2/3; other fractions as figures ("7/10")."""
+    """ "hai phần ba" for 2/3; other fractions as figures ("7/10")."""
     return _FRACTION_WORDS.get((numerator, denominator), f"{numerator}/{denominator}")
 
 
@@ -104,7 +104,7 @@ def quorum_needed(rule: RuleFigures, members: int) -> int:
 
 
 def quorum_text(rule: RuleFigures, *, members: int, present: int) -> str:
-    """"2/5 thành viên có mặt, cần ít nhất 4/5 (hai phần ba tổng số thành viên)"."""
+    """ "2/5 thành viên có mặt, cần ít nhất 4/5 (hai phần ba tổng số thành viên)"."""
     words = fraction_words(rule.quorum_numerator, rule.quorum_denominator)
     return (
         f"{present}/{members} thành viên có mặt, cần ít nhất "
@@ -129,12 +129,12 @@ _BASE_WORDS = {
 
 
 def threshold_text(rule: RuleFigures, tally: Tally) -> str:
-    """What the threshold means for this item now, e.g. "trên 50% tổng số thành viên Hội đồng:
-    cần ít nhất 3 phiếu đồng ý trên 5 thành viên (không kể 1 thành viên không tham gia biểu
-    quyết)"."""
+    """What the threshold means for this item now, e.g. "số phiếu đồng ý phải trên 50% tổng số
+    thành viên Hội đồng: cần ít nhất 3 phiếu đồng ý trên 5 thành viên (không kể 1 thành viên
+    không tham gia biểu quyết)"."""
     sign = "từ" if rule.threshold_inclusive else "trên"
     need = pct_rule(100 * rule.threshold_numerator / rule.threshold_denominator)
-    head = f"{sign} {need} {_BASE_WORDS.get(rule.denominator, '')} đồng ý"
+    head = f"số phiếu đồng ý phải {sign} {need} {_BASE_WORDS.get(rule.denominator, '')}"
     denominator = base(rule, tally)
     if rule.denominator == "votes_cast":
         if denominator <= 0:
@@ -164,7 +164,7 @@ def shortfall(rule: RuleFigures, tally: Tally) -> int:
 
 
 def projection_text(rule: RuleFigures, tally: Tally, *, not_voted: int) -> str:
-    """"Nếu kết thúc bây giờ: …" — the outcome the votes cast so far would give."""
+    """ "Nếu kết thúc bây giờ: …" — the outcome the votes cast so far would give."""
     result, _ = outcome(rule, tally)
     if result == "no_quorum":
         return "Nếu kết thúc bây giờ: chưa đủ số thành viên dự họp, không thể kết thúc."
@@ -173,8 +173,7 @@ def projection_text(rule: RuleFigures, tally: Tally, *, not_voted: int) -> str:
     short = shortfall(rule, tally)
     text = f"Nếu kết thúc bây giờ: không thông qua — còn thiếu {short} phiếu đồng ý"
     if short > not_voted:
-        text += (
-            f"; {not_voted} thành viên chưa biểu quyết"
-            + (", nên dù tất cả đồng ý cũng không đủ" if not_voted else "")
+        text += f"; {not_voted} thành viên chưa biểu quyết" + (
+            ", nên dù tất cả đồng ý cũng không đủ" if not_voted else ""
         )
     return text + "."

@@ -11,8 +11,8 @@ from django.utils import timezone
 from portal.access import scope, unit_ids_in_scope
 from units.models import Gender, Person, Unit
 
-from . import eligibility as el
 from . import council
+from . import eligibility as el
 from .models import (
     AgendaItem,
     Award,
@@ -401,9 +401,9 @@ def _sees_council(user) -> bool:
 def vote_rules_for(nominations: list[Nomination]) -> dict[int, VoteRule | None]:
     """nomination id → its tier's vote rule in force on its reference date, in one query."""
     by_tier: dict[int, list[VoteRule]] = defaultdict(list)
-    for rule in VoteRule.objects.filter(
-        tier_id__in={n.tier_id for n in nominations}
-    ).order_by("-valid_from"):
+    for rule in VoteRule.objects.filter(tier_id__in={n.tier_id for n in nominations}).order_by(
+        "-valid_from"
+    ):
         by_tier[rule.tier_id].append(rule)
     return {
         n.pk: next(
@@ -523,15 +523,14 @@ def session_agenda(session: CouncilSession, user, *, preview: bool = False) -> d
             )
             row["threshold_text"] = council.threshold_text(figures, tally)
             if preview:
-                row["projection"] = council.projection_text(
-                    figures, tally, not_voted=len(missing)
-                )
+                row["projection"] = council.projection_text(figures, tally, not_voted=len(missing))
         rows.append(row)
     quorum = {}
     for row in rows:
         if "quorum_text" in row:
             entry = quorum.setdefault(
-                row["quorum_text"], {"text": row["quorum_text"], "met": row["quorum_met"], "items": []}
+                row["quorum_text"],
+                {"text": row["quorum_text"], "met": row["quorum_met"], "items": []},
             )
             entry["items"].append(row["nomination"])
     return {
@@ -551,8 +550,10 @@ def quorum_refusal(session: CouncilSession) -> str:
     seats = list(session.seats.values_list("attendance", flat=True))
     present = sum(1 for a in seats if a == "present")
     nominations = [
-        i.nomination for i in session.items.select_related("nomination__tier", "nomination__unit",
-                                                           "nomination__person")
+        i.nomination
+        for i in session.items.select_related(
+            "nomination__tier", "nomination__unit", "nomination__person"
+        )
     ]
     rules = vote_rules_for(nominations)
     short: dict[str, list[Nomination]] = {}

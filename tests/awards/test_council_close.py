@@ -122,8 +122,8 @@ def test_close_page_lists_who_has_not_voted_and_what_each_item_needs(
         assert name in page.split('data-testid="missing"')[1].split("</td>")[0]
     assert recused.display_name not in page.split('data-testid="missing"')[1].split("</td>")[0]
     assert (
-        "Trên 50% tổng số thành viên Hội đồng đồng ý: cần ít nhất 3 phiếu đồng ý trên 4 thành "
-        "viên (không kể 1 thành viên không tham gia biểu quyết)."
+        "Số phiếu đồng ý phải trên 50% tổng số thành viên Hội đồng: cần ít nhất 3 phiếu đồng ý "
+        "trên 4 thành viên (không kể 1 thành viên không tham gia biểu quyết)."
     ) in page
     # The chairman has not voted on the item: what closing would give is held back from him.
     assert "kết quả dự kiến hiện sau khi ông/bà biểu quyết" in page
@@ -149,7 +149,8 @@ def test_the_chairman_closes_only_after_confirming(open_item, users, council, cl
     url = reverse("awards:session-close", args=[council.pk])
     # A POST without the confirmation closes nothing and leads back to the page.
     response = client.post(url, {})
-    assert response.status_code == 302 and response["Location"] == url
+    assert response.status_code == 302
+    assert response["Location"] == url
     assert CouncilSession.objects.get(pk=council.pk).status == SessionStatus.OPEN
     response = client.post(url, {"confirm": "1"}, follow=True)
     assert "Đã kết thúc phiên họp" in response.content.decode()

@@ -166,9 +166,7 @@ def test_recusal_takes_the_same_queries_for_one_case_or_many(
     assert all(council.extra_members[0].pk in r for r in reasons.values())
 
 
-def test_the_user_form_links_an_account_to_a_person_and_it_is_audited(
-    users, client_as, pho_an
-):
+def test_the_user_form_links_an_account_to_a_person_and_it_is_audited(users, client_as, pho_an):
     _commune, _village, person = pho_an
     client = client_as("secretariat")
     url = reverse("user-edit", args=[users["council_member"].pk])
