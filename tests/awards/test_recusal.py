@@ -180,3 +180,23 @@ def test_the_user_form_links_an_account_to_a_person_and_it_is_audited(users, cli
         model="portal.user", object_id=str(users["council_member"].pk)
     ).latest("id")
     assert event.changes["person"][1] in (person.pk, str(person.pk))
+
+
+def test_the_desk_counts_only_the_cases_a_member_may_vote_on(
+    make_nomination, users, council, pho_an
+):
+    """'Việc cần làm': the Phổ An member waits on the department's case, not on the one Phổ An
+    proposed; the chairman's desk leads to the page before closing."""
+    from portal.desk import collect
+
+    commune, _village, _person = pho_an
+    member = council.extra_members[1]
+    member.units.add(commune)
+    _on_agenda(make_nomination, users, council, proposer=commune, unit=commune)
+    other = UnitFactory(code="PB-KHAC", name="Phòng Văn hóa thử")
+    _on_agenda(make_nomination, users, council, proposer=other, unit=other)
+    services.session_open(session=council, by=users["secretariat"])
+    waiting = [i for i in collect(member) if i.label.startswith("Chờ ông/bà biểu quyết")]
+    assert [i.count for i in waiting] == [1]
+    to_close = [i for i in collect(users["chairman"]) if "đang biểu quyết" in i.label]
+    assert [i.url for i in to_close] == [reverse("awards:session-close", args=[council.pk])]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0003_hardening_audit'),
+        ('portal', '0005_notifications'),
         ('units', '0003_authority_certificates'),
     ]
 
