@@ -112,14 +112,14 @@ def _my_votes(user) -> list[DeskItem]:
                 "item_id", flat=True
             )
         )
-        recused = sel.recusals([user], [i.nomination for i in agenda])
         for session in open_sessions:
+            mine = [i for i in agenda if i.session_id == session.pk]
+            # Per session: whether a unit recuses depends on whose council it is.
+            recused = sel.recusals([user], [i.nomination for i in mine], session=session)
             waiting = [
                 i
-                for i in agenda
-                if i.session_id == session.pk
-                and i.pk not in voted
-                and user.pk not in recused.get(i.nomination_id, set())
+                for i in mine
+                if i.pk not in voted and user.pk not in recused.get(i.nomination_id, set())
             ]
             if waiting:
                 items.append(
@@ -169,7 +169,7 @@ def _sessions_to_close(user) -> list[DeskItem]:
             DeskItem(
                 f"Phiên họp đang biểu quyết: {session.title}",
                 1,
-                session.get_absolute_url(),
+                reverse("awards:session-close", args=[session.pk]),
                 AWARDS,
                 f"Đã có {session.receipts_n}/{expected} lượt biểu quyết; "
                 "kết thúc phiên họp khi các thành viên đã biểu quyết",
@@ -203,8 +203,6 @@ def register() -> None:
         DeskSource("awards.to_check", "nomination.check", _to_check, 41),
         DeskSource("awards.comments", "nomination.check", _comments, 42),
         DeskSource("awards.votes", "council.vote", _my_votes, 43),
-        DeskSource(
-            "awards.sessions_open", ("council.manage", "decision.sign"), _sessions_to_close, 44
-        ),
+        DeskSource("awards.sessions_open", "council.close", _sessions_to_close, 44),
         DeskSource("awards.decisions", "decision.sign", _decisions_to_sign, 46),
     )

@@ -448,6 +448,21 @@ def session_set_attendance(*, session: CouncilSession, user, attendance: str, by
         raise ValidationError("Phiên họp đã kết thúc.")
     if attendance not in Attendance.values:
         raise ValidationError("Giá trị điểm danh không hợp lệ.")
+    # A member who has voted is present (voted in the session) or absent (voted in writing):
+    # the quorum and the ballots' "written" flag must keep telling the same story.
+    flags = set(
+        BallotReceipt.objects.filter(item__session=session, member=user).values_list(
+            "written", flat=True
+        )
+    )
+    if flags:
+        fixed = Attendance.ABSENT if flags == {True} else Attendance.PRESENT
+        if attendance != fixed:
+            raise ValidationError(
+                f"{user.display_name} đã biểu quyết "
+                + ("bằng văn bản" if fixed == Attendance.ABSENT else "tại phiên họp")
+                + f" nên được ghi là “{Attendance(fixed).label}”."
+            )
     if not audited_update(
         session.seats.filter(user=user), actor=by, reason="Điểm danh", attendance=attendance
     ):
@@ -514,10 +529,11 @@ def vote_cast(*, item: AgendaItem, member, choice: str) -> None:
                 raise ValidationError("Phiên họp đã kết thúc, kết quả biểu quyết là cuối cùng.")
             raise ValidationError("Phiên họp chưa bắt đầu biểu quyết.")
         nomination = item.nomination
-        if member.pk in sel.recusals([member], [nomination])[nomination.pk]:
+        why = sel.recusal_reasons([member], [nomination], session=session)[nomination.pk]
+        if member.pk in why:
             raise ValidationError(
-                "Ông/bà thuộc tập thể hoặc đơn vị của người được đề nghị nên không tham gia biểu "
-                "quyết trường hợp này."
+                f"Ông/bà {why[member.pk]} nên không tham gia biểu quyết trường hợp "
+                f"{nomination.recipient_name}."
             )
         written = seat.attendance == Attendance.ABSENT
         if seat.attendance == Attendance.UNKNOWN:
@@ -574,10 +590,16 @@ def _figures(rule) -> council.RuleFigures:
 
 @transaction.atomic
 def session_close(*, session: CouncilSession, by) -> CouncilSession:
-    """Close voting: compute each item's outcome by its tier's rule; votes are final."""
+    """Close voting: compute each item's outcome by its tier's rule; votes are final. Refused,
+    changing nothing, while any item lacks its quorum: too few members present is not a vote
+    (the secretariat takes attendance, or members vote and so are present, then closes)."""
     now = timezone.now()
     # Locked as a vote locks it: no ballot commits between this read and the tally.
     current = CouncilSession.objects.select_for_update().filter(pk=session.pk).first()
+    if current is not None and current.status == SessionStatus.OPEN:
+        refusal = sel.quorum_refusal(current)
+        if refusal:
+            raise ValidationError(refusal)
     # The meeting ends when voting closes, on the meeting day after it started, unless the
     # secretariat recorded the end.
     ended_at = current.ended_at if current else None
@@ -605,7 +627,7 @@ def session_close(*, session: CouncilSession, by) -> CouncilSession:
     items = list(
         session.items.select_related("nomination__tier", "nomination__unit", "nomination__person")
     )
-    recused = sel.recusals([s.user for s in seats], [i.nomination for i in items])
+    recused = sel.recusals([s.user for s in seats], [i.nomination for i in items], session=session)
     present_ids = {s.user_id for s in seats if s.attendance == Attendance.PRESENT}
     for item in items:
         nomination = item.nomination

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -476,6 +476,9 @@ def _session_page(
 ) -> HttpResponse:
     agenda = sel.session_agenda(session, request.user)
     manage = can(request.user, "council.manage")
+    may_close = session.status == SessionStatus.OPEN and sel.may_close(
+        request.user, session, agenda["seats"]
+    )
     return render(
         request,
         "awards/session_detail.html",
@@ -483,6 +486,7 @@ def _session_page(
             "session": session,
             **agenda,
             "can_manage": manage,
+            "may_close": may_close,
             "add_form": AddItemForm(session=session)
             if manage and session.status != SessionStatus.CLOSED
             else None,
@@ -605,17 +609,35 @@ def session_open_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(session)
 
 
-@require_POST
 @login_required
 def session_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: before closing, who has not voted, what each item's threshold means and what closing
+    now would give. POST with `confirm`: close (final)."""
     session = _session(request, pk)
-    require(request.user, "council.manage", session)
-    try:
-        services.session_close(session=session, by=request.user)
-        messages.success(request, "Đã kết thúc phiên họp; kết quả biểu quyết là cuối cùng.")
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    return redirect(session)
+    if not sel.may_close(request.user, session):
+        raise PermissionDenied("Bạn không có quyền kết thúc phiên họp này.")
+    if request.method == "POST":
+        if request.POST.get("confirm") != "1":
+            messages.warning(request, "Xem tình hình biểu quyết và xác nhận trước khi kết thúc.")
+            return redirect("awards:session-close", pk=session.pk)
+        try:
+            services.session_close(session=session, by=request.user)
+            messages.success(request, "Đã kết thúc phiên họp; kết quả biểu quyết là cuối cùng.")
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+            session.refresh_from_db()
+            if session.status == SessionStatus.OPEN:
+                return redirect("awards:session-close", pk=session.pk)
+        return redirect(session)
+    if session.status != SessionStatus.OPEN:
+        messages.info(request, "Chỉ kết thúc phiên họp đang biểu quyết.")
+        return redirect(session)
+    agenda = sel.session_agenda(session, request.user, preview=True)
+    return render(
+        request,
+        "awards/session_close.html",
+        {"session": session, **agenda},
+    )
 
 
 @require_POST

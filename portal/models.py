@@ -26,6 +26,19 @@ class User(AbstractUser):
             "Cán bộ đơn vị chỉ thấy và nhập số liệu của các đơn vị này (và các thôn trực thuộc)."
         ),
     )
+    # The person record of the account holder, so a council member is recused from voting on
+    # their own nomination (awards.selectors.recusal_reasons).
+    person = models.OneToOneField(
+        "units.Person",
+        verbose_name="Cá nhân (hồ sơ thi đua)",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="account",
+        help_text="Hồ sơ cá nhân của người dùng, nếu có: thành viên Hội đồng không biểu quyết "
+        "trường hợp đề nghị khen thưởng chính mình.",
+        error_messages={"unique": "Cá nhân này đã được gắn với một tài khoản khác."},
+    )
     history = HistoricalRecords(excluded_fields=["last_login", "password"], m2m_fields=[units])
 
     class Meta:

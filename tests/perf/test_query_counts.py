@@ -522,6 +522,13 @@ CASES += [
         marker="Nguyễn Văn Đo 00000",
     ),
     Case(
+        "page before closing a session (agenda, missing voters, projections)",
+        "awards:session-close",
+        b.agenda_open,
+        args=_pk(lambda ctx: ctx.session),
+        marker="Nguyễn Văn Đo 00000",
+    ),
+    Case(
         "decision page (nominations, awards)",
         "awards:decision-detail",
         b.decision_nominations,
