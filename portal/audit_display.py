@@ -79,6 +79,20 @@ NAME_LABELS = {
     "user": "Người dùng",
 }
 
+#: Labels that replace a column's own (Django's user columns, named the portal's way).
+FIELD_LABELS = {
+    "email": "Thư điện tử",
+    "is_superuser": "Toàn quyền quản trị",
+    "is_staff": "Được vào trang quản trị",
+    "is_active": "Đang hoạt động",
+    "user_permissions": "Quyền riêng",
+    "groups": "Nhóm quyền",
+    "first_name": "Tên",
+    "last_name": "Họ",
+    "date_joined": "Ngày tạo tài khoản",
+    "last_login": "Lần đăng nhập cuối",
+}
+
 #: Words for a JSON list whose items carry an eligibility-like "status".
 _RESULT_WORDS = {"met": "đạt", "not_met": "chưa đạt", "unknown": "chưa đủ dữ liệu", "info": None}
 #: Columns whose value is a secret or a machine value: say that it changed, not what it is.
@@ -131,6 +145,8 @@ def field_label(f: models.Field | None) -> str:
     """The column's Vietnamese label."""
     if f is None:
         return UNKNOWN_FIELD
+    if f.name in FIELD_LABELS and f.model._meta.app_label in ("portal", "auth"):
+        return FIELD_LABELS[f.name]
     if not _is_default_name(f):
         return capfirst(str(f.verbose_name))
     if f.name in NAME_LABELS:
@@ -277,6 +293,9 @@ def value_text(f: models.Field | None, value: Any, names: _Names) -> str:
     """One value of one column, in words."""
     if f is None:
         return EMPTY if value in (None, "", [], {}) else "(đã thay đổi)"
+    if f.many_to_many and f.related_model._meta.app_label == "auth":
+        count = len(_m2m_targets(f, value))
+        return f"{format_vn_number(count)} mục" if count else EMPTY
     if f.many_to_many:
         shown = sorted(names.name(f.related_model, pk) for pk in _m2m_targets(f, value))
         return ", ".join(shown) if shown else EMPTY
@@ -314,6 +333,8 @@ def _changes(event: AuditEvent, model, names: _Names) -> list[Change]:
     out = []
     for key, pair in (event.changes or {}).items():
         f = _field_for(model, key)
+        if f is not None and f.primary_key and not f.is_relation:
+            continue  # the row's own id: the row is named in its own column
         old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
         if f is not None and f.name.endswith(("password",)):
             out.append(Change(field_label(f), "(ẩn)", "(ẩn)"))
