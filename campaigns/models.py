@@ -135,6 +135,19 @@ class Campaign(models.Model):
         return reverse("campaigns:campaign-detail", args=[self.code])
 
     @property
+    def short_title(self) -> str:
+        """The name breadcrumbs and titles show (never the code): the title cut at a word near
+        48 characters, with the years when the title does not give them."""
+        title = self.title.strip()
+        if len(title) > 48:
+            cut = title[:48].rsplit(" ", 1)[0].rstrip(" ,;:–-")
+            title = f"{cut}…"
+        years = f"{self.start_year}–{self.end_year}"
+        if str(self.start_year) not in title:
+            title = f"{title} {years}"
+        return title
+
+    @property
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
 

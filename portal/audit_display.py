@@ -218,9 +218,9 @@ def summarise_json(value: Any) -> str:
             if unknown:
                 text += f" ({format_vn_number(unknown)} chưa đủ dữ liệu)"
             return text
-        if all(isinstance(item, str) for item in value) and len(value) <= 5:
-            if all(item and " " in item for item in value):  # sentences, not codes
-                return "; ".join(value)
+        sentences = all(isinstance(item, str) and " " in item for item in value)
+        if sentences and len(value) <= 5:  # words people wrote, not codes
+            return "; ".join(value)
         return f"{format_vn_number(len(value))} mục"
     if isinstance(value, dict):
         return f"{format_vn_number(len(value))} mục thông tin"
@@ -248,7 +248,7 @@ class _Names:
             for pk in pks:
                 try:
                     clean.add(model._meta.pk.to_python(pk))
-                except Exception:  # noqa: BLE001 - a malformed id names nothing
+                except Exception:
                     continue
             rows = model._default_manager.select_related().filter(pk__in=clean)
             self.found[model] = {str(row.pk): _name(row) for row in rows}
@@ -335,10 +335,28 @@ def _changes(event: AuditEvent, model, names: _Names) -> list[Change]:
         f = _field_for(model, key)
         if f is not None and f.primary_key and not f.is_relation:
             continue  # the row's own id: the row is named in its own column
-        old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
+        old, new = (
+            ([*list(pair), None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
+        )
         if f is not None and f.name.endswith(("password",)):
             out.append(Change(field_label(f), "(ẩn)", "(ẩn)"))
             continue
+        out.append(Change(field_label(f), value_text(f, old, names), value_text(f, new, names)))
+    return out
+
+
+def describe_changes(model: type[models.Model], items: list[tuple[str, Any, Any]]) -> list[Change]:
+    """(column name, old, new) of one model's history records → labelled values in words, with
+    one query per related model for all of them (the per-object history panels)."""
+    names = _Names()
+    for key, old, new in items:
+        f = _field_for(model, key)
+        _want(names, f, old)
+        _want(names, f, new)
+    names.fetch()
+    out = []
+    for key, old, new in items:
+        f = _field_for(model, key)
         out.append(Change(field_label(f), value_text(f, old, names), value_text(f, new, names)))
     return out
 
@@ -369,7 +387,7 @@ def describe_events(events: Iterable[AuditEvent], viewer: Any) -> list[EventRow]
         for pk in ids:
             try:
                 clean.add(model._meta.pk.to_python(pk))
-            except Exception:  # noqa: BLE001
+            except Exception:
                 continue
         rows_now[label] = {str(r.pk): r for r in model._default_manager.filter(pk__in=clean)}
 
@@ -387,12 +405,9 @@ def describe_events(events: Iterable[AuditEvent], viewer: Any) -> list[EventRow]
         if row is not None and (everything or event.unit_id in scope):
             try:
                 url = row.get_absolute_url()
-            except Exception:  # noqa: BLE001 - a row whose page cannot be named is not linked
+            except Exception:
                 url = None
-        if event.actor_id is None:
-            actor = SYSTEM
-        else:
-            actor = actors.get(event.actor_id, GONE)
+        actor = SYSTEM if event.actor_id is None else actors.get(event.actor_id, GONE)
         result.append(
             EventRow(
                 event=event,

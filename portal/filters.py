@@ -50,9 +50,7 @@ class AuditFilter(django_filters.FilterSet):
         if not value:
             return queryset
         people = User.objects.filter(Q(full_name__icontains=value) | Q(username__icontains=value))
-        return queryset.filter(
-            Q(actor_id__in=people.values("pk")) | Q(actor_name__icontains=value)
-        )
+        return queryset.filter(Q(actor_id__in=people.values("pk")) | Q(actor_name__icontains=value))
 
 
 class UserFilter(django_filters.FilterSet):
