@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from portal.access import scope
 from portal.audit_display import describe_changes
+from portal.numbers import format_vn_number
 from portal.roles import SECRETARIAT
 
 from ..models import (
@@ -38,6 +39,7 @@ from ..models import (
     Evidence,
     ExtensionRequest,
     Registration,
+    ValueType,
 )
 from . import rules
 from .services import item_value_display
@@ -378,6 +380,22 @@ def _history_entries(
     return [e for e in entries if e.when >= horizon], horizon
 
 
+def _number_words(text: str | None, kind: str) -> str | None:
+    """A snapshot's plain number ("1500000000") as people read it ("1.500.000.000 đồng")."""
+    if not text or kind in (ValueType.YES_NO, ValueType.TEXT):
+        return text
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return text
+    written = format_vn_number(number)
+    if kind == ValueType.MONEY:
+        return f"{written} đồng"
+    if kind == ValueType.PERCENT:
+        return f"{written}%"
+    return written
+
+
 @dataclass
 class ItemDiff:
     item: AssessmentItem
@@ -413,6 +431,9 @@ def changes_since_return(items: list[AssessmentItem]) -> dict[int, list[tuple[st
             if before != after:
                 if key == "evidence":
                     before, after = ", ".join(before or []) or "—", ", ".join(after) or "—"
+                elif key in ("value", "self_score"):
+                    kind = item.criterion.value_type if key == "value" else ValueType.SCORE
+                    before, after = _number_words(before, kind), _number_words(after, kind)
                 changes.append((label, _fmt(before), _fmt(after)))
         if changes:
             result[item.pk] = changes
