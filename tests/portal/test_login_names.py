@@ -27,7 +27,8 @@ ACCOUNT_ROWS = re.compile(r'<tr data-testid="audit-row" data-model="portal.user"
 def visible_text(page: str) -> str:
     page = HIDDEN.sub(" ", page)
     page = ACCOUNT_ROWS.sub(" ", page)
-    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    return re.sub(r"\s+", " ", text)
 
 
 @pytest.mark.django_db
