@@ -14,9 +14,11 @@ model named in the event and each changed column by introspection and shows
 - the row's name, linked to its page when the model has one and the viewer's scope covers the
   event's unit, and the actor's name (display_name), never a login name.
 
-Queries are constant per page, whatever the number of events: one per audited model on the page
-(the rows, for their names and links), one per related model (the foreign-key names), one for the
-actors.
+Queries do not grow with the number of events: one for the actors, one for the newest event of
+every row the page names (the rows themselves and the rows their foreign keys point at: that
+event's `object_repr` is the row's name, its action says whether the row still exists), and one
+per model without history whose rows a change points at (criteria, NTM criteria and their sets;
+Django's groups and permissions). Links are built from the row's id, without reading the row.
 """
 
 from __future__ import annotations
@@ -31,9 +33,11 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from django.utils.text import capfirst
+from simple_history.models import registered_models
 
 from .access import sees_all, unit_ids_in_scope
 from .models import AuditEvent
@@ -232,31 +236,95 @@ def summarise_json(value: Any) -> str:
 
 
 class _Names:
-    """The names of the rows foreign keys point at, fetched once per related model."""
+    """The names of the rows foreign keys point at. An audited row's name is the `object_repr`
+    of its newest audit event (every write to it is audited, so that is its name now, or the
+    name it had when deleted); all of them come in one query with the page's own rows
+    (`_newest_events`). Rows of models that keep no history (reference tables: criteria, NTM
+    criteria and their sets) and rows that predate their model's history are read from their
+    tables, one query per such model."""
 
     def __init__(self) -> None:
         self.wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
-        self.found: dict[type[models.Model], dict[Any, str]] = {}
+        self.found: dict[type[models.Model], dict[str, str]] = defaultdict(dict)
 
     def want(self, model: type[models.Model], pk: Any) -> None:
         if pk not in (None, ""):
-            self.wanted[model].add(pk)
+            self.wanted[model].add(str(pk))
 
-    def fetch(self) -> None:
+    def audited_keys(self) -> set[tuple[str, str]]:
+        return {
+            (model._meta.label_lower, pk)
+            for model, pks in self.wanted.items()
+            if is_audited(model)
+            for pk in pks
+        }
+
+    def fetch(self, newest: dict[tuple[str, str], AuditEvent]) -> None:
         for model, pks in self.wanted.items():
-            clean = set()
+            label, missing = model._meta.label_lower, set()
             for pk in pks:
+                event = newest.get((label, pk)) if is_audited(model) else None
+                if event is None or not event.object_repr:
+                    missing.add(pk)
+                elif event.action == AuditEvent.Action.DELETE:
+                    self.found[model][pk] = f"{event.object_repr} {DELETED_ROW}"
+                else:
+                    self.found[model][pk] = event.object_repr
+            clean = set()
+            for pk in missing:
                 try:
                     clean.add(model._meta.pk.to_python(pk))
                 except Exception:
                     continue
-            rows = model._default_manager.select_related().filter(pk__in=clean)
-            self.found[model] = {str(row.pk): _name(row) for row in rows}
+            if clean:
+                rows = model._default_manager.select_related().filter(pk__in=clean)
+                self.found[model].update({str(row.pk): _name(row) for row in rows})
 
     def name(self, model: type[models.Model], pk: Any) -> str:
         if pk in (None, ""):
             return EMPTY
         return self.found.get(model, {}).get(str(pk), DELETED_ROW)
+
+
+def is_audited(model: type[models.Model]) -> bool:
+    """Does portal.audit write events for this model (simple_history tracks it)?"""
+    return registered_models.get(model._meta.db_table) is model
+
+
+def _newest_events(keys: set[tuple[str, str]]) -> dict[tuple[str, str], AuditEvent]:
+    """(model label, object id) → that row's newest audit event, for all keys in one query."""
+    if not keys:
+        return {}
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for label, object_id in keys:
+        wanted[label].add(object_id)
+    where = Q()
+    for label, ids in wanted.items():
+        where |= Q(model=label, object_id__in=sorted(ids))
+    newest = (
+        AuditEvent.objects.filter(where)
+        .order_by()
+        .values("model", "object_id")
+        .annotate(last=Max("id"))
+        .values("last")
+    )
+    rows = (
+        AuditEvent.objects.filter(pk__in=newest)
+        .order_by()
+        .only("model", "object_id", "object_repr", "action")
+    )
+    return {(e.model, e.object_id): e for e in rows}
+
+
+def _page_url(model: type[models.Model] | None, object_id: str) -> str | None:
+    """The row's page, when its model has one that the id alone names (every model but the
+    campaign, whose page is named by its code: its events link to the row's own trail)."""
+    if model is None or not hasattr(model, "get_absolute_url"):
+        return None
+    try:
+        return model(pk=model._meta.pk.to_python(object_id)).get_absolute_url()
+    except Exception:
+        return None
 
 
 def _name(row: models.Model) -> str:
@@ -345,19 +413,29 @@ def _changes(event: AuditEvent, model, names: _Names) -> list[Change]:
     return out
 
 
-def describe_changes(model: type[models.Model], items: list[tuple[str, Any, Any]]) -> list[Change]:
+def describe_changes(
+    model: type[models.Model], items: list[tuple[str, Any, Any]], *, empty: str = EMPTY
+) -> list[Change]:
     """(column name, old, new) of one model's history records → labelled values in words, with
-    one query per related model for all of them (the per-object history panels)."""
+    one query per related model for all of them (the per-object history panels, which write an
+    empty value as `empty`)."""
     names = _Names()
     for key, old, new in items:
         f = _field_for(model, key)
         _want(names, f, old)
         _want(names, f, new)
-    names.fetch()
+    names.fetch(_newest_events(names.audited_keys()))
     out = []
     for key, old, new in items:
         f = _field_for(model, key)
-        out.append(Change(field_label(f), value_text(f, old, names), value_text(f, new, names)))
+        before, after = value_text(f, old, names), value_text(f, new, names)
+        out.append(
+            Change(
+                field_label(f),
+                empty if before == EMPTY else before,
+                empty if after == EMPTY else after,
+            )
+        )
     return out
 
 
@@ -376,20 +454,8 @@ def describe_events(events: Iterable[AuditEvent], viewer: Any) -> list[EventRow]
             f = _field_for(model, key)
             for value in pair if isinstance(pair, list | tuple) else [pair]:
                 _want(names, f, value)
-    names.fetch()
-
-    rows_now: dict[str, dict[str, models.Model]] = {}
-    for label, ids in by_model.items():
-        model = audited_model(label)
-        if model is None or not hasattr(model, "get_absolute_url"):
-            continue
-        clean = set()
-        for pk in ids:
-            try:
-                clean.add(model._meta.pk.to_python(pk))
-            except Exception:
-                continue
-        rows_now[label] = {str(r.pk): r for r in model._default_manager.filter(pk__in=clean)}
+    newest = _newest_events({(e.model, str(e.object_id)) for e in events} | names.audited_keys())
+    names.fetch(newest)
 
     user_model = get_user_model()
     actors = {u.pk: u.display_name for u in user_model._default_manager.filter(pk__in=actor_ids)}
@@ -400,13 +466,11 @@ def describe_events(events: Iterable[AuditEvent], viewer: Any) -> list[EventRow]
     for event in events:
         model = audited_model(event.model)
         verbose = model_label(event.model)
-        row = rows_now.get(event.model, {}).get(str(event.object_id))
+        now = newest.get((event.model, str(event.object_id)))
         url = None
-        if row is not None and (everything or event.unit_id in scope):
-            try:
-                url = row.get_absolute_url()
-            except Exception:
-                url = None
+        gone = now is not None and now.action == AuditEvent.Action.DELETE
+        if not gone and (everything or event.unit_id in scope):
+            url = _page_url(model, str(event.object_id))
         actor = SYSTEM if event.actor_id is None else actors.get(event.actor_id, GONE)
         result.append(
             EventRow(

@@ -284,7 +284,7 @@ def _diff_records(records, model, title_for, skip_created=False, earlier=()) -> 
         )
         entries.append(entry)
         pending += [(entry, name, old, new) for name, old, new in raw]
-    words = describe_changes(model, [(name, old, new) for _, name, old, new in pending])
+    words = describe_changes(model, [(name, old, new) for _, name, old, new in pending], empty="—")
     for (entry, *_), change in zip(pending, words, strict=True):
         entry.changes.append((change.label, change.old, change.new))
     return entries
