@@ -16,9 +16,10 @@ model named in the event and each changed column by introspection and shows
 
 Queries do not grow with the number of events: one for the actors, one for the newest event of
 every row the page names (the rows themselves and the rows their foreign keys point at: that
-event's `object_repr` is the row's name, its action says whether the row still exists), and one
-per model without history whose rows a change points at (criteria, NTM criteria and their sets;
-Django's groups and permissions). Links are built from the row's id, without reading the row.
+event's `object_repr` is the row's name, its action says whether the row still exists), one per
+model without history whose rows a change points at (criteria, NTM criteria and their sets;
+Django's groups and permissions), and one for the campaigns on the page (their page is named by
+their code; every other link is built from the row's id, without reading the row).
 """
 
 from __future__ import annotations
@@ -317,14 +318,35 @@ def _newest_events(keys: set[tuple[str, str]]) -> dict[tuple[str, str], AuditEve
 
 
 def _page_url(model: type[models.Model] | None, object_id: str) -> str | None:
-    """The row's page, when its model has one that the id alone names (every model but the
-    campaign, whose page is named by its code: its events link to the row's own trail)."""
+    """The row's page, built from the id alone when the model's `get_absolute_url` needs
+    nothing else (every audited model but the campaign, whose page is named by its code)."""
     if model is None or not hasattr(model, "get_absolute_url"):
         return None
     try:
         return model(pk=model._meta.pk.to_python(object_id)).get_absolute_url()
     except Exception:
         return None
+
+
+def _pages_read_from_rows(
+    wanted: dict[type[models.Model], set[str]],
+) -> dict[tuple[str, str], str]:
+    """Pages of rows whose URL the id alone does not name (the campaign's, by its code): one
+    query per such model."""
+    urls = {}
+    for model, ids in wanted.items():
+        clean = set()
+        for pk in ids:
+            try:
+                clean.add(model._meta.pk.to_python(pk))
+            except Exception:
+                continue
+        for row in model._default_manager.filter(pk__in=clean):
+            try:
+                urls[(model._meta.label_lower, str(row.pk))] = row.get_absolute_url()
+            except Exception:
+                continue
+    return urls
 
 
 def _name(row: models.Model) -> str:
@@ -443,11 +465,9 @@ def describe_events(events: Iterable[AuditEvent], viewer: Any) -> list[EventRow]
     """The page's events in words, with a constant number of queries."""
     events = list(events)
     names = _Names()
-    by_model: dict[str, set[str]] = defaultdict(set)
     actor_ids = set()
     for event in events:
         model = audited_model(event.model)
-        by_model[event.model].add(event.object_id)
         if event.actor_id:
             actor_ids.add(event.actor_id)
         for key, pair in (event.changes or {}).items():
@@ -457,20 +477,36 @@ def describe_events(events: Iterable[AuditEvent], viewer: Any) -> list[EventRow]
     newest = _newest_events({(e.model, str(e.object_id)) for e in events} | names.audited_keys())
     names.fetch(newest)
 
-    user_model = get_user_model()
-    actors = {u.pk: u.display_name for u in user_model._default_manager.filter(pk__in=actor_ids)}
     everything = sees_all(viewer)
     scope = frozenset() if everything else unit_ids_in_scope(viewer)
+    linkable: set[tuple[str, str]] = set()
+    by_row: dict[type[models.Model], set[str]] = defaultdict(set)
+    for event in events:
+        key = (event.model, str(event.object_id))
+        now = newest.get(key)
+        if now is not None and now.action == AuditEvent.Action.DELETE:
+            continue
+        if not (everything or event.unit_id in scope):
+            continue
+        model = audited_model(event.model)
+        if model is None or not hasattr(model, "get_absolute_url"):
+            continue
+        linkable.add(key)
+        if _page_url(model, key[1]) is None:
+            by_row[model].add(key[1])
+    urls = _pages_read_from_rows(by_row)
+
+    user_model = get_user_model()
+    actors = {u.pk: u.display_name for u in user_model._default_manager.filter(pk__in=actor_ids)}
 
     result = []
     for event in events:
         model = audited_model(event.model)
         verbose = model_label(event.model)
-        now = newest.get((event.model, str(event.object_id)))
+        key = (event.model, str(event.object_id))
         url = None
-        gone = now is not None and now.action == AuditEvent.Action.DELETE
-        if not gone and (everything or event.unit_id in scope):
-            url = _page_url(model, str(event.object_id))
+        if key in linkable:
+            url = urls.get(key) or _page_url(model, key[1])
         actor = SYSTEM if event.actor_id is None else actors.get(event.actor_id, GONE)
         result.append(
             EventRow(

@@ -228,6 +228,26 @@ def test_a_nomination_moved_on_shows_status_labels_the_eligibility_in_words_and_
     assert "awards.nomination" not in text
 
 
+def test_a_campaign_event_links_to_the_campaign_page_named_by_its_code(world, users, client_as):
+    campaign = world.campaign
+    append(
+        [
+            AuditEvent(
+                at=timezone.now(),
+                actor_id=users["secretariat"].pk,
+                actor_name="secretariat",
+                model="campaigns.campaign",
+                object_id=str(campaign.pk),
+                object_repr=str(campaign),
+                action=AuditEvent.Action.UPDATE,
+                changes={"status": ["active", "closed"]},
+            )
+        ]
+    )
+    page = client_as("secretariat").get(reverse("audit-list"), {"model": "campaigns.campaign"})
+    assert f'href="{campaign.get_absolute_url()}"' in page.content.decode()
+
+
 def test_summaries_of_json_values():
     assert summarise_json([]) == "(trống)"
     assert summarise_json([{"status": "met"}, {"status": "not_met"}]) == "Đạt 1/2 tiêu chuẩn"
