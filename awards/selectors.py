@@ -660,6 +660,22 @@ def commendation_statistics(year: int) -> list[dict]:
     return list(by_tier.values())
 
 
+def why_no_awards(year: int) -> dict:
+    """For a year with no award recorded: the years that have some, and how many of that year's
+    nominations are still on their way (not yet decided), so the page can say why it is empty."""
+    years = list(Award.objects.order_by("-year").values_list("year", flat=True).distinct()[:5])
+    open_statuses = [
+        NominationStatus.SUBMITTED,
+        NominationStatus.CHECKED,
+        NominationStatus.IN_COUNCIL,
+        NominationStatus.PASSED,
+        NominationStatus.DECIDED,
+        NominationStatus.FORWARDED,
+    ]
+    pending = Nomination.objects.filter(period_year=year, status__in=open_statuses).count()
+    return {"years": sorted(years), "pending": pending}
+
+
 def passed_by_power(campaign, day: datetime.date) -> tuple[QuerySet, QuerySet, object]:
     """The campaign's nominations passed by the council, split by who may confer their tier on
     `day`: (decided by the authority in force, sent up), and that authority (or None)."""

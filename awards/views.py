@@ -922,17 +922,20 @@ STAT_COLUMNS = [
 def statistics_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "award.view")
     year, year_form = _stat_year(request)
+    rows = sel.commendation_statistics(year)
+    empty = not any(r["total"] for r in rows)
     return render(
         request,
         "awards/statistics.html",
         {
             "year": year,
             "year_form": year_form,
-            "rows": sel.commendation_statistics(year),
-            "sections": sel.by_kind_sections(
-                sel.commendation_statistics(year), lambda r: r["tier"].kind
-            ),
+            "rows": rows,
+            "sections": sel.by_kind_sections(rows, lambda r: r["tier"].kind),
             "can_export": can(request.user, "award.export"),
+            # An all-zero table says why: no award of that year is recorded (yet).
+            "empty": empty,
+            "why_empty": sel.why_no_awards(year) if empty else None,
         },
     )
 

@@ -622,7 +622,7 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
         signed = signing.sign_document(
             rendered.content,
             person=signing.Person(
-                name=report.issuer["signer_name"] or by.get_full_name() or by.username,
+                name=report.issuer["signer_name"] or by.display_name,
                 username=by.get_username(),
                 place=report.issuer["place"],
                 signature_image=signature_image,
