@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
+from portal import throttle
 from portal.access import can, require, scope
 from portal.dataexchange import Column, write_xlsx, xlsx_response
 from portal.filters import YearForm
@@ -257,6 +258,7 @@ def _nomination_page(
             "comments": nomination.comments.all()
             if can(user, "nomination.check") or can(user, "council.vote")
             else None,
+            "show_contact": can(user, "consultation.contact"),
             "exemplars": nomination.exemplars.all(),
             "history": sel.awards_of(
                 unit=nomination.unit if not nomination.person_id else None, person=nomination.person
@@ -1045,6 +1047,15 @@ def public_consultation_view(request: HttpRequest, campaign_code: str) -> HttpRe
 def public_comment_view(request: HttpRequest, campaign_code: str, pk: int) -> HttpResponse:
     campaign = _public_campaign(campaign_code)
     nomination = get_object_or_404(sel.consultation_open(campaign), pk=pk)
+    # Counted before the form is read: a flood from one address stores nothing.
+    wait = throttle.hit("comment", request, throttle.comment_rate())
+    if wait is not None:
+        return throttle.too_many(
+            request,
+            "Địa chỉ của quý vị đã gửi quá nhiều ý kiến trong thời gian ngắn; "
+            "ý kiến vừa gửi chưa được ghi nhận.",
+            wait,
+        )
     form = CommentForm(request.POST)
     if form.is_valid() and not form.cleaned_data["website"]:
         try:
