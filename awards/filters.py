@@ -41,6 +41,12 @@ class NominationFilter(django_filters.FilterSet):
 
 
 class AwardFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Tìm theo tên cá nhân, tập thể, đơn vị",
+        method="filter_q",
+        max_length=150,
+        help_text="Gõ có dấu hoặc không dấu, ví dụ: pho an.",
+    )
     tier = django_filters.ModelChoiceFilter(
         label="Hình thức, danh hiệu",
         queryset=AwardTier.objects.order_by("kind", "order"),
@@ -50,4 +56,8 @@ class AwardFilter(django_filters.FilterSet):
 
     class Meta:
         model = Award
-        fields = ["tier", "year"]
+        fields = ["q", "tier", "year"]
+
+    def filter_q(self, queryset: QuerySet[Award], name: str, value: str) -> QuerySet[Award]:
+        value = value.strip()
+        return sel.awards_matching(queryset, value) if value else queryset

@@ -832,15 +832,19 @@ def _filtered_awards(request: HttpRequest) -> AwardFilter:
 
 @login_required
 def award_list_view(request: HttpRequest) -> HttpResponse:
+    """The award history: one row per recipient with their awards, each once; searchable by
+    the name of a person, a collective or the unit (with or without diacritics)."""
     require(request.user, "award.view")
     award_filter = _filtered_awards(request)
     qs = award_filter.qs
     years, table = sel.awards_per_tier_year(qs)
+    page = _page(request, sel.award_recipients(qs))
+    page.object_list = sel.recipient_awards(qs, list(page.object_list))
     return render(
         request,
         "awards/award_list.html",
         {
-            "page": _page(request, qs.order_by("-decision_date", "pk")),
+            "page": page,
             "query": _query_without_page(request),
             "filter": award_filter,
             "years": years,
@@ -853,8 +857,13 @@ def award_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def award_export_view(request: HttpRequest) -> HttpResponse:
+    """What the list shows (same filter and search), one line per award in the list's order:
+    the recipients newest first, each recipient's awards together, each award once."""
     require(request.user, "award.export")
     qs = _filtered_awards(request).qs
+    awards = [
+        a for group in sel.recipient_awards(qs, sel.award_recipients(qs)) for a in group.awards
+    ]
     rows = [
         [
             i,
@@ -868,7 +877,7 @@ def award_export_view(request: HttpRequest) -> HttpResponse:
             a.decision_date,
             a.campaign.code if a.campaign_id else "",
         ]
-        for i, a in enumerate(qs.order_by("-decision_date", "pk"), start=1)
+        for i, a in enumerate(awards, start=1)
     ]
     return xlsx_response(
         "lich-su-khen-thuong.xlsx",

@@ -143,9 +143,9 @@ class VerifyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = (
-            f"Tệp PDF không quá {megabytes(settings.PUBLIC_UPLOAD_MAX_BYTES)}."
-        )
+        self.fields[
+            "file"
+        ].help_text = f"Tệp PDF không quá {megabytes(settings.PUBLIC_UPLOAD_MAX_BYTES)}."
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", "Kiểm tra"))

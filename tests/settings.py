@@ -46,5 +46,8 @@ ZEAL_ALLOWLIST = [
 # (tests/conftest.py clears them): local memory, whatever REDIS_URL says.
 CACHES = {
     **CACHES,
-    "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "throttle",
+    },
 }
