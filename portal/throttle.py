@@ -12,6 +12,8 @@ The rates are settings (`THROTTLE_VERIFY`, `THROTTLE_COMMENT`: "count/seconds").
 from __future__ import annotations
 
 import datetime
+import ipaddress
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from .middleware import current_request_id
 from .net import client_ip
 
 CACHE_ALIAS = "throttle"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,11 +55,32 @@ def _cache():
     return caches[CACHE_ALIAS]
 
 
+def bucket(address: str) -> str:
+    """What one client is counted as: its IPv4 address, or its IPv6 /64 (one household or
+    office line gets a whole /64, so counting single IPv6 addresses would count nothing)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def hit(scope: str, request: HttpRequest, rate: Rate) -> float | None:
     """Counts one request of this client for `scope`. None when it may go on; otherwise the
-    seconds until the window ends (the request must then be refused)."""
+    seconds until the window ends (the request must then be refused). When the cache cannot be
+    reached (Redis down) the request goes on: the page works, uncounted, and a warning is logged."""
+    try:
+        return _count(scope, request, rate)
+    except Exception:  # the cache backend's own errors (redis.ConnectionError, …)
+        logger.warning("throttle %s: cache unavailable, request not counted", scope, exc_info=True)
+        return None
+
+
+def _count(scope: str, request: HttpRequest, rate: Rate) -> float | None:
     cache = _cache()
-    key = f"{scope}:{client_ip(request)}"
+    key = f"{scope}:{bucket(client_ip(request))}"
     now = time.time()
     if cache.add(f"{key}:n", 1, timeout=rate.seconds):
         cache.set(f"{key}:until", now + rate.seconds, timeout=rate.seconds)

@@ -6,12 +6,14 @@ per client address, and the client address taken from X-Forwarded-For only from 
 from __future__ import annotations
 
 import pytest
+from django.core.cache import caches
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from awards import services
 from awards.models import ConsultationComment, NominationStatus
 from portal.net import client_ip
+from portal.throttle import bucket
 from tests.awards.conftest import make_nomination, tiers  # noqa: F401 (fixtures)
 
 GB = 1024 * 1024 * 1024
@@ -141,6 +143,18 @@ def test_verification_lookups_are_throttled_per_address(settings):
     # The page itself (no look-up) still opens; another address looks up as usual.
     assert Client().get(url, REMOTE_ADDR="203.0.113.7").status_code == 200
     assert Client().get(url, {"ma": "ABCD-2345"}, REMOTE_ADDR="198.51.100.9").status_code == 200
+
+
+@pytest.mark.django_db
+def test_with_the_counter_store_down_lookups_still_work(settings, monkeypatch):
+    settings.THROTTLE_VERIFY = "1/60"
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(caches["throttle"], "add", down)
+    url = reverse("verify:verify")
+    assert [Client().get(url, {"ma": "ABCD-2345"}).status_code for _ in range(3)] == [200] * 3
 
 
 # --- Item 10: public consultation comments --------------------------------------------------------
@@ -274,3 +288,9 @@ def test_client_ip_takes_the_rightmost_untrusted_hop(settings, remote, forwarded
     settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == client
+
+
+def test_an_ipv6_client_is_counted_by_its_64():
+    assert bucket("2001:db8:1:2::7") == bucket("2001:db8:1:2:ffff::1") == "2001:db8:1:2::/64"
+    assert bucket("2001:db8:1:3::7") != bucket("2001:db8:1:2::7")
+    assert bucket("203.0.113.7") == "203.0.113.7"
