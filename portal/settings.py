@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -236,6 +237,9 @@ AXES_CLIENT_IP_CALLABLE = "portal.net.client_ip"
 # document look-ups on /verify/, and comments during a public consultation.
 THROTTLE_VERIFY = env.str("THROTTLE_VERIFY", default="20/60")
 THROTTLE_COMMENT = env.str("THROTTLE_COMMENT", default="10/600")
+for _name in ("THROTTLE_VERIFY", "THROTTLE_COMMENT"):
+    if not re.fullmatch(r"[1-9][0-9]*/[1-9][0-9]*", vars()[_name]):
+        raise ImproperlyConfigured(f"{_name}: ghi dạng số_lần/số_giây, ví dụ 20/60.")
 
 # --- Security when DEBUG is off ---------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

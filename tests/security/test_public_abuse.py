@@ -5,6 +5,9 @@ per client address, and the client address taken from X-Forwarded-For only from 
 
 from __future__ import annotations
 
+import os
+import uuid
+
 import pytest
 from django.core.cache import caches
 from django.test import Client, RequestFactory
@@ -155,6 +158,23 @@ def test_with_the_counter_store_down_lookups_still_work(settings, monkeypatch):
     monkeypatch.setattr(caches["throttle"], "add", down)
     url = reverse("verify:verify")
     assert [Client().get(url, {"ma": "ABCD-2345"}).status_code for _ in range(3)] == [200] * 3
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL)")
+@pytest.mark.django_db
+def test_the_counters_work_in_redis_as_in_production(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"throttle-test-{uuid.uuid4().hex}",
+        },
+    }
+    settings.THROTTLE_VERIFY = "2/60"
+    url = reverse("verify:verify")
+    statuses = [Client().get(url, {"ma": "ABCD-2345"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
 
 
 # --- Item 10: public consultation comments --------------------------------------------------------
