@@ -4,6 +4,7 @@ its field's error and ignored."""
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 
 from portal.filters import YearFilter
@@ -42,10 +43,10 @@ class NominationFilter(django_filters.FilterSet):
 
 class AwardFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Tìm theo tên cá nhân, tập thể, đơn vị",
+        label="Tên cá nhân, tập thể, đơn vị",
         method="filter_q",
         max_length=150,
-        help_text="Gõ có dấu hoặc không dấu, ví dụ: pho an.",
+        widget=forms.TextInput(attrs={"placeholder": "Có dấu hoặc không dấu, ví dụ: pho an"}),
     )
     tier = django_filters.ModelChoiceFilter(
         label="Hình thức, danh hiệu",

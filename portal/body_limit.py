@@ -57,15 +57,15 @@ def body_limit(request: HttpRequest) -> tuple[int, int, bool]:
 
 
 def _page(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
-    response = render(
+    # No `Connection: close` here: WSGI forbids an application to set hop-by-hop headers
+    # (wsgiref, and so runserver, refuses the response). The server closes the connection of a
+    # body it did not read (gunicorn's sync workers close after every response).
+    return render(
         request,
         "error.html",
         {"status": status, "title": title, "text": text, "request_id": current_request_id()},
         status=status,
     )
-    # The body was not read: the connection cannot carry another request after this answer.
-    response["Connection"] = "close"
-    return response
 
 
 def too_large(request: HttpRequest, limit: int, *, anonymous: bool = False) -> HttpResponse:
