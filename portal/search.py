@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import unicodedata
 
+# "Phổ  Ân" → "phổ ân": marks kept (NFC), case-folded, spaces collapsed (the imports' key).
+from .dataexchange import fold as fold_case
+
 # Letters whose mark is not a combining character: "đ" stays "đ" under NFD.
 _PLAIN = str.maketrans({"đ": "d", "Đ": "D"})
 
@@ -23,11 +26,6 @@ def fold_marks(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.translate(_PLAIN))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.casefold().split())
-
-
-def fold_case(text: str) -> str:
-    """ "Phổ  Ân" → "phổ ân": marks kept (NFC), case-folded, spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def has_marks(text: str) -> bool:
