@@ -6,6 +6,7 @@ per client address, and the client address taken from X-Forwarded-For only from 
 from __future__ import annotations
 
 import os
+import re
 import uuid
 
 import pytest
@@ -207,7 +208,7 @@ def test_thirty_comments_in_a_burst_store_only_the_allowed_few(settings, open_ca
     text = refused.content.decode()
     assert "gửi quá nhiều ý kiến" in text
     assert "chưa được ghi nhận" in text
-    assert "Vui lòng thử lại sau 10 phút" in text
+    assert re.search(r"Vui lòng thử lại sau (10|[1-9]) phút", text)  # a window of 600 s
     assert ConsultationComment.objects.count() == 5
     # A neighbour on another address is heard.
     assert _comment(open_case, "198.51.100.9").status_code == 302
