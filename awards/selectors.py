@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from portal.access import scope, unit_ids_in_scope
+from portal.search import matcher
 from units.models import Gender, Person, Unit
 
 from . import council
 from . import eligibility as el
+from .importers import decision_key
 from .models import (
     AgendaItem,
     Award,
@@ -606,6 +609,77 @@ def awards_visible_to(user) -> QuerySet[Award]:
     if ids:
         return qs.filter(Q(unit_id__in=ids) | Q(person__affiliation_id__in=ids))
     return scope(user, qs, unit_field="")
+
+
+def awards_matching(queryset: QuerySet[Award], query: str) -> QuerySet[Award]:
+    """Awards whose recipient's name, or the unit a person works in (or a collective belongs
+    to), contains `query`: "pho an" finds "Xã Phổ An", its villages and its people
+    (portal/search.py: typed without marks, matched without marks)."""
+    match = matcher(query)
+    people = Person.objects.filter(pk__in=queryset.values("person_id")).values_list(
+        "pk", "full_name", "affiliation__name", "affiliation__parent__name"
+    )
+    units = Unit.objects.filter(pk__in=queryset.values("unit_id")).values_list(
+        "pk", "name", "parent__name"
+    )
+    person_ids = [pk for pk, *names in people if any(match(n) for n in names)]
+    unit_ids = [pk for pk, *names in units if any(match(n) for n in names)]
+    return queryset.filter(Q(person_id__in=person_ids) | Q(unit_id__in=unit_ids))
+
+
+@dataclass
+class RecipientAwards:
+    """One recipient (a person, or a collective or household) and their awards, each once."""
+
+    person: Person | None
+    unit: Unit | None
+    awards: list[Award]
+
+    @property
+    def recipient(self) -> Person | Unit:
+        return self.person or self.unit
+
+    @property
+    def name(self) -> str:
+        return self.person.full_name if self.person else self.unit.name
+
+    @property
+    def nominee_kind_label(self) -> str:
+        return self.awards[0].nominee_kind_label
+
+
+RecipientKey = tuple[str, int]
+
+
+def award_recipients(queryset: QuerySet[Award]) -> list[RecipientKey]:
+    """The recipients of these awards, newest award first, each once: ("p", person id) or
+    ("u", unit id). Page over this list, then load the page with `recipient_awards`."""
+    rows = queryset.order_by("-decision_date", "pk").values_list("person_id", "unit_id")
+    return list(dict.fromkeys(("p", p) if p else ("u", u) for p, u in rows))
+
+
+def recipient_awards(queryset: QuerySet[Award], keys: list[RecipientKey]) -> list[RecipientAwards]:
+    """These recipients' awards (from `queryset`), grouped, in the order of `keys`. An award
+    recorded twice (the same tier under one decision number spelt two ways, "125/QĐ-UBND" and
+    "125/QD-UBND", e.g. once imported and once from the portal's decision) is listed once."""
+    person_ids = [pk for kind, pk in keys if kind == "p"]
+    unit_ids = [pk for kind, pk in keys if kind == "u"]
+    awards = (
+        queryset.filter(Q(person_id__in=person_ids) | Q(unit_id__in=unit_ids))
+        .select_related("tier", "unit", "person__affiliation", "campaign")
+        .order_by("-decision_date", "tier__order", "pk")
+    )
+    groups: dict[RecipientKey, RecipientAwards] = {}
+    seen: set[tuple] = set()
+    for award in awards:
+        key = ("p", award.person_id) if award.person_id else ("u", award.unit_id)
+        same = (key, award.tier_id, decision_key(award.decision_number))
+        if same in seen:
+            continue
+        seen.add(same)
+        group = groups.setdefault(key, RecipientAwards(award.person, award.unit, []))
+        group.awards.append(award)
+    return [groups[key] for key in keys if key in groups]
 
 
 def awards_per_tier_year(queryset: QuerySet[Award]) -> tuple[list[int], list[dict]]:

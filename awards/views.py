@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
+from portal import throttle
 from portal.access import can, require, scope
 from portal.dataexchange import Column, write_xlsx, xlsx_response
 from portal.filters import YearForm
@@ -257,6 +258,7 @@ def _nomination_page(
             "comments": nomination.comments.all()
             if can(user, "nomination.check") or can(user, "council.vote")
             else None,
+            "show_contact": can(user, "consultation.contact"),
             "exemplars": nomination.exemplars.all(),
             "history": sel.awards_of(
                 unit=nomination.unit if not nomination.person_id else None, person=nomination.person
@@ -852,15 +854,19 @@ def _filtered_awards(request: HttpRequest) -> AwardFilter:
 
 @login_required
 def award_list_view(request: HttpRequest) -> HttpResponse:
+    """The award history: one row per recipient with their awards, each once; searchable by
+    the name of a person, a collective or the unit (with or without diacritics)."""
     require(request.user, "award.view")
     award_filter = _filtered_awards(request)
     qs = award_filter.qs
     years, table = sel.awards_per_tier_year(qs)
+    page = _page(request, sel.award_recipients(qs))
+    page.object_list = sel.recipient_awards(qs, list(page.object_list))
     return render(
         request,
         "awards/award_list.html",
         {
-            "page": _page(request, qs.order_by("-decision_date", "pk")),
+            "page": page,
             "query": _query_without_page(request),
             "filter": award_filter,
             "years": years,
@@ -873,8 +879,13 @@ def award_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def award_export_view(request: HttpRequest) -> HttpResponse:
+    """What the list shows (same filter and search), one line per award in the list's order:
+    the recipients newest first, each recipient's awards together, each award once."""
     require(request.user, "award.export")
     qs = _filtered_awards(request).qs
+    awards = [
+        a for group in sel.recipient_awards(qs, sel.award_recipients(qs)) for a in group.awards
+    ]
     rows = [
         [
             i,
@@ -888,7 +899,7 @@ def award_export_view(request: HttpRequest) -> HttpResponse:
             a.decision_date,
             a.campaign.code if a.campaign_id else "",
         ]
-        for i, a in enumerate(qs.order_by("-decision_date", "pk"), start=1)
+        for i, a in enumerate(awards, start=1)
     ]
     return xlsx_response(
         "lich-su-khen-thuong.xlsx",
@@ -1070,6 +1081,15 @@ def public_consultation_view(request: HttpRequest, campaign_code: str) -> HttpRe
 def public_comment_view(request: HttpRequest, campaign_code: str, pk: int) -> HttpResponse:
     campaign = _public_campaign(campaign_code)
     nomination = get_object_or_404(sel.consultation_open(campaign), pk=pk)
+    # Counted before the form is read: a flood from one address stores nothing.
+    wait = throttle.hit("comment", request, throttle.comment_rate())
+    if wait is not None:
+        return throttle.too_many(
+            request,
+            "Địa chỉ của quý vị đã gửi quá nhiều ý kiến trong thời gian ngắn; "
+            "ý kiến vừa gửi chưa được ghi nhận.",
+            wait,
+        )
     form = CommentForm(request.POST)
     if form.is_valid() and not form.cleaned_data["website"]:
         try:

@@ -90,6 +90,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "nomination.propose": frozenset({UNIT_OFFICER, SECRETARIAT}),
     "nomination.check": frozenset({SECRETARIAT}),
     "nomination.override": frozenset({SECRETARIAT}),
+    # the contact a citizen gave with a consultation comment (personal data: the secretariat
+    # answers or asks back; council members read the comments without it)
+    "consultation.contact": frozenset({SECRETARIAT}),
     "council.manage": frozenset({SECRETARIAT}),
     "council.vote": frozenset({COUNCIL_MEMBER, CHAIRMAN}),
     # Close the vote after seeing who has not voted and what each item would get: the

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from portal import throttle
 from portal.access import can, require
 from portal.uploads import attachment_response, check_upload, open_stored
 
@@ -356,7 +358,18 @@ def report_return_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def verify_view(request: HttpRequest) -> HttpResponse:
-    """Public (no sign-in): is this the signed original, who signed it and when?"""
+    """Public (no sign-in): is this the signed original, who signed it and when?
+
+    Each look-up (a code in the link, or the form sent) counts against the client's address
+    (`THROTTLE_VERIFY`); the body's size was checked before it was read (portal/body_limit.py)."""
+    if request.method == "POST" or request.GET.get("ma"):
+        wait = throttle.hit("verify", request, throttle.verify_rate())
+        if wait is not None:
+            return throttle.too_many(
+                request,
+                "Địa chỉ của quý vị đã tra cứu văn bản quá nhiều lần trong thời gian ngắn.",
+                wait,
+            )
     initial = {"code": request.GET.get("ma", "")}
     form = VerifyForm(request.POST or None, request.FILES or None, initial=initial)
     result = None
@@ -386,7 +399,7 @@ def _verify(form: VerifyForm) -> dict:
     if not upload:
         return _lookup_code(form.cleaned_data["code"])
     try:
-        check_upload(upload, allowed=("pdf",), max_bytes=50 * 1024 * 1024)
+        check_upload(upload, allowed=("pdf",), max_bytes=settings.PUBLIC_UPLOAD_MAX_BYTES)
     except ValidationError as exc:
         form.add_error("file", exc)
         return None
