@@ -72,6 +72,8 @@ def test_stored_tallies_read_with_a_decimal_comma(world, awards_case, tmp_path):
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = replica")
         AgendaItem.objects.filter(pk=item.pk).update(tally=item.tally)
+        if connection.vendor == "postgresql":  # SET LOCAL outlives a released savepoint
+            cursor.execute("SET LOCAL session_replication_role = origin")
     flat = _flat(pdf_text(_render(world, "council_minutes", item.session_id).content, tmp_path))
     assert "5/5 đồng ý (100,0%)" in flat
     assert "100.0%" not in flat
