@@ -534,7 +534,7 @@ def vote_cast(*, item: AgendaItem, member, choice: str) -> None:
 def _store_choice(item: AgendaItem, member, choice: str, written: bool) -> Ballot | None:
     """An open vote is a Ballot row with its member. A secret vote is only +1 on the item's
     count row, in the voter's transaction under the session lock: no row holds the choice next
-    to anything that names the voter (see docs/security.md, “Bỏ phiếu kín”)."""
+    to anything that names the voter (docs/security.md, “Secret ballot”)."""
     if not item.secret_ballot:
         return Ballot.objects.create(item=item, choice=choice, written=written, member=member)
     if not SecretTally.objects.filter(item=item).update(**{choice: F(choice) + 1}):
