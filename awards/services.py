@@ -653,6 +653,7 @@ def session_close(*, session: CouncilSession, by) -> CouncilSession:
             "explanation": text,
             "rule": rule.describe(),
         }
+        item.recused.set(list(rec))  # before the outcome: a trigger freezes both with it
         # The outcome and the counts enter the audit trail here (a secret vote's counts only
         # here); on PostgreSQL a trigger freezes them once they leave “pending”.
         audited_update(
@@ -662,7 +663,6 @@ def session_close(*, session: CouncilSession, by) -> CouncilSession:
             outcome=item.outcome,
             tally=item.tally,
         )
-        item.recused.set(list(rec))
         if result == ItemOutcome.PASSED:
             _move(nomination, old=[S.IN_COUNCIL], new=S.PASSED, by=by, note=text)
         elif result == ItemOutcome.FAILED:

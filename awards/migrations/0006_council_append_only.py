@@ -6,7 +6,8 @@ from django.db import migrations
 # - ballots, receipts and public comments: no UPDATE, no DELETE; a secret item has no ballot;
 # - a secret item's counts: +1 at a time, only while the item is pending, the total always
 #   equal to the item's receipts; no DELETE;
-# - an agenda item's outcome and tally: set once, from pending, then frozen;
+# - an agenda item's outcome and tally: set once, from pending, then frozen (and its list of
+#   recused members with them);
 # - a closed session: status, opening and closing stamps frozen; its seats (attendance)
 #   frozen; no deletion. The meeting's own times (started_at, ended_at), title and place stay
 #   editable for the minutes.
@@ -117,6 +118,33 @@ DROP TRIGGER IF EXISTS awards_agendaitem_guard ON awards_agendaitem;
 CREATE TRIGGER awards_agendaitem_guard BEFORE UPDATE OR DELETE ON awards_agendaitem
     FOR EACH ROW EXECUTE FUNCTION awards_agendaitem_guard();
 
+CREATE OR REPLACE FUNCTION awards_agendaitem_recused_guard() RETURNS trigger AS $$
+DECLARE
+    items bigint[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        items := ARRAY[NEW.agendaitem_id];
+    ELSIF TG_OP = 'DELETE' THEN
+        items := ARRAY[OLD.agendaitem_id];
+    ELSE
+        items := ARRAY[NEW.agendaitem_id, OLD.agendaitem_id];
+    END IF;
+    IF EXISTS (
+        SELECT 1 FROM awards_agendaitem WHERE outcome <> 'pending' AND id = ANY (items)
+    ) THEN
+        PERFORM awards_refuse('awards_agendaitem_recused: a concluded item''s recusals are final');
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS awards_agendaitem_recused_guard ON awards_agendaitem_recused;
+CREATE TRIGGER awards_agendaitem_recused_guard
+    BEFORE INSERT OR UPDATE OR DELETE ON awards_agendaitem_recused
+    FOR EACH ROW EXECUTE FUNCTION awards_agendaitem_recused_guard();
+
 CREATE OR REPLACE FUNCTION awards_sessionmember_guard() RETURNS trigger AS $$
 BEGIN
     IF (TG_OP <> 'INSERT' AND EXISTS (
@@ -177,12 +205,14 @@ DROP TRIGGER IF EXISTS awards_consultationcomment_append_only ON awards_consulta
 DROP TRIGGER IF EXISTS awards_ballot_open_only ON awards_ballot;
 DROP TRIGGER IF EXISTS awards_secrettally_guard ON awards_secrettally;
 DROP TRIGGER IF EXISTS awards_agendaitem_guard ON awards_agendaitem;
+DROP TRIGGER IF EXISTS awards_agendaitem_recused_guard ON awards_agendaitem_recused;
 DROP TRIGGER IF EXISTS awards_sessionmember_guard ON awards_sessionmember;
 DROP TRIGGER IF EXISTS awards_councilsession_guard ON awards_councilsession;
 DROP FUNCTION IF EXISTS awards_append_only();
 DROP FUNCTION IF EXISTS awards_ballot_open_only();
 DROP FUNCTION IF EXISTS awards_secrettally_guard();
 DROP FUNCTION IF EXISTS awards_agendaitem_guard();
+DROP FUNCTION IF EXISTS awards_agendaitem_recused_guard();
 DROP FUNCTION IF EXISTS awards_sessionmember_guard();
 DROP FUNCTION IF EXISTS awards_councilsession_guard();
 DROP FUNCTION IF EXISTS awards_refuse(text);

@@ -212,6 +212,8 @@ def test_a_secret_item_refuses_a_ballot_row_and_a_forged_count(
         "UPDATE awards_agendaitem SET outcome = 'failed'",
         "UPDATE awards_agendaitem SET tally = '{}'::jsonb",
         "DELETE FROM awards_agendaitem",
+        "INSERT INTO awards_agendaitem_recused (agendaitem_id, user_id) "
+        "SELECT id, (SELECT min(id) FROM portal_user) FROM awards_agendaitem",
         "UPDATE awards_sessionmember SET attendance = 'absent'",
         "DELETE FROM awards_sessionmember",
         "UPDATE awards_councilsession SET status = 'open'",
