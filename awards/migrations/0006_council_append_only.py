@@ -4,7 +4,7 @@ from django.db import migrations
 
 # What decides is append-only on PostgreSQL, as the audit table is (portal 0003):
 # - ballots, receipts and public comments: no UPDATE, no DELETE; a secret item has no ballot;
-# - a secret item's counts: +1 at a time, only while the item is pending, the total always
+# - a secret item's counts: only grow, only while the item is pending, the total always
 #   equal to the item's receipts; no DELETE;
 # - an agenda item's outcome and tally: set once, from pending, then frozen (and its list of
 #   recused members with them);
