@@ -34,6 +34,7 @@ from .models import (
     NomineeKind,
     PendingCase,
     PeriodKind,
+    SecretTally,
     SessionMember,
     TierKind,
     VoteRule,
@@ -434,8 +435,8 @@ def rule_figures(rule: VoteRule) -> council.RuleFigures:
 
 
 def ballot_counts(session: CouncilSession) -> dict[int, dict[str, int]]:
-    """item id → {"agree": n, "disagree": n, "abstain": n}: the votes cast so far (counts only;
-    for the page before closing)."""
+    """item id → {"agree": n, "disagree": n, "abstain": n}: the votes cast so far (totals only,
+    open and secret items alike; for the page before closing)."""
     counts: dict[int, dict[str, int]] = defaultdict(
         lambda: {"agree": 0, "disagree": 0, "abstain": 0}
     )
@@ -445,6 +446,9 @@ def ballot_counts(session: CouncilSession) -> dict[int, dict[str, int]]:
         .annotate(n=Count("pk"))
     ):
         counts[row["item_id"]][row["choice"]] = row["n"]
+    # A secret item has no ballot rows, only its counts (SecretTally).
+    for tally in SecretTally.objects.filter(item__session=session):
+        counts[tally.item_id].update(tally.counts())
     return counts
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from portal.audit import audited_update
@@ -16,7 +17,7 @@ from portal.notify import notify
 from portal.uploads import check_upload
 from units.models import Person, Unit
 
-from . import council
+from . import council, integrity
 from . import selectors as sel
 from .eligibility import verdict
 from .models import (
@@ -45,6 +46,7 @@ from .models import (
     NominationStatus,
     NomineeKind,
     PeriodKind,
+    SecretTally,
     SessionMember,
     SessionStatus,
     TierKind,
@@ -285,12 +287,15 @@ def consultation_comment_add(
         raise ValidationError("Thời gian lấy ý kiến đối với trường hợp này đã kết thúc.")
     if not author_name.strip() or not content.strip():
         raise ValidationError("Vui lòng ghi họ tên và nội dung góp ý.")
-    return ConsultationComment.objects.create(
-        nomination=nomination,
-        author_name=author_name.strip()[:150],
-        contact=contact.strip()[:200],
-        content=content.strip()[:5000],
-    )
+    with transaction.atomic():
+        comment = ConsultationComment.objects.create(
+            nomination=nomination,
+            author_name=author_name.strip()[:150],
+            contact=contact.strip()[:200],
+            content=content.strip()[:5000],
+        )
+        integrity.record_comment(comment)
+    return comment
 
 
 # --- council --------------------------------------------------------------------------------
@@ -538,21 +543,49 @@ def vote_cast(*, item: AgendaItem, member, choice: str) -> None:
         written = seat.attendance == Attendance.ABSENT
         if seat.attendance == Attendance.UNKNOWN:
             # A member who votes in the session is present (nobody needs to tick it first).
-            seat.attendance = Attendance.PRESENT
-            seat.save(update_fields=["attendance"])
+            audited_update(
+                SessionMember.objects.filter(pk=seat.pk),
+                actor=member,
+                reason="Có mặt (đã biểu quyết)",
+                attendance=Attendance.PRESENT,
+            )
         try:
             with transaction.atomic():
-                BallotReceipt.objects.create(item=item, member=member, written=written)
-                Ballot.objects.create(
-                    item=item,
-                    choice=choice,
-                    written=written,
-                    member=None if item.secret_ballot else member,
-                )
+                receipt = BallotReceipt.objects.create(item=item, member=member, written=written)
+                ballot = _store_choice(item, member, choice, written)
         except IntegrityError as exc:
             raise ValidationError(
                 "Ông/bà đã biểu quyết trường hợp này; mỗi thành viên chỉ có một phiếu."
             ) from exc
+        integrity.record_vote(receipt, ballot, actor=member)
+
+
+def _store_choice(item: AgendaItem, member, choice: str, written: bool) -> Ballot | None:
+    """An open vote is a Ballot row with its member. A secret vote is only +1 on the item's
+    count row, in the voter's transaction under the session lock: no row holds the choice next
+    to anything that names the voter (docs/security.md, “Secret ballot”)."""
+    if not item.secret_ballot:
+        return Ballot.objects.create(item=item, choice=choice, written=written, member=member)
+    if not SecretTally.objects.filter(item=item).update(**{choice: F(choice) + 1}):
+        SecretTally.objects.create(item=item, **{choice: 1})
+    return None
+
+
+def _counts_at_close(item: AgendaItem) -> tuple[dict[str, int], int]:
+    """(choice → votes, written votes). A secret item's count row is rewritten by the closing
+    transaction, so its transaction id no longer points at the last voter's."""
+    counts = dict.fromkeys(VoteChoice.values, 0)
+    if item.secret_ballot:
+        SecretTally.objects.filter(item=item).update(agree=F("agree"))
+        tally = SecretTally.objects.filter(item=item).first()
+        if tally is not None:
+            counts.update(tally.counts())
+        return counts, item.receipts.filter(written=True).count()
+    written = 0
+    for choice, is_written in item.ballots.values_list("choice", "written"):
+        counts[choice] += 1
+        written += is_written
+    return counts, written
 
 
 def session_remind(*, session: CouncilSession, by) -> list[str]:
@@ -632,11 +665,7 @@ def session_close(*, session: CouncilSession, by) -> CouncilSession:
     for item in items:
         nomination = item.nomination
         rule = sel.vote_rule_for(nomination.tier, nomination.reference_date)
-        counts = dict.fromkeys(VoteChoice.values, 0)
-        written = 0
-        for choice, is_written in item.ballots.values_list("choice", "written"):
-            counts[choice] += 1
-            written += is_written
+        counts, written = _counts_at_close(item)
         rec = recused[nomination.pk]
         tally = council.Tally(
             members=len(seats),
@@ -659,8 +688,16 @@ def session_close(*, session: CouncilSession, by) -> CouncilSession:
             "explanation": text,
             "rule": rule.describe(),
         }
-        item.save(update_fields=["outcome", "tally"])
-        item.recused.set(list(rec))
+        item.recused.set(list(rec))  # before the outcome: a trigger freezes both with it
+        # The outcome and the counts enter the audit trail here (a secret vote's counts only
+        # here); on PostgreSQL a trigger freezes them once they leave “pending”.
+        audited_update(
+            AgendaItem.objects.filter(pk=item.pk, outcome=ItemOutcome.PENDING),
+            actor=by,
+            reason="Kết quả biểu quyết",
+            outcome=item.outcome,
+            tally=item.tally,
+        )
         if result == ItemOutcome.PASSED:
             _move(nomination, old=[S.IN_COUNCIL], new=S.PASSED, by=by, note=text)
         elif result == ItemOutcome.FAILED:

@@ -14,6 +14,9 @@ from django.utils.module_loading import import_string
 CHECKS = [
     "portal.audit.check_chain",
     "portal.audit_anchor.check_documents",
+    # The council's results and public comments, row by row, against what the trail recorded
+    # (an edit made with the triggers switched off leaves the chain intact but not this).
+    "awards.integrity.check_council",
 ]
 
 
