@@ -1,7 +1,9 @@
 """Sample registrations and self-assessments 2021–2025 for the Đức Phổ units (labelled sample).
 
-Past years are approved; 2025 has a mix (submitted, returned, draft, approved) so every page of
-the cycle has something to show. Idempotent: a (unit, year) that already has a row is left
+The campaign is closed: every year is approved, Phổ An's 2025 report came inside the extension it
+was granted, and one enterprise never submitted its 2025 report (its extension was refused). The
+stages of a year in progress (draft, returned, submitted) are shown by the 2026–2030 campaign
+(campaigns/demo_successor.py). Idempotent: a (unit, year) that already has a row is left
 alone. The rows are written directly rather than through the services because the services
 apply today's deadlines, which the sample years are long past; the history still shows each
 step (created, submitted, reviewed) with the sample reviewer.
@@ -34,17 +36,20 @@ from ..models import (
 )
 from . import rules
 
-# 2025 status per unit code (others: approved); units absent here and not listed below get none.
-STATUS_2025 = {
-    "XA-PHO-AN": AssessmentStatus.DRAFT,
-    "XA-PHO-THUAN": AssessmentStatus.SUBMITTED,
-    "XA-PHO-PHONG": AssessmentStatus.SUBMITTED,
-    "XA-PHO-NHON": AssessmentStatus.RETURNED,
-    "XA-PHO-CHAU": AssessmentStatus.SUBMITTED,
-    "DP-PVHTT": AssessmentStatus.SUBMITTED,
-    "DP-MTTQ": AssessmentStatus.SUBMITTED,
-    "DN-MAU-01": AssessmentStatus.DRAFT,
-}
+# 2025 status per unit code (others: approved). The campaign is closed (its final review is
+# signed): every unit reported and was approved, except one enterprise that never submitted.
+STATUS_2025 = {"DN-MAU-01": AssessmentStatus.DRAFT}
+# The units with sample results; the first ones were once listed with 2025 stages.
+REPORTING_CODES = [
+    "XA-PHO-AN",
+    "XA-PHO-THUAN",
+    "XA-PHO-PHONG",
+    "XA-PHO-NHON",
+    "XA-PHO-CHAU",
+    "DP-PVHTT",
+    "DP-MTTQ",
+    "DN-MAU-01",
+]
 OTHER_CODES = [
     "XA-PHO-CUONG",
     "XA-PHO-KHANH",
@@ -82,14 +87,16 @@ def _value(item: AssessmentItem, rng: random.Random, share: float) -> None:
     item.note = "Số liệu mẫu" if rng.random() < 0.3 else ""
 
 
-def _assessment(campaign, unit, year, status, reviewer, officer, rng) -> Assessment | None:
+def _assessment(
+    campaign, unit, year, status, reviewer, officer, rng, late_share: float = 0.15
+) -> Assessment | None:
     if Assessment.objects.filter(campaign=campaign, unit=unit, year=year).exists():
         return None
     criteria_set = rules.criteria_set_for(campaign=campaign, kind=unit.kind, year=year)
     if criteria_set is None:
         return None
     due = rules.yearly_deadline(campaign=campaign, year=year) or datetime.date(year, 11, 30)
-    late = status != AssessmentStatus.DRAFT and rng.random() < 0.15
+    late = status != AssessmentStatus.DRAFT and rng.random() < late_share
     submitted = datetime.datetime.combine(
         due + datetime.timedelta(days=rng.randrange(1, 6) if late else -rng.randrange(1, 20)),
         datetime.time(9, 30),
@@ -164,7 +171,7 @@ def load(campaign: Campaign) -> dict[str, int]:
     rng = random.Random(2025)
     reviewer = User.objects.filter(username="thuongtruc").first()
     officer = User.objects.filter(username="canbo.phoan").first()
-    codes = [*STATUS_2025, *OTHER_CODES]
+    codes = [*REPORTING_CODES, *OTHER_CODES]
     units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     villages = list(
         Unit.objects.filter(kind=UnitKind.VILLAGE, parent__code="XA-PHO-AN").order_by("code")[:2]
@@ -183,12 +190,28 @@ def load(campaign: Campaign) -> dict[str, int]:
             _registration(campaign, unit, year, officer)
         for village in villages:
             _assessment(campaign, village, year, AssessmentStatus.APPROVED, reviewer, officer, rng)
+    _every_unit_reported(campaign, reviewer, officer, rng)
     _extensions(campaign, units, officer, reviewer)
     _late_as_the_deadlines_say(campaign)
     return {
         "assessments": Assessment.objects.filter(is_sample=True).count(),
         "registrations": Registration.objects.filter(is_sample=True).count(),
     }
+
+
+def _every_unit_reported(campaign, reviewer, officer, rng) -> None:
+    """The campaign is closed: in its final year every unit it expected (the villages, wards,
+    enterprises and the units formed on 01/07/2025 too) registered and reported, and was
+    approved; a submission is late only where the sample dates make it so."""
+    from ..results.selectors import Stage, completeness
+
+    year = campaign.end_year
+    for row in completeness(campaign, year).rows:
+        if row.stage == Stage.NOT_STARTED and row.unit.code not in STATUS_2025:
+            _assessment(
+                campaign, row.unit, year, AssessmentStatus.APPROVED, reviewer, officer, rng, 0.03
+            )
+            _registration(campaign, row.unit, year, officer)
 
 
 def _registration(campaign, unit, year, officer) -> None:
@@ -238,6 +261,7 @@ def _late_as_the_deadlines_say(campaign) -> None:
 
 def _extensions(campaign, units, officer, reviewer) -> None:
     year = campaign.end_year
+    decided = datetime.datetime(year, 12, 5, 14, 0, tzinfo=timezone.get_current_timezone())
     if "XA-PHO-AN" in units:
         ExtensionRequest.objects.get_or_create(
             campaign=campaign,
@@ -246,11 +270,11 @@ def _extensions(campaign, units, officer, reviewer) -> None:
             defaults={
                 "reason": "Chờ số liệu thẩm định tiêu chí thu nhập của cấp tỉnh (mẫu).",
                 "status": ExtensionStatus.GRANTED,
-                "until": datetime.date(year + 1, 12, 31),
+                "until": datetime.date(year, 12, 31),
                 "decision_note": "Đồng ý gia hạn (mẫu).",
                 "requested_by": officer,
                 "decided_by": reviewer,
-                "decided_at": timezone.now(),
+                "decided_at": decided,
                 "is_sample": True,
             },
         )
@@ -261,6 +285,11 @@ def _extensions(campaign, units, officer, reviewer) -> None:
             year=year,
             defaults={
                 "reason": "Doanh nghiệp đang quyết toán số liệu đóng góp (mẫu).",
+                "status": ExtensionStatus.REFUSED,
+                "decision_note": "Không gia hạn: số liệu năm được tổng hợp theo báo cáo đã có "
+                "(mẫu).",
+                "decided_by": reviewer,
+                "decided_at": decided,
                 "is_sample": True,
             },
         )
