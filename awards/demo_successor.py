@@ -23,7 +23,6 @@ from portal.uploads import bytes_upload
 from units.models import Authority, Person, Unit
 
 from . import selectors as sel
-
 from . import services
 from .models import (
     AwardDecision,
@@ -208,9 +207,7 @@ def load() -> dict[str, int]:
     ]
     # Held two weeks ago: every member voted, the case passed, a draft decision was made.
     decided = _checked(cases["decided"], secretariat)
-    held = _session(
-        campaign, secretariat, HELD, today - datetime.timedelta(days=14), [decided]
-    )
+    held = _session(campaign, secretariat, HELD, today - datetime.timedelta(days=14), [decided])
     if held.status == SessionStatus.DRAFT:
         services.session_open(session=held, by=secretariat)
         _vote(held, {u.username: len(CASES) for u, _ in _members()})
@@ -241,9 +238,10 @@ def load() -> dict[str, int]:
     if to_check.status == NominationStatus.DRAFT:
         services.nomination_submit(nomination=to_check, by=secretariat)
     returned = cases["returned"]
-    if returned.status == NominationStatus.DRAFT and not returned.events.filter(
-        from_status=NominationStatus.SUBMITTED
-    ).exists():
+    if (
+        returned.status == NominationStatus.DRAFT
+        and not returned.events.filter(from_status=NominationStatus.SUBMITTED).exists()
+    ):
         services.nomination_submit(nomination=returned, by=secretariat)
         services.nomination_return(nomination=returned, by=secretariat, note=RETURN_NOTE)
     return {

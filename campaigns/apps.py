@@ -57,8 +57,8 @@ class CampaignsConfig(AppConfig):
             ),
         )
         # Results: NTM status, contributions, importers, reminders (campaigns/results).
-        from .results import importers, tasks  # noqa: F401 (registers importers and tasks)
         from . import desk
+        from .results import importers, tasks  # noqa: F401 (registers importers and tasks)
 
         desk.register()
 

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.utils import upsert
-from units.models import Authority, Person, PersonKind, Gender, Unit, UnitKind
+from units.models import Authority, Gender, Person, PersonKind, Unit, UnitKind
 
 from .cycle.demo import SAMPLE_PDF, _value
 from .models import (
@@ -88,8 +88,7 @@ PEOPLE = [
     ("CN-MAU-103", "Phạm Thị Kiều Oanh", Gender.FEMALE, 1990, "Bí thư Đoàn phường", "PDP-DTN"),
 ]
 CRITERIA = (
-    "Tiêu chí thi đua đối với các cơ quan, đơn vị, Mặt trận Tổ quốc và các đoàn thể phường "
-    "(mẫu)",
+    "Tiêu chí thi đua đối với các cơ quan, đơn vị, Mặt trận Tổ quốc và các đoàn thể phường (mẫu)",
     [
         (
             "Hoàn thành đúng tiến độ các nhiệm vụ được phân công trong kế hoạch thực hiện phong "
@@ -209,7 +208,12 @@ def _campaign(today: datetime.date) -> Campaign:
             None,
             plan_day + datetime.timedelta(days=40),
         ),
-        (MilestoneKind.PRELIMINARY_REVIEW, "Sơ kết Phong trào thi đua", 2028, datetime.date(2028, 12, 31)),
+        (
+            MilestoneKind.PRELIMINARY_REVIEW,
+            "Sơ kết Phong trào thi đua",
+            2028,
+            datetime.date(2028, 12, 31),
+        ),
         (
             MilestoneKind.FINAL_REVIEW,
             "Tổng kết Phong trào thi đua giai đoạn 2026-2030",

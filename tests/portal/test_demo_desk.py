@@ -8,6 +8,8 @@ inside a transaction rolled back at the end) and the checks share it.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -46,7 +48,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         "CELERY_TASK_ALWAYS_EAGER": True,
     }
     with django_db_blocker.unblock(), override_settings(**signing), transaction.atomic():
-        call_command("load_demo", quiet_users=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("load_demo", quiet_users=True, stdout=io.StringIO())
         yield
         transaction.set_rollback(True)
 
@@ -111,7 +113,8 @@ def test_the_running_campaign_is_in_its_current_year(demo):
     }
     # A signed decision, a report waiting for the chairman, a session voting today.
     decision = AwardDecision.objects.get(campaign=campaign, status=DecisionStatus.SIGNED)
-    assert decision.number and decision.awards.exists()
+    assert decision.number
+    assert decision.awards.exists()
     assert Report.objects.filter(campaign=campaign, status=ReportStatus.READY).exists()
     session = CouncilSession.objects.get(campaign=campaign, status=SessionStatus.OPEN)
     assert session.meeting_date == timezone.localdate()
@@ -119,7 +122,8 @@ def test_the_running_campaign_is_in_its_current_year(demo):
         session.items.values_list("receipts__member", flat=True).exclude(receipts__member=None)
     )
     members = set(session.seats.values_list("user", flat=True))
-    assert voters and voters < members
+    assert voters
+    assert voters < members
 
 
 def test_loading_again_changes_nothing(demo):
