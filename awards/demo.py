@@ -276,7 +276,7 @@ def load() -> dict:
     if pm.status == NominationStatus.CHECKED and not pm.consultation_until:
         services.consultation_open(nomination=pm, by=secretariat)
     _ = draft
-    # A council with five members, in preparation, with the checked local case on its agenda.
+    # A council with five members with the checked cases on its agenda; it is held below.
     if not CouncilSession.objects.filter(
         title__startswith="Phiên họp xét khen thưởng tổng kết", is_sample=True
     ).exists():

@@ -16,7 +16,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.demo_successor import AUTHORITY, CAMPAIGN_CODE, current_year
+from campaigns.demo_successor import AUTHORITY, CAMPAIGN_CODE, results_year
 from campaigns.models import Campaign
 from portal.models import User
 from portal.uploads import bytes_upload
@@ -194,7 +194,7 @@ def load() -> dict[str, int]:
         return {}
     secretariat = User.objects.get(username="thuongtruc")
     today = timezone.localdate()
-    year = current_year(today)
+    year = results_year(today)
     cases = {
         end: _nomination(campaign, secretariat, year, kind, code, proposer, text)
         for kind, code, proposer, text, end in CASES

@@ -444,6 +444,7 @@ def _confirm_past_ntm(campaign: Campaign) -> None:
 @transaction.atomic
 def load() -> dict[str, int]:
     ntm_set = _ntm_criteria()
+    demo_successor.load_units()  # bodies of phường Đức Phổ, expected from 01/07/2025
     campaign = _campaign(ntm_set)
     _sample_results(campaign, ntm_set)
     _sponsorships(campaign)

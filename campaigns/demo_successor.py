@@ -124,6 +124,16 @@ def current_year(today: datetime.date | None = None) -> int:
     return min(max(today.year, START_YEAR), END_YEAR)
 
 
+def results_year(today: datetime.date | None = None) -> int:
+    """The year whose results are reported and rewarded now: the current year from October (the
+    year-end reports and awards), the year before until then (never before 2026)."""
+    today = today or timezone.localdate()
+    year = current_year(today)
+    if today.year == year and today.month < 10 and year > START_YEAR:
+        return year - 1
+    return year
+
+
 def report_due(year: int, today: datetime.date) -> datetime.date:
     """The yearly report's deadline: 15 December, and for the current year never less than ten
     days after today, so the drafts are due and nobody is late yet."""
@@ -139,7 +149,9 @@ def _moment(day: datetime.date, hour: int = 9) -> datetime.datetime:
     )
 
 
-def _units() -> dict[str, Unit]:
+def load_units() -> dict[str, Unit]:
+    """The ward's bodies (formed on 01/07/2025, so they also report for the second half of the
+    town's plan in 2025) and their sample people."""
     ward = Unit.objects.get(code=WARD)
     units = {}
     for code, name, kind, _ in UNITS:
@@ -381,7 +393,7 @@ def load() -> dict[str, int]:
     year = current_year(today)
     officer = User.objects.get(username="canbo.phoan")
     reviewer = User.objects.get(username="thuongtruc")
-    units = _units()
+    units = load_units()
     officer.units.add(*(units[c] for c in OFFICER_UNITS))
     campaign = _campaign(today)
     rng = random.Random(2026)

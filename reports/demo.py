@@ -161,12 +161,12 @@ def load_documents() -> dict[str, int]:
             object_id=decision.pk,
         )
         _sign(document, chairman)
-    from campaigns.demo_successor import current_year
+    from campaigns.demo_successor import results_year
 
     _request_and_render(
         campaign=running,
         kind="annual",
-        year=current_year(),
+        year=results_year(),
         by=secretariat,
         narrative=ANNUAL_NARRATIVE,
     )

@@ -200,18 +200,25 @@ def load(campaign: Campaign) -> dict[str, int]:
 
 
 def _every_unit_reported(campaign, reviewer, officer, rng) -> None:
-    """The campaign is closed: in its final year every unit it expected (the villages, wards,
-    enterprises and the units formed on 01/07/2025 too) registered and reported, and was
-    approved; a submission is late only where the sample dates make it so."""
+    """The campaign is closed: each year every unit it expected (the departments, wards,
+    villages and enterprises, and in 2025 the units formed on 01/07/2025 too) registered and
+    reported, and was approved; a submission is late only where the sample dates make it so."""
     from ..results.selectors import Stage, completeness
 
-    year = campaign.end_year
-    for row in completeness(campaign, year).rows:
-        if row.stage == Stage.NOT_STARTED and row.unit.code not in STATUS_2025:
-            _assessment(
-                campaign, row.unit, year, AssessmentStatus.APPROVED, reviewer, officer, rng, 0.03
-            )
-            _registration(campaign, row.unit, year, officer)
+    for year in campaign.years:
+        for row in completeness(campaign, year).rows:
+            if row.stage == Stage.NOT_STARTED and row.unit.code not in STATUS_2025:
+                _assessment(
+                    campaign,
+                    row.unit,
+                    year,
+                    AssessmentStatus.APPROVED,
+                    reviewer,
+                    officer,
+                    rng,
+                    0.03,
+                )
+                _registration(campaign, row.unit, year, officer)
 
 
 def _registration(campaign, unit, year, officer) -> None:
