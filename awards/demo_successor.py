@@ -4,9 +4,10 @@ the day `load_demo` runs, all written through the awards services.
 A session held two weeks ago passed one case, and a draft decision for it waits for the
 chairman's signature (reports/demo.py signs it through the real sign-off, so the demo ships one
 signed decision). A session meets today: voting is open on two cases and some members have
-voted, not all. A session is coming in ten days with one case on its agenda. One nomination
-waits to be checked, and one was returned to its proposer with a reason. Idempotent: the
-sessions are matched by title, the nominations by recipient and tier.
+voted, not all. A session is coming in ten days with one case on its agenda; another case is
+checked and on no agenda yet. One nomination waits to be checked, and one was returned to its
+proposer with a reason. Idempotent: the sessions are matched by title, the nominations by
+recipient and tier.
 """
 
 from __future__ import annotations
@@ -70,6 +71,14 @@ CASES = [
         "PDP-DTN",
         "Tổ chức 12 đợt ra quân “Ngày Chủ nhật xanh” với hơn 1.500 lượt đoàn viên tham gia.",
         "coming",
+    ),
+    (
+        "unit",
+        "PDP-VP",
+        "PDP-VP",
+        "Tham mưu kịp thời, bảo đảm hoạt động của chính quyền phường sau sắp xếp; 100% hồ sơ "
+        "hành chính giải quyết đúng hạn.",
+        "checked",
     ),
     (
         "person",
@@ -233,6 +242,8 @@ def load() -> dict[str, int]:
     # Coming in ten days, one case on its agenda.
     coming = _checked(cases["coming"], secretariat)
     _session(campaign, secretariat, COMING, today + datetime.timedelta(days=10), [coming])
+    # Checked, not yet on an agenda (the secretariat may add it to the coming session).
+    _checked(cases["checked"], secretariat)
     # Waiting to be checked; returned to its proposer with the reason.
     to_check = cases["to_check"]
     if to_check.status == NominationStatus.DRAFT:

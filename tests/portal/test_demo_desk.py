@@ -16,7 +16,14 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from awards.models import AwardDecision, CouncilSession, DecisionStatus, SessionStatus
+from awards.models import (
+    AwardDecision,
+    CouncilSession,
+    DecisionStatus,
+    Nomination,
+    NominationStatus,
+    SessionStatus,
+)
 from campaigns.demo_successor import CAMPAIGN_CODE, current_year
 from campaigns.models import Assessment, AssessmentStatus, Campaign, CampaignStatus
 from campaigns.results.selectors import completeness
@@ -111,6 +118,8 @@ def test_the_running_campaign_is_in_its_current_year(demo):
         AssessmentStatus.SUBMITTED,
         AssessmentStatus.APPROVED,
     }
+    nominations = set(Nomination.objects.filter(campaign=campaign).values_list("status", flat=True))
+    assert nominations >= {NominationStatus.SUBMITTED, NominationStatus.CHECKED}
     # A signed decision, a report waiting for the chairman, a session voting today.
     decision = AwardDecision.objects.get(campaign=campaign, status=DecisionStatus.SIGNED)
     assert decision.number
