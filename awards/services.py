@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal.audit import audited_update
+from portal.notify import notify
 from portal.uploads import check_upload
 from units.models import Person, Unit
 
@@ -480,6 +481,18 @@ def session_open(*, session: CouncilSession, by) -> CouncilSession:
     ):
         raise ValidationError("Phiên họp không ở trạng thái chuẩn bị.")
     session.status, session.opened_at, session.started_at = SessionStatus.OPEN, now, started_at
+    items = session.items.count()
+    notify(
+        "vote_opened",
+        users=[seat.user for seat in session.seats.select_related("user")],
+        event=f"session:{session.pk}:open",
+        subject=f"Mở biểu quyết: {session.title}",
+        body=(
+            f"{session.title} (ngày {session.meeting_date:%d/%m/%Y}) đã mở biểu quyết với "
+            f"{items} trường hợp. Đề nghị ông/bà biểu quyết trên cổng thông tin."
+        ),
+        path=session.get_absolute_url(),
+    )
     return session
 
 

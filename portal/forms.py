@@ -120,3 +120,24 @@ class ImportUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
         error_messages={"required": "Chọn tệp cần nhập."},
     )
+
+
+class NotificationSettingsForm(forms.Form):
+    """Which e-mails a person receives: every kind ticked is on."""
+
+    on = forms.MultipleChoiceField(
+        label="Gửi thư điện tử cho tôi khi",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .notify import KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["on"].choices = [(k.key, f"{k.label} — {k.help}") for k in KINDS.values()]
+
+    def off(self) -> list[str]:
+        from .notify import KINDS
+
+        return [key for key in KINDS if key not in self.cleaned_data["on"]]

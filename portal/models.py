@@ -119,3 +119,51 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_id} ({self.count})"
+
+
+class Notification(models.Model):
+    """One e-mail to one person about one event ("Hồ sơ … bị trả lại"), written in the same
+    transaction as the event, so an event is announced once even if its request is retried."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField("Loại thông báo", max_length=40)
+    event = models.CharField("Sự kiện", max_length=120)
+    subject = models.CharField("Tiêu đề", max_length=255)
+    body = models.TextField("Nội dung")
+    created_at = models.DateTimeField("Tạo lúc", auto_now_add=True)
+    sent_at = models.DateTimeField("Gửi lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "thông báo"
+        verbose_name_plural = "thông báo"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "event"], name="notification_once_per_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class NotificationOptOut(models.Model):
+    """A kind of e-mail this person has turned off (every kind is on until turned off)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_opt_outs")
+    kind = models.CharField("Loại thông báo", max_length=40)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "thông báo đã tắt"
+        verbose_name_plural = "thông báo đã tắt"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_optout_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.kind}"
+
+    @property
+    def access_unit_id(self) -> None:
+        return None

@@ -33,6 +33,7 @@ from django.utils import timezone
 from portal.access import require
 from portal.audit import audited_update, record_bulk
 from portal.concurrency import SeenTokenError, StaleEdit, read_token, seen_token, snapshot
+from portal.notify import holders_of, notify
 from portal.uploads import open_stored
 
 from . import rendering, signing
@@ -364,6 +365,14 @@ def report_render(*, report_id: int, worker: str = "") -> Report | None:
                     f"Tạo tệp PDF xong (lần {token}{', ' + worker if worker else ''}, "
                     f"sha256 {digest[:12]})"
                 ),
+            )
+            notify(
+                "to_sign",
+                users=holders_of("report.sign"),
+                event=f"report:{report_id}:ready",
+                subject=f"Văn bản chờ ký duyệt: {report.title}",
+                body=f"{report.title} đã được tạo xong ({rendered.pages} trang), chờ ông/bà ký số.",
+                path=report.get_absolute_url(),
             )
     except (OperationalError, InterfaceError):
         # Transient: give the row back so the retry can claim it.

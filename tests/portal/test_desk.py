@@ -155,3 +155,23 @@ def test_every_source_answers_for_every_role_and_links_to_a_page_it_may_open(
             caps = (source.capability,) if isinstance(source.capability, str) else source.capability
             holds = any(has_capability(user, c) for c in caps)
             assert ((source.key, user.pk) in ran) == holds, (role, source.key)
+
+
+def test_an_upload_not_yet_confirmed_waits_on_the_uploaders_desk(world, client_as):
+    client = client_as("secretariat")
+    session = client.session
+    session["pending_imports"] = {
+        "3f1c2a9e-0000-4000-8000-000000000001": {
+            "kind": "units",
+            "name": "don-vi-2026.xlsx",
+            "sha256": "0" * 64,
+            "user": 0,
+            "summary": [3, 2, 40],
+        }
+    }
+    session.save()
+    text = desk_html(client)
+    assert "Tệp nhập dữ liệu chờ xác nhận: don-vi-2026.xlsx" in text
+    assert "Thêm mới 3, cập nhật 2 dòng khi xác nhận" in text
+    # Nobody else sees another person's pending file.
+    assert "don-vi-2026.xlsx" not in desk_html(client_as("economic_office"))
