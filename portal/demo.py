@@ -24,9 +24,11 @@ DEMO_USERS = [
     (
         "canbo.phoan",
         "Trần Văn Đức (mẫu)",
-        "Phó Chủ tịch UBND xã Phổ An",
+        "Phó Chủ tịch UBND xã Phổ An; từ 01/07/2025 công chức phường Đức Phổ",
         [Role.UNIT_OFFICER],
-        ["XA-PHO-AN"],
+        # Phổ An's records of 2021–2025, and two bodies of phường Đức Phổ in the campaign
+        # running today (campaigns/demo_successor.py): one drafting, one returned to him.
+        ["XA-PHO-AN", "PDP-VP", "PDP-PKT"],
     ),
     (
         "hoidong",
