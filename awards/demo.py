@@ -151,7 +151,7 @@ def _hold_final_review_session(secretariat) -> None:
         services.session_open(session=session, by=secretariat)
     items = list(session.items.select_related("nomination"))
     members = [seat.user for seat in session.seats.select_related("user")]
-    recused = selectors.recusals(members, [i.nomination for i in items])
+    recused = selectors.recusals(members, [i.nomination for i in items], session=session)
     for item in items:
         for member in members:
             if member.pk in recused[item.nomination_id]:

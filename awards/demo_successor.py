@@ -185,7 +185,7 @@ def _vote(session, voters: dict[str, int]) -> None:
     """`voters`: username → how many of the agenda's items (in order) that member has voted."""
     items = list(session.items.select_related("nomination").order_by("order"))
     members = {s.user.username: s.user for s in session.seats.select_related("user")}
-    recused = sel.recusals(list(members.values()), [i.nomination for i in items])
+    recused = sel.recusals(list(members.values()), [i.nomination for i in items], session=session)
     for username, count in voters.items():
         member = members[username]
         for item in items[:count]:
