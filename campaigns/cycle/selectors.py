@@ -127,28 +127,8 @@ def _risk(row: QueueRow) -> None:
         row.reasons.append("Nộp muộn")
 
 
-def review_queue(
-    user,
-    *,
-    campaign: Campaign,
-    year: int | None = None,
-    group: str = "",
-    cluster_id: int | None = None,
-    status: str = AssessmentStatus.SUBMITTED,
-) -> list[QueueRow]:
-    """Assessments this reviewer handles, riskiest first. One query whatever the size: totals,
-    last year's approved total and the risk counts are subqueries."""
-    qs = Assessment.objects.filter(campaign=campaign)
-    if SECRETARIAT not in user.roles:
-        qs = qs.filter(criteria_set__target_group__in=rules.ECONOMIC_OFFICE_GROUPS)
-    if year:
-        qs = qs.filter(year=year)
-    if group:
-        qs = qs.filter(criteria_set__target_group=group)
-    if cluster_id:
-        qs = qs.filter(unit__cluster_id=cluster_id)
-    if status:
-        qs = qs.filter(status=status)
+def _with_risk_figures(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Total, last year's approved total and the risk counts as subqueries (one query)."""
     items = AssessmentItem.objects.filter(assessment=OuterRef("pk")).order_by()
     total = items.values("assessment").annotate(s=Sum("self_score")).values("s")
     previous = (
@@ -181,7 +161,7 @@ def review_queue(
         .annotate(n=Count("pk"))
         .values("n")
     )
-    qs = qs.select_related("unit", "unit__cluster", "criteria_set").annotate(
+    return qs.select_related("unit", "unit__cluster", "criteria_set").annotate(
         total=Coalesce(Subquery(total, output_field=DEC), Value(Decimal(0)), output_field=DEC),
         previous_total=Subquery(previous, output_field=DEC),
         unevidenced=Coalesce(Subquery(unevidenced, output_field=IntegerField()), Value(0)),
@@ -194,18 +174,50 @@ def review_queue(
             Value(0),
         ),
     )
-    rows = []
-    for a in qs:
-        row = QueueRow(
-            assessment=a,
-            total=a.total,
-            previous_total=a.previous_total,
-            unevidenced=a.unevidenced,
-            maxed=a.maxed,
-            item_count=a.item_count,
-        )
-        _risk(row)
-        rows.append(row)
+
+
+def _row(a: Assessment) -> QueueRow:
+    row = QueueRow(
+        assessment=a,
+        total=a.total,
+        previous_total=a.previous_total,
+        unevidenced=a.unevidenced,
+        maxed=a.maxed,
+        item_count=a.item_count,
+    )
+    _risk(row)
+    return row
+
+
+def risk_of(assessment: Assessment) -> QueueRow:
+    """The queue's risk row for one assessment (the review page shows its reasons)."""
+    return _row(_with_risk_figures(Assessment.objects.filter(pk=assessment.pk)).get())
+
+
+def review_queue(
+    user,
+    *,
+    campaign: Campaign,
+    year: int | None = None,
+    group: str = "",
+    cluster_id: int | None = None,
+    status: str = AssessmentStatus.SUBMITTED,
+) -> list[QueueRow]:
+    """Assessments this reviewer handles, riskiest first. One query whatever the size: totals,
+    last year's approved total and the risk counts are subqueries."""
+    qs = Assessment.objects.filter(campaign=campaign)
+    if SECRETARIAT not in user.roles:
+        qs = qs.filter(criteria_set__target_group__in=rules.ECONOMIC_OFFICE_GROUPS)
+    if year:
+        qs = qs.filter(year=year)
+    if group:
+        qs = qs.filter(criteria_set__target_group=group)
+    if cluster_id:
+        qs = qs.filter(unit__cluster_id=cluster_id)
+    if status:
+        qs = qs.filter(status=status)
+    qs = _with_risk_figures(qs)
+    rows = [_row(a) for a in qs]
     rows.sort(
         key=lambda r: (
             -r.risk,

@@ -334,6 +334,8 @@ def _detail_context(request, assessment: Assessment, form=None, review_form=None
     ]
     return {
         "rows": rows,
+        # The queue's risk reasons, where the reviewer reads the file (submitted files only).
+        "risk": selectors.risk_of(assessment) if can_review else None,
         "assessment": assessment,
         "items": items,
         "form": form if can_edit else None,
