@@ -7,6 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from campaigns.models import Campaign
+from portal import buttons
 from portal.concurrency import GuardedFormMixin
 from portal.numbers import VnIntegerField, VnYearField
 from units.forms import DateInput
@@ -125,7 +126,7 @@ class ReturnForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", "Trả lại báo cáo", css_class="btn-outline-danger"))
+        self.helper.add_input(buttons.Submit("submit", "Trả lại báo cáo", variant="outline-danger"))
 
 
 class VerifyForm(forms.Form):
