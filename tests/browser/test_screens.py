@@ -63,7 +63,8 @@ PAGE_CHECKS = """async () => {
       problems.push('bộ lọc không có ô nào');
     }
   });
-  const variant = /^btn-(outline-)?(primary|secondary|success|danger|warning|info|light|dark|link)$/;
+  const variant =
+    /^btn-(outline-)?(primary|secondary|success|danger|warning|info|light|dark|link)$/;
   document.querySelectorAll('.btn').forEach((el) => {
     const colours = [...el.classList].filter((c) => variant.test(c));
     if (colours.length > 1) problems.push(`nút hai màu “${el.textContent.trim()}”: ${colours}`);
