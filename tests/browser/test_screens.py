@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from campaigns.models import AssessmentStatus
 from portal.roles import Role
 from tests.browser.conftest import BROWSER_PASSWORD, signed_in_tab
 from tests.campaigns import cycle_world as cw
 from tests.factories import UserFactory
-
-axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -124,7 +123,7 @@ def test_every_page_of_the_menu_passes_axe_and_fits_the_screen(role, desk, brows
         password=BROWSER_PASSWORD,
     )
     tab = signed_in_tab(browser, live_server, user, viewport=DESKTOP)
-    tab.context.add_init_script(axe_playwright.Axe().axe_script)
+    tab.context.add_init_script(Axe().axe_script)
     menu = tab.eval_on_selector_all(
         "[data-testid=main-menu] [data-menu]", "links => links.map((a) => a.getAttribute('href'))"
     )
