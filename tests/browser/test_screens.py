@@ -12,7 +12,7 @@ import datetime
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from campaigns.models import AssessmentStatus
+from campaigns.models import AssessmentStatus, TargetGroup
 from portal.roles import Role
 from tests.browser.conftest import BROWSER_PASSWORD, signed_in_tab
 from tests.campaigns import cycle_world as cw
@@ -75,26 +75,33 @@ PAGE_CHECKS = """async () => {
 @pytest.fixture
 def desk(world):
     """The world with work in it: commune A's draft with a long-named evidence file, commune B's
-    submitted assessment, and a deadline gone by (late units)."""
+    submitted assessment, the department's returned one, and a deadline gone by (late units)."""
     draft = cw.assessment(world.commune_a, world.campaign)
     cw.evidence(cw.item_no(draft, 1), name=LONG_FILE)
     submitted = cw.assessment(world.commune_b, world.campaign, status=AssessmentStatus.SUBMITTED)
     cw.evidence(cw.item_no(submitted, 1), name=LONG_FILE)
+    returned = cw.assessment(
+        world.department,
+        world.campaign,
+        status=AssessmentStatus.RETURNED,
+        group=TargetGroup.ORGANISATIONS,
+    )
     cw.registration(world.commune_a, world.campaign)
     cw.deadline(world.campaign, 2025, datetime.date(2025, 1, 15))
-    world.draft, world.submitted = draft, submitted
+    world.draft, world.submitted, world.returned = draft, submitted, returned
     return world
 
 
 def _extra_pages(role: Role, world) -> list[str]:
     """Pages beyond the menu where the defects were seen: the self-assessment form with its
-    evidence (officer), the review of a submitted one and the completeness table with its late
-    rows (secretariat)."""
+    evidence (officer); the review of a submitted one, a returned one, the campaign and its
+    completeness table with the late rows (secretariat)."""
     if role == Role.UNIT_OFFICER:
         return [world.draft.get_absolute_url()]
     if role == Role.SECRETARIAT:
         return [
             world.submitted.get_absolute_url(),
+            world.returned.get_absolute_url(),
             f"/phong-trao/{world.campaign.code}/",
             f"/phong-trao/{world.campaign.code}/tien-do/",
         ]
