@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo run worker beat test test-fast lint fmt bench migrate messages collectstatic clean backup restore restore-drill verify-audit drills bench-load bench-cores bench-import
+.PHONY: help install demo run worker beat test test-fast lint fmt bench migrate messages collectstatic clean backup restore restore-drill verify-audit drills drill-worker-restart bench-load bench-cores bench-import
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -30,8 +30,8 @@ $(BENCH_STAMP): $(STAMP)
 	touch $(BENCH_STAMP)
 
 .env:
-	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
-	@echo "Đã tạo .env (DEBUG=1, SECRET_KEY ngẫu nhiên) cho bản chạy thử."
+	@printf 'DEBUG=1\nSECRET_KEY=%s\nAUDIT_CHAIN_KEY=%s\n' "$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" "$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))')" > .env
+	@echo "Đã tạo .env (DEBUG=1, SECRET_KEY và AUDIT_CHAIN_KEY ngẫu nhiên) cho bản chạy thử."
 
 migrate: $(STAMP) .env ## Apply database migrations
 	$(BIN)/python manage.py migrate --noinput
@@ -64,6 +64,7 @@ lint: $(STAMP) ## ruff, import layers, migrations check, deploy check, bandit, p
 	$(BIN)/lint-imports
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=lint-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=thidua.example.vn \
+	  AUDIT_CHAIN_KEY=lint-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))') \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/bandit -q -r portal units campaigns awards reports -x '*/migrations/*' --severity-level high
 	$(BIN)/python scripts/dep_audit.py
@@ -102,8 +103,11 @@ restore: ## Restore BACKUP=<dir of one backup> into TARGET_DATABASE_URL (and MED
 restore-drill: ## Back up, restore into a scratch database, prove every table identical, time it
 	scripts/restore_drill.sh
 
-drills: $(STAMP) ## Worker-kill, broker-down, two-worker drills (DATABASE_URL=postgres://…; ~3 min; uses <name>_drills)
+drills: $(STAMP) ## Worker-kill, worker-restart, broker-down, two-worker drills (DATABASE_URL=postgres://…; ~4 min; uses <name>_drills)
 	timeout 1800 $(BIN)/python scripts/worker_kill_drill.py all
 
-verify-audit: ## Recompute the audit log's hash chain
-	$(BIN)/python manage.py verify_audit
+drill-worker-restart: $(STAMP) ## kill -9 the worker mid-render, new worker, no beat: ready in seconds (DATABASE_URL=postgres://…)
+	timeout 1200 $(BIN)/python scripts/worker_kill_drill.py worker-restart --prepare
+
+verify-audit: ## Recompute the audit log's hash chain, check the heads anchored in signed PDFs (PDF="a.pdf b.pdf" adds copies)
+	$(BIN)/python manage.py verify_audit --signed-documents $(if $(PDF),--pdf $(PDF))

@@ -8,7 +8,9 @@ class AwardsConfig(AppConfig):
     def ready(self) -> None:
         from portal.navigation import MenuEntry, Panel, register_menu, register_panel
 
-        from . import importers  # noqa: F401  (registers the `awards` import kind)
+        from . import desk, importers  # noqa: F401  (registers the `awards` import kind)
+
+        desk.register()
 
         register_menu(
             MenuEntry(

@@ -79,3 +79,101 @@ def outcome(rule: RuleFigures, tally: Tally) -> tuple[str, str]:
         + ("thông qua." if passed else "không thông qua.")
     )
     return ("passed" if passed else "failed"), text
+
+
+# --- what the rule means in numbers, for the page before closing -----------------------------
+
+_FRACTION_WORDS = {
+    (1, 2): "một nửa",
+    (2, 3): "hai phần ba",
+    (3, 4): "ba phần tư",
+    (1, 3): "một phần ba",
+    (3, 5): "ba phần năm",
+    (4, 5): "bốn phần năm",
+}
+
+
+def fraction_words(numerator: int, denominator: int) -> str:
+    """ "hai phần ba" for 2/3; other fractions as figures ("7/10")."""
+    return _FRACTION_WORDS.get((numerator, denominator), f"{numerator}/{denominator}")
+
+
+def quorum_needed(rule: RuleFigures, members: int) -> int:
+    """The fewest members present that make the quorum (ceil(q_num × members / q_den))."""
+    return -(-rule.quorum_numerator * members // rule.quorum_denominator)
+
+
+def quorum_text(rule: RuleFigures, *, members: int, present: int) -> str:
+    """ "2/5 thành viên có mặt, cần ít nhất 4/5 (hai phần ba tổng số thành viên)"."""
+    words = fraction_words(rule.quorum_numerator, rule.quorum_denominator)
+    return (
+        f"{present}/{members} thành viên có mặt, cần ít nhất "
+        f"{quorum_needed(rule, members)}/{members} ({words} tổng số thành viên)"
+    )
+
+
+def agree_needed(rule: RuleFigures, base_count: int) -> int:
+    """The fewest "agree" votes that pass on a base of `base_count`: agree × t_den ≥ t_num × base
+    (inclusive), or > (exclusive)."""
+    product = rule.threshold_numerator * base_count
+    if rule.threshold_inclusive:
+        return -(-product // rule.threshold_denominator)
+    return product // rule.threshold_denominator + 1
+
+
+_BASE_WORDS = {
+    "all_members": "tổng số thành viên Hội đồng",
+    "present": "số thành viên dự họp và biểu quyết bằng văn bản",
+    "votes_cast": "số phiếu đã bỏ",
+}
+
+
+def threshold_text(rule: RuleFigures, tally: Tally) -> str:
+    """What the threshold means for this item now, e.g. "số phiếu đồng ý phải trên 50% tổng số
+    thành viên Hội đồng: cần ít nhất 3 phiếu đồng ý trên 5 thành viên (không kể 1 thành viên
+    không tham gia biểu quyết)"."""
+    sign = "từ" if rule.threshold_inclusive else "trên"
+    need = pct_rule(100 * rule.threshold_numerator / rule.threshold_denominator)
+    head = f"số phiếu đồng ý phải {sign} {need} {_BASE_WORDS.get(rule.denominator, '')}"
+    denominator = base(rule, tally)
+    if rule.denominator == "votes_cast":
+        if denominator <= 0:
+            return head + ": chưa có phiếu nào"
+        return (
+            f"{head}: với {denominator} phiếu đã bỏ, cần ít nhất "
+            f"{agree_needed(rule, denominator)} phiếu đồng ý"
+        )
+    unit = "thành viên" if rule.denominator == "all_members" else "thành viên dự họp"
+    text = (
+        f"{head}: cần ít nhất {agree_needed(rule, denominator)} phiếu đồng ý trên "
+        f"{denominator} {unit}"
+    )
+    if tally.recused:
+        text += f" (không kể {tally.recused} thành viên không tham gia biểu quyết)"
+    return text
+
+
+def shortfall(rule: RuleFigures, tally: Tally) -> int:
+    """How many more "agree" votes this item needs to pass (0 when it passes as it stands),
+    counting each one as a vote not yet cast by a member present; `members` is the bound."""
+    for extra in range(tally.members + 1):
+        more = Tally(**{**tally.__dict__, "agree": tally.agree + extra})
+        if outcome(rule, more)[0] == "passed":
+            return extra
+    return tally.members + 1
+
+
+def projection_text(rule: RuleFigures, tally: Tally, *, not_voted: int) -> str:
+    """ "Nếu kết thúc bây giờ: …" — the outcome the votes cast so far would give."""
+    result, _ = outcome(rule, tally)
+    if result == "no_quorum":
+        return "Nếu kết thúc bây giờ: chưa đủ số thành viên dự họp, không thể kết thúc."
+    if result == "passed":
+        return f"Nếu kết thúc bây giờ: thông qua ({tally.agree} phiếu đồng ý)."
+    short = shortfall(rule, tally)
+    text = f"Nếu kết thúc bây giờ: không thông qua — còn thiếu {short} phiếu đồng ý"
+    if short > not_voted:
+        text += f"; {not_voted} thành viên chưa biểu quyết" + (
+            ", nên dù tất cả đồng ý cũng không đủ" if not_voted else ""
+        )
+    return text + "."

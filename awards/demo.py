@@ -13,7 +13,7 @@ from portal.demo import load_users
 from portal.models import User
 from units.models import Authority, Person, Unit
 
-from . import services
+from . import demo_successor, selectors, services
 from .models import (
     Award,
     AwardCategory,
@@ -26,6 +26,8 @@ from .models import (
     NominationDocument,
     NominationStatus,
     PeriodKind,
+    SessionStatus,
+    VoteChoice,
     YearlyRating,
 )
 from .tiers import load_tiers
@@ -134,6 +136,29 @@ def _nomination(
             nomination=nomination, kind=doc_kind, upload=bytes_upload("ho-so-mau.pdf", PDF), by=by
         )
     return nomination
+
+
+def _hold_final_review_session(secretariat) -> None:
+    """The 2025 final review's session was held: every member present voted on each case (a
+    member recused from a case of his own commune does not), and voting was closed. The cases
+    it passed wait for what follows (a provincial form goes up with a submission)."""
+    session = CouncilSession.objects.filter(
+        title__startswith="Phiên họp xét khen thưởng tổng kết", is_sample=True
+    ).first()
+    if session is None or session.status == SessionStatus.CLOSED or not session.items.exists():
+        return
+    if session.status == SessionStatus.DRAFT:
+        services.session_open(session=session, by=secretariat)
+    items = list(session.items.select_related("nomination"))
+    members = [seat.user for seat in session.seats.select_related("user")]
+    recused = selectors.recusals(members, [i.nomination for i in items], session=session)
+    for item in items:
+        for member in members:
+            if member.pk in recused[item.nomination_id]:
+                continue
+            if not item.receipts.filter(member=member).exists():
+                services.vote_cast(item=item, member=member, choice=VoteChoice.AGREE)
+    services.session_close(session=session, by=secretariat)
 
 
 @transaction.atomic
@@ -251,7 +276,7 @@ def load() -> dict:
     if pm.status == NominationStatus.CHECKED and not pm.consultation_until:
         services.consultation_open(nomination=pm, by=secretariat)
     _ = draft
-    # A council with five members, in preparation, with the checked local case on its agenda.
+    # A council with five members with the checked cases on its agenda; it is held below.
     if not CouncilSession.objects.filter(
         title__startswith="Phiên họp xét khen thưởng tổng kết", is_sample=True
     ).exists():
@@ -291,7 +316,10 @@ def load() -> dict:
     secretary = User.objects.filter(username="hoidong").first()
     if session and secretary and not session.seats.filter(role=MemberRole.SECRETARY).exists():
         services.session_set_secretary(session=session, user=secretary, by=secretariat)
+    _hold_final_review_session(secretariat)
+    successor = demo_successor.load()  # the 2026–2030 campaign's awards, dated from today
     return {
+        **{f"2026–2030 {k}": v for k, v in successor.items()},
         "tiers": AwardTier.objects.count(),
         "awards": Award.objects.count(),
         "nominations": Nomination.objects.count(),

@@ -4,6 +4,7 @@ its field's error and ignored."""
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 
 from portal.filters import YearFilter
@@ -41,6 +42,12 @@ class NominationFilter(django_filters.FilterSet):
 
 
 class AwardFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Tên cá nhân, tập thể, đơn vị",
+        method="filter_q",
+        max_length=150,
+        widget=forms.TextInput(attrs={"placeholder": "Có dấu hoặc không dấu, ví dụ: pho an"}),
+    )
     tier = django_filters.ModelChoiceFilter(
         label="Hình thức, danh hiệu",
         queryset=AwardTier.objects.order_by("kind", "order"),
@@ -50,4 +57,8 @@ class AwardFilter(django_filters.FilterSet):
 
     class Meta:
         model = Award
-        fields = ["tier", "year"]
+        fields = ["q", "tier", "year"]
+
+    def filter_q(self, queryset: QuerySet[Award], name: str, value: str) -> QuerySet[Award]:
+        value = value.strip()
+        return sel.awards_matching(queryset, value) if value else queryset

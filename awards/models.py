@@ -728,7 +728,8 @@ class NominationDocument(models.Model):
 
 
 class ConsultationComment(models.Model):
-    """A comment received during public consultation (lấy ý kiến nhân dân)."""
+    """A comment received during public consultation (lấy ý kiến nhân dân). Append-only on
+    PostgreSQL; each comment has an audit event."""
 
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="comments")
     author_name = models.CharField("Họ tên người góp ý", max_length=150)
@@ -875,8 +876,9 @@ class VoteChoice(models.TextChoices):
 
 
 class Ballot(models.Model):
-    """A vote. For a secret ballot `member` stays empty and the random primary key carries no
-    order, so nobody — not even the secretariat — can link a ballot to a receipt."""
+    """An open (non-secret) vote: who chose what. A secret item keeps no Ballot row at all (a
+    PostgreSQL trigger refuses one): its choices exist only as the counts in `SecretTally`.
+    Append-only on PostgreSQL (migration `council_append_only`)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="ballots")
@@ -899,8 +901,36 @@ class Ballot(models.Model):
         return "Phiếu biểu quyết"
 
 
+class SecretTally(models.Model):
+    """The counts of a secret-ballot item, and the only place its choices are kept.
+
+    A vote adds one to a column in the voter's transaction (under the session lock), so no row
+    holds one member's choice; the row has no timestamp and no history. Closing rewrites the row
+    in the closing transaction, so afterwards not even its transaction id (PostgreSQL's `xmin`)
+    matches the last voter's receipt. On PostgreSQL a trigger allows only increments that keep
+    the total equal to the item's receipts, only while the item is pending, and no deletion."""
+
+    item = models.OneToOneField(
+        AgendaItem, primary_key=True, on_delete=models.CASCADE, related_name="secret_tally"
+    )
+    agree = models.PositiveIntegerField(default=0)
+    disagree = models.PositiveIntegerField(default=0)
+    abstain = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "kết quả bỏ phiếu kín"
+        verbose_name_plural = "kết quả bỏ phiếu kín"
+
+    def __str__(self) -> str:
+        return f"Kết quả bỏ phiếu kín: {self.item_id}"
+
+    def counts(self) -> dict[str, int]:
+        return {c: getattr(self, c) for c in VoteChoice.values}
+
+
 class BallotReceipt(models.Model):
-    """“Has voted”: one per member per item, the guard against a second vote."""
+    """“Has voted”: one per member per item, the guard against a second vote. It never holds the
+    choice. Append-only on PostgreSQL."""
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="receipts")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -9,13 +9,15 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from portal.audit import audited_update
+from portal.notify import notify
 from portal.uploads import check_upload
 from units.models import Person, Unit
 
-from . import council
+from . import council, integrity
 from . import selectors as sel
 from .eligibility import verdict
 from .models import (
@@ -44,6 +46,7 @@ from .models import (
     NominationStatus,
     NomineeKind,
     PeriodKind,
+    SecretTally,
     SessionMember,
     SessionStatus,
     TierKind,
@@ -284,12 +287,15 @@ def consultation_comment_add(
         raise ValidationError("Thời gian lấy ý kiến đối với trường hợp này đã kết thúc.")
     if not author_name.strip() or not content.strip():
         raise ValidationError("Vui lòng ghi họ tên và nội dung góp ý.")
-    return ConsultationComment.objects.create(
-        nomination=nomination,
-        author_name=author_name.strip()[:150],
-        contact=contact.strip()[:200],
-        content=content.strip()[:5000],
-    )
+    with transaction.atomic():
+        comment = ConsultationComment.objects.create(
+            nomination=nomination,
+            author_name=author_name.strip()[:150],
+            contact=contact.strip()[:200],
+            content=content.strip()[:5000],
+        )
+        integrity.record_comment(comment)
+    return comment
 
 
 # --- council --------------------------------------------------------------------------------
@@ -447,6 +453,21 @@ def session_set_attendance(*, session: CouncilSession, user, attendance: str, by
         raise ValidationError("Phiên họp đã kết thúc.")
     if attendance not in Attendance.values:
         raise ValidationError("Giá trị điểm danh không hợp lệ.")
+    # A member who has voted is present (voted in the session) or absent (voted in writing):
+    # the quorum and the ballots' "written" flag must keep telling the same story.
+    flags = set(
+        BallotReceipt.objects.filter(item__session=session, member=user).values_list(
+            "written", flat=True
+        )
+    )
+    if flags:
+        fixed = Attendance.ABSENT if flags == {True} else Attendance.PRESENT
+        if attendance != fixed:
+            raise ValidationError(
+                f"{user.display_name} đã biểu quyết "
+                + ("bằng văn bản" if fixed == Attendance.ABSENT else "tại phiên họp")
+                + f" nên được ghi là “{Attendance(fixed).label}”."
+            )
     if not audited_update(
         session.seats.filter(user=user), actor=by, reason="Điểm danh", attendance=attendance
     ):
@@ -480,6 +501,18 @@ def session_open(*, session: CouncilSession, by) -> CouncilSession:
     ):
         raise ValidationError("Phiên họp không ở trạng thái chuẩn bị.")
     session.status, session.opened_at, session.started_at = SessionStatus.OPEN, now, started_at
+    items = session.items.count()
+    notify(
+        "vote_opened",
+        users=[seat.user for seat in session.seats.select_related("user")],
+        event=f"session:{session.pk}:open",
+        subject=f"Mở biểu quyết: {session.title}",
+        body=(
+            f"{session.title} (ngày {session.meeting_date:%d/%m/%Y}) đã mở biểu quyết với "
+            f"{items} trường hợp. Đề nghị ông/bà biểu quyết trên cổng thông tin."
+        ),
+        path=session.get_absolute_url(),
+    )
     return session
 
 
@@ -501,29 +534,58 @@ def vote_cast(*, item: AgendaItem, member, choice: str) -> None:
                 raise ValidationError("Phiên họp đã kết thúc, kết quả biểu quyết là cuối cùng.")
             raise ValidationError("Phiên họp chưa bắt đầu biểu quyết.")
         nomination = item.nomination
-        if member.pk in sel.recusals([member], [nomination])[nomination.pk]:
+        why = sel.recusal_reasons([member], [nomination], session=session)[nomination.pk]
+        if member.pk in why:
             raise ValidationError(
-                "Ông/bà thuộc tập thể hoặc đơn vị của người được đề nghị nên không tham gia biểu "
-                "quyết trường hợp này."
+                f"Ông/bà {why[member.pk]} nên không tham gia biểu quyết trường hợp "
+                f"{nomination.recipient_name}."
             )
         written = seat.attendance == Attendance.ABSENT
         if seat.attendance == Attendance.UNKNOWN:
             # A member who votes in the session is present (nobody needs to tick it first).
-            seat.attendance = Attendance.PRESENT
-            seat.save(update_fields=["attendance"])
+            audited_update(
+                SessionMember.objects.filter(pk=seat.pk),
+                actor=member,
+                reason="Có mặt (đã biểu quyết)",
+                attendance=Attendance.PRESENT,
+            )
         try:
             with transaction.atomic():
-                BallotReceipt.objects.create(item=item, member=member, written=written)
-                Ballot.objects.create(
-                    item=item,
-                    choice=choice,
-                    written=written,
-                    member=None if item.secret_ballot else member,
-                )
+                receipt = BallotReceipt.objects.create(item=item, member=member, written=written)
+                ballot = _store_choice(item, member, choice, written)
         except IntegrityError as exc:
             raise ValidationError(
                 "Ông/bà đã biểu quyết trường hợp này; mỗi thành viên chỉ có một phiếu."
             ) from exc
+        integrity.record_vote(receipt, ballot, actor=member)
+
+
+def _store_choice(item: AgendaItem, member, choice: str, written: bool) -> Ballot | None:
+    """An open vote is a Ballot row with its member. A secret vote is only +1 on the item's
+    count row, in the voter's transaction under the session lock: no row holds the choice next
+    to anything that names the voter (docs/security.md, “Secret ballot”)."""
+    if not item.secret_ballot:
+        return Ballot.objects.create(item=item, choice=choice, written=written, member=member)
+    if not SecretTally.objects.filter(item=item).update(**{choice: F(choice) + 1}):
+        SecretTally.objects.create(item=item, **{choice: 1})
+    return None
+
+
+def _counts_at_close(item: AgendaItem) -> tuple[dict[str, int], int]:
+    """(choice → votes, written votes). A secret item's count row is rewritten by the closing
+    transaction, so its transaction id no longer points at the last voter's."""
+    counts = dict.fromkeys(VoteChoice.values, 0)
+    if item.secret_ballot:
+        SecretTally.objects.filter(item=item).update(agree=F("agree"))
+        tally = SecretTally.objects.filter(item=item).first()
+        if tally is not None:
+            counts.update(tally.counts())
+        return counts, item.receipts.filter(written=True).count()
+    written = 0
+    for choice, is_written in item.ballots.values_list("choice", "written"):
+        counts[choice] += 1
+        written += is_written
+    return counts, written
 
 
 def session_remind(*, session: CouncilSession, by) -> list[str]:
@@ -561,10 +623,16 @@ def _figures(rule) -> council.RuleFigures:
 
 @transaction.atomic
 def session_close(*, session: CouncilSession, by) -> CouncilSession:
-    """Close voting: compute each item's outcome by its tier's rule; votes are final."""
+    """Close voting: compute each item's outcome by its tier's rule; votes are final. Refused,
+    changing nothing, while any item lacks its quorum: too few members present is not a vote
+    (the secretariat takes attendance, or members vote and so are present, then closes)."""
     now = timezone.now()
     # Locked as a vote locks it: no ballot commits between this read and the tally.
     current = CouncilSession.objects.select_for_update().filter(pk=session.pk).first()
+    if current is not None and current.status == SessionStatus.OPEN:
+        refusal = sel.quorum_refusal(current)
+        if refusal:
+            raise ValidationError(refusal)
     # The meeting ends when voting closes, on the meeting day after it started, unless the
     # secretariat recorded the end.
     ended_at = current.ended_at if current else None
@@ -592,16 +660,12 @@ def session_close(*, session: CouncilSession, by) -> CouncilSession:
     items = list(
         session.items.select_related("nomination__tier", "nomination__unit", "nomination__person")
     )
-    recused = sel.recusals([s.user for s in seats], [i.nomination for i in items])
+    recused = sel.recusals([s.user for s in seats], [i.nomination for i in items], session=session)
     present_ids = {s.user_id for s in seats if s.attendance == Attendance.PRESENT}
     for item in items:
         nomination = item.nomination
         rule = sel.vote_rule_for(nomination.tier, nomination.reference_date)
-        counts = dict.fromkeys(VoteChoice.values, 0)
-        written = 0
-        for choice, is_written in item.ballots.values_list("choice", "written"):
-            counts[choice] += 1
-            written += is_written
+        counts, written = _counts_at_close(item)
         rec = recused[nomination.pk]
         tally = council.Tally(
             members=len(seats),
@@ -624,8 +688,16 @@ def session_close(*, session: CouncilSession, by) -> CouncilSession:
             "explanation": text,
             "rule": rule.describe(),
         }
-        item.save(update_fields=["outcome", "tally"])
-        item.recused.set(list(rec))
+        item.recused.set(list(rec))  # before the outcome: a trigger freezes both with it
+        # The outcome and the counts enter the audit trail here (a secret vote's counts only
+        # here); on PostgreSQL a trigger freezes them once they leave “pending”.
+        audited_update(
+            AgendaItem.objects.filter(pk=item.pk, outcome=ItemOutcome.PENDING),
+            actor=by,
+            reason="Kết quả biểu quyết",
+            outcome=item.outcome,
+            tally=item.tally,
+        )
         if result == ItemOutcome.PASSED:
             _move(nomination, old=[S.IN_COUNCIL], new=S.PASSED, by=by, note=text)
         elif result == ItemOutcome.FAILED:

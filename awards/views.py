@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
+from portal import throttle
 from portal.access import can, require, scope
 from portal.dataexchange import Column, write_xlsx, xlsx_response
 from portal.filters import YearForm
@@ -257,6 +258,7 @@ def _nomination_page(
             "comments": nomination.comments.all()
             if can(user, "nomination.check") or can(user, "council.vote")
             else None,
+            "show_contact": can(user, "consultation.contact"),
             "exemplars": nomination.exemplars.all(),
             "history": sel.awards_of(
                 unit=nomination.unit if not nomination.person_id else None, person=nomination.person
@@ -476,6 +478,9 @@ def _session_page(
 ) -> HttpResponse:
     agenda = sel.session_agenda(session, request.user)
     manage = can(request.user, "council.manage")
+    may_close = session.status == SessionStatus.OPEN and sel.may_close(
+        request.user, session, agenda["seats"]
+    )
     return render(
         request,
         "awards/session_detail.html",
@@ -483,6 +488,7 @@ def _session_page(
             "session": session,
             **agenda,
             "can_manage": manage,
+            "may_close": may_close,
             "add_form": AddItemForm(session=session)
             if manage and session.status != SessionStatus.CLOSED
             else None,
@@ -605,17 +611,35 @@ def session_open_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(session)
 
 
-@require_POST
 @login_required
 def session_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: before closing, who has not voted, what each item's threshold means and what closing
+    now would give. POST with `confirm`: close (final)."""
     session = _session(request, pk)
-    require(request.user, "council.manage", session)
-    try:
-        services.session_close(session=session, by=request.user)
-        messages.success(request, "Đã kết thúc phiên họp; kết quả biểu quyết là cuối cùng.")
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    return redirect(session)
+    if not sel.may_close(request.user, session):
+        raise PermissionDenied("Bạn không có quyền kết thúc phiên họp này.")
+    if request.method == "POST":
+        if request.POST.get("confirm") != "1":
+            messages.warning(request, "Xem tình hình biểu quyết và xác nhận trước khi kết thúc.")
+            return redirect("awards:session-close", pk=session.pk)
+        try:
+            services.session_close(session=session, by=request.user)
+            messages.success(request, "Đã kết thúc phiên họp; kết quả biểu quyết là cuối cùng.")
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+            session.refresh_from_db()
+            if session.status == SessionStatus.OPEN:
+                return redirect("awards:session-close", pk=session.pk)
+        return redirect(session)
+    if session.status != SessionStatus.OPEN:
+        messages.info(request, "Chỉ kết thúc phiên họp đang biểu quyết.")
+        return redirect(session)
+    agenda = sel.session_agenda(session, request.user, preview=True)
+    return render(
+        request,
+        "awards/session_close.html",
+        {"session": session, **agenda},
+    )
 
 
 @require_POST
@@ -830,15 +854,19 @@ def _filtered_awards(request: HttpRequest) -> AwardFilter:
 
 @login_required
 def award_list_view(request: HttpRequest) -> HttpResponse:
+    """The award history: one row per recipient with their awards, each once; searchable by
+    the name of a person, a collective or the unit (with or without diacritics)."""
     require(request.user, "award.view")
     award_filter = _filtered_awards(request)
     qs = award_filter.qs
     years, table = sel.awards_per_tier_year(qs)
+    page = _page(request, sel.award_recipients(qs))
+    page.object_list = sel.recipient_awards(qs, list(page.object_list))
     return render(
         request,
         "awards/award_list.html",
         {
-            "page": _page(request, qs.order_by("-decision_date", "pk")),
+            "page": page,
             "query": _query_without_page(request),
             "filter": award_filter,
             "years": years,
@@ -851,8 +879,13 @@ def award_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def award_export_view(request: HttpRequest) -> HttpResponse:
+    """What the list shows (same filter and search), one line per award in the list's order:
+    the recipients newest first, each recipient's awards together, each award once."""
     require(request.user, "award.export")
     qs = _filtered_awards(request).qs
+    awards = [
+        a for group in sel.recipient_awards(qs, sel.award_recipients(qs)) for a in group.awards
+    ]
     rows = [
         [
             i,
@@ -866,7 +899,7 @@ def award_export_view(request: HttpRequest) -> HttpResponse:
             a.decision_date,
             a.campaign.code if a.campaign_id else "",
         ]
-        for i, a in enumerate(qs.order_by("-decision_date", "pk"), start=1)
+        for i, a in enumerate(awards, start=1)
     ]
     return xlsx_response(
         "lich-su-khen-thuong.xlsx",
@@ -900,17 +933,20 @@ STAT_COLUMNS = [
 def statistics_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "award.view")
     year, year_form = _stat_year(request)
+    rows = sel.commendation_statistics(year)
+    empty = not any(r["total"] for r in rows)
     return render(
         request,
         "awards/statistics.html",
         {
             "year": year,
             "year_form": year_form,
-            "rows": sel.commendation_statistics(year),
-            "sections": sel.by_kind_sections(
-                sel.commendation_statistics(year), lambda r: r["tier"].kind
-            ),
+            "rows": rows,
+            "sections": sel.by_kind_sections(rows, lambda r: r["tier"].kind),
             "can_export": can(request.user, "award.export"),
+            # An all-zero table says why: no award of that year is recorded (yet).
+            "empty": empty,
+            "why_empty": sel.why_no_awards(year) if empty else None,
         },
     )
 
@@ -1045,6 +1081,15 @@ def public_consultation_view(request: HttpRequest, campaign_code: str) -> HttpRe
 def public_comment_view(request: HttpRequest, campaign_code: str, pk: int) -> HttpResponse:
     campaign = _public_campaign(campaign_code)
     nomination = get_object_or_404(sel.consultation_open(campaign), pk=pk)
+    # Counted before the form is read: a flood from one address stores nothing.
+    wait = throttle.hit("comment", request, throttle.comment_rate())
+    if wait is not None:
+        return throttle.too_many(
+            request,
+            "Địa chỉ của quý vị đã gửi quá nhiều ý kiến trong thời gian ngắn; "
+            "ý kiến vừa gửi chưa được ghi nhận.",
+            wait,
+        )
     form = CommentForm(request.POST)
     if form.is_valid() and not form.cleaned_data["website"]:
         try:

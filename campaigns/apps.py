@@ -57,7 +57,10 @@ class CampaignsConfig(AppConfig):
             ),
         )
         # Results: NTM status, contributions, importers, reminders (campaigns/results).
+        from . import desk
         from .results import importers, tasks  # noqa: F401 (registers importers and tasks)
+
+        desk.register()
 
         register_menu(
             MenuEntry("Tiêu chí NTM", "campaigns:ntm-list", "ntm.view", "bi-grid-3x3", 30),

@@ -10,11 +10,13 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from portal.utils import upsert
 from units.demo_authorities import load as load_authorities
 from units.models import Sponsorship, Unit, UnitKind
 
+from . import demo_successor
 from .cycle import demo as cycle_demo
 from .models import (
     Campaign,
@@ -244,7 +246,9 @@ def _campaign(ntm_set: NtmCriterionSet) -> Campaign:
             "end_year": 2025,
             "preliminary_review_year": 2023,
             "final_review_year": 2025,
-            "status": CampaignStatus.ACTIVE,
+            # Closed: its final review was signed (reports/demo.py); the campaign running
+            # today is phường Đức Phổ's 2026–2030 one (campaigns/demo_successor.py).
+            "status": CampaignStatus.CLOSED,
             "ntm_criterion_set": ntm_set,
         },
     )
@@ -420,16 +424,37 @@ def _sponsorships(campaign: Campaign) -> None:
         )
 
 
+def _confirm_past_ntm(campaign: Campaign) -> None:
+    """The closed campaign's NTM results were confirmed by the economic office early in the
+    following year (through the model's save, so each confirmation is in the history)."""
+    from portal.models import User
+
+    confirmer = User.objects.filter(username="kinhte").first()
+    pending = NtmStatus.objects.filter(
+        is_sample=True, year__lte=campaign.end_year, confirmed_at__isnull=True
+    )
+    for status in pending:
+        status.confirmed_at = datetime.datetime(
+            status.year + 1, 1, 20, 9, 0, tzinfo=timezone.get_current_timezone()
+        )
+        status.confirmed_by = confirmer
+        status.save(update_fields=["confirmed_at", "confirmed_by"])
+
+
 @transaction.atomic
 def load() -> dict[str, int]:
     ntm_set = _ntm_criteria()
+    demo_successor.load_units()  # bodies of phường Đức Phổ, expected from 01/07/2025
     campaign = _campaign(ntm_set)
     _sample_results(campaign, ntm_set)
     _sponsorships(campaign)
     oversight_demo.load(campaign)
     cycle_demo.load(campaign)  # registrations, self-assessments, extensions (campaigns/cycle)
+    _confirm_past_ntm(campaign)
+    successor = demo_successor.load()  # the 2026–2030 campaign, dated from today
     return {
         "campaigns": Campaign.objects.count(),
         "ntm_statuses": NtmStatus.objects.count(),
         "contributions": Contribution.objects.count(),
+        "current_year": successor["year"],
     }

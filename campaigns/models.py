@@ -135,6 +135,24 @@ class Campaign(models.Model):
         return reverse("campaigns:campaign-detail", args=[self.code])
 
     @property
+    def short_title(self) -> str:
+        """The name breadcrumbs and page titles show (never the code): the title without the
+        words "Phong trào thi đua" and its quotation marks, cut at a word near 60 characters,
+        with the years when the title does not give them."""
+        title = self.title.strip()
+        for prefix in ("Phong trào thi đua", "phong trào thi đua", "Phong trào", "phong trào"):
+            if title.startswith(prefix) and len(title) > len(prefix) + 3:
+                title = title[len(prefix) :].strip(" :–-")
+                break
+        title = title.replace("“", "").replace("”", "").replace('"', "").strip()
+        if len(title) > 60:
+            cut = title[:60].rsplit(" ", 1)[0].rstrip(" ,;:–-")
+            title = f"{cut}…"
+        if str(self.start_year) not in title:
+            title = f"{title} {self.start_year}–{self.end_year}"
+        return title
+
+    @property
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
 

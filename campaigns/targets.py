@@ -68,11 +68,17 @@ class TargetProgress:
         return "thôn" if self.target.metric.startswith("villages") else "xã"
 
     @property
+    def has_goal(self) -> bool:
+        """Does the target say how many (a minimum or a maximum)? Without one the pages draw no
+        bar and no "Đạt": they say "chưa đặt chỉ tiêu"."""
+        return bool(self.target.min_value or self.target.max_value)
+
+    @property
     def percent(self) -> int:
-        """Progress toward the minimum, 0–100, for progress bars."""
+        """Progress toward the minimum, 0–100, for progress bars (0 without a goal)."""
         goal = self.target.min_value or self.target.max_value or 0
         if not goal:
-            return 100 if self.met else 0
+            return 0
         return min(100, round(100 * self.value / goal))
 
     @property

@@ -8,6 +8,8 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             audit,  # noqa: F401  (one audit event per historical record)
+            checks,  # noqa: F401  (check --deploy: the audit chain key)
+            desk,  # noqa: F401  (the desk is read afresh after every audited write)
             signals,  # noqa: F401  (ends sessions of deactivated users)
         )
         from .navigation import MenuEntry, register_menu

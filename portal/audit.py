@@ -18,23 +18,39 @@ How events are written
 Why it cannot be rewritten
 - Append-only: on PostgreSQL a trigger (migration `hardening_audit`) raises on UPDATE or DELETE
   of `portal_auditevent`. Deployment also revokes TRUNCATE from the application role.
-- Tamper-evident: each event stores `prev_hash` and `hash = sha256(prev_hash ‖ content)`; the
-  chain head row (`AuditChainHead`, locked FOR UPDATE while appending) serialises writers and
+- Tamper-evident: each event stores `prev_hash` and `hash = HMAC-SHA256(key, prev_hash ‖
+  content)` with the key AUDIT_CHAIN_KEY, which lives in the environment, never in the database,
+  and the key's id (`key_id`, see `key_id()`), so an insider who can write the table but does not
+  hold the key cannot re-compute the chain after an edit. Events written before a key was
+  configured have `key_id = ""` and `hash = sha256(prev_hash ‖ content)`; they are accepted only
+  before the first keyed event and, with a key set, only up to AUDIT_CHAIN_UNKEYED_UNTIL (the
+  last event id when the deployment set its key; 0 for a deployment keyed from the start).
+  Events of a retired key stay verifiable through AUDIT_CHAIN_OLD_KEYS (rotation).
+  The chain head row (`AuditChainHead`, locked FOR UPDATE while appending) serialises writers and
   remembers the newest hash. `python manage.py verify_audit` recomputes the chain and names the
   first event that does not match.
+- Anchored outside the database: every signed PDF carries the chain head at its signing
+  (`current_anchor()`, written by `reports.signing.sign_document` into the signed revision), and
+  `verify_audit --pdf … / --signed-documents` checks that the anchored event still has the
+  anchored hash (`check_anchor`), which catches an insider who also holds the key and re-computed
+  the chain after editing an event older than the document.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
+import functools
 import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.dispatch import receiver
 from django.utils import timezone
@@ -94,8 +110,44 @@ def canonical(event: AuditEvent) -> bytes:
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+#: `key_id` of an event hashed without a key (written before AUDIT_CHAIN_KEY was configured).
+UNKEYED = ""
+
+
+class UnknownKey(Exception):
+    """An event names a key id that neither AUDIT_CHAIN_KEY nor AUDIT_CHAIN_OLD_KEYS has."""
+
+
+@functools.lru_cache(maxsize=16)
+def key_id(key: str) -> str:
+    """A short public name of a key (stored with each event): derived from the key with HMAC, so
+    it tells which key to use without revealing anything about it."""
+    return hmac.new(key.encode(), b"thidua-audit-key-id", hashlib.sha256).hexdigest()[:12]
+
+
+def _keys() -> dict[str, str]:
+    """Every key that verifies: the current one and the retired ones, by key id."""
+    current = getattr(settings, "AUDIT_CHAIN_KEY", "") or ""
+    old = getattr(settings, "AUDIT_CHAIN_OLD_KEYS", None) or []
+    return {key_id(k): k for k in [*old, current] if k}
+
+
+def current_key_id() -> str:
+    """The key id new events are written with (UNKEYED when no key is configured)."""
+    current = getattr(settings, "AUDIT_CHAIN_KEY", "") or ""
+    return key_id(current) if current else UNKEYED
+
+
 def compute_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical(event)).hexdigest()
+    """The event's hash: HMAC-SHA256 with the key its `key_id` names, or SHA-256 for an event
+    written before a key was configured."""
+    message = prev_hash.encode() + b"\n" + canonical(event)
+    if event.key_id == UNKEYED:
+        return hashlib.sha256(message).hexdigest()
+    key = _keys().get(event.key_id)
+    if key is None:
+        raise UnknownKey(event.key_id)
+    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
 
 
 def _head() -> AuditChainHead:
@@ -115,7 +167,9 @@ def append(events: Iterable[AuditEvent]) -> list[AuditEvent]:
     with transaction.atomic():
         head = _head()
         prev = head.last_hash
+        kid = current_key_id()
         for event in events:
+            event.key_id = kid
             event.prev_hash = prev
             event.hash = compute_hash(prev, event)
             event.save(force_insert=True)
@@ -291,24 +345,87 @@ def audited_update(
 class Break:
     event_id: int | None
     problem: str
+    #: What broke when it is not an event of the chain (e.g. "văn bản …"); shown instead.
+    where: str = ""
+
+
+@dataclass
+class CheckResult:
+    """One check of `manage.py verify_audit`: what it found broken, what it covered (for the
+    closing line, e.g. "1.234 sự kiện") and lines to show either way."""
+
+    breaks: list[Break]
+    covered: str
+    summary: str = ""
+    notes: list[str] = dataclasses.field(default_factory=list)
 
 
 def verify_chain(*, batch: int = 2000) -> tuple[int, list[Break]]:
-    """Recompute the chain; returns (events checked, breaks). Streams in id order."""
+    """Recompute the chain; returns (events checked, breaks). Streams in id order.
+
+    Events hashed without a key (written before AUDIT_CHAIN_KEY) are accepted only before the
+    first keyed one and, once a key is configured, only up to AUDIT_CHAIN_UNKEYED_UNTIL: an
+    unkeyed event after those is what an insider without the key would have to write to
+    re-compute the chain, and is reported."""
     breaks: list[Break] = []
     prev = GENESIS
     checked = 0
     last_id = None
+    first_keyed = None
+    unknown: dict[str, tuple[int, int, int]] = {}  # key id → (first event, last event, count)
+    downgraded: dict[str, Any] | None = None  # unkeyed events where only keyed ones may be
+    # With a key configured, an unkeyed event is accepted only up to the id the deployment
+    # recorded when it set the key (0: none), so a chain re-computed whole without the key fails.
+    keyed_only_after = (
+        int(getattr(settings, "AUDIT_CHAIN_UNKEYED_UNTIL", 0) or 0) if current_key_id() else None
+    )
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch):
         checked += 1
         if event.prev_hash != prev:
             breaks.append(
                 Break(event.pk, "prev_hash không khớp sự kiện liền trước (có sự kiện bị xóa?)")
             )
-        if compute_hash(event.prev_hash, event) != event.hash:
-            breaks.append(Break(event.pk, "nội dung đã bị sửa (hash không khớp)"))
+        late = ""
+        if event.key_id == UNKEYED and first_keyed is not None:
+            late = f"sau sự kiện có khóa #{first_keyed}"
+        elif event.key_id == UNKEYED and keyed_only_after is not None:
+            if event.pk > keyed_only_after:
+                late = (
+                    f"dù đã đặt AUDIT_CHAIN_KEY (chỉ các sự kiện đến #{keyed_only_after}, "
+                    "AUDIT_CHAIN_UNKEYED_UNTIL, được ghi không khóa)"
+                )
+        elif event.key_id != UNKEYED and first_keyed is None:
+            first_keyed = event.pk
+        if late:
+            if downgraded is None:
+                downgraded = {"at": len(breaks), "first": event.pk, "why": late, "n": 0}
+            downgraded["last"] = event.pk
+            downgraded["n"] += 1
+        try:
+            if compute_hash(event.prev_hash, event) != event.hash:
+                breaks.append(Break(event.pk, "nội dung đã bị sửa (hash không khớp)"))
+        except UnknownKey:
+            first, _, n = unknown.get(event.key_id, (event.pk, event.pk, 0))
+            unknown[event.key_id] = (first, event.pk, n + 1)
         prev = event.hash
         last_id = event.pk
+    if downgraded is not None:  # one line for the run, named by its first event
+        breaks.insert(
+            downgraded["at"],
+            Break(
+                downgraded["first"],
+                f"băm không có khóa {downgraded['why']}: {downgraded['n']} sự kiện "
+                f"(#{downgraded['first']}–#{downgraded['last']}), chuỗi bị tính lại không khóa",
+            ),
+        )
+    for kid, (first, last, n) in unknown.items():  # one line per missing key, not per event
+        breaks.append(
+            Break(
+                first,
+                f"khóa “{kid}” không có trong AUDIT_CHAIN_KEY hay AUDIT_CHAIN_OLD_KEYS: {n} sự "
+                f"kiện (#{first}–#{last}) không kiểm tra được",
+            )
+        )
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None:
         if head.last_hash != prev or (last_id or 0) != head.last_id:
@@ -323,3 +440,76 @@ def verify_chain(*, batch: int = 2000) -> tuple[int, list[Break]]:
     elif checked:
         breaks.append(Break(None, "thiếu đầu chuỗi"))
     return checked, breaks
+
+
+# --- The chain head anchored in signed documents -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The chain head at one moment: the newest event's id and hash, and how many events the
+    chain then had. Written into every signed PDF (`reports.signing.sign_document`)."""
+
+    last_id: int
+    last_hash: str
+    count: int
+
+
+def current_anchor() -> Anchor:
+    """The chain head as this transaction sees it (its own events included)."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None:
+        return Anchor(0, GENESIS, 0)
+    return Anchor(head.last_id, head.last_hash, head.count)
+
+
+def check_anchor(anchor: Anchor) -> str | None:
+    """None when the chain still holds the anchored head (the event with that id has that hash,
+    and that many events up to it), else what disagrees, in Vietnamese. Run after
+    `verify_chain`, which establishes that each stored hash is the chain's own."""
+    if anchor.last_id == 0:
+        if anchor.count != 0:
+            return f"văn bản ghi chuỗi rỗng nhưng đếm {anchor.count} sự kiện"
+        return None
+    stored = AuditEvent.objects.filter(pk=anchor.last_id).values_list("hash", flat=True).first()
+    if stored is None:
+        return f"sự kiện #{anchor.last_id} văn bản ghi nhận không còn trong nhật ký"
+    if stored != anchor.last_hash:
+        return (
+            f"sự kiện #{anchor.last_id} có mã băm {stored[:16]}… nhưng lúc ký là "
+            f"{anchor.last_hash[:16]}…: nhật ký đến sự kiện này đã bị ghi lại sau khi ký"
+        )
+    count = AuditEvent.objects.filter(pk__lte=anchor.last_id).count()
+    if count != anchor.count:
+        return (
+            f"lúc ký có {anchor.count} sự kiện đến #{anchor.last_id}, nay có {count}: "
+            "nhật ký đã bị thêm hoặc xóa sự kiện cũ"
+        )
+    return None
+
+
+def check_chain(options: Mapping[str, Any]) -> CheckResult:
+    """`verify_audit`'s first check: the chain itself (`verify_chain`), with a note on events
+    hashed before a key was configured."""
+    checked, breaks = verify_chain()
+    notes = []
+    unkeyed = AuditEvent.objects.filter(key_id=UNKEYED).aggregate(
+        n=models.Count("id"), last=models.Max("id")
+    )
+    if unkeyed["n"] and checked:
+        notes.append(
+            f"{unkeyed['n']} sự kiện được băm không khóa (trước khi đặt AUDIT_CHAIN_KEY), đến "
+            f"sự kiện #{unkeyed['last']}; khi đặt khóa cho hệ thống đang chạy, ghi "
+            f"AUDIT_CHAIN_UNKEYED_UNTIL={unkeyed['last']} cùng lúc."
+        )
+    if not current_key_id():
+        notes.append(
+            "CẢNH BÁO: chưa đặt AUDIT_CHAIN_KEY, sự kiện mới được băm không khóa; người có quyền "
+            "ghi cơ sở dữ liệu có thể tính lại cả chuỗi."
+        )
+    return CheckResult(
+        breaks=breaks,
+        covered=f"{checked} sự kiện",
+        summary=f"{checked} sự kiện, chuỗi băm khớp",
+        notes=notes,
+    )

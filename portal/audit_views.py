@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .access import can, unit_ids_in_scope
+from .audit_display import describe_events, model_label
 from .filters import AuditFilter
 from .models import AuditEvent
 
@@ -41,6 +42,7 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
         "portal/audit_list.html",
         {
             "page": page,
+            "rows": describe_events(page, request.user),
             "filter": audit_filter,
             "title": "Nhật ký thay đổi",
             "query": _query_without_page(request),
@@ -61,7 +63,8 @@ def audit_object_view(request: HttpRequest, model: str, object_id: str) -> HttpR
         "portal/audit_list.html",
         {
             "page": page,
+            "rows": describe_events(page, request.user),
             "object_view": True,
-            "title": f"Nhật ký của {first.object_repr or model + ' #' + object_id}",
+            "title": f"Nhật ký thay đổi – {first.object_repr or model_label(model)}",
         },
     )

@@ -198,6 +198,35 @@ class Plan:
         )
 
 
+#: What each contract column holds, in words: the import pages show these, with the column's
+#: name as the file's header row must write it (the names are the contract, docs/data.md).
+COLUMN_WORDS = {
+    "code": "Mã đơn vị",
+    "name": "Tên đơn vị",
+    "kind": "Loại đơn vị",
+    "parent_code": "Mã đơn vị cấp trên",
+    "cluster": "Khối/cụm",
+    "unit_code": "Mã xã, thôn",
+    "year": "Năm",
+    "criteria_met": "Các tiêu chí đạt (số thứ tự)",
+    "level": "Mức đạt",
+    "commune_code": "Mã xã",
+    "contributor": "Người / đơn vị đóng góp",
+    "contributor_kind": "Loại đối tượng",
+    "money_vnd": "Tiền (đồng)",
+    "work_days": "Ngày công",
+    "land_m2": "Đất hiến (m²)",
+    "in_kind": "Hiện vật",
+    "note": "Ghi chú",
+    "recipient_kind": "Loại đối tượng",
+    "recipient_code_or_name": "Mã hoặc tên đối tượng",
+    "tier_code": "Hình thức, danh hiệu (mã)",
+    "decision_number": "Số quyết định",
+    "decision_date": "Ngày quyết định",
+    "campaign_code": "Phong trào (mã)",
+}
+
+
 class Importer:
     """Base class: subclasses set `kind`, `label`, `columns` and implement plan / apply / export.
 
@@ -219,6 +248,11 @@ class Importer:
     def header_map(cls) -> HeaderMap:
         return HeaderMap.of(cls.columns, cls.sheet_columns)
 
+    @classmethod
+    def described_columns(cls) -> list[tuple[str, str]]:
+        """(what the column holds, its header name) for each contract column, for the pages."""
+        return [(column_words(cls, name), name) for name in cls.columns]
+
     def plan(self, table: Table) -> Plan:
         raise NotImplementedError
 
@@ -238,6 +272,15 @@ class Exporter:
 
     def export_rows(self, **options: Any) -> Iterable[Sequence[Any]]:
         raise NotImplementedError
+
+
+def column_words(importer: type[Importer] | type[Exporter], name: str) -> str:
+    """A contract column in words: the header of the matching "Xuất Excel" column, else
+    COLUMN_WORDS, else the name itself."""
+    for column in getattr(importer, "sheet_columns", ()):
+        if column.field == name:
+            return column.header
+    return COLUMN_WORDS.get(name, name)
 
 
 IMPORTERS: dict[str, type[Importer]] = {}

@@ -24,9 +24,11 @@ DEMO_USERS = [
     (
         "canbo.phoan",
         "Trần Văn Đức (mẫu)",
-        "Phó Chủ tịch UBND xã Phổ An",
+        "Phó Chủ tịch UBND xã Phổ An; từ 01/07/2025 công chức phường Đức Phổ",
         [Role.UNIT_OFFICER],
-        ["XA-PHO-AN"],
+        # Phổ An's records of 2021–2025, and two bodies of phường Đức Phổ in the campaign
+        # running today (campaigns/demo_successor.py): one drafting, one returned to him.
+        ["XA-PHO-AN", "PDP-VP", "PDP-PKT"],
     ),
     (
         "hoidong",
@@ -69,15 +71,26 @@ DEMO_USERS = [
 ]
 
 
+#: Demo accounts whose holder is also a demo person record (`User.person`): the same official,
+#: so a council would recuse the account from voting on that person's nomination.
+DEMO_PERSONS = {"canbo.phoan": "CN-MAU-002"}  # Trần Văn Đức, Phó Chủ tịch UBND xã Phổ An
+
+
 @transaction.atomic
 def load_users() -> list[tuple[str, str, str]]:
     """Create or reset the demo users; returns (username, role labels, password) rows."""
     unit_model = apps.get_model("units", "Unit")
+    person_model = apps.get_model("units", "Person")
     rows = []
     for username, full_name, position, roles, unit_codes in DEMO_USERS:
         user = User.objects.filter(username=username).first() or User(username=username)
         user.full_name = full_name
         user.position = position
+        user.person = (
+            person_model.objects.filter(code=DEMO_PERSONS[username]).first()
+            if username in DEMO_PERSONS
+            else None
+        )
         user.is_active = True
         user_save(user=user, roles=roles, password=DEMO_PASSWORD)
         user.units.set(unit_model.objects.filter(code__in=unit_codes))

@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
+from .audit_display import model_choices
 from .models import AuditEvent, User
 from .numbers import VnYearField
 from .roles import Role
@@ -30,9 +31,7 @@ class AuditFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(
         label="Thao tác", choices=AuditEvent.Action.choices, empty_label="Tất cả"
     )
-    actor = django_filters.CharFilter(
-        label="Người thực hiện", field_name="actor_name", lookup_expr="icontains"
-    )
+    actor = django_filters.CharFilter(label="Người thực hiện", method="filter_actor")
     tu = DateFilter(label="Từ ngày", field_name="at", lookup_expr="date__gte")
     den = DateFilter(label="Đến ngày", field_name="at", lookup_expr="date__lte")
 
@@ -43,7 +42,15 @@ class AuditFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset: QuerySet[AuditEvent] | None = None, **kwargs) -> None:
         super().__init__(data, queryset=queryset, **kwargs)
         models = self.queryset.order_by("model").values_list("model", flat=True).distinct()
-        self.filters["model"].extra["choices"] = [(m, m) for m in models]
+        self.filters["model"].extra["choices"] = model_choices(models)
+
+    def filter_actor(self, queryset: QuerySet[AuditEvent], name: str, value: str):
+        """By the person's name (or, for the secretariat who knows it, the login name)."""
+        value = value.strip()
+        if not value:
+            return queryset
+        people = User.objects.filter(Q(full_name__icontains=value) | Q(username__icontains=value))
+        return queryset.filter(Q(actor_id__in=people.values("pk")) | Q(actor_name__icontains=value))
 
 
 class UserFilter(django_filters.FilterSet):

@@ -33,6 +33,18 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class IdChoiceField(forms.ModelChoiceField):
+    """ModelChoiceField with the same guard as IdsChoiceField, for a single row."""
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if text.lstrip("-").isdigit() and abs(int(text)) > _MAX_ID:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
 class SignInForm(AuthenticationForm):
     edit_guard_exempt = "signs in; edits no row"
     error_messages = {
@@ -65,10 +77,10 @@ class UserForm(GuardedFormMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "full_name", "email", "position", "phone", "units"]
+        fields = ["username", "full_name", "email", "position", "phone", "units", "person"]
         labels = {"username": "Tên đăng nhập", "email": "Thư điện tử"}
         widgets = {"units": forms.SelectMultiple(attrs={"size": 10})}
-        field_classes = {"units": IdsChoiceField}
+        field_classes = {"units": IdsChoiceField, "person": IdChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,6 +89,13 @@ class UserForm(GuardedFormMixin, forms.ModelForm):
             "kind", "name"
         )
         self.fields["units"].required = False
+        person_model = apps.get_model("units", "Person")
+        self.fields["person"].queryset = person_model.objects.select_related(
+            "affiliation"
+        ).order_by("full_name", "pk")
+        self.fields["person"].label_from_instance = lambda p: (
+            f"{p.full_name} – {p.affiliation.name}" if p.affiliation_id else p.full_name
+        )
         self.fields["full_name"].required = True
         if self.instance.pk:
             self.fields["roles"].initial = sorted(self.instance.roles)
@@ -88,6 +107,7 @@ class UserForm(GuardedFormMixin, forms.ModelForm):
             Row(Column("email"), Column("position"), Column("phone")),
             "roles",
             "units",
+            "person",
             "password",
             Submit("save", "Lưu"),
         )
@@ -120,3 +140,24 @@ class ImportUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
         error_messages={"required": "Chọn tệp cần nhập."},
     )
+
+
+class NotificationSettingsForm(forms.Form):
+    """Which e-mails a person receives: every kind ticked is on."""
+
+    on = forms.MultipleChoiceField(
+        label="Gửi thư điện tử cho tôi khi",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .notify import KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["on"].choices = [(k.key, f"{k.label} — {k.help}") for k in KINDS.values()]
+
+    def off(self) -> list[str]:
+        from .notify import KINDS
+
+        return [key for key in KINDS if key not in self.cleaned_data["on"]]

@@ -88,6 +88,27 @@ def pending_store(request: HttpRequest, *, kind: str, name: str, data: bytes, pl
     return token
 
 
+def pending_desk_items(request: HttpRequest) -> list:
+    """The files this person uploaded and has not confirmed yet, as desk items (the pending
+    files live in the uploader's session, so the home page adds them, not portal.desk)."""
+    from .desk import DeskItem
+
+    items = []
+    for token, entry in request.session.get(SESSION_KEY, {}).items():
+        created, updated, _unchanged = entry.get("summary", [0, 0, 0])
+        items.append(
+            DeskItem(
+                f"Tệp nhập dữ liệu chờ xác nhận: {entry['name']}",
+                1,
+                reverse("import-preview", args=[entry["kind"], token]),
+                "Danh mục",
+                f"Thêm mới {created}, cập nhật {updated} dòng khi xác nhận",
+                urgent=True,
+            )
+        )
+    return items
+
+
 def pending_load(request: HttpRequest, kind: str, token: str) -> tuple[dict[str, Any], bytes]:
     """The uploader's pending file, or 404 (another user's token, used, expired, altered)."""
     entry = request.session.get(SESSION_KEY, {}).get(str(token))

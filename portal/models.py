@@ -26,6 +26,19 @@ class User(AbstractUser):
             "Cán bộ đơn vị chỉ thấy và nhập số liệu của các đơn vị này (và các thôn trực thuộc)."
         ),
     )
+    # The person record of the account holder, so a council member is recused from voting on
+    # their own nomination (awards.selectors.recusal_reasons).
+    person = models.OneToOneField(
+        "units.Person",
+        verbose_name="Cá nhân (hồ sơ thi đua)",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="account",
+        help_text="Hồ sơ cá nhân của người dùng, nếu có: thành viên Hội đồng không biểu quyết "
+        "trường hợp đề nghị khen thưởng chính mình.",
+        error_messages={"unique": "Cá nhân này đã được gắn với một tài khoản khác."},
+    )
     history = HistoricalRecords(excluded_fields=["last_login", "password"], m2m_fields=[units])
 
     class Meta:
@@ -72,9 +85,11 @@ class RoleGrant(models.Model):
 
 class AuditEvent(models.Model):
     """One write to a tracked row: who, when, which row, old → new. Append-only (a PostgreSQL
-    trigger refuses UPDATE and DELETE) and hash-chained: `hash` = SHA-256 of the previous event's
-    hash and this event's content, so `manage.py verify_audit` finds any edited or removed row.
-    Written by `portal.audit` (simple_history's signal, and `record_bulk` for queryset updates)."""
+    trigger refuses UPDATE and DELETE) and hash-chained: `hash` = HMAC-SHA256, with the key that
+    `key_id` names (AUDIT_CHAIN_KEY, never stored here), of the previous event's hash and this
+    event's content (plain SHA-256 for events written before a key, `key_id` empty), so
+    `manage.py verify_audit` finds any edited or removed row. Written by `portal.audit`
+    (simple_history's signal, and `record_bulk` for queryset updates)."""
 
     class Action(models.TextChoices):
         CREATE = "+", "Tạo mới"
@@ -95,6 +110,8 @@ class AuditEvent(models.Model):
     request_id = models.CharField("Mã yêu cầu", max_length=32, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    #: Which key made `hash` (`portal.audit.key_id`); empty: SHA-256 without a key.
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = "sự kiện nhật ký"
@@ -119,3 +136,51 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_id} ({self.count})"
+
+
+class Notification(models.Model):
+    """One e-mail to one person about one event ("Hồ sơ … bị trả lại"), written in the same
+    transaction as the event, so an event is announced once even if its request is retried."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField("Loại thông báo", max_length=40)
+    event = models.CharField("Sự kiện", max_length=120)
+    subject = models.CharField("Tiêu đề", max_length=255)
+    body = models.TextField("Nội dung")
+    created_at = models.DateTimeField("Tạo lúc", auto_now_add=True)
+    sent_at = models.DateTimeField("Gửi lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "thông báo"
+        verbose_name_plural = "thông báo"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "event"], name="notification_once_per_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class NotificationOptOut(models.Model):
+    """A kind of e-mail this person has turned off (every kind is on until turned off)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_opt_outs")
+    kind = models.CharField("Loại thông báo", max_length=40)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "thông báo đã tắt"
+        verbose_name_plural = "thông báo đã tắt"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_optout_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.kind}"
+
+    @property
+    def access_unit_id(self) -> None:
+        return None

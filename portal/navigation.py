@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 
 from .access import has_capability
+from .desk import counts_by_group
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,10 @@ def menu_for(user) -> list[dict]:
         item = {"label": entry.label, "url": url, "icon": icon, "name": entry.url_name}
         group = _group_of(entry.url_name) or entry.label
         groups.setdefault(group, {"label": group, "items": []})["items"].append(item)
+    # What waits in each group (portal.desk), shown beside the group's name.
+    waiting = counts_by_group(user)
+    for label, group in groups.items():
+        group["count"] = waiting.get(label, 0)
     return list(groups.values())
 
 

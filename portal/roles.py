@@ -90,8 +90,15 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "nomination.propose": frozenset({UNIT_OFFICER, SECRETARIAT}),
     "nomination.check": frozenset({SECRETARIAT}),
     "nomination.override": frozenset({SECRETARIAT}),
+    # the contact a citizen gave with a consultation comment (personal data: the secretariat
+    # answers or asks back; council members read the comments without it)
+    "consultation.contact": frozenset({SECRETARIAT}),
     "council.manage": frozenset({SECRETARIAT}),
     "council.vote": frozenset({COUNCIL_MEMBER, CHAIRMAN}),
+    # Close the vote after seeing who has not voted and what each item would get: the
+    # secretariat, and the chairman who chairs the council (a member seated as chair of a
+    # session may close that session too: `awards.selectors.may_close`).
+    "council.close": frozenset({SECRETARIAT, CHAIRMAN}),
     "decision.sign": frozenset({CHAIRMAN}),
     "award.import": frozenset({SECRETARIAT}),
     "exemplar.manage": frozenset({SECRETARIAT}),

@@ -6,7 +6,9 @@ console e-mail. See README.md for the table of variables.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -88,6 +90,8 @@ MIDDLEWARE = [
     # SQLite only: a GET's transaction does not take the write lock (docs/deployment.md).
     "portal.sqlite_locking.SQLiteWriteLockMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A body larger than allowed is refused (413) from its length, before anything reads it.
+    "portal.body_limit.RequestBodyLimitMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before anything reads a parameter: GET and POST values in NFC (docs/input.md).
@@ -174,6 +178,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The public pages' counters per client address (portal/throttle.py): the same Redis as the
+# cache, so every web host counts together; local memory in the demo.
+CACHES["throttle"] = {
+    **CACHES["default"],
+    "KEY_PREFIX": f"{CACHES['default'].get('KEY_PREFIX', '')}throttle",
+    "LOCATION": CACHES["default"].get("LOCATION", "throttle"),
+}
 
 # --- Auth, sessions, login throttling ----------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
@@ -209,6 +220,26 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# The load balancer or reverse proxy in front (addresses or CIDR ranges, comma separated). Only a
+# request from one of them has its client taken from X-Forwarded-For (portal/net.py); without
+# this, behind a balancer every client has the balancer's address and one person's wrong
+# passwords would lock a user out for everyone. Empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: “{_proxy}” không phải địa chỉ IP hoặc dải địa chỉ (CIDR) hợp lệ."
+        ) from _exc
+AXES_CLIENT_IP_CALLABLE = "portal.net.client_ip"
+# How often one client address may use the public pages ("count/seconds", portal/throttle.py):
+# document look-ups on /verify/, and comments during a public consultation.
+THROTTLE_VERIFY = env.str("THROTTLE_VERIFY", default="20/60")
+THROTTLE_COMMENT = env.str("THROTTLE_COMMENT", default="10/600")
+for _name in ("THROTTLE_VERIFY", "THROTTLE_COMMENT"):
+    if not re.fullmatch(r"[1-9][0-9]*/[1-9][0-9]*", vars()[_name]):
+        raise ImproperlyConfigured(f"{_name}: ghi dạng số_lần/số_giây, ví dụ 20/60.")
 
 # --- Security when DEBUG is off ---------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -298,6 +329,22 @@ IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=100 * 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Whole request bodies, refused from their length before they are read (portal/body_limit.py);
+# the reverse proxy sets the same limits (docs/deployment.md). 64 KB leaves room for the form's
+# other fields around a file.
+FORM_OVERHEAD_BYTES = 64 * 1024
+#: A PDF sent anonymously to /verify/ to be checked.
+PUBLIC_UPLOAD_MAX_BYTES = env.int("PUBLIC_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+#: A signed-in user's form: up to DATA_UPLOAD_MAX_NUMBER_FILES files of UPLOAD_MAX_BYTES.
+REQUEST_MAX_BYTES = env.int(
+    "REQUEST_MAX_BYTES",
+    default=UPLOAD_MAX_BYTES * DATA_UPLOAD_MAX_NUMBER_FILES + DATA_UPLOAD_MAX_MEMORY_SIZE,
+)
+#: Anyone not signed in elsewhere (sign-in, public comments): text only.
+ANONYMOUS_REQUEST_MAX_BYTES = env.int("ANONYMOUS_REQUEST_MAX_BYTES", default=256 * 1024)
+#: Paths with a limit of their own (prefix → bytes of the file; the form's other fields get
+#: FORM_OVERHEAD_BYTES on top), whoever sends.
+REQUEST_BODY_LIMITS = {"/verify/": PUBLIC_UPLOAD_MAX_BYTES}
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -369,6 +416,18 @@ SIGNING_SEAL_IMAGE = env.str(
     "SIGNING_SEAL_IMAGE", default=str(VAR_DIR / "signing" / "demo-seal.png")
 )
 SIGNING_SEAL_DIAMETER_MM = env.float("SIGNING_SEAL_DIAMETER_MM", default=35.0)
+
+# --- Audit chain key (docs/security.md, "An insider with database access") --------------------
+# The key of the audit log's HMAC chain: kept out of the database (environment or a secret file),
+# so an insider who can write the tables cannot re-compute the chain after an edit. Required in
+# production (`check --deploy`); without it events are chained with plain SHA-256. Retired keys
+# stay here, comma-separated, so events they made still verify after a rotation.
+AUDIT_CHAIN_KEY = _secret("AUDIT_CHAIN_KEY", default="") or ""
+AUDIT_CHAIN_OLD_KEYS = env.list("AUDIT_CHAIN_OLD_KEYS", default=[])
+# A deployment that had events before it set its key: the last event id written without a key
+# (set together with the key; `verify_audit` prints it). With a key, any later unkeyed event is
+# a break. 0 (default): every event must be keyed.
+AUDIT_CHAIN_UNKEYED_UNTIL = env.int("AUDIT_CHAIN_UNKEYED_UNTIL", default=0)
 
 # --- Logging: one line per event, with the request id -----------------------------------------
 LOGGING = {

@@ -37,6 +37,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("thong-bao/", views.notification_settings_view, name="notification-settings"),
     path("nguoi-dung/", views.user_list_view, name="user-list"),
     path("nguoi-dung/them/", views.user_create_view, name="user-create"),
     path("nguoi-dung/<int:pk>/sua/", views.user_edit_view, name="user-edit"),

@@ -18,7 +18,7 @@ from units.selectors import units_visible_to
 
 from .access import require
 from .filters import UserFilter
-from .forms import UserForm
+from .forms import NotificationSettingsForm, UserForm
 from .models import RoleGrant, User
 from .services import user_save, user_set_active
 
@@ -31,6 +31,8 @@ def home_view(request: HttpRequest) -> HttpResponse:
     kinds = [(UnitKind(k).label, by_kind[k], k) for k in UnitKind.values if k in by_kind]
     own_units = request.user.units.select_related("cluster", "parent").order_by("name")
     from .dashboard import dashboard_context
+    from .desk import desk_for
+    from .importing import pending_desk_items
 
     return render(
         request,
@@ -39,8 +41,29 @@ def home_view(request: HttpRequest) -> HttpResponse:
             "kinds": kinds,
             "own_units": own_units,
             "total_units": sum(by_kind.values()),
+            "desk": [*pending_desk_items(request), *desk_for(request.user)],
             **dashboard_context(request),
         },
+    )
+
+
+@login_required
+def notification_settings_view(request: HttpRequest) -> HttpResponse:
+    """Each person chooses which e-mails they receive (portal.notify)."""
+    from .notify import KINDS, set_opt_outs
+
+    off = set(request.user.notification_opt_outs.values_list("kind", flat=True))
+    form = NotificationSettingsForm(
+        request.POST or None, initial={"on": [k for k in KINDS if k not in off]}
+    )
+    if request.method == "POST" and form.is_valid():
+        set_opt_outs(user=request.user, off=form.off(), by=request.user)
+        messages.success(request, "Đã lưu lựa chọn nhận thông báo.")
+        return redirect("notification-settings")
+    return render(
+        request,
+        "portal/notification_settings.html",
+        {"form": form, "email": request.user.email},
     )
 
 

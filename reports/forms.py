@@ -5,9 +5,11 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 
 from campaigns.models import Campaign
 from portal import buttons
+from portal.body_limit import megabytes
 from portal.concurrency import GuardedFormMixin
 from portal.numbers import VnIntegerField, VnYearField
 from units.forms import DateInput
@@ -142,6 +144,9 @@ class VerifyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields[
+            "file"
+        ].help_text = f"Tệp PDF không quá {megabytes(settings.PUBLIC_UPLOAD_MAX_BYTES)}."
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", "Kiểm tra"))

@@ -66,3 +66,13 @@ def versions_of(report: Report) -> QuerySet[Report]:
         .defer(*LIST_DEFERRED)
         .order_by("-version")
     )
+
+
+#: A version with a file that a person may read as the document's current text.
+CURRENT_STATUSES = (ReportStatus.READY, ReportStatus.RETURNED, ReportStatus.SIGNED)
+
+
+def current_version(versions: list[Report]) -> Report | None:
+    """Of a document's versions (newest first): the current one, the newest with a file that is
+    not superseded. A version being made does not replace it until it is ready."""
+    return next((v for v in versions if v.status in CURRENT_STATUSES and v.file), None)

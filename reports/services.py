@@ -1,10 +1,12 @@
 """Report writes and state transitions: request, render (the Celery task's work), sign, return.
 
 Lifecycle: queued → rendering → ready → signed, or failed (the error kept for the secretariat),
-or returned (the chairman sent it back). Regenerating makes a new version; a signed version never
-changes. Broker down: the request is recorded and stays queued with a note; `requeue_reports`
-(beat, every few minutes) sends queued reports again, and the idempotent claim makes sure each
-runs once.
+or returned (the chairman sent it back). Regenerating makes a new version; the previous version
+stays the current one until the new one is ready, and a signed version never changes. Broker
+down: the request is recorded and stays queued with a note; `requeue_reports` (beat, every few
+minutes) sends queued reports again, and the idempotent claim makes sure each runs once. A render
+whose worker died (a stale claim) is put back in the queue by a worker that starts
+(`requeue_at_start`), by beat, by asking for the report again, or by "Tạo lại" on its page.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from django.utils import timezone
 from portal.access import require
 from portal.audit import audited_update, record_bulk
 from portal.concurrency import SeenTokenError, StaleEdit, read_token, seen_token, snapshot
+from portal.notify import holders_of, notify
 from portal.uploads import open_stored
 
 from . import rendering, signing
@@ -78,8 +81,10 @@ def report_request(
     object_id: int = 0,
     narrative: dict[str, str] | None = None,
 ) -> Report:
-    """Ask for a document. An identical open request (queued or rendering) is returned as is;
-    otherwise a new version is made (older unsigned versions are superseded)."""
+    """Ask for a document. An identical open request (queued or rendering) is returned as is,
+    unless its renderer is gone (a stale claim): then it is put back in the queue and returned.
+    Otherwise a new version is made; the older unsigned versions stay as they are until it is
+    ready (`report_render` supersedes them then)."""
     definition = get_kind(kind)
     if definition is None:
         raise ValidationError({"kind": "Loại báo cáo không hợp lệ."})
@@ -96,6 +101,8 @@ def report_request(
             # `report_one_open_request` settles two requests racing to create the same one.
             existing = _open_report(key)
             if existing is not None:
+                if _requeue_if_stale(existing.pk, actor=by, reason=RETRY_ON_REQUEST):
+                    existing.refresh_from_db()
                 return existing
             versions = Report.objects.filter(**key)
             latest = versions.order_by("-version").first()
@@ -109,9 +116,6 @@ def report_request(
                 issue_date=timezone.localdate(),
                 **{f: (narrative.get(f) or "").strip() for f in NARRATIVE_FIELDS},
             )
-            versions.filter(
-                status__in=[ReportStatus.READY, ReportStatus.RETURNED, ReportStatus.FAILED]
-            ).exclude(pk=report.pk).update(status=ReportStatus.SUPERSEDED)
             transaction.on_commit(lambda: enqueue(report.pk))
     except IntegrityError:
         # Someone made the same request at the same moment: theirs is the one.
@@ -154,11 +158,26 @@ def enqueue(report_id: int) -> bool:
 
 
 def requeue_stale(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
-    """Send again the reports left queued (broker was down) and the renders whose worker died.
-    The claim makes a duplicate delivery harmless."""
+    """Send again the reports left queued (broker was down) and the renders whose worker died
+    (put back in the queue first). The claim makes a duplicate delivery harmless. Beat runs it
+    every few minutes (`reports-requeue`); a worker that starts runs `requeue_at_start`."""
     now = timezone.now()
     queued = Report.objects.filter(status=ReportStatus.QUEUED, requested_at__lt=now - older_than)
-    pks = list(queued.values_list("pk", flat=True)) + _orphaned_renders(now)
+    pks = list(queued.values_list("pk", flat=True)) + requeue_dead_claims(reason=RETRY_BY_BEAT)
+    sent = 0
+    for pk in pks:
+        sent += enqueue(pk)
+    return sent
+
+
+def requeue_at_start() -> int:
+    """A worker that starts (Celery's `worker_ready`) puts back in the queue at once the renders
+    of dead workers and sends them, and sends the queued reports again (a dead worker may have
+    held their messages, which Redis gives back only after the visibility timeout, 2 h). A
+    duplicate of a message still waiting in the queue is harmless: the claim runs each once."""
+    pks = requeue_dead_claims(reason=RETRY_AT_START)
+    queued = Report.objects.filter(status=ReportStatus.QUEUED).exclude(pk__in=pks)
+    pks += list(queued.values_list("pk", flat=True))
     sent = 0
     for pk in pks:
         sent += enqueue(pk)
@@ -206,20 +225,92 @@ def _lock_busy(exc: BaseException) -> bool:
     return getattr(cause, "sqlstate", None) == "55P03" or getattr(cause, "pgcode", None) == "55P03"
 
 
-def _orphaned_renders(now: datetime.datetime) -> list[int]:
-    """Rendering reports without a live renderer: not locked (PostgreSQL), or lease expired."""
-    rendering = Report.objects.filter(status=ReportStatus.RENDERING)
-    if not _row_locks():
-        return list(rendering.filter(lease_until__lt=now).values_list("pk", flat=True))
-    with transaction.atomic():
-        return list(rendering.select_for_update(skip_locked=True).values_list("pk", flat=True))
-
-
 #: A claim commits `rendering` and then takes the row lock for the render: between the two a
 #: live claimer holds no lock. A `rendering` row found unlocked is taken over only if it is
 #: still unlocked, and nobody else has claimed it, this long after (a live claimer has taken
 #: its lock by then).
 CLAIM_GRACE_SECONDS = 1.0
+
+RETRY_AT_START = (
+    "Đưa lại vào hàng đợi khi tiến trình xử lý khởi động: tiến trình tạo tệp trước đã dừng"
+)
+RETRY_BY_BEAT = "Đưa lại vào hàng đợi (requeue_reports): tiến trình tạo tệp đã dừng"
+RETRY_ON_REQUEST = "Yêu cầu lại: tiến trình tạo tệp đã dừng, đưa lại vào hàng đợi"
+RETRY_BY_BUTTON = "Tạo lại: tiến trình tạo tệp đã dừng, đưa lại vào hàng đợi"
+
+
+def _stale_claims(pks: list[int] | None = None) -> list[int]:
+    """Inside a transaction: the `rendering` reports (of `pks`, or all) whose renderer is gone —
+    a stale claim. On PostgreSQL a live renderer holds its row locked for the whole render, and
+    PostgreSQL drops the lock the moment the worker's connection closes (kill -9, crash, time
+    limit): so a row claimed more than CLAIM_GRACE_SECONDS ago that nobody holds is stale; the
+    rows found are locked here (SKIP LOCKED: a live render is passed over, never waited for).
+    Without row locks (SQLite) the lease decides: it ends a minute after the task's time limit,
+    past which no live render can still run."""
+    now = timezone.now()
+    rendering = Report.objects.filter(status=ReportStatus.RENDERING)
+    if pks is not None:
+        rendering = rendering.filter(pk__in=pks)
+    if not _row_locks():
+        return list(rendering.filter(lease_until__lt=now).values_list("pk", flat=True))
+    claimed_before = now - datetime.timedelta(seconds=CLAIM_GRACE_SECONDS)
+    rendering = rendering.filter(Q(started_at__isnull=True) | Q(started_at__lt=claimed_before))
+    return list(
+        rendering.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True)
+    )
+
+
+def _requeue(pks: list[int], *, actor, reason: str) -> list[int]:
+    """Put stale claims (locked by `_stale_claims` in this transaction) back in the queue, one
+    audit event each; the next delivery claims them as any queued report."""
+    if not pks:
+        return []
+    audited_update(
+        Report.objects.filter(pk__in=pks, status=ReportStatus.RENDERING),
+        actor=actor,
+        reason=reason,
+        status=ReportStatus.QUEUED,
+        lease_until=None,
+    )
+    return pks
+
+
+def requeue_dead_claims(*, reason: str) -> list[int]:
+    """Every stale claim back in the queue (not sent: the caller sends them)."""
+    with transaction.atomic():
+        return _requeue(_stale_claims(), actor=None, reason=reason)
+
+
+def _requeue_if_stale(report_id: int, *, actor, reason: str) -> bool:
+    """Inside a transaction: this report's claim is stale → back in the queue, sent after
+    commit. False when it is not (queued, finished, or a live worker renders it)."""
+    with transaction.atomic():
+        if not _requeue(_stale_claims([report_id]), actor=actor, reason=reason):
+            return False
+    transaction.on_commit(lambda: enqueue(report_id))
+    return True
+
+
+def claim_is_stale(report: Report) -> bool:
+    """For the report page: is it `rendering` with its renderer gone ("Tạo lại" is offered)?"""
+    if report.status != ReportStatus.RENDERING:
+        return False
+    with transaction.atomic():
+        return bool(_stale_claims([report.pk]))
+
+
+def report_retry(*, report: Report, by) -> Report:
+    """ "Tạo lại" on the page of a report whose renderer is gone: back in the queue, sent now.
+    Refused while a live worker renders it (or once it is done): nothing is rendered twice."""
+    require(by, "report.request")
+    with transaction.atomic():
+        if not _requeue_if_stale(report.pk, actor=by, reason=RETRY_BY_BUTTON):
+            raise ValidationError(
+                "Báo cáo không cần tạo lại: tệp đang được tạo hoặc đã tạo xong. Vui lòng tải lại "
+                "trang để xem trạng thái mới nhất."
+            )
+    report.refresh_from_db()
+    return report
 
 
 class _Rendering(Exception):
@@ -319,6 +410,27 @@ def _fail(report_id: int, token: int, message: str) -> None:
     )
 
 
+def _supersede_older(report: Report, token: int) -> None:
+    """In the render transaction, with the new version's file stored: the older unsigned
+    versions (ready, returned, failed) are superseded in the same commit that makes this one
+    ready, so until then the previous ready version stays the current one (downloadable, signable)
+    and a failed render leaves it so. A signed version is never touched."""
+    older = Report.objects.filter(
+        campaign_id=report.campaign_id,
+        kind=report.kind,
+        year=report.year,
+        object_id=report.object_id,
+        version__lt=report.version,
+        status__in=[ReportStatus.READY, ReportStatus.RETURNED, ReportStatus.FAILED],
+    )
+    audited_update(
+        older,
+        actor=None,
+        reason=f"Thay bằng phiên bản {report.version} (tạo xong, lần {token})",
+        status=ReportStatus.SUPERSEDED,
+    )
+
+
 def report_render(*, report_id: int, worker: str = "") -> Report | None:
     """Claim the report, render it and store the file, once. Returns None when there is nothing
     to do (already ready or signed, or another worker is rendering it). Transient database
@@ -343,6 +455,7 @@ def report_render(*, report_id: int, worker: str = "") -> Report | None:
                 storage.delete(name)
             saved = storage.save(name, ContentFile(rendered.content))
             digest = sha256(rendered.content)
+            _supersede_older(report, token)
             Report.objects.filter(pk=report_id).update(
                 status=ReportStatus.READY,
                 file=saved,
@@ -364,6 +477,14 @@ def report_render(*, report_id: int, worker: str = "") -> Report | None:
                     f"Tạo tệp PDF xong (lần {token}{', ' + worker if worker else ''}, "
                     f"sha256 {digest[:12]})"
                 ),
+            )
+            notify(
+                "to_sign",
+                users=holders_of("report.sign"),
+                event=f"report:{report_id}:ready",
+                subject=f"Văn bản chờ ký duyệt: {report.title}",
+                body=f"{report.title} đã được tạo xong ({rendered.pages} trang), chờ ông/bà ký số.",
+                path=report.get_absolute_url(),
             )
     except (OperationalError, InterfaceError):
         # Transient: give the row back so the retry can claim it.
@@ -501,7 +622,7 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
         signed = signing.sign_document(
             rendered.content,
             person=signing.Person(
-                name=report.issuer["signer_name"] or by.get_full_name() or by.username,
+                name=report.issuer["signer_name"] or by.display_name,
                 username=by.get_username(),
                 place=report.issuer["place"],
                 signature_image=signature_image,

@@ -517,11 +517,18 @@ def _add_signature(
     reason: str,
     location: str,
     name: str,
+    anchor=None,
 ) -> bytes:
+    """One signature as an incremental update; `anchor` (the audit chain head), when given, is
+    written into the document information in that same update, so the signature covers it."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
     writer = IncrementalPdfFileWriter(io.BytesIO(content))
+    if anchor is not None:
+        from portal.audit_anchor import write_anchor
+
+        write_anchor(writer, anchor)
     fields.append_signature_field(
         writer, fields.SigFieldSpec(field_name, on_page=page, box=tuple(box))
     )
@@ -548,7 +555,14 @@ def sign_document(
 ) -> SignedDocument:
     """The two signatures of an electronic document (Decree 30/2020), each an incremental
     update that keeps the bytes before it: first the competent person's (their signature
-    image), then the agency's (its seal, over the left third of the signature image)."""
+    image), then the agency's (its seal, over the left third of the signature image).
+
+    The person's update also carries the audit chain's head at this moment
+    (`portal.audit.current_anchor`, see `portal.audit_anchor`), so every signed copy anchors the
+    audit log outside the database (`verify_audit --pdf`)."""
+    from portal.audit import current_anchor
+
+    anchor = current_anchor()
     person_box, seal_box = signature_layout(box)
     with person_signer(person.username, server_certificate=person.server_certificate) as (
         signer,
@@ -569,6 +583,7 @@ def sign_document(
             reason=person.reason,
             location=person.place,
             name=person.name,
+            anchor=anchor,
         )
         person_subject = signer.signing_cert.subject.human_friendly
     seal = signer_from_p12(body.certificate, _passphrase()) if body.certificate else load_signer()

@@ -3,13 +3,19 @@
 Routing is `CELERY_TASK_ROUTES` (every `reports.tasks.*` → queue "reports"); the time limits are
 `CELERY_TASK_SOFT_TIME_LIMIT` / `CELERY_TASK_TIME_LIMIT` (env `CELERY_SOFT_TIME_LIMIT` /
 `CELERY_TIME_LIMIT`), which the lease (`services.lease_seconds`) is derived from, so neither is
-repeated here.
+repeated here. A worker that starts puts the renders of dead workers back in the queue at once
+(`requeue_at_start`, on Celery's `worker_ready`); beat's `requeue_reports` does it every 5 minutes.
 """
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
+from celery.signals import worker_ready
 from django.db import InterfaceError, OperationalError
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -34,3 +40,22 @@ def requeue_reports_task() -> int:
     from .services import requeue_stale
 
     return requeue_stale()
+
+
+@worker_ready.connect
+def requeue_at_start(sender=None, **kwargs) -> None:
+    """In the worker's main process, once it consumes: no waiting for beat or for Redis's
+    visibility timeout (2 h) after a worker was killed. A database or broker that is down must
+    not stop the worker from starting: beat's requeue tries again later."""
+    from django.db import connections
+
+    from .services import requeue_at_start as requeue
+
+    try:
+        sent = requeue()
+    except Exception:
+        log.exception("reports: requeue at worker start failed; beat's requeue_reports retries")
+    else:
+        log.info("reports: requeue at worker start sent %s report(s)", sent)
+    finally:
+        connections.close_all()  # the pool's children are forked from this process

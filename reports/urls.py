@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/tai-ve/", views.report_download_view, name="report-download"),
     path("<int:pk>/bang-so-lieu.xlsx", views.report_xlsx_view, name="report-xlsx"),
     path("<int:pk>/tao-lai/", views.report_regenerate_view, name="report-regenerate"),
+    path("<int:pk>/tao-lai-tep/", views.report_retry_view, name="report-retry"),
     path("<int:pk>/ky/", views.report_sign_view, name="report-sign"),
     path("<int:pk>/tra-lai/", views.report_return_view, name="report-return"),
 ]

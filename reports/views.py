@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from portal import throttle
 from portal.access import can, require
 from portal.uploads import attachment_response, check_upload, open_stored
 
@@ -177,13 +179,20 @@ def _detail(
         )
     elif narrative_form is not None and can_edit:
         narrative_form.prompts = evaluation_prompts(report)
+    versions = list(selectors.versions_of(report))
+    current = selectors.current_version(versions)
     return render(
         request,
         "reports/pages/report_detail.html",
         {
             "report": report,
             "object_url": object_url,
-            "versions": selectors.versions_of(report),
+            "versions": versions,
+            "current": current,
+            "newer_open": next(
+                (v for v in versions if v.is_open and v.version > report.version), None
+            ),
+            "can_retry": report.is_open and _can_retry(request, report),
             "narrative_form": narrative_form,
             "evaluation_gaps": [] if report.is_signed else evaluation_gaps(report),
             "can_edit": can_edit and report.status != ReportStatus.RENDERING,
@@ -200,11 +209,20 @@ def _detail(
     )
 
 
+def _can_retry(request: HttpRequest, report: Report) -> bool:
+    """ "Tạo lại" is offered to whoever may request reports, when the renderer is gone."""
+    return can(request.user, "report.request") and services.claim_is_stale(report)
+
+
 @login_required
 def report_row_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The status fragment the detail and list pages poll while the report is being made."""
     report = _report(request, pk)
-    response = render(request, "reports/pages/_report_status.html", {"report": report})
+    response = render(
+        request,
+        "reports/pages/_report_status.html",
+        {"report": report, "can_retry": _can_retry(request, report)},
+    )
     if request.GET.get("refresh") and not report.is_open:
         response["HX-Refresh"] = "true"  # done: reload the page to show the PDF and actions
     return response
@@ -280,6 +298,22 @@ def report_regenerate_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(new)
 
 
+@transaction.non_atomic_requests
+@login_required
+@require_POST
+def report_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Tạo lại": the report's renderer is gone; put it back in the queue and send it now."""
+    report = _report(request, pk)
+    require(request.user, "report.request")
+    try:
+        report = services.report_retry(report=report, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(report)
+    _say_requested(request, report, "Đã đưa báo cáo vào hàng đợi để tạo lại tệp.")
+    return redirect(report)
+
+
 @login_required
 def signoff_queue_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "report.sign")
@@ -324,7 +358,18 @@ def report_return_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def verify_view(request: HttpRequest) -> HttpResponse:
-    """Public (no sign-in): is this the signed original, who signed it and when?"""
+    """Public (no sign-in): is this the signed original, who signed it and when?
+
+    Each look-up (a code in the link, or the form sent) counts against the client's address
+    (`THROTTLE_VERIFY`); the body's size was checked before it was read (portal/body_limit.py)."""
+    if request.method == "POST" or request.GET.get("ma"):
+        wait = throttle.hit("verify", request, throttle.verify_rate())
+        if wait is not None:
+            return throttle.too_many(
+                request,
+                "Địa chỉ của quý vị đã tra cứu văn bản quá nhiều lần trong thời gian ngắn.",
+                wait,
+            )
     initial = {"code": request.GET.get("ma", "")}
     form = VerifyForm(request.POST or None, request.FILES or None, initial=initial)
     result = None
@@ -354,7 +399,7 @@ def _verify(form: VerifyForm) -> dict:
     if not upload:
         return _lookup_code(form.cleaned_data["code"])
     try:
-        check_upload(upload, allowed=("pdf",), max_bytes=50 * 1024 * 1024)
+        check_upload(upload, allowed=("pdf",), max_bytes=settings.PUBLIC_UPLOAD_MAX_BYTES)
     except ValidationError as exc:
         form.add_error("file", exc)
         return None

@@ -14,10 +14,11 @@ On the data set of `generate_dataset --seed SEED` (campaign `gen-SEED`):
   the generated communes, "Giấy khen của Chủ tịch UBND thị xã", dossiers attached, submitted,
   checked by the secretariat), every bench council member seated, opened for voting — made
   through the same services the pages call;
-* with --reset-votes: the ballots of that session are deleted, so the next run's members can
-  vote again (a member votes once per item). Only this bench session's ballots are touched; the
-  session and its nominations stay, so repeated runs do not grow the data set (the final review
-  lists the final-review nominations: a new session per run would add 30 rows to it each time).
+* with --reset-votes: the ballots of that session are deleted (triggers off: a bench database),
+  so the next run's members can vote again (a member votes once per item). Only this bench
+  session's ballots are touched; the session and its nominations stay, so repeated runs do not
+  grow the data set (the final review lists the final-review nominations: a new session per run
+  would add 30 rows to it each time).
 
 Writes var/bench/load_accounts.json (LOAD_ACCOUNTS) for the locustfile: the password, the
 officers whose self-assessment for the last year is editable (draft or returned) with its id, the
@@ -44,7 +45,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from awards import services as award_services  # noqa: E402
@@ -56,6 +57,7 @@ from awards.models import (  # noqa: E402
     MemberRole,
     Nomination,
     PeriodKind,
+    SecretTally,
     SessionStatus,
 )
 from awards.tiers import load_tiers  # noqa: E402
@@ -230,9 +232,16 @@ def main() -> None:
     else:
         session_id = session.pk
     if args.reset_votes:
-        # Bench rows only (ballots carry no history): the members may vote again.
-        BallotReceipt.objects.filter(item__session_id=session_id).delete()
-        Ballot.objects.filter(item__session_id=session_id).delete()
+        # Bench rows only: the members may vote again. Votes are append-only on PostgreSQL
+        # (awards migration council_append_only), so the triggers are switched off for this
+        # transaction, as only a superuser can; `verify_audit` on the bench database then reports
+        # these receipts as deleted, which is true. Never do this on a real database.
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL session_replication_role = replica")
+            BallotReceipt.objects.filter(item__session_id=session_id).delete()
+            Ballot.objects.filter(item__session_id=session_id).delete()
+            SecretTally.objects.filter(item__session_id=session_id).delete()
     ACCOUNTS.parent.mkdir(parents=True, exist_ok=True)
     ACCOUNTS.write_text(
         json.dumps(

@@ -15,9 +15,13 @@ checked, and exits 0 (pass) or 1 (fail).
                  `manage.py requeue_reports` → rendered once; requeue again → nothing more
   two-workers  : two workers on the "reports" queue; 6 reports, each requested 3 times and sent
                  4 times (request, 2 raw duplicates, requeue) → each rendered exactly once
-  all          : prepare the drill database, then the four drills above, each in its own process
+  worker-restart: kill -9 the whole worker ~1 s into a final review, start a new worker and NO
+                 beat (no requeue by hand, the production visibility timeout of 2 h): the new
+                 worker puts the dead claim back in the queue as it starts, and the report is
+                 ready within RESTART_LIMIT seconds (measured and printed), rendered once
+  all          : prepare the drill database, then the five drills above, each in its own process
 
-Processes: its own redis-server per drill (ports 6390–6393, never the shared 6379), its own
+Processes: its own redis-server per drill (ports 6390–6394, never the shared 6379), its own
 `celery -A portal worker -Q reports` processes, all stopped by pid at the end. Database: a
 scratch PostgreSQL database, DRILLS_DATABASE_URL or DATABASE_URL with "_drills" appended to the
 name (unless it already ends in "_drills"); `--prepare` (and `all`) drops and recreates it (only
@@ -27,6 +31,7 @@ var/drills/media. Logs: var/drills/logs/. Measured results: docs/deployment.md.
 
 Usage:  DATABASE_URL=postgres://… python scripts/worker_kill_drill.py all
         DATABASE_URL=postgres://… python scripts/worker_kill_drill.py worker-child [--prepare]
+        make drill-worker-restart DATABASE_URL=postgres://…   (prepares, then worker-restart)
 """
 
 from __future__ import annotations
@@ -47,11 +52,18 @@ ROOT = Path(__file__).resolve().parent.parent
 DRILL_DIR = ROOT / "var" / "drills"
 MEDIA = DRILL_DIR / "media"
 LOGS = DRILL_DIR / "logs"
-PORTS = {"worker-child": 6390, "worker": 6391, "broker-down": 6392, "two-workers": 6393}
+PORTS = {
+    "worker-child": 6390,
+    "worker": 6391,
+    "broker-down": 6392,
+    "two-workers": 6393,
+    "worker-restart": 6394,
+}
 MODES = list(PORTS)
 COMMUNES = int(os.environ.get("DRILLS_COMMUNES", "100"))  # synthetic communes added by prepare
 VISIBILITY = 20  # seconds: the worker drill's broker visibility timeout (production: 2 h)
 RENDER_WAIT = 240  # seconds to wait for a render to finish (the machine is shared)
+RESTART_LIMIT = 90  # seconds from the kill to ready: worker-restart passes within it
 PYTHON = sys.executable
 CELERY = str(Path(sys.executable).with_name("celery"))
 
@@ -587,10 +599,14 @@ def drill_broker_down(stack: ExitStack) -> int:
     commune = Unit.objects.get(name="Xã Phổ An")
     status = NtmStatus.objects.get(unit=commune, year=2025)
     note = f"Diễn tập mất hàng đợi {time.strftime('%H:%M:%S')}"
+    url = f"/phong-trao/ket-qua/ntm/{commune.pk}/2025/"
+    # The form's edit guard: the `seen` token of the page the officer opened.
+    seen = re.search(r'name="seen" value="([^"]*)"', officer.get(url).content.decode())
     started = time.monotonic()
     response = officer.post(
-        f"/phong-trao/ket-qua/ntm/{commune.pk}/2025/",
+        url,
         {
+            "seen": seen.group(1) if seen else "",
             "level": status.level,
             "criteria_met": [str(c.number) for c in status.criteria_met.all()],
             "recognition_decision": status.recognition_decision,
@@ -741,11 +757,93 @@ def drill_two_workers(stack: ExitStack) -> int:
     )
 
 
+def drill_worker_restart(stack: ExitStack) -> int:
+    """The reported incident: kill -9 of the whole worker about one second into a final review,
+    a new worker started, no beat. Redis keeps the killed worker's message for its visibility
+    timeout (the production 2 h here, not shortened) and nobody runs requeue_reports: only the
+    new worker's requeue at start (reports.tasks.requeue_at_start) can bring the report back."""
+    port = PORTS["worker-restart"]
+    setup_django(port)
+    from django.conf import settings
+
+    from portal.models import AuditEvent
+    from reports.models import Report
+    from reports.services import RETRY_AT_START
+
+    visibility = settings.BROKER_VISIBILITY_TIMEOUT
+
+    set_aside_open_reports()
+    redis = Redis(port)
+    redis.start()
+    stack.callback(redis.stop)
+    first = Worker("restart-a", port)
+    stack.callback(first.stop)
+    report = request_report("final_review")
+    wait_status(report.pk, {"rendering"})
+    until(lambda: row_locked(report.pk), 60, f"the renderer to lock report {report.pk}")
+    locked_at = time.monotonic()
+    time.sleep(1.0)
+    into = time.monotonic() - locked_at
+    if not row_locked(report.pk) or list(MEDIA.glob(f"reports/*/{report.pk}-*")):
+        raise SystemExit(f"FAIL: report {report.pk} was not mid-render 1 s in (render too quick?)")
+    pids = first.kill_all()
+    killed, killed_wall = time.monotonic(), time.time()
+    waiting, unacked = redis.backlog()
+    status_after_kill = Report.objects.get(pk=report.pk).status
+    released = not row_locked(report.pk)
+    print(
+        f"  kill -9 cả worker {pids} {into:.1f}s sau khi bắt đầu tạo / {into:.1f}s into the "
+        f"render; report {report.pk} status={status_after_kill}, queue={waiting} "
+        f"unacked={unacked} (Redis gives it back only after "
+        f"{visibility}s), row lock released={released}"
+    )
+    started = time.monotonic()
+    second = Worker("restart-b", port)  # returns once the worker logs " ready."
+    stack.callback(second.stop)
+    up = time.monotonic() - started
+    wait_status(report.pk, {"ready", "failed"}, RENDER_WAIT)
+    after_kill = time.monotonic() - killed
+    after_start = time.monotonic() - started
+    time.sleep(2)
+    problems, n = produced_once(report.pk)
+    report.refresh_from_db()
+    render_seconds = (report.finished_at - report.started_at).total_seconds()
+    reclaimed = report.started_at.timestamp() - killed_wall  # the new attempt's claim
+    requeued = AuditEvent.objects.filter(
+        model="reports.report", object_id=str(report.pk), reason=RETRY_AT_START
+    ).count()
+    said = re.search(r"requeue at worker start sent (\d+)", second.text())
+    if status_after_kill != "rendering" or unacked != 1 or not released:
+        problems.append(
+            f"after the kill expected rendering, 1 unacked message, lock released; got "
+            f"{status_after_kill}, unacked={unacked}, released={released}"
+        )
+    if requeued != 1 or not said or said.group(1) != "1":
+        problems.append(
+            f"the new worker's requeue at start: {requeued} audit events, log "
+            f"{said.group(0) if said else 'silent'}"
+        )
+    if n["attempts"] != 2:
+        problems.append(f"attempts={n['attempts']} (expected the killed one and one re-claim)")
+    if after_kill > RESTART_LIMIT:
+        problems.append(f"ready {after_kill:.1f}s after the kill (limit {RESTART_LIMIT}s)")
+    return verdict(
+        "worker-restart",
+        problems,
+        f"report {report.pk} claimed again {reclaimed:.1f}s and ready {after_kill:.1f}s after "
+        f"the kill, {after_start:.1f}s after the new worker was started (worker up in "
+        f"{up:.1f}s, the render itself {render_seconds:.1f}s); no beat, no requeue by hand, "
+        f"visibility timeout {visibility}s; rows={n['rows']} "
+        f"files={n['files']} renders={n['renders']} attempts={n['attempts']}",
+    )
+
+
 DRILLS = {
     "worker-child": drill_worker_child,
     "worker": drill_worker,
     "broker-down": drill_broker_down,
     "two-workers": drill_two_workers,
+    "worker-restart": drill_worker_restart,
 }
 
 

@@ -10,7 +10,7 @@ docs/performance.md, "Query counts and N+1 detection".
 """
 
 from portal.settings import *  # noqa: F403
-from portal.settings import DATABASES, INSTALLED_APPS, MIDDLEWARE, VAR_DIR
+from portal.settings import CACHES, DATABASES, INSTALLED_APPS, MIDDLEWARE, VAR_DIR
 
 # SQLite: the test database is a file (var/test.sqlite3, one per xdist worker), not Django's
 # in-memory default. The browser tests' live server shares an in-memory database's single
@@ -41,3 +41,18 @@ ZEAL_ALLOWLIST = [
     # saves k rows takes it k times, for the rows it writes, never for rows it shows.
     {"model": "portal.AuditChainHead", "field": "get()"},
 ]
+
+# A fixed key for the audit log's HMAC chain (production reads AUDIT_CHAIN_KEY from the
+# environment; tests/security/test_audit_chain_insider.py rotates it).
+AUDIT_CHAIN_KEY = "tests-audit-chain-key-not-secret"
+AUDIT_CHAIN_OLD_KEYS: list[str] = []
+
+# The public pages' counters (portal/throttle.py) start from zero in every test
+# (tests/conftest.py clears them): local memory, whatever REDIS_URL says.
+CACHES = {
+    **CACHES,
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "throttle",
+    },
+}

@@ -319,12 +319,22 @@ def _unit(code: str, name: str, kind: str, **fields) -> Unit:
 def load() -> dict[str, int]:
     """Create or update the demo participants; returns counts for the command's summary."""
     clusters = _cluster_map()
-    for code, name, cluster, sample in DEPARTMENTS:
-        _unit(code, name, UnitKind.DEPARTMENT, cluster=clusters[cluster], is_sample=sample)
-    for code, name, cluster, sample in FRONT:
-        _unit(code, name, UnitKind.FATHERLAND_FRONT, cluster=clusters[cluster], is_sample=sample)
-    for code, name, cluster, sample in MASS_ORGANISATIONS:
-        _unit(code, name, UnitKind.MASS_ORGANISATION, cluster=clusters[cluster], is_sample=sample)
+    # The town's departments, front and mass organisations ended with the town on 30/06/2025
+    # (Law 72/2025/QH15): they take part in the 2021–2025 plan, not in a later campaign.
+    town_bodies = [
+        *((row, UnitKind.DEPARTMENT) for row in DEPARTMENTS),
+        *((row, UnitKind.FATHERLAND_FRONT) for row in FRONT),
+        *((row, UnitKind.MASS_ORGANISATION) for row in MASS_ORGANISATIONS),
+    ]
+    for (code, name, cluster, sample), kind in town_bodies:
+        _unit(
+            code,
+            name,
+            kind,
+            cluster=clusters[cluster],
+            is_sample=sample,
+            valid_to=LAST_DAY_BEFORE_MERGER,
+        )
     communes = {}
     for code, name, cluster in COMMUNES:
         communes[code] = _unit(

@@ -1,7 +1,9 @@
 """Sample registrations and self-assessments 2021–2025 for the Đức Phổ units (labelled sample).
 
-Past years are approved; 2025 has a mix (submitted, returned, draft, approved) so every page of
-the cycle has something to show. Idempotent: a (unit, year) that already has a row is left
+The campaign is closed: every year is approved, Phổ An's 2025 report came inside the extension it
+was granted, and one enterprise never submitted its 2025 report (its extension was refused). The
+stages of a year in progress (draft, returned, submitted) are shown by the 2026–2030 campaign
+(campaigns/demo_successor.py). Idempotent: a (unit, year) that already has a row is left
 alone. The rows are written directly rather than through the services because the services
 apply today's deadlines, which the sample years are long past; the history still shows each
 step (created, submitted, reviewed) with the sample reviewer.
@@ -34,17 +36,20 @@ from ..models import (
 )
 from . import rules
 
-# 2025 status per unit code (others: approved); units absent here and not listed below get none.
-STATUS_2025 = {
-    "XA-PHO-AN": AssessmentStatus.DRAFT,
-    "XA-PHO-THUAN": AssessmentStatus.SUBMITTED,
-    "XA-PHO-PHONG": AssessmentStatus.SUBMITTED,
-    "XA-PHO-NHON": AssessmentStatus.RETURNED,
-    "XA-PHO-CHAU": AssessmentStatus.SUBMITTED,
-    "DP-PVHTT": AssessmentStatus.SUBMITTED,
-    "DP-MTTQ": AssessmentStatus.SUBMITTED,
-    "DN-MAU-01": AssessmentStatus.DRAFT,
-}
+# 2025 status per unit code (others: approved). The campaign is closed (its final review is
+# signed): every unit reported and was approved, except one enterprise that never submitted.
+STATUS_2025 = {"DN-MAU-01": AssessmentStatus.DRAFT}
+# The units with sample results; the first ones were once listed with 2025 stages.
+REPORTING_CODES = [
+    "XA-PHO-AN",
+    "XA-PHO-THUAN",
+    "XA-PHO-PHONG",
+    "XA-PHO-NHON",
+    "XA-PHO-CHAU",
+    "DP-PVHTT",
+    "DP-MTTQ",
+    "DN-MAU-01",
+]
 OTHER_CODES = [
     "XA-PHO-CUONG",
     "XA-PHO-KHANH",
@@ -164,7 +169,7 @@ def load(campaign: Campaign) -> dict[str, int]:
     rng = random.Random(2025)
     reviewer = User.objects.filter(username="thuongtruc").first()
     officer = User.objects.filter(username="canbo.phoan").first()
-    codes = [*STATUS_2025, *OTHER_CODES]
+    codes = [*REPORTING_CODES, *OTHER_CODES]
     units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     villages = list(
         Unit.objects.filter(kind=UnitKind.VILLAGE, parent__code="XA-PHO-AN").order_by("code")[:2]
@@ -183,12 +188,142 @@ def load(campaign: Campaign) -> dict[str, int]:
             _registration(campaign, unit, year, officer)
         for village in villages:
             _assessment(campaign, village, year, AssessmentStatus.APPROVED, reviewer, officer, rng)
+    _every_unit_reported(campaign, reviewer, officer, rng)
     _extensions(campaign, units, officer, reviewer)
     _late_as_the_deadlines_say(campaign)
     return {
         "assessments": Assessment.objects.filter(is_sample=True).count(),
         "registrations": Registration.objects.filter(is_sample=True).count(),
     }
+
+
+FILLED_IN = "Dữ liệu mẫu: báo cáo của các đơn vị trong phong trào đã tổng kết"
+
+
+def _every_unit_reported(campaign, reviewer, officer, rng) -> None:
+    """The campaign is closed: each year every unit it expected (the departments, wards,
+    villages and enterprises, and in 2025 the units formed on 01/07/2025 too) registered and
+    reported, and was approved; a submission is late only where the sample dates make it so.
+
+    These few hundred reports beyond the sample above are written in bulk, with their history
+    rows and one audit event per row (`record_bulk`), and carry no evidence files (each item's
+    note says the unit keeps them), so the load stays fast."""
+    from simple_history.utils import bulk_create_with_history
+
+    from portal.audit import BulkChange, record_bulk
+
+    from ..results.selectors import Stage, completeness
+
+    tz = timezone.get_current_timezone()
+    sets: dict = {}
+    planned: list[tuple[Assessment, list[AssessmentItem]]] = []
+    registrations: list[Registration] = []
+    for year in campaign.years:
+        due = rules.yearly_deadline(campaign=campaign, year=year) or datetime.date(year, 11, 30)
+        report = completeness(campaign, year)
+        for row in report.rows:
+            if row.stage != Stage.NOT_STARTED or row.unit.code in STATUS_2025:
+                continue
+            key = (row.unit.kind, year)
+            if key not in sets:
+                chosen = rules.criteria_set_for(campaign=campaign, kind=row.unit.kind, year=year)
+                sets[key] = (chosen, list(chosen.criteria.order_by("number")) if chosen else [])
+            criteria_set, criteria = sets[key]
+            if criteria_set is None:
+                continue
+            late = rng.random() < 0.03
+            days = rng.randrange(1, 6) if late else -rng.randrange(1, 20)
+            submitted = datetime.datetime.combine(
+                due + datetime.timedelta(days=days), datetime.time(9, 30), tzinfo=tz
+            )
+            assessment = Assessment(
+                campaign=campaign,
+                unit=row.unit,
+                year=year,
+                criteria_set=criteria_set,
+                is_sample=True,
+                summary="Đơn vị triển khai Phong trào thi đua theo kế hoạch; số liệu là mẫu "
+                "minh họa.",
+                status=AssessmentStatus.APPROVED,
+                submitted_at=submitted,
+                submitted_by=officer,
+                is_late=late,
+                approved_at=submitted + datetime.timedelta(days=10),
+                approved_by=reviewer,
+            )
+            base = 0.6 + 0.07 * (year - campaign.start_year) + rng.random() * 0.15
+            items = []
+            for criterion in criteria:
+                item = AssessmentItem(criterion=criterion)
+                _value(item, rng, min(1.0, base + rng.uniform(-0.1, 0.1)))
+                item.reviewer_score = item.self_score
+                if criterion.evidence_required:
+                    item.note = "Minh chứng lưu tại đơn vị (mẫu)."
+                items.append(item)
+            planned.append((assessment, items))
+            if not row.registered:
+                registrations.append(
+                    Registration(
+                        campaign=campaign,
+                        unit=row.unit,
+                        year=year,
+                        commitments=f"Năm {year}, {row.unit.name} đăng ký hoàn thành tốt nhiệm "
+                        "vụ được giao trong Phong trào thi đua (mẫu).",
+                        is_sample=True,
+                    )
+                )
+    if not planned:
+        return
+    assessments = bulk_create_with_history(
+        [a for a, _ in planned], Assessment, default_user=reviewer, default_change_reason=FILLED_IN
+    )
+    items = []
+    for assessment, (_, its) in zip(assessments, planned, strict=True):
+        for item in its:
+            item.assessment = assessment
+            items.append(item)
+    items = bulk_create_with_history(
+        items, AssessmentItem, default_user=reviewer, default_change_reason=FILLED_IN
+    )
+    registrations = bulk_create_with_history(
+        registrations, Registration, default_user=officer, default_change_reason=FILLED_IN
+    )
+    # Registered in mid-March of their year (bulk creation stamped today).
+    for year in {r.year for r in registrations}:
+        Registration.objects.filter(pk__in=[r.pk for r in registrations if r.year == year]).update(
+            submitted_at=datetime.datetime(year, 3, 15, 8, 0, tzinfo=tz)
+        )
+    record_bulk(
+        Assessment,
+        {
+            a.pk: BulkChange(
+                fields={"status": (None, a.status), "submitted_at": (None, a.submitted_at)},
+                unit_id=a.unit_id,
+                object_repr=str(a),
+            )
+            for a in assessments
+        },
+        actor=reviewer,
+        reason=FILLED_IN,
+    )
+    record_bulk(
+        AssessmentItem,
+        {i.pk: {"self_score": (None, i.self_score)} for i in items},
+        actor=reviewer,
+        reason=FILLED_IN,
+    )
+    record_bulk(
+        Registration,
+        {
+            r.pk: BulkChange(
+                fields={"submitted_at": (None, datetime.datetime(r.year, 3, 15, 8, 0, tzinfo=tz))},
+                unit_id=r.unit_id,
+            )
+            for r in registrations
+        },
+        actor=officer,
+        reason=FILLED_IN,
+    )
 
 
 def _registration(campaign, unit, year, officer) -> None:
@@ -238,6 +373,7 @@ def _late_as_the_deadlines_say(campaign) -> None:
 
 def _extensions(campaign, units, officer, reviewer) -> None:
     year = campaign.end_year
+    decided = datetime.datetime(year, 12, 5, 14, 0, tzinfo=timezone.get_current_timezone())
     if "XA-PHO-AN" in units:
         ExtensionRequest.objects.get_or_create(
             campaign=campaign,
@@ -246,11 +382,11 @@ def _extensions(campaign, units, officer, reviewer) -> None:
             defaults={
                 "reason": "Chờ số liệu thẩm định tiêu chí thu nhập của cấp tỉnh (mẫu).",
                 "status": ExtensionStatus.GRANTED,
-                "until": datetime.date(year + 1, 12, 31),
+                "until": datetime.date(year, 12, 31),
                 "decision_note": "Đồng ý gia hạn (mẫu).",
                 "requested_by": officer,
                 "decided_by": reviewer,
-                "decided_at": timezone.now(),
+                "decided_at": decided,
                 "is_sample": True,
             },
         )
@@ -261,6 +397,11 @@ def _extensions(campaign, units, officer, reviewer) -> None:
             year=year,
             defaults={
                 "reason": "Doanh nghiệp đang quyết toán số liệu đóng góp (mẫu).",
+                "status": ExtensionStatus.REFUSED,
+                "decision_note": "Không gia hạn: số liệu năm được tổng hợp theo báo cáo đã có "
+                "(mẫu).",
+                "decided_by": reviewer,
+                "decided_at": decided,
                 "is_sample": True,
             },
         )

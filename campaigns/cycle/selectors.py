@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     DecimalField,
@@ -27,6 +26,8 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from portal.access import scope
+from portal.audit_display import describe_changes
+from portal.numbers import format_vn_number
 from portal.roles import SECRETARIAT
 
 from ..models import (
@@ -38,6 +39,7 @@ from ..models import (
     Evidence,
     ExtensionRequest,
     Registration,
+    ValueType,
 )
 from . import rules
 from .services import item_value_display
@@ -244,13 +246,6 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _label(model, name: str) -> str:
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except Exception:  # a field removed since the record still shows by its name
-        return name
-
-
 def _who(record) -> str:
     user = record.history_user
     if user is None:
@@ -258,23 +253,13 @@ def _who(record) -> str:
     return getattr(user, "display_name", None) or user.get_username()
 
 
-def _people_fields(model) -> set[str]:
-    """Names of the model's links to a user (submitted_by, approved_by, …)."""
-    user_model = get_user_model()
-    return {
-        f.name
-        for f in model._meta.get_fields()
-        if f.many_to_one and f.concrete and f.related_model is user_model
-    }
-
-
 def _diff_records(records, model, title_for, skip_created=False, earlier=()) -> list[HistoryEntry]:
     """Walk each object's history in order and emit one entry per change. `earlier`: records
-    older than all of `records`, only to diff the first of each object's against. A change of a
-    link to a user shows the people's names (one query for all of them), not their ids."""
+    older than all of `records`, only to diff the first of each object's against. The changes are
+    labelled and written in words by portal.audit_display (a link shows the row's or person's
+    name, one query per related model for all of them)."""
     entries = []
     pending: list[tuple[HistoryEntry, str, str, Any, Any]] = []
-    people_fields = _people_fields(model)
     last: dict[int, Any] = {r.id: r for r in earlier}
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
         prev = last.get(record.id)
@@ -287,11 +272,7 @@ def _diff_records(records, model, title_for, skip_created=False, earlier=()) -> 
             for change in delta.changes:
                 if change.field in HIDDEN_FIELDS:
                     continue
-                old, new = change.old, change.new
-                if change.field == "status":
-                    old = dict(AssessmentStatus.choices).get(old, old)
-                    new = dict(AssessmentStatus.choices).get(new, new)
-                raw.append((change.field, old, new))
+                raw.append((change.field, change.old, change.new))
             if not raw and not record.history_change_reason:
                 continue
         what = {"+": "tạo", "~": "sửa", "-": "xóa"}[record.history_type]
@@ -302,18 +283,10 @@ def _diff_records(records, model, title_for, skip_created=False, earlier=()) -> 
             reason=record.history_change_reason or "",
         )
         entries.append(entry)
-        pending += [(entry, _label(model, name), name, old, new) for name, old, new in raw]
-    ids = {v for _, _, name, *values in pending if name in people_fields for v in values if v}
-    names = {}
-    if ids:
-        names = {
-            u.pk: getattr(u, "display_name", None) or u.get_username()
-            for u in get_user_model().objects.filter(pk__in=ids)
-        }
-    for entry, label, name, old, new in pending:
-        if name in people_fields:
-            old, new = names.get(old, old), names.get(new, new)
-        entry.changes.append((label, _fmt(old), _fmt(new)))
+        pending += [(entry, name, old, new) for name, old, new in raw]
+    words = describe_changes(model, [(name, old, new) for _, name, old, new in pending], empty="—")
+    for (entry, *_), change in zip(pending, words, strict=True):
+        entry.changes.append((change.label, change.old, change.new))
     return entries
 
 
@@ -407,6 +380,22 @@ def _history_entries(
     return [e for e in entries if e.when >= horizon], horizon
 
 
+def _number_words(text: str | None, kind: str) -> str | None:
+    """A snapshot's plain number ("1500000000") as people read it ("1.500.000.000 đồng")."""
+    if not text or kind in (ValueType.YES_NO, ValueType.TEXT):
+        return text
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return text
+    written = format_vn_number(number)
+    if kind == ValueType.MONEY:
+        return f"{written} đồng"
+    if kind == ValueType.PERCENT:
+        return f"{written}%"
+    return written
+
+
 @dataclass
 class ItemDiff:
     item: AssessmentItem
@@ -442,6 +431,9 @@ def changes_since_return(items: list[AssessmentItem]) -> dict[int, list[tuple[st
             if before != after:
                 if key == "evidence":
                     before, after = ", ".join(before or []) or "—", ", ".join(after) or "—"
+                elif key in ("value", "self_score"):
+                    kind = item.criterion.value_type if key == "value" else ValueType.SCORE
+                    before, after = _number_words(before, kind), _number_words(after, kind)
                 changes.append((label, _fmt(before), _fmt(after)))
         if changes:
             result[item.pk] = changes

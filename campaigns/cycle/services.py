@@ -16,12 +16,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, update_change_reason
 
 from portal.access import require
 from portal.audit import audited_update
 from portal.concurrency import guarded_changes
+from portal.notify import notify, unit_officers
 from portal.uploads import EVIDENCE_EXTENSIONS, check_upload
 
 from .. import deadlines
@@ -521,9 +523,28 @@ def assessment_return(*, assessment: Assessment, reason: str, by) -> Assessment:
         if updated == 0:
             raise ValidationError("Bản tự đánh giá không còn ở trạng thái chờ thẩm định.")
         assessment.refresh_from_db()
+        sent_back = []
         for item in assessment.items.select_related("criterion").prefetch_related("evidence"):
             item.return_snapshot = _snapshot(item)
             _as(item, by).save(update_fields=["return_snapshot"])
+            if item.returned:
+                sent_back.append(str(item.criterion.number))
+        criteria = (
+            f"Các tiêu chí cần bổ sung: {', '.join(sent_back)}."
+            if sent_back
+            else "Trả lại toàn bộ."
+        )
+        notify(
+            "returned",
+            users=[*unit_officers(assessment.unit), assessment.submitted_by],
+            event=f"assessment:{assessment.pk}:{assessment.revision}",
+            subject=f"Bản tự đánh giá năm {assessment.year} của {assessment.unit.name} bị trả lại",
+            body=(
+                f"Bản tự đánh giá năm {assessment.year} của {assessment.unit.name} đã được trả "
+                f"lại để bổ sung.\nLý do: {reason}\n{criteria}"
+            ),
+            path=assessment.get_absolute_url(),
+        )
     return assessment
 
 
@@ -651,6 +672,23 @@ def extension_decide(
             raise ValidationError("Đề nghị này đã được xem xét.")
         # audited_update wrote the history row and the audit event for the decision.
         extension.refresh_from_db()
+        answer = (
+            f"đồng ý gia hạn đến ngày {extension.until:%d/%m/%Y}"
+            if grant
+            else "không đồng ý gia hạn"
+        )
+        notify(
+            "extension_answered",
+            users=[*unit_officers(extension.unit), extension.requested_by],
+            event=f"extension:{extension.pk}",
+            subject=f"Trả lời đề nghị gia hạn năm {extension.year} của {extension.unit.name}",
+            body=(
+                f"Cơ quan thường trực Hội đồng Thi đua – Khen thưởng {answer} báo cáo năm "
+                f"{extension.year} của {extension.unit.name}."
+                + (f"\nÝ kiến: {extension.decision_note}" if extension.decision_note else "")
+            ),
+            path=reverse("campaigns:extension-list"),
+        )
     return extension
 
 

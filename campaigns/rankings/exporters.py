@@ -160,9 +160,9 @@ def targets_xlsx(progress, year: int):
         [
             p.target.title,
             p.target.by_year,
-            p.range_text,
+            p.range_text or "chưa đặt chỉ tiêu",
             p.value,
-            "Đạt" if p.met else "Chưa đạt",
+            ("Đạt" if p.met else "Chưa đạt") if p.has_goal else "Không tính (chưa đặt chỉ tiêu)",
             "; ".join(str(u) for u in p.units),
         ]
         for p in progress

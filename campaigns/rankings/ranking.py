@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Rank
 from django.utils.html import format_html
 
+from portal.numbers import format_vn_number
 from units.models import BLOC_KINDS, Cluster, Unit
 
 from ..models import Assessment, AssessmentStatus, Campaign, RankingMethod
@@ -90,27 +91,33 @@ class RankedRow:
 
     @property
     def movement_html(self) -> str:
-        """▲ n / ▼ n / = / "mới xếp hạng", with a title that says it in words."""
+        """▲ n / ▼ n / = / "mới xếp hạng", with the words for screen readers and a title; the
+        pages that show it carry the legend (_movement_legend.html)."""
         m = self.movement
         if m is None:
             return format_html('<span class="text-muted small">{}</span>', "mới xếp hạng")
         if m > 0:
             return format_html(
-                '<span class="move-up" title="Tăng {} bậc so với năm trước (hạng {})">▲ {}</span>',
+                '<span class="move-up" title="Tăng {} bậc so với năm trước (hạng {})">▲ {}'
+                '<span class="visually-hidden"> (tăng {} bậc)</span></span>',
                 m,
                 self.previous_rank,
+                m,
                 m,
             )
         if m < 0:
             return format_html(
                 '<span class="move-down" title="Giảm {} bậc so với năm trước (hạng {})">'
-                "▼ {}</span>",
+                '▼ {}<span class="visually-hidden"> (giảm {} bậc)</span></span>',
                 -m,
                 self.previous_rank,
                 -m,
+                -m,
             )
         return format_html(
-            '<span class="text-muted" title="Giữ nguyên hạng {}">=</span>', self.previous_rank
+            '<span class="text-muted" title="Giữ nguyên hạng {}">= '
+            '<span class="small">giữ hạng</span></span>',
+            self.previous_rank,
         )
 
     @property
@@ -173,7 +180,7 @@ def _show(key: str, value) -> str:
     if key == "growth":
         return f"{value:.2f}".replace(".", ",")
     if isinstance(value, Decimal):
-        return f"{value:.2f}".replace(".", ",")
+        return format_vn_number(value, max_decimals=2)  # 3 → "3", 3.5 → "3,5", never "3,00"
     return str(value)
 
 

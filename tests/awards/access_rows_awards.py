@@ -284,8 +284,32 @@ ROWS = [
             ),
             url_names=(f"awards:session-{name}",),
         )
-        for name in ("add-item", "attendance", "secretary", "times", "open", "close", "remind")
+        for name in ("add-item", "attendance", "secretary", "times", "open", "remind")
     ],
+    # Closing: the secretariat and the chairman (`council.close`; a member seated as chair too).
+    # The page before closing redirects to the session while it is not open (the row's session
+    # is in preparation); the POST is refused there with a message, changing nothing.
+    Row(
+        "session close page",
+        lambda w, u: reverse("awards:session-close", args=[session(w, u).pk]),
+        {"secretariat": 302, "chairman": 302, "council_member": 403},
+        default=404,
+        url_names=("awards:session-close",),
+        other_method=False,  # the same URL takes the confirmed POST
+    ),
+    Row(
+        "session close",
+        lambda w, u: reverse("awards:session-close", args=[session(w, u).pk]),
+        {"secretariat": 302, "chairman": 302, "council_member": 403},
+        default=404,
+        method="post",
+        data={"confirm": "1"},
+        snapshot=lambda w, u: (
+            CouncilSession.objects.get().status,
+            list(SessionMember.objects.values_list("attendance", "role")),
+        ),
+        url_names=("awards:session-close",),
+    ),
     Row(
         "vote cast",
         lambda w, u: reverse("awards:vote-cast", args=[item(w, u).pk]),

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from awards.council import RuleFigures, Tally, base, outcome, quorum_met
+from awards.council import (
+    RuleFigures,
+    Tally,
+    agree_needed,
+    base,
+    outcome,
+    projection_text,
+    quorum_met,
+    quorum_needed,
+    quorum_text,
+    threshold_text,
+)
 
 TWO_THIRDS_MAJORITY = RuleFigures(2, 3, 1, 2, False, "all_members")
 NINETY_PCT = RuleFigures(2, 3, 9, 10, True, "all_members")
@@ -79,3 +90,57 @@ def test_denominator_of_present_members_and_of_votes_cast():
     assert base(cast_rule, t) == 7
     t = tally(members=9, present=6, agree=3, disagree=3)
     assert outcome(cast_rule, t)[0] == "failed"  # 3/6 is not more than half
+
+
+# --- what the rule means in numbers (the page before closing) ---------------------------------
+
+
+def _rule(qn=2, qd=3, tn=1, td=2, inclusive=False, denominator="all_members"):
+    return RuleFigures(qn, qd, tn, td, inclusive, denominator)
+
+
+def _tally(**kw):
+    base = {
+        "members": 5,
+        "recused": 0,
+        "present": 5,
+        "recused_present": 0,
+        "written": 0,
+        "agree": 0,
+        "disagree": 0,
+        "abstain": 0,
+    }
+    return Tally(**{**base, **kw})
+
+
+def test_quorum_needed_rounds_up():
+    assert [quorum_needed(_rule(), n) for n in (3, 4, 5, 6, 7)] == [2, 3, 4, 4, 5]
+    assert quorum_text(_rule(), members=5, present=2) == (
+        "2/5 thành viên có mặt, cần ít nhất 4/5 (hai phần ba tổng số thành viên)"
+    )
+
+
+def test_agree_needed_for_more_than_half_and_at_least_ninety_percent():
+    assert [agree_needed(_rule(), n) for n in (4, 5, 6)] == [3, 3, 4]
+    assert [agree_needed(_rule(tn=9, td=10, inclusive=True), n) for n in (5, 9, 10)] == [5, 9, 9]
+
+
+def test_threshold_text_counts_over_all_members_less_the_recused():
+    assert threshold_text(_rule(), _tally(recused=1)) == (
+        "số phiếu đồng ý phải trên 50% tổng số thành viên Hội đồng: cần ít nhất 3 phiếu đồng ý "
+        "trên 4 thành viên (không kể 1 thành viên không tham gia biểu quyết)"
+    )
+
+
+def test_projection_says_how_many_agree_votes_are_missing():
+    rule = _rule()
+    assert projection_text(rule, _tally(recused=1, agree=1), not_voted=3) == (
+        "Nếu kết thúc bây giờ: không thông qua — còn thiếu 2 phiếu đồng ý."
+    )
+    assert projection_text(rule, _tally(agree=1, disagree=3), not_voted=1) == (
+        "Nếu kết thúc bây giờ: không thông qua — còn thiếu 2 phiếu đồng ý; 1 thành viên chưa "
+        "biểu quyết, nên dù tất cả đồng ý cũng không đủ."
+    )
+    assert projection_text(rule, _tally(agree=3), not_voted=2) == (
+        "Nếu kết thúc bây giờ: thông qua (3 phiếu đồng ý)."
+    )

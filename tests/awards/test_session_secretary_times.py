@@ -14,6 +14,8 @@ from awards import services
 from awards.models import CouncilSession, MemberRole, NominationStatus
 from tests.pageforms import form_data
 
+from .conftest import everyone_present
+
 pytestmark = pytest.mark.django_db
 S = NominationStatus
 
@@ -110,6 +112,7 @@ def test_opening_and_closing_on_the_meeting_day_record_the_times(
         session=council, nomination=make_nomination(S.CHECKED), by=users["secretariat"]
     )
     services.session_open(session=council, by=users["secretariat"])
+    everyone_present(council)
     services.session_close(session=council, by=users["secretariat"])
     council.refresh_from_db()
     assert council.started_at == council.opened_at

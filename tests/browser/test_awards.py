@@ -124,7 +124,8 @@ def test_council_session_end_to_end(
 
     _as(page, sign_in, setting["secretariat"])
     page.goto(session_url)
-    page.get_by_role("button", name="Kết thúc phiên họp").click()
+    page.get_by_test_id("close-link").click()
+    page.get_by_role("button", name="Xác nhận kết thúc phiên họp").click()
     assert page.get_by_test_id("outcome").inner_text() == "Thông qua"
     _shot(page, "session-closed")
     page.get_by_role("link", name="Lập dự thảo quyết định").click()

@@ -943,6 +943,13 @@ def agenda(ctx: Ctx, start: int, n: int) -> None:
     )
 
 
+def agenda_open(ctx: Ctx, start: int, n: int) -> None:
+    """The agenda of the test session while voting is open (the page before closing)."""
+    agenda(ctx, start, n)
+    if start == 0:
+        CouncilSession.objects.filter(pk=ctx.session.pk).update(status="open")
+
+
 def decision_nominations(ctx: Ctx, start: int, n: int) -> None:
     """Nominations and awards of one decision, and nominations of one forwarding letter."""
     decision = ctx.cache.get("decision")

@@ -25,6 +25,12 @@ ROWS = [
         url_names=("password_change", "password_change_done"),
     ),
     Row(
+        "notification settings",
+        lambda w, u: reverse("notification-settings"),
+        everyone(200),
+        url_names=("notification-settings",),
+    ),
+    Row(
         "user list",
         lambda w, u: reverse("user-list"),
         {"secretariat": 200},

@@ -38,7 +38,9 @@ def _upload_good(client) -> str:
 def test_import_list_shows_the_kinds_the_user_may_import(client_as):
     page = client_as("secretariat").get(reverse("import-index")).content.decode()
     assert reverse("import-upload", args=["units"]) in page
-    assert "code, name, kind, parent_code, cluster" in page
+    for header in ("code", "name", "kind", "parent_code", "cluster"):  # the contract's headers
+        assert f"<code>{header}</code>" in page
+    assert "Mã đơn vị cấp trên" in page  # each named in words
 
 
 def test_a_file_with_bad_rows_shows_every_error_and_saves_nothing(client_as, world):

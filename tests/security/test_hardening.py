@@ -39,19 +39,32 @@ def _python(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess
     )
 
 
-def test_deploy_check_passes_with_only_three_variables():
+def _deploy_env(**values: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "SECURE_", "SESSION_", "CSRF_", "PYTEST"))
+        if not k.startswith(("DJANGO_", "SECURE_", "SESSION_", "CSRF_", "PYTEST", "AUDIT_CHAIN_"))
     }
-    env.update(
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="thidua.example.vn",
-    )
+    env.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="thidua.example.vn")
+    env.update(values)
+    return env
+
+
+def test_deploy_check_passes_with_only_four_variables():
+    env = _deploy_env(AUDIT_CHAIN_KEY=secrets.token_urlsafe(48))
     result = _python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_fails_without_the_audit_chain_key():
+    """Without a key out of the database, an insider can re-compute the audit chain."""
+    result = _python(["manage.py", "check", "--deploy"], _deploy_env())
+    assert result.returncode != 0
+    assert "portal.E001" in result.stderr
+    assert "AUDIT_CHAIN_KEY chưa được đặt" in result.stderr
+    short = _python(["manage.py", "check", "--deploy"], _deploy_env(AUDIT_CHAIN_KEY="ngan"))
+    assert short.returncode != 0
+    assert "AUDIT_CHAIN_KEY quá ngắn" in short.stderr
 
 
 def test_production_refuses_to_start_without_secret_key():

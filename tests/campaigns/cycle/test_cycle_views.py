@@ -205,8 +205,8 @@ def test_the_reviewer_sees_what_changed_since_the_return(client_as, world, users
     assert a.status == AssessmentStatus.SUBMITTED
     page = client_as("secretariat").get(a.get_absolute_url()).content.decode()
     assert "Thay đổi từ lần trả lại" in page
-    assert "1500000000" in page
-    assert "1200000000" in page
+    assert "1.500.000.000 đồng" in page  # the number as people write it, not 1500000000
+    assert "1.200.000.000 đồng" in page
     assert "xac-nhan-kho-bac.pdf" in page
     assert page.count('data-testid="diff"') == 1  # only the returned item changed
 

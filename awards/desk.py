@@ -1,0 +1,208 @@
+"""What waits on each person's desk in awards (portal.desk).
+
+Officer: nominations returned for completion, with the reason. Secretariat: nominations to check,
+public comments received. Council member: open votes not yet cast, sessions coming. Chairman and
+secretariat: sessions still open (to close). Chairman: draft decisions to sign.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, OuterRef, Subquery
+from django.urls import reverse
+
+from portal.access import scope
+from portal.desk import DeskItem, DeskSource, register_desk
+
+from . import selectors as sel
+from .models import (
+    AgendaItem,
+    AwardDecision,
+    BallotReceipt,
+    ConsultationComment,
+    CouncilSession,
+    DecisionStatus,
+    Nomination,
+    NominationEvent,
+    NominationStatus,
+    SessionStatus,
+)
+
+AWARDS = "Khen thưởng"
+RECENT_DAYS = 14
+UPCOMING_DAYS = 30
+
+
+def _returned_nominations(user) -> list[DeskItem]:
+    last_event = NominationEvent.objects.filter(nomination=OuterRef("pk")).order_by("-at", "-pk")
+    returned = (
+        scope(user, Nomination.objects.filter(status=NominationStatus.DRAFT), "proposer_unit")
+        .annotate(
+            last_from=Subquery(last_event.values("from_status")[:1]),
+            last_note=Subquery(last_event.values("note")[:1]),
+        )
+        .filter(last_from=NominationStatus.SUBMITTED)
+        .select_related("unit", "person", "tier")
+        .order_by("-pk")
+    )
+    items = []
+    for nomination in returned[:4]:
+        note = " ".join((nomination.last_note or "").split())
+        items.append(
+            DeskItem(
+                f"Hồ sơ đề nghị khen thưởng bị trả lại: {nomination.recipient_name}",
+                1,
+                nomination.get_absolute_url(),
+                AWARDS,
+                f"Lý do: {note[:160]}" if note else "",
+                urgent=True,
+            )
+        )
+    return items
+
+
+def _to_check(user) -> list[DeskItem]:
+    n = Nomination.objects.filter(status=NominationStatus.SUBMITTED).count()
+    return [
+        DeskItem(
+            "Hồ sơ đề nghị khen thưởng chờ thẩm định",
+            n,
+            reverse("awards:nomination-list") + "?status=submitted",
+            AWARDS,
+            unit="hồ sơ",
+        )
+    ]
+
+
+def _comments(user) -> list[DeskItem]:
+    since = sel.today() - datetime.timedelta(days=RECENT_DAYS)
+    recent = ConsultationComment.objects.filter(received_at__date__gte=since)
+    n = recent.count()
+    first = recent.select_related("nomination").order_by("-received_at").first()
+    return [
+        DeskItem(
+            f"Ý kiến góp ý của nhân dân trong {RECENT_DAYS} ngày qua",
+            n,
+            first.nomination.get_absolute_url() if first else reverse("awards:nomination-list"),
+            AWARDS,
+            "Xem xét trước khi trình Hội đồng" if n else "",
+            unit="ý kiến",
+        )
+    ]
+
+
+def _my_votes(user) -> list[DeskItem]:
+    """Open sessions where this member still has items to vote on, and sessions coming."""
+    today = sel.today()
+    items: list[DeskItem] = []
+    open_sessions = list(
+        CouncilSession.objects.filter(status=SessionStatus.OPEN, seats__user=user).order_by(
+            "meeting_date", "pk"
+        )
+    )
+    if open_sessions:
+        agenda = list(
+            AgendaItem.objects.filter(session__in=open_sessions).select_related(
+                "nomination__unit", "nomination__person", "nomination__proposer_unit"
+            )
+        )
+        voted = set(
+            BallotReceipt.objects.filter(item__in=agenda, member=user).values_list(
+                "item_id", flat=True
+            )
+        )
+        for session in open_sessions:
+            mine = [i for i in agenda if i.session_id == session.pk]
+            # Per session: whether a unit recuses depends on whose council it is.
+            recused = sel.recusals([user], [i.nomination for i in mine], session=session)
+            waiting = [
+                i
+                for i in mine
+                if i.pk not in voted and user.pk not in recused.get(i.nomination_id, set())
+            ]
+            if waiting:
+                items.append(
+                    DeskItem(
+                        f"Chờ ông/bà biểu quyết: {session.title}",
+                        len(waiting),
+                        session.get_absolute_url(),
+                        AWARDS,
+                        f"Họp ngày {session.meeting_date:%d/%m/%Y}",
+                        urgent=True,
+                        unit="trường hợp",
+                    )
+                )
+    coming = CouncilSession.objects.filter(
+        status=SessionStatus.DRAFT,
+        seats__user=user,
+        meeting_date__gte=today,
+        meeting_date__lte=today + datetime.timedelta(days=UPCOMING_DAYS),
+    ).annotate(n=Count("items"))
+    for session in coming.order_by("meeting_date", "pk")[:3]:
+        items.append(
+            DeskItem(
+                f"Phiên họp sắp tới: {session.title}",
+                1,
+                session.get_absolute_url(),
+                AWARDS,
+                f"Ngày {session.meeting_date:%d/%m/%Y}; {session.n} trường hợp dự kiến trình",
+            )
+        )
+    return items
+
+
+def _sessions_to_close(user) -> list[DeskItem]:
+    sessions = (
+        CouncilSession.objects.filter(status=SessionStatus.OPEN)
+        .annotate(
+            seats_n=Count("seats", distinct=True),
+            items_n=Count("items", distinct=True),
+            receipts_n=Count("items__receipts", distinct=True),
+        )
+        .order_by("meeting_date", "pk")
+    )
+    out = []
+    for session in sessions[:3]:
+        expected = session.seats_n * session.items_n
+        out.append(
+            DeskItem(
+                f"Phiên họp đang biểu quyết: {session.title}",
+                1,
+                reverse("awards:session-close", args=[session.pk]),
+                AWARDS,
+                f"Đã có {session.receipts_n}/{expected} lượt biểu quyết; "
+                "kết thúc phiên họp khi các thành viên đã biểu quyết",
+                urgent=session.meeting_date < sel.today(),
+            )
+        )
+    return out
+
+
+def _decisions_to_sign(user) -> list[DeskItem]:
+    drafts = AwardDecision.objects.filter(status=DecisionStatus.DRAFT)
+    n = drafts.count()
+    first = drafts.order_by("decision_date", "pk").first()
+    url = first.get_absolute_url() if n == 1 else reverse("awards:decision-list")
+    return [
+        DeskItem(
+            "Dự thảo quyết định khen thưởng chờ ký",
+            n,
+            url,
+            AWARDS,
+            f"Ngày dự kiến ký sớm nhất {first.decision_date:%d/%m/%Y}" if first else "",
+            urgent=bool(first and first.decision_date <= sel.today()),
+            unit="quyết định",
+        )
+    ]
+
+
+def register() -> None:
+    register_desk(
+        DeskSource("awards.returned", "nomination.propose", _returned_nominations, 40),
+        DeskSource("awards.to_check", "nomination.check", _to_check, 41),
+        DeskSource("awards.comments", "nomination.check", _comments, 42),
+        DeskSource("awards.votes", "council.vote", _my_votes, 43),
+        DeskSource("awards.sessions_open", "council.close", _sessions_to_close, 44),
+        DeskSource("awards.decisions", "decision.sign", _decisions_to_sign, 46),
+    )

@@ -1,0 +1,451 @@
+"""The demo's campaign that runs today: phường Đức Phổ's 2026–2030 campaign (labelled sample).
+
+After 01/07/2025 the town is gone (docs/authorities.md); phường Đức Phổ, which took over its
+seat, runs its own campaign for the bodies of its area. Everything here is dated from the day
+`load_demo` runs (`timezone.localdate()`): the campaign's current year is today's year held
+within 2026–2030, earlier years of the campaign are complete, and in the current year the
+registration is done, the yearly report is due after today and the units are at every stage —
+one drafting, one returned with a reason, one submitted for review, one approved, one that has
+asked for more time. Idempotent: rows are matched by code or by (campaign, unit, year).
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from portal.utils import upsert
+from units.models import Authority, Gender, Person, PersonKind, Unit, UnitKind
+
+from .cycle.demo import SAMPLE_PDF, _value
+from .models import (
+    Assessment,
+    AssessmentItem,
+    AssessmentStatus,
+    Campaign,
+    CampaignStatus,
+    CriteriaSet,
+    CriteriaSetStatus,
+    Criterion,
+    Evidence,
+    ExtensionRequest,
+    ExtensionStatus,
+    Milestone,
+    MilestoneKind,
+    NtmLevel,
+    NtmStatus,
+    Registration,
+    TargetGroup,
+    ValueType,
+)
+
+CAMPAIGN_CODE = "phuongducpho-ntm-2026-2030"
+START_YEAR, END_YEAR = 2026, 2030
+WARD = "P2025-DUC-PHO"
+AUTHORITY = "UBND-P-DUC-PHO"
+# The ward's bodies that take part (sample: the ward's own organisation chart is not in the
+# sources). Each row: code, name, kind, the stage of the current year's self-assessment.
+UNITS = [
+    ("PDP-VP", "Văn phòng HĐND và UBND phường Đức Phổ", UnitKind.DEPARTMENT, "draft"),
+    (
+        "PDP-PKT",
+        "Phòng Kinh tế, Hạ tầng và Đô thị phường Đức Phổ",
+        UnitKind.DEPARTMENT,
+        "returned",
+    ),
+    ("PDP-PVHXH", "Phòng Văn hóa – Xã hội phường Đức Phổ", UnitKind.DEPARTMENT, "submitted"),
+    (
+        "PDP-TTHCC",
+        "Trung tâm Phục vụ hành chính công phường Đức Phổ",
+        UnitKind.DEPARTMENT,
+        "extension",
+    ),
+    (
+        "PDP-MTTQ",
+        "Ủy ban Mặt trận Tổ quốc Việt Nam phường Đức Phổ",
+        UnitKind.FATHERLAND_FRONT,
+        "approved",
+    ),
+    ("PDP-DTN", "Đoàn Thanh niên phường Đức Phổ", UnitKind.MASS_ORGANISATION, "none"),
+]
+#: The demo officer answers for these two (one drafting, one returned to him).
+OFFICER_UNITS = ["PDP-VP", "PDP-PKT"]
+PEOPLE = [
+    (
+        "CN-MAU-101",
+        "Nguyễn Thị Thanh Thủy",
+        Gender.FEMALE,
+        1986,
+        "Phó Trưởng phòng Văn hóa – Xã hội",
+        "PDP-PVHXH",
+    ),
+    ("CN-MAU-102", "Lê Văn Trung", Gender.MALE, 1981, "Trưởng phòng Kinh tế", "PDP-PKT"),
+    ("CN-MAU-103", "Phạm Thị Kiều Oanh", Gender.FEMALE, 1990, "Bí thư Đoàn phường", "PDP-DTN"),
+]
+CRITERIA = (
+    "Tiêu chí thi đua đối với các cơ quan, đơn vị, Mặt trận Tổ quốc và các đoàn thể phường (mẫu)",
+    [
+        (
+            "Hoàn thành đúng tiến độ các nhiệm vụ được phân công trong kế hoạch thực hiện phong "
+            "trào của phường",
+            ValueType.SCORE,
+            40,
+            True,
+        ),
+        (
+            "Có mô hình, cách làm hay trong xây dựng khu dân cư văn minh, chỉnh trang đô thị",
+            ValueType.SCORE,
+            30,
+            True,
+        ),
+        (
+            "Tuyên truyền, vận động nhân dân tham gia phong trào (số buổi, số lượt người)",
+            ValueType.NUMBER,
+            15,
+            False,
+        ),
+        ("Kinh phí vận động xã hội hóa cho phong trào", ValueType.MONEY, 15, True),
+    ],
+)
+RETURN_REASON = (
+    "Tiêu chí 4 chưa có bảng tổng hợp kinh phí vận động có xác nhận của đơn vị tiếp nhận; "
+    "đề nghị bổ sung và nộp lại trước hạn (mẫu)."
+)
+
+
+def current_year(today: datetime.date | None = None) -> int:
+    """The campaign's year the demo shows as current: today's, held within 2026–2030."""
+    today = today or timezone.localdate()
+    return min(max(today.year, START_YEAR), END_YEAR)
+
+
+def results_year(today: datetime.date | None = None) -> int:
+    """The year whose results are reported and rewarded now: the current year from October (the
+    year-end reports and awards), the year before until then (never before 2026)."""
+    today = today or timezone.localdate()
+    year = current_year(today)
+    if today.year == year and today.month < 10 and year > START_YEAR:
+        return year - 1
+    return year
+
+
+def report_due(year: int, today: datetime.date) -> datetime.date:
+    """The yearly report's deadline: 15 December, and for the current year never less than ten
+    days after today, so the drafts are due and nobody is late yet."""
+    due = datetime.date(year, 12, 15)
+    if year == current_year(today):
+        due = max(due, today + datetime.timedelta(days=10))
+    return due
+
+
+def _moment(day: datetime.date, hour: int = 9) -> datetime.datetime:
+    return datetime.datetime.combine(
+        day, datetime.time(hour, 0), tzinfo=timezone.get_current_timezone()
+    )
+
+
+def load_units() -> dict[str, Unit]:
+    """The ward's bodies (formed on 01/07/2025, so they also report for the second half of the
+    town's plan in 2025) and their sample people."""
+    ward = Unit.objects.get(code=WARD)
+    units = {}
+    for code, name, kind, _ in UNITS:
+        units[code], _ = upsert(
+            Unit,
+            {"code": code},
+            {
+                "name": name,
+                "kind": kind,
+                "parent": ward,
+                "valid_from": ward.valid_from,
+                "is_sample": True,
+                "note": "Cơ quan, đơn vị của phường Đức Phổ (dữ liệu mẫu).",
+            },
+        )
+    for code, name, gender, year, position, unit_code in PEOPLE:
+        upsert(
+            Person,
+            {"code": code},
+            {
+                "full_name": name,
+                "gender": gender,
+                "birth_year": year,
+                "position": position,
+                "affiliation": units[unit_code],
+                "kind": PersonKind.OFFICIAL,
+                "is_sample": True,
+            },
+        )
+    return units
+
+
+def _campaign(today: datetime.date) -> Campaign:
+    authority = Authority.objects.get(code=AUTHORITY)
+    plan_day = min(datetime.date(2026, 1, 20), today)
+    campaign, _ = upsert(
+        Campaign,
+        {"code": CAMPAIGN_CODE},
+        {
+            "title": "Phong trào thi đua “Phường Đức Phổ chung sức xây dựng nông thôn mới, đô "
+            "thị văn minh” giai đoạn 2026-2030 (mẫu)",
+            "issuing_body": authority.body,
+            "authority": authority,
+            "plan_number": "15/KH-UBND",
+            "plan_date": plan_day,
+            "legal_bases": "\n".join(
+                [
+                    "Luật Tổ chức chính quyền địa phương số 72/2025/QH15",
+                    "Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022",
+                    "Kế hoạch của UBND tỉnh Quảng Ngãi về phong trào thi đua giai đoạn "
+                    "2026-2030 (mẫu)",
+                ]
+            ),
+            "start_year": START_YEAR,
+            "end_year": END_YEAR,
+            "preliminary_review_year": 2028,
+            "final_review_year": END_YEAR,
+            "status": CampaignStatus.ACTIVE,
+            "is_sample": True,
+        },
+    )
+    milestones = [
+        (
+            MilestoneKind.DEPLOYMENT,
+            "Triển khai Kế hoạch tổ chức thực hiện Phong trào thi đua",
+            None,
+            plan_day + datetime.timedelta(days=40),
+        ),
+        (
+            MilestoneKind.PRELIMINARY_REVIEW,
+            "Sơ kết Phong trào thi đua",
+            2028,
+            datetime.date(2028, 12, 31),
+        ),
+        (
+            MilestoneKind.FINAL_REVIEW,
+            "Tổng kết Phong trào thi đua giai đoạn 2026-2030",
+            END_YEAR,
+            datetime.date(END_YEAR, 12, 31),
+        ),
+    ]
+    for year in campaign.years:
+        milestones.append(
+            (
+                MilestoneKind.REGISTRATION,
+                f"Hạn đăng ký thi đua năm {year}",
+                year,
+                datetime.date(year, 3, 31),
+            )
+        )
+        milestones.append(
+            (
+                MilestoneKind.YEARLY_REPORT,
+                f"Hạn báo cáo kết quả Phong trào thi đua năm {year}",
+                year,
+                report_due(year, today),
+            )
+        )
+    for kind, title, year, due in milestones:
+        upsert(
+            Milestone,
+            {"campaign": campaign, "kind": kind, "year": year},
+            {"title": title, "due_date": due},
+        )
+    name, criteria = CRITERIA
+    criteria_set, _ = CriteriaSet.objects.get_or_create(
+        campaign=campaign,
+        target_group=TargetGroup.ORGANISATIONS,
+        version=1,
+        defaults={
+            "name": name,
+            "legal_basis": "Kế hoạch tổ chức thực hiện Phong trào thi đua của UBND phường Đức Phổ "
+            "giai đoạn 2026-2030, mục III (mẫu)",
+            "valid_from": datetime.date(START_YEAR, 1, 1),
+        },
+    )
+    for number, (text, value_type, points, evidence) in enumerate(criteria, start=1):
+        Criterion.objects.get_or_create(
+            criteria_set=criteria_set,
+            number=number,
+            defaults={
+                "text": text,
+                "value_type": value_type,
+                "max_points": Decimal(points),
+                "evidence_required": evidence,
+            },
+        )
+    return campaign
+
+
+def _registration(campaign, unit, year, officer, day: datetime.date) -> None:
+    registration, created = Registration.objects.get_or_create(
+        campaign=campaign,
+        unit=unit,
+        year=year,
+        defaults={
+            "commitments": f"Năm {year}, {unit.name} đăng ký hoàn thành xuất sắc nhiệm vụ được "
+            "giao, có ít nhất một mô hình xây dựng khu dân cư văn minh (mẫu).",
+            "submitted_by": officer if unit.code in OFFICER_UNITS else None,
+            "is_sample": True,
+        },
+    )
+    if created:  # registered on `day` (auto_now_add stamps today); the creation is audited
+        registration.submitted_at = _moment(day, 8)
+        registration.save(update_fields=["submitted_at"])
+
+
+def _assessment(
+    campaign, unit, year, stage, *, submitted_on, officer, reviewer, rng
+) -> Assessment | None:
+    if Assessment.objects.filter(campaign=campaign, unit=unit, year=year).exists():
+        return None
+    criteria_set = campaign.criteria_sets.get(target_group=TargetGroup.ORGANISATIONS, version=1)
+    assessment = Assessment.objects.create(
+        campaign=campaign,
+        unit=unit,
+        year=year,
+        criteria_set=criteria_set,
+        is_sample=True,
+        summary=f"{unit.name} triển khai các nhiệm vụ của phong trào năm {year}; số liệu là "
+        "mẫu minh họa.",
+    )
+    if criteria_set.status == CriteriaSetStatus.EDITABLE:
+        criteria_set.status = CriteriaSetStatus.IN_USE
+        criteria_set.save(update_fields=["status"])
+    share = 0.7 + rng.random() * 0.25
+    for criterion in criteria_set.criteria.order_by("number"):
+        item = AssessmentItem(assessment=assessment, criterion=criterion)
+        _value(item, rng, share)
+        item.save()
+        # The returned file lacks the last criterion's evidence: that is why it came back.
+        lacking = stage == AssessmentStatus.RETURNED and criterion.number == 4
+        if criterion.evidence_required and item.self_score and not lacking:
+            evidence = Evidence(
+                item=item,
+                original_name=f"Bao cao tieu chi {criterion.number} nam {year} (mau).pdf",
+                content_type="application/pdf",
+                size=len(SAMPLE_PDF),
+                sha256="0" * 64,
+                uploaded_by=officer,
+            )
+            evidence.file.save(
+                f"mau-{assessment.pk}-{criterion.number}.pdf", ContentFile(SAMPLE_PDF)
+            )
+        if stage == AssessmentStatus.APPROVED:
+            item.reviewer_score = item.self_score
+            item.save(update_fields=["reviewer_score"])
+        if lacking:
+            item.returned = True
+            item.reviewer_comment = "Đề nghị bổ sung bảng tổng hợp kinh phí có xác nhận (mẫu)."
+            item.return_snapshot = {
+                "value": "",
+                "self_score": str(item.self_score),
+                "note": item.note,
+                "evidence": [],
+            }
+            item.save(update_fields=["returned", "reviewer_comment", "return_snapshot"])
+    if stage == AssessmentStatus.DRAFT:
+        return assessment
+    assessment.status = stage
+    assessment.submitted_at = _moment(submitted_on, 10)
+    assessment.submitted_by = officer
+    fields = ["status", "submitted_at", "submitted_by"]
+    if stage == AssessmentStatus.APPROVED:
+        assessment.approved_at = _moment(submitted_on + datetime.timedelta(days=5), 15)
+        assessment.approved_by = reviewer
+        fields += ["approved_at", "approved_by"]
+    if stage == AssessmentStatus.RETURNED:
+        assessment.return_reason = RETURN_REASON
+        fields.append("return_reason")
+    assessment.save(update_fields=fields)
+    return assessment
+
+
+def _ntm_records(year: int) -> None:
+    """The two communes that succeeded the town's communes have entered their NTM results for
+    the year; the economic office has not confirmed them yet."""
+    for code, level, met in (
+        ("X2025-NGUYEN-NGHIEM", NtmLevel.NTM, 19),
+        ("X2025-KHANH-CUONG", NtmLevel.NONE, 17),
+    ):
+        unit = Unit.objects.filter(code=code).first()
+        if unit is not None:
+            NtmStatus.objects.get_or_create(
+                unit=unit,
+                year=year,
+                defaults={"level": level, "criteria_met_count": met, "is_sample": True},
+            )
+
+
+@transaction.atomic
+def load() -> dict[str, int]:
+    from portal.demo import load_users
+    from portal.models import User
+
+    if not User.objects.filter(username="canbo.phoan").exists():
+        load_users()
+    today = timezone.localdate()
+    year = current_year(today)
+    officer = User.objects.get(username="canbo.phoan")
+    reviewer = User.objects.get(username="thuongtruc")
+    units = load_units()
+    officer.units.add(*(units[c] for c in OFFICER_UNITS))
+    campaign = _campaign(today)
+    rng = random.Random(2026)
+    for y in campaign.years:
+        if y > year:
+            break
+        # Registered in the first weeks of the year (the current year's before today).
+        registered = min(datetime.date(y, 3, 10), today - datetime.timedelta(days=1))
+        registered = max(registered, datetime.date(y, 1, 2))
+        for code, _name, _kind, stage in UNITS:
+            _registration(campaign, units[code], y, officer, min(registered, today))
+            if y < year:  # a past year of the campaign: every unit reported and was approved
+                due = report_due(y, today)
+                day = due - datetime.timedelta(days=rng.randrange(3, 20))
+                _assessment(
+                    campaign,
+                    units[code],
+                    y,
+                    AssessmentStatus.APPROVED,
+                    submitted_on=day,
+                    officer=officer,
+                    reviewer=reviewer,
+                    rng=rng,
+                )
+                continue
+            if stage in ("none", "extension"):
+                continue
+            sent = max(today - datetime.timedelta(days=rng.randrange(3, 12)), registered)
+            _assessment(
+                campaign,
+                units[code],
+                y,
+                AssessmentStatus(stage),
+                submitted_on=sent,
+                officer=officer,
+                reviewer=reviewer,
+                rng=rng,
+            )
+    ExtensionRequest.objects.get_or_create(
+        campaign=campaign,
+        unit=units["PDP-TTHCC"],
+        year=year,
+        defaults={
+            "reason": "Trung tâm đang kiện toàn nhân sự sau sắp xếp, số liệu tiếp nhận hồ sơ "
+            "quý IV chưa tổng hợp xong; đề nghị gia hạn nộp báo cáo thêm 15 ngày (mẫu).",
+            "status": ExtensionStatus.PENDING,
+            "is_sample": True,
+        },
+    )
+    _ntm_records(year)
+    return {
+        "campaign": 1,
+        "year": year,
+        "assessments": Assessment.objects.filter(campaign=campaign).count(),
+    }

@@ -1,0 +1,332 @@
+"""What waits on each person's desk in the yearly cycle, results and oversight (portal.desk).
+
+Officer: the self-assessment due for each of their units (with the deadline in force, extensions
+included), files returned with the reason, extension requests answered, recommendations of an
+inspection to answer. Reviewer: assessments waiting, the risky ones counted apart; NTM records
+to confirm. Secretariat: extension requests, and after (or near) the deadline the units that are
+late, broken down as the office chases them.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+from django.urls import reverse
+
+from portal.access import scope
+from portal.desk import DeskItem, DeskSource, register_desk
+from units.models import Unit
+
+from . import deadlines
+from .cycle import selectors as cycle_sel
+from .models import (
+    Assessment,
+    AssessmentStatus,
+    CampaignStatus,
+    CriteriaSet,
+    ExtensionRequest,
+    ExtensionStatus,
+    NtmStatus,
+)
+from .oversight.models import Recommendation, RecommendationStatus
+from .results.selectors import TARGET_GROUP_KINDS, completeness
+
+CYCLE = "Thi đua hằng năm"
+RESULTS = "Kết quả, xếp hạng"
+OVERSIGHT = "Kiểm tra, giám sát"
+#: A deadline this close is urgent; an answer this recent is still news.
+SOON_DAYS = 7
+RECENT_DAYS = 30
+#: An officer with more units than this sees one line for all of them, not one per unit.
+PER_UNIT_LINES = 3
+
+
+def _days_left(due: datetime.date, today: datetime.date) -> str:
+    days = (due - today).days
+    if days > 0:
+        return f"hạn nộp {due:%d/%m/%Y}, còn {days} ngày"
+    if days == 0:
+        return f"hạn nộp hôm nay, {due:%d/%m/%Y}"
+    return f"đã quá hạn {-days} ngày (hạn {due:%d/%m/%Y})"
+
+
+def _active_campaign():
+    campaign = cycle_sel.current_campaign()
+    if campaign is None or campaign.status != CampaignStatus.ACTIVE:
+        return None
+    return campaign
+
+
+def _expected_kinds(campaign) -> list[str]:
+    groups = (
+        CriteriaSet.objects.filter(campaign=campaign)
+        .order_by()
+        .values_list("target_group", flat=True)
+        .distinct()
+    )
+    return [kind for group in groups for kind in TARGET_GROUP_KINDS.get(group, ())]
+
+
+def _own_assessment_items(user) -> list[DeskItem]:
+    """The self-assessment of this year for each unit the officer answers for, until submitted."""
+    campaign = _active_campaign()
+    if campaign is None:
+        return []
+    today = deadlines.today()
+    year = cycle_sel.default_year(campaign, today)
+    units = list(
+        scope(user, Unit.objects.filter(kind__in=_expected_kinds(campaign)), "pk")
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .order_by("name")
+    )
+    if not units:
+        return []
+    status = dict(
+        Assessment.objects.filter(campaign=campaign, year=year, unit__in=units).values_list(
+            "unit_id", "status"
+        )
+    )
+    table = deadlines.deadlines_for(campaign, [u.pk for u in units], year)
+    waiting = [
+        (unit, status.get(unit.pk), table.get(unit.pk, year))
+        for unit in units
+        if status.get(unit.pk) in (None, AssessmentStatus.DRAFT)
+    ]
+    if not waiting:
+        return []
+    url = reverse("campaigns:assessment-list")
+    if len(waiting) > PER_UNIT_LINES:
+        dues = [d.effective for _, _, d in waiting if d.effective]
+        first = min(dues) if dues else None
+        return [
+            DeskItem(
+                f"Báo cáo tự đánh giá năm {year} chưa nộp",
+                len(waiting),
+                url,
+                CYCLE,
+                _days_left(first, today) if first else "chưa có hạn nộp",
+                urgent=bool(first and (first - today).days <= SOON_DAYS),
+                unit="đơn vị",
+            )
+        ]
+    items = []
+    for unit, state, deadline in waiting:
+        due = deadline.effective
+        stage = "Đang soạn" if state == AssessmentStatus.DRAFT else "Chưa lập"
+        when = _days_left(due, today) if due else "chưa có hạn nộp"
+        if due and deadline.extension_until and deadline.extension_until > (deadline.due or due):
+            when += f" (được gia hạn, hạn chung {deadline.due:%d/%m/%Y})"
+        items.append(
+            DeskItem(
+                f"Báo cáo tự đánh giá năm {year} – {unit.name}",
+                1,
+                url,
+                CYCLE,
+                f"{stage}; {when}",
+                urgent=bool(due and (due - today).days <= SOON_DAYS),
+            )
+        )
+    return items
+
+
+def _returned_items(user) -> list[DeskItem]:
+    returned = (
+        scope(user, Assessment.objects.filter(status=AssessmentStatus.RETURNED), "unit")
+        .select_related("unit")
+        .order_by("-year", "unit__name")
+    )
+    items = []
+    for a in returned[: PER_UNIT_LINES + 1]:
+        reason = " ".join(a.return_reason.split())
+        items.append(
+            DeskItem(
+                f"Bị trả lại để bổ sung: {a.unit.name} năm {a.year}",
+                1,
+                a.get_absolute_url(),
+                CYCLE,
+                f"Lý do: {reason[:160]}{'…' if len(reason) > 160 else ''}" if reason else "",
+                urgent=True,
+            )
+        )
+    return items
+
+
+def _answered_extensions(user) -> list[DeskItem]:
+    since = deadlines.today() - datetime.timedelta(days=RECENT_DAYS)
+    answered = (
+        scope(user, ExtensionRequest.objects.all(), "unit")
+        .filter(
+            status__in=[ExtensionStatus.GRANTED, ExtensionStatus.REFUSED],
+            decided_at__date__gte=since,
+        )
+        .select_related("unit")
+        .order_by("-decided_at")
+    )
+    url = reverse("campaigns:extension-list")
+    items = []
+    for ext in answered[:PER_UNIT_LINES]:
+        if ext.status == ExtensionStatus.GRANTED and ext.until:
+            detail = f"Được gia hạn đến {ext.until:%d/%m/%Y}"
+        else:
+            detail = "Không được gia hạn"
+        if ext.decision_note:
+            detail += f": {ext.decision_note[:120]}"
+        items.append(
+            DeskItem(
+                f"Yêu cầu gia hạn năm {ext.year} của {ext.unit.name} đã được trả lời",
+                1,
+                url,
+                CYCLE,
+                f"{detail} (ngày {ext.decided_at:%d/%m/%Y})",
+            )
+        )
+    return items
+
+
+def _recommendations(user) -> list[DeskItem]:
+    open_ = scope(
+        user, Recommendation.objects.filter(status=RecommendationStatus.OPEN), "finding__unit"
+    )
+    n = open_.count()
+    if not n:
+        return []
+    first_due = open_.filter(due_date__isnull=False).order_by("due_date").first()
+    today = deadlines.today()
+    detail = ""
+    urgent = False
+    if first_due:
+        detail = f"Hạn khắc phục sớm nhất {first_due.due_date:%d/%m/%Y}"
+        urgent = first_due.due_date <= today + datetime.timedelta(days=SOON_DAYS)
+    return [
+        DeskItem(
+            "Kiến nghị sau kiểm tra chờ đơn vị trả lời",
+            n,
+            reverse("campaigns:oversight:inspection-list"),
+            OVERSIGHT,
+            detail,
+            urgent=urgent,
+            unit="kiến nghị",
+        )
+    ]
+
+
+def _officer(user) -> list[DeskItem]:
+    return [*_returned_items(user), *_own_assessment_items(user), *_answered_extensions(user)]
+
+
+def _review_queue(user) -> list[DeskItem]:
+    campaign = cycle_sel.current_campaign()
+    if campaign is None:
+        return []
+    rows = cycle_sel.review_queue(user, campaign=campaign)
+    if not rows:
+        return []
+    risky = [r for r in rows if r.risk]
+    detail = (
+        f"{len(risky)} hồ sơ có dấu hiệu cần xem kỹ (điểm tăng mạnh, thiếu minh chứng, nộp muộn)"
+        if risky
+        else "Không hồ sơ nào có dấu hiệu rủi ro"
+    )
+    return [
+        DeskItem(
+            "Hồ sơ tự đánh giá chờ thẩm định",
+            len(rows),
+            reverse("campaigns:review-queue"),
+            CYCLE,
+            detail,
+            urgent=bool(risky),
+            unit="hồ sơ",
+        )
+    ]
+
+
+def _ntm_to_confirm(user) -> list[DeskItem]:
+    n = scope(user, NtmStatus.objects.filter(confirmed_at__isnull=True), "unit").count()
+    return [
+        DeskItem(
+            "Số liệu nông thôn mới chờ xác nhận",
+            n,
+            reverse("campaigns:ntm-list"),
+            RESULTS,
+            "Số liệu chưa xác nhận được ghi chú khi công bố xếp hạng",
+            unit="bản ghi",
+        )
+    ]
+
+
+def _extension_requests(user) -> list[DeskItem]:
+    pending = ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING)
+    n = pending.count()
+    oldest = pending.order_by("requested_at").first()
+    return [
+        DeskItem(
+            "Yêu cầu gia hạn chờ xem xét",
+            n,
+            reverse("campaigns:extension-list"),
+            CYCLE,
+            f"Gửi sớm nhất ngày {oldest.requested_at:%d/%m/%Y}" if oldest else "",
+            urgent=n > 0,
+            unit="yêu cầu",
+        )
+    ]
+
+
+def _late_units(user) -> list[DeskItem]:
+    """After the yearly deadline (or within a week of it): who has not submitted, as the office
+    chases them — not started, started, submitted late, inside an extension."""
+    campaign = _active_campaign()
+    if campaign is None:
+        return []
+    today = deadlines.today()
+    year = cycle_sel.default_year(campaign, today)
+    report = completeness(campaign, year, today=today)
+    due = report.deadline
+    if due is None or today < due - datetime.timedelta(days=SOON_DAYS):
+        return []
+    not_started = started = late_submitted = extended = 0
+    for row in report.rows:
+        submitted = row.stage in (AssessmentStatus.SUBMITTED, AssessmentStatus.APPROVED)
+        if submitted:
+            late_submitted += row.late
+        elif row.deadline and row.deadline > due and row.deadline >= today:
+            extended += 1
+        elif row.stage == "not_started":
+            not_started += 1
+        else:
+            started += 1
+    parts = [
+        f"chưa lập: {not_started}",
+        f"đang soạn hoặc bị trả lại: {started}",
+        f"đang trong thời gian gia hạn: {extended}",
+        f"đã nộp muộn: {late_submitted}",
+    ]
+    waiting = not_started + started + extended
+    past = today > due
+    label = (
+        f"Đơn vị chưa nộp báo cáo năm {year} (hạn {due:%d/%m/%Y} đã qua)"
+        if past
+        else f"Đơn vị chưa nộp báo cáo năm {year} (hạn {due:%d/%m/%Y})"
+    )
+    return [
+        DeskItem(
+            label,
+            waiting,
+            reverse("campaigns:completeness", args=[campaign.code]),
+            RESULTS,
+            "; ".join(parts),
+            urgent=past and waiting > 0,
+            unit="đơn vị",
+        )
+    ]
+
+
+def register() -> None:
+    register_desk(
+        DeskSource("cycle.officer", "assessment.edit", _officer, 10),
+        DeskSource("oversight.recommendations", "inspection.answer", _recommendations, 15),
+        DeskSource("cycle.review", "assessment.review", _review_queue, 20),
+        DeskSource("results.ntm_confirm", "ntm.confirm", _ntm_to_confirm, 25),
+        DeskSource("cycle.extensions", "extension.grant", _extension_requests, 30),
+        DeskSource("cycle.late_units", "extension.grant", _late_units, 31),
+    )

@@ -1,0 +1,125 @@
+"""The person's desk: what waits for the signed-in person ("Việc cần làm").
+
+Each app registers its sources in its AppConfig.ready(), as it registers menu entries
+(`portal.navigation`): a source holds a capability and a function that, for one user, returns
+the `DeskItem`s waiting for that user — a label in the words the office uses, a count, the page
+that holds the work, and a detail (the deadline in force, the reason a file was returned). The
+home page lists them; the menu shows each group's total beside the group's name.
+
+Counts are read once and kept in the cache until something changes: every write of business data
+appends an audit event (`portal.audit`, enforced by tests/security/test_audit_coverage.py), and
+each audit event bumps the desk's version, so the next page after any write reads the desk
+afresh. The day is part of the key too: a deadline that passes at midnight moves an item from
+"due" to "late" without a write. A page that nobody writes to costs one cache read for the menu.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from .access import has_capability
+from .models import AuditEvent
+
+VERSION_KEY = "desk:version"
+#: How long a user's desk stays cached when nothing is written (a safety net, not the mechanism).
+TTL_SECONDS = 15 * 60
+
+
+@dataclass(frozen=True)
+class DeskItem:
+    """One kind of work waiting: "3 hồ sơ chờ thẩm định", with the page that holds it."""
+
+    label: str
+    count: int
+    url: str
+    #: The menu group the work belongs to (a label of `portal.navigation.MENU_GROUPS`).
+    group: str = ""
+    #: One line under the label: the deadline in force, the reason, the names waiting.
+    detail: str = ""
+    #: Overdue or blocking someone else: shown first and marked.
+    urgent: bool = False
+    #: The text on the count badge, when "3" alone would not say it ("3 xã").
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class DeskSource:
+    key: str
+    #: The capability (or any of several) a user needs to see this source.
+    capability: str | tuple[str, ...]
+    collect: Callable[[Any], Iterable[DeskItem]]
+    order: int = 100
+
+
+_SOURCES: dict[str, DeskSource] = {}
+
+
+def register_desk(*sources: DeskSource) -> None:
+    for source in sources:
+        _SOURCES[source.key] = source
+
+
+def sources() -> list[DeskSource]:
+    return sorted(_SOURCES.values(), key=lambda s: (s.order, s.key))
+
+
+def _version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def bump() -> None:
+    """Something changed: every desk is read afresh on its next page."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value invalidates the old keys
+        cache.set(VERSION_KEY, int(timezone.now().timestamp() * 1000), None)
+
+
+@receiver(post_save, sender=AuditEvent, dispatch_uid="desk-bump-on-audit")
+def _bump_on_audit(sender, instance, created, **kwargs) -> None:
+    if created:
+        bump()
+
+
+def collect(user) -> list[DeskItem]:
+    """Read the desk now (no cache): the items with something waiting, urgent first."""
+    items: list[DeskItem] = []
+    for source in sources():
+        needed = (source.capability,) if isinstance(source.capability, str) else source.capability
+        if not any(has_capability(user, cap) for cap in needed):
+            continue
+        items.extend(item for item in source.collect(user) if item.count > 0)
+    # Stable: within "urgent" and "not urgent" the sources' order stands.
+    return sorted(items, key=lambda item: not item.urgent)
+
+
+def desk_for(user) -> list[DeskItem]:
+    """The user's desk, from the cache while nothing has been written since it was read."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    key = f"desk:{user.pk}:{_version()}:{timezone.localdate().isoformat()}"
+    items = cache.get(key)
+    if items is None:
+        items = collect(user)
+        cache.set(key, items, TTL_SECONDS)
+    return items
+
+
+def counts_by_group(user) -> dict[str, int]:
+    """Menu group label → the number of things waiting in it."""
+    totals: dict[str, int] = {}
+    for item in desk_for(user):
+        if item.group:
+            totals[item.group] = totals.get(item.group, 0) + item.count
+    return totals
