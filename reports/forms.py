@@ -50,7 +50,13 @@ class NarrativeForm(GuardedFormMixin, forms.Form):
         self.prompts = prompts or {}
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", "Lưu và tạo lại báo cáo"))
+        self.helper.add_input(
+            Submit(
+                "submit",
+                "Lưu và tạo lại báo cáo",
+                data_busy="Đang lưu và tạo lại văn bản; có thể mất một đến hai phút.",
+            )
+        )
 
     def rows(self) -> list[tuple[forms.BoundField, list[str]]]:
         """Each narrative field with the facts from the data shown beside it (not filled in)."""
@@ -97,7 +103,14 @@ class ReportRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = registry.choices()
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Gửi yêu cầu tạo báo cáo"))
+        self.helper.add_input(
+            Submit(
+                "submit",
+                "Gửi yêu cầu tạo báo cáo",
+                data_busy="Đang gửi yêu cầu và tạo văn bản; văn bản lớn có thể mất một đến hai "
+                "phút. Xin đừng đóng trang.",
+            )
+        )
 
     def narrative(self) -> dict[str, str]:
         return {name: self.cleaned_data.get(name, "") for name in NARRATIVE_FIELDS}

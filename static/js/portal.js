@@ -55,4 +55,61 @@ document.addEventListener("DOMContentLoaded", () => {
   if (document.fonts) document.fonts.ready.then(layout);
   window.addEventListener("resize", layout);
   document.addEventListener("htmx:afterSettle", (event) => focusableScrollers(event.target));
+
+// Every form that posts sends once, and says it is working: on a slow line or a long job
+// (a report, a signature) the button is disabled at once and a line under it says what is
+// happening (<button data-busy="…"> or <form data-busy="…">; a default otherwise). Forms that
+// htmx sends, or that opt out with data-busy="off", are left alone. The page coming back from
+// the browser's cache, or a response that never navigates (a file download), re-enables it.
+(() => {
+  const DEFAULT_BUSY = "Đang xử lý, xin vui lòng chờ…";
+  const RELEASE_AFTER_MS = 30000;
+
+  function release(form) {
+    delete form.dataset.sent;
+    form.removeAttribute("aria-busy");
+    form.querySelectorAll("[data-busy-disabled]").forEach((button) => {
+      button.disabled = false;
+      button.removeAttribute("data-busy-disabled");
+    });
+    form.querySelectorAll("[data-busy-status]").forEach((line) => line.remove());
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
+    if (form.dataset.busy === "off" || form.matches("[hx-post],[hx-put],[data-hx-post]")) return;
+    if (event.defaultPrevented) return;
+    if (form.dataset.sent) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = "1";
+    form.setAttribute("aria-busy", "true");
+    const submitter = event.submitter;
+    const text = (submitter && submitter.dataset.busy) || form.dataset.busy || DEFAULT_BUSY;
+    // Disabled after the browser has read the submitter's name and value into the request.
+    window.setTimeout(() => {
+      form.querySelectorAll("button[type=submit], input[type=submit]").forEach((button) => {
+        if (!button.disabled) {
+          button.disabled = true;
+          button.setAttribute("data-busy-disabled", "1");
+        }
+      });
+      const line = document.createElement("div");
+      line.className = "busy-status small mt-2";
+      line.setAttribute("role", "status");
+      line.setAttribute("data-busy-status", "");
+      const spinner = document.createElement("span");
+      spinner.className = "spinner-border spinner-border-sm me-2";
+      spinner.setAttribute("aria-hidden", "true");
+      line.append(spinner, document.createTextNode(text));
+      (submitter && submitter.parentElement ? submitter.parentElement : form).append(line);
+    }, 0);
+    window.setTimeout(() => release(form), RELEASE_AFTER_MS);
+  });
+
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) document.querySelectorAll("form[data-sent]").forEach(release);
+  });
 })();
