@@ -55,6 +55,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (document.fonts) document.fonts.ready.then(layout);
   window.addEventListener("resize", layout);
   document.addEventListener("htmx:afterSettle", (event) => focusableScrollers(event.target));
+})();
 
 // Every form that posts sends once, and says it is working: on a slow line or a long job
 // (a report, a signature) the button is disabled at once and a line under it says what is
