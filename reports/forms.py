@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 
 from campaigns.models import Campaign
+from portal import buttons
 from portal.body_limit import megabytes
 from portal.concurrency import GuardedFormMixin
 from portal.numbers import VnIntegerField, VnYearField
@@ -140,7 +141,7 @@ class ReturnForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", "Trả lại báo cáo", css_class="btn-outline-danger"))
+        self.helper.add_input(buttons.Submit("submit", "Trả lại báo cáo", variant="outline-danger"))
 
 
 class VerifyForm(forms.Form):

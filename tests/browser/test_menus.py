@@ -10,7 +10,8 @@ MENUS = {
     Role.SECRETARIAT: {"present": ["Đơn vị", "Người dùng", "Thẩm định", "Báo cáo"], "absent": []},
     Role.ECONOMIC_OFFICE: {"present": ["Thẩm định", "Đơn vị"], "absent": ["Người dùng"]},
     Role.UNIT_OFFICER: {"present": ["Tự đánh giá"], "absent": ["Người dùng", "Thẩm định"]},
-    Role.COUNCIL_MEMBER: {"present": ["Phong trào"], "absent": ["Người dùng", "Tự đánh giá"]},
+    # A group of one entry shows the group's name (the council member's "Phong trào").
+    Role.COUNCIL_MEMBER: {"present": ["Thi đua hằng năm"], "absent": ["Người dùng", "Tự đánh giá"]},
     Role.CHAIRMAN: {"present": ["Chờ ký duyệt"], "absent": ["Người dùng", "Tự đánh giá"]},
     Role.OBSERVER: {"present": ["Đơn vị"], "absent": ["Người dùng", "Tự đánh giá", "Thẩm định"]},
 }

@@ -1,0 +1,20 @@
+"""Helpers of the shared page partials (docs/ui.md)."""
+
+from __future__ import annotations
+
+from django import forms, template
+
+register = template.Library()
+
+
+@register.filter
+def filter_form(value) -> forms.BaseForm:
+    """The form a list page filters with: a django-filter FilterSet's `.form`, or a plain Form.
+
+    `_partials/filter_form.html` renders its fields through this filter, so a view may hand the
+    partial either kind; anything else (a missing context variable, a queryset) fails loudly
+    instead of drawing a filter with buttons and no fields."""
+    form = value if isinstance(value, forms.BaseForm) else getattr(value, "form", None)
+    if not isinstance(form, forms.BaseForm):
+        raise TypeError(f"_partials/filter_form.html cần một form lọc, nhận {type(value).__name__}")
+    return form
