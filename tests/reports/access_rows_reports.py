@@ -124,6 +124,14 @@ ROWS = [
         url_names=("reports:report-regenerate",),
     ),
     Row(
+        "report retry POST (a ready report is not stranded: refused with a message)",
+        _url("reports:report-retry"),
+        {**READY, "secretariat": 302, "chairman": 403},
+        method="post",
+        snapshot=_status,
+        url_names=("reports:report-retry",),
+    ),
+    Row(
         "report sign POST (a stale hash is refused with a message)",
         _url("reports:report-sign"),
         {**READY, "secretariat": 403, "chairman": 302},
