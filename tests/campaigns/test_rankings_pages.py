@@ -354,6 +354,7 @@ def test_query_count_does_not_grow_with_communes(world, client_as, page):
     count()  # warm-up: the first request loads per-process caches (content types, session)
     small = count()
     _grow(45, campaign)
+    count()  # the writes renewed every desk (portal.desk, the menu's counts): read it once
     assert count() == small
 
 
