@@ -145,6 +145,10 @@ class ImportUploadForm(forms.Form):
 class NotificationSettingsForm(forms.Form):
     """Which e-mails a person receives: every kind ticked is on."""
 
+    edit_guard_exempt = (
+        "a person's own choices, edited only by that person; the page shows what was saved"
+    )
+
     on = forms.MultipleChoiceField(
         label="Gửi thư điện tử cho tôi khi",
         required=False,

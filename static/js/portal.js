@@ -67,7 +67,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const RELEASE_AFTER_MS = 30000;
 
   function release(form) {
-    delete form.dataset.sent;
+    delete form.dataset.busySent;
     form.removeAttribute("aria-busy");
     form.querySelectorAll("[data-busy-disabled]").forEach((button) => {
       button.disabled = false;
@@ -81,11 +81,11 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
     if (form.dataset.busy === "off" || form.matches("[hx-post],[hx-put],[data-hx-post]")) return;
     if (event.defaultPrevented) return;
-    if (form.dataset.sent) {
+    if (form.dataset.busySent) {
       event.preventDefault();
       return;
     }
-    form.dataset.sent = "1";
+    form.dataset.busySent = "1";
     form.setAttribute("aria-busy", "true");
     const submitter = event.submitter;
     const text = (submitter && submitter.dataset.busy) || form.dataset.busy || DEFAULT_BUSY;
@@ -111,6 +111,6 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 
   window.addEventListener("pageshow", (event) => {
-    if (event.persisted) document.querySelectorAll("form[data-sent]").forEach(release);
+    if (event.persisted) document.querySelectorAll("form[data-busy-sent]").forEach(release);
   });
 })();
