@@ -84,6 +84,8 @@ def read_anchor(content: bytes) -> DocumentAnchor:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
+    from .utils import outside_event_loop
+
     try:
         reader = PdfFileReader(io.BytesIO(content), strict=False)
         signatures = reader.embedded_signatures
@@ -105,7 +107,9 @@ def read_anchor(content: bytes) -> DocumentAnchor:
         try:
             # Intact and cryptographically valid is what the anchor needs; whom to trust is
             # the /verify/ page's question, so no trust roots here.
-            status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[]))
+            status = outside_event_loop(
+                lambda sig=embedded: validate_pdf_signature(sig, ValidationContext(trust_roots=[]))
+            )
         except Exception:
             log.info("signature check failed while reading the audit anchor", exc_info=True)
             return DocumentAnchor(None, "không kiểm tra được chữ ký số phủ dấu neo")

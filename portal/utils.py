@@ -23,3 +23,18 @@ def upsert(
             setattr(row, name, values[name])
         row.save(update_fields=changed)
     return row, bool(changed)
+
+
+def outside_event_loop(call):
+    """Run `call()` where pyHanko's own `asyncio.run` can work: pyHanko's synchronous API starts
+    an event loop, which fails inside a thread that already runs one (an ASGI server, a test
+    driving a browser). There, run it in a short-lived worker thread instead."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()

@@ -24,6 +24,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from portal.utils import outside_event_loop
+
 log = logging.getLogger(__name__)
 
 STAMP_FONT = Path(settings.BASE_DIR) / "static" / "fonts" / "NotoSerif-Regular.ttf"
@@ -394,21 +396,6 @@ def person_signer(
         session.close()
 
 
-def _outside_event_loop(call):
-    """Run `call()` where pyHanko's own `asyncio.run` can work: pyHanko's synchronous API starts
-    an event loop, which fails inside a thread that already runs one (an ASGI server, a test
-    driving a browser). There, run it in a short-lived worker thread instead."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return call()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(call).result()
-
-
 # --- Appearance ---------------------------------------------------------------------------------
 
 
@@ -541,7 +528,7 @@ def _add_signature(
     )
     out = io.BytesIO()
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style)
-    _outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out))
+    outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out))
     return out.getvalue()
 
 
@@ -791,7 +778,7 @@ def validate_pdf(content: bytes) -> Validation:
     for embedded in signatures:
         context = ValidationContext(trust_roots=roots)
         try:
-            status = _outside_event_loop(
+            status = outside_event_loop(
                 lambda embedded=embedded, context=context: validate_pdf_signature(embedded, context)
             )
         except Exception:
