@@ -86,25 +86,28 @@ def _instantiate(form_class, data=None):
 
 
 _PAGES: dict[type, tuple] = {}
+_CRAWLED: list[bool] = []
 
 
 def _page_of(form_class, world, users, client_as):
-    """(row, persona) whose GET page renders this form class, or None."""
-    if form_class in _PAGES:
-        return _PAGES[form_class]
-    for row in ROWS:
-        if row.method != "get":
-            continue
-        for persona in ("secretariat", "officer_a", "anonymous"):
-            if row.expected(persona) != 200:
+    """(row, persona) whose GET page renders this form class, or None. The access rows' GET
+    pages are crawled once per test process (every form found is remembered), not once per
+    form class that no page renders: that re-crawl was minutes of the suite."""
+    if not _CRAWLED:
+        for row in ROWS:
+            if row.method != "get":
                 continue
-            response = client_as(persona).get(row.url(world, users))
-            form = (response.context or {}).get("form") if response.status_code == 200 else None
-            if form is not None:
-                _PAGES.setdefault(type(form), (row, persona))
-            break
-    _PAGES.setdefault(form_class, None)
-    return _PAGES[form_class]
+            for persona in ("secretariat", "officer_a", "anonymous"):
+                if row.expected(persona) != 200:
+                    continue
+                response = client_as(persona).get(row.url(world, users))
+                ok = response.status_code == 200
+                form = (response.context or {}).get("form") if ok else None
+                if form is not None:
+                    _PAGES.setdefault(type(form), (row, persona))
+                break
+        _CRAWLED.append(True)
+    return _PAGES.get(form_class)
 
 
 @pytest.mark.parametrize("form_class", FORMS, ids=lambda f: f.__name__)
