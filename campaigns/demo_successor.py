@@ -15,14 +15,13 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from portal.utils import upsert
 from units.models import Authority, Gender, Person, PersonKind, Unit, UnitKind
 
-from .cycle.demo import SAMPLE_PDF, _value
+from .cycle.demo import _value, sample_evidence
 from .models import (
     Assessment,
     AssessmentItem,
@@ -32,7 +31,6 @@ from .models import (
     CriteriaSet,
     CriteriaSetStatus,
     Criterion,
-    Evidence,
     ExtensionRequest,
     ExtensionStatus,
     Milestone,
@@ -325,17 +323,7 @@ def _assessment(
         # The returned file lacks the last criterion's evidence: that is why it came back.
         lacking = stage == AssessmentStatus.RETURNED and criterion.number == 4
         if criterion.evidence_required and item.self_score and not lacking:
-            evidence = Evidence(
-                item=item,
-                original_name=f"Bao cao tieu chi {criterion.number} nam {year} (mau).pdf",
-                content_type="application/pdf",
-                size=len(SAMPLE_PDF),
-                sha256="0" * 64,
-                uploaded_by=officer,
-            )
-            evidence.file.save(
-                f"mau-{assessment.pk}-{criterion.number}.pdf", ContentFile(SAMPLE_PDF)
-            )
+            sample_evidence(item, year=year, officer=officer)
         if stage == AssessmentStatus.APPROVED:
             item.reviewer_score = item.self_score
             item.save(update_fields=["reviewer_score"])

@@ -68,6 +68,21 @@ SAMPLE_PDF = (
 )
 
 
+def sample_evidence(item: AssessmentItem, *, year: int, officer) -> Evidence:
+    """A sample proof (a one-page PDF) attached to a demo assessment item."""
+    number = item.criterion.number
+    evidence = Evidence(
+        item=item,
+        original_name=f"Bao cao tieu chi {number} nam {year} (mau).pdf",
+        content_type="application/pdf",
+        size=len(SAMPLE_PDF),
+        sha256="0" * 64,
+        uploaded_by=officer,
+    )
+    evidence.file.save(f"mau-{item.assessment_id}-{number}.pdf", ContentFile(SAMPLE_PDF))
+    return evidence
+
+
 def _value(item: AssessmentItem, rng: random.Random, share: float) -> None:
     c = item.criterion
     vt = c.value_type
@@ -118,17 +133,7 @@ def _assessment(campaign, unit, year, status, reviewer, officer, rng) -> Assessm
         item.save()
         missing = status == AssessmentStatus.SUBMITTED and rng.random() < 0.3
         if criterion.evidence_required and item.self_score and not missing:
-            evidence = Evidence(
-                item=item,
-                original_name=f"Bao cao tieu chi {criterion.number} nam {year} (mau).pdf",
-                content_type="application/pdf",
-                size=len(SAMPLE_PDF),
-                sha256="0" * 64,
-                uploaded_by=officer,
-            )
-            evidence.file.save(
-                f"mau-{assessment.pk}-{criterion.number}.pdf", ContentFile(SAMPLE_PDF)
-            )
+            sample_evidence(item, year=year, officer=officer)
         if status == AssessmentStatus.APPROVED:
             item.reviewer_score = item.self_score
             if rng.random() < 0.2 and item.self_score:
