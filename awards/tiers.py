@@ -10,6 +10,9 @@ import datetime
 
 from django.db import transaction
 
+from portal.audit import create_audited
+from portal.bulk import upsert_audited
+
 from .models import (
     AwardTier,
     BonusRate,
@@ -766,48 +769,53 @@ def bonus_rows() -> list[tuple]:
 
 
 def load_bonus_rates() -> int:
-    tiers = {t.code: t for t in AwardTier.objects.filter(code__in=COEFFICIENTS)}
-    n = 0
-    for code, kind, start, end, amount, basis in bonus_rows():
-        if code not in tiers:
-            continue
-        BonusRate.objects.update_or_create(
-            tier=tiers[code],
-            nominee_kind=kind,
-            valid_from=start,
-            defaults={"valid_to": end, "amount_vnd": amount, "legal_basis": basis[:300]},
-        )
-        n += 1
-    return n
+    tiers = dict(AwardTier.objects.filter(code__in=COEFFICIENTS).values_list("code", "pk"))
+    rows = [
+        {
+            "tier_id": tiers[code],
+            "nominee_kind": kind,
+            "valid_from": start,
+            "valid_to": end,
+            "amount_vnd": amount,
+            "legal_basis": basis[:300],
+        }
+        for code, kind, start, end, amount, basis in bonus_rows()
+        if code in tiers
+    ]
+    upsert_audited(BonusRate, rows, key=("tier_id", "nominee_kind", "valid_from"))
+    return len(rows)
 
 
 def load_powers() -> int:
-    n = 0
-    for code, rows in POWERS.items():
-        tier = AwardTier.objects.filter(code=code).first()
-        if tier is None:
-            continue
-        for level, (start, end), basis in rows:
-            TierPower.objects.update_or_create(
-                tier=tier,
-                level=level,
-                valid_from=start,
-                defaults={"valid_to": end, "legal_basis": basis[:300]},
-            )
-            n += 1
-    return n
+    tiers = dict(AwardTier.objects.filter(code__in=POWERS).values_list("code", "pk"))
+    rows = [
+        {
+            "tier_id": tiers[code],
+            "level": level,
+            "valid_from": start,
+            "valid_to": end,
+            "legal_basis": basis[:300],
+        }
+        for code, powers in POWERS.items()
+        if code in tiers
+        for level, (start, end), basis in powers
+    ]
+    upsert_audited(TierPower, rows, key=("tier_id", "level", "valid_from"))
+    return len(rows)
 
 
 @transaction.atomic
 def load_tiers(*, refresh_rules: bool = False) -> int:
     """Create or refresh the default tiers, powers, bonus rates, vote rules and eligibility rules
-    (idempotent). A tier's eligibility rules are created only when it has none — a locality's
-    edits are kept — unless `refresh_rules` replaces them with the defaults."""
-    for code, name, kind, level, authority, local, kinds, extra, order in TIERS:
-        docs = [*BASE_DOCS, *extra]
-        tier, _ = AwardTier.objects.update_or_create(
-            code=code,
-            defaults={
+    (idempotent: a second run writes nothing). A tier's eligibility rules are created only when
+    it has none — a locality's edits are kept — unless `refresh_rules` replaces them with the
+    defaults. New rows are inserted in bulk, each with its history and audit event
+    (portal/bulk.py)."""
+    upsert_audited(
+        AwardTier,
+        (
+            {
+                "code": code,
                 "name": name,
                 "kind": kind,
                 "level": level,
@@ -815,50 +823,74 @@ def load_tiers(*, refresh_rules: bool = False) -> int:
                 "decided_locally": local,
                 "nominee_kinds": kinds,
                 "certificate_heading": CERTIFICATE.get(code, ""),
-                "required_documents": docs,
+                "required_documents": [*BASE_DOCS, *extra],
                 "order": order,
-            },
-        )
-        for start, end in PERIODS:
-            VoteRule.objects.update_or_create(
-                tier=tier,
+            }
+            for code, name, kind, level, authority, local, kinds, extra, order in TIERS
+        ),
+        key=("code",),
+    )
+    codes = [t[0] for t in TIERS]
+    found = dict(AwardTier.objects.filter(code__in=codes).values_list("code", "pk"))
+    tiers = {code: found[code] for code in codes}  # in the catalogue's order
+    upsert_audited(
+        VoteRule,
+        (
+            {
+                "tier_id": tiers[code],
+                "valid_from": start,
+                "valid_to": end,
+                "quorum_numerator": 2,
+                "quorum_denominator": 3,
+                "legal_basis": UNVERIFIED,
+                **_vote_rule(code),
+            }
+            for code in tiers
+            for start, end in PERIODS
+        ),
+        key=("tier_id", "valid_from"),
+    )
+    if refresh_rules:
+        for rule in EligibilityRule.objects.filter(tier_id__in=tiers.values()):
+            rule.delete()  # one by one: each deletion is in the history and the audit log
+    with_rules = set(EligibilityRule.objects.values_list("tier_id", flat=True))
+    create_audited(
+        EligibilityRule,
+        [
+            EligibilityRule(
+                tier_id=tier_id,
+                kind=rule_kind,
+                nominee_kinds=nominee_kinds,
+                params=params,
                 valid_from=start,
-                defaults={
-                    "valid_to": end,
-                    "quorum_numerator": 2,
-                    "quorum_denominator": 3,
-                    "legal_basis": UNVERIFIED,
-                    **_vote_rule(code),
-                },
+                valid_to=end,
+                legal_basis=basis,
+                order=i,
             )
-        if refresh_rules:
-            tier.rules.all().delete()
-        if not tier.rules.exists():
+            for code, tier_id in tiers.items()
+            if tier_id not in with_rules
             for i, (rule_kind, nominee_kinds, params, (start, end), basis) in enumerate(
                 _rules(code)
-            ):
-                EligibilityRule.objects.create(
-                    tier=tier,
-                    kind=rule_kind,
-                    nominee_kinds=nominee_kinds,
-                    params=params,
-                    valid_from=start,
-                    valid_to=end,
-                    legal_basis=basis,
-                    order=i,
-                )
+            )
+        ],
+    )
     load_powers()
     load_bonus_rates()
     # Decree 91/2017: HCLĐ hạng Ba = 4.5 × base salary (1,8 triệu đồng, 2023); DOMAIN.md §1.6.
-    hcld3 = AwardTier.objects.get(code="huan-chuong-lao-dong-3")
-    BonusRate.objects.get_or_create(
-        tier=hcld3,
-        nominee_kind=IND,
-        valid_from=D(2023, 7, 1),
-        defaults={
-            "valid_to": D(2025, 6, 30),
-            "amount_vnd": 8_100_000,
-            "legal_basis": "Nghị định 91/2017/NĐ-CP: 4,5 lần mức lương cơ sở (1.800.000 đồng)",
-        },
+    # Created once; a locality's later edit of it is kept.
+    upsert_audited(
+        BonusRate,
+        [
+            {
+                "tier_id": tiers["huan-chuong-lao-dong-3"],
+                "nominee_kind": IND,
+                "valid_from": D(2023, 7, 1),
+                "valid_to": D(2025, 6, 30),
+                "amount_vnd": 8_100_000,
+                "legal_basis": "Nghị định 91/2017/NĐ-CP: 4,5 lần mức lương cơ sở (1.800.000 đồng)",
+            }
+        ],
+        key=("tier_id", "nominee_kind", "valid_from"),
+        update=False,
     )
     return AwardTier.objects.count()

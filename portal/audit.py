@@ -52,7 +52,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
 
@@ -60,6 +60,10 @@ from .middleware import current_request_id
 from .models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
+
+#: Sent once after `append` wrote a batch of events (`events=`, in order), inside the writing
+#: transaction; the desk's cache version listens to it (portal/desk.py).
+appended = Signal()
 # Fields simple_history adds to every historical model; never part of the diff.
 _HISTORY_FIELDS = {
     "history_id",
@@ -160,7 +164,7 @@ def _head() -> AuditChainHead:
 
 
 def append(events: Iterable[AuditEvent]) -> list[AuditEvent]:
-    """Chain and insert events, in order, under the head lock."""
+    """Chain and insert events, in order, under the head lock: one INSERT for the batch."""
     events = list(events)
     if not events:
         return []
@@ -172,11 +176,13 @@ def append(events: Iterable[AuditEvent]) -> list[AuditEvent]:
             event.key_id = kid
             event.prev_hash = prev
             event.hash = compute_hash(prev, event)
-            event.save(force_insert=True)
             prev = event.hash
+        AuditEvent.objects.bulk_create(events)
+        last_id = events[-1].pk or AuditEvent.objects.values_list("pk", flat=True).get(hash=prev)
         AuditChainHead.objects.filter(pk=1).update(
-            last_id=events[-1].pk, last_hash=prev, count=models.F("count") + len(events)
+            last_id=last_id, last_hash=prev, count=models.F("count") + len(events)
         )
+        appended.send(sender=AuditEvent, events=events)
     return events
 
 
@@ -228,27 +234,64 @@ def _changes(history_instance: Any) -> dict[str, list[Any]]:
     return {c.field: [_plain(c.old), _plain(c.new)] for c in delta.changes}
 
 
+def _history_event(instance: Any, history_instance: Any, user: Any, reason: str) -> AuditEvent:
+    """The audit event of one historical record (one save, delete or many-to-many change)."""
+    actor_id, actor_name = _actor(user)
+    rid = current_request_id()
+    return AuditEvent(
+        at=history_instance.history_date or timezone.now(),
+        actor_id=actor_id,
+        actor_name=actor_name,
+        model=_label(type(instance)),
+        object_id=str(instance.pk),
+        object_repr=_repr(instance),
+        action=history_instance.history_type,
+        changes=_changes(history_instance),
+        unit_id=_unit_of(instance),
+        reason=(reason or "")[:300],
+        request_id=rid if rid != "-" else "",
+    )
+
+
 @receiver(post_create_historical_record)
 def record_history(sender: Any, instance: Any, history_instance: Any, **kwargs: Any) -> None:
     """One event per historical record (simple_history sends this once per write)."""
-    actor_id, actor_name = _actor(kwargs.get("history_user"))
     append(
         [
-            AuditEvent(
-                at=history_instance.history_date or timezone.now(),
-                actor_id=actor_id,
-                actor_name=actor_name,
-                model=_label(type(instance)),
-                object_id=str(instance.pk),
-                object_repr=_repr(instance),
-                action=history_instance.history_type,
-                changes=_changes(history_instance),
-                unit_id=_unit_of(instance),
-                reason=(kwargs.get("history_change_reason") or "")[:300],
-                request_id=current_request_id() if current_request_id() != "-" else "",
+            _history_event(
+                instance,
+                history_instance,
+                kwargs.get("history_user"),
+                kwargs.get("history_change_reason") or "",
             )
         ]
     )
+
+
+def create_audited(
+    model: type[models.Model], objs: list[models.Model], *, actor: Any = None, reason: str = ""
+) -> list[models.Model]:
+    """Insert new rows of a tracked model in bulk, as `save()` one by one would record them: each
+    row gets its historical record and its own audit event ("+", every field), but the rows,
+    the historical records and the events are each one INSERT, under one lock of the chain head.
+    For reference data and imports, where thousands of rows arrive at once."""
+    if not objs:
+        return []
+    with transaction.atomic():
+        created = model._default_manager.bulk_create(objs)
+        manager = getattr(model._meta, "simple_history_manager_attribute", None)
+        if manager is None:  # not tracked: save() would record nothing either
+            return created
+        history = getattr(model, manager).bulk_history_create(
+            created, default_user=actor, default_change_reason=reason
+        )
+        if history is None:  # SIMPLE_HISTORY_ENABLED = False
+            return created
+        append(
+            _history_event(row, record, actor, reason)
+            for row, record in zip(created, history, strict=True)
+        )
+    return created
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from .access import has_capability
-from .models import AuditEvent
+from .audit import appended
 
 VERSION_KEY = "desk:version"
 #: How long a user's desk stays cached when nothing is written (a safety net, not the mechanism).
@@ -86,10 +85,9 @@ def bump() -> None:
         cache.set(VERSION_KEY, int(timezone.now().timestamp() * 1000), None)
 
 
-@receiver(post_save, sender=AuditEvent, dispatch_uid="desk-bump-on-audit")
-def _bump_on_audit(sender, instance, created, **kwargs) -> None:
-    if created:
-        bump()
+@receiver(appended, dispatch_uid="desk-bump-on-audit")
+def _bump_on_audit(sender, events, **kwargs) -> None:
+    bump()
 
 
 def collect(user) -> list[DeskItem]:
