@@ -13,6 +13,7 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 
+from portal import desk
 from portal.roles import Role
 from units.models import Unit, UnitKind
 
@@ -61,8 +62,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     caches["throttle"].clear()  # every test starts with no request counted (portal/throttle.py)
+    desk.bump()  # and no desk read by an earlier test (rolled back, the cache is not)
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Production settings (DEBUG=0) apply in tests, except HTTPS: the test client and the
     # live server speak plain HTTP.
@@ -90,8 +91,7 @@ class World:
     person_a: object
 
 
-@pytest.fixture
-def world(db) -> World:
+def _build_world() -> World:
     cluster = ClusterFactory(code="CUM-TEST", name="Cụm thi đua thử nghiệm")
     commune_a = UnitFactory(code="XA-A", name="Xã Phổ Thử A", cluster=cluster)
     commune_b = UnitFactory(code="XA-B", name="Xã Phổ Thử B", cluster=cluster)
@@ -104,6 +104,90 @@ def world(db) -> World:
         campaign=CampaignFactory(),
         person_a=PersonFactory(full_name="Trương Thị Ánh Nguyệt", affiliation=commune_a),
     )
+
+
+def _build_users(world: World) -> dict:
+    return {
+        "officer_a": UserFactory(
+            username="officer_a", roles=[Role.UNIT_OFFICER], units=[world.commune_a]
+        ),
+        "officer_b": UserFactory(
+            username="officer_b", roles=[Role.UNIT_OFFICER], units=[world.commune_b]
+        ),
+        "economic_office": UserFactory(username="economic_office", roles=[Role.ECONOMIC_OFFICE]),
+        "secretariat": UserFactory(username="secretariat", roles=[Role.SECRETARIAT]),
+        "council_member": UserFactory(username="council_member", roles=[Role.COUNCIL_MEMBER]),
+        "chairman": UserFactory(username="chairman", roles=[Role.CHAIRMAN, Role.COUNCIL_MEMBER]),
+        "observer": UserFactory(username="observer", roles=[Role.OBSERVER]),
+    }
+
+
+# --- One world per test module (opt-in) -----------------------------------------------------------
+# A module that runs many tests over the same world (the access table and the families built on
+# its rows: other method, security headers, odd GET parameters, form fuzz, people gone, query
+# counts) sets `SHARED_WORLD = True`. Its world and users are then built once per module (and per
+# xdist worker), inside a transaction that is rolled back after the module's last test, as
+# Django's TestCase.setUpTestData does; each test runs in a savepoint inside it (pytest-django's
+# `db`), so what a test writes is gone before the next, and each test gets fresh Python objects
+# read from the database, so nothing a test sets on them leaks either. Nothing is committed: other
+# modules never see these rows.
+
+
+@dataclass
+class _Shared:
+    world: World
+    users: dict
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_world(request):
+    if not getattr(request.module, "SHARED_WORLD", False):
+        yield None
+        return
+    from django.db import transaction
+
+    request.getfixturevalue("django_db_setup")
+    django_db_blocker = request.getfixturevalue("django_db_blocker")
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = _build_world()
+            yield _Shared(world=world, users=_build_users(world))
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _fresh(shared: _Shared) -> tuple[World, dict]:
+    """New instances of the module's world and users, read from the database."""
+    from dataclasses import fields
+
+    from portal.models import User
+
+    world = World(
+        **{
+            f.name: type(getattr(shared.world, f.name))._default_manager.get(
+                pk=getattr(shared.world, f.name).pk
+            )
+            for f in fields(World)
+        }
+    )
+    by_pk = User.objects.in_bulk([u.pk for u in shared.users.values()])
+    return world, {name: by_pk[u.pk] for name, u in shared.users.items()}
+
+
+@pytest.fixture
+def _fresh_shared(request, _module_world, db):
+    return _fresh(_module_world) if _module_world is not None else None
+
+
+@pytest.fixture
+def world(_fresh_shared, db) -> World:
+    if _fresh_shared is not None:
+        return _fresh_shared[0]
+    return _build_world()
 
 
 PERSONAS = [
@@ -119,20 +203,10 @@ PERSONAS = [
 
 
 @pytest.fixture
-def users(world):
-    return {
-        "officer_a": UserFactory(
-            username="officer_a", roles=[Role.UNIT_OFFICER], units=[world.commune_a]
-        ),
-        "officer_b": UserFactory(
-            username="officer_b", roles=[Role.UNIT_OFFICER], units=[world.commune_b]
-        ),
-        "economic_office": UserFactory(username="economic_office", roles=[Role.ECONOMIC_OFFICE]),
-        "secretariat": UserFactory(username="secretariat", roles=[Role.SECRETARIAT]),
-        "council_member": UserFactory(username="council_member", roles=[Role.COUNCIL_MEMBER]),
-        "chairman": UserFactory(username="chairman", roles=[Role.CHAIRMAN, Role.COUNCIL_MEMBER]),
-        "observer": UserFactory(username="observer", roles=[Role.OBSERVER]),
-    }
+def users(world, _fresh_shared):
+    if _fresh_shared is not None:
+        return _fresh_shared[1]
+    return _build_users(world)
 
 
 @pytest.fixture

@@ -42,6 +42,9 @@ ZEAL_ALLOWLIST = [
     {"model": "portal.AuditChainHead", "field": "get()"},
 ]
 
+# Fast password hashing for the tests' users, also those built once per module (SHARED_WORLD).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 # A fixed key for the audit log's HMAC chain (production reads AUDIT_CHAIN_KEY from the
 # environment; tests/security/test_audit_chain_insider.py rotates it).
 AUDIT_CHAIN_KEY = "tests-audit-chain-key-not-secret"

@@ -32,6 +32,9 @@ from units.models import Unit
 from . import builders as b
 from .builders import YEAR, Ctx
 
+# One world and its users per module, each test in a savepoint (tests/conftest.py).
+SHARED_WORLD = True
+
 pytestmark = pytest.mark.django_db
 
 LIMIT = 15

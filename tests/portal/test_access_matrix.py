@@ -13,6 +13,9 @@ from tests.access_matrix import LOGIN, Row, each_persona, with_seen_token
 from tests.conftest import PERSONAS
 from tests.introspection import url_names
 
+# One world and its users per module, each test in a savepoint (tests/conftest.py).
+SHARED_WORLD = True
+
 # URL names that are not pages of their own: Django admin, sign-out (POST only, tested below).
 EXEMPT_PREFIXES = ("admin:",)
 EXEMPT = {"logout"}

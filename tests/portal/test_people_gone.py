@@ -32,6 +32,9 @@ from tests.factories import UserFactory
 from tests.portal.test_access_matrix import ROWS
 from tests.reports.access_rows_reports import ready_report
 
+# One world and its users per module, each test in a savepoint (tests/conftest.py).
+SHARED_WORLD = True
+
 APPS = ("portal", "units", "campaigns", "awards", "reports")
 PERSONA = "secretariat"
 

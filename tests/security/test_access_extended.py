@@ -17,6 +17,9 @@ from tests.access_matrix import LOGIN, STATS, Row, counted, each_persona
 from tests.conftest import PERSONAS
 from tests.portal.test_access_matrix import ROWS
 
+# One world and its users per module, each test in a savepoint (tests/conftest.py).
+SHARED_WORLD = True
+
 REFUSED = (403, 404, LOGIN)
 
 # Values an attacker would slip into a POST: the unit/status/year a form does not offer, or

@@ -18,6 +18,9 @@ from tests.introspection import project_form_classes
 from tests.portal.test_access_matrix import ROWS
 from units.models import Unit
 
+# One world and its users per module, each test in a savepoint (tests/conftest.py).
+SHARED_WORLD = True
+
 EXAMPLES = 20
 
 

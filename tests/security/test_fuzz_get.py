@@ -24,6 +24,9 @@ from hypothesis import strategies as st
 from tests.access_matrix import ALL_SIGNED_IN, STATS, Row
 from tests.portal.test_access_matrix import ROWS
 
+# One world and its users per module, each test in a savepoint (tests/conftest.py).
+SHARED_WORLD = True
+
 PERSONA = "secretariat"
 EXAMPLES = 5
 

@@ -21,6 +21,9 @@ from tests.access_matrix import STATS, Row, each_persona
 from tests.conftest import PERSONAS
 from tests.portal.test_access_matrix import ROWS
 
+# One world and its users per module, each test in a savepoint (tests/conftest.py).
+SHARED_WORLD = True
+
 BASE = Path(django_settings.BASE_DIR)
 pytestmark = pytest.mark.django_db
 
