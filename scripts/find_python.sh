@@ -10,7 +10,7 @@ seen=()
 for py in "${candidates[@]}"; do
   command -v "$py" >/dev/null 2>&1 || continue
   if fits "$py"; then command -v "$py"; exit 0; fi
-  seen+=("$py là $("$py" -c 'import platform; print(platform.python_version())' 2>/dev/null || echo '?')")
+  seen+=("$py: $("$py" -c 'import platform; print(platform.python_version())' 2>/dev/null || echo 'không chạy được')")
 done
 found="${seen[*]:-không tìm thấy ${candidates[*]}}"
 echo "Cần Python 3.11 hoặc 3.12 ($found): hãy cài một bản (ví dụ: apt-get install python3.11-venv) rồi chạy lại, hoặc chỉ rõ trình thông dịch: make demo PY=/usr/bin/python3.11" >&2
