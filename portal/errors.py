@@ -84,8 +84,9 @@ class OwnErrorPagesMiddleware:
 
     Innermost in MIDDLEWARE, so the page renders with the signed-in user and the CSP nonce.
     With DEBUG off it does nothing: Django calls the handlers itself. A 403 needs nothing here
-    (Django calls handler403 whatever DEBUG says); an exception raised by a middleware outside
-    this one is not seen here (none of the portal's raises one but the NUL guard's 400).
+    (Django calls handler403 whatever DEBUG says). An exception raised by a middleware outside
+    this one is not seen here: the only one of the portal's that raises, the NUL guard, answers
+    with the 400 page itself when DEBUG is on.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -57,3 +57,10 @@ def test_address_without_its_final_slash_still_redirects_in_debug(client_as, wor
     response = client_as("officer_a").get("/nguoi-dung")
     assert response.status_code == 301
     assert response["Location"] == "/nguoi-dung/"
+
+
+@override_settings(DEBUG=True)
+def test_nul_character_in_the_address_shows_the_vietnamese_refusal_in_debug(client_as, world):
+    response = client_as("officer_a").get("/don-vi/", {"q": "a\x00b"})
+    assert_portal_page(response, 400, "Yêu cầu không hợp lệ")
+    assert "ký tự rỗng NUL" in response.content.decode()
