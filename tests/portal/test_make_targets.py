@@ -240,3 +240,39 @@ def test_make_backup_and_restore_drill_on_postgresql(demo):
     assert drill.returncode == 0, drill.stdout + drill.stderr
     assert "khớp hoàn toàn" in drill.stdout
     assert "Tệp đính kèm: khớp" in drill.stdout
+
+
+def test_without_python_3_11_or_3_12_make_says_which_to_install_and_how_to_name_it(tmp_path):
+    fake = tmp_path / "python3.13"  # answers like a Python 3.13
+    fake.write_text('#!/bin/sh\ncase "$*" in *sys.exit*) exit 1;; *) echo 3.13.0;; esac\n')
+    fake.chmod(0o755)
+    result = subprocess.run(
+        ["make", "install", f"VENV={tmp_path / 'venv'}", f"PY={fake}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    said = [line for line in result.stderr.splitlines() if line.startswith("Cần Python")]
+    assert said == [
+        f"Cần Python 3.11 hoặc 3.12 ({fake}: 3.13.0): hãy cài một bản (ví dụ: apt-get install "
+        "python3.11-venv) rồi chạy lại, hoặc chỉ rõ trình thông dịch: make demo "
+        "PY=/usr/bin/python3.11"
+    ]
+    assert not (tmp_path / "venv").exists()
+
+
+def test_make_finds_a_python_3_11_or_3_12_by_itself():
+    result = subprocess.run(
+        ["scripts/find_python.sh"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    version = subprocess.run(
+        [result.stdout.strip(), "-c", "import sys; print(sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert version in {"(3, 11)", "(3, 12)"}
