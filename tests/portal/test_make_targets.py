@@ -3,9 +3,9 @@ folder (issue 20, goal 3): no script leans on one machine's paths or on a `.venv
 
 One module-scoped fixture copies the project's files (`git ls-files`: what a clone holds, with
 the working tree's changes) into a temporary folder and runs `make demo` there on a free port:
-migrate, `load_demo`, then the development server. The tests share that one load (it takes a
-minute or more) and run the other targets in the same copy. `VENV` points at the interpreter
-running the tests and `-o <stamp>` tells make not to install anything.
+migrate, `load_demo`, then the development server (a minute or two); one test then runs the
+other targets in the same copy. `VENV` points at the interpreter running the tests and
+`-o <stamp>` tells make not to install anything.
 
 The demo runs on a fresh SQLite file inside the copy, or, when the suite runs on PostgreSQL, on a
 scratch database `<name>_make` that the fixture creates and drops; `backup` and `restore-drill`
@@ -172,32 +172,31 @@ def demo(tmp_path_factory):
             drop_database(database)
 
 
-def test_make_demo_loads_the_sample_data_and_serves_the_portal(demo):
+def test_the_targets_the_readme_names_work_from_a_copy_in_another_folder(demo):
+    # One test, not one per target: pytest-xdist may hand a module's tests to several workers,
+    # and each would load the demo again.
+
+    # make demo: .env written, the accounts printed, the server up, the sign-in page served.
     output = demo.log.read_text()
     assert "Đã tạo .env" in output
-    assert "mật khẩu: ThiDua@2025" in output  # the demo accounts are printed
+    assert "mật khẩu: ThiDua@2025" in output
     status, body = get(f"{demo.url}/healthz/")
     assert status == 200
     assert json.loads(body) == {"database": "ok", "broker": "eager", "status": "ok"}
     status, body = get(f"{demo.url}/dang-nhap/")
     assert status == 200
     assert "Đăng nhập" in body
-
-
-def test_the_demo_answers_an_unknown_address_with_its_own_page(demo):
+    # The demo runs with DEBUG=1 and still answers an unknown address with its own page.
     status, body = get(f"{demo.url}/khong-co-trang-nay/")
     assert status == 404
     assert "Không tìm thấy trang" in body
     assert "Using the URLconf" not in body
 
-
-def test_make_verify_audit_finds_the_demo_chain_intact(demo):
+    # make verify-audit: the chain load_demo wrote, and the heads in the PDFs it signed.
     result = demo.make("verify-audit")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Nhật ký toàn vẹn" in result.stdout
 
-
-def test_render_report_as_the_readme_shows_writes_the_final_review(demo):
     # README, "Reports": .venv/bin/python manage.py render_report --campaign … --out tong-ket.pdf
     result = subprocess.run(
         [
@@ -224,12 +223,17 @@ def test_render_report_as_the_readme_shows_writes_the_final_review(demo):
     assert "Đã ghi tong-ket.pdf" in result.stdout
     assert (demo.folder / "tong-ket.pdf").read_bytes().startswith(b"%PDF")
 
-
-def test_make_backup_and_restore_drill_on_postgresql(demo):
+    # make backup, make restore-drill (PostgreSQL only).
     if not demo.postgres:
-        pytest.skip("backup and restore-drill are PostgreSQL only (DATABASE_URL is SQLite)")
+        pytest.skip(
+            "demo, verify-audit and render_report passed; backup and restore-drill are "
+            "PostgreSQL only (DATABASE_URL is SQLite)"
+        )
     if not all(shutil.which(tool) for tool in ("pg_dump", "pg_restore", "psql", "bc")):
-        pytest.skip("pg_dump, pg_restore, psql and bc are needed")
+        pytest.skip(
+            "demo, verify-audit and render_report passed; backup and restore-drill "
+            "need pg_dump, pg_restore, psql and bc"
+        )
     backup = demo.make("backup", "BACKUP_DIR=var/backups")
     assert backup.returncode == 0, backup.stdout + backup.stderr
     made = Path(demo.folder, backup.stdout.strip().splitlines()[-1])
