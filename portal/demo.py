@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.apps import apps
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from .models import User
@@ -76,6 +79,12 @@ DEMO_USERS = [
 DEMO_PERSONS = {"canbo.phoan": "CN-MAU-002"}  # Trần Văn Đức, Phó Chủ tịch UBND xã Phổ An
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    """DEMO_PASSWORD hashed once: every demo account has the same, printed, password."""
+    return make_password(DEMO_PASSWORD)
+
+
 @transaction.atomic
 def load_users() -> list[tuple[str, str, str]]:
     """Create or reset the demo users; returns (username, role labels, password) rows."""
@@ -92,7 +101,10 @@ def load_users() -> list[tuple[str, str, str]]:
             else None
         )
         user.is_active = True
-        user_save(user=user, roles=roles, password=DEMO_PASSWORD)
+        # Hashed once per process, not once per account and call (load_demo calls this three
+        # times; each hash takes the production hasher's ~0.3 s of CPU).
+        user.password = _demo_password_hash()
+        user_save(user=user, roles=roles)
         user.units.set(unit_model.objects.filter(code__in=unit_codes))
         rows.append((username, ", ".join(Role(r).label for r in roles), DEMO_PASSWORD))
     return rows

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, QueryDict
 
@@ -41,8 +42,14 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if NUL in request.path_info or has_nul(request.GET):
-            raise NulCharacter
-        if request.method == "POST" and has_nul(request.POST):
+        if (NUL in request.path_info or has_nul(request.GET)) or (
+            request.method == "POST" and has_nul(request.POST)
+        ):
+            if settings.DEBUG:
+                # Django would answer the exception with its traceback page; this middleware is
+                # outside portal.errors.OwnErrorPagesMiddleware, so it answers with the page itself.
+                from .errors import bad_request
+
+                return bad_request(request, NulCharacter())
             raise NulCharacter
         return self.get_response(request)

@@ -17,7 +17,7 @@ def user_save(*, user: User, roles: Iterable[str], password: str | None = None) 
     is_new = user.pk is None
     if password:
         user.set_password(password)
-    elif is_new:
+    elif is_new and not user.password:  # a new user without a password (or its hash) set
         user.set_unusable_password()
     user.save()
     wanted = {Role(r) for r in roles}

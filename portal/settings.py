@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.NoStoreForSignedInMiddleware",
     "axes.middleware.AxesMiddleware",
+    # DEBUG=1 (the demo): the portal's own 404/400/500 pages, never Django's technical ones.
+    "portal.errors.OwnErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

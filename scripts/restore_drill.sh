@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?DATABASE_URL=postgres://… is required}"
-PY="${PY:-/work/main/.venv/bin/python}"; [ -x "$PY" ] || PY=python3
+# The project's interpreter: the Makefile exports PYTHON (its VENV); run by hand, .venv's.
+PYTHON="${PYTHON:-$( [ -x .venv/bin/python ] && echo .venv/bin/python || echo python3 )}"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 scratch="${DATABASE_URL%/*}/drill_$(date +%s)"
 export MEDIA_ROOT="${MEDIA_ROOT:-var/media}"
@@ -50,7 +51,7 @@ elif diff -r "$MEDIA_ROOT" "$work/media" > /dev/null; then
 else
   echo "Tệp đính kèm KHÁC bản gốc."; status=1
 fi
-if DATABASE_URL="$scratch" "$PY" manage.py verify_audit; then :; else status=1; fi
+if DATABASE_URL="$scratch" "$PYTHON" manage.py verify_audit; then :; else status=1; fi
 printf 'Thời gian: sao lưu %.1fs, khôi phục %.1fs, so sánh %.1fs, tổng %.1fs.\n' \
   "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)" "$(echo "$t3 - $t2" | bc)" "$(echo "$t3 - $t0" | bc)"
 if [ "${KEEP_SCRATCH:-0}" != 1 ]; then psql "${DATABASE_URL%/*}/postgres" -qc "drop database \"${scratch##*/}\""; fi

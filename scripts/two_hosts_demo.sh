@@ -5,14 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?DATABASE_URL=postgres://… is required}"
-GUNICORN="${GUNICORN:-/work/main/.venv/bin/gunicorn}"
+# The project's interpreter: the Makefile exports PYTHON (its VENV); run by hand, .venv's.
+PYTHON="${PYTHON:-$( [ -x .venv/bin/python ] && echo .venv/bin/python || echo python3 )}"
 A=${PORT_A:-8781}; B=${PORT_B:-8782}
 jar="$(mktemp)"; pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -f "$jar"; }
 trap cleanup EXIT
 export DEBUG=1 AXES_ENABLED=0
 for port in "$A" "$B"; do
-  "$GUNICORN" portal.wsgi -b "127.0.0.1:$port" -w 1 --log-level warning & pids+=($!)
+  "$PYTHON" -m gunicorn portal.wsgi -b "127.0.0.1:$port" -w 1 --log-level warning & pids+=($!)
 done
 for port in "$A" "$B"; do
   for _ in $(seq 60); do curl -fs "http://127.0.0.1:$port/healthz/" >/dev/null && break; sleep 0.5; done
