@@ -5,8 +5,12 @@ its targets, its NTM figures and its people's titles of today.
 
 `load_demo` renders and signs real PDFs (about 30 s), so it runs once for the module and every
 check shares it, the browser walk included: the demo is committed (the live server's threads
-read through their own connections), each test that writes rolls back its own transaction, and
-the database is flushed when the module ends, as after any transactional test.
+read through their own connections) and the database is flushed when the module ends, as after
+any transactional test. The module's fixture opens the database for all its tests, which carry
+no `django_db` mark: pytest-django runs marked tests before unmarked ones, and a marked check
+would be moved away from the unmarked browser walk, loading the demo twice (and the browser
+walk cannot be marked: the test's transaction would hold SQLite's write lock against the live
+server). A check's own writes (a sign-in) stay until the flush; none changes what another reads.
 """
 
 from __future__ import annotations
@@ -48,9 +52,8 @@ NO_DESK = {Role.OBSERVER}
 
 @contextmanager
 def _test_database():
-    """pytest-django creates the test database only when a selected test is marked for it; the
-    browser walk is not (a test transaction would hold SQLite's write lock against the live
-    server), so when it runs alone this creates the database itself."""
+    """pytest-django creates the test database only when a selected test is marked for it; this
+    module's are not (see above), so when they run on their own this creates it itself."""
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
@@ -98,7 +101,6 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             call_command("flush", interactive=False, verbosity=0)
 
 
-@pytest.mark.django_db
 def test_every_demo_user_finds_work_on_the_desk(demo):
     empty = []
     for username, _name, _position, roles, _units in DEMO_USERS:
@@ -127,7 +129,6 @@ def test_every_demo_user_finds_work_on_the_desk(demo):
     assert "Số liệu nông thôn mới chờ xác nhận" in labels["kinhte"]
 
 
-@pytest.mark.django_db
 def test_the_closed_campaign_has_its_final_review_signed_by_the_successor(demo):
     closed = Campaign.objects.get(code="ducpho-ntm-2021-2025")
     assert closed.status == CampaignStatus.CLOSED
@@ -141,7 +142,6 @@ def test_the_closed_campaign_has_its_final_review_signed_by_the_successor(demo):
     assert 0 < late <= len(report.rows) // 5
 
 
-@pytest.mark.django_db
 def test_the_running_campaign_is_in_its_current_year(demo):
     campaign = Campaign.objects.get(code=CAMPAIGN_CODE)
     year = current_year()
@@ -176,7 +176,6 @@ def test_the_running_campaign_is_in_its_current_year(demo):
     assert voters < members
 
 
-@pytest.mark.django_db
 def test_loading_again_changes_nothing(demo):
     from awards import demo_successor as awards_successor
     from campaigns import demo_successor
@@ -195,7 +194,6 @@ def test_loading_again_changes_nothing(demo):
     assert counts() == before
 
 
-@pytest.mark.django_db
 def test_the_ward_campaigns_people_bear_the_titles_of_today(demo, client):
     """Thị xã Đức Phổ ended on 01/07/2025: the titles printed for the 2026–2030 campaign name
     phường Đức Phổ's offices, on the minutes of its council and on its units' pages."""
@@ -214,7 +212,6 @@ def test_the_ward_campaigns_people_bear_the_titles_of_today(demo, client):
     assert [p for _u, _n, p, _r, _units in DEMO_USERS if "thị xã" in p.lower()] == []
 
 
-@pytest.mark.django_db
 def test_the_chairmans_dashboard_reads_the_ward_campaigns_targets_and_ntm_figures(demo, client):
     client.force_login(User.objects.get(username="chutich"))
     page = client.get("/", {"campaign": CAMPAIGN_CODE})
@@ -285,12 +282,26 @@ def demo_server(demo):
 
 
 @pytest.mark.browser
-def test_each_demo_user_signs_in_and_finds_their_work_at_home(demo, demo_server, browser):
+def test_each_demo_user_signs_in_and_finds_their_work_at_home(
+    demo, demo_server, playwright, browser_type_launch_args
+):
+    """Chromium is launched here rather than through pytest-playwright's `browser`: that fixture
+    is parametrized by browser name, and pytest would move the test away from this module's
+    others to group it with the other browser tests, loading the demo a second time."""
     from axe_playwright_python.sync_playwright import Axe
 
     from tests.browser.conftest import serious_violations
 
     axe = Axe().axe_script
+    browser = playwright.chromium.launch(**browser_type_launch_args)
+    try:
+        problems = _walk(demo, demo_server, browser, axe, serious_violations)
+    finally:
+        browser.close()
+    assert not problems, "\n".join(problems)
+
+
+def _walk(demo, demo_server, browser, axe, serious_violations) -> list[str]:
     problems: list[str] = []
     for username, *_ in DEMO_USERS:
         context = browser.new_context(locale="vi-VN", viewport=DESKTOP)
@@ -328,4 +339,4 @@ def test_each_demo_user_signs_in_and_finds_their_work_at_home(demo, demo_server,
                 Path(SHOTS).mkdir(parents=True, exist_ok=True)
                 tab.screenshot(path=f"{SHOTS}/{username}-{width}.png", full_page=True)
         context.close()
-    assert not problems, "\n".join(problems)
+    return problems
