@@ -6,7 +6,10 @@ seat, runs its own campaign for the bodies of its area. Everything here is dated
 within 2026–2030, earlier years of the campaign are complete, and in the current year the
 registration is done, the yearly report is due after today and the units are at every stage —
 one drafting, one returned with a reason, one submitted for review, one approved, one that has
-asked for more time. Idempotent: rows are matched by code or by (campaign, unit, year).
+asked for more time. The plan has targets for 2030 and the two communes formed from the
+town's communes have their NTM results for every year so far (the current year's waiting for the
+economic office), so the chairman's dashboard reads the campaign's progress. Idempotent: rows
+are matched by code or by (campaign, unit, year).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from .models import (
     AssessmentStatus,
     Campaign,
     CampaignStatus,
+    Contribution,
+    ContributorKind,
     CriteriaSet,
     CriteriaSetStatus,
     Criterion,
@@ -38,9 +43,12 @@ from .models import (
     NtmLevel,
     NtmStatus,
     Registration,
+    Target,
     TargetGroup,
+    TargetMetric,
     ValueType,
 )
+from .reference import QD318_CODE, ensure_ntm_criteria
 
 CAMPAIGN_CODE = "phuongducpho-ntm-2026-2030"
 START_YEAR, END_YEAR = 2026, 2030
@@ -110,6 +118,47 @@ CRITERIA = (
         ("Kinh phí vận động xã hội hóa cho phong trào", ValueType.MONEY, 15, True),
     ],
 )
+#: The plan's targets for 2030 (sample), computed from the NTM records like the town's were:
+#: (title, metric, minimum, maximum).
+TARGETS = [
+    (
+        "100% xã trên địa bàn đạt chuẩn nông thôn mới (mẫu)",
+        TargetMetric.COMMUNES_NTM_OR_BETTER,
+        2,
+        None,
+    ),
+    (
+        "Có ít nhất 01 xã đạt chuẩn nông thôn mới nâng cao (mẫu)",
+        TargetMetric.COMMUNES_ADVANCED_OR_BETTER,
+        1,
+        None,
+    ),
+    (
+        "Các tiêu chí nông thôn mới đã đạt được tiếp tục giữ vững và nâng cao chất lượng",
+        TargetMetric.CRITERIA_KEPT,
+        None,
+        None,
+    ),
+]
+#: The NTM results of the two communes formed on 01/07/2025 from the town's communes, from the
+#: campaign's first year: code → [(level, criteria met)] for 2026, 2027, … (sample). Each year's
+#: criteria met are the first n of the national set, so a commune keeps what it met before.
+NTM_RESULTS = {
+    "X2025-NGUYEN-NGHIEM": [
+        (NtmLevel.NTM, 19),
+        (NtmLevel.ADVANCED, 19),
+        (NtmLevel.ADVANCED, 19),
+        (NtmLevel.ADVANCED, 19),
+        (NtmLevel.MODEL, 19),
+    ],
+    "X2025-KHANH-CUONG": [
+        (NtmLevel.NONE, 17),
+        (NtmLevel.NONE, 18),
+        (NtmLevel.NTM, 19),
+        (NtmLevel.NTM, 19),
+        (NtmLevel.ADVANCED, 19),
+    ],
+}
 RETURN_REASON = (
     "Tiêu chí 4 chưa có bảng tổng hợp kinh phí vận động có xác nhận của đơn vị tiếp nhận; "
     "đề nghị bổ sung và nộp lại trước hạn (mẫu)."
@@ -209,8 +258,22 @@ def _campaign(today: datetime.date) -> Campaign:
             "final_review_year": END_YEAR,
             "status": CampaignStatus.ACTIVE,
             "is_sample": True,
+            # The national criteria the communes are measured against (the reference set).
+            "ntm_criterion_set": ensure_ntm_criteria()[QD318_CODE],
         },
     )
+    for order, (title, metric, low, high) in enumerate(TARGETS, start=1):
+        upsert(
+            Target,
+            {"campaign": campaign, "metric": metric},
+            {
+                "title": title,
+                "min_value": low,
+                "max_value": high,
+                "by_year": END_YEAR,
+                "order": order,
+            },
+        )
     milestones = [
         (
             MilestoneKind.DEPLOYMENT,
@@ -354,20 +417,54 @@ def _assessment(
     return assessment
 
 
-def _ntm_records(year: int) -> None:
-    """The two communes that succeeded the town's communes have entered their NTM results for
-    the year; the economic office has not confirmed them yet."""
-    for code, level, met in (
-        ("X2025-NGUYEN-NGHIEM", NtmLevel.NTM, 19),
-        ("X2025-KHANH-CUONG", NtmLevel.NONE, 17),
-    ):
+def _ntm_records(campaign: Campaign, year: int, rng: random.Random) -> None:
+    """The two communes formed from the town's communes have their NTM results from the
+    campaign's first year to the current one, with the criteria met and what their people and
+    businesses gave. The past years were confirmed by the economic office early in the next
+    year; the current year's results are entered and wait for its confirmation."""
+    from portal.models import User
+
+    confirmer = User.objects.filter(username="kinhte").first()
+    criteria = list(campaign.ntm_criterion_set.criteria.order_by("number"))
+    for code, rows in NTM_RESULTS.items():
         unit = Unit.objects.filter(code=code).first()
-        if unit is not None:
-            NtmStatus.objects.get_or_create(
+        if unit is None:
+            continue
+        for y, (level, met) in zip(campaign.years, rows, strict=True):
+            if y > year:
+                break
+            status, created = NtmStatus.objects.get_or_create(
                 unit=unit,
-                year=year,
+                year=y,
                 defaults={"level": level, "criteria_met_count": met, "is_sample": True},
             )
+            if created:
+                status.criteria_met.set(criteria[:met])
+                fields = []
+                if level != NtmLevel.NONE:
+                    status.recognition_decision = "Quyết định công nhận (mẫu)"
+                    fields.append("recognition_decision")
+                if y < year:
+                    status.confirmed_at = _moment(datetime.date(y + 1, 1, 20))
+                    status.confirmed_by = confirmer
+                    fields += ["confirmed_at", "confirmed_by"]
+                if fields:
+                    status.save(update_fields=fields)
+            if not Contribution.objects.filter(
+                campaign=campaign, commune=unit, year=y, is_sample=True
+            ).exists():
+                Contribution.objects.create(
+                    campaign=campaign,
+                    year=y,
+                    commune=unit,
+                    is_sample=True,
+                    contributor=f"Nhân dân {unit.name.removeprefix('Xã ')}",
+                    contributor_kind=ContributorKind.PEOPLE,
+                    money_vnd=Decimal(rng.randrange(800, 4000) * 1_000_000),
+                    work_days=Decimal(rng.randrange(300, 2500)),
+                    land_m2=Decimal(rng.randrange(200, 3000)),
+                    note="Số liệu mẫu",
+                )
 
 
 @transaction.atomic
@@ -431,7 +528,7 @@ def load() -> dict[str, int]:
             "is_sample": True,
         },
     )
-    _ntm_records(year)
+    _ntm_records(campaign, year, rng)
     return {
         "campaign": 1,
         "year": year,

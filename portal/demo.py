@@ -14,16 +14,24 @@ from .services import user_save
 
 DEMO_PASSWORD = "ThiDua@2025"
 
-# (username, full name, position, roles, unit codes)
+# (username, full name, position, roles, unit codes). The positions are the ones held today: the
+# town's bodies ended on 01/07/2025 (docs/authorities.md), so every title names phường Đức Phổ's
+# offices, whose 2026–2030 campaign these people work in.
 DEMO_USERS = [
     (
         "thuongtruc",
         "Võ Thị Ánh Tuyết (mẫu)",
-        "Chuyên viên Cơ quan Tổ chức – Nội vụ",
+        "Công chức giúp việc Hội đồng Thi đua – Khen thưởng phường Đức Phổ",
         [Role.SECRETARIAT],
         [],
     ),
-    ("kinhte", "Phan Thị Ngọc Trâm (mẫu)", "Chuyên viên Phòng Kinh tế", [Role.ECONOMIC_OFFICE], []),
+    (
+        "kinhte",
+        "Phan Thị Ngọc Trâm (mẫu)",
+        "Công chức Phòng Kinh tế, Hạ tầng và Đô thị phường Đức Phổ",
+        [Role.ECONOMIC_OFFICE],
+        [],
+    ),
     (
         "canbo.phoan",
         "Trần Văn Đức (mẫu)",
@@ -36,28 +44,28 @@ DEMO_USERS = [
     (
         "hoidong",
         "Đỗ Minh Khôi (mẫu)",
-        "Ủy viên Hội đồng Thi đua – Khen thưởng thị xã",
+        "Ủy viên Hội đồng Thi đua – Khen thưởng phường Đức Phổ",
         [Role.COUNCIL_MEMBER],
         [],
     ),
     (
         "hoidong2",
         "Lê Thị Thu Hà (mẫu)",
-        "Phó Chủ tịch Hội đồng TĐ-KT thị xã",
+        "Phó Chủ tịch Hội đồng TĐ-KT phường Đức Phổ",
         [Role.COUNCIL_MEMBER],
         [],
     ),
     (
         "hoidong3",
         "Nguyễn Văn Phúc (mẫu)",
-        "Ủy viên Hội đồng TĐ-KT thị xã",
+        "Ủy viên Hội đồng TĐ-KT phường Đức Phổ",
         [Role.COUNCIL_MEMBER],
         [],
     ),
     (
         "hoidong4",
         "Phạm Thị Mỹ Linh (mẫu)",
-        "Ủy viên Hội đồng TĐ-KT, Chủ tịch UBND xã Phổ An",
+        "Ủy viên Hội đồng TĐ-KT phường Đức Phổ; đến 30/06/2025 Chủ tịch UBND xã Phổ An",
         [Role.COUNCIL_MEMBER],
         ["XA-PHO-AN"],
     ),
@@ -66,11 +74,11 @@ DEMO_USERS = [
     (
         "chutich",
         "Nguyễn Văn A (mẫu)",
-        "Chủ tịch UBND thị xã",
+        "Chủ tịch UBND phường Đức Phổ",
         [Role.CHAIRMAN, Role.COUNCIL_MEMBER],
         [],
     ),
-    ("theodoi", "Người theo dõi (mẫu)", "Văn phòng Thị ủy", [Role.OBSERVER], []),
+    ("theodoi", "Người theo dõi (mẫu)", "Văn phòng Đảng ủy phường Đức Phổ", [Role.OBSERVER], []),
 ]
 
 

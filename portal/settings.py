@@ -358,6 +358,10 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not bool(REDIS_URL) and not env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_EAGER_PROPAGATES = False
+# Without a broker, a report asked for on a page renders in a background thread of the web
+# process (reports/background.py) and the request returns at once; off, it renders inside the
+# request. Tests turn it off (tests/settings.py) and render inline.
+REPORTS_RENDER_IN_THREAD = env.bool("REPORTS_RENDER_IN_THREAD", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -133,11 +133,18 @@ def _open_report(key: dict[str, Any]) -> Report | None:
 
 
 def enqueue(report_id: int) -> bool:
-    """Send the rendering job; when the broker is down, leave the row queued with a note."""
+    """Send the rendering job; when the broker is down, leave the row queued with a note. With
+    no broker at all the job runs inline (tests) or in a background thread of this process
+    (`REPORTS_RENDER_IN_THREAD`, the demo)."""
     from .tasks import render_report_task
 
     try:
-        if settings.CELERY_TASK_ALWAYS_EAGER:
+        if settings.CELERY_TASK_ALWAYS_EAGER and settings.REPORTS_RENDER_IN_THREAD:
+            # No broker: a thread of this process renders it (reports/background.py).
+            from . import background
+
+            background.submit(report_id)
+        elif settings.CELERY_TASK_ALWAYS_EAGER:
             render_report_task.apply_async(args=[report_id])
         else:
             # A connection that fails at once when the broker is down (kombu would otherwise

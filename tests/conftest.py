@@ -7,6 +7,7 @@ Personas (named as in the permission matrix): anonymous, officer_a (commune A), 
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 
 import pytest
@@ -28,6 +29,40 @@ from .factories import (
 )
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+# --- Browser tests: headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) -------
+# Every test under tests/browser, and any test marked `browser` elsewhere, is a browser test:
+# skipped when Chromium is not installed (never run `playwright install`).
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    has_chromium = bool(shutil.which(CHROMIUM) or os.path.exists(CHROMIUM))
+    skip = pytest.mark.skip(reason=f"Chromium not installed at {CHROMIUM}")
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("browser") and not has_chromium:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
 
 
 # --- The access matrix's end-of-run summary ("Access matrix: N requests, 0 mismatches") --------

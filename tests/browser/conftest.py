@@ -1,52 +1,20 @@
 """Browser tests in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright).
 
-Skipped when Chromium is not installed. Never run `playwright install`.
+Skipped when Chromium is not installed. Never run `playwright install`. Chromium's launch
+arguments and the skip are in tests/conftest.py, so a browser test may also live beside the
+tests whose expensive fixture it shares (tests/portal/test_demo_desk.py, on the loaded demo).
 """
 
 from __future__ import annotations
-
-import os
-import shutil
 
 import pytest
 
 from portal.roles import Role
 from tests.factories import UserFactory
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 BROWSER_PASSWORD = "MatKhau@12345"
 
 pytestmark = pytest.mark.browser
-
-
-def pytest_collection_modifyitems(config, items):
-    if not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)):
-        skip = pytest.mark.skip(reason=f"Chromium not installed at {CHROMIUM}")
-        for item in items:
-            if "tests/browser" in str(item.fspath):
-                item.add_marker(skip)
-    for item in items:
-        if "tests/browser" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "headless": True,
-        "args": [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-        ],
-    }
 
 
 @pytest.fixture
@@ -106,3 +74,14 @@ def browser_signing_cert(settings, tmp_path):
     settings.SIGNING_P12_PATH = str(tmp_path / "browser.p12")
     settings.SIGNING_P12_PASSPHRASE = "browser-pass"
     signing.ensure_demo_certificate()
+
+
+def serious_violations(violations: list[dict]) -> list[str]:
+    """axe-core's serious and critical violations, one line per element."""
+    lines = []
+    for v in violations:
+        if v["impact"] in ("serious", "critical"):
+            for node in v["nodes"]:
+                summary = " ".join(node.get("failureSummary", "").split())
+                lines.append(f"{v['id']} ({v['impact']}) {node['target']}: {summary}")
+    return lines

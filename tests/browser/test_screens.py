@@ -14,7 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from campaigns.models import AssessmentStatus, TargetGroup
 from portal.roles import Role
-from tests.browser.conftest import BROWSER_PASSWORD, signed_in_tab
+from tests.browser.conftest import BROWSER_PASSWORD, serious_violations, signed_in_tab
 from tests.campaigns import cycle_world as cw
 from tests.factories import UserFactory
 
@@ -110,16 +110,6 @@ def _extra_pages(role: Role, world) -> list[str]:
     return []
 
 
-def _serious(violations: list[dict]) -> list[str]:
-    lines = []
-    for v in violations:
-        if v["impact"] in ("serious", "critical"):
-            for node in v["nodes"]:
-                summary = " ".join(node.get("failureSummary", "").split())
-                lines.append(f"{v['id']} ({v['impact']}) {node['target']}: {summary}")
-    return lines
-
-
 @pytest.mark.parametrize("role", list(PEOPLE), ids=lambda r: r.value)
 def test_every_page_of_the_menu_passes_axe_and_fits_the_screen(role, desk, browser, live_server):
     username, roles = PEOPLE[role]
@@ -148,7 +138,8 @@ def test_every_page_of_the_menu_passes_axe_and_fits_the_screen(role, desk, brows
         # The same page at both widths (a phone turned from a desk: no second load).
         for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
             tab.set_viewport_size(viewport)
-            found = tab.evaluate(PAGE_CHECKS) + _serious(_axe(tab, _axe_options(width, url)))
+            violations = _axe(tab, _axe_options(width, url))
+            found = tab.evaluate(PAGE_CHECKS) + serious_violations(violations)
             problems += [f"[{width}] {url}: {p}" for p in found]
     assert not problems, "\n".join(problems)
 

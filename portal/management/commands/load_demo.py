@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from portal.demo import load_users
@@ -24,6 +25,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        # The demo's documents are rendered and signed here, before the command ends: inline,
+        # never handed to the web process's background thread (reports/background.py).
+        settings.REPORTS_RENDER_IN_THREAD = False
         for name in DEMO_MODULES:
             try:
                 module = importlib.import_module(name)
