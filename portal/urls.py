@@ -69,10 +69,10 @@ urlpatterns = [
         name="audit-object",
     ),
     path("don-vi/", include("units.urls")),
+    path("", include("campaigns.rankings.urls")),  # /phong-trao/<code>/xep-hang/…, /xep-hang/…
     path("phong-trao/", include("campaigns.urls")),
     path("bao-cao/", include("reports.urls")),
     path("verify/", include("reports.verify_urls")),
-    path("xep-hang/", include("campaigns.rankings.urls")),
     path("khen-thuong/", include("awards.urls")),
     path("public/<slug:campaign_code>/", include("awards.public_urls")),
     path("quan-tri/", admin.site.urls),

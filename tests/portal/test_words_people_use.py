@@ -100,7 +100,7 @@ def test_a_rank_kept_says_so_and_the_page_explains_the_markers(world, users, cli
             unit = commune(cl, name)[0] if year == 2023 else _unit(name)
             status(world.campaign, unit, year, NtmLevel.NTM if met == 19 else NtmLevel.NONE, met)
     page = client_as("secretariat").get(
-        reverse("rankings:ranking"), {"campaign": world.campaign.code, "year": 2024}
+        reverse("rankings:ranking", args=[world.campaign.code]), {"year": 2024}
     )
     text = visible_text(page.content.decode())
     assert "= giữ hạng" in text
@@ -132,7 +132,7 @@ def test_a_target_without_a_value_draws_no_bar_and_says_so(world, users, client_
     )
     page = (
         client_as("secretariat")
-        .get(reverse("rankings:targets"), {"campaign": world.campaign.code, "year": 2025})
+        .get(reverse("rankings:targets", args=[world.campaign.code]), {"year": 2025})
         .content.decode()
     )
     assert "<progress" not in page
