@@ -22,6 +22,7 @@ from campaigns.models import (
 from campaigns.rankings.ranking import RankedRow
 from tests.campaigns import cycle_world
 from tests.campaigns.rankings_helpers import cluster, commune, status
+from tests.factories import CAMPAIGN_CODE as CODE
 from tests.portal.test_login_names import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,9 @@ def test_import_pages_name_columns_in_words_beside_the_header_of_the_contract(
     )
     assert "Tiền (đồng): cột money_vnd" in upload
     ntm = visible_text(
-        client_as("economic_office").get(reverse("campaigns:ntm-list")).content.decode()
+        client_as("economic_office")
+        .get(reverse("campaigns:ntm-list", args=[CODE]))
+        .content.decode()
     )
     assert "ntm_status" not in ntm
     assert "Xuất tệp theo mẫu nhập" in ntm
