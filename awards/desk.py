@@ -12,6 +12,7 @@ import datetime
 from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
 
+from campaigns.context import campaign_url, current_campaign
 from portal.access import scope
 from portal.desk import DeskItem, DeskSource, register_desk
 
@@ -183,7 +184,11 @@ def _decisions_to_sign(user) -> list[DeskItem]:
     drafts = AwardDecision.objects.filter(status=DecisionStatus.DRAFT)
     n = drafts.count()
     first = drafts.order_by("decision_date", "pk").first()
-    url = first.get_absolute_url() if n == 1 else reverse("awards:decision-list")
+    if n == 1:
+        url = first.get_absolute_url()
+    else:  # the decisions of the first draft's campaign (else of the current campaign)
+        campaign = first.campaign if first else current_campaign()
+        url = campaign_url("awards:decision-list", campaign) if campaign else ""
     return [
         DeskItem(
             "Dự thảo quyết định khen thưởng chờ ký",

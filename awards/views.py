@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from campaigns.context import campaign_view
 from campaigns.models import Campaign
 from portal import throttle
 from portal.access import can, require, scope
@@ -18,6 +18,7 @@ from portal.dataexchange import Column, write_xlsx, xlsx_response
 from portal.filters import YearForm
 from portal.models import User
 from portal.uploads import attachment_response
+from portal.web import attach, error_text, paginate
 from units.models import Person, Unit
 
 from . import selectors as sel
@@ -57,22 +58,6 @@ from .models import (
     VoteChoice,
 )
 
-PAGE_SIZE = 50
-
-
-def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
 
 def _int(value) -> int | None:
     try:
@@ -111,8 +96,7 @@ def nomination_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "awards/nomination_list.html",
         {
-            "page": _page(request, nomination_filter.qs),
-            "query": _query_without_page(request),
+            **paginate(request, nomination_filter.qs),
             "filter": nomination_filter,
             "can_propose": can(request.user, "nomination.propose"),
         },
@@ -194,7 +178,7 @@ def nomination_create_view(request: HttpRequest) -> HttpResponse:
                 facts=form.facts(),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã lưu dự thảo đề nghị. Hãy tải lên hồ sơ rồi gửi.")
             return redirect(nomination)
@@ -311,7 +295,7 @@ def nomination_document_add_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, "Đã tải lên tài liệu.")
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
     else:
         messages.error(request, "Chọn loại tài liệu và tệp cần tải lên.")
     return redirect(nomination)
@@ -340,7 +324,7 @@ def _post_service(request, nomination, capability, call, success, *, form=None, 
         call()
         messages.success(request, success)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(nomination)
 
 
@@ -435,8 +419,7 @@ def session_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "awards/session_list.html",
         {
-            "page": _page(request, sel.sessions_for(request.user)),
-            "query": _query_without_page(request),
+            **paginate(request, sel.sessions_for(request.user)),
             "can_manage": can(request.user, "council.manage"),
         },
     )
@@ -526,7 +509,7 @@ def session_add_item_view(request: HttpRequest, pk: int) -> HttpResponse:
             services.session_add_item(session=session, nomination=nomination, by=request.user)
             added += 1
         except ValidationError as exc:
-            messages.error(request, f"{nomination.recipient_name}: {_error_text(exc)}")
+            messages.error(request, f"{nomination.recipient_name}: {error_text(exc)}")
     if added:
         messages.success(request, f"Đã đưa {added} đề nghị vào chương trình phiên họp.")
     return redirect(session)
@@ -546,7 +529,7 @@ def session_attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(session)
 
 
@@ -567,7 +550,7 @@ def session_secretary_view(request: HttpRequest, pk: int) -> HttpResponse:
         services.session_set_secretary(session=session, user=user, by=request.user)
         messages.success(request, f"Đã chỉ định {user.display_name} làm thư ký phiên họp.")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(session)
 
 
@@ -594,7 +577,7 @@ def session_times_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, "Đã ghi thời gian cuộc họp.")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(session)
 
 
@@ -607,7 +590,7 @@ def session_open_view(request: HttpRequest, pk: int) -> HttpResponse:
         services.session_open(session=session, by=request.user)
         messages.success(request, "Đã bắt đầu biểu quyết.")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(session)
 
 
@@ -626,7 +609,7 @@ def session_close_view(request: HttpRequest, pk: int) -> HttpResponse:
             services.session_close(session=session, by=request.user)
             messages.success(request, "Đã kết thúc phiên họp; kết quả biểu quyết là cuối cùng.")
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
             session.refresh_from_db()
             if session.status == SessionStatus.OPEN:
                 return redirect("awards:session-close", pk=session.pk)
@@ -654,7 +637,7 @@ def session_remind_view(request: HttpRequest, pk: int) -> HttpResponse:
             ("Đã nhắc: " + ", ".join(names) + ".") if names else "Mọi thành viên đã biểu quyết.",
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(session)
 
 
@@ -673,41 +656,35 @@ def vote_cast_view(request: HttpRequest, pk: int) -> HttpResponse:
         services.vote_cast(item=item, member=request.user, choice=request.POST.get("choice", ""))
         messages.success(request, f"Đã ghi nhận biểu quyết về {item.nomination.recipient_name}.")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(item.session)
 
 
 # --- decisions and forwarding letters -------------------------------------------------------
 
 
-def _campaign(request: HttpRequest) -> Campaign:
-    code = request.GET.get("campaign") or request.POST.get("campaign_code")
-    qs = Campaign.objects.order_by("-start_year")
-    campaign = qs.filter(code=code).first() if code else qs.first()
-    if campaign is None:
-        raise Http404
-    return campaign
-
-
 @login_required
+@campaign_view
 def decision_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "decision.view")
+    campaign = request.campaign
     return render(
         request,
         "awards/decision_list.html",
         {
-            "page": _page(request, sel.decisions_list()),
-            "query": _query_without_page(request),
-            "letters": sel.letters_list()[:50],
+            "campaign": campaign,
+            **paginate(request, sel.decisions_list().filter(campaign=campaign)),
+            "letters": sel.letters_list().filter(campaign=campaign)[:50],
             "can_prepare": can(request.user, "decision.prepare"),
         },
     )
 
 
 @login_required
+@campaign_view
 def decision_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "decision.prepare")
-    campaign = _campaign(request)
+    campaign = request.campaign
     form = DecisionForm(
         request.POST or None,
         campaign=campaign,
@@ -731,7 +708,7 @@ def decision_create_view(request: HttpRequest) -> HttpResponse:
                 nominations=d["nominations"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã lập dự thảo quyết định, chờ Chủ tịch ký.")
             return redirect(decision)
@@ -764,9 +741,10 @@ def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@campaign_view
 def letter_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "forwarding.manage")
-    campaign = _campaign(request)
+    campaign = request.campaign
     form = LetterForm(request.POST or None, campaign=campaign)
     # Offered: the rest, which the authority in force today may not confer ("sends up").
     _local, passed, _authority = sel.passed_by_power(campaign, timezone.localdate())
@@ -782,7 +760,7 @@ def letter_create_view(request: HttpRequest) -> HttpResponse:
                 nominations=d["nominations"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã ghi nhận tờ trình cấp trên.")
             return redirect(letter)
@@ -839,7 +817,7 @@ def letter_answer_view(request: HttpRequest, pk: int, nomination_pk: int) -> Htt
             )
             messages.success(request, "Đã ghi nhận trả lời của cấp trên.")
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
     else:
         messages.error(request, "Thông tin trả lời chưa hợp lệ (ngày ghi theo dạng dd/mm/yyyy).")
     return redirect(letter)
@@ -860,14 +838,14 @@ def award_list_view(request: HttpRequest) -> HttpResponse:
     award_filter = _filtered_awards(request)
     qs = award_filter.qs
     years, table = sel.awards_per_tier_year(qs)
-    page = _page(request, sel.award_recipients(qs))
+    listing = paginate(request, sel.award_recipients(qs))
+    page = listing["page"]
     page.object_list = sel.recipient_awards(qs, list(page.object_list))
     return render(
         request,
         "awards/award_list.html",
         {
-            "page": page,
-            "query": _query_without_page(request),
+            **listing,
             "filter": award_filter,
             "years": years,
             "table": table,
@@ -1034,8 +1012,7 @@ def exemplar_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "awards/exemplar_list.html",
         {
-            "page": _page(request, qs),
-            "query": _query_without_page(request),
+            **paginate(request, qs),
             "can_manage": can(request.user, "exemplar.manage"),
         },
     )
@@ -1050,7 +1027,7 @@ def exemplar_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
         try:
             services.exemplar_save(form=form, by=request.user)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã lưu điển hình, sáng kiến.")
             return redirect("awards:exemplar-list")
@@ -1101,7 +1078,7 @@ def public_comment_view(request: HttpRequest, campaign_code: str, pk: int) -> Ht
             )
             messages.success(request, "Cảm ơn ông/bà đã góp ý. Ý kiến đã được chuyển đến Hội đồng.")
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
     else:
         messages.error(request, "Vui lòng ghi họ tên và nội dung góp ý.")
     return redirect("awards_public:consultation", campaign_code=campaign.code)

@@ -17,9 +17,12 @@ import datetime
 from collections.abc import Callable
 from functools import wraps
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+
+from portal.desk import data_version
 
 from .models import Campaign, CampaignStatus
 
@@ -41,8 +44,15 @@ def current_campaign() -> Campaign | None:
 
 
 def current_campaign_code() -> str | None:
-    campaign = current_campaign()
-    return campaign.code if campaign else None
+    """The current campaign's code, for the menu of every page: cached until the next write of
+    business data (portal.desk.data_version), so a page costs no query for it."""
+    key = f"current-campaign:{data_version()}"
+    code = cache.get(key)
+    if code is None:
+        campaign = current_campaign()
+        code = campaign.code if campaign else ""
+        cache.set(key, code, 3600)
+    return code or None
 
 
 def campaign_by_code(code: str) -> Campaign:

@@ -73,7 +73,7 @@ urlpatterns = [
     path("phong-trao/", include("campaigns.urls")),
     path("bao-cao/", include("reports.urls")),
     path("verify/", include("reports.verify_urls")),
-    path("khen-thuong/", include("awards.urls")),
+    path("", include("awards.urls")),  # /phong-trao/<code>/khen-thuong/…, /khen-thuong/…
     path("public/<slug:campaign_code>/", include("awards.public_urls")),
     path("quan-tri/", admin.site.urls),
 ]

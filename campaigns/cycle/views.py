@@ -29,7 +29,7 @@ from ..models import (
     TargetGroup,
 )
 from . import rules, selectors, services
-from .filters import AssessmentFilterForm, RegistrationFilterForm
+from .filters import AssessmentFilter, RegistrationFilter
 from .forms import (
     AssessmentForm,
     DecideForm,
@@ -45,18 +45,9 @@ from .forms import (
 
 
 def _registration_filter(request, user, campaign):
-    form = RegistrationFilterForm(request.GET)
-    chosen = form.valid()
-    qs = selectors.registrations_visible_to(user).filter(campaign=campaign)
-    if "year" in chosen:
-        qs = qs.filter(year=chosen["year"])
-    if "kind" in chosen:
-        qs = qs.filter(unit__kind=chosen["kind"])
-    if "cluster" in chosen:
-        qs = qs.filter(unit__cluster_id=chosen["cluster"])
-    if q := chosen.get("q", "").strip():
-        qs = qs.filter(unit__name__icontains=q)
-    return qs.order_by("-year", "unit__name"), form
+    registrations = selectors.registrations_visible_to(user).filter(campaign=campaign)
+    filterset = RegistrationFilter(request.GET, queryset=registrations)
+    return filterset.qs.order_by("-year", "unit__name"), filterset.form
 
 
 @login_required
@@ -66,7 +57,7 @@ def registration_list_view(request: HttpRequest) -> HttpResponse:
     campaign = request.campaign
     qs, filter_form = _registration_filter(request, request.user, campaign)
     listing = paginate(request, qs)
-    year = filter_form.valid().get("year")
+    year = filter_form.cleaned_data.get("year")
     not_registered = []
     if year and has_capability(request.user, "completeness.view"):
         registered = Registration.objects.filter(campaign=campaign, year=year).values("unit")
@@ -218,12 +209,9 @@ def assessment_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "assessment.view")
     campaign = request.campaign
     qs = selectors.assessments_visible_to(request.user).filter(campaign=campaign)
-    filter_form = AssessmentFilterForm(request.GET)
-    chosen = filter_form.valid()
-    if "year" in chosen:
-        qs = qs.filter(year=chosen["year"])
-    if "status" in chosen:
-        qs = qs.filter(status=chosen["status"])
+    filterset = AssessmentFilter(request.GET, queryset=qs)
+    filter_form = filterset.form
+    qs = filterset.qs
     listing = paginate(request, qs.order_by("-year", "unit__name"))
     start_form = None
     if has_capability(request.user, "assessment.edit"):

@@ -321,13 +321,13 @@ ROWS = [
     ),
     Row(
         "decision list",
-        lambda w, u: reverse("awards:decision-list"),
+        lambda w, u: reverse("awards:decision-list", args=[w.campaign.code]),
         DECISION_VIEW,
         url_names=("awards:decision-list",),
     ),
     Row(
         "decision create",
-        lambda w, u: reverse("awards:decision-create"),
+        lambda w, u: reverse("awards:decision-create", args=[w.campaign.code]),
         {"secretariat": 200},
         url_names=("awards:decision-create",),
     ),
@@ -339,7 +339,7 @@ ROWS = [
     ),
     Row(
         "letter create",
-        lambda w, u: reverse("awards:letter-create"),
+        lambda w, u: reverse("awards:letter-create", args=[w.campaign.code]),
         {"secretariat": 200},
         url_names=("awards:letter-create",),
     ),

@@ -69,7 +69,7 @@ def _import_link(client, list_url: str) -> str:
     [("campaigns:ntm-list", "ntm_status"), ("campaigns:contribution-list", "contributions")],
 )
 def test_the_results_lists_offer_the_one_import_pipeline(world, client_as, list_name, kind):
-    link = _import_link(client_as("economic_office"), reverse(list_name))
+    link = _import_link(client_as("economic_office"), reverse(list_name, args=[CODE]))
     assert link == reverse("import-upload", args=[kind])
 
 

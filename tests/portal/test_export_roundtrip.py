@@ -144,6 +144,7 @@ ROUND_TRIPS = [
         "contribution list",
         "contributions",
         "campaigns:contribution-export",
+        (CODE,),
         edit=Edit(
             "Người / đơn vị đóng góp",
             "Công ty TNHH Phổ Thạnh",
