@@ -63,13 +63,19 @@ def _returned_nominations(user) -> list[DeskItem]:
     return items
 
 
+def _nominations_page() -> str:
+    """The current campaign's nominations (the desk counts those of every campaign)."""
+    campaign = current_campaign()
+    return campaign_url("awards:nomination-list", campaign) if campaign else ""
+
+
 def _to_check(user) -> list[DeskItem]:
     n = Nomination.objects.filter(status=NominationStatus.SUBMITTED).count()
     return [
         DeskItem(
             "Hồ sơ đề nghị khen thưởng chờ thẩm định",
             n,
-            reverse("awards:nomination-list") + "?status=submitted",
+            _nominations_page() + "?status=submitted",
             AWARDS,
             unit="hồ sơ",
         )
@@ -85,7 +91,7 @@ def _comments(user) -> list[DeskItem]:
         DeskItem(
             f"Ý kiến góp ý của nhân dân trong {RECENT_DAYS} ngày qua",
             n,
-            first.nomination.get_absolute_url() if first else reverse("awards:nomination-list"),
+            first.nomination.get_absolute_url() if first else _nominations_page(),
             AWARDS,
             "Xem xét trước khi trình Hội đồng" if n else "",
             unit="ý kiến",

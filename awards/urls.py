@@ -1,6 +1,7 @@
-"""Award pages. A campaign's decisions and forwarding letters live at
-/phong-trao/<code>/khen-thuong/… (`campaign_urls`; the bare /khen-thuong/… addresses redirect);
-the other pages at /khen-thuong/…."""
+"""Award pages. A campaign's nominations, council sessions, decisions and forwarding letters
+live at /phong-trao/<code>/khen-thuong/… (`campaign_urls`; the bare /khen-thuong/… addresses
+redirect); a record's pages and the pages of no one campaign (tiers, award history, statistics,
+exemplars, panels) at /khen-thuong/…."""
 
 from django.urls import path
 
@@ -16,15 +17,17 @@ urlpatterns = [
             path("quyet-dinh/", views.decision_list_view, name="decision-list"),
             path("quyet-dinh/them/", views.decision_create_view, name="decision-create"),
             path("to-trinh/them/", views.letter_create_view, name="letter-create"),
+            path("de-nghi/", views.nomination_list_view, name="nomination-list"),
+            path("de-nghi/xuat-excel/", views.nomination_export_view, name="nomination-export"),
+            path("de-nghi/them/", views.nomination_create_view, name="nomination-create"),
+            path("hoi-dong/", views.session_list_view, name="session-list"),
+            path("hoi-dong/them/", views.session_create_view, name="session-create"),
         ],
         namespace=app_name,
         prefix="phong-trao/",
         section="khen-thuong/",
     ),
     path("khen-thuong/hinh-thuc/", views.tier_list_view, name="tier-list"),
-    path("khen-thuong/de-nghi/", views.nomination_list_view, name="nomination-list"),
-    path("khen-thuong/de-nghi/xuat-excel/", views.nomination_export_view, name="nomination-export"),
-    path("khen-thuong/de-nghi/them/", views.nomination_create_view, name="nomination-create"),
     path("khen-thuong/de-nghi/<int:pk>/", views.nomination_detail_view, name="nomination-detail"),
     path(
         "khen-thuong/de-nghi/<int:pk>/ho-so/",
@@ -59,8 +62,6 @@ urlpatterns = [
         views.nomination_reject_view,
         name="nomination-reject",
     ),
-    path("khen-thuong/hoi-dong/", views.session_list_view, name="session-list"),
-    path("khen-thuong/hoi-dong/them/", views.session_create_view, name="session-create"),
     path("khen-thuong/hoi-dong/<int:pk>/", views.session_detail_view, name="session-detail"),
     path(
         "khen-thuong/hoi-dong/<int:pk>/dua-vao/",

@@ -14,11 +14,11 @@ from campaigns.context import campaign_view
 from campaigns.models import Campaign
 from portal import throttle
 from portal.access import can, require, scope
-from portal.dataexchange import Column, write_xlsx, xlsx_response
+from portal.dataexchange import Column
 from portal.filters import YearForm
 from portal.models import User
 from portal.uploads import attachment_response
-from portal.web import attach, error_text, paginate
+from portal.web import attach, error_text, filtered_export, paginate, xlsx_download
 from units.models import Person, Unit
 
 from . import selectors as sel
@@ -83,12 +83,13 @@ def tier_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _filtered_nominations(request: HttpRequest) -> NominationFilter:
-    return NominationFilter(
-        request.GET or None, queryset=sel.nominations_for_list(request.user), request=request
-    )
+    """The campaign's nominations (campaigns.context) the user may see, filtered by `?…`."""
+    nominations = sel.nominations_for_list(request.user).filter(campaign=request.campaign)
+    return NominationFilter(request.GET or None, queryset=nominations, request=request)
 
 
 @login_required
+@campaign_view
 def nomination_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "nomination.view")
     nomination_filter = _filtered_nominations(request)
@@ -96,6 +97,7 @@ def nomination_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "awards/nomination_list.html",
         {
+            "campaign": request.campaign,
             **paginate(request, nomination_filter.qs),
             "filter": nomination_filter,
             "can_propose": can(request.user, "nomination.propose"),
@@ -104,49 +106,55 @@ def nomination_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@campaign_view
 def nomination_export_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "nomination.view")
-    qs = _filtered_nominations(request).qs
-    columns = [
-        Column("STT", width=6),
-        Column("Đối tượng", width=40),
-        Column("Loại"),
-        Column("Hình thức, danh hiệu", width=40),
-        Column("Đợt xét"),
-        Column("Đơn vị đề nghị", width=30),
-        Column("Khối, cụm", width=24),
-        Column("Trạng thái", width=24),
-        Column("Đủ điều kiện"),
-    ]
-    rows = []
-    for i, n in enumerate(qs, start=1):
-        cluster = (
-            n.unit.cluster
-            if n.unit_id
-            else n.person.affiliation.cluster
-            if n.person.affiliation_id
-            else None
-        )
-        rows.append(
-            [
-                i,
-                n.recipient_name,
-                n.nominee_kind_label,
-                n.tier.name,
-                n.period_label,
-                n.proposer_unit.name,
-                cluster.name if cluster else "",
-                n.get_status_display(),
-                {True: "Có", False: "Không", None: "Chưa rõ"}[n.eligible],
-            ]
-        )
-    content = write_xlsx(
-        columns, rows, sheet_title="Đề nghị khen thưởng", title="DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"
+    return filtered_export(
+        _filtered_nominations(request),
+        columns=NOMINATION_COLUMNS,
+        row=_nomination_row,
+        filename="de-nghi-khen-thuong.xlsx",
+        sheet_title="Đề nghị khen thưởng",
+        title="DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
     )
-    return xlsx_response("de-nghi-khen-thuong.xlsx", content)
+
+
+NOMINATION_COLUMNS = [
+    Column("STT", width=6),
+    Column("Đối tượng", width=40),
+    Column("Loại"),
+    Column("Hình thức, danh hiệu", width=40),
+    Column("Đợt xét"),
+    Column("Đơn vị đề nghị", width=30),
+    Column("Khối, cụm", width=24),
+    Column("Trạng thái", width=24),
+    Column("Đủ điều kiện"),
+]
+
+
+def _nomination_row(i: int, n) -> list:
+    cluster = (
+        n.unit.cluster
+        if n.unit_id
+        else n.person.affiliation.cluster
+        if n.person.affiliation_id
+        else None
+    )
+    return [
+        i,
+        n.recipient_name,
+        n.nominee_kind_label,
+        n.tier.name,
+        n.period_label,
+        n.proposer_unit.name,
+        cluster.name if cluster else "",
+        n.get_status_display(),
+        {True: "Có", False: "Không", None: "Chưa rõ"}[n.eligible],
+    ]
 
 
 @login_required
+@campaign_view
 def nomination_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "nomination.propose")
     if request.method == "POST":
@@ -159,7 +167,7 @@ def nomination_create_view(request: HttpRequest) -> HttpResponse:
             raw = request.POST.get(field)
             if raw and not qs.filter(pk=_int(raw) or 0).exists():
                 raise Http404
-    form = NominationForm(request.POST or None, user=request.user)
+    form = NominationForm(request.POST or None, user=request.user, campaign=request.campaign)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         require(request.user, "nomination.propose", data["proposer_unit"])
@@ -182,7 +190,9 @@ def nomination_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Đã lưu dự thảo đề nghị. Hãy tải lên hồ sơ rồi gửi.")
             return redirect(nomination)
-    return render(request, "awards/nomination_form.html", {"form": form})
+    return render(
+        request, "awards/nomination_form.html", {"form": form, "campaign": request.campaign}
+    )
 
 
 def _nomination(request: HttpRequest, pk: int) -> Nomination:
@@ -413,22 +423,26 @@ def nomination_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@campaign_view
 def session_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "council.view")
+    sessions = sel.sessions_for(request.user).filter(campaign=request.campaign)
     return render(
         request,
         "awards/session_list.html",
         {
-            **paginate(request, sel.sessions_for(request.user)),
+            "campaign": request.campaign,
+            **paginate(request, sessions),
             "can_manage": can(request.user, "council.manage"),
         },
     )
 
 
 @login_required
+@campaign_view
 def session_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "council.manage")
-    form = SessionForm(request.POST or None)
+    form = SessionForm(request.POST or None, campaign=request.campaign)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         session = services.session_create(
@@ -442,7 +456,7 @@ def session_create_view(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, "Đã tạo phiên họp. Hãy đưa các đề nghị vào chương trình.")
         return redirect(session)
-    return render(request, "awards/session_form.html", {"form": form})
+    return render(request, "awards/session_form.html", {"form": form, "campaign": request.campaign})
 
 
 def _session(request: HttpRequest, pk: int) -> CouncilSession:
@@ -879,14 +893,12 @@ def award_export_view(request: HttpRequest) -> HttpResponse:
         ]
         for i, a in enumerate(awards, start=1)
     ]
-    return xlsx_response(
+    return xlsx_download(
         "lich-su-khen-thuong.xlsx",
-        write_xlsx(
-            AwardImporter.sheet_columns,
-            rows,
-            sheet_title="Khen thưởng",
-            title="DANH SÁCH KHEN THƯỞNG",
-        ),
+        AwardImporter.sheet_columns,
+        rows,
+        sheet_title="Khen thưởng",
+        title="DANH SÁCH KHEN THƯỞNG",
     )
 
 
@@ -951,13 +963,13 @@ def statistics_export_view(request: HttpRequest) -> HttpResponse:
             ]
             for i, r in enumerate(section["rows"], start=1)
         )
-    content = write_xlsx(
+    return xlsx_download(
+        f"thong-ke-khen-thuong-{year}.xlsx",
         STAT_COLUMNS,
         rows,
         sheet_title=f"Khen thưởng {year}",
         title=f"SỐ LƯỢNG KHEN THƯỞNG NĂM {year} (mẫu tham khảo, xem docs/awards.md)",
     )
-    return xlsx_response(f"thong-ke-khen-thuong-{year}.xlsx", content)
 
 
 # --- panels on unit and person pages --------------------------------------------------------

@@ -6,8 +6,9 @@ web toolkit").
 - `query_without_page(request)` — the query string alone, when the page needs no paginator.
 - `attach(form, exc)` puts a service's `ValidationError` next to the fields it names (the rest
   on top of the form); `error_text(exc)` is its one-line form for a flash message.
-- `filtered_export(…)` is the "filtered list + Excel export" pair: the same django-filter
-  FilterSet reads the query string for the page and for its `.xlsx`.
+- `filtered_export(filterset, …)` is the "filtered list + Excel export" pair: the same
+  django-filter FilterSet reads the query string for the page and for its `.xlsx`;
+  `xlsx_download(…)` is the download of any list's rows.
 - The year a page is about is checked once, by `campaigns.context.campaign_view` (a campaign's
   page) or `portal.filters.YearForm` (a page of its own).
 """
@@ -57,20 +58,30 @@ def error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def xlsx_download(
+    filename: str,
+    columns: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet_title: str,
+    title: str | None = None,
+) -> HttpResponse:
+    """An `.xlsx` download of a list: bold frozen header, Vietnamese formats (write_xlsx)."""
+    from .dataexchange import write_xlsx, xlsx_response
+
+    return xlsx_response(filename, write_xlsx(columns, rows, sheet_title=sheet_title, title=title))
+
+
 def filtered_export(
-    request: HttpRequest,
     filterset: Any,
     *,
     columns: Sequence[Any],
-    row: Callable[[Any], Sequence[Any]],
+    row: Callable[[int, Any], Sequence[Any]],
     filename: str,
     sheet_title: str,
-    title: str = "",
+    title: str | None = None,
 ) -> HttpResponse:
     """The `.xlsx` of a filtered list: the rows `filterset` keeps (the same FilterSet, read from
-    the same query string, as the page), one line each by `row`."""
-    from .dataexchange import write_xlsx, xlsx_response
-
-    rows: Iterable[Sequence[Any]] = (row(obj) for obj in filterset.qs)
-    content = write_xlsx(columns, rows, sheet_title=sheet_title, title=title or None)
-    return xlsx_response(filename, content)
+    the same query string, as the page), one line each by `row(number, obj)` (numbered from 1)."""
+    rows = (row(i, obj) for i, obj in enumerate(filterset.qs, start=1))
+    return xlsx_download(filename, columns, rows, sheet_title=sheet_title, title=title)

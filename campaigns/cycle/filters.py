@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import django_filters
 
-from campaigns.models import Assessment, AssessmentStatus, Registration
+from campaigns.models import (
+    Assessment,
+    AssessmentStatus,
+    ExtensionRequest,
+    ExtensionStatus,
+    Registration,
+)
 from portal.filters import IdField, YearFilter
 from units.models import UnitKind
 
@@ -37,3 +43,11 @@ class AssessmentFilter(django_filters.FilterSet):
     class Meta:
         model = Assessment
         fields = ["year", "status"]
+
+
+class ExtensionFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label="Trạng thái", choices=ExtensionStatus.choices)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = ["status"]

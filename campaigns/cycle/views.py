@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.access import can, has_capability, require, scope
-from portal.dataexchange import Column, write_xlsx, xlsx_response
+from portal.dataexchange import Column
 from portal.roles import SECRETARIAT
-from portal.web import error_text, paginate
+from portal.web import error_text, paginate, xlsx_download
 from units.models import Cluster, Unit
 
 from ..context import campaign_url, campaign_view, default_year
@@ -29,7 +29,7 @@ from ..models import (
     TargetGroup,
 )
 from . import rules, selectors, services
-from .filters import AssessmentFilter, RegistrationFilter
+from .filters import AssessmentFilter, ExtensionFilter, RegistrationFilter
 from .forms import (
     AssessmentForm,
     DecideForm,
@@ -119,13 +119,13 @@ def registration_export_view(request: HttpRequest) -> HttpResponse:
         )
         for r in qs
     )
-    content = write_xlsx(
+    return xlsx_download(
+        f"dang-ky-thi-dua-{campaign.code}.xlsx",
         columns,
         rows,
         sheet_title="Đăng ký thi đua",
         title=f"Danh sách đơn vị đăng ký thi đua – {campaign.title}",
     )
-    return xlsx_response(f"dang-ky-thi-dua-{campaign.code}.xlsx", content)
 
 
 def _registration_form_view(request, registration: Registration | None):
@@ -648,9 +648,7 @@ def _extension_list(
     """The extension requests; each pending one carries its decision form (guarded by the
     request's row). `bound` = (request pk, form) puts a refused decision back as typed."""
     qs = selectors.extensions_visible_to(request.user).filter(campaign=campaign)
-    status_filter = request.GET.get("status", "")
-    if status_filter in ExtensionStatus.values:
-        qs = qs.filter(status=status_filter)
+    qs = ExtensionFilter(request.GET, queryset=qs).qs
     listing = paginate(request, qs.order_by("status", "-requested_at"))
     page = listing["page"]
     can_decide = can(request.user, "extension.grant")

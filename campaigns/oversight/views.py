@@ -17,12 +17,12 @@ from units.models import Unit
 
 from ..context import campaign_url, campaign_view, year_in
 from . import exports, selectors, services
+from .filters import BudgetFilter, FeedbackFilter, InspectionFilter, chosen
 from .forms import (
     BudgetApproveForm,
     BudgetLineForm,
     FeedbackAnswerForm,
     FeedbackAssignForm,
-    FeedbackFilterForm,
     FeedbackForm,
     FindingForm,
     InspectionForm,
@@ -37,7 +37,6 @@ from .models import (
     BudgetStatus,
     FeedbackAttachment,
     FigureRelease,
-    InspectionKind,
     NewsItem,
     SponsorshipResult,
 )
@@ -54,12 +53,6 @@ def _year_param(request: HttpRequest) -> int | None:
     return request.year if request.year_asked else None
 
 
-def _choice_param(request: HttpRequest, name: str, choices) -> str:
-    """`?<name>=` if it is one of the choices, else "" (ignored)."""
-    value = request.GET.get(name, "")
-    return value if value in choices.values else ""
-
-
 # --- Inspections ------------------------------------------------------------------------------
 
 
@@ -71,9 +64,8 @@ def inspection_list_view(request: HttpRequest) -> HttpResponse:
     year = _year_param(request)
     if year:
         qs = qs.filter(year=year)
-    kind = _choice_param(request, "kind", InspectionKind)
-    if kind:
-        qs = qs.filter(kind=kind)
+    inspection_filter = InspectionFilter(request.GET, queryset=qs)
+    qs, kind = inspection_filter.qs, chosen(inspection_filter, "kind")
     return render(
         request,
         "campaigns/oversight/inspection_list.html",
@@ -364,9 +356,9 @@ def sponsorship_result_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _feedback_filtered(request: HttpRequest):
     units = selectors.sender_units(request.user)
-    form = FeedbackFilterForm(request.GET or None, units=units)
     qs = selectors.feedback_visible_to(request.user).filter(campaign=request.campaign)
-    return form, form.apply(qs)
+    feedback_filter = FeedbackFilter(request.GET or None, queryset=qs, units=units)
+    return feedback_filter, feedback_filter.qs
 
 
 @login_required
@@ -565,9 +557,8 @@ def _budget_list(
     totals = selectors.budget_totals(qs)
     if year:
         qs = qs.filter(year=year)
-    status_filter = _choice_param(request, "status", BudgetStatus)
-    if status_filter:
-        qs = qs.filter(status=status_filter)
+    budget_filter = BudgetFilter(request.GET, queryset=qs)
+    qs, status_filter = budget_filter.qs, chosen(budget_filter, "status")
     listing = paginate(request, qs)
     page = listing["page"]
     can_manage = can(request.user, "budget.manage")

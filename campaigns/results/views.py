@@ -18,7 +18,7 @@ from portal.dataexchange import (
     xlsx_response,
 )
 from portal.filters import YearForm
-from portal.web import attach, paginate
+from portal.web import attach, paginate, xlsx_download
 from units.models import UnitKind
 
 from ..context import campaign_url, campaign_view, current_campaign
@@ -28,7 +28,7 @@ from ..models import (
     NtmLevel,
 )
 from . import selectors
-from .filters import ContributionFilterForm
+from .filters import ContributionFilter
 from .forms import (
     CampaignForm,
     ContributionForm,
@@ -381,18 +381,11 @@ def ntm_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _contribution_rows(request: HttpRequest):
-    qs = selectors.contributions_visible_to(request.user)
-    form = ContributionFilterForm(request.GET)
-    filters = form.values()
-    if filters["year"]:
-        qs = qs.filter(year=int(filters["year"]))
-    if filters["commune"]:
-        qs = qs.filter(commune_id=int(filters["commune"]))
-    if filters["kind"]:
-        qs = qs.filter(contributor_kind=filters["kind"])
-    if filters["q"]:
-        qs = qs.filter(contributor__icontains=filters["q"])
-    return qs.order_by("-year", "commune__name", "contributor", "pk"), filters, form
+    contribution_filter = ContributionFilter(
+        request.GET, queryset=selectors.contributions_visible_to(request.user)
+    )
+    qs = contribution_filter.qs.order_by("-year", "commune__name", "contributor", "pk")
+    return qs, contribution_filter.values(), contribution_filter.form
 
 
 @login_required
@@ -439,13 +432,13 @@ def contribution_export_view(request: HttpRequest) -> HttpResponse:
         )
         for c in qs.iterator(chunk_size=2000)
     ]
-    content = write_xlsx(
+    return xlsx_download(
+        "dong-gop-xay-dung-ntm.xlsx",
         ContributionImporter.sheet_columns,
         rows,
         sheet_title="Đóng góp",
         title="Đóng góp xây dựng NTM",
     )
-    return xlsx_response("dong-gop-xay-dung-ntm.xlsx", content)
 
 
 @login_required
