@@ -133,9 +133,10 @@ def campaign_urls(
     patterns: list[URLPattern], *, namespace: str, section: str = "", prefix: str = ""
 ) -> list[URLPattern]:
     """The campaign's pages: each pattern of `patterns` (routes relative to `section`) at
-    `prefix + "<slug:code>/" + section + route`, and, unnamed, its bare address
-    `prefix + section + route` redirecting there (`to_current_campaign`). Bare addresses come
-    first so that `<slug:code>/` never reads a bare address's first word as a code."""
+    `prefix + "<slug:code>/" + section + route` (`prefix` is "phong-trao/" for an app included
+    at the site's root), and, unnamed, its bare address `section + route` (the address it had
+    before the code was in the URL) redirecting there (`to_current_campaign`). Bare addresses
+    come first so that `<slug:code>/` never reads a bare address's first word as a code."""
     bare, scoped = [], []
     for pattern in patterns:
         assert getattr(pattern.callback, "campaign_scoped", False), (
@@ -143,7 +144,7 @@ def campaign_urls(
         )
         route = str(pattern.pattern)
         name = f"{namespace}:{pattern.name}"
-        bare.append(path(f"{prefix}{section}{route}", to_current_campaign(name)))
+        bare.append(path(f"{section}{route}", to_current_campaign(name)))
         scoped.append(
             path(f"{prefix}<slug:{CODE}>/{section}{route}", pattern.callback, name=pattern.name)
         )

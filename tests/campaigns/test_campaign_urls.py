@@ -53,6 +53,29 @@ BARE = sorted(
 )
 
 
+@pytest.mark.parametrize(
+    ("old", "page"),
+    [
+        ("/xep-hang/", "/xep-hang/"),
+        ("/xep-hang/bang-tieu-chi/", "/xep-hang/bang-tieu-chi/"),
+        ("/phong-trao/dang-ky/", "/dang-ky/"),
+        ("/phong-trao/tham-dinh/", "/tham-dinh/"),
+        ("/phong-trao/ket-qua/ntm/", "/ket-qua/ntm/"),
+        ("/phong-trao/giam-sat/kho-khan/", "/giam-sat/kho-khan/"),
+        ("/khen-thuong/de-nghi/", "/khen-thuong/de-nghi/"),
+        ("/khen-thuong/quyet-dinh/", "/khen-thuong/quyet-dinh/"),
+        ("/bao-cao/", "/bao-cao/"),
+        ("/bao-cao/yeu-cau/", "/bao-cao/yeu-cau/"),
+    ],
+)
+def test_the_old_addresses_people_bookmarked_open_the_current_campaigns_page(
+    old, page, world, client_as
+):
+    response = client_as("secretariat").get(old + "?year=2024")
+    assert response.status_code == 302
+    assert response["Location"] == f"/phong-trao/{world.campaign.code}{page}?year=2024"
+
+
 def test_the_campaign_pages_and_their_bare_addresses_are_found():
     names = {name for name, _ in CAMPAIGN_PAGES}
     assert {"rankings:ranking", "campaigns:review-queue", "campaigns:ntm-list"} <= names
