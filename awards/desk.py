@@ -12,6 +12,7 @@ import datetime
 from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
 
+from campaigns.context import campaign_url, current_campaign
 from portal.access import scope
 from portal.desk import DeskItem, DeskSource, register_desk
 
@@ -62,13 +63,19 @@ def _returned_nominations(user) -> list[DeskItem]:
     return items
 
 
+def _nominations_page() -> str:
+    """The current campaign's nominations (the desk counts those of every campaign)."""
+    campaign = current_campaign()
+    return campaign_url("awards:nomination-list", campaign) if campaign else ""
+
+
 def _to_check(user) -> list[DeskItem]:
     n = Nomination.objects.filter(status=NominationStatus.SUBMITTED).count()
     return [
         DeskItem(
             "Hồ sơ đề nghị khen thưởng chờ thẩm định",
             n,
-            reverse("awards:nomination-list") + "?status=submitted",
+            _nominations_page() + "?status=submitted",
             AWARDS,
             unit="hồ sơ",
         )
@@ -84,7 +91,7 @@ def _comments(user) -> list[DeskItem]:
         DeskItem(
             f"Ý kiến góp ý của nhân dân trong {RECENT_DAYS} ngày qua",
             n,
-            first.nomination.get_absolute_url() if first else reverse("awards:nomination-list"),
+            first.nomination.get_absolute_url() if first else _nominations_page(),
             AWARDS,
             "Xem xét trước khi trình Hội đồng" if n else "",
             unit="ý kiến",
@@ -183,7 +190,11 @@ def _decisions_to_sign(user) -> list[DeskItem]:
     drafts = AwardDecision.objects.filter(status=DecisionStatus.DRAFT)
     n = drafts.count()
     first = drafts.order_by("decision_date", "pk").first()
-    url = first.get_absolute_url() if n == 1 else reverse("awards:decision-list")
+    if n == 1:
+        url = first.get_absolute_url()
+    else:  # the decisions of the first draft's campaign (else of the current campaign)
+        campaign = first.campaign if first else current_campaign()
+        url = campaign_url("awards:decision-list", campaign) if campaign else ""
     return [
         DeskItem(
             "Dự thảo quyết định khen thưởng chờ ký",

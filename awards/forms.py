@@ -37,6 +37,13 @@ def _helper(label: str) -> FormHelper:
     return helper
 
 
+def _of_campaign(field: forms.ModelChoiceField, campaign) -> None:
+    """A form opened on a campaign's page (campaigns.context) offers that campaign only."""
+    if campaign is not None:
+        field.queryset = Campaign.objects.filter(pk=campaign.pk)
+        field.initial = campaign.pk
+
+
 class NominationForm(forms.Form):
     edit_guard_exempt = "creates a new row (a draft nomination; there is no edit page)"
 
@@ -90,8 +97,9 @@ class NominationForm(forms.Form):
         "members_disciplined",
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
+        _of_campaign(self.fields["campaign"], campaign)
         self.fields["tier"].queryset = sel.tiers_active()
         self.fields["unit"].queryset = sel.nominee_units_for(user)
         self.fields["person"].queryset = sel.nominee_people_for(user).select_related("affiliation")
@@ -193,8 +201,9 @@ class SessionForm(forms.Form):
     )
     members = IdsChoiceField(None, label="Các thành viên khác", widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
+        _of_campaign(self.fields["campaign"], campaign)
         self.fields["chair"].queryset = council_users()
         self.fields["secretary"].choices = [("", "---------")] + [
             (u.pk, str(u)) for u in council_users()

@@ -5,19 +5,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from campaigns.context import campaign_view
 from campaigns.models import Campaign
 from portal import throttle
 from portal.access import can, require, scope
-from portal.dataexchange import Column, write_xlsx, xlsx_response
+from portal.dataexchange import Column
 from portal.filters import YearForm
 from portal.models import User
 from portal.uploads import attachment_response
+from portal.web import attach, error_text, filtered_export, paginate, xlsx_download
 from units.models import Person, Unit
 
 from . import selectors as sel
@@ -57,22 +58,6 @@ from .models import (
     VoteChoice,
 )
 
-PAGE_SIZE = 50
-
-
-def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
 
 def _int(value) -> int | None:
     try:
@@ -98,12 +83,13 @@ def tier_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _filtered_nominations(request: HttpRequest) -> NominationFilter:
-    return NominationFilter(
-        request.GET or None, queryset=sel.nominations_for_list(request.user), request=request
-    )
+    """The campaign's nominations (campaigns.context) the user may see, filtered by `?…`."""
+    nominations = sel.nominations_for_list(request.user).filter(campaign=request.campaign)
+    return NominationFilter(request.GET or None, queryset=nominations, request=request)
 
 
 @login_required
+@campaign_view
 def nomination_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "nomination.view")
     nomination_filter = _filtered_nominations(request)
@@ -111,8 +97,8 @@ def nomination_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "awards/nomination_list.html",
         {
-            "page": _page(request, nomination_filter.qs),
-            "query": _query_without_page(request),
+            "campaign": request.campaign,
+            **paginate(request, nomination_filter.qs),
             "filter": nomination_filter,
             "can_propose": can(request.user, "nomination.propose"),
         },
@@ -120,49 +106,55 @@ def nomination_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@campaign_view
 def nomination_export_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "nomination.view")
-    qs = _filtered_nominations(request).qs
-    columns = [
-        Column("STT", width=6),
-        Column("Đối tượng", width=40),
-        Column("Loại"),
-        Column("Hình thức, danh hiệu", width=40),
-        Column("Đợt xét"),
-        Column("Đơn vị đề nghị", width=30),
-        Column("Khối, cụm", width=24),
-        Column("Trạng thái", width=24),
-        Column("Đủ điều kiện"),
-    ]
-    rows = []
-    for i, n in enumerate(qs, start=1):
-        cluster = (
-            n.unit.cluster
-            if n.unit_id
-            else n.person.affiliation.cluster
-            if n.person.affiliation_id
-            else None
-        )
-        rows.append(
-            [
-                i,
-                n.recipient_name,
-                n.nominee_kind_label,
-                n.tier.name,
-                n.period_label,
-                n.proposer_unit.name,
-                cluster.name if cluster else "",
-                n.get_status_display(),
-                {True: "Có", False: "Không", None: "Chưa rõ"}[n.eligible],
-            ]
-        )
-    content = write_xlsx(
-        columns, rows, sheet_title="Đề nghị khen thưởng", title="DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"
+    return filtered_export(
+        _filtered_nominations(request),
+        columns=NOMINATION_COLUMNS,
+        row=_nomination_row,
+        filename="de-nghi-khen-thuong.xlsx",
+        sheet_title="Đề nghị khen thưởng",
+        title="DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
     )
-    return xlsx_response("de-nghi-khen-thuong.xlsx", content)
+
+
+NOMINATION_COLUMNS = [
+    Column("STT", width=6),
+    Column("Đối tượng", width=40),
+    Column("Loại"),
+    Column("Hình thức, danh hiệu", width=40),
+    Column("Đợt xét"),
+    Column("Đơn vị đề nghị", width=30),
+    Column("Khối, cụm", width=24),
+    Column("Trạng thái", width=24),
+    Column("Đủ điều kiện"),
+]
+
+
+def _nomination_row(i: int, n) -> list:
+    cluster = (
+        n.unit.cluster
+        if n.unit_id
+        else n.person.affiliation.cluster
+        if n.person.affiliation_id
+        else None
+    )
+    return [
+        i,
+        n.recipient_name,
+        n.nominee_kind_label,
+        n.tier.name,
+        n.period_label,
+        n.proposer_unit.name,
+        cluster.name if cluster else "",
+        n.get_status_display(),
+        {True: "Có", False: "Không", None: "Chưa rõ"}[n.eligible],
+    ]
 
 
 @login_required
+@campaign_view
 def nomination_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "nomination.propose")
     if request.method == "POST":
@@ -175,7 +167,7 @@ def nomination_create_view(request: HttpRequest) -> HttpResponse:
             raw = request.POST.get(field)
             if raw and not qs.filter(pk=_int(raw) or 0).exists():
                 raise Http404
-    form = NominationForm(request.POST or None, user=request.user)
+    form = NominationForm(request.POST or None, user=request.user, campaign=request.campaign)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         require(request.user, "nomination.propose", data["proposer_unit"])
@@ -194,11 +186,13 @@ def nomination_create_view(request: HttpRequest) -> HttpResponse:
                 facts=form.facts(),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã lưu dự thảo đề nghị. Hãy tải lên hồ sơ rồi gửi.")
             return redirect(nomination)
-    return render(request, "awards/nomination_form.html", {"form": form})
+    return render(
+        request, "awards/nomination_form.html", {"form": form, "campaign": request.campaign}
+    )
 
 
 def _nomination(request: HttpRequest, pk: int) -> Nomination:
@@ -311,7 +305,7 @@ def nomination_document_add_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, "Đã tải lên tài liệu.")
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
     else:
         messages.error(request, "Chọn loại tài liệu và tệp cần tải lên.")
     return redirect(nomination)
@@ -340,7 +334,7 @@ def _post_service(request, nomination, capability, call, success, *, form=None, 
         call()
         messages.success(request, success)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(nomination)
 
 
@@ -429,23 +423,26 @@ def nomination_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@campaign_view
 def session_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "council.view")
+    sessions = sel.sessions_for(request.user).filter(campaign=request.campaign)
     return render(
         request,
         "awards/session_list.html",
         {
-            "page": _page(request, sel.sessions_for(request.user)),
-            "query": _query_without_page(request),
+            "campaign": request.campaign,
+            **paginate(request, sessions),
             "can_manage": can(request.user, "council.manage"),
         },
     )
 
 
 @login_required
+@campaign_view
 def session_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "council.manage")
-    form = SessionForm(request.POST or None)
+    form = SessionForm(request.POST or None, campaign=request.campaign)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         session = services.session_create(
@@ -459,7 +456,7 @@ def session_create_view(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, "Đã tạo phiên họp. Hãy đưa các đề nghị vào chương trình.")
         return redirect(session)
-    return render(request, "awards/session_form.html", {"form": form})
+    return render(request, "awards/session_form.html", {"form": form, "campaign": request.campaign})
 
 
 def _session(request: HttpRequest, pk: int) -> CouncilSession:
@@ -526,7 +523,7 @@ def session_add_item_view(request: HttpRequest, pk: int) -> HttpResponse:
             services.session_add_item(session=session, nomination=nomination, by=request.user)
             added += 1
         except ValidationError as exc:
-            messages.error(request, f"{nomination.recipient_name}: {_error_text(exc)}")
+            messages.error(request, f"{nomination.recipient_name}: {error_text(exc)}")
     if added:
         messages.success(request, f"Đã đưa {added} đề nghị vào chương trình phiên họp.")
     return redirect(session)
@@ -546,7 +543,7 @@ def session_attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(session)
 
 
@@ -567,7 +564,7 @@ def session_secretary_view(request: HttpRequest, pk: int) -> HttpResponse:
         services.session_set_secretary(session=session, user=user, by=request.user)
         messages.success(request, f"Đã chỉ định {user.display_name} làm thư ký phiên họp.")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(session)
 
 
@@ -594,7 +591,7 @@ def session_times_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, "Đã ghi thời gian cuộc họp.")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(session)
 
 
@@ -607,7 +604,7 @@ def session_open_view(request: HttpRequest, pk: int) -> HttpResponse:
         services.session_open(session=session, by=request.user)
         messages.success(request, "Đã bắt đầu biểu quyết.")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(session)
 
 
@@ -626,7 +623,7 @@ def session_close_view(request: HttpRequest, pk: int) -> HttpResponse:
             services.session_close(session=session, by=request.user)
             messages.success(request, "Đã kết thúc phiên họp; kết quả biểu quyết là cuối cùng.")
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
             session.refresh_from_db()
             if session.status == SessionStatus.OPEN:
                 return redirect("awards:session-close", pk=session.pk)
@@ -654,7 +651,7 @@ def session_remind_view(request: HttpRequest, pk: int) -> HttpResponse:
             ("Đã nhắc: " + ", ".join(names) + ".") if names else "Mọi thành viên đã biểu quyết.",
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(session)
 
 
@@ -673,41 +670,35 @@ def vote_cast_view(request: HttpRequest, pk: int) -> HttpResponse:
         services.vote_cast(item=item, member=request.user, choice=request.POST.get("choice", ""))
         messages.success(request, f"Đã ghi nhận biểu quyết về {item.nomination.recipient_name}.")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect(item.session)
 
 
 # --- decisions and forwarding letters -------------------------------------------------------
 
 
-def _campaign(request: HttpRequest) -> Campaign:
-    code = request.GET.get("campaign") or request.POST.get("campaign_code")
-    qs = Campaign.objects.order_by("-start_year")
-    campaign = qs.filter(code=code).first() if code else qs.first()
-    if campaign is None:
-        raise Http404
-    return campaign
-
-
 @login_required
+@campaign_view
 def decision_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "decision.view")
+    campaign = request.campaign
     return render(
         request,
         "awards/decision_list.html",
         {
-            "page": _page(request, sel.decisions_list()),
-            "query": _query_without_page(request),
-            "letters": sel.letters_list()[:50],
+            "campaign": campaign,
+            **paginate(request, sel.decisions_list().filter(campaign=campaign)),
+            "letters": sel.letters_list().filter(campaign=campaign)[:50],
             "can_prepare": can(request.user, "decision.prepare"),
         },
     )
 
 
 @login_required
+@campaign_view
 def decision_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "decision.prepare")
-    campaign = _campaign(request)
+    campaign = request.campaign
     form = DecisionForm(
         request.POST or None,
         campaign=campaign,
@@ -731,7 +722,7 @@ def decision_create_view(request: HttpRequest) -> HttpResponse:
                 nominations=d["nominations"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã lập dự thảo quyết định, chờ Chủ tịch ký.")
             return redirect(decision)
@@ -764,9 +755,10 @@ def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@campaign_view
 def letter_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "forwarding.manage")
-    campaign = _campaign(request)
+    campaign = request.campaign
     form = LetterForm(request.POST or None, campaign=campaign)
     # Offered: the rest, which the authority in force today may not confer ("sends up").
     _local, passed, _authority = sel.passed_by_power(campaign, timezone.localdate())
@@ -782,7 +774,7 @@ def letter_create_view(request: HttpRequest) -> HttpResponse:
                 nominations=d["nominations"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã ghi nhận tờ trình cấp trên.")
             return redirect(letter)
@@ -839,7 +831,7 @@ def letter_answer_view(request: HttpRequest, pk: int, nomination_pk: int) -> Htt
             )
             messages.success(request, "Đã ghi nhận trả lời của cấp trên.")
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
     else:
         messages.error(request, "Thông tin trả lời chưa hợp lệ (ngày ghi theo dạng dd/mm/yyyy).")
     return redirect(letter)
@@ -860,14 +852,14 @@ def award_list_view(request: HttpRequest) -> HttpResponse:
     award_filter = _filtered_awards(request)
     qs = award_filter.qs
     years, table = sel.awards_per_tier_year(qs)
-    page = _page(request, sel.award_recipients(qs))
+    listing = paginate(request, sel.award_recipients(qs))
+    page = listing["page"]
     page.object_list = sel.recipient_awards(qs, list(page.object_list))
     return render(
         request,
         "awards/award_list.html",
         {
-            "page": page,
-            "query": _query_without_page(request),
+            **listing,
             "filter": award_filter,
             "years": years,
             "table": table,
@@ -901,14 +893,12 @@ def award_export_view(request: HttpRequest) -> HttpResponse:
         ]
         for i, a in enumerate(awards, start=1)
     ]
-    return xlsx_response(
+    return xlsx_download(
         "lich-su-khen-thuong.xlsx",
-        write_xlsx(
-            AwardImporter.sheet_columns,
-            rows,
-            sheet_title="Khen thưởng",
-            title="DANH SÁCH KHEN THƯỞNG",
-        ),
+        AwardImporter.sheet_columns,
+        rows,
+        sheet_title="Khen thưởng",
+        title="DANH SÁCH KHEN THƯỞNG",
     )
 
 
@@ -973,13 +963,13 @@ def statistics_export_view(request: HttpRequest) -> HttpResponse:
             ]
             for i, r in enumerate(section["rows"], start=1)
         )
-    content = write_xlsx(
+    return xlsx_download(
+        f"thong-ke-khen-thuong-{year}.xlsx",
         STAT_COLUMNS,
         rows,
         sheet_title=f"Khen thưởng {year}",
         title=f"SỐ LƯỢNG KHEN THƯỞNG NĂM {year} (mẫu tham khảo, xem docs/awards.md)",
     )
-    return xlsx_response(f"thong-ke-khen-thuong-{year}.xlsx", content)
 
 
 # --- panels on unit and person pages --------------------------------------------------------
@@ -1034,8 +1024,7 @@ def exemplar_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "awards/exemplar_list.html",
         {
-            "page": _page(request, qs),
-            "query": _query_without_page(request),
+            **paginate(request, qs),
             "can_manage": can(request.user, "exemplar.manage"),
         },
     )
@@ -1050,7 +1039,7 @@ def exemplar_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
         try:
             services.exemplar_save(form=form, by=request.user)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã lưu điển hình, sáng kiến.")
             return redirect("awards:exemplar-list")
@@ -1101,7 +1090,7 @@ def public_comment_view(request: HttpRequest, campaign_code: str, pk: int) -> Ht
             )
             messages.success(request, "Cảm ơn ông/bà đã góp ý. Ý kiến đã được chuyển đến Hội đồng.")
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
     else:
         messages.error(request, "Vui lòng ghi họ tên và nội dung góp ý.")
     return redirect("awards_public:consultation", campaign_code=campaign.code)

@@ -6,7 +6,17 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Phong trào thi đua"
 
     def ready(self) -> None:
-        from portal.navigation import MenuEntry, Panel, register_menu, register_panel
+        from portal.navigation import (
+            MenuEntry,
+            Panel,
+            register_current_campaign,
+            register_menu,
+            register_panel,
+        )
+
+        from .context import current_campaign_code
+
+        register_current_campaign(current_campaign_code)
 
         register_menu(
             MenuEntry("Phong trào", "campaigns:campaign-list", "campaign.view", "bi-flag", 10),

@@ -19,6 +19,7 @@ from portal.desk import DeskItem, DeskSource, register_desk
 from units.models import Unit
 
 from . import deadlines
+from .context import campaign_url, current_campaign, default_year
 from .cycle import selectors as cycle_sel
 from .models import (
     Assessment,
@@ -51,8 +52,14 @@ def _days_left(due: datetime.date, today: datetime.date) -> str:
     return f"đã quá hạn {-days} ngày (hạn {due:%d/%m/%Y})"
 
 
+def _campaign_page(name: str, campaign=None) -> str:
+    """A campaign's page (`name`): of `campaign`, else of the current campaign."""
+    campaign = campaign or current_campaign()
+    return campaign_url(name, campaign) if campaign else reverse("campaigns:campaign-list")
+
+
 def _active_campaign():
-    campaign = cycle_sel.current_campaign()
+    campaign = current_campaign()
     if campaign is None or campaign.status != CampaignStatus.ACTIVE:
         return None
     return campaign
@@ -74,7 +81,7 @@ def _own_assessment_items(user) -> list[DeskItem]:
     if campaign is None:
         return []
     today = deadlines.today()
-    year = cycle_sel.default_year(campaign, today)
+    year = default_year(campaign, today)
     units = list(
         scope(user, Unit.objects.filter(kind__in=_expected_kinds(campaign)), "pk")
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
@@ -95,7 +102,7 @@ def _own_assessment_items(user) -> list[DeskItem]:
     ]
     if not waiting:
         return []
-    url = reverse("campaigns:assessment-list")
+    url = _campaign_page("campaigns:assessment-list", campaign)
     if len(waiting) > PER_UNIT_LINES:
         dues = [d.effective for _, _, d in waiting if d.effective]
         first = min(dues) if dues else None
@@ -160,12 +167,12 @@ def _answered_extensions(user) -> list[DeskItem]:
             status__in=[ExtensionStatus.GRANTED, ExtensionStatus.REFUSED],
             decided_at__date__gte=since,
         )
-        .select_related("unit")
+        .select_related("unit", "campaign")
         .order_by("-decided_at")
     )
-    url = reverse("campaigns:extension-list")
     items = []
     for ext in answered[:PER_UNIT_LINES]:
+        url = _campaign_page("campaigns:extension-list", ext.campaign)
         if ext.status == ExtensionStatus.GRANTED and ext.until:
             detail = f"Được gia hạn đến {ext.until:%d/%m/%Y}"
         else:
@@ -202,7 +209,7 @@ def _recommendations(user) -> list[DeskItem]:
         DeskItem(
             "Kiến nghị sau kiểm tra chờ đơn vị trả lời",
             n,
-            reverse("campaigns:oversight:inspection-list"),
+            _campaign_page("campaigns:oversight:inspection-list"),
             OVERSIGHT,
             detail,
             urgent=urgent,
@@ -216,7 +223,7 @@ def _officer(user) -> list[DeskItem]:
 
 
 def _review_queue(user) -> list[DeskItem]:
-    campaign = cycle_sel.current_campaign()
+    campaign = current_campaign()
     if campaign is None:
         return []
     rows = cycle_sel.review_queue(user, campaign=campaign)
@@ -232,7 +239,7 @@ def _review_queue(user) -> list[DeskItem]:
         DeskItem(
             "Hồ sơ tự đánh giá chờ thẩm định",
             len(rows),
-            reverse("campaigns:review-queue"),
+            _campaign_page("campaigns:review-queue", campaign),
             CYCLE,
             detail,
             urgent=bool(risky),
@@ -247,7 +254,7 @@ def _ntm_to_confirm(user) -> list[DeskItem]:
         DeskItem(
             "Số liệu nông thôn mới chờ xác nhận",
             n,
-            reverse("campaigns:ntm-list"),
+            _campaign_page("campaigns:ntm-list"),
             RESULTS,
             "Số liệu chưa xác nhận được ghi chú khi công bố xếp hạng",
             unit="bản ghi",
@@ -263,7 +270,7 @@ def _extension_requests(user) -> list[DeskItem]:
         DeskItem(
             "Yêu cầu gia hạn chờ xem xét",
             n,
-            reverse("campaigns:extension-list"),
+            _campaign_page("campaigns:extension-list"),
             CYCLE,
             f"Gửi sớm nhất ngày {oldest.requested_at:%d/%m/%Y}" if oldest else "",
             urgent=n > 0,
@@ -279,7 +286,7 @@ def _late_units(user) -> list[DeskItem]:
     if campaign is None:
         return []
     today = deadlines.today()
-    year = cycle_sel.default_year(campaign, today)
+    year = default_year(campaign, today)
     report = completeness(campaign, year, today=today)
     due = report.deadline
     if due is None or today < due - datetime.timedelta(days=SOON_DAYS):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from portal.access import can, require
 
 from . import selectors
-from .models import Campaign
+from .context import campaign_view
 from .targets import campaign_target_progress
 
 
@@ -27,12 +27,10 @@ def campaign_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def campaign_detail_view(request: HttpRequest, code: str) -> HttpResponse:
+@campaign_view
+def campaign_detail_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "campaign.view")
-    try:
-        campaign = selectors.campaign_by_code(code)
-    except Campaign.DoesNotExist as exc:
-        raise Http404 from exc
+    campaign = request.campaign
     return render(
         request,
         "campaigns/campaign_detail.html",

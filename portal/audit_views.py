@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,6 +14,7 @@ from .access import can, unit_ids_in_scope
 from .audit_display import describe_events, model_label
 from .filters import AuditFilter
 from .models import AuditEvent
+from .web import page_of, query_without_page
 
 
 def events_visible_to(user) -> QuerySet[AuditEvent]:
@@ -26,17 +26,11 @@ def events_visible_to(user) -> QuerySet[AuditEvent]:
     raise PermissionDenied("Bạn không có quyền xem nhật ký thay đổi.")
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 @require_GET
 @login_required
 def audit_list_view(request: HttpRequest) -> HttpResponse:
     audit_filter = AuditFilter(request.GET or None, queryset=events_visible_to(request.user))
-    page = Paginator(audit_filter.qs.order_by("-id"), 50).get_page(request.GET.get("page"))
+    page = page_of(request, audit_filter.qs.order_by("-id"))
     return render(
         request,
         "portal/audit_list.html",
@@ -45,7 +39,7 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
             "rows": describe_events(page, request.user),
             "filter": audit_filter,
             "title": "Nhật ký thay đổi",
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 
@@ -56,7 +50,7 @@ def audit_object_view(request: HttpRequest, model: str, object_id: str) -> HttpR
     visible = events_visible_to(request.user).filter(model=model, object_id=object_id)
     if not visible.exists():
         raise Http404("Không có nhật ký cho bản ghi này trong phạm vi của bạn.")
-    page = Paginator(visible.order_by("-id"), 50).get_page(request.GET.get("page"))
+    page = page_of(request, visible.order_by("-id"))
     first = visible.order_by("-id").first()
     return render(
         request,

@@ -18,6 +18,7 @@ from django.db.models import Avg
 from django.urls import NoReverseMatch
 
 from campaigns import deadlines
+from campaigns.context import current_campaign, year_in
 from campaigns.models import (
     Assessment,
     AssessmentStatus,
@@ -28,7 +29,7 @@ from campaigns.models import (
 )
 from campaigns.rankings import charts
 from campaigns.rankings.ranking import bloc_ranking, commune_ranking
-from campaigns.rankings.selectors import pick_campaign, pick_year, year_choices
+from campaigns.rankings.selectors import shown_year, year_choices
 from campaigns.results.selectors import STAGE_LABELS, Stage, completeness
 from campaigns.targets import targets_progress as target_progress
 from units.models import UnitKind
@@ -81,8 +82,8 @@ def _criteria_chart(unit_ids=None) -> tuple[dict, dict]:
 
 
 def overview_context(request) -> dict:
-    campaign = pick_campaign(request.GET.get("campaign"))
-    year = pick_year(request.GET.get("year"), campaign)
+    campaign = current_campaign()
+    year = shown_year(year_in(campaign, request.GET.get("year")), campaign)
     ctx: dict = {
         "campaign": campaign,
         "year": year,
@@ -127,8 +128,8 @@ def overview_context(request) -> dict:
 
 def officer_context(request) -> dict:
     user = request.user
-    campaign = pick_campaign(request.GET.get("campaign"))
-    year = pick_year(request.GET.get("year"), campaign)
+    campaign = current_campaign()
+    year = shown_year(year_in(campaign, request.GET.get("year")), campaign)
     own = list(user.units.select_related("cluster").order_by("name"))
     today = deadlines.today()
     ctx: dict = {"campaign": campaign, "year": year, "own": own}

@@ -77,6 +77,11 @@ def _version() -> int:
     return version
 
 
+def data_version() -> int:
+    """A number that changes with every write of business data (what a cached read keys on)."""
+    return _version()
+
+
 def bump() -> None:
     """Something changed: every desk is read afresh on its next page."""
     try:

@@ -39,6 +39,7 @@ from .dataexchange import (
     xlsx_response,
 )
 from .forms import ImportUploadForm
+from .navigation import entry_url
 from .uploads import check_upload, safe_display_name
 
 SESSION_KEY = "pending_imports"
@@ -294,7 +295,8 @@ def import_confirm_view(request: HttpRequest, kind: str, token: uuid.UUID) -> Ht
         return redirect("import-preview", kind=kind, token=token)
     pending_discard(request, str(token))
     messages.success(request, f"Đã nhập tệp “{entry['name']}”: {plan.summary()}.")
-    return redirect(cls.list_url or "import-index")
+    # A campaign's list opens for the current campaign (portal.navigation.entry_url).
+    return redirect(entry_url(cls.list_url) if cls.list_url else "import-index")
 
 
 @require_POST

@@ -22,6 +22,27 @@ class MenuEntry:
 
 _MENU: list[MenuEntry] = []
 
+#: The code of the campaign the menu's campaign pages open when the page is about none
+#: (campaigns.context.current_campaign, registered by the campaigns app: portal never looks up).
+_current_campaign_code: list = [lambda: None]
+
+
+def register_current_campaign(code_of_current) -> None:
+    _current_campaign_code[0] = code_of_current
+
+
+def entry_url(url_name: str, campaign_code=None) -> str:
+    """An entry's URL: a page of its own, or (its pattern takes the campaign's `code`) the page of
+    `campaign_code`, else of the current campaign. NoReverseMatch when neither fits."""
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        code = campaign_code() if callable(campaign_code) else campaign_code
+        code = code or (None if callable(campaign_code) else _current_campaign_code[0]())
+        if not code:
+            raise
+        return reverse(url_name, kwargs={"code": code})
+
 
 def register_menu(*entries: MenuEntry) -> None:
     for entry in entries:
@@ -66,15 +87,23 @@ def _group_of(url_name: str) -> str:
     return ""
 
 
-def menu_for(user) -> list[dict]:
+def menu_for(user, campaign_code: str | None = None) -> list[dict]:
     """The user's menu: a list of groups, each {label, items}; a group with one item is shown as
-    a plain link."""
+    a plain link. A campaign's pages open for `campaign_code` (the page's campaign), else for
+    the current campaign."""
     groups: dict[str, dict] = {}
+    found: list = [campaign_code] if campaign_code else []
+
+    def code_once():  # the current campaign is looked up once, and only when an entry needs it
+        if not found:
+            found.append(_current_campaign_code[0]())
+        return found[0]
+
     for entry in sorted(_MENU, key=lambda e: (e.order, e.label)):
         if not has_capability(user, entry.capability):
             continue
         try:
-            url = reverse(entry.url_name)
+            url = entry_url(entry.url_name, code_once)
         except NoReverseMatch:
             continue
         icon = entry.icon if not entry.icon or entry.icon.startswith("bi-") else f"bi-{entry.icon}"

@@ -69,11 +69,11 @@ urlpatterns = [
         name="audit-object",
     ),
     path("don-vi/", include("units.urls")),
+    path("", include("campaigns.rankings.urls")),  # /phong-trao/<code>/xep-hang/…, /xep-hang/…
     path("phong-trao/", include("campaigns.urls")),
-    path("bao-cao/", include("reports.urls")),
+    path("", include("reports.urls")),  # /phong-trao/<code>/bao-cao/…, /bao-cao/…
     path("verify/", include("reports.verify_urls")),
-    path("xep-hang/", include("campaigns.rankings.urls")),
-    path("khen-thuong/", include("awards.urls")),
+    path("", include("awards.urls")),  # /phong-trao/<code>/khen-thuong/…, /khen-thuong/…
     path("public/<slug:campaign_code>/", include("awards.public_urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -21,6 +20,7 @@ from .filters import UserFilter
 from .forms import NotificationSettingsForm, UserForm
 from .models import RoleGrant, User
 from .services import user_save, user_set_active
+from .web import paginate
 
 
 @login_required
@@ -110,13 +110,10 @@ def user_list_view(request: HttpRequest) -> HttpResponse:
         Prefetch("units", queryset=Unit.objects.only("pk", "name")),
     ).order_by("username")
     user_filter = UserFilter(request.GET or None, queryset=users)
-    page = Paginator(user_filter.qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "portal/user_list.html",
-        {"page": page, "filter": user_filter, "query": query.urlencode()},
+        {**paginate(request, user_filter.qs), "filter": user_filter},
     )
 
 

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from campaigns.context import campaign_url
 from portal.desk import DeskItem, DeskSource, register_desk
 
 from .models import Report, ReportStatus
 from .selectors import LIST_DEFERRED, with_object_labels
 
 REPORTS = "Báo cáo"
+
+
+def _reports_page(report) -> str:
+    """The reports of the campaign `report` belongs to (campaigns.context)."""
+    return campaign_url("reports:report-list", report.campaign)
 
 
 def _with(status: str):
@@ -63,7 +69,7 @@ def _returned_or_failed(user) -> list[DeskItem]:
             DeskItem(
                 "Văn bản tạo tệp không thành công",
                 n,
-                first.get_absolute_url() if n == 1 else reverse("reports:report-list"),
+                first.get_absolute_url() if n == 1 else _reports_page(first),
                 REPORTS,
                 "Mở văn bản để xem lỗi và tạo lại",
                 urgent=True,

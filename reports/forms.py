@@ -64,6 +64,8 @@ class NarrativeForm(GuardedFormMixin, forms.Form):
 
 
 class ReportRequestForm(forms.Form):
+    """A report of the campaign whose page it is opened on (campaigns.context)."""
+
     edit_guard_exempt = "creates a new row (a report request)"
 
     campaign = forms.ModelChoiceField(
@@ -99,8 +101,11 @@ class ReportRequestForm(forms.Form):
         label="Đề xuất, kiến nghị", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if campaign is not None:  # opened on a campaign's page: that campaign only
+            self.fields["campaign"].queryset = Campaign.objects.filter(pk=campaign.pk)
+            self.fields["campaign"].initial = campaign.pk
         self.fields["kind"].choices = registry.choices()
         self.helper = FormHelper()
         self.helper.add_input(

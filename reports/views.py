@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,17 +19,17 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from campaigns.context import campaign_url, campaign_view
 from portal import throttle
 from portal.access import can, require
 from portal.uploads import attachment_response, check_upload, open_stored
+from portal.web import attach, paginate
 
 from . import exports, selectors, services, signing
 from .filters import ReportFilter
 from .forms import NarrativeForm, ReportRequestForm, ReturnForm, SignForm, VerifyForm
 from .models import NARRATIVE_FIELDS, Report, ReportStatus, SignOff, normalize_code
 from .registry import DocumentObjectMissing, award_document_target
-
-PAGE_SIZE = 50
 
 
 def _report(request: HttpRequest, pk: int) -> Report:
@@ -43,26 +42,19 @@ def _report(request: HttpRequest, pk: int) -> Report:
     return report
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 @login_required
+@campaign_view
 def report_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "report.view")
-    report_filter = ReportFilter(
-        request.GET or None, queryset=selectors.report_list_for(request.user)
-    )
-    page = Paginator(report_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    reports = selectors.report_list_for(request.user).filter(campaign=request.campaign)
+    report_filter = ReportFilter(request.GET or None, queryset=reports)
     return render(
         request,
         "reports/pages/report_list.html",
         {
+            "campaign": request.campaign,
             "filter": report_filter,
-            "page": page,
-            "query": _query_without_page(request),
+            **paginate(request, report_filter.qs),
             "can_request": can(request.user, "report.request"),
         },
     )
@@ -83,9 +75,10 @@ def _say_requested(request: HttpRequest, report: Report, done: str) -> None:
 
 @transaction.non_atomic_requests
 @login_required
+@campaign_view
 def report_request_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "report.request")
-    form = ReportRequestForm(request.POST or None)
+    form = ReportRequestForm(request.POST or None, campaign=request.campaign)
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_request(
@@ -96,11 +89,13 @@ def report_request_view(request: HttpRequest) -> HttpResponse:
                 narrative=form.narrative(),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            attach(form, exc)
         else:
             _say_requested(request, report, "Đã ghi nhận yêu cầu; báo cáo đang được tạo.")
             return redirect(report)
-    return render(request, "reports/pages/report_request.html", {"form": form})
+    return render(
+        request, "reports/pages/report_request.html", {"form": form, "campaign": request.campaign}
+    )
 
 
 AWARD_KINDS = ("award_decision", "council_minutes", "certificate")
@@ -130,17 +125,9 @@ def award_document_request_view(request: HttpRequest, kind: str, object_id: int)
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("reports:report-list")
+        return redirect(campaign_url("reports:report-list", campaign))
     _say_requested(request, report, "Đã ghi nhận yêu cầu; văn bản PDF đang được tạo.")
     return redirect(report)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -289,7 +276,7 @@ def report_regenerate_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         if getattr(exc, "code", None) == "stale":
             # Changed since the page was built: the page again, the message and the typed text.
-            form.add_error(None, exc)
+            attach(form, exc)
             report.refresh_from_db()
             return _detail(request, report, narrative_form=form, status=409)
         messages.error(request, " ".join(exc.messages))
@@ -317,8 +304,8 @@ def report_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def signoff_queue_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "report.sign")
-    page = Paginator(selectors.awaiting_signoff(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "reports/pages/signoff_queue.html", {"page": page, "query": ""})
+    listing = paginate(request, selectors.awaiting_signoff())
+    return render(request, "reports/pages/signoff_queue.html", listing)
 
 
 @login_required
@@ -449,7 +436,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
                     by=request.user,
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                attach(form, exc)
             else:
                 messages.success(request, f"Đã ghi số {entry.number} vào sổ văn bản đi.")
                 return redirect(f"{request.path}?co_quan={entry.authority_id}&nam={entry.year}")
@@ -463,9 +450,6 @@ def register_view(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("nam", "")
     if re.fullmatch(r"[0-9]{4}", year):
         entries = entries.filter(year=int(year))
-    paginator = Paginator(entries.order_by("authority__body", "-year", "-seq"), 50)
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "reports/pages/register.html",
@@ -473,8 +457,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
             "authorities": authorities,
             "chosen": chosen,
             "year": year,
-            "page": paginator.get_page(request.GET.get("page")),
-            "query": params.urlencode(),
+            **paginate(request, entries.order_by("authority__body", "-year", "-seq")),
             "form": form,
         },
     )

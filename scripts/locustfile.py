@@ -53,7 +53,7 @@ ACCOUNTS = json.loads(
 CAMPAIGN = ACCOUNTS["campaign"]
 YEAR = ACCOUNTS["year"]
 PASSWORD = ACCOUNTS["password"]
-Q = f"campaign={CAMPAIGN}&year={YEAR}"
+Q = f"year={YEAR}"
 WAIT = between(
     float(os.environ.get("LOAD_WAIT_MIN", "3")), float(os.environ.get("LOAD_WAIT_MAX", "10"))
 )
@@ -290,11 +290,13 @@ class Officer(PortalUser):
 
     @task(1)
     def assessment_list(self):
-        self.page(f"/phong-trao/tu-danh-gia/?{Q}", route("officer: self-assessment list"))
+        self.page(
+            f"/phong-trao/{CAMPAIGN}/tu-danh-gia/?{Q}", route("officer: self-assessment list")
+        )
 
     @task(1)
     def ntm_results(self):
-        self.page(f"/phong-trao/ket-qua/ntm/?{Q}", route("officer: NTM results"))
+        self.page(f"/phong-trao/{CAMPAIGN}/ket-qua/ntm/?{Q}", route("officer: NTM results"))
 
     @task(1)
     def dashboard(self):
@@ -333,7 +335,8 @@ class CouncilMember(PortalUser):
     @task(2)
     def nominations_before_council(self):
         page = self.page(
-            "/khen-thuong/de-nghi/?status=in_council", route("council: nominations in council")
+            f"/phong-trao/{CAMPAIGN}/khen-thuong/de-nghi/?status=in_council",
+            route("council: nominations in council"),
         )
         self.nominations = NOMINATION_LINK.findall(page.text or "") or self.nominations
 
@@ -346,11 +349,11 @@ class CouncilMember(PortalUser):
 
     @task(1)
     def sessions(self):
-        self.page("/khen-thuong/hoi-dong/", route("council: session list"))
+        self.page(f"/phong-trao/{CAMPAIGN}/khen-thuong/hoi-dong/", route("council: session list"))
 
     @task(1)
     def decisions(self):
-        self.page("/khen-thuong/quyet-dinh/", route("council: decisions"))
+        self.page(f"/phong-trao/{CAMPAIGN}/khen-thuong/quyet-dinh/", route("council: decisions"))
 
 
 class Chairman(PortalUser):
@@ -369,15 +372,20 @@ class Chairman(PortalUser):
 
     @task(2)
     def ranking(self):
-        self.page(f"/xep-hang/?{Q}", route("chairman: commune ranking"))
+        self.page(f"/phong-trao/{CAMPAIGN}/xep-hang/?{Q}", route("chairman: commune ranking"))
 
     @task(1)
     def heatmap(self):
-        self.page(f"/xep-hang/bang-tieu-chi/?{Q}", route("chairman: criteria heatmap"))
+        self.page(
+            f"/phong-trao/{CAMPAIGN}/xep-hang/bang-tieu-chi/?{Q}",
+            route("chairman: criteria heatmap"),
+        )
 
     @task(1)
     def targets(self):
-        self.page(f"/xep-hang/chi-tieu/?{Q}", route("chairman: target progress"))
+        self.page(
+            f"/phong-trao/{CAMPAIGN}/xep-hang/chi-tieu/?{Q}", route("chairman: target progress")
+        )
 
     @task(1)
     def completeness(self):
@@ -385,7 +393,7 @@ class Chairman(PortalUser):
 
     @task(2)
     def archive(self):
-        page = self.page("/bao-cao/", route("chairman: reports archive"))
+        page = self.page(f"/phong-trao/{CAMPAIGN}/bao-cao/", route("chairman: reports archive"))
         self.reports = REPORT_LINK.findall(page.text or "") or self.reports
 
     @task(2)

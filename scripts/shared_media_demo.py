@@ -37,7 +37,7 @@ PORT_A = int(os.environ.get("PORT_A", "8791"))
 PORT_B = int(os.environ.get("PORT_B", "8792"))
 BUCKET = "thidua-media-demo"
 PASSWORD = "ThiDua@2025"
-FEEDBACK_CREATE = "/phong-trao/giam-sat/kho-khan/gui/"
+FEEDBACK_CREATE = "/phong-trao/ducpho-ntm-2021-2025/giam-sat/kho-khan/gui/"  # the demo campaign
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"

@@ -632,7 +632,8 @@ def drill_broker_down(stack: ExitStack) -> int:
     before = Report.objects.count()
     started = time.monotonic()
     response = secretariat.post(
-        "/bao-cao/yeu-cau/", {"campaign": campaign.pk, "kind": "final_review", "year": ""}
+        f"/phong-trao/{campaign.code}/bao-cao/yeu-cau/",
+        {"campaign": campaign.pk, "kind": "final_review", "year": ""},
     )
     request_seconds = time.monotonic() - started
     flashed = [str(m) for m in response.wsgi_request._messages]

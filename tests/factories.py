@@ -125,13 +125,17 @@ def town_ended_on_reform(authority: Authority, **successor) -> Authority:
     return authority.successor
 
 
+#: The test world's campaign: its pages live at /phong-trao/test-ntm-2021-2025/….
+CAMPAIGN_CODE = "test-ntm-2021-2025"
+
+
 class CampaignFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Campaign
         django_get_or_create = ("code",)
         skip_postgeneration_save = True
 
-    code = "test-ntm-2021-2025"
+    code = CAMPAIGN_CODE
     title = "Phong trào thi đua “Thử nghiệm chung sức xây dựng nông thôn mới” 2021-2025"
     issuing_body = "Ủy ban nhân dân thị xã Thử Nghiệm"
     authority = factory.SubFactory(AuthorityFactory)

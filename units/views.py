@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from portal.access import can, require
 from portal.dataexchange import write_xlsx, xlsx_response
 from portal.navigation import panels_for
+from portal.web import paginate
 
 from . import selectors
 from .filters import PersonFilter, UnitFilter
@@ -19,31 +19,18 @@ from .importers import UnitImporter
 from .models import Authority, Cluster, Unit
 from .services import authority_save, cluster_save, person_save, unit_save
 
-PAGE_SIZE = 50
-
-
-def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
 
 @login_required
 def unit_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "unit.view")
     unit_filter = UnitFilter(request.GET or None, queryset=selectors.units_for_list(request.user))
-    page = _page(request, unit_filter.qs)
+    listing = paginate(request, unit_filter.qs)
     return render(
         request,
         "units/unit_list.html",
         {
             "filter": unit_filter,
-            "page": page,
-            "query": _query_without_page(request),
+            **listing,
             "can_manage": can(request.user, "unit.manage"),
             "can_import": can(request.user, "unit.import"),
             "can_export": can(request.user, "unit.export"),
@@ -140,8 +127,7 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
         "units/person_list.html",
         {
             "filter": person_filter,
-            "page": _page(request, person_filter.qs),
-            "query": _query_without_page(request),
+            **paginate(request, person_filter.qs),
             "can_manage": can(request.user, "person.manage"),
         },
     )

@@ -1,32 +1,53 @@
-"""Query-string filters of the registration and self-assessment lists: every value is validated
-by a form field; one that does not validate is ignored and named above the list
-(_partials/filter_errors.html)."""
+"""Query-string filters of the registration and self-assessment lists (django-filter): every
+value is validated by a form field; one that does not validate is ignored and named above the
+list (_partials/filter_errors.html)."""
 
 from __future__ import annotations
 
-from django import forms
+import django_filters
 
-from campaigns.models import AssessmentStatus
-from portal.filters import IdField, YearField
+from campaigns.models import (
+    Assessment,
+    AssessmentStatus,
+    ExtensionRequest,
+    ExtensionStatus,
+    Registration,
+)
+from portal.filters import IdField, YearFilter
 from units.models import UnitKind
 
 
-class _Filter(forms.Form):
-    edit_guard_exempt = "filters a list"
-
-    def valid(self) -> dict:
-        """The fields that validated, empty ones left out."""
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+class IdFilter(django_filters.Filter):
+    field_class = IdField
 
 
-class RegistrationFilterForm(_Filter):
-    year = YearField(label="Năm")
-    kind = forms.ChoiceField(label="Loại đơn vị", choices=UnitKind.choices, required=False)
-    cluster = IdField(label="Khối, cụm")
-    q = forms.CharField(label="Tìm đơn vị", required=False, max_length=200)
+class RegistrationFilter(django_filters.FilterSet):
+    year = YearFilter(label="Năm")
+    kind = django_filters.ChoiceFilter(
+        label="Loại đơn vị", field_name="unit__kind", choices=UnitKind.choices
+    )
+    cluster = IdFilter(label="Khối, cụm", field_name="unit__cluster_id")
+    q = django_filters.CharFilter(
+        label="Tìm đơn vị", field_name="unit__name", lookup_expr="icontains", max_length=200
+    )
+
+    class Meta:
+        model = Registration
+        fields = ["year", "kind", "cluster", "q"]
 
 
-class AssessmentFilterForm(_Filter):
-    year = YearField(label="Năm")
-    status = forms.ChoiceField(label="Trạng thái", choices=AssessmentStatus.choices, required=False)
+class AssessmentFilter(django_filters.FilterSet):
+    year = YearFilter(label="Năm")
+    status = django_filters.ChoiceFilter(label="Trạng thái", choices=AssessmentStatus.choices)
+
+    class Meta:
+        model = Assessment
+        fields = ["year", "status"]
+
+
+class ExtensionFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label="Trạng thái", choices=ExtensionStatus.choices)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = ["status"]

@@ -35,7 +35,6 @@ from ..models import (
     AssessmentItem,
     AssessmentStatus,
     Campaign,
-    CampaignStatus,
     Evidence,
     ExtensionRequest,
     Registration,
@@ -45,20 +44,6 @@ from . import rules
 from .services import item_value_display
 
 DEC = DecimalField(max_digits=12, decimal_places=2)
-
-
-def current_campaign(code: str | None = None) -> Campaign | None:
-    qs = Campaign.objects.all()
-    if code:
-        return qs.filter(code=code).first()
-    return (
-        qs.filter(status=CampaignStatus.ACTIVE).order_by("-start_year").first()
-        or qs.order_by("-start_year").first()
-    )
-
-
-def default_year(campaign: Campaign, today: datetime.date) -> int:
-    return min(max(today.year, campaign.start_year), campaign.end_year)
 
 
 def assessments_visible_to(user) -> QuerySet[Assessment]:

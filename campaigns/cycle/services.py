@@ -687,7 +687,7 @@ def extension_decide(
                 f"{extension.year} của {extension.unit.name}."
                 + (f"\nÝ kiến: {extension.decision_note}" if extension.decision_note else "")
             ),
-            path=reverse("campaigns:extension-list"),
+            path=reverse("campaigns:extension-list", args=[extension.campaign.code]),
         )
     return extension
 

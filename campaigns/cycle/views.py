@@ -7,19 +7,19 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.access import can, has_capability, require, scope
-from portal.dataexchange import Column, write_xlsx, xlsx_response
+from portal.dataexchange import Column
 from portal.roles import SECRETARIAT
+from portal.web import error_text, paginate, xlsx_download
 from units.models import Cluster, Unit
 
+from ..context import campaign_url, campaign_view, default_year
 from ..models import (
     Assessment,
     AssessmentStatus,
@@ -29,7 +29,7 @@ from ..models import (
     TargetGroup,
 )
 from . import rules, selectors, services
-from .filters import AssessmentFilterForm, RegistrationFilterForm
+from .filters import AssessmentFilter, ExtensionFilter, RegistrationFilter
 from .forms import (
     AssessmentForm,
     DecideForm,
@@ -41,51 +41,23 @@ from .forms import (
     StartForm,
 )
 
-PAGE_SIZE = 50
-
-
-def _campaign_or_404(request: HttpRequest):
-    campaign = selectors.current_campaign(request.GET.get("campaign"))
-    if campaign is None:
-        raise Http404("Chưa có phong trào thi đua.")
-    return campaign
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
 # --- Registration ----------------------------------------------------------------------------
 
 
 def _registration_filter(request, user, campaign):
-    form = RegistrationFilterForm(request.GET)
-    chosen = form.valid()
-    qs = selectors.registrations_visible_to(user).filter(campaign=campaign)
-    if "year" in chosen:
-        qs = qs.filter(year=chosen["year"])
-    if "kind" in chosen:
-        qs = qs.filter(unit__kind=chosen["kind"])
-    if "cluster" in chosen:
-        qs = qs.filter(unit__cluster_id=chosen["cluster"])
-    if q := chosen.get("q", "").strip():
-        qs = qs.filter(unit__name__icontains=q)
-    return qs.order_by("-year", "unit__name"), form
+    registrations = selectors.registrations_visible_to(user).filter(campaign=campaign)
+    filterset = RegistrationFilter(request.GET, queryset=registrations)
+    return filterset.qs.order_by("-year", "unit__name"), filterset.form
 
 
 @login_required
+@campaign_view
 def registration_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "campaign.view")
-    campaign = _campaign_or_404(request)
+    campaign = request.campaign
     qs, filter_form = _registration_filter(request, request.user, campaign)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    year = filter_form.valid().get("year")
+    listing = paginate(request, qs)
+    year = filter_form.cleaned_data.get("year")
     not_registered = []
     if year and has_capability(request.user, "completeness.view"):
         registered = Registration.objects.filter(campaign=campaign, year=year).values("unit")
@@ -104,8 +76,7 @@ def registration_list_view(request: HttpRequest) -> HttpResponse:
         "campaigns/cycle/registration_list.html",
         {
             "campaign": campaign,
-            "page": page,
-            "query": _query_without_page(request),
+            **listing,
             "years": list(campaign.years),
             "clusters": Cluster.objects.order_by("name"),
             "kinds": Unit._meta.get_field("kind").choices,
@@ -118,9 +89,10 @@ def registration_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@campaign_view
 def registration_export_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "completeness.view")
-    campaign = _campaign_or_404(request)
+    campaign = request.campaign
     qs, _ = _registration_filter(request, request.user, campaign)
     columns = [
         Column("Năm", width=8),
@@ -147,17 +119,17 @@ def registration_export_view(request: HttpRequest) -> HttpResponse:
         )
         for r in qs
     )
-    content = write_xlsx(
+    return xlsx_download(
+        f"dang-ky-thi-dua-{campaign.code}.xlsx",
         columns,
         rows,
         sheet_title="Đăng ký thi đua",
         title=f"Danh sách đơn vị đăng ký thi đua – {campaign.title}",
     )
-    return xlsx_response(f"dang-ky-thi-dua-{campaign.code}.xlsx", content)
 
 
 def _registration_form_view(request, registration: Registration | None):
-    campaign = registration.campaign if registration else _campaign_or_404(request)
+    campaign = registration.campaign if registration else request.campaign
     initial = {}
     if registration:
         initial = {
@@ -168,7 +140,7 @@ def _registration_form_view(request, registration: Registration | None):
             "villages_to_standard": registration.villages_to_standard,
         }
     else:
-        initial = {"year": selectors.default_year(campaign, timezone.localdate())}
+        initial = {"year": default_year(campaign)}
     form = RegistrationForm(
         request.POST or None,
         initial=initial,
@@ -200,7 +172,8 @@ def _registration_form_view(request, registration: Registration | None):
             messages.success(
                 request, f"Đã lưu đăng ký thi đua năm {saved.year} của {saved.unit.name}."
             )
-            return redirect(f"{reverse('campaigns:registration-list')}?year={saved.year}")
+            url = campaign_url("campaigns:registration-list", campaign)
+            return redirect(f"{url}?year={saved.year}")
     history = (
         registration.history.select_related("history_user").order_by("-history_date")[:20]
         if registration
@@ -214,6 +187,7 @@ def _registration_form_view(request, registration: Registration | None):
 
 
 @login_required
+@campaign_view
 def registration_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "registration.submit")
     return _registration_form_view(request, None)
@@ -230,33 +204,28 @@ def registration_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@campaign_view
 def assessment_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "assessment.view")
-    campaign = _campaign_or_404(request)
+    campaign = request.campaign
     qs = selectors.assessments_visible_to(request.user).filter(campaign=campaign)
-    filter_form = AssessmentFilterForm(request.GET)
-    chosen = filter_form.valid()
-    if "year" in chosen:
-        qs = qs.filter(year=chosen["year"])
-    if "status" in chosen:
-        qs = qs.filter(status=chosen["status"])
-    page = Paginator(qs.order_by("-year", "unit__name"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filterset = AssessmentFilter(request.GET, queryset=qs)
+    filter_form = filterset.form
+    qs = filterset.qs
+    listing = paginate(request, qs.order_by("-year", "unit__name"))
     start_form = None
     if has_capability(request.user, "assessment.edit"):
         start_form = StartForm(
             user=request.user,
             campaign=campaign,
-            initial={"year": selectors.default_year(campaign, timezone.localdate())},
+            initial={"year": default_year(campaign)},
         )
     return render(
         request,
         "campaigns/cycle/assessment_list.html",
         {
             "campaign": campaign,
-            "page": page,
-            "query": _query_without_page(request),
+            **listing,
             "years": list(campaign.years),
             "statuses": AssessmentStatus.choices,
             "start_form": start_form,
@@ -267,16 +236,17 @@ def assessment_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
+@campaign_view
 def assessment_start_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "assessment.edit")
-    campaign = _campaign_or_404(request)
+    campaign = request.campaign
     form = StartForm(request.POST, user=request.user, campaign=campaign)
     if not form.is_valid():
         # The unit select only offers units in scope: anything else is outside the user's scope.
         if "unit" in form.errors:
             raise Http404
         messages.error(request, "Năm không hợp lệ.")
-        return redirect("campaigns:assessment-list")
+        return redirect(campaign_url("campaigns:assessment-list", campaign))
     unit = form.cleaned_data["unit"]
     require(request.user, "assessment.edit", unit)
     try:
@@ -284,8 +254,8 @@ def assessment_start_view(request: HttpRequest) -> HttpResponse:
             campaign=campaign, unit=unit, year=form.cleaned_data["year"], by=request.user
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-        return redirect("campaigns:assessment-list")
+        messages.error(request, error_text(exc))
+        return redirect(campaign_url("campaigns:assessment-list", campaign))
     return redirect(assessment)
 
 
@@ -497,7 +467,7 @@ def evidence_add_view(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
         try:
             services.evidence_add(item=item, upload=upload, by=request.user)
         except ValidationError as exc:
-            messages.error(request, f"Tiêu chí {item.criterion.number}: {_error_text(exc)}")
+            messages.error(request, f"Tiêu chí {item.criterion.number}: {error_text(exc)}")
         else:
             messages.success(request, f"Đã thêm minh chứng cho tiêu chí {item.criterion.number}.")
     return redirect(f"{assessment.get_absolute_url()}#tieu-chi-{item.criterion.number}")
@@ -530,7 +500,7 @@ def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.evidence_delete(evidence=evidence, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, f"Đã xóa minh chứng “{evidence.original_name}”.")
     return redirect(f"{assessment.get_absolute_url()}#tieu-chi-{evidence.item.criterion.number}")
@@ -540,9 +510,10 @@ def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@campaign_view
 def review_queue_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "assessment.review")
-    campaign = _campaign_or_404(request)
+    campaign = request.campaign
     groups = None if SECRETARIAT in request.user.roles else rules.ECONOMIC_OFFICE_GROUPS
     data = request.GET.copy()
     data.setdefault("status", AssessmentStatus.SUBMITTED)
@@ -556,15 +527,14 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
         cluster_id=filters["cluster"].pk if filters.get("cluster") else None,
         status=filters.get("status") or "",
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = paginate(request, rows)
     return render(
         request,
         "campaigns/cycle/review_queue.html",
         {
             "campaign": campaign,
             "filter_form": form,
-            "page": page,
-            "query": _query_without_page(request),
+            **listing,
             "groups": dict(TargetGroup.choices),
         },
     )
@@ -572,6 +542,7 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
+@campaign_view
 def review_bulk_approve_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "assessment.review")
     ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
@@ -582,13 +553,13 @@ def review_bulk_approve_view(request: HttpRequest) -> HttpResponse:
     )
     if not chosen:
         messages.warning(request, "Chưa chọn bản nào đang chờ thẩm định.")
-        return redirect("campaigns:review-queue")
+        return redirect(campaign_url("campaigns:review-queue", request.campaign))
     done, refused = services.assessments_bulk_approve(assessments=chosen, by=request.user)
     if done:
         messages.success(request, f"Đã duyệt {done} bản tự đánh giá.")
     for text in refused:
         messages.error(request, f"Không duyệt được {text}")
-    return redirect("campaigns:review-queue")
+    return redirect(campaign_url("campaigns:review-queue", request.campaign))
 
 
 @require_POST
@@ -630,7 +601,7 @@ def assessment_review_view(request: HttpRequest, pk: int) -> HttpResponse:
             }.get(action, "Đã lưu kết quả thẩm định.")
             messages.success(request, text)
             if action in ("return", "approve"):
-                return redirect("campaigns:review-queue")
+                return redirect(campaign_url("campaigns:review-queue", assessment.campaign))
             return redirect(assessment)
     messages.error(request, "Chưa lưu được kết quả thẩm định: xem các lỗi bên dưới.")
     return render(
@@ -653,7 +624,7 @@ def assessment_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
                 assessment=assessment, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, "Đã mở lại bản tự đánh giá để thẩm định lại.")
     else:
@@ -665,22 +636,21 @@ def assessment_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@campaign_view
 def extension_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "assessment.view")
-    return _extension_list(request)
+    return _extension_list(request, request.campaign)
 
 
-def _extension_list(request: HttpRequest, *, bound=None, status: int = 200) -> HttpResponse:
+def _extension_list(
+    request: HttpRequest, campaign, *, bound=None, status: int = 200
+) -> HttpResponse:
     """The extension requests; each pending one carries its decision form (guarded by the
     request's row). `bound` = (request pk, form) puts a refused decision back as typed."""
-    campaign = _campaign_or_404(request)
     qs = selectors.extensions_visible_to(request.user).filter(campaign=campaign)
-    status_filter = request.GET.get("status", "")
-    if status_filter in ExtensionStatus.values:
-        qs = qs.filter(status=status_filter)
-    page = Paginator(qs.order_by("status", "-requested_at"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    qs = ExtensionFilter(request.GET, queryset=qs).qs
+    listing = paginate(request, qs.order_by("status", "-requested_at"))
+    page = listing["page"]
     can_decide = can(request.user, "extension.grant")
     for x in page if can_decide else ():
         if bound is not None and bound[0] == x.pk:
@@ -692,15 +662,14 @@ def _extension_list(request: HttpRequest, *, bound=None, status: int = 200) -> H
         form = ExtensionForm(
             user=request.user,
             campaign=campaign,
-            initial={"year": selectors.default_year(campaign, timezone.localdate())},
+            initial={"year": default_year(campaign)},
         )
     return render(
         request,
         "campaigns/cycle/extension_list.html",
         {
             "campaign": campaign,
-            "page": page,
-            "query": _query_without_page(request),
+            **listing,
             "form": form,
             "statuses": ExtensionStatus.choices,
         },
@@ -710,9 +679,10 @@ def _extension_list(request: HttpRequest, *, bound=None, status: int = 200) -> H
 
 @require_POST
 @login_required
+@campaign_view
 def extension_request_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "extension.request")
-    campaign = _campaign_or_404(request)
+    campaign = request.campaign
     form = ExtensionForm(request.POST, user=request.user, campaign=campaign)
     if form.is_valid():
         unit = form.cleaned_data["unit"]
@@ -726,14 +696,14 @@ def extension_request_view(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, "Đã gửi đề nghị gia hạn tới Cơ quan thường trực.")
     else:
         if "unit" in form.errors:
             raise Http404
         messages.error(request, "Đề nghị chưa hợp lệ: nêu lý do và chọn năm.")
-    return redirect("campaigns:extension-list")
+    return redirect(campaign_url("campaigns:extension-list", campaign))
 
 
 @require_POST
@@ -744,7 +714,7 @@ def extension_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecideForm(request.POST, guard=extension, auto_id=False)
     if not form.is_valid() and form.non_field_errors():
         # Changed since the list was built: the list again, with the decision as typed.
-        return _extension_list(request, bound=(extension.pk, form), status=409)
+        return _extension_list(request, extension.campaign, bound=(extension.pk, form), status=409)
     if form.is_valid():
         try:
             services.extension_decide(
@@ -760,7 +730,7 @@ def extension_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Đã xử lý đề nghị gia hạn của {extension.unit.name}.")
     else:
         messages.error(request, "Chọn quyết định và ngày gia hạn hợp lệ.")
-    return redirect("campaigns:extension-list")
+    return redirect(campaign_url("campaigns:extension-list", extension.campaign))
 
 
 # --- Unit page panel -------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from units.models import Unit
 from .models import (
     BudgetKind,
     FeedbackKind,
-    FeedbackStatus,
     InspectionKind,
     RecommendationStatus,
 )
@@ -218,49 +217,6 @@ class FeedbackAnswerForm(GuardedFormMixin, forms.Form):
     adjustment_note = forms.CharField(
         label="Nội dung điều chỉnh", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-
-class FeedbackFilterForm(forms.Form):
-    edit_guard_exempt = "filters a list"
-
-    year = VnYearField(label="Năm", required=False, min_value=2000, max_value=2100)
-    status = forms.ChoiceField(
-        label="Trạng thái", required=False, choices=[("", "Tất cả"), *FeedbackStatus.choices]
-    )
-    kind = forms.ChoiceField(
-        label="Loại", required=False, choices=[("", "Tất cả"), *FeedbackKind.choices]
-    )
-    unit = forms.ModelChoiceField(
-        label="Đơn vị", required=False, queryset=Unit.objects.none(), empty_label="Tất cả"
-    )
-    adjustment = forms.ChoiceField(
-        label="Điều chỉnh kế hoạch",
-        required=False,
-        choices=[("", "Tất cả"), ("1", "Dẫn đến điều chỉnh"), ("0", "Không điều chỉnh")],
-    )
-    q = forms.CharField(label="Tìm trong tiêu đề", required=False)
-
-    def __init__(self, *args, units=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
-
-    def apply(self, qs):
-        if not self.is_valid():
-            return qs
-        data = self.cleaned_data
-        if data.get("year"):
-            qs = qs.filter(year=data["year"])
-        if data.get("status"):
-            qs = qs.filter(status=data["status"])
-        if data.get("kind"):
-            qs = qs.filter(kind=data["kind"])
-        if data.get("unit"):
-            qs = qs.filter(unit=data["unit"])
-        if data.get("adjustment") in ("0", "1"):
-            qs = qs.filter(led_to_adjustment=data["adjustment"] == "1")
-        if data.get("q", "").strip():
-            qs = qs.filter(subject__icontains=data["q"].strip())
-        return qs
 
 
 class BudgetLineForm(GuardedFormMixin, forms.Form):

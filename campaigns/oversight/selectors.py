@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 
-from campaigns.models import Campaign, CampaignStatus
+from campaigns.models import Campaign
 from portal.access import scope, sees_all, unit_ids_in_scope
 from units.models import Sponsorship, Unit
 
@@ -26,13 +26,6 @@ from .models import (
     RecommendationStatus,
     SponsorshipResult,
 )
-
-
-def current_campaign() -> Campaign | None:
-    """The campaign new records belong to: the latest active one (else the latest)."""
-    active = Campaign.objects.filter(status=CampaignStatus.ACTIVE).order_by("-start_year")
-    return active.first() or Campaign.objects.order_by("-start_year").first()
-
 
 # --- Inspections ------------------------------------------------------------------------------
 

@@ -6,23 +6,23 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from portal.access import can, require, scope
 from portal.concurrency import SEEN_FIELD, RowActionForm
-from portal.filters import YearForm
+from portal.web import attach, paginate
 from units.models import Unit
 
+from ..context import campaign_url, campaign_view, year_in
 from . import exports, selectors, services
+from .filters import BudgetFilter, FeedbackFilter, InspectionFilter, chosen
 from .forms import (
     BudgetApproveForm,
     BudgetLineForm,
     FeedbackAnswerForm,
     FeedbackAssignForm,
-    FeedbackFilterForm,
     FeedbackForm,
     FindingForm,
     InspectionForm,
@@ -37,38 +37,9 @@ from .models import (
     BudgetStatus,
     FeedbackAttachment,
     FigureRelease,
-    InspectionKind,
     NewsItem,
     SponsorshipResult,
 )
-
-PAGE_SIZE = 50
-
-
-def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def _campaign_or_404():
-    campaign = selectors.current_campaign()
-    if campaign is None:
-        raise Http404("Chưa có phong trào thi đua nào.")
-    return campaign
-
-
-def _attach(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError next to the right field (or on top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _data(form) -> dict:
@@ -77,35 +48,30 @@ def _data(form) -> dict:
 
 
 def _year_param(request: HttpRequest) -> int | None:
-    """`?year=` validated by a form field; a bad year is ignored."""
-    return YearForm(request.GET).year_or(None)
-
-
-def _choice_param(request: HttpRequest, name: str, choices) -> str:
-    """`?<name>=` if it is one of the choices, else "" (ignored)."""
-    value = request.GET.get(name, "")
-    return value if value in choices.values else ""
+    """The year a campaign's list is filtered by: `?year=` when it names one of the campaign's
+    years (checked once, by campaign_view), else none (every year)."""
+    return request.year if request.year_asked else None
 
 
 # --- Inspections ------------------------------------------------------------------------------
 
 
 @login_required
+@campaign_view
 def inspection_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "inspection.view")
-    qs = selectors.inspections_for_list(request.user)
+    qs = selectors.inspections_for_list(request.user).filter(campaign=request.campaign)
     year = _year_param(request)
     if year:
         qs = qs.filter(year=year)
-    kind = _choice_param(request, "kind", InspectionKind)
-    if kind:
-        qs = qs.filter(kind=kind)
+    inspection_filter = InspectionFilter(request.GET, queryset=qs)
+    qs, kind = inspection_filter.qs, chosen(inspection_filter, "kind")
     return render(
         request,
         "campaigns/oversight/inspection_list.html",
         {
-            "page": _page(request, qs),
-            "query": _query_without_page(request),
+            **paginate(request, qs),
+            "campaign": request.campaign,
             "year": year,
             "kind": kind,
             "can_manage": can(request.user, "inspection.manage"),
@@ -137,9 +103,10 @@ def _inspection_form_kwargs(form) -> dict:
 
 
 @login_required
+@campaign_view
 def inspection_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "inspection.manage")
-    campaign = _campaign_or_404()
+    campaign = request.campaign
     form = InspectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -147,7 +114,7 @@ def inspection_create_view(request: HttpRequest) -> HttpResponse:
                 inspection=None, campaign=campaign, **_inspection_form_kwargs(form)
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach(form, exc)
         else:
             messages.success(request, f"Đã thêm đợt “{inspection.title}” vào kế hoạch.")
             return redirect(inspection)
@@ -186,14 +153,19 @@ def inspection_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 **_inspection_form_kwargs(form),
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã lưu thay đổi của đợt kiểm tra, giám sát.")
             return redirect(inspection)
     return render(
         request,
         "campaigns/oversight/inspection_form.html",
-        {"form": form, "title": f"Sửa: {inspection.title}", "inspection": inspection},
+        {
+            "form": form,
+            "title": f"Sửa: {inspection.title}",
+            "inspection": inspection,
+            "campaign": inspection.campaign,
+        },
     )
 
 
@@ -268,7 +240,7 @@ def finding_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã thêm kết luận và kiến nghị.")
             return redirect(inspection)
@@ -323,20 +295,23 @@ def recommendation_follow_up_view(request: HttpRequest, pk: int) -> HttpResponse
 
 
 @login_required
+@campaign_view
 def sponsorship_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "sponsorship.view")
     qs = (
         selectors.sponsorships_visible_to(request.user)
+        .filter(campaign=request.campaign)
         .prefetch_related("yearly_results")
         .order_by("-campaign__start_year", "sponsor__name")
     )
-    page = _page(request, qs)
+    listing = paginate(request, qs)
+    page = listing["page"]
     for pair in page:
         pair.can_report = can(request.user, "sponsorship.report", pair.sponsor)
     return render(
         request,
         "campaigns/oversight/sponsorship_list.html",
-        {"page": page, "query": _query_without_page(request)},
+        {**listing, "campaign": request.campaign},
     )
 
 
@@ -344,7 +319,7 @@ def sponsorship_list_view(request: HttpRequest) -> HttpResponse:
 def sponsorship_result_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     pair = get_object_or_404(selectors.sponsorships_visible_to(request.user), pk=pk)
     require(request.user, "sponsorship.report", pair.sponsor)
-    year = _year_param(request)
+    year = year_in(pair.campaign, request.GET.get("year"))
     existing = (
         SponsorshipResult.objects.filter(sponsorship=pair, year=year).first() if year else None
     )
@@ -365,10 +340,10 @@ def sponsorship_result_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.sponsorship_result_save(sponsorship=pair, seen=form.seen or "", **_data(form))
         except ValidationError as exc:
-            _attach(form, exc)
+            attach(form, exc)
         else:
             messages.success(request, f"Đã lưu kết quả giúp đỡ năm {form.cleaned_data['year']}.")
-            return redirect("campaigns:oversight:sponsorship-list")
+            return redirect(campaign_url("campaigns:oversight:sponsorship-list", pair.campaign))
     return render(
         request,
         "campaigns/oversight/sponsorship_result_form.html",
@@ -381,11 +356,13 @@ def sponsorship_result_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _feedback_filtered(request: HttpRequest):
     units = selectors.sender_units(request.user)
-    form = FeedbackFilterForm(request.GET or None, units=units)
-    return form, form.apply(selectors.feedback_visible_to(request.user))
+    qs = selectors.feedback_visible_to(request.user).filter(campaign=request.campaign)
+    feedback_filter = FeedbackFilter(request.GET or None, queryset=qs, units=units)
+    return feedback_filter, feedback_filter.qs
 
 
 @login_required
+@campaign_view
 def feedback_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "feedback.view")
     form, qs = _feedback_filtered(request)
@@ -394,8 +371,8 @@ def feedback_list_view(request: HttpRequest) -> HttpResponse:
         "campaigns/oversight/feedback_list.html",
         {
             "filter": form,
-            "page": _page(request, qs),
-            "query": _query_without_page(request),
+            "campaign": request.campaign,
+            **paginate(request, qs),
             "can_send": can(request.user, "feedback.send"),
             "can_export": can(request.user, "feedback.export"),
         },
@@ -403,6 +380,7 @@ def feedback_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@campaign_view
 def feedback_export_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "feedback.export")
     _form, qs = _feedback_filtered(request)
@@ -410,14 +388,15 @@ def feedback_export_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@campaign_view
 def feedback_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "feedback.send")
-    campaign = _campaign_or_404()
+    campaign = request.campaign
     form = FeedbackForm(
         request.POST or None,
         request.FILES or None,
         units=selectors.sender_units(request.user),
-        initial={"year": min(max(campaign.start_year, _this_year()), campaign.end_year)},
+        initial={"year": request.year},
     )
     own = request.user.units.order_by("name").first()
     if own is not None:
@@ -437,7 +416,7 @@ def feedback_create_view(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach(form, exc)
         else:
             messages.success(
                 request, "Đã gửi đến Cơ quan thường trực. Trả lời sẽ hiện ở trang này."
@@ -446,12 +425,6 @@ def feedback_create_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "campaigns/oversight/feedback_form.html", {"form": form, "campaign": campaign}
     )
-
-
-def _this_year() -> int:
-    from django.utils import timezone
-
-    return timezone.localdate().year
 
 
 def _feedback_detail(
@@ -530,7 +503,7 @@ def feedback_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
             if not hasattr(exc, "error_dict"):  # a state conflict, not a field mistake
                 messages.error(request, " ".join(exc.messages))
                 return redirect(feedback)
-            _attach(form, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã trả lời và báo cho đơn vị gửi.")
             return redirect(feedback)
@@ -569,23 +542,25 @@ def feedback_attachment_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@campaign_view
 def budget_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "budget.view")
-    return _budget_list(request)
+    return _budget_list(request, request.campaign, _year_param(request))
 
 
-def _budget_list(request: HttpRequest, *, bound=None, status: int = 200) -> HttpResponse:
+def _budget_list(
+    request: HttpRequest, campaign, year: int | None, *, bound=None, status: int = 200
+) -> HttpResponse:
     """The budget list; each submitted line carries its approval form (guarded by the line's
     row). `bound` = (line pk, form) puts a refused approval back with what was typed."""
-    qs = selectors.budget_lines()
-    year = _year_param(request)
+    qs = selectors.budget_lines().filter(campaign=campaign)
     totals = selectors.budget_totals(qs)
     if year:
         qs = qs.filter(year=year)
-    status_filter = _choice_param(request, "status", BudgetStatus)
-    if status_filter:
-        qs = qs.filter(status=status_filter)
-    page = _page(request, qs)
+    budget_filter = BudgetFilter(request.GET, queryset=qs)
+    qs, status_filter = budget_filter.qs, chosen(budget_filter, "status")
+    listing = paginate(request, qs)
+    page = listing["page"]
     can_manage = can(request.user, "budget.manage")
     for line in page if can_manage else ():
         if line.status == BudgetStatus.PROPOSED:
@@ -600,8 +575,8 @@ def _budget_list(request: HttpRequest, *, bound=None, status: int = 200) -> Http
         request,
         "campaigns/oversight/budget_list.html",
         {
-            "page": page,
-            "query": _query_without_page(request),
+            **listing,
+            "campaign": campaign,
             "totals": totals,
             "year": year,
             "status": status_filter,
@@ -612,9 +587,10 @@ def _budget_list(request: HttpRequest, *, bound=None, status: int = 200) -> Http
 
 
 @login_required
+@campaign_view
 def budget_export_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "budget.view")
-    qs = selectors.budget_lines()
+    qs = selectors.budget_lines().filter(campaign=request.campaign)
     year = _year_param(request)
     if year:
         qs = qs.filter(year=year)
@@ -622,22 +598,23 @@ def budget_export_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@campaign_view
 def budget_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "budget.manage")
-    campaign = _campaign_or_404()
+    campaign = request.campaign
     form = BudgetLineForm(request.POST or None, initial={"year": _year_param(request)})
     if request.method == "POST" and form.is_valid():
         try:
             services.budget_line_save(line=None, campaign=campaign, by=request.user, **_data(form))
         except ValidationError as exc:
-            _attach(form, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã thêm dòng kinh phí.")
-            return redirect("campaigns:oversight:budget-list")
+            return redirect(campaign_url("campaigns:oversight:budget-list", campaign))
     return render(
         request,
         "campaigns/oversight/budget_form.html",
-        {"form": form, "title": "Thêm nhu cầu kinh phí"},
+        {"form": form, "title": "Thêm nhu cầu kinh phí", "campaign": campaign},
     )
 
 
@@ -666,14 +643,19 @@ def budget_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 **_data(form),
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã lưu dòng kinh phí.")
-            return redirect("campaigns:oversight:budget-list")
+            return redirect(campaign_url("campaigns:oversight:budget-list", line.campaign))
     return render(
         request,
         "campaigns/oversight/budget_form.html",
-        {"form": form, "title": f"Sửa dòng kinh phí: {line.description}", "line": line},
+        {
+            "form": form,
+            "title": f"Sửa dòng kinh phí: {line.description}",
+            "line": line,
+            "campaign": line.campaign,
+        },
     )
 
 
@@ -685,14 +667,14 @@ def budget_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = RowActionForm(request.POST, guard=line, auto_id=False)
     if not form.is_valid():  # changed since the list was built: submit only what was seen
         messages.error(request, " ".join(form.non_field_errors()))
-        return redirect("campaigns:oversight:budget-list")
+        return redirect(campaign_url("campaigns:oversight:budget-list", line.campaign))
     try:
         services.budget_line_submit(line=line)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "Đã trình cơ quan tổng hợp.")
-    return redirect("campaigns:oversight:budget-list")
+    return redirect(campaign_url("campaigns:oversight:budget-list", line.campaign))
 
 
 @require_POST
@@ -703,55 +685,59 @@ def budget_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = BudgetApproveForm(request.POST, guard=line, auto_id=False)
     if not form.is_valid():
         if form.non_field_errors():  # changed since the list was built: show it, keep the input
-            return _budget_list(request, bound=(line.pk, form), status=409)
+            return _budget_list(request, line.campaign, None, bound=(line.pk, form), status=409)
         errors = [e for errs in form.errors.values() for e in errs]
         messages.error(request, "Không ghi nhận được phê duyệt: " + " ".join(errors))
-        return redirect("campaigns:oversight:budget-list")
+        return redirect(campaign_url("campaigns:oversight:budget-list", line.campaign))
     try:
         services.budget_line_approve(line=line, **_data(form))
     except ValidationError as exc:
         messages.error(request, "Không ghi nhận được phê duyệt: " + " ".join(exc.messages))
     else:
         messages.success(request, "Đã ghi nhận số tiền được duyệt.")
-    return redirect("campaigns:oversight:budget-list")
+    return redirect(campaign_url("campaigns:oversight:budget-list", line.campaign))
 
 
 # --- News -------------------------------------------------------------------------------------
 
 
 @login_required
+@campaign_view
 def news_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "news.publish")
-    qs = NewsItem.objects.select_related("campaign", "created_by")
-    page = _page(request, qs)
+    qs = NewsItem.objects.filter(campaign=request.campaign).select_related("campaign", "created_by")
+    listing = paginate(request, qs)
+    page = listing["page"]
     for item in page:
         item.publish_form = RowActionForm(guard=item, auto_id=False)
     return render(
         request,
         "campaigns/oversight/news_list.html",
         {
-            "page": page,
-            "query": _query_without_page(request),
-            "campaign": selectors.current_campaign(),
+            **listing,
+            "campaign": request.campaign,
         },
     )
 
 
 @login_required
+@campaign_view
 def news_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "news.publish")
-    campaign = _campaign_or_404()
+    campaign = request.campaign
     form = NewsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.news_save(item=None, campaign=campaign, by=request.user, **_data(form))
         except ValidationError as exc:
-            _attach(form, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã lưu bản nháp. Tin chỉ hiện công khai sau khi đăng.")
-            return redirect("campaigns:oversight:news-list")
+            return redirect(campaign_url("campaigns:oversight:news-list", campaign))
     return render(
-        request, "campaigns/oversight/news_form.html", {"form": form, "title": "Viết tin"}
+        request,
+        "campaigns/oversight/news_form.html",
+        {"form": form, "title": "Viết tin", "campaign": campaign},
     )
 
 
@@ -772,14 +758,14 @@ def news_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 **_data(form),
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã lưu tin.")
-            return redirect("campaigns:oversight:news-list")
+            return redirect(campaign_url("campaigns:oversight:news-list", item.campaign))
     return render(
         request,
         "campaigns/oversight/news_form.html",
-        {"form": form, "title": f"Sửa tin: {item.title}", "item": item},
+        {"form": form, "title": f"Sửa tin: {item.title}", "item": item, "campaign": item.campaign},
     )
 
 
@@ -792,26 +778,27 @@ def news_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = RowActionForm(request.POST, guard=item, auto_id=False)
     if publish and not form.is_valid():  # publish only the text the list showed
         messages.error(request, " ".join(form.non_field_errors()))
-        return redirect("campaigns:oversight:news-list")
+        return redirect(campaign_url("campaigns:oversight:news-list", item.campaign))
     try:
         services.news_publish(item=item, publish=publish)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "Đã đăng tin." if publish else "Đã gỡ tin khỏi trang công khai.")
-    return redirect("campaigns:oversight:news-list")
+    return redirect(campaign_url("campaigns:oversight:news-list", item.campaign))
 
 
 # --- Released figures -------------------------------------------------------------------------
 
 
 @login_required
+@campaign_view
 def release_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "figures.release")
-    campaign = _campaign_or_404()
+    campaign = request.campaign
     from .figures import target_figures
 
-    year = _year_param(request) or min(max(campaign.start_year, _this_year()), campaign.end_year)
+    year = request.year
     form = ReleaseForm(request.POST or None, initial={"year": year})
     if request.method == "POST" and form.is_valid():
         try:
@@ -819,10 +806,10 @@ def release_list_view(request: HttpRequest) -> HttpResponse:
                 campaign=campaign, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach(form, exc)
         else:
             messages.success(request, f"Đã công bố số liệu năm {release.year} lên trang công khai.")
-            return redirect("campaigns:oversight:release-list")
+            return redirect(campaign_url("campaigns:oversight:release-list", campaign))
     return render(
         request,
         "campaigns/oversight/release_list.html",

@@ -10,7 +10,6 @@ from portal.dataexchange import Column, Exporter, register_exporter, write_xlsx,
 
 from ..models import Campaign, NtmLevel
 from .ranking import BLOC, Ranking, commune_ranking
-from .selectors import pick_campaign
 
 INT = "0"
 PCT1 = "0.0"
@@ -270,4 +269,4 @@ class CommuneResultsExporter(Exporter):
             ]
 
 
-__all__ = ["COMMUNE_RESULTS_COLUMNS", "CommuneResultsExporter", "pick_campaign"]
+__all__ = ["COMMUNE_RESULTS_COLUMNS", "CommuneResultsExporter"]

@@ -8,17 +8,8 @@ from django.db.models import Count, Max
 
 from units.models import UnitKind
 
+from ..context import default_year
 from ..models import Campaign, NtmStatus, RankingPublication
-
-
-def pick_campaign(code: str | None) -> Campaign | None:
-    """The campaign named by `code`, else the latest one (active first)."""
-    qs = Campaign.objects.select_related("ntm_criterion_set")
-    if code:
-        found = qs.filter(code=code).first()
-        if found:
-            return found
-    return qs.order_by("status", "-start_year", "code").first()
 
 
 def latest_data_year(campaign: Campaign | None) -> int | None:
@@ -28,21 +19,15 @@ def latest_data_year(campaign: Campaign | None) -> int | None:
     return qs.aggregate(y=Max("year"))["y"]
 
 
-def pick_year(raw: str | None, campaign: Campaign | None) -> int:
-    """The year asked for (inside the campaign's years), else the latest year with data."""
-    import datetime
-
-    lo, hi = (campaign.start_year, campaign.end_year) if campaign else (2000, 2100)
-    try:
-        year = int(raw or "")
-        if lo <= year <= hi:
-            return year
-    except ValueError:
-        pass
+def shown_year(asked: int | None, campaign: Campaign | None) -> int:
+    """The year a ranking page shows: the one asked for (already checked against the campaign's
+    years by campaigns.context), else the latest year with data, else `default_year`."""
+    if asked is not None:
+        return asked
     latest = latest_data_year(campaign)
-    if latest is not None and lo <= latest <= hi:
+    if latest is not None and (campaign is None or campaign.start_year <= latest):
         return latest
-    return min(max(datetime.date.today().year, lo), hi)  # noqa: DTZ011
+    return default_year(campaign)
 
 
 def year_choices(campaign: Campaign | None, year: int) -> list[int]:

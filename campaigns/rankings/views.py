@@ -8,24 +8,29 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from campaigns.targets import targets_progress as target_progress
 from portal.access import can, require, scope
 from units.models import Cluster, ClusterKind, Unit, UnitKind
 
+from ..context import campaign_url, campaign_view, current_campaign, year_in
 from ..models import NtmLevel, RankingPublication, UnconfirmedPublishing
 from . import exporters
 from .charts import CELL_LABEL, CELL_SYMBOL, contributions_by_year, criteria_over_years, heatmap
 from .ranking import BLOC, COMMUNE, bloc_ranking, commune_ranking, rows_hash
-from .selectors import latest_publication, pick_campaign, pick_year, year_choices
+from .selectors import latest_publication, shown_year, year_choices
 from .services import ranking_publish, unconfirmed_in
 
 
 def _context(request: HttpRequest) -> dict:
-    campaign = pick_campaign(request.GET.get("campaign") or request.POST.get("campaign"))
-    year = pick_year(request.GET.get("year") or request.POST.get("year"), campaign)
+    """The campaign (from the URL) and the year shown: the one asked for (`?year=`, or the
+    publish form's year), else the latest year with data."""
+    campaign = request.campaign
+    asked = year_in(campaign, request.POST.get("year")) if request.method == "POST" else None
+    if asked is None and request.year_asked:
+        asked = request.year
+    year = shown_year(asked, campaign)
     return {"campaign": campaign, "year": year, "years": year_choices(campaign, year)}
 
 
@@ -34,6 +39,7 @@ def _wants_xlsx(request: HttpRequest) -> bool:
 
 
 @login_required
+@campaign_view
 def ranking_view(request: HttpRequest) -> HttpResponse:
     """A year's ranking within each cluster (communes) or bloc (departments, organisations)."""
     require(request.user, "ranking.view")
@@ -78,15 +84,13 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
+@campaign_view
 def ranking_publish_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "ranking.publish")
     ctx = _context(request)
     kind = BLOC if request.POST.get("kind") == BLOC else COMMUNE
     campaign, year = ctx["campaign"], ctx["year"]
-    url = reverse("rankings:ranking")
-    if campaign is None:
-        messages.error(request, "Chưa có phong trào để công bố bảng xếp hạng.")
-        return redirect(url)
+    url = campaign_url("rankings:ranking", campaign)
     try:
         pub = ranking_publish(
             campaign=campaign,
@@ -103,7 +107,7 @@ def ranking_publish_view(request: HttpRequest) -> HttpResponse:
             request,
             f"Đã công bố bảng xếp hạng năm {year} (lần {pub.version}); mã băm {pub.sha256[:12]}….",
         )
-    return redirect(f"{url}?campaign={campaign.code}&year={year}&kind={kind}")
+    return redirect(f"{url}?year={year}&kind={kind}")
 
 
 def _int_or_none(raw: str | None) -> int | None:
@@ -134,6 +138,7 @@ def publication_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@campaign_view
 def heatmap_view(request: HttpRequest) -> HttpResponse:
     """Communes × 19 national criteria for a year, with the change since the year before."""
     require(request.user, "ranking.view")
@@ -153,10 +158,11 @@ def _legend() -> list[tuple[str, str, str]]:
 
 
 @login_required
+@campaign_view
 def targets_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "dashboard.view")
     ctx = _context(request)
-    progress = target_progress(ctx["campaign"], ctx["year"]) if ctx["campaign"] else []
+    progress = target_progress(ctx["campaign"], ctx["year"])
     if _wants_xlsx(request):
         return exporters.targets_xlsx(progress, ctx["year"])
     return render(request, "campaigns/rankings/targets.html", {**ctx, "progress": progress})
@@ -174,7 +180,7 @@ def commune_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
         kind=UnitKind.COMMUNE,
     )
     require(request.user, "ranking.view", unit)
-    campaign = pick_campaign(request.GET.get("campaign"))
+    campaign = current_campaign()
     years = list(campaign.years) if campaign else list(range(2000, 2101))
     ranking = commune_ranking(
         years[-1],
@@ -217,7 +223,7 @@ def cluster_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A cluster's ranking over the years (communes) or its bloc ranking by year."""
     require(request.user, "ranking.view")
     cluster = get_object_or_404(Cluster, pk=pk)
-    campaign = pick_campaign(request.GET.get("campaign"))
+    campaign = current_campaign()
     if campaign is None:
         return render(request, "campaigns/rankings/cluster_panel.html", {"cluster": cluster})
     if cluster.kind == ClusterKind.CLUSTER:
@@ -237,7 +243,7 @@ def cluster_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
         }
         bloc = None
     else:
-        year = pick_year(request.GET.get("year"), campaign)
+        year = shown_year(year_in(campaign, request.GET.get("year")), campaign)
         bloc = bloc_ranking(year, campaign=campaign, cluster=cluster)
         ranking = bloc
         years, table, chart = [], [], None

@@ -1,29 +1,42 @@
-"""Query-string filters of the results pages: every value is validated by a form field; one
-that does not validate is ignored and named above the list (_partials/filter_errors.html)."""
+"""Query-string filters of the results pages (django-filter): every value is validated by a form
+field; one that does not validate is ignored and named above the list
+(_partials/filter_errors.html)."""
 
 from __future__ import annotations
 
-from django import forms
+import django_filters
 
-from campaigns.models import ContributorKind
-from portal.filters import IdField, YearField
+from campaigns.models import Contribution, ContributorKind
+from portal.filters import IdField, YearFilter
 
 
-class ContributionFilterForm(forms.Form):
-    edit_guard_exempt = "filters a list"
+class IdFilter(django_filters.Filter):
+    field_class = IdField
 
-    year = YearField(label="Năm")
-    commune = IdField(label="Xã")
-    kind = forms.ChoiceField(
-        label="Đối tượng đóng góp", choices=ContributorKind.choices, required=False
+
+class ContributionFilter(django_filters.FilterSet):
+    year = YearFilter(label="Năm")
+    commune = IdFilter(label="Xã", field_name="commune_id")
+    kind = django_filters.ChoiceFilter(
+        label="Đối tượng đóng góp", field_name="contributor_kind", choices=ContributorKind.choices
     )
-    q = forms.CharField(label="Tìm người đóng góp", required=False, max_length=200)
+    q = django_filters.CharFilter(
+        label="Tìm người đóng góp",
+        field_name="contributor",
+        lookup_expr="icontains",
+        max_length=200,
+    )
+
+    class Meta:
+        model = Contribution
+        fields = ["year", "commune", "kind", "q"]
 
     def values(self) -> dict[str, str]:
         """The valid values as the page's own form shows them ("" for none or invalid)."""
-        self.is_valid()
-        cleaned = self.cleaned_data
+        form = self.form
+        form.is_valid()
+        cleaned = form.cleaned_data
         return {
             name: "" if cleaned.get(name) in (None, "") else str(cleaned[name]).strip()
-            for name in self.fields
+            for name in form.fields
         }

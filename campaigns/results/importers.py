@@ -15,6 +15,7 @@ from portal.dataexchange import Column, Importer, Plan, Table, choice_value, reg
 from portal.numbers import parse_vn_number
 from units.models import Unit, UnitKind
 
+from ..context import current_campaign
 from ..models import (
     VILLAGE_LEVELS,
     Contribution,
@@ -22,7 +23,6 @@ from ..models import (
     NtmLevel,
     NtmStatus,
 )
-from .selectors import active_campaign
 from .services import contribution_check, ntm_check, ntm_criterion_set_for, ntm_status_save
 
 
@@ -60,7 +60,7 @@ class NtmStatusImporter(Importer):
 
     def plan(self, table: Table) -> Plan:
         plan = Plan()
-        campaign = active_campaign()
+        campaign = current_campaign()
         codes = {r["unit_code"] for _, r in table.rows}
         units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
         existing = {
@@ -136,7 +136,7 @@ class NtmStatusImporter(Importer):
         return plan
 
     def apply(self, plan: Plan, *, user=None) -> None:
-        campaign = active_campaign()
+        campaign = current_campaign()
         for change in plan.changes:
             old = NtmStatus.objects.filter(unit=change.unit, year=change.year).first()
             ntm_status_save(
@@ -241,7 +241,7 @@ class ContributionImporter(Importer):
 
     def plan(self, table: Table) -> Plan:
         plan = Plan()
-        campaign = active_campaign()
+        campaign = current_campaign()
         codes = {r["commune_code"] for _, r in table.rows}
         communes = {u.code: u for u in Unit.objects.filter(code__in=codes)}
         existing = {
@@ -332,7 +332,7 @@ class ContributionImporter(Importer):
         return plan
 
     def apply(self, plan: Plan, *, user=None) -> None:
-        campaign = active_campaign()
+        campaign = current_campaign()
         for change in plan.changes:
             row = change.existing or Contribution(campaign=campaign)
             for name, value in zip(change.fields, change.values, strict=True):

@@ -7,7 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
 
 from portal.access import scope
 from units.models import Unit, UnitKind
@@ -18,7 +17,6 @@ from ..models import (
     Assessment,
     AssessmentStatus,
     Campaign,
-    CampaignStatus,
     Contribution,
     CriteriaSet,
     NtmCriterion,
@@ -42,23 +40,6 @@ TARGET_GROUP_KINDS: dict[str, tuple[str, ...]] = {
     TargetGroup.OTHERS: (UnitKind.OTHER_ORGANISATION, UnitKind.HOUSEHOLD),
 }
 KIND_TO_GROUP = {kind: group for group, kinds in TARGET_GROUP_KINDS.items() for kind in kinds}
-
-
-def active_campaign() -> Campaign | None:
-    """The campaign running now (the latest active one), used as the default everywhere."""
-    return (
-        Campaign.objects.filter(status=CampaignStatus.ACTIVE)
-        .select_related("ntm_criterion_set")
-        .order_by("-start_year")
-        .first()
-    )
-
-
-def default_year(campaign: Campaign | None) -> int:
-    year = timezone.localdate().year
-    if campaign is None:
-        return year
-    return min(max(year, campaign.start_year), campaign.end_year)
 
 
 # --- Completeness -----------------------------------------------------------------------------

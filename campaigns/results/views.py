@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -19,16 +18,17 @@ from portal.dataexchange import (
     xlsx_response,
 )
 from portal.filters import YearForm
+from portal.web import attach, paginate, xlsx_download
 from units.models import UnitKind
 
+from ..context import campaign_url, campaign_view, current_campaign
 from ..models import (
-    Campaign,
     ContributorKind,
     CriteriaSet,
     NtmLevel,
 )
 from . import selectors
-from .filters import ContributionFilterForm
+from .filters import ContributionFilter
 from .forms import (
     CampaignForm,
     ContributionForm,
@@ -52,32 +52,6 @@ from .services import (
     ntm_status_save,
 )
 
-PAGE_SIZE = 50
-
-
-def _campaign(code: str) -> Campaign:
-    return get_object_or_404(Campaign.objects.select_related("ntm_criterion_set"), code=code)
-
-
-def _attach(form, exc: ValidationError) -> None:
-    """Put a service's errors next to the fields they name (else on top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _year_param(request: HttpRequest, campaign: Campaign | None) -> int:
-    return YearForm(request.GET).year_or(selectors.default_year(campaign))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 # --- Campaign ---------------------------------------------------------------------------------
 
 
@@ -99,8 +73,9 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def campaign_edit_view(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = _campaign(code)
+@campaign_view
+def campaign_edit_view(request: HttpRequest) -> HttpResponse:
+    campaign = request.campaign
     require(request.user, "campaign.manage", campaign)
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
@@ -115,9 +90,10 @@ def campaign_edit_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def campaign_plan_view(request: HttpRequest, code: str) -> HttpResponse:
+@campaign_view
+def campaign_plan_view(request: HttpRequest) -> HttpResponse:
     """Targets and milestones of a campaign, edited together."""
-    campaign = _campaign(code)
+    campaign = request.campaign
     require(request.user, "campaign.manage", campaign)
     data = request.POST if request.method == "POST" else None
     targets = TargetFormSet(data, instance=campaign, prefix="targets")
@@ -143,8 +119,9 @@ def campaign_plan_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def criteriaset_list_view(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = _campaign(code)
+@campaign_view
+def criteriaset_list_view(request: HttpRequest) -> HttpResponse:
+    campaign = request.campaign
     require(request.user, "campaign.view")
     sets = (
         CriteriaSet.objects.filter(campaign=campaign)
@@ -184,15 +161,16 @@ def criteriaset_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def criteriaset_create_view(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = _campaign(code)
+@campaign_view
+def criteriaset_create_view(request: HttpRequest) -> HttpResponse:
+    campaign = request.campaign
     require(request.user, "criteria.manage")
     form = CriteriaSetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             criteria_set = criteria_set_create(campaign=campaign, form=form)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã tạo bộ tiêu chí; hãy thêm các tiêu chí.")
             return redirect("campaigns:criteriaset-edit", pk=criteria_set.pk)
@@ -220,7 +198,7 @@ def criteriaset_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             criteria_set_save(form=form, criteria_formset=formset)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã lưu bộ tiêu chí.")
             return redirect("campaigns:criteriaset-detail", pk=criteria_set.pk)
@@ -255,20 +233,22 @@ def criteriaset_new_version_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@campaign_view
 def ntm_list_view(request: HttpRequest) -> HttpResponse:
     """Communes in the user's scope with their NTM status for a year."""
     require(request.user, "ntm.view")
-    campaign = selectors.active_campaign()
-    year = _year_param(request, campaign)
+    campaign = request.campaign
+    year = request.year
     q = request.GET.get("q", "").strip()
     communes = selectors.ntm_units_visible_to(request.user).filter(kind=UnitKind.COMMUNE)
     if q:
         communes = communes.filter(name__icontains=q) | communes.filter(code__icontains=q)
     communes = communes.select_related("cluster").order_by("name")
-    page = Paginator(communes, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = paginate(request, communes)
+    page = listing["page"]
     statuses = selectors.ntm_statuses_for_year([u.pk for u in page], year)
     rows = [(unit, statuses.get(unit.pk)) for unit in page]
-    years = list(campaign.years) if campaign else [year]
+    years = list(campaign.years)
     return render(
         request,
         "campaigns/results/ntm_list.html",
@@ -277,9 +257,8 @@ def ntm_list_view(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": years,
             "q": q,
-            "page": page,
+            **listing,
             "rows": rows,
-            "query": _query_without_page(request),
             "can_import": can(request.user, "ntm.import"),
         },
     )
@@ -294,7 +273,7 @@ def ntm_edit_view(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse
     can_edit = can(request.user, "ntm.edit", unit)
     if request.method == "POST":
         require(request.user, "ntm.edit", unit)
-    campaign = selectors.active_campaign()
+    campaign = current_campaign()
     status = unit.ntm_statuses.filter(year=year).prefetch_related("criteria_met").first()
     criterion_set = ntm_criterion_set_for(year, campaign)
     criteria = list(criterion_set.criteria.order_by("number")) if criterion_set else []
@@ -330,11 +309,15 @@ def ntm_edit_view(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse
                 seen=form.seen or "",
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach(form, exc)
         else:
             messages.success(request, f"Đã lưu kết quả tiêu chí NTM năm {year} của {unit.name}.")
             commune = unit.parent if unit.kind == UnitKind.VILLAGE else unit
-            return redirect(commune.get_absolute_url() if commune else "campaigns:ntm-list")
+            return redirect(
+                commune.get_absolute_url()
+                if commune
+                else campaign_url("campaigns:ntm-list", campaign or current_campaign())
+            )
     history = status.history.select_related("history_user", "confirmed_by")[:20] if status else []
     return render(
         request,
@@ -345,6 +328,7 @@ def ntm_edit_view(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse
             "form": form,
             "status": status,
             "criterion_set": criterion_set,
+            "campaign": campaign,
             "history": history,
             "can_confirm": status is not None and can(request.user, "ntm.confirm", status),
             "confirm_form": RowActionForm(guard=status) if status is not None else None,
@@ -377,7 +361,7 @@ def ntm_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Fragment for the commune page: the criteria grid over the years and the villages."""
     unit = get_object_or_404(selectors.ntm_units_visible_to(request.user), pk=pk)
     require(request.user, "ntm.view", unit)
-    campaign = selectors.active_campaign()
+    campaign = current_campaign()
     grid = selectors.ntm_grid(unit, campaign)
     return render(
         request,
@@ -397,37 +381,31 @@ def ntm_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _contribution_rows(request: HttpRequest):
-    qs = selectors.contributions_visible_to(request.user)
-    form = ContributionFilterForm(request.GET)
-    filters = form.values()
-    if filters["year"]:
-        qs = qs.filter(year=int(filters["year"]))
-    if filters["commune"]:
-        qs = qs.filter(commune_id=int(filters["commune"]))
-    if filters["kind"]:
-        qs = qs.filter(contributor_kind=filters["kind"])
-    if filters["q"]:
-        qs = qs.filter(contributor__icontains=filters["q"])
-    return qs.order_by("-year", "commune__name", "contributor", "pk"), filters, form
+    contribution_filter = ContributionFilter(
+        request.GET, queryset=selectors.contributions_visible_to(request.user)
+    )
+    qs = contribution_filter.qs.order_by("-year", "commune__name", "contributor", "pk")
+    return qs, contribution_filter.values(), contribution_filter.form
 
 
 @login_required
+@campaign_view
 def contribution_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "contribution.view")
     qs, filters, filter_form = _contribution_rows(request)
-    campaign = selectors.active_campaign()
+    campaign = request.campaign
     return render(
         request,
         "campaigns/results/contribution_list.html",
         {
-            "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
+            **paginate(request, qs),
+            "campaign": campaign,
             "totals": selectors.contribution_totals(qs),
             "filters": filters,
             "filter_form": filter_form,
-            "years": list(campaign.years) if campaign else [],
+            "years": list(campaign.years),
             "communes": selectors.communes_for_contributions(request.user),
             "kinds": ContributorKind.choices,
-            "query": _query_without_page(request),
             "can_edit": can(request.user, "contribution.edit"),
             "can_import": can(request.user, "contribution.import"),
         },
@@ -435,6 +413,7 @@ def contribution_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@campaign_view
 def contribution_export_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "contribution.view")
     qs = _contribution_rows(request)[0]
@@ -453,21 +432,22 @@ def contribution_export_view(request: HttpRequest) -> HttpResponse:
         )
         for c in qs.iterator(chunk_size=2000)
     ]
-    content = write_xlsx(
+    return xlsx_download(
+        "dong-gop-xay-dung-ntm.xlsx",
         ContributionImporter.sheet_columns,
         rows,
         sheet_title="Đóng góp",
         title="Đóng góp xây dựng NTM",
     )
-    return xlsx_response("dong-gop-xay-dung-ntm.xlsx", content)
 
 
 @login_required
+@campaign_view
 def contribution_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "contribution.edit")
-    campaign = selectors.active_campaign()
+    campaign = request.campaign
     communes = selectors.communes_for_contributions(request.user)
-    initial = {"year": selectors.default_year(campaign)}
+    initial = {"year": request.year}
     form = ContributionForm(request.POST or None, communes=communes, initial=initial)
     if request.method == "POST" and form.is_valid():
         commune = form.cleaned_data["commune"]
@@ -475,14 +455,14 @@ def contribution_create_view(request: HttpRequest) -> HttpResponse:
         try:
             contribution_save(form=form, commune=commune, campaign=campaign, user=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã ghi nhận đóng góp.")
-            return redirect("campaigns:contribution-list")
+            return redirect(campaign_url("campaigns:contribution-list", campaign))
     return render(
         request,
         "campaigns/results/contribution_form.html",
-        {"form": form, "title": "Ghi nhận đóng góp"},
+        {"form": form, "title": "Ghi nhận đóng góp", "campaign": campaign},
     )
 
 
@@ -490,7 +470,7 @@ def contribution_create_view(request: HttpRequest) -> HttpResponse:
 def contribution_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     contribution = get_object_or_404(selectors.contributions_visible_to(request.user), pk=pk)
     require(request.user, "contribution.edit", contribution)
-    campaign = contribution.campaign or selectors.active_campaign()
+    campaign = contribution.campaign or current_campaign()
     communes = selectors.communes_for_contributions(request.user)
     form = ContributionForm(request.POST or None, instance=contribution, communes=communes)
     if request.method == "POST" and form.is_valid():
@@ -499,10 +479,10 @@ def contribution_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             contribution_save(form=form, commune=commune, campaign=campaign, user=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach(form, exc)
         else:
             messages.success(request, "Đã lưu thay đổi.")
-            return redirect("campaigns:contribution-list")
+            return redirect(campaign_url("campaigns:contribution-list", campaign))
     return render(
         request,
         "campaigns/results/contribution_form.html",
@@ -510,6 +490,7 @@ def contribution_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "title": f"Sửa đóng góp: {contribution.contributor}",
             "contribution": contribution,
+            "campaign": campaign,
             "history": contribution.history.select_related("history_user")[:20],
         },
     )
@@ -519,10 +500,11 @@ def contribution_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def completeness_view(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = _campaign(code)
+@campaign_view
+def completeness_view(request: HttpRequest) -> HttpResponse:
+    campaign = request.campaign
     require(request.user, "completeness.view")
-    year = _year_param(request, campaign)
+    year = request.year
     data = selectors.completeness(campaign, year)
     stage = request.GET.get("stage", "")
     group = request.GET.get("group", "")
@@ -535,8 +517,7 @@ def completeness_view(request: HttpRequest, code: str) -> HttpResponse:
             "campaign": campaign,
             "year": year,
             "data": data,
-            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-            "query": _query_without_page(request),
+            **paginate(request, rows),
             "stage": stage,
             "group": group,
             "late": late,
@@ -547,10 +528,11 @@ def completeness_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def completeness_export_view(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = _campaign(code)
+@campaign_view
+def completeness_export_view(request: HttpRequest) -> HttpResponse:
+    campaign = request.campaign
     require(request.user, "completeness.view")
-    year = _year_param(request, campaign)
+    year = request.year
     data = selectors.completeness(campaign, year)
     columns = [
         Column("Mã đơn vị", None, 16),

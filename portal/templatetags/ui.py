@@ -18,3 +18,15 @@ def filter_form(value) -> forms.BaseForm:
     if not isinstance(form, forms.BaseForm):
         raise TypeError(f"_partials/filter_form.html cần một form lọc, nhận {type(value).__name__}")
     return form
+
+
+@register.simple_tag(takes_context=True)
+def campaign_page(context, url_name: str) -> str:
+    """`{% campaign_page 'awards:nomination-list' %}`: a campaign's page, of the campaign the page
+    is about (`request.campaign`, else a `campaign` in the context), else of the current
+    campaign (portal.navigation.entry_url); a page of its own when the pattern takes no code."""
+    from portal.navigation import entry_url
+
+    request = context.get("request")
+    campaign = getattr(request, "campaign", None) or context.get("campaign")
+    return entry_url(url_name, getattr(campaign, "code", None))

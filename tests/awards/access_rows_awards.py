@@ -146,25 +146,25 @@ ROWS = [
     ),
     Row(
         "nomination list",
-        lambda w, u: reverse("awards:nomination-list"),
+        lambda w, u: reverse("awards:nomination-list", args=[w.campaign.code]),
         NOMINATION_VIEW,
         url_names=("awards:nomination-list",),
     ),
     Row(
         "nomination export",
-        lambda w, u: reverse("awards:nomination-export"),
+        lambda w, u: reverse("awards:nomination-export", args=[w.campaign.code]),
         NOMINATION_VIEW,
         url_names=("awards:nomination-export",),
     ),
     Row(
         "nomination create",
-        lambda w, u: reverse("awards:nomination-create"),
+        lambda w, u: reverse("awards:nomination-create", args=[w.campaign.code]),
         {"officer_a": 200, "officer_b": 200, "secretariat": 200},
         url_names=("awards:nomination-create",),
     ),
     Row(
         "nomination create POST for commune A (officer B: outside scope)",
-        lambda w, u: _tier() and reverse("awards:nomination-create"),
+        lambda w, u: _tier() and reverse("awards:nomination-create", args=[w.campaign.code]),
         {"officer_a": 302, "secretariat": 302, "officer_b": 404},
         method="post",
         other_method=False,  # officer B may open the (empty) create page for their own unit
@@ -246,13 +246,13 @@ ROWS = [
     ),
     Row(
         "session list",
-        lambda w, u: reverse("awards:session-list"),
+        lambda w, u: reverse("awards:session-list", args=[w.campaign.code]),
         COUNCIL,
         url_names=("awards:session-list",),
     ),
     Row(
         "session create",
-        lambda w, u: reverse("awards:session-create"),
+        lambda w, u: reverse("awards:session-create", args=[w.campaign.code]),
         {"secretariat": 200},
         url_names=("awards:session-create",),
     ),
@@ -321,13 +321,13 @@ ROWS = [
     ),
     Row(
         "decision list",
-        lambda w, u: reverse("awards:decision-list"),
+        lambda w, u: reverse("awards:decision-list", args=[w.campaign.code]),
         DECISION_VIEW,
         url_names=("awards:decision-list",),
     ),
     Row(
         "decision create",
-        lambda w, u: reverse("awards:decision-create"),
+        lambda w, u: reverse("awards:decision-create", args=[w.campaign.code]),
         {"secretariat": 200},
         url_names=("awards:decision-create",),
     ),
@@ -339,7 +339,7 @@ ROWS = [
     ),
     Row(
         "letter create",
-        lambda w, u: reverse("awards:letter-create"),
+        lambda w, u: reverse("awards:letter-create", args=[w.campaign.code]),
         {"secretariat": 200},
         url_names=("awards:letter-create",),
     ),

@@ -13,6 +13,7 @@ from awards import eligibility as el
 from awards import selectors as sel
 from awards.models import BonusRate, Exemplar, NominationStatus, TierKind, YearlyRating
 from awards.tiers import bonus_amount, decidable_tiers, may_decide
+from tests.factories import CAMPAIGN_CODE as CODE
 from tests.factories import PersonFactory, UnitFactory
 from units.models import UnitKind
 
@@ -206,7 +207,7 @@ def test_the_dossier_figures_typed_on_the_form_decide_the_collective_title(
         "members": "12",
         "members_done": "13",
     }
-    refused = officer.post(reverse("awards:nomination-create"), data)
+    refused = officer.post(reverse("awards:nomination-create", args=[CODE]), data)
     assert refused.status_code == 200
     assert "Không được lớn hơn tổng số thành viên của tập thể." in refused.content.decode()
     data |= {
@@ -215,7 +216,7 @@ def test_the_dossier_figures_typed_on_the_form_decide_the_collective_title(
         "members_fighters": "0",
         "members_disciplined": "0",
     }
-    response = officer.post(reverse("awards:nomination-create"), data)
+    response = officer.post(reverse("awards:nomination-create", args=[CODE]), data)
     assert response.status_code == 302
     nomination = world.campaign.nominations.get()
     assert nomination.facts["members_fighters"] == 0

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from awards import services
 from awards.models import CouncilSession, MemberRole, NominationStatus
+from tests.factories import CAMPAIGN_CODE as CODE
 from tests.pageforms import form_data
 
 from .conftest import everyone_present
@@ -79,7 +80,7 @@ def test_the_chair_is_not_the_secretary(no_secretary, users):
 
 def test_the_create_form_asks_for_the_secretary(world, users, client_as):
     client = client_as("secretariat")
-    page = client.get(reverse("awards:session-create")).content.decode()
+    page = client.get(reverse("awards:session-create", args=[CODE])).content.decode()
     assert "Thư ký (Ủy viên thư ký, ghi biên bản)" in page
     body = {
         "title": "Phiên họp có thư ký",
@@ -91,11 +92,11 @@ def test_the_create_form_asks_for_the_secretary(world, users, client_as):
         "secretary": users["chairman"].pk,
         "members": [users["council_member"].pk],
     }
-    refused = client.post(reverse("awards:session-create"), body).content.decode()
+    refused = client.post(reverse("awards:session-create", args=[CODE]), body).content.decode()
     assert "Chủ tọa không đồng thời làm thư ký" in refused
     assert not CouncilSession.objects.filter(title="Phiên họp có thư ký").exists()
     body["secretary"] = users["council_member"].pk
-    client.post(reverse("awards:session-create"), body)
+    client.post(reverse("awards:session-create", args=[CODE]), body)
     session = CouncilSession.objects.get(title="Phiên họp có thư ký")
     roles = dict(session.seats.values_list("user__username", "role"))
     assert roles == {"chairman": MemberRole.CHAIR, "council_member": MemberRole.SECRETARY}

@@ -14,6 +14,8 @@ from awards import services
 from awards.documents import certificates_document, decision_document, minutes_document
 from awards.models import Award, Exemplar, Nomination, NominationStatus
 from portal.dataexchange import run_import
+from portal.navigation import entry_url
+from tests.factories import CAMPAIGN_CODE as CODE
 from tests.factories import PersonFactory, UnitFactory
 
 from .conftest import everyone_present
@@ -143,7 +145,7 @@ def test_public_pages_show_only_published_and_open_items(make_nomination, users,
 
 def test_nominee_outside_the_officer_scope_is_404(world, users, tiers, client_as):
     response = client_as("officer_b").post(
-        reverse("awards:nomination-create"),
+        reverse("awards:nomination-create", args=[CODE]),
         {
             "campaign": world.campaign.pk,
             "tier": tiers["giay-khen-chu-tich-thi-xa"].pk,
@@ -160,7 +162,7 @@ def test_nominee_outside_the_officer_scope_is_404(world, users, tiers, client_as
 
 def test_wrong_nominee_kind_shows_a_message_next_to_the_form(world, users, tiers, client_as):
     response = client_as("officer_a").post(
-        reverse("awards:nomination-create"),
+        reverse("awards:nomination-create", args=[CODE]),
         {
             "campaign": world.campaign.pk,
             "tier": tiers["lao-dong-tien-tien"].pk,
@@ -252,6 +254,6 @@ def test_document_data_for_the_pdfs(make_nomination, users, council, world):
 )
 def test_exports_are_xlsx(url_name, client_as, make_nomination):
     make_nomination(S.DRAFT)
-    response = client_as("secretariat").get(reverse(url_name))
+    response = client_as("secretariat").get(entry_url(url_name, CODE))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")

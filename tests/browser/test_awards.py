@@ -143,7 +143,7 @@ def test_council_session_end_to_end(
     page.click("[data-testid=sign-button]")
     page.wait_for_selector("[data-testid=signoff]")
     assert "Số 01/QĐ-UBND" in page.get_by_test_id("number").inner_text()
-    page.goto(f"{live_server.url}/khen-thuong/quyet-dinh/")
+    page.goto(f"{live_server.url}/phong-trao/test-ntm-2021-2025/khen-thuong/quyet-dinh/")
     page.get_by_role("link", name="01/QĐ-UBND").click()
     assert page.get_by_test_id("signed").is_visible()
     _shot(page, "decision-signed")

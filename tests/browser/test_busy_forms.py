@@ -31,7 +31,7 @@ def test_a_report_request_shows_what_is_happening_and_sends_once(
     world, browser_user, sign_in, page, live_server
 ):
     sign_in(browser_user("busy_secretariat", [Role.SECRETARIAT]))
-    page.goto(f"{live_server.url}/bao-cao/yeu-cau/")
+    page.goto(f"{live_server.url}/phong-trao/test-ntm-2021-2025/bao-cao/yeu-cau/")
     page.select_option("select[name=campaign]", str(world.campaign.pk))
     page.select_option("select[name=kind]", "annual")
     page.fill("input[name=year]", "2024")

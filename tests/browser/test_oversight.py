@@ -46,7 +46,7 @@ def test_a_difficulty_goes_from_the_commune_to_the_secretariat_and_back(
     context.clear_cookies()
 
     sign_in(secretary)
-    page.goto(f"{live_server.url}/phong-trao/giam-sat/kho-khan/")
+    page.goto(f"{live_server.url}/phong-trao/test-ntm-2021-2025/giam-sat/kho-khan/")
     page.click("text=Thiếu kinh phí đối ứng nhà văn hóa thôn")
     page.fill("textarea[name=answer]", "Đề nghị xã lồng ghép nguồn vốn chương trình MTQG.")
     _shot(page, "feedback_answer")

@@ -32,7 +32,7 @@ def test_final_review_requested_signed_and_validated(
     chairman = browser_user("br_chairman", [Role.CHAIRMAN])
 
     sign_in(secretariat)
-    page.goto(f"{live_server.url}/bao-cao/yeu-cau/")
+    page.goto(f"{live_server.url}/phong-trao/test-ntm-2021-2025/bao-cao/yeu-cau/")
     page.select_option("select[name=campaign]", str(world.campaign.pk))
     page.select_option("select[name=kind]", "final_review")
     page.fill("input[name=year]", "2025")

@@ -22,7 +22,7 @@ def test_officer_records_ntm_status_and_contribution(
     assert grid.locator("span.mark-yes").count() == 19
     assert "NTM" in grid.inner_text()
 
-    page.goto(f"{live_server.url}/phong-trao/ket-qua/dong-gop/them/")
+    page.goto(f"{live_server.url}/phong-trao/test-ntm-2021-2025/ket-qua/dong-gop/them/")
     page.fill("input[name=contributor]", "Nhân dân thôn Hội An")
     page.select_option("select[name=contributor_kind]", "people")
     page.fill("input[name=money_vnd]", "-5000")
@@ -30,7 +30,7 @@ def test_officer_records_ntm_status_and_contribution(
     assert page.locator("text=Số tiền không được âm.").is_visible()
     page.fill("input[name=money_vnd]", "150000000")
     page.click("input[type=submit][value='Lưu']")
-    page.wait_for_url(f"{live_server.url}/phong-trao/ket-qua/dong-gop/")
+    page.wait_for_url(f"{live_server.url}/phong-trao/test-ntm-2021-2025/ket-qua/dong-gop/")
     assert "150.000.000" in page.locator("[data-testid=contribution-table]").inner_text()
 
 

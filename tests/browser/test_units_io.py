@@ -51,7 +51,7 @@ def test_economic_office_imports_ntm_results_from_the_ntm_list_and_returns_to_it
     from campaigns.models import NtmStatus
 
     sign_in(browser_user("kinh_te", [Role.ECONOMIC_OFFICE]))
-    page.goto(f"{live_server.url}/phong-trao/ket-qua/ntm/")
+    page.goto(f"{live_server.url}/phong-trao/test-ntm-2021-2025/ket-qua/ntm/")
     page.click("text=Nhập từ tệp")
     page.wait_for_url(f"{live_server.url}/nhap-du-lieu/ntm_status/")
 
@@ -62,6 +62,6 @@ def test_economic_office_imports_ntm_results_from_the_ntm_list_and_returns_to_it
     page.locator("[data-testid=import-summary]").wait_for()
     assert not NtmStatus.objects.exists()
     page.click("[data-testid=import-confirm]")
-    page.wait_for_url(f"{live_server.url}/phong-trao/ket-qua/ntm/")
+    page.wait_for_url(f"{live_server.url}/phong-trao/test-ntm-2021-2025/ket-qua/ntm/")
     assert "1 dòng mới" in page.locator(".messages").inner_text()
     assert NtmStatus.objects.get(unit=world.commune_a, year=2023).criteria_met_count == 3

@@ -16,7 +16,7 @@ def test_officer_types_vietnamese_numbers_and_decomposed_text(
 ):
     officer = browser_user("cb_xa_a", [Role.UNIT_OFFICER], [world.commune_a])
     sign_in(officer)
-    page.goto(f"{live_server.url}/phong-trao/ket-qua/dong-gop/them/")
+    page.goto(f"{live_server.url}/phong-trao/test-ntm-2021-2025/ket-qua/dong-gop/them/")
     page.fill("input[name=contributor]", unicodedata.normalize("NFD", "Hộ ông Phổ Đức"))
     page.select_option("select[name=contributor_kind]", "household")
     for name, typed in (("money_vnd", "150.250.500"), ("work_days", "1.5")):
@@ -32,14 +32,14 @@ def test_officer_types_vietnamese_numbers_and_decomposed_text(
     page.fill("input[name=work_days]", "")
     page.locator("input[name=work_days]").press_sequentially("12,5")
     page.click("input[type=submit][value='Lưu']")
-    page.wait_for_url(f"{live_server.url}/phong-trao/ket-qua/dong-gop/")
+    page.wait_for_url(f"{live_server.url}/phong-trao/test-ntm-2021-2025/ket-qua/dong-gop/")
     row = Contribution.objects.get()
     assert (row.work_days, row.money_vnd) == (Decimal("12.5"), Decimal(150_250_500))
     table = page.locator("[data-testid=contribution-table]").inner_text()
     assert "12,5" in table
     assert "150.250.500" in table
 
-    page.goto(f"{live_server.url}/phong-trao/ket-qua/dong-gop/?q=Phổ Đức")
+    page.goto(f"{live_server.url}/phong-trao/test-ntm-2021-2025/ket-qua/dong-gop/?q=Phổ Đức")
     assert "Hộ ông Phổ Đức" in page.locator("[data-testid=contribution-table]").inner_text()
     page.goto(f"{live_server.url}/phong-trao/ket-qua/dong-gop/{row.pk}/sua/")
     assert page.input_value("input[name=work_days]") == "12,5"

@@ -34,25 +34,25 @@ def _state(w):
 ROWS = [
     Row(
         "registration list",
-        lambda w, u: reverse("campaigns:registration-list") + "?year=2025",
+        lambda w, u: reverse("campaigns:registration-list", args=[w.campaign.code]) + "?year=2025",
         everyone(200),
         url_names=("campaigns:registration-list",),
     ),
     Row(
         "registration export",
-        lambda w, u: reverse("campaigns:registration-export"),
+        lambda w, u: reverse("campaigns:registration-export", args=[w.campaign.code]),
         {"secretariat": 200, "economic_office": 200, "chairman": 200, "observer": 200},
         url_names=("campaigns:registration-export",),
     ),
     Row(
         "registration create",
-        lambda w, u: reverse("campaigns:registration-create"),
+        lambda w, u: reverse("campaigns:registration-create", args=[w.campaign.code]),
         {"secretariat": 200, "officer_a": 200, "officer_b": 200},
         url_names=("campaigns:registration-create",),
     ),
     Row(
         "registration create POST for commune A",
-        lambda w, u: reverse("campaigns:registration-create"),
+        lambda w, u: reverse("campaigns:registration-create", args=[w.campaign.code]),
         # Officer B's select does not offer commune A: the form refuses it (200, re-rendered).
         {"secretariat": 302, "officer_a": 302, "officer_b": 200},
         method="post",
@@ -69,13 +69,16 @@ ROWS = [
     ),
     Row(
         "assessment list",
-        lambda w, u: reverse("campaigns:assessment-list"),
+        lambda w, u: reverse("campaigns:assessment-list", args=[w.campaign.code]),
         {**everyone(200), "council_member": 403},
         url_names=("campaigns:assessment-list",),
     ),
     Row(
         "assessment start POST (commune A)",
-        lambda w, u: (cw.criteria_set(w.campaign), reverse("campaigns:assessment-start"))[1],
+        lambda w, u: (
+            cw.criteria_set(w.campaign),
+            reverse("campaigns:assessment-start", args=[w.campaign.code]),
+        )[1],
         OFFICER_A_WRITES,
         method="post",
         data=lambda w, u: {"unit": w.commune_a.pk, "year": 2025},
@@ -170,15 +173,16 @@ ROWS = [
     ),
     Row(
         "review queue",
-        lambda w, u: reverse("campaigns:review-queue"),
+        lambda w, u: reverse("campaigns:review-queue", args=[w.campaign.code]),
         REVIEWERS,
         url_names=("campaigns:review-queue",),
     ),
     Row(
         "review bulk approve POST",
-        lambda w, u: (_a(w, AssessmentStatus.SUBMITTED), reverse("campaigns:review-bulk-approve"))[
-            1
-        ],
+        lambda w, u: (
+            _a(w, AssessmentStatus.SUBMITTED),
+            reverse("campaigns:review-bulk-approve", args=[w.campaign.code]),
+        )[1],
         {"secretariat": 302, "economic_office": 302},
         method="post",
         data=lambda w, u: {"ids": [_a(w, AssessmentStatus.SUBMITTED).pk]},
@@ -187,13 +191,13 @@ ROWS = [
     ),
     Row(
         "extension list",
-        lambda w, u: reverse("campaigns:extension-list"),
+        lambda w, u: reverse("campaigns:extension-list", args=[w.campaign.code]),
         {**everyone(200), "council_member": 403},
         url_names=("campaigns:extension-list",),
     ),
     Row(
         "extension request POST (commune A)",
-        lambda w, u: reverse("campaigns:extension-request"),
+        lambda w, u: reverse("campaigns:extension-request", args=[w.campaign.code]),
         OFFICER_A_WRITES,
         method="post",
         data=lambda w, u: {"unit": w.commune_a.pk, "year": 2025, "reason": "Chờ số liệu"},

@@ -46,13 +46,13 @@ ROWS = [
     # inspections
     Row(
         "inspection list",
-        lambda w, u: _u("inspection-list"),
+        lambda w, u: _u("inspection-list", w.campaign.code),
         everyone(200),
         url_names=(NS + "inspection-list",),
     ),
     Row(
         "inspection create",
-        lambda w, u: _u("inspection-create"),
+        lambda w, u: _u("inspection-create", w.campaign.code),
         SEC,
         url_names=(NS + "inspection-create",),
     ),
@@ -98,7 +98,7 @@ ROWS = [
     # sponsorship results
     Row(
         "sponsorship list",
-        lambda w, u: _u("sponsorship-list"),
+        lambda w, u: _u("sponsorship-list", w.campaign.code),
         everyone(200),
         url_names=(NS + "sponsorship-list",),
     ),
@@ -111,19 +111,19 @@ ROWS = [
     # difficulties
     Row(
         "feedback list",
-        lambda w, u: _u("feedback-list"),
+        lambda w, u: _u("feedback-list", w.campaign.code),
         {**everyone(200), "council_member": 403},
         url_names=(NS + "feedback-list",),
     ),
     Row(
         "feedback export",
-        lambda w, u: _u("feedback-export"),
+        lambda w, u: _u("feedback-export", w.campaign.code),
         {"secretariat": 200, "chairman": 200, "observer": 200},
         url_names=(NS + "feedback-export",),
     ),
     Row(
         "feedback create",
-        lambda w, u: _u("feedback-create"),
+        lambda w, u: _u("feedback-create", w.campaign.code),
         {"officer_a": 200, "officer_b": 200, "economic_office": 200, "secretariat": 200},
         url_names=(NS + "feedback-create",),
     ),
@@ -170,17 +170,22 @@ ROWS = [
     # budget
     Row(
         "budget list",
-        lambda w, u: _u("budget-list"),
+        lambda w, u: _u("budget-list", w.campaign.code),
         {"secretariat": 200, "chairman": 200, "observer": 200},
         url_names=(NS + "budget-list",),
     ),
     Row(
         "budget export",
-        lambda w, u: _u("budget-export"),
+        lambda w, u: _u("budget-export", w.campaign.code),
         {"secretariat": 200, "chairman": 200, "observer": 200},
         url_names=(NS + "budget-export",),
     ),
-    Row("budget create", lambda w, u: _u("budget-create"), SEC, url_names=(NS + "budget-create",)),
+    Row(
+        "budget create",
+        lambda w, u: _u("budget-create", w.campaign.code),
+        SEC,
+        url_names=(NS + "budget-create",),
+    ),
     Row(
         "budget edit",
         lambda w, u: _u("budget-edit", make_budget_line(w).pk),
@@ -206,8 +211,18 @@ ROWS = [
         url_names=(NS + "budget-approve",),
     ),
     # news and released figures
-    Row("news list", lambda w, u: _u("news-list"), SEC, url_names=(NS + "news-list",)),
-    Row("news create", lambda w, u: _u("news-create"), SEC, url_names=(NS + "news-create",)),
+    Row(
+        "news list",
+        lambda w, u: _u("news-list", w.campaign.code),
+        SEC,
+        url_names=(NS + "news-list",),
+    ),
+    Row(
+        "news create",
+        lambda w, u: _u("news-create", w.campaign.code),
+        SEC,
+        url_names=(NS + "news-create",),
+    ),
     Row(
         "news edit",
         lambda w, u: _u("news-edit", make_news(w).pk),
@@ -225,7 +240,7 @@ ROWS = [
     ),
     Row(
         "figure releases",
-        lambda w, u: _u("release-list"),
+        lambda w, u: _u("release-list", w.campaign.code),
         {"chairman": 200},
         url_names=(NS + "release-list",),
     ),

@@ -20,18 +20,18 @@ def _publication(w):
 ROWS = [
     Row(
         "ranking page",
-        lambda w, u: reverse("rankings:ranking"),
+        lambda w, u: reverse("rankings:ranking", args=[w.campaign.code]),
         everyone(200),
         url_names=("rankings:ranking",),
     ),
     Row(
         "ranking page (bloc) as Excel",
-        lambda w, u: reverse("rankings:ranking") + "?kind=bloc&format=xlsx",
+        lambda w, u: reverse("rankings:ranking", args=[w.campaign.code]) + "?kind=bloc&format=xlsx",
         everyone(200),
     ),
     Row(
         "publish a ranking",
-        lambda w, u: reverse("rankings:publish"),
+        lambda w, u: reverse("rankings:publish", args=[w.campaign.code]),
         {"secretariat": 302},
         method="post",
         data={"year": "2024", "kind": "commune"},
@@ -46,13 +46,13 @@ ROWS = [
     ),
     Row(
         "criteria heatmap",
-        lambda w, u: reverse("rankings:heatmap"),
+        lambda w, u: reverse("rankings:heatmap", args=[w.campaign.code]),
         everyone(200),
         url_names=("rankings:heatmap",),
     ),
     Row(
         "target progress",
-        lambda w, u: reverse("rankings:targets"),
+        lambda w, u: reverse("rankings:targets", args=[w.campaign.code]),
         everyone(200),
         url_names=("rankings:targets",),
     ),

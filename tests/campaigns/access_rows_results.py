@@ -139,7 +139,7 @@ ROWS = [
     ),
     Row(
         "NTM list",
-        lambda w, u: reverse("campaigns:ntm-list"),
+        lambda w, u: reverse("campaigns:ntm-list", args=[w.campaign.code]),
         everyone(200),
         url_names=("campaigns:ntm-list",),
     ),
@@ -179,19 +179,19 @@ ROWS = [
     ),
     Row(
         "contribution list",
-        lambda w, u: reverse("campaigns:contribution-list"),
+        lambda w, u: reverse("campaigns:contribution-list", args=[w.campaign.code]),
         everyone(200),
         url_names=("campaigns:contribution-list",),
     ),
     Row(
         "contribution xlsx",
-        lambda w, u: reverse("campaigns:contribution-export"),
+        lambda w, u: reverse("campaigns:contribution-export", args=[w.campaign.code]),
         everyone(200),
         url_names=("campaigns:contribution-export",),
     ),
     Row(
         "contribution create",
-        lambda w, u: reverse("campaigns:contribution-create"),
+        lambda w, u: reverse("campaigns:contribution-create", args=[w.campaign.code]),
         {"officer_a": 200, "officer_b": 200, "economic_office": 200, "secretariat": 200},
         url_names=("campaigns:contribution-create",),
     ),

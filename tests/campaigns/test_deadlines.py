@@ -18,6 +18,7 @@ from campaigns.models import Assessment, AssessmentStatus, ExtensionStatus, Remi
 from campaigns.results.reminders import reminders_send
 from campaigns.results.selectors import completeness
 from tests.campaigns import cycle_world as cw
+from tests.factories import CAMPAIGN_CODE as CODE
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,7 @@ def test_a_unit_inside_its_extension_is_late_nowhere_and_late_everywhere_after_i
     assert not a.is_late  # the form's "Nộp muộn" flag
     page = client_as("officer_a").get(a.get_absolute_url()).content.decode()
     assert "Nộp muộn" not in page
-    queue = client_as("secretariat").get(reverse("campaigns:review-queue") + query)
+    queue = client_as("secretariat").get(reverse("campaigns:review-queue", args=[CODE]) + query)
     assert "Xã Phổ Thử A" in queue.content.decode()
     assert "Nộp muộn" not in queue.content.decode()  # the review queue's risk
     assert _late_units(world) == set()
@@ -121,7 +122,7 @@ def test_a_unit_inside_its_extension_is_late_nowhere_and_late_everywhere_after_i
     a.refresh_from_db()
     assert a.is_late
     assert "Nộp muộn" in client_as("officer_a").get(a.get_absolute_url()).content.decode()
-    queue = client_as("secretariat").get(reverse("campaigns:review-queue") + query)
+    queue = client_as("secretariat").get(reverse("campaigns:review-queue", args=[CODE]) + query)
     assert "Nộp muộn" in queue.content.decode()
     assert _late_units(world) == {"XA-A", "XA-B"}
 

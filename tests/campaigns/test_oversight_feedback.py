@@ -13,12 +13,13 @@ from openpyxl import load_workbook
 
 from campaigns.models import Feedback, FeedbackAttachment, FeedbackStatus
 from portal.concurrency import seen_token
+from tests.factories import CAMPAIGN_CODE as CODE
 
 from .oversight_helpers import PDF_BYTES, make_feedback
 
 pytestmark = pytest.mark.django_db
 
-CREATE = reverse("campaigns:oversight:feedback-create")
+CREATE = reverse("campaigns:oversight:feedback-create", args=[CODE])
 
 
 def _send(client, world, **extra):
@@ -135,7 +136,7 @@ def test_a_year_outside_the_campaign_is_refused(client_as, world):
 def test_an_officer_sees_only_their_units_difficulties(client_as, world):
     make_feedback(world, subject="Khó khăn của xã A")
     make_feedback(world, unit=world.commune_b, subject="Khó khăn của xã B")
-    page = client_as("officer_a").get(reverse("campaigns:oversight:feedback-list"))
+    page = client_as("officer_a").get(reverse("campaigns:oversight:feedback-list", args=[CODE]))
     text = page.content.decode()
     assert "Khó khăn của xã A" in text
     assert "Khó khăn của xã B" not in text
@@ -152,11 +153,15 @@ def test_the_list_filters_and_the_export_follows_the_filter(client_as, world):
     )
     make_feedback(world, unit=world.commune_b, subject="Vướng mắc chưa trả lời")
     client = client_as("secretariat")
-    listing = client.get(reverse("campaigns:oversight:feedback-list"), {"adjustment": "1"})
+    listing = client.get(
+        reverse("campaigns:oversight:feedback-list", args=[CODE]), {"adjustment": "1"}
+    )
     assert "Khó khăn đã điều chỉnh" in listing.content.decode()
     assert "Vướng mắc chưa trả lời" not in listing.content.decode()
 
-    response = client.get(reverse("campaigns:oversight:feedback-export"), {"adjustment": "1"})
+    response = client.get(
+        reverse("campaigns:oversight:feedback-export", args=[CODE]), {"adjustment": "1"}
+    )
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml"
     )

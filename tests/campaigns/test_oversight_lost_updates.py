@@ -21,6 +21,7 @@ from campaigns.models import (
     SponsorshipResult,
 )
 from portal.roles import Role
+from tests.factories import CAMPAIGN_CODE as CODE
 from tests.factories import UserFactory
 from tests.pageforms import assert_refused, form_data
 
@@ -282,7 +283,7 @@ def test_a_second_approval_from_an_older_list_is_refused_with_the_amount_kept(
 ):
     a, b = two_secretaries
     line = make_budget_line(world, status="submitted")
-    page = reverse(NS + "budget-list")
+    page = reverse(NS + "budget-list", args=[CODE])
     action = reverse(NS + "budget-approve", args=[line.pk])
     page_a, page_b = opened(a, page, action), opened(b, page, action)
 
@@ -318,7 +319,7 @@ def test_submitting_a_budget_line_changed_since_the_list_was_opened_is_refused(
 ):
     a, b = two_secretaries
     line = make_budget_line(world)
-    page = reverse(NS + "budget-list")
+    page = reverse(NS + "budget-list", args=[CODE])
     submit = reverse(NS + "budget-submit", args=[line.pk])
     seen_by_b = opened(b, page, submit)
 
@@ -336,7 +337,7 @@ def test_submitting_a_budget_line_changed_since_the_list_was_opened_is_refused(
 def test_publishing_news_changed_since_the_list_was_opened_is_refused(world, two_secretaries):
     a, b = two_secretaries
     item = make_news(world)
-    page = reverse(NS + "news-list")
+    page = reverse(NS + "news-list", args=[CODE])
     publish = reverse(NS + "news-publish", args=[item.pk])
     seen_by_b = opened(b, page, publish)
 

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.models import SponsorshipResult
+from tests.factories import CAMPAIGN_CODE as CODE
 
 from .oversight_helpers import (
     make_attachment,
@@ -39,7 +40,7 @@ def _grow(world, n):
 )
 def test_list_pages_do_not_grow_with_rows(client_as, world, url_name):
     client = client_as("secretariat")
-    url = reverse("campaigns:oversight:" + url_name)
+    url = reverse("campaigns:oversight:" + url_name, args=[CODE])
     pair = make_sponsorship(world)
     SponsorshipResult.objects.create(sponsorship=pair, year=2023, support="a", amount_vnd=1)
     _grow(world, 2)

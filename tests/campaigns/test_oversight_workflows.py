@@ -23,6 +23,7 @@ from campaigns.models import (
 from campaigns.oversight.selectors import report_facts
 from portal.concurrency import seen_token
 from portal.roles import Role
+from tests.factories import CAMPAIGN_CODE as CODE
 from tests.factories import UserFactory
 from tests.pageforms import form_data
 
@@ -41,7 +42,7 @@ NS = "campaigns:oversight:"
 def test_the_secretariat_plans_a_visit_records_findings_and_follows_up(client_as, world, users):
     secretariat = client_as("secretariat")
     response = secretariat.post(
-        reverse(NS + "inspection-create"),
+        reverse(NS + "inspection-create", args=[CODE]),
         {
             "year": 2024,
             "kind": "inspection",
@@ -120,7 +121,7 @@ def test_a_finding_for_a_unit_not_visited_is_refused(client_as, world):
 
 def test_inspection_dates_in_the_wrong_order_are_refused(client_as, world):
     response = client_as("secretariat").post(
-        reverse(NS + "inspection-create"),
+        reverse(NS + "inspection-create", args=[CODE]),
         {
             "year": 2024,
             "kind": "supervision",
@@ -180,7 +181,7 @@ def test_a_department_officer_reports_sponsorship_results_seen_on_both_units_pag
 
 def test_budget_lines_go_from_proposed_to_approved_with_totals_and_export(client_as, world):
     client = client_as("secretariat")
-    create = reverse(NS + "budget-create")
+    create = reverse(NS + "budget-create", args=[CODE])
     base = {"year": 2024, "kind": "inspection", "proposing_unit": "Cơ quan Tổ chức – Nội vụ"}
     negative = client.post(create, {**base, "description": "Âm", "amount_vnd": "-1"})
     assert "Số tiền đề xuất không được âm." in negative.content.decode()
@@ -232,11 +233,11 @@ def test_budget_lines_go_from_proposed_to_approved_with_totals_and_export(client
     line.refresh_from_db()
     assert line.description == "Kiểm tra 10 xã"
 
-    page = client.get(reverse(NS + "budget-list")).content.decode()
+    page = client.get(reverse(NS + "budget-list", args=[CODE])).content.decode()
     assert "165.000.000" in page  # 2024 proposed: 45 + 120 million
     assert "40.000.000" in page
 
-    response = client.get(reverse(NS + "budget-export"), {"year": 2024})
+    response = client.get(reverse(NS + "budget-export", args=[CODE]), {"year": 2024})
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["A1"].value == "NHU CẦU KINH PHÍ NĂM 2024"
     headers = [c.value for c in sheet[3]]
@@ -254,7 +255,9 @@ def test_budget_lines_go_from_proposed_to_approved_with_totals_and_export(client
 
 def test_news_is_drafted_published_and_withdrawn(client_as, world):
     client = client_as("secretariat")
-    client.post(reverse(NS + "news-create"), {"title": "Ra quân làm đường", "body": "Nội dung"})
+    client.post(
+        reverse(NS + "news-create", args=[CODE]), {"title": "Ra quân làm đường", "body": "Nội dung"}
+    )
     item = NewsItem.objects.get()
     assert not item.is_published
     client.post(reverse(NS + "news-publish", args=[item.pk]), {"seen": seen_token(item)})

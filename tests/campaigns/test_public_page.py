@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from campaigns.models import FigureRelease, NtmLevel, NtmStatus, Target, TargetMetric
 from campaigns.oversight.services import figures_release
+from tests.factories import CAMPAIGN_CODE as CODE
 
 from .oversight_helpers import (
     make_budget_line,
@@ -105,11 +106,11 @@ def test_only_figures_the_chairman_released_are_shown_and_they_stay_frozen(
 
 def test_the_chairman_releases_figures_through_the_page(client_as, public_world):
     client = client_as("chairman")
-    response = client.post(reverse("campaigns:oversight:release-list"), {"year": 2024})
+    response = client.post(reverse("campaigns:oversight:release-list", args=[CODE]), {"year": 2024})
     assert response.status_code == 302
     assert FigureRelease.objects.get().released_by.username == "chairman"
     refused = client_as("secretariat").post(
-        reverse("campaigns:oversight:release-list"), {"year": 2024}
+        reverse("campaigns:oversight:release-list", args=[CODE]), {"year": 2024}
     )
     assert refused.status_code == 403
     assert FigureRelease.objects.count() == 1

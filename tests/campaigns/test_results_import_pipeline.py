@@ -13,6 +13,7 @@ from django.urls import resolve, reverse
 from moto import mock_aws
 
 from campaigns.models import Contribution, NtmStatus
+from tests.factories import CAMPAIGN_CODE as CODE
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def _import_link(client, list_url: str) -> str:
     [("campaigns:ntm-list", "ntm_status"), ("campaigns:contribution-list", "contributions")],
 )
 def test_the_results_lists_offer_the_one_import_pipeline(world, client_as, list_name, kind):
-    link = _import_link(client_as("economic_office"), reverse(list_name))
+    link = _import_link(client_as("economic_office"), reverse(list_name, args=[CODE]))
     assert link == reverse("import-upload", args=[kind])
 
 
@@ -76,7 +77,7 @@ def test_an_ntm_import_from_the_list_waits_in_the_bucket_and_is_saved_on_confirm
     world, client_as, bucket, settings
 ):
     client = client_as("economic_office")
-    upload = _import_link(client, reverse("campaigns:ntm-list"))
+    upload = _import_link(client, reverse("campaigns:ntm-list", args=[CODE]))
     response = client.post(upload, {"file": SimpleUploadedFile("ntm.csv", NTM_CSV)})
     assert response.status_code == 302
     preview = response["Location"]
@@ -88,7 +89,7 @@ def test_an_ntm_import_from_the_list_waits_in_the_bucket_and_is_saved_on_confirm
     assert "1</span> dòng mới" in page
     response = client.post(_confirm_url(preview))
     assert response.status_code == 302
-    assert response["Location"] == reverse("campaigns:ntm-list")
+    assert response["Location"] == reverse("campaigns:ntm-list", args=[CODE])
     assert NtmStatus.objects.get(unit=world.commune_a, year=2023).criteria_met_count == 2
     assert _keys(bucket) == []  # the pending file is deleted after use
 
@@ -111,7 +112,7 @@ def test_an_import_file_altered_in_storage_before_confirm_is_refused(world, clie
 
 def test_a_text_file_named_xlsx_is_refused_by_the_upload_checks(world, client_as, bucket):
     client = client_as("economic_office")
-    upload = _import_link(client, reverse("campaigns:contribution-list"))
+    upload = _import_link(client, reverse("campaigns:contribution-list", args=[CODE]))
     disguised = SimpleUploadedFile(
         "dong-gop.xlsx",
         b"year,commune_code,contributor,contributor_kind,money_vnd,work_days,land_m2,note\n"

@@ -15,6 +15,7 @@ from campaigns.models import (
     Target,
     TargetMetric,
 )
+from tests.factories import CAMPAIGN_CODE as CODE
 from tests.pageforms import form_data
 
 from .results_helpers import ntm, with_criteria_sets
@@ -244,7 +245,7 @@ def test_village_form_offers_only_village_levels(world, client_as):
 
 def test_negative_money_is_refused_next_to_the_field(world, client_as):
     response = client_as("officer_a").post(
-        reverse("campaigns:contribution-create"),
+        reverse("campaigns:contribution-create", args=[CODE]),
         {
             "commune": world.commune_a.pk,
             "year": 2023,
@@ -262,7 +263,7 @@ def test_negative_money_is_refused_next_to_the_field(world, client_as):
 
 def test_officer_cannot_record_a_contribution_for_another_commune(world, client_as):
     response = client_as("officer_b").post(
-        reverse("campaigns:contribution-create"),
+        reverse("campaigns:contribution-create", args=[CODE]),
         {
             "commune": world.commune_a.pk,
             "year": 2023,
@@ -288,12 +289,12 @@ def test_contribution_list_totals_and_filters(world, client_as):
             money_vnd=money,
             work_days=10,
         )
-    response = client_as("secretariat").get(reverse("campaigns:contribution-list"))
+    response = client_as("secretariat").get(reverse("campaigns:contribution-list", args=[CODE]))
     assert response.context["totals"]["money_vnd"] == 3_500_000
-    response = client_as("officer_a").get(reverse("campaigns:contribution-list"))
+    response = client_as("officer_a").get(reverse("campaigns:contribution-list", args=[CODE]))
     assert response.context["totals"]["money_vnd"] == 1_000_000  # only the officer's commune
     response = client_as("secretariat").get(
-        reverse("campaigns:contribution-list"), {"commune": world.commune_b.pk}
+        reverse("campaigns:contribution-list", args=[CODE]), {"commune": world.commune_b.pk}
     )
     assert [c.commune for c in response.context["page"]] == [world.commune_b]
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from campaigns.models import Evidence
 from tests.campaigns import cycle_world as cw
+from tests.factories import CAMPAIGN_CODE as CODE
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_an_evidence_file_is_served_whole_and_uncompressed(client_as, world):
 def test_an_excel_export_is_not_compressed_again(client_as, world):
     cw.registration(world.commune_a, world.campaign, 2025)
     response = client_as("secretariat").get(
-        reverse("campaigns:registration-export") + "?year=2025", **GZIP
+        reverse("campaigns:registration-export", args=[CODE]) + "?year=2025", **GZIP
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")

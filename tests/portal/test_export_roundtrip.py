@@ -25,6 +25,7 @@ from awards.models import Award
 from awards.tiers import load_tiers
 from campaigns.models import Contribution, NtmStatus
 from portal.dataexchange import IMPORTERS, run_import
+from tests.factories import CAMPAIGN_CODE as CODE
 from tests.introspection import url_names
 from units.models import Unit
 
@@ -143,6 +144,7 @@ ROUND_TRIPS = [
         "contribution list",
         "contributions",
         "campaigns:contribution-export",
+        (CODE,),
         edit=Edit(
             "Người / đơn vị đóng góp",
             "Công ty TNHH Phổ Thạnh",
@@ -293,7 +295,9 @@ def test_in_kind_edited_in_the_contribution_export_is_imported_and_a_contract_fi
     world, client_as
 ):
     seed_contributions(world)
-    data = client_as("secretariat").get(reverse("campaigns:contribution-export")).content
+    data = (
+        client_as("secretariat").get(reverse("campaigns:contribution-export", args=[CODE])).content
+    )
     edit = Edit(
         "Người / đơn vị đóng góp", "Công ty TNHH Phổ Thạnh", "Hiện vật", "50 bao xi măng", bool
     )

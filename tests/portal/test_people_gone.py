@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.urls import reverse
 
+from portal.navigation import entry_url
 from portal.roles import Role
 from portal.templatetags.people import GONE
 from reports.models import Report
@@ -123,7 +124,11 @@ def test_a_report_whose_requester_was_deleted_shows_the_account_as_deleted(
     report = ready_report(world, users)
     Report.objects.filter(pk=report.pk).update(requested_by=requester)
     requester.delete()
-    url = reverse(url_name, args=[report.pk]) if url_name.endswith("detail") else reverse(url_name)
+    url = (
+        reverse(url_name, args=[report.pk])
+        if url_name.endswith("detail")
+        else entry_url(url_name, report.campaign.code)
+    )
     response = client_as("chairman" if url_name.endswith("queue") else PERSONA).get(url)
     assert response.status_code == 200
     assert GONE in response.content.decode()

@@ -23,6 +23,7 @@ from campaigns.cycle.forms import ReviewForm
 from campaigns.models import AssessmentItem, Contribution, Criterion, ValueType
 from portal.dataexchange import run_import
 from portal.numbers import VnNumberField, format_vn_number, parse_vn_number
+from tests.factories import CAMPAIGN_CODE as CODE
 from tests.introspection import project_form_classes
 from units.models import Person, Unit
 
@@ -202,7 +203,7 @@ def _contribution(**over) -> dict:
 def test_a_contribution_typed_the_vietnamese_way_is_stored_and_shown_as_typed(client_as, world):
     client = client_as("officer_a")
     data = _contribution(commune=world.commune_a.pk)
-    response = client.post(reverse("campaigns:contribution-create"), data)
+    response = client.post(reverse("campaigns:contribution-create", args=[CODE]), data)
     assert response.status_code == 302, response.context["form"].errors
     c = Contribution.objects.get()
     assert (c.work_days, c.money_vnd, c.land_m2) == (
@@ -210,7 +211,7 @@ def test_a_contribution_typed_the_vietnamese_way_is_stored_and_shown_as_typed(cl
         Decimal(150_250_500),
         Decimal("1234.5"),
     )
-    page = client.get(reverse("campaigns:contribution-list")).content.decode()
+    page = client.get(reverse("campaigns:contribution-list", args=[CODE])).content.decode()
     assert '<td class="num">12,5</td>' in page
     assert '<td class="num">150.250.500</td>' in page
     assert '<td class="num">1.234,5</td>' in page
@@ -226,7 +227,7 @@ def test_a_contribution_typed_the_vietnamese_way_is_stored_and_shown_as_typed(cl
 def test_an_ambiguous_number_is_refused_with_a_message_and_the_input_kept(client_as, world):
     client = client_as("officer_a")
     data = _contribution(commune=world.commune_a.pk, work_days="1.5")
-    response = client.post(reverse("campaigns:contribution-create"), data)
+    response = client.post(reverse("campaigns:contribution-create", args=[CODE]), data)
     assert response.status_code == 200
     page = response.content.decode()
     assert "Số “1.5” không rõ: viết 1,5 nếu là một phẩy năm." in page
@@ -325,10 +326,12 @@ def test_a_decomposed_contribution_is_found_by_a_composed_search_and_the_other_w
 ):
     client = client_as("officer_a")
     data = _contribution(commune=world.commune_a.pk, contributor=nfd("Hộ ông Phổ Đức"))
-    assert client.post(reverse("campaigns:contribution-create"), data).status_code == 302
+    assert (
+        client.post(reverse("campaigns:contribution-create", args=[CODE]), data).status_code == 302
+    )
     assert Contribution.objects.get().contributor == "Hộ ông Phổ Đức"
     for q in ("Phổ Đức", nfd("Phổ Đức")):
-        page = client.get(reverse("campaigns:contribution-list"), {"q": q})
+        page = client.get(reverse("campaigns:contribution-list", args=[CODE]), {"q": q})
         assert [c.contributor for c in page.context["page"]] == ["Hộ ông Phổ Đức"]
 
 

@@ -22,6 +22,7 @@ from campaigns.models import (
 from campaigns.rankings.ranking import RankedRow
 from tests.campaigns import cycle_world
 from tests.campaigns.rankings_helpers import cluster, commune, status
+from tests.factories import CAMPAIGN_CODE as CODE
 from tests.portal.test_login_names import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,9 @@ def test_import_pages_name_columns_in_words_beside_the_header_of_the_contract(
     )
     assert "Tiền (đồng): cột money_vnd" in upload
     ntm = visible_text(
-        client_as("economic_office").get(reverse("campaigns:ntm-list")).content.decode()
+        client_as("economic_office")
+        .get(reverse("campaigns:ntm-list", args=[CODE]))
+        .content.decode()
     )
     assert "ntm_status" not in ntm
     assert "Xuất tệp theo mẫu nhập" in ntm
@@ -100,7 +103,7 @@ def test_a_rank_kept_says_so_and_the_page_explains_the_markers(world, users, cli
             unit = commune(cl, name)[0] if year == 2023 else _unit(name)
             status(world.campaign, unit, year, NtmLevel.NTM if met == 19 else NtmLevel.NONE, met)
     page = client_as("secretariat").get(
-        reverse("rankings:ranking"), {"campaign": world.campaign.code, "year": 2024}
+        reverse("rankings:ranking", args=[world.campaign.code]), {"year": 2024}
     )
     text = visible_text(page.content.decode())
     assert "= giữ hạng" in text
@@ -132,7 +135,7 @@ def test_a_target_without_a_value_draws_no_bar_and_says_so(world, users, client_
     )
     page = (
         client_as("secretariat")
-        .get(reverse("rankings:targets"), {"campaign": world.campaign.code, "year": 2025})
+        .get(reverse("rankings:targets", args=[world.campaign.code]), {"year": 2025})
         .content.decode()
     )
     assert "<progress" not in page

@@ -50,19 +50,19 @@ def _status(w, u):
 ROWS = [
     Row(
         "report archive",
-        lambda w, u: reverse("reports:report-list"),
+        lambda w, u: reverse("reports:report-list", args=[w.campaign.code]),
         dict.fromkeys(READERS, 200),
         url_names=("reports:report-list",),
     ),
     Row(
         "report request form",
-        lambda w, u: reverse("reports:report-request"),
+        lambda w, u: reverse("reports:report-request", args=[w.campaign.code]),
         {"secretariat": 200},
         url_names=("reports:report-request",),
     ),
     Row(
         "report request POST",
-        lambda w, u: reverse("reports:report-request"),
+        lambda w, u: reverse("reports:report-request", args=[w.campaign.code]),
         {"secretariat": 302},
         method="post",
         data=lambda w, u: {"campaign": w.campaign.pk, "kind": "annual", "year": 2023},

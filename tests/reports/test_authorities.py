@@ -20,6 +20,7 @@ from awards.models import Award, AwardDecision, DecisionStatus
 from reports import rendering, services
 from reports.models import OutgoingNumber, Report, ReportStatus
 from tests.awards.conftest import council, everyone_present, make_nomination, tiers  # noqa: F401
+from tests.factories import CAMPAIGN_CODE as CODE
 from tests.factories import AuthorityFactory, town_ended_on_reform
 from units.authorities import NoAuthority, check_in_force, in_force
 from units.models import AuthorityLevel
@@ -460,7 +461,11 @@ def test_a_new_decision_offers_the_bases_in_force_on_its_day(world, client_as):
     before = decision_legal_bases(world.campaign, datetime.date(2023, 12, 1))
     assert "91/2017/NĐ-CP" in before
     assert "72/2025" not in before
-    page = client_as("secretariat").get(reverse("awards:decision-create")).content.decode()
+    page = (
+        client_as("secretariat")
+        .get(reverse("awards:decision-create", args=[CODE]))
+        .content.decode()
+    )
     assert "Căn cứ Luật Thi đua, khen thưởng ngày 15/6/2022" in page
 
 

@@ -14,6 +14,7 @@ from awards.models import AwardDecision, Nomination, NominationStatus
 from reports import rendering
 from reports.models import Report
 from tests.awards.conftest import make_nomination, tiers  # noqa: F401
+from tests.factories import CAMPAIGN_CODE as CODE
 from tests.factories import PersonFactory
 from units.models import AuthorityLevel
 
@@ -130,8 +131,8 @@ def test_decision_form_offers_what_the_authority_may_confer_and_the_letter_the_r
     upper = make_nomination(S.CHECKED, tier_code="bang-khen-chu-tich-tinh")
     Nomination.objects.filter(pk__in=[local.pk, upper.pk]).update(status=S.PASSED)
     secretariat = client_as("secretariat")
-    decision_response = secretariat.get(reverse("awards:decision-create"))
-    letter_response = secretariat.get(reverse("awards:letter-create"))
+    decision_response = secretariat.get(reverse("awards:decision-create", args=[CODE]))
+    letter_response = secretariat.get(reverse("awards:letter-create", args=[CODE]))
     assert decision_response.status_code == letter_response.status_code == 200
     decision_page = decision_response.content.decode()
     letter_page = letter_response.content.decode()

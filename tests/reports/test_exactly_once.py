@@ -25,6 +25,7 @@ from portal.models import AuditEvent
 from reports import services
 from reports.models import Report, ReportStatus
 from reports.tasks import render_report_task, requeue_reports_task
+from tests.factories import CAMPAIGN_CODE as CODE
 
 from .test_services import fast_render  # noqa: F401 (fixture)
 
@@ -189,7 +190,7 @@ def test_broker_down_request_page_says_it_is_recorded_and_will_run(
     client = client_as("secretariat")
     with mock.patch.object(render_report_task, "apply_async", side_effect=KombuError("down")):
         response = client.post(
-            reverse("reports:report-request"),
+            reverse("reports:report-request", args=[CODE]),
             {"campaign": world.campaign.pk, "kind": "annual", "year": 2024},
         )
     assert response.status_code == 302
@@ -285,7 +286,7 @@ def test_a_request_rendered_at_once_says_it_is_ready(
     ready rather than "being made". (Real commits: the send runs when the request commits.)"""
     client = client_as("secretariat")
     response = client.post(
-        reverse("reports:report-request"),
+        reverse("reports:report-request", args=[CODE]),
         {"campaign": world.campaign.pk, "kind": "annual", "year": 2024},
     )
     assert response.status_code == 302

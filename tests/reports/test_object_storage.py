@@ -14,6 +14,7 @@ from campaigns.models import FeedbackAttachment
 from reports import services, signing
 from reports.models import ReportStatus
 from tests.campaigns.oversight_helpers import PDF_BYTES
+from tests.factories import CAMPAIGN_CODE as CODE
 
 from .test_services import _request, fast_render  # noqa: F401 (fixture)
 
@@ -54,7 +55,7 @@ def test_an_attachment_sent_by_an_officer_is_read_by_the_secretariat_from_the_bu
 ):
     officer = client_as("officer_a")
     response = officer.post(
-        reverse("campaigns:oversight:feedback-create"),
+        reverse("campaigns:oversight:feedback-create", args=[CODE]),
         {
             "unit": world.commune_a.pk,
             "year": 2024,

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from reports import registry, rendering, services, signing
 from reports.models import Report, ReportStatus
+from tests.factories import CAMPAIGN_CODE as CODE
 
 from .conftest import FULL_NARRATIVE
 
@@ -383,7 +384,7 @@ def test_lists_of_reports_leave_the_tables_unread(world, users, fast_render, cli
     assert latest.version == 2
     assert latest.tables  # rendered, with tables
     client = client_as("chairman")
-    archive = client.get(reverse("reports:report-list"))
+    archive = client.get(reverse("reports:report-list", args=[CODE]))
     detail = client.get(reverse("reports:report-detail", args=[latest.pk]))
     queue = client.get(reverse("reports:signoff-queue"))
     listed = [

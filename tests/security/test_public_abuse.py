@@ -19,6 +19,7 @@ from awards.models import ConsultationComment, NominationStatus
 from portal.net import client_ip
 from portal.throttle import bucket
 from tests.awards.conftest import make_nomination, tiers  # noqa: F401 (fixtures)
+from tests.factories import CAMPAIGN_CODE as CODE
 
 GB = 1024 * 1024 * 1024
 BOUNDARY = "----ranh-gioi"
@@ -107,10 +108,12 @@ def test_anonymous_bodies_are_small_signed_in_forms_may_carry_files(settings, us
     officer = Client()
     officer.force_login(users["officer_a"], backend="django.contrib.auth.backends.ModelBackend")
     padding = b"x" * (settings.ANONYMOUS_REQUEST_MAX_BYTES + 1)
-    response = officer.post(reverse("awards:nomination-create"), {"achievements": padding})
+    response = officer.post(
+        reverse("awards:nomination-create", args=[CODE]), {"achievements": padding}
+    )
     assert response.status_code != 413
     # ... and anything above the global cap is refused unread.
-    response, body = _claiming(officer, reverse("awards:nomination-create"), GB)
+    response, body = _claiming(officer, reverse("awards:nomination-create", args=[CODE]), GB)
     assert response.status_code == 413
     assert body.reads == 0
     assert "205 MB" in response.content.decode()

@@ -16,6 +16,7 @@ from campaigns.cycle import services
 from campaigns.models import Assessment, AssessmentStatus, Evidence, Registration
 from portal.concurrency import seen_token
 from tests.campaigns import cycle_world as cw
+from tests.factories import CAMPAIGN_CODE as CODE
 from tests.factories import UnitFactory
 from tests.pageforms import form_data
 
@@ -112,7 +113,8 @@ def test_an_officer_of_another_unit_gets_404_on_submit(client_as, draft):
 def test_an_officer_cannot_start_another_units_assessment(client_as, world):
     cw.criteria_set(world.campaign)
     response = client_as("officer_b").post(
-        reverse("campaigns:assessment-start"), {"unit": world.commune_a.pk, "year": 2025}
+        reverse("campaigns:assessment-start", args=[CODE]),
+        {"unit": world.commune_a.pk, "year": 2025},
     )
     assert response.status_code == 404
     assert not Assessment.objects.exists()
@@ -256,7 +258,11 @@ def _submitted(unit, campaign, year=2025, score=10, late=False, evidence=True):
 def test_queue_puts_the_riskiest_first_with_reasons(client_as, world):
     clean = _submitted(world.commune_a, world.campaign, score=5)
     risky = _submitted(world.commune_b, world.campaign, score=100, late=True, evidence=False)
-    page = client_as("secretariat").get(reverse("campaigns:review-queue")).content.decode()
+    page = (
+        client_as("secretariat")
+        .get(reverse("campaigns:review-queue", args=[CODE]))
+        .content.decode()
+    )
     assert page.index(risky.unit.name) < page.index(clean.unit.name)
     assert "Nộp muộn" in page
     assert "5 tiêu chí có điểm nhưng không có minh chứng" in page
@@ -288,7 +294,11 @@ def test_queue_flags_a_large_jump_from_last_year(client_as, world):
     last = _submitted(world.commune_a, world.campaign, year=2024, score=5)
     Assessment.objects.filter(pk=last.pk).update(status=AssessmentStatus.APPROVED)
     _submitted(world.commune_a, world.campaign, year=2025, score=9)
-    page = client_as("secretariat").get(reverse("campaigns:review-queue")).content.decode()
+    page = (
+        client_as("secretariat")
+        .get(reverse("campaigns:review-queue", args=[CODE]))
+        .content.decode()
+    )
     assert "Tổng điểm tăng 64% so với năm trước" in page
 
 
@@ -299,14 +309,18 @@ def test_economic_office_queue_holds_only_communes_and_villages(client_as, world
     cw.criteria_set(world.campaign, TargetGroup.ORGANISATIONS)
     dept = cw.assessment(world.department, world.campaign, group=TargetGroup.ORGANISATIONS)
     Assessment.objects.filter(pk=dept.pk).update(status=AssessmentStatus.SUBMITTED)
-    page = client_as("economic_office").get(reverse("campaigns:review-queue")).content.decode()
+    page = (
+        client_as("economic_office")
+        .get(reverse("campaigns:review-queue", args=[CODE]))
+        .content.decode()
+    )
     assert world.commune_a.name in page
     assert world.department.name not in page
 
 
 def test_queue_runs_a_constant_number_of_queries(client_as, world, django_assert_num_queries):
     client = client_as("secretariat")
-    url = reverse("campaigns:review-queue")
+    url = reverse("campaigns:review-queue", args=[CODE])
     _submitted(world.commune_a, world.campaign)
     client.get(url)  # warm the session and caches
     with django_assert_num_queries(_count_queries(client, url)) as small:
@@ -333,7 +347,7 @@ def test_bulk_approve_goes_through_the_service_for_each(client_as, world):
     a = _submitted(world.commune_a, world.campaign)
     b = _submitted(world.commune_b, world.campaign)
     response = client_as("secretariat").post(
-        reverse("campaigns:review-bulk-approve"), {"ids": [a.pk, b.pk]}
+        reverse("campaigns:review-bulk-approve", args=[CODE]), {"ids": [a.pk, b.pk]}
     )
     assert response.status_code == 302
     for x in (a, b):
@@ -347,7 +361,7 @@ def test_bulk_approve_goes_through_the_service_for_each(client_as, world):
 
 def test_registration_refuses_a_year_outside_the_campaign(client_as, world):
     response = client_as("officer_a").post(
-        reverse("campaigns:registration-create"),
+        reverse("campaigns:registration-create", args=[CODE]),
         {"unit": world.commune_a.pk, "year": 2030, "commitments": "Đạt chuẩn"},
     )
     assert response.status_code == 200
@@ -359,11 +373,13 @@ def test_registration_refuses_a_year_outside_the_campaign(client_as, world):
 def test_secretariat_sees_who_registered_and_exports(client_as, world):
     cw.registration(world.commune_a, world.campaign, 2025)
     client = client_as("secretariat")
-    page = client.get(reverse("campaigns:registration-list") + "?year=2025").content.decode()
+    page = client.get(
+        reverse("campaigns:registration-list", args=[CODE]) + "?year=2025"
+    ).content.decode()
     assert world.commune_a.name in page
     assert "Chưa đăng ký năm 2025" in page
     assert world.commune_b.name in page
-    response = client.get(reverse("campaigns:registration-export") + "?year=2025")
+    response = client.get(reverse("campaigns:registration-export", args=[CODE]) + "?year=2025")
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -390,13 +406,15 @@ def test_extension_request_then_grant_in_the_browser_pages(client_as, world, mon
     # Decided in December 2025: an extension to a day already past is refused.
     monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2025, 12, 3))
     client_as("officer_a").post(
-        reverse("campaigns:extension-request"),
+        reverse("campaigns:extension-request", args=[CODE]),
         {"unit": world.commune_a.pk, "year": 2025, "reason": "Chờ số liệu tỉnh"},
     )
     ext = world.commune_a.extension_requests.get()
     secretariat = client_as("secretariat")
     decide = reverse("campaigns:extension-decide", args=[ext.pk])
-    data = form_data(secretariat.get(reverse("campaigns:extension-list")), action=decide)
+    data = form_data(
+        secretariat.get(reverse("campaigns:extension-list", args=[CODE])), action=decide
+    )
     secretariat.post(decide, {**data, "decision": "grant", "until": "2026-01-15"})
     ext.refresh_from_db()
     assert ext.status == "granted"
@@ -410,7 +428,7 @@ def test_a_closed_period_says_so_and_points_to_the_extension(client_as, draft, m
     monkeypatch.setattr(timezone, "localdate", lambda *a: datetime.date(2025, 12, 3))
     page = client_as("officer_a").get(draft.get_absolute_url()).content.decode()
     assert "Đã quá hạn báo cáo (30/11/2025)" in page
-    assert reverse("campaigns:extension-list") in page
+    assert reverse("campaigns:extension-list", args=[CODE]) in page
 
 
 def test_secretariat_reopens_with_a_reason_shown_in_the_history(client_as, world):

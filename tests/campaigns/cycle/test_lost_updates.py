@@ -12,6 +12,7 @@ from django.urls import reverse
 from campaigns.models import ExtensionRequest, Registration
 from portal.roles import Role
 from tests.campaigns import cycle_world as cw
+from tests.factories import CAMPAIGN_CODE as CODE
 from tests.factories import UserFactory
 from tests.pageforms import assert_refused, form_data
 
@@ -69,7 +70,7 @@ def test_an_extension_decided_from_an_older_list_is_refused_and_the_first_decisi
     a = client_as("secretariat")
     b = _signed_in(client_as, UserFactory(username="secretariat_2", roles=[Role.SECRETARIAT]))
     ext = cw.extension(world.commune_a, world.campaign)
-    page = reverse("campaigns:extension-list")
+    page = reverse("campaigns:extension-list", args=[CODE])
     action = reverse("campaigns:extension-decide", args=[ext.pk])
     page_a, page_b = form_data(a.get(page), action=action), form_data(b.get(page), action=action)
 

@@ -11,13 +11,14 @@ from django.urls import reverse
 from campaigns.cycle import services
 from campaigns.models import Registration
 from portal.concurrency import seen_token
+from tests.factories import CAMPAIGN_CODE as CODE
 
 pytestmark = pytest.mark.django_db
 
 
 def _new(client, world, commitments, **extra):
     return client.post(
-        reverse("campaigns:registration-create"),
+        reverse("campaigns:registration-create", args=[CODE]),
         {
             "unit": world.commune_a.pk,
             "year": 2024,

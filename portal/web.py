@@ -1,0 +1,87 @@
+"""The web toolkit: what list and form views repeat, written once (docs/architecture.md, "The
+web toolkit").
+
+- `paginate(request, queryset)` → a `Paginator` page of PAGE_SIZE rows and the query string
+  without `page` (for the pager's links): a list page passes both to `_partials/pager.html`.
+- `query_without_page(request)` — the query string alone, when the page needs no paginator.
+- `attach(form, exc)` puts a service's `ValidationError` next to the fields it names (the rest
+  on top of the form); `error_text(exc)` is its one-line form for a flash message.
+- `filtered_export(filterset, …)` is the "filtered list + Excel export" pair: the same
+  django-filter FilterSet reads the query string for the page and for its `.xlsx`;
+  `xlsx_download(…)` is the download of any list's rows.
+- The year a page is about is checked once, by `campaigns.context.campaign_view` (a campaign's
+  page) or `portal.filters.YearForm` (a page of its own).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+
+#: Rows on one page of every list.
+PAGE_SIZE = 50
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The page's query string without `page`: the pager's links add their own."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def page_of(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> Page:
+    """The page `?page=` asks for (the last one when past the end, the first when not a number)."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> dict[str, Any]:
+    """The two values a list template's pager reads: `page` and `query`."""
+    return {"page": page_of(request, queryset, per_page), "query": query_without_page(request)}
+
+
+def attach(form: BaseForm, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it names (else on top of the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def error_text(exc: ValidationError) -> str:
+    """A service's refusal as one line, for a flash message."""
+    return " ".join(exc.messages)
+
+
+def xlsx_download(
+    filename: str,
+    columns: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet_title: str,
+    title: str | None = None,
+) -> HttpResponse:
+    """An `.xlsx` download of a list: bold frozen header, Vietnamese formats (write_xlsx)."""
+    from .dataexchange import write_xlsx, xlsx_response
+
+    return xlsx_response(filename, write_xlsx(columns, rows, sheet_title=sheet_title, title=title))
+
+
+def filtered_export(
+    filterset: Any,
+    *,
+    columns: Sequence[Any],
+    row: Callable[[int, Any], Sequence[Any]],
+    filename: str,
+    sheet_title: str,
+    title: str | None = None,
+) -> HttpResponse:
+    """The `.xlsx` of a filtered list: the rows `filterset` keeps (the same FilterSet, read from
+    the same query string, as the page), one line each by `row(number, obj)` (numbered from 1)."""
+    rows = (row(i, obj) for i, obj in enumerate(filterset.qs, start=1))
+    return xlsx_download(filename, columns, rows, sheet_title=sheet_title, title=title)
