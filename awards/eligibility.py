@@ -41,6 +41,17 @@ STATUS_LABELS = {
     INFO: "Thông tin",
 }
 
+
+def status_words(status: str) -> dict:
+    """What a page shows of a rule's verdict: its label and which verdict it is."""
+    return {
+        "status_label": STATUS_LABELS.get(status, status),
+        "is_met": status == MET,
+        "is_not_met": status == NOT_MET,
+        "is_unknown": status == UNKNOWN,
+    }
+
+
 RATING_RANK = {"htxsnv": 3, "httnv": 2, "htnv": 1, "khong_hoan_thanh": 0}
 RATING_LABEL = {
     "htxsnv": "hoàn thành xuất sắc nhiệm vụ",

@@ -22,7 +22,7 @@ from units.models import Person, Unit
 
 from . import selectors as sel
 from . import services
-from .eligibility import STATUS_LABELS
+from .eligibility import status_words
 from .filters import AwardFilter, NominationFilter
 from .forms import (
     AddItemForm,
@@ -244,7 +244,7 @@ def _nomination_page(
         ]  # copies: the row's own value stays as stored
     )
     for r in results:
-        r["status_label"] = STATUS_LABELS.get(r["status"], r["status"])
+        r.update(status_words(r["status"]))
     is_draft = nomination.status == NominationStatus.DRAFT
     return render(
         request,

@@ -421,6 +421,11 @@ class DecideForm(GuardedFormMixin, forms.Form):
     )
     note = forms.CharField(label="Ý kiến", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    @property
+    def refuses(self) -> bool:
+        """The choice shown is to refuse the extension."""
+        return self["decision"].value() == "refuse"
+
 
 class QueueFilterForm(forms.Form):
     edit_guard_exempt = "filters a list"

@@ -138,6 +138,10 @@ class Ranking:
     keys: list[tuple[str, str]]
     rows: list[RankedRow]
 
+    @property
+    def is_weighted(self) -> bool:
+        return self.method == RankingMethod.WEIGHTED
+
     def clusters(self) -> list[dict]:
         """Rows grouped by cluster, in order, each with its leader(s)."""
         groups: dict = {}
