@@ -17,6 +17,7 @@ from portal.access import can, require, scope
 from portal.dataexchange import Column, write_xlsx, xlsx_response
 from portal.filters import YearForm
 from portal.models import User
+from portal.navigation import documents_for
 from portal.uploads import attachment_response
 from units.models import Person, Unit
 
@@ -506,6 +507,10 @@ def _session_page(
             "secretary_candidates": council_users() if manage else (),
             "closed": session.status == SessionStatus.CLOSED,
             "is_open": session.status == SessionStatus.OPEN,
+            # Its minutes, once it is closed (the reports app prints them).
+            "documents": documents_for(request.user, ("council_minutes",), session.pk)
+            if session.status == SessionStatus.CLOSED
+            else (),
         },
         status=status,
     )
@@ -759,6 +764,10 @@ def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "awards": decision.awards.select_related("tier", "unit", "person"),
             "can_sign": decision.status == "draft" and can(request.user, "decision.sign"),
+            # The decision and its certificates as PDF (the reports app prints them).
+            "documents": documents_for(
+                request.user, ("award_decision", "certificate"), decision.pk
+            ),
         },
     )
 
