@@ -763,7 +763,7 @@ def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 "tier", "unit", "person__affiliation"
             ),
             "awards": decision.awards.select_related("tier", "unit", "person"),
-            "can_sign": decision.status == "draft" and can(request.user, "decision.sign"),
+            "can_sign": not decision.is_signed and can(request.user, "decision.sign"),
             # The decision and its certificates as PDF (the reports app prints them).
             "documents": documents_for(
                 request.user, ("award_decision", "certificate"), decision.pk
