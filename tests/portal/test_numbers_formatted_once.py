@@ -27,6 +27,24 @@ def _spec_text(spec: ast.JoinedStr) -> str:
     return "".join(v.value for v in spec.values if isinstance(v, ast.Constant))
 
 
+def _call_finding(node: ast.Call) -> str | None:
+    """What a call writes by hand, if anything: a swap of point and comma, or a grouping format."""
+    func = node.func
+    literals = tuple(a.value for a in node.args if isinstance(a, ast.Constant))
+    if isinstance(func, ast.Attribute) and func.attr == "replace" and len(node.args) == 2:
+        return f"replace{literals!r}" if literals in SWAPS else None
+    if isinstance(func, ast.Attribute) and func.attr == "format":
+        text = func.value.value if isinstance(func.value, ast.Constant) else None
+        if isinstance(text, str) and FORMAT_STRING.search(text):
+            return f"grouping format {text!r}"
+        return None
+    if isinstance(func, ast.Name) and func.id == "format" and len(literals) == 1:
+        spec = literals[0]
+        if isinstance(spec, str) and GROUPING_SPEC.match(spec):
+            return f"format(…, {spec!r})"
+    return None
+
+
 def hand_written(source: str) -> list[tuple[int, str]]:
     """(line, what) for each hand-written number format in a Python source."""
     found = []
@@ -35,20 +53,8 @@ def hand_written(source: str) -> list[tuple[int, str]]:
             spec = _spec_text(node.format_spec)
             if GROUPING_SPEC.match(spec):
                 found.append((node.lineno, f"grouping format “:{spec}”"))
-        elif isinstance(node, ast.Call):
-            func, args = node.func, node.args
-            literals = tuple(a.value for a in args if isinstance(a, ast.Constant))
-            if isinstance(func, ast.Attribute) and func.attr == "replace" and len(args) == 2:
-                if literals in SWAPS:
-                    found.append((node.lineno, f"replace{literals!r}"))
-            elif isinstance(func, ast.Attribute) and func.attr == "format":
-                target = func.value
-                if isinstance(target, ast.Constant) and isinstance(target.value, str):
-                    if FORMAT_STRING.search(target.value):
-                        found.append((node.lineno, f"grouping format {target.value!r}"))
-            elif isinstance(func, ast.Name) and func.id == "format" and len(literals) == 1:
-                if isinstance(literals[0], str) and GROUPING_SPEC.match(literals[0]):
-                    found.append((node.lineno, f"format(…, {literals[0]!r})"))
+        elif isinstance(node, ast.Call) and (what := _call_finding(node)):
+            found.append((node.lineno, what))
     return sorted(found)
 
 
