@@ -914,6 +914,14 @@ class VoteChoice(models.TextChoices):
     DISAGREE = "disagree", "Không đồng ý"
     ABSTAIN = "abstain", "Không biểu quyết"
 
+    @property
+    def is_agree(self) -> bool:
+        return self == VoteChoice.AGREE
+
+    @property
+    def is_disagree(self) -> bool:
+        return self == VoteChoice.DISAGREE
+
 
 class Ballot(models.Model):
     """An open (non-secret) vote: who chose what. A secret item keeps no Ballot row at all (a

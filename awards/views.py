@@ -493,7 +493,7 @@ def _session_page(
             "add_form": AddItemForm(session=session)
             if manage and session.status != SessionStatus.CLOSED
             else None,
-            "choices": VoteChoice.choices,
+            "choices": list(VoteChoice),
             "times_form": times_form
             or SessionTimesForm(
                 guard=session,
