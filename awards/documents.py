@@ -17,6 +17,7 @@ from .models import (
     CouncilSession,
     MemberRole,
     Nomination,
+    TierKind,
 )
 
 
@@ -57,13 +58,14 @@ def _groups(awards: list[dict]) -> list[dict]:
     “Lao động tiên tiến” năm 2024 cho …"), then award forms ("Tặng Giấy khen … cho …")."""
     groups: dict[tuple, dict] = {}
     for a in awards:
-        key = (a["tier_kind"] != "title", a["tier_order"], a["tier_code"], a["year"])
+        key = (not a["is_title"], a["tier_order"], a["tier_code"], a["year"])
         g = groups.setdefault(
             key,
             {
                 "tier_name": a["tier_name"],
                 "tier_code": a["tier_code"],
                 "tier_kind": a["tier_kind"],
+                "is_title": a["is_title"],
                 "year": a["year"],
                 "rows": [],
             },
@@ -72,7 +74,7 @@ def _groups(awards: list[dict]) -> list[dict]:
     out = []
     for i, (_key, g) in enumerate(sorted(groups.items(), key=lambda kv: kv[0]), start=1):
         own = False
-        if g["tier_kind"] == "title":
+        if g["is_title"]:
             lead = f"Tặng danh hiệu “{g['tier_name']}” năm {g['year']}"
         elif g["tier_code"] in OWN_GIAY_KHEN:
             # The deciding chairman's own Giấy khen: named after the issuing body of the day
@@ -159,6 +161,8 @@ def decision_document(decision_id: int, *, day: datetime.date | None = None) -> 
                 "tier_code": n.tier.code,
                 "tier_name": n.tier.name,
                 "tier_kind": n.tier.kind,
+                # An emulation title (danh hiệu), not an award form: worded differently.
+                "is_title": n.tier.kind == TierKind.TITLE,
                 "tier_kind_label": n.tier.get_kind_display(),
                 "tier_order": n.tier.order,
                 "certificate_heading": n.tier.certificate_heading,
@@ -271,6 +275,7 @@ def certificates_document(decision_id: int) -> dict:
                 "affiliation": a["affiliation"],
                 "tier_name": a["tier_name"],
                 "tier_kind": a["tier_kind"],
+                "is_title": a["is_title"],
                 "heading": a["certificate_heading"],
                 "year": a["year"],
                 "achievements": a["achievements"],

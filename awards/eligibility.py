@@ -29,6 +29,8 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
+from portal.numbers import format_vn_number
+
 MET = "met"
 NOT_MET = "not_met"
 UNKNOWN = "unknown"
@@ -40,6 +42,22 @@ STATUS_LABELS = {
     UNKNOWN: "Chưa đủ dữ liệu để kết luận",
     INFO: "Thông tin",
 }
+
+
+def _pct(value: float) -> str:
+    """A percentage as a rule states it: 70, 12,5 (at most two decimals)."""
+    return format_vn_number(value, max_decimals=2)
+
+
+def status_words(status: str) -> dict:
+    """What a page shows of a rule's verdict: its label and which verdict it is."""
+    return {
+        "status_label": STATUS_LABELS.get(status, status),
+        "is_met": status == MET,
+        "is_not_met": status == NOT_MET,
+        "is_unknown": status == UNKNOWN,
+    }
+
 
 RATING_RANK = {"htxsnv": 3, "httnv": 2, "htnv": 1, "khong_hoan_thanh": 0}
 RATING_LABEL = {
@@ -358,7 +376,8 @@ def _check_women_priority(params, history, ref, names):
         return INFO, "Cá nhân nữ: được ưu tiên khi các trường hợp có thành tích ngang nhau."
     if history.female_share_pct is not None and history.female_share_pct >= share:
         return INFO, (
-            f"Tập thể có {history.female_share_pct:g}% thành viên là nữ (từ {share:g}% trở lên): "
+            f"Tập thể có {_pct(history.female_share_pct)}% thành viên là nữ "
+            f"(từ {_pct(share)}% trở lên): "
             "được ưu tiên khi ngang nhau."
         )
     if history.is_female is None and history.female_share_pct is None:
@@ -398,7 +417,7 @@ def _check_members(params, history, ref, names):
         strict = params.get("advanced_strict", False)
         ok = share > pct if strict else share >= pct
         sign = "trên" if strict else "ít nhất"
-        text = f"{adv}/{total} thành viên ({share:.1f}%".replace(".", ",") + ")"
+        text = f"{adv}/{total} thành viên ({format_vn_number(share, 1)}%)"
         if ok:
             good.append(f"{text} đạt “Lao động tiên tiến”")
         else:
@@ -451,15 +470,18 @@ def _check_title_quota(params, history, ref, names):
     if base == 0:
         return UNKNOWN, (
             f"Đơn vị chưa có số cá nhân đạt “{base_name}” năm {ref.year} để tính tỷ lệ "
-            f"(tối đa {max_pct:g}%)."
+            f"(tối đa {_pct(max_pct)}%)."
         )
     share = 100 * mine / base
-    text = f"{mine}/{base} ({share:.1f}%)".replace(".", ",")
+    text = f"{mine}/{base} ({format_vn_number(share, 1)}%)"
     if share > max_pct:
         return NOT_MET, (
-            f"Đơn vị đề nghị {text} so với số cá nhân đạt “{base_name}”, vượt tỷ lệ {max_pct:g}%."
+            f"Đơn vị đề nghị {text} so với số cá nhân đạt “{base_name}”, "
+            f"vượt tỷ lệ {_pct(max_pct)}%."
         )
-    return MET, f"Tỷ lệ của đơn vị {text} số cá nhân đạt “{base_name}”, trong mức {max_pct:g}%."
+    return MET, (
+        f"Tỷ lệ của đơn vị {text} số cá nhân đạt “{base_name}”, trong mức {_pct(max_pct)}%."
+    )
 
 
 _CHECKS = {

@@ -677,6 +677,20 @@ class Nomination(RecipientMixin):
     def consultation_open(self) -> bool:
         return bool(self.consultation_until) and self.consultation_until >= timezone.localdate()
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == NominationStatus.DRAFT
+
+    @property
+    def has_succeeded(self) -> bool:
+        """The council passed it or it was awarded."""
+        return self.status in (NominationStatus.PASSED, NominationStatus.AWARDED)
+
+    @property
+    def has_failed(self) -> bool:
+        """The council did not pass it or it was not awarded."""
+        return self.status in (NominationStatus.FAILED, NominationStatus.REJECTED)
+
 
 class NominationEvent(models.Model):
     """One step of a nomination's life: who moved it, when, from which status to which."""
@@ -805,6 +819,11 @@ class CouncilSession(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("awards:session-detail", args=[self.pk])
 
+    @property
+    def is_in_preparation(self) -> bool:
+        """Members, secretary and agenda may still change; voting has not begun."""
+        return self.status == SessionStatus.DRAFT
+
 
 class MemberRole(models.TextChoices):
     CHAIR = "chair", "Chủ tịch Hội đồng"
@@ -835,6 +854,23 @@ class SessionMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()}"
+
+    @property
+    def is_secretary(self) -> bool:
+        return self.role == MemberRole.SECRETARY
+
+    @property
+    def is_present(self) -> bool:
+        return self.attendance == Attendance.PRESENT
+
+    @property
+    def is_absent(self) -> bool:
+        return self.attendance == Attendance.ABSENT
+
+    @property
+    def is_unmarked(self) -> bool:
+        """Attendance not taken yet."""
+        return self.attendance == Attendance.UNKNOWN
 
 
 class ItemOutcome(models.TextChoices):
@@ -868,11 +904,23 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return f"{self.session_id}/{self.order}: {self.nomination_id}"
 
+    @property
+    def is_passed(self) -> bool:
+        return self.outcome == ItemOutcome.PASSED
+
 
 class VoteChoice(models.TextChoices):
     AGREE = "agree", "Đồng ý"
     DISAGREE = "disagree", "Không đồng ý"
     ABSTAIN = "abstain", "Không biểu quyết"
+
+    @property
+    def is_agree(self) -> bool:
+        return self == VoteChoice.AGREE
+
+    @property
+    def is_disagree(self) -> bool:
+        return self == VoteChoice.DISAGREE
 
 
 class Ballot(models.Model):
@@ -1014,6 +1062,10 @@ class AwardDecision(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("awards:decision-detail", args=[self.pk])
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == DecisionStatus.SIGNED
 
 
 class LetterStatus(models.TextChoices):

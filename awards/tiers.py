@@ -12,6 +12,7 @@ from django.db import transaction
 
 from portal.audit import create_audited
 from portal.bulk import upsert_audited
+from portal.numbers import format_vn_number
 
 from .models import (
     AwardTier,
@@ -761,9 +762,10 @@ def bonus_rows() -> list[tuple]:
                 if span is None:
                     continue
                 for kind, coef, article in regimes.get(regime, []):
-                    coef_vn = f"{coef:g}".replace(".", ",")
-                    base_vn = f"{base:,}".replace(",", ".")
-                    basis = f"{article}: {coef_vn} × {base_vn} đồng ({base_doc})"
+                    basis = (
+                        f"{article}: {format_vn_number(coef)} × {format_vn_number(base)} đồng "
+                        f"({base_doc})"
+                    )
                     rows.append((code, kind, *span, bonus_amount(coef, base), basis))
     return rows
 

@@ -17,13 +17,14 @@ from portal.access import can, require, scope
 from portal.dataexchange import Column
 from portal.filters import YearForm
 from portal.models import User
+from portal.navigation import documents_for
 from portal.uploads import attachment_response
 from portal.web import attach, error_text, filtered_export, paginate, xlsx_download
 from units.models import Person, Unit
 
 from . import selectors as sel
 from . import services
-from .eligibility import STATUS_LABELS
+from .eligibility import status_words
 from .filters import AwardFilter, NominationFilter
 from .forms import (
     AddItemForm,
@@ -238,7 +239,7 @@ def _nomination_page(
         ]  # copies: the row's own value stays as stored
     )
     for r in results:
-        r["status_label"] = STATUS_LABELS.get(r["status"], r["status"])
+        r.update(status_words(r["status"]))
     is_draft = nomination.status == NominationStatus.DRAFT
     return render(
         request,
@@ -489,7 +490,7 @@ def _session_page(
             "add_form": AddItemForm(session=session)
             if manage and session.status != SessionStatus.CLOSED
             else None,
-            "choices": VoteChoice.choices,
+            "choices": list(VoteChoice),
             "times_form": times_form
             or SessionTimesForm(
                 guard=session,
@@ -503,6 +504,10 @@ def _session_page(
             "secretary_candidates": council_users() if manage else (),
             "closed": session.status == SessionStatus.CLOSED,
             "is_open": session.status == SessionStatus.OPEN,
+            # Its minutes, once it is closed (the reports app prints them).
+            "documents": documents_for(request.user, ("council_minutes",), session.pk)
+            if session.status == SessionStatus.CLOSED
+            else (),
         },
         status=status,
     )
@@ -749,7 +754,11 @@ def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 "tier", "unit", "person__affiliation"
             ),
             "awards": decision.awards.select_related("tier", "unit", "person"),
-            "can_sign": decision.status == "draft" and can(request.user, "decision.sign"),
+            "can_sign": not decision.is_signed and can(request.user, "decision.sign"),
+            # The decision and its certificates as PDF (the reports app prints them).
+            "documents": documents_for(
+                request.user, ("award_decision", "certificate"), decision.pk
+            ),
         },
     )
 

@@ -223,6 +223,11 @@ class Target(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def counts_criteria_kept(self) -> bool:
+        """Counts communes keeping the criteria they met (progress lists what each lost)."""
+        return self.metric == TargetMetric.CRITERIA_KEPT
+
 
 class MilestoneKind(models.TextChoices):
     DEPLOYMENT = "deployment", "Triển khai kế hoạch"
@@ -351,6 +356,22 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.text[:80]}"
 
+    @property
+    def is_yes_no(self) -> bool:
+        return self.value_type == ValueType.YES_NO
+
+    @property
+    def is_text(self) -> bool:
+        return self.value_type == ValueType.TEXT
+
+    @property
+    def is_money(self) -> bool:
+        return self.value_type == ValueType.MONEY
+
+    @property
+    def is_percent(self) -> bool:
+        return self.value_type == ValueType.PERCENT
+
 
 class Registration(models.Model):
     """Registration: đăng ký thi đua, a unit's yearly pledge."""
@@ -470,6 +491,19 @@ class Assessment(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+
+    @property
+    def is_submitted(self) -> bool:
+        """Sent for review and not yet approved or returned."""
+        return self.status == AssessmentStatus.SUBMITTED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == AssessmentStatus.RETURNED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == AssessmentStatus.APPROVED
 
 
 class AssessmentItem(models.Model):
@@ -837,6 +871,16 @@ class RankingPublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} năm {self.year} (lần {self.version})"
+
+    @property
+    def ranks_communes(self) -> bool:
+        """The communes of the clusters (with NTM level, criteria, villages, growth columns)."""
+        return self.kind == RankingKind.COMMUNE
+
+    @property
+    def has_scores(self) -> bool:
+        """Ranked by a score (weighted criteria, or a bloc's points), not by priority order."""
+        return self.method != RankingMethod.LEXICOGRAPHIC
 
 
 # --- Reminders --------------------------------------------------------------------------------

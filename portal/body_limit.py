@@ -30,6 +30,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .middleware import current_request_id
+from .numbers import format_vn_number
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -38,8 +39,8 @@ def megabytes(size: int) -> str:
     """10485760 → "10 MB"; 65536 → "64 KB" (what the messages show)."""
     if size >= 1024 * 1024:
         value = size / (1024 * 1024)
-        return f"{value:.0f} MB" if value == int(value) else f"{value:.1f} MB".replace(".", ",")
-    return f"{max(size // 1024, 1)} KB"
+        return f"{format_vn_number(value, 0 if value == int(value) else 1)} MB"
+    return f"{format_vn_number(max(size // 1024, 1))} KB"
 
 
 def body_limit(request: HttpRequest) -> tuple[int, int, bool]:

@@ -320,8 +320,8 @@ def read_table(data: bytes, filename: str, columns: Sequence[str] | HeaderMap) -
         raise FileRejected("Tệp rỗng, không có dữ liệu.")
     if len(data) > limit:
         raise FileRejected(
-            f"Tệp dung lượng {len(data) / 1048576:.1f} MB, vượt giới hạn {limit / 1048576:.0f} MB "
-            "cho một lần nhập. Hãy chia nhỏ tệp."
+            f"Tệp dung lượng {format_vn_number(len(data) / 1048576, 1)} MB, vượt giới hạn "
+            f"{format_vn_number(limit / 1048576, 0)} MB cho một lần nhập. Hãy chia nhỏ tệp."
         )
     name = filename.lower()
     # Extra columns beyond these are never read (a sheet may claim 16,384 columns).
@@ -428,22 +428,19 @@ def _data_rows(
             if len(value) > MAX_CELL_CHARS:
                 column = resolved[i] or f"cột {i + 1}"
                 raise FileRejected(
-                    f"Dòng {number}, cột “{column}” dài {_vn_int(len(value))} ký tự, vượt giới "
-                    f"hạn {_vn_int(MAX_CELL_CHARS)} ký tự của một ô. Hãy rút gọn nội dung ô này."
+                    f"Dòng {number}, cột “{column}” dài {format_vn_number(len(value))} ký tự, "
+                    f"vượt giới hạn {format_vn_number(MAX_CELL_CHARS)} ký tự của một ô. "
+                    "Hãy rút gọn nội dung ô này."
                 )
         cells = [values[i] if i is not None and i < len(values) else "" for i in picks]
         rows.append((number, row_type(cells)))
     return rows
 
 
-def _vn_int(value: int) -> str:
-    """12345 → "12.345" (Vietnamese grouping)."""
-    return f"{value:,}".replace(",", ".")
-
-
 def _too_many_rows(limit: int) -> str:
     return (
-        f"Tệp có hơn {_vn_int(limit)} dòng dữ liệu; mỗi lần nhập tối đa {_vn_int(limit)} dòng. "
+        f"Tệp có hơn {format_vn_number(limit)} dòng dữ liệu; "
+        f"mỗi lần nhập tối đa {format_vn_number(limit)} dòng. "
         "Hãy chia thành nhiều tệp nhỏ hơn rồi nhập lần lượt."
     )
 
@@ -526,9 +523,9 @@ def _check_unpacked_size(data: bytes) -> None:
         ) from exc
     if total > limit:
         raise FileRejected(
-            f"Tệp Excel khi giải nén có dung lượng {total / 1048576:.0f} MB, vượt giới hạn "
-            f"{limit / 1048576:.0f} MB cho một lần nhập. Hãy chia nhỏ tệp hoặc xóa các trang "
-            "tính, hình ảnh không cần thiết."
+            f"Tệp Excel khi giải nén có dung lượng {format_vn_number(total / 1048576, 0)} MB, "
+            f"vượt giới hạn {format_vn_number(limit / 1048576, 0)} MB cho một lần nhập. "
+            "Hãy chia nhỏ tệp hoặc xóa các trang tính, hình ảnh không cần thiết."
         )
 
 

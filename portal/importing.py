@@ -40,6 +40,7 @@ from .dataexchange import (
 )
 from .forms import ImportUploadForm
 from .navigation import entry_url
+from .numbers import format_vn_number
 from .uploads import check_upload, safe_display_name
 
 SESSION_KEY = "pending_imports"
@@ -162,8 +163,8 @@ def _read_upload(upload) -> tuple[str, bytes]:
     limit = settings.IMPORT_MAX_BYTES
     if upload.size and upload.size > limit:
         raise FileRejected(
-            f"Tệp dung lượng {upload.size / 1048576:.1f} MB, vượt giới hạn "
-            f"{limit / 1048576:.0f} MB cho một lần nhập. Hãy chia nhỏ tệp."
+            f"Tệp dung lượng {format_vn_number(upload.size / 1048576, 1)} MB, vượt giới hạn "
+            f"{format_vn_number(limit / 1048576, 0)} MB cho một lần nhập. Hãy chia nhỏ tệp."
         )
     if ext == "xlsx" and upload.size:
         try:

@@ -3,7 +3,9 @@ entry only when the user holds its capability."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
@@ -154,3 +156,22 @@ def panels_for(page: str, user, obj, kind: str | None = None) -> list[dict]:
             continue
         items.append({"label": panel.label, "url": url, "name": panel.url_name})
     return items
+
+
+# The documents a higher app prints for an object of a lower one (an award decision's PDF and
+# certificates, a council session's minutes). The printing app registers its reader in its
+# AppConfig.ready() (reports does); the object's view asks `documents_for` and passes the list in
+# its context, so the lower app never imports the higher one and its template runs no query.
+DocumentsReader = Callable[[Any, Sequence[str], int], list[dict]]
+_DOCUMENTS: list[DocumentsReader] = []
+
+
+def register_documents(reader: DocumentsReader) -> None:
+    if reader not in _DOCUMENTS:
+        _DOCUMENTS.append(reader)
+
+
+def documents_for(user, kinds: Sequence[str], object_id: int) -> list[dict]:
+    """For each kind of document printed for the object: what its page shows of it (the
+    registered readers say what; none registered, nothing)."""
+    return [doc for reader in _DOCUMENTS for doc in reader(user, kinds, object_id)]

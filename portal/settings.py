@@ -281,7 +281,8 @@ TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["portal.formats"]
-# Grouping is explicit (|intcomma, |vnd) so that years and codes never print as "2.024".
+# Grouping is explicit (|num, |vnd: portal/numbers.py) so that years and codes never print as
+# "2.024".
 USE_THOUSAND_SEPARATOR = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 

@@ -25,6 +25,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
+from .numbers import format_vn_number
+
 #: extension → content kinds it may hold (as sniffed by `filetype`, plus our own checks).
 KINDS: dict[str, set[str]] = {
     "pdf": {"application/pdf"},
@@ -141,8 +143,8 @@ def check_upload(
         raise ValidationError(f"Tệp “{name}” rỗng.", code="empty")
     if upload.size > limit:
         raise ValidationError(
-            f"Tệp “{name}” dung lượng {upload.size / 1048576:.1f} MB, vượt giới hạn "
-            f"{limit / 1048576:.0f} MB.",
+            f"Tệp “{name}” dung lượng {format_vn_number(upload.size / 1048576, 1)} MB, "
+            f"vượt giới hạn {format_vn_number(limit / 1048576, 0)} MB.",
             code="size",
         )
     upload.seek(0)

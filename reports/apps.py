@@ -31,12 +31,13 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.audit_anchor import register_signed_documents
-        from portal.navigation import MenuEntry, register_menu
+        from portal.navigation import MenuEntry, register_documents, register_menu
 
-        from . import integrated_sections, registry
+        from . import integrated_sections, registry, selectors
 
         registry.load()
         register_signed_documents(signed_documents)
+        register_documents(selectors.award_documents)
         integrated_sections.register()
         from . import desk
 

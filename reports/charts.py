@@ -7,12 +7,14 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from portal.numbers import format_vn_number
+
 FILLS = ["#222", "#777", "#bbb", "#fff"]
 
 
 def _fmt(value: float) -> str:
-    text = f"{value:,.0f}" if abs(value) >= 10 or value == int(value) else f"{value:,.1f}"
-    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+    """Whole from 10 up, one decimal below: 1.234, 12, 2,5."""
+    return format_vn_number(value, 0 if abs(value) >= 10 or value == int(value) else 1)
 
 
 def bar_chart(

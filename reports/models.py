@@ -164,8 +164,35 @@ class Report(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def is_queued(self) -> bool:
+        return self.status == ReportStatus.QUEUED
+
+    @property
+    def is_rendering(self) -> bool:
+        return self.status == ReportStatus.RENDERING
+
+    @property
+    def is_ready(self) -> bool:
+        """Rendered and waiting for the chairman's signature."""
+        return self.status == ReportStatus.READY
+
+    @property
     def is_signed(self) -> bool:
         return self.status == ReportStatus.SIGNED
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ReportStatus.FAILED
+
+    @property
+    def is_returned(self) -> bool:
+        """Sent back by the chairman with a comment, to be corrected and made again."""
+        return self.status == ReportStatus.RETURNED
+
+    @property
+    def is_council_minutes(self) -> bool:
+        """Minutes of a council session (an awards document, reached from the session page)."""
+        return self.kind == "council_minutes"
 
     def narrative(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in NARRATIVE_FIELDS}

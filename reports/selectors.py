@@ -3,6 +3,8 @@ readers (observers, council members, economic office) see signed reports only.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from awards.models import AwardDecision, CouncilSession
@@ -76,3 +78,35 @@ def current_version(versions: list[Report]) -> Report | None:
     """Of a document's versions (newest first): the current one, the newest with a file that is
     not superseded. A version being made does not replace it until it is ready."""
     return next((v for v in versions if v.status in CURRENT_STATUSES and v.file), None)
+
+
+def award_documents(user, kinds: Sequence[str], object_id: int) -> list[dict]:
+    """The "Văn bản PDF" card of an awards page (decision: decision and certificates; closed
+    session: minutes), one entry per kind: the latest non-superseded report of the object (or
+    None), the current version when that one has no file yet (being made, or failed: the previous
+    version stays current until a new one is ready), whether the user may request and open one,
+    and the label. Registered with `portal.navigation.register_documents`; one query."""
+    from .registry import get_kind
+
+    latest: dict[str, Report] = {}
+    current: dict[str, Report] = {}
+    for report in (
+        Report.objects.filter(kind__in=kinds, object_id=object_id)
+        .exclude(status=ReportStatus.SUPERSEDED)
+        .defer(*LIST_DEFERRED)
+        .order_by("kind", "-version")
+    ):
+        latest.setdefault(report.kind, report)
+        if report.status in CURRENT_STATUSES and report.file:
+            current.setdefault(report.kind, report)
+    return [
+        {
+            "kind": kind,
+            "label": get_kind(kind).label if get_kind(kind) else kind,
+            "report": latest.get(kind),
+            "current": current.get(kind) if current.get(kind) != latest.get(kind) else None,
+            "can_request": can(user, "report.request"),
+            "can_view": can(user, "report.view"),
+        }
+        for kind in kinds
+    ]

@@ -648,6 +648,15 @@ class SignatureCheck:
     def ok(self) -> bool:
         return self.intact and self.valid and self.trusted and self.later_changes_allowed
 
+    @property
+    def is_person(self) -> bool:
+        """The signature of the person with authority (not the agency's seal)."""
+        return self.role == ROLE_PERSON
+
+    @property
+    def is_seal(self) -> bool:
+        return self.role == ROLE_SEAL
+
 
 @dataclass
 class Validation:

@@ -20,7 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from .models import Authority
+from .models import Authority, AuthorityLevel
 
 #: District-level government ends and two-level local government begins (Law 72/2025/QH15,
 #: Art. 51 cl. 3; docs/authorities.md A3).
@@ -107,6 +107,9 @@ def issuer(authority: Authority, *, collective: bool = True) -> dict[str, Any]:
         "authority_id": authority.pk,
         "code": authority.code,
         "level": authority.level,
+        # Who executes its decisions differs by level (Article 3 of an award decision).
+        "is_province": authority.level == AuthorityLevel.PROVINCE,
+        "is_district": authority.level == AuthorityLevel.DISTRICT,
         "parent_body": authority.parent_body,
         "body": authority.body,
         "body_in_text": authority.name_in_text,

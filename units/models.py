@@ -167,6 +167,10 @@ class Unit(models.Model):
     def is_active(self) -> bool:
         return self.is_active_on(datetime.date.today())  # noqa: DTZ011 (a calendar date)
 
+    @property
+    def is_commune(self) -> bool:
+        return self.kind == UnitKind.COMMUNE
+
 
 class PersonKind(models.TextChoices):
     OFFICIAL = "official", "Cán bộ, công chức, viên chức"

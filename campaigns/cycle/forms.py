@@ -10,7 +10,13 @@ from django import forms
 
 from portal.access import scope
 from portal.concurrency import GuardedFormMixin
-from portal.numbers import VnDecimalField, VnIntegerField, VnMoneyField, VnNumberInput
+from portal.numbers import (
+    VnDecimalField,
+    VnIntegerField,
+    VnMoneyField,
+    VnNumberInput,
+    format_vn_number,
+)
 from units.models import Cluster, Unit, UnitKind
 
 from ..models import AssessmentItem, AssessmentStatus, NtmLevel, TargetGroup, ValueType
@@ -122,9 +128,8 @@ def _initial(value, value_type: str):
     if isinstance(value, bool):
         return "1" if value else "0"
     if value_type == ValueType.MONEY:
-        return f"{int(value):,}".replace(",", ".")
-    text = f"{Decimal(value).normalize():f}"
-    return text.replace(".", ",")
+        return format_vn_number(int(value))
+    return format_vn_number(value, grouping=False)
 
 
 class AssessmentForm(forms.Form):
@@ -420,6 +425,11 @@ class DecideForm(GuardedFormMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(label="Ý kiến", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    @property
+    def refuses(self) -> bool:
+        """The choice shown is to refuse the extension."""
+        return self["decision"].value() == "refuse"
 
 
 class QueueFilterForm(forms.Form):

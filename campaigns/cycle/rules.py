@@ -7,6 +7,7 @@ import datetime
 
 from django.db.models import Q
 
+from portal.numbers import format_vn_number
 from portal.roles import SECRETARIAT
 from units.models import UnitKind
 
@@ -34,9 +35,7 @@ ECONOMIC_OFFICE_GROUPS = frozenset({TargetGroup.COMMUNES, TargetGroup.VILLAGES})
 
 def pts(value) -> str:
     """Points and bounds the Vietnamese way: 20, 12,5."""
-    from decimal import Decimal
-
-    return f"{Decimal(value).normalize():f}".replace(".", ",")
+    return format_vn_number(value)
 
 
 def target_group_for(kind: str) -> str:

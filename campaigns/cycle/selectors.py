@@ -100,7 +100,7 @@ def _risk(row: QueueRow) -> None:
     if row.previous_total and row.total > row.previous_total * (1 + JUMP_SHARE):
         pct = (row.total - row.previous_total) / row.previous_total * 100
         row.risk += 3
-        row.reasons.append(f"Tổng điểm tăng {pct:.0f}% so với năm trước")
+        row.reasons.append(f"Tổng điểm tăng {format_vn_number(pct, 0)}% so với năm trước")
     if row.unevidenced:
         row.risk += 2 * min(row.unevidenced, 3)
         row.reasons.append(f"{row.unevidenced} tiêu chí có điểm nhưng không có minh chứng")
@@ -235,7 +235,7 @@ def _fmt(value: Any) -> str:
     if value is False:
         return "Không"
     if isinstance(value, Decimal):
-        return f"{value.normalize():f}".replace(".", ",")
+        return format_vn_number(value)
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, datetime.date):

@@ -152,6 +152,11 @@ class RecommendationFollowUpForm(GuardedFormMixin, forms.Form):
     )
     note = forms.CharField(label="Ghi chú", required=False, max_length=2000)
 
+    @property
+    def keeps_watching(self) -> bool:
+        """The choice shown is "not put right, keep following it up"."""
+        return self["status"].value() == RecommendationStatus.NOT_DONE
+
 
 class SponsorshipResultForm(GuardedFormMixin, forms.Form):
     """One year's result; the page guards every year's row (typing an earlier year edits it),

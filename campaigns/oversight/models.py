@@ -169,6 +169,20 @@ class Recommendation(models.Model):
     def access_unit_id(self) -> int:
         return self.finding.unit_id
 
+    @property
+    def is_answered(self) -> bool:
+        """The unit answered; the secretariat has not followed it up yet."""
+        return self.status == RecommendationStatus.ANSWERED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == RecommendationStatus.DONE
+
+    @property
+    def is_not_done(self) -> bool:
+        """Followed up and not put right: still watched."""
+        return self.status == RecommendationStatus.NOT_DONE
+
 
 # --- Sponsorship results ----------------------------------------------------------------------
 
@@ -283,6 +297,22 @@ class Feedback(models.Model):
     def access_unit_id(self) -> int:
         return self.unit_id
 
+    @property
+    def is_new(self) -> bool:
+        return self.status == FeedbackStatus.NEW
+
+    @property
+    def is_assigned(self) -> bool:
+        return self.status == FeedbackStatus.ASSIGNED
+
+    @property
+    def is_answered(self) -> bool:
+        return self.status == FeedbackStatus.ANSWERED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == FeedbackStatus.CLOSED
+
 
 def feedback_upload_to(instance: FeedbackAttachment, filename: str) -> str:
     """Attachments are stored under a generated name; the original name is kept in the row."""
@@ -378,6 +408,11 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year}: {self.description}"
+
+    @property
+    def is_proposed(self) -> bool:
+        """Still a proposal: editable, not yet sent to the office that totals the budget."""
+        return self.status == BudgetStatus.PROPOSED
 
 
 # --- News and released figures ----------------------------------------------------------------

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from portal.numbers import format_vn_number
 from units.models import Cluster, Unit, UnitKind
 
 from ..models import (
@@ -219,11 +220,11 @@ class Figures:
     @property
     def share_text(self) -> str:
         """ "66,7%" (Vietnamese decimal comma); "—" for a commune with no villages."""
-        return "—" if self.share_pct is None else f"{self.share_pct:.1f}%".replace(".", ",")
+        return "—" if self.share_pct is None else f"{format_vn_number(self.share_pct, 1)}%"
 
     @property
     def growth_text(self) -> str:
-        return "—" if self.growth is None else f"{self.growth:.2f}".replace(".", ",")
+        return "—" if self.growth is None else format_vn_number(self.growth, 2)
 
     @classmethod
     def from_row(cls, row: Row, unit: Unit) -> Figures:

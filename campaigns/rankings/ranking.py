@@ -138,6 +138,10 @@ class Ranking:
     keys: list[tuple[str, str]]
     rows: list[RankedRow]
 
+    @property
+    def is_weighted(self) -> bool:
+        return self.method == RankingMethod.WEIGHTED
+
     def clusters(self) -> list[dict]:
         """Rows grouped by cluster, in order, each with its leader(s)."""
         groups: dict = {}
@@ -176,9 +180,9 @@ def _show(key: str, value) -> str:
     if key == "level_rank":
         return LEVEL_NAMES.get(value, str(value))
     if key == "share":
-        return f"{value / 10:.1f}%".replace(".", ",")
+        return f"{format_vn_number(value / 10, 1)}%"
     if key == "growth":
-        return f"{value:.2f}".replace(".", ",")
+        return format_vn_number(value, 2)
     if isinstance(value, Decimal):
         return format_vn_number(value, max_decimals=2)  # 3 → "3", 3.5 → "3,5", never "3,00"
     return str(value)

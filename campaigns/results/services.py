@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from portal.audit import audited_update
 from portal.concurrency import absent_key, guarded_changes
+from portal.numbers import format_vn_number
 from units.models import Unit, UnitKind
 
 from ..models import (
@@ -406,8 +407,8 @@ def contribution_check(
         if value < 0:
             errors[name] = f"{label} không được âm."
         elif value > limit:
-            errors[name] = f"{label} quá lớn (tối đa {limit:,.0f}); hãy kiểm tra lại.".replace(
-                ",", "."
+            errors[name] = (
+                f"{label} quá lớn (tối đa {format_vn_number(limit, 0)}); hãy kiểm tra lại."
             )
     return errors
 

@@ -45,6 +45,16 @@ def days_left(due, today) -> str:
 
 
 @register.filter
+def change_word(record) -> str:
+    """What a history record (simple_history) did, as a sentence says it: "tạo mới",
+    "cập nhật", "xóa"; its markers are the audit log's actions."""
+    from portal.models import AuditEvent
+
+    words = {AuditEvent.Action.CREATE: "tạo mới", AuditEvent.Action.UPDATE: "cập nhật"}
+    return words.get(record.history_type, "xóa")
+
+
+@register.filter
 def in_scope(unit, user) -> bool:
     """{% if unit|in_scope:user %}: may this user open the unit's page (else show plain text)?"""
     from portal.access import sees_all, unit_ids_in_scope

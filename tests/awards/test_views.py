@@ -87,6 +87,11 @@ def test_secret_ballot_choices_never_reach_the_page(make_nomination, users, coun
         .content.decode()
     )
     assert 'data-testid="vote-form"' in member_page
+    for button in (
+        'btn-success" type="submit" name="choice" value="agree"',
+        'btn-outline-danger" type="submit" name="choice" value="disagree"',
+    ):
+        assert button in member_page
     assert "Đồng ý: <strong>" not in member_page  # a member sees no votes before casting
 
 

@@ -41,7 +41,7 @@ def test_without_a_broker_the_request_returns_at_once_and_the_page_then_shows_th
     client = client_as("secretariat")
 
     response = client.post(
-        reverse("reports:report-request"),
+        reverse("reports:report-request", args=[world.campaign.code]),
         {"campaign": world.campaign.pk, "kind": "annual", "year": 2024},
     )
     try:
@@ -79,7 +79,7 @@ def test_the_tests_render_inside_the_request(
     """The suite's setting: no thread, the report is ready when the request returns."""
     with django_capture_on_commit_callbacks(execute=True):
         response = client_as("secretariat").post(
-            reverse("reports:report-request"),
+            reverse("reports:report-request", args=[world.campaign.code]),
             {"campaign": world.campaign.pk, "kind": "annual", "year": 2024},
         )
     assert response.status_code == 302

@@ -345,17 +345,16 @@ def test_a_signed_version_is_never_rendered_over_or_superseded(
         services.report_retry(report=first, by=users["secretariat"])
 
 
-def test_award_page_names_the_current_version_while_a_new_one_is_made(world, users, rf):
+def test_award_page_names_the_current_version_while_a_new_one_is_made(world, users):
     """The "Văn bản PDF" card of a decision page: version 2 being made, version 1 still current."""
-    from reports.templatetags.reports_links import award_documents
+    from portal.navigation import documents_for
 
     common = {"campaign": world.campaign, "kind": "award_decision", "year": 2025, "object_id": 7}
     Report.objects.create(**common, version=1, status=ReportStatus.READY, file="reports/v1.pdf")
     Report.objects.create(**common, version=2, status=ReportStatus.RENDERING)
-    request = rf.get("/")
-    request.user = users["secretariat"]
-    (doc,) = award_documents({"request": request}, "award_decision", 7)
+    secretariat = users["secretariat"]
+    (doc,) = documents_for(secretariat, ("award_decision",), 7)
     assert (doc["report"].version, doc["current"].version) == (2, 1)
     Report.objects.filter(version=2).update(status=ReportStatus.READY, file="reports/v2.pdf")
-    (doc,) = award_documents({"request": request}, "award_decision", 7)
+    (doc,) = documents_for(secretariat, ("award_decision",), 7)
     assert (doc["report"].version, doc["current"]) == (2, None)

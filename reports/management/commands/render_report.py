@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.models import Campaign
+from portal.numbers import format_vn_number
 from reports import rendering
 from reports.models import Report
 from reports.registry import all_kinds, get_kind
@@ -53,7 +54,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         Path(options["out"]).write_bytes(rendered.content)
         self.stdout.write(
-            f"Đã ghi {options['out']}: {rendered.pages} trang, {len(rendered.content):,} byte."
+            f"Đã ghi {options['out']}: {rendered.pages} trang, "
+            f"{format_vn_number(len(rendered.content))} byte."
         )
         if options["stats"]:
             _, peak = tracemalloc.get_traced_memory()
