@@ -42,6 +42,7 @@ from django.db.migrations.writer import MigrationWriter  # noqa: E402
 
 APPS = ("units", "portal", "campaigns", "awards", "reports")
 USER = "portal.user"
+OPTION_OPERATIONS = (("constraints", migrations.AddConstraint), ("indexes", migrations.AddIndex))
 
 
 def _load(app: str) -> list:
@@ -72,7 +73,9 @@ def _outward(field) -> bool:
 def _uses(item, names: set[str]) -> bool:
     """An index or constraint on one of the moved fields."""
     fields = set(getattr(item, "fields", ()) or ())
-    fields |= {e.lstrip("-") for e in (getattr(item, "expressions", ()) or ()) if isinstance(e, str)}
+    fields |= {
+        e.lstrip("-") for e in (getattr(item, "expressions", ()) or ()) if isinstance(e, str)
+    }
     return bool({f.lstrip("-") for f in fields} & names)
 
 
@@ -88,7 +91,10 @@ def _split_units(ops: list) -> tuple[list, list]:
             moved.setdefault(model, set()).update(n for n, _ in move)
             op.fields = keep
             later_items = []
-            for key, kind in (("constraints", migrations.AddConstraint), ("indexes", migrations.AddIndex)):
+            for key, kind in (
+                ("constraints", migrations.AddConstraint),
+                ("indexes", migrations.AddIndex),
+            ):
                 items = op.options.get(key, [])
                 stay = [i for i in items if not _uses(i, moved[model])]
                 later_items += [kind(model, i) for i in items if _uses(i, moved[model])]
@@ -124,26 +130,46 @@ def main() -> None:
     user = ("__setting__", "AUTH_USER_MODEL")
     units_first, units_later = _split_units(ops["units"])
     _write("units", "0001_initial", units_first, [])
-    _write("portal", "0001_initial", ops["portal"], [
-        ("auth", "0012_alter_user_first_name_max_length"),
-        ("units", "0001_initial"),
-    ])
+    _write(
+        "portal",
+        "0001_initial",
+        ops["portal"],
+        [
+            ("auth", "0012_alter_user_first_name_max_length"),
+            ("units", "0001_initial"),
+        ],
+    )
     _write("campaigns", "0001_initial", ops["campaigns"], [("units", "0001_initial"), user])
-    _write("units", "0002_initial", units_later, [
-        ("units", "0001_initial"),
-        ("campaigns", "0001_initial"),
-        user,
-    ])
-    _write("awards", "0001_initial", ops["awards"], [
-        ("campaigns", "0001_initial"),
-        ("units", "0002_initial"),
-        user,
-    ])
-    _write("reports", "0001_initial", ops["reports"], [
-        ("campaigns", "0001_initial"),
-        ("units", "0002_initial"),
-        user,
-    ])
+    _write(
+        "units",
+        "0002_initial",
+        units_later,
+        [
+            ("units", "0001_initial"),
+            ("campaigns", "0001_initial"),
+            user,
+        ],
+    )
+    _write(
+        "awards",
+        "0001_initial",
+        ops["awards"],
+        [
+            ("campaigns", "0001_initial"),
+            ("units", "0002_initial"),
+            user,
+        ],
+    )
+    _write(
+        "reports",
+        "0001_initial",
+        ops["reports"],
+        [
+            ("campaigns", "0001_initial"),
+            ("units", "0002_initial"),
+            user,
+        ],
+    )
 
 
 if __name__ == "__main__":
