@@ -27,7 +27,7 @@ def test_migrate_installs_the_national_criteria_sets_before_any_campaign():
     rather than relying on what earlier tests left)."""
     from django.apps import apps
 
-    migration = importlib.import_module("campaigns.migrations.0010_ntm_criteria_reference_data")
+    migration = importlib.import_module("campaigns.migrations.0002_ntm_criteria_reference_data")
     NtmCriterionSet.objects.all().delete()
     assert not Campaign.objects.exists()
     migration.forwards(apps, None)

@@ -350,39 +350,25 @@ def test_verify_audit_names_the_changed_ballot(voted):
 # --- existing data --------------------------------------------------------------------------
 
 
-def test_existing_secret_ballots_become_counts_and_rows_get_their_events(
+def test_rows_stored_without_their_events_get_one_once_and_the_check_starts_clean(
     make_nomination,  # noqa: F811
     users,
     council,  # noqa: F811
 ):
-    """Migrations 0005/0006 on a database written by the old code: secret ballot rows (member
-    empty) become the item's counts and are deleted; rows without events get one, so that
-    `verify_audit` starts clean."""
-    from importlib import import_module
-
-    from django.apps import apps
-
+    """`record_existing` on rows written with the triggers off and no events (an old backup
+    restored): one event per row, once, so that `verify_audit` starts clean."""
     from awards.integrity import record_existing
 
     item = _secret_item(make_nomination, users, council)
     _mark_present(council, users)
     services.session_open(session=council, by=users["secretariat"])
-    legacy = [("agree", users["chairman"]), ("agree", users["council_member"])]
-    legacy.append(("disagree", council.extra_members[0]))
-    with _triggers_off():  # as the old code wrote them
-        for choice, member in legacy:
+    members = [users["chairman"], users["council_member"], council.extra_members[0]]
+    with _triggers_off():  # written without the services
+        for member in members:
             BallotReceipt.objects.create(item=item, member=member)
-            Ballot.objects.create(item=item, choice=choice, member=None)
+        SecretTally.objects.create(item=item, agree=2, disagree=1, abstain=0)
     assert check_against_audit()  # three receipts the trail does not know
 
-    with _triggers_off():  # the migration runs before the triggers exist
-        import_module("awards.migrations.0005_secret_tally").secret_ballots_to_counts(apps, None)
-    assert not Ballot.objects.filter(item=item).exists()
-    assert SecretTally.objects.get(item=item).counts() == {
-        "agree": 2,
-        "disagree": 1,
-        "abstain": 0,
-    }
     assert record_existing() == 3
     assert record_existing() == 0  # once only
     assert check_against_audit() == []

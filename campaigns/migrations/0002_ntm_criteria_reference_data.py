@@ -14,9 +14,7 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("campaigns", "0009_assessment_late_by_unit_deadline"),
-    ]
+    dependencies = [("campaigns", "0001_initial")]
 
     operations = [
         # Backwards keeps the rows: statuses may already point at these criteria.
