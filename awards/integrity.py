@@ -157,8 +157,9 @@ def record_comment(comment: ConsultationComment) -> None:
 
 def record_existing(*, reason: str = "Ghi nhận dữ liệu có sẵn khi bắt đầu đối chiếu nhật ký"):
     """One event per decisive row that has none yet (rows stored before these events were
-    written), so that `check_against_audit` starts from what the database holds. Used once, by
-    the migration that turns the check on; a row that already has an event is left alone."""
+    written, e.g. a database restored from a backup older than the council's events), so that
+    `check_against_audit` starts from what the database holds; a row that already has an event
+    is left alone."""
     events: list[AuditEvent] = []
 
     def missing(label: str, what: str, queryset: models.QuerySet, names, fields) -> None:

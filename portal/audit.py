@@ -16,8 +16,9 @@ How events are written
           raise ValidationError("Hồ sơ đã được người khác cập nhật, vui lòng tải lại trang.")
 
 Why it cannot be rewritten
-- Append-only: on PostgreSQL a trigger (migration `hardening_audit`) raises on UPDATE or DELETE
-  of `portal_auditevent`. Deployment also revokes TRUNCATE from the application role.
+- Append-only: on PostgreSQL a trigger (migration `portal.0002_audit_append_only`) raises on
+  UPDATE or DELETE of `portal_auditevent`. Deployment also revokes TRUNCATE from the
+  application role.
 - Tamper-evident: each event stores `prev_hash` and `hash = HMAC-SHA256(key, prev_hash ‖
   content)` with the key AUDIT_CHAIN_KEY, which lives in the environment, never in the database,
   and the key's id (`key_id`, see `key_id()`), so an insider who can write the table but does not

@@ -11,12 +11,12 @@ from django.db import models
 
 
 class Role(models.TextChoices):
-    SECRETARIAT = "secretariat", "Cơ quan Tổ chức – Nội vụ (thường trực)"
+    SECRETARIAT = "secretariat", "Cơ quan thường trực thi đua – khen thưởng"
     ECONOMIC_OFFICE = "economic_office", "Phòng Kinh tế"
     UNIT_OFFICER = "unit_officer", "Cán bộ đơn vị"
     COUNCIL_MEMBER = "council_member", "Thành viên Hội đồng TĐ-KT"
     CHAIRMAN = "chairman", "Chủ tịch UBND"
-    OBSERVER = "observer", "Theo dõi (Thị ủy, HĐND, tỉnh)"
+    OBSERVER = "observer", "Theo dõi (cấp ủy, HĐND, cấp trên)"
 
 
 SECRETARIAT = Role.SECRETARIAT

@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
             name='HistoricalRoleGrant',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('secretariat', 'Cơ quan Tổ chức – Nội vụ (thường trực)'), ('economic_office', 'Phòng Kinh tế'), ('unit_officer', 'Cán bộ đơn vị'), ('council_member', 'Thành viên Hội đồng TĐ-KT'), ('chairman', 'Chủ tịch UBND'), ('observer', 'Theo dõi (Thị ủy, HĐND, tỉnh)')], max_length=32, verbose_name='Vai trò')),
+                ('role', models.CharField(choices=[('secretariat', 'Cơ quan thường trực thi đua – khen thưởng'), ('economic_office', 'Phòng Kinh tế'), ('unit_officer', 'Cán bộ đơn vị'), ('council_member', 'Thành viên Hội đồng TĐ-KT'), ('chairman', 'Chủ tịch UBND'), ('observer', 'Theo dõi (cấp ủy, HĐND, cấp trên)')], max_length=32, verbose_name='Vai trò')),
                 ('granted_at', models.DateTimeField(blank=True, editable=False)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -209,7 +209,7 @@ class Migration(migrations.Migration):
             name='RoleGrant',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('secretariat', 'Cơ quan Tổ chức – Nội vụ (thường trực)'), ('economic_office', 'Phòng Kinh tế'), ('unit_officer', 'Cán bộ đơn vị'), ('council_member', 'Thành viên Hội đồng TĐ-KT'), ('chairman', 'Chủ tịch UBND'), ('observer', 'Theo dõi (Thị ủy, HĐND, tỉnh)')], max_length=32, verbose_name='Vai trò')),
+                ('role', models.CharField(choices=[('secretariat', 'Cơ quan thường trực thi đua – khen thưởng'), ('economic_office', 'Phòng Kinh tế'), ('unit_officer', 'Cán bộ đơn vị'), ('council_member', 'Thành viên Hội đồng TĐ-KT'), ('chairman', 'Chủ tịch UBND'), ('observer', 'Theo dõi (cấp ủy, HĐND, cấp trên)')], max_length=32, verbose_name='Vai trò')),
                 ('granted_at', models.DateTimeField(auto_now_add=True)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_grants', to=settings.AUTH_USER_MODEL)),
             ],
