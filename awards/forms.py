@@ -11,11 +11,10 @@ from django import forms
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from portal.access import users_holding
 from portal.concurrency import GuardedFormMixin
 from portal.forms import IdsChoiceField
-from portal.models import User
 from portal.numbers import VnIntegerField, VnYearField, vn_formfield
-from portal.roles import CHAIRMAN, COUNCIL_MEMBER
 from units.forms import DateInput
 from units.models import Authority
 
@@ -162,11 +161,8 @@ class NoteForm(GuardedFormMixin, forms.Form):
 
 
 def council_users():
-    return (
-        User.objects.filter(is_active=True, role_grants__role__in=[COUNCIL_MEMBER, CHAIRMAN])
-        .distinct()
-        .order_by("full_name", "username")
-    )
+    """Who may sit on a council: the users who vote in it."""
+    return users_holding("council.vote").order_by("full_name", "username")
 
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%Hh%M", "%Hg%M", "%H giờ %M", "%H giờ %M phút"]

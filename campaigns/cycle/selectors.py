@@ -25,10 +25,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
-from portal.access import scope
+from portal.access import scope, scope_for
 from portal.audit_display import describe_changes
 from portal.numbers import format_vn_number
-from portal.roles import SECRETARIAT
 
 from ..models import (
     Assessment,
@@ -40,7 +39,6 @@ from ..models import (
     Registration,
     ValueType,
 )
-from . import rules
 from .services import item_value_display
 
 DEC = DecimalField(max_digits=12, decimal_places=2)
@@ -190,9 +188,7 @@ def review_queue(
 ) -> list[QueueRow]:
     """Assessments this reviewer handles, riskiest first. One query whatever the size: totals,
     last year's approved total and the risk counts are subqueries."""
-    qs = Assessment.objects.filter(campaign=campaign)
-    if SECRETARIAT not in user.roles:
-        qs = qs.filter(criteria_set__target_group__in=rules.ECONOMIC_OFFICE_GROUPS)
+    qs = scope_for(user, "assessment.review", Assessment.objects.filter(campaign=campaign))
     if year:
         qs = qs.filter(year=year)
     if group:

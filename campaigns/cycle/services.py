@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, update_change_reason
 
-from portal.access import require
+from portal.access import can, require
 from portal.audit import audited_update
 from portal.concurrency import guarded_changes
 from portal.notify import notify, unit_officers
@@ -411,8 +411,10 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
 
 
 def require_reviewer(user, assessment: Assessment) -> None:
-    require(user, "assessment.review", assessment)
-    if not rules.may_review_group(user, assessment.criteria_set.target_group):
+    """The reviewer's capability on this assessment: the economic office holds it for communes
+    and villages only (portal.roles.UNIT_KINDS)."""
+    require(user, "assessment.review")
+    if not can(user, "assessment.review", assessment):
         raise PermissionDenied("Phòng Kinh tế chỉ thẩm định kết quả của xã và thôn.")
 
 

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from portal.access import can, has_capability, require, scope
 from portal.dataexchange import Column
-from portal.roles import SECRETARIAT
 from portal.web import error_text, paginate, xlsx_download
 from units.models import Cluster, Unit
 
@@ -28,7 +27,7 @@ from ..models import (
     Registration,
     TargetGroup,
 )
-from . import rules, selectors, services
+from . import selectors, services
 from .filters import AssessmentFilter, ExtensionFilter, RegistrationFilter
 from .forms import (
     AssessmentForm,
@@ -283,10 +282,8 @@ def _detail_context(request, assessment: Assessment, form=None, review_form=None
             items=items,
             open_ids=open_ids,
         )
-    can_review = (
-        assessment.status == AssessmentStatus.SUBMITTED
-        and can(user, "assessment.review", assessment)
-        and rules.may_review_group(user, assessment.criteria_set.target_group)
+    can_review = assessment.status == AssessmentStatus.SUBMITTED and can(
+        user, "assessment.review", assessment
     )
     if can_review and review_form is None:
         review_form = ReviewForm(items=items, guard=items)
@@ -514,10 +511,9 @@ def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 def review_queue_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "assessment.review")
     campaign = request.campaign
-    groups = None if SECRETARIAT in request.user.roles else rules.ECONOMIC_OFFICE_GROUPS
     data = request.GET.copy()
     data.setdefault("status", AssessmentStatus.SUBMITTED)
-    form = QueueFilterForm(data, campaign=campaign, groups=groups)
+    form = QueueFilterForm(data, campaign=campaign, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {"status": AssessmentStatus.SUBMITTED}
     rows = selectors.review_queue(
         request.user,
