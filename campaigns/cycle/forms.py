@@ -237,6 +237,12 @@ class ReviewForm(GuardedFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    #: The button pressed: save the scores, or save them and return / approve.
+    action = forms.CharField(required=False)
+
+    def clean_action(self) -> str:
+        action = self.cleaned_data["action"]
+        return action if action in ("return", "approve") else "save"
 
     def __init__(self, *args, items: list[AssessmentItem], **kwargs):
         super().__init__(*args, **kwargs)

@@ -28,6 +28,7 @@ from django.utils import timezone
 from portal.access import scope, scope_for
 from portal.audit_display import describe_changes
 from portal.numbers import format_vn_number
+from units.models import Unit
 
 from ..models import (
     Assessment,
@@ -47,6 +48,22 @@ DEC = DecimalField(max_digits=12, decimal_places=2)
 def assessments_visible_to(user) -> QuerySet[Assessment]:
     return scope(user, Assessment.objects.all(), "unit").select_related(
         "unit", "campaign", "criteria_set"
+    )
+
+
+def units_not_registered(user, *, campaign: Campaign, year: int) -> QuerySet[Unit]:
+    """The units in the user's scope, existing in `year`, with no registration for it (households
+    do not register)."""
+    registered = Registration.objects.filter(campaign=campaign, year=year).values("unit")
+    return (
+        scope(user, Unit.objects.all(), "pk")
+        .exclude(pk__in=registered)
+        .exclude(kind__in=["household"])
+        .filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1)),
+            Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(year, 12, 31)),
+        )
+        .order_by("kind", "name")
     )
 
 
