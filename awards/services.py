@@ -444,6 +444,22 @@ def session_add_item(*, session: CouncilSession, nomination: Nomination, by) -> 
     )
 
 
+def session_add_items(
+    *, session: CouncilSession, nominations: Iterable[Nomination], by: User
+) -> tuple[int, list[str]]:
+    """Put several nominations on the agenda, each through `session_add_item` (its own
+    transaction). Returns how many were added and, for each refused, "name: reason"."""
+    added, refused = 0, []
+    for nomination in nominations:
+        try:
+            session_add_item(session=session, nomination=nomination, by=by)
+        except ValidationError as exc:
+            refused.append(f"{nomination.recipient_name}: {' '.join(exc.messages)}")
+        else:
+            added += 1
+    return added, refused
+
+
 @transaction.atomic
 def session_remove_item(*, item: AgendaItem, by) -> None:
     if item.session.status != SessionStatus.DRAFT:

@@ -487,13 +487,11 @@ def session_add_item_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Chọn đề nghị đã thẩm định để đưa vào phiên họp.")
         return redirect(session)
-    added = 0
-    for nomination in form.cleaned_data["nominations"]:
-        try:
-            services.session_add_item(session=session, nomination=nomination, by=request.user)
-            added += 1
-        except ValidationError as exc:
-            messages.error(request, f"{nomination.recipient_name}: {error_text(exc)}")
+    added, refused = services.session_add_items(
+        session=session, nominations=form.cleaned_data["nominations"], by=request.user
+    )
+    for text in refused:
+        messages.error(request, text)
     if added:
         messages.success(request, f"Đã đưa {added} đề nghị vào chương trình phiên họp.")
     return redirect(session)
