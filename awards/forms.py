@@ -324,6 +324,13 @@ class AddItemForm(forms.Form):
         )
 
 
+def _offer(form: forms.Form, offered) -> None:
+    """The page lists only the offered nominations; a posted form keeps every nomination of the
+    campaign, so a crafted choice reaches the service's check."""
+    if not form.is_bound:
+        form.fields["nominations"].queryset = offered.select_related("tier", "unit", "person")
+
+
 class DecisionForm(forms.Form):
     edit_guard_exempt = "creates a new row (a draft decision; there is no edit page)"
 
@@ -344,7 +351,9 @@ class DecisionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, campaign, **kwargs):
+    def __init__(self, *args, campaign, offered=None, **kwargs):
+        """`offered`: the nominations the page lists, all ticked (what the authority in force
+        may confer)."""
         super().__init__(*args, **kwargs)
         from django.utils import timezone
 
@@ -359,6 +368,9 @@ class DecisionForm(forms.Form):
             campaign=campaign
         ).select_related("tier", "unit", "person")
         self.fields["nominations"].label_from_instance = lambda n: f"{n.recipient_name} — {n.tier}"
+        if offered is not None:
+            self.fields["nominations"].initial = list(offered.values_list("pk", flat=True))
+            _offer(self, offered)
         self.helper = _helper("Lưu dự thảo quyết định")
 
 
@@ -376,12 +388,16 @@ class LetterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, campaign, **kwargs):
+    def __init__(self, *args, campaign, offered=None, **kwargs):
+        """`offered`: the nominations the page lists (what the authority in force may not
+        confer: it sends them up)."""
         super().__init__(*args, **kwargs)
         self.fields["nominations"].queryset = Nomination.objects.filter(
             campaign=campaign
         ).select_related("tier", "unit", "person")
         self.fields["nominations"].label_from_instance = lambda n: f"{n.recipient_name} — {n.tier}"
+        if offered is not None:
+            _offer(self, offered)
         self.helper = _helper("Ghi nhận tờ trình")
 
 

@@ -672,17 +672,17 @@ def decision_list_view(request: HttpRequest) -> HttpResponse:
 def decision_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "decision.prepare")
     campaign = request.campaign
+    # Offered: what the issuing authority in force today (the decision's date) may confer.
+    passed, _sent_up, _authority = sel.passed_by_power(campaign, timezone.localdate())
     form = DecisionForm(
         request.POST or None,
         campaign=campaign,
+        offered=passed,
         initial={
             "title": "Về việc khen thưởng trong Phong trào thi đua",
             "legal_bases": services.decision_legal_bases(campaign, timezone.localdate()),
         },
     )
-    # Offered: what the issuing authority in force today (the decision's date) may confer.
-    passed, _sent_up, _authority = sel.passed_by_power(campaign, timezone.localdate())
-    form.fields["nominations"].initial = list(passed.values_list("pk", flat=True))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -699,11 +699,6 @@ def decision_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Đã lập dự thảo quyết định, chờ Chủ tịch ký.")
             return redirect(decision)
-    form.fields["nominations"].queryset = (
-        passed.select_related("tier", "unit", "person")
-        if request.method != "POST"
-        else form.fields["nominations"].queryset
-    )
     return render(request, "awards/decision_form.html", {"form": form, "campaign": campaign})
 
 
@@ -732,9 +727,9 @@ def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "forwarding.manage")
     campaign = request.campaign
-    form = LetterForm(request.POST or None, campaign=campaign)
     # Offered: the rest, which the authority in force today may not confer ("sends up").
-    _local, passed, _authority = sel.passed_by_power(campaign, timezone.localdate())
+    _local, sent_up, _authority = sel.passed_by_power(campaign, timezone.localdate())
+    form = LetterForm(request.POST or None, campaign=campaign, offered=sent_up)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -751,8 +746,6 @@ def letter_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Đã ghi nhận tờ trình cấp trên.")
             return redirect(letter)
-    if request.method != "POST":
-        form.fields["nominations"].queryset = passed.select_related("tier", "unit", "person")
     return render(request, "awards/letter_form.html", {"form": form, "campaign": campaign})
 
 
