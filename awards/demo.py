@@ -315,7 +315,7 @@ def load() -> dict:
     ).first()
     secretary = User.objects.filter(username="hoidong").first()
     if session and secretary and not session.seats.filter(role=MemberRole.SECRETARY).exists():
-        services.session_set_secretary(session=session, user=secretary, by=secretariat)
+        services.session_set_secretary(session=session, member=secretary, by=secretariat)
     _hold_final_review_session(secretariat)
     successor = demo_successor.load()  # the 2026–2030 campaign's awards, dated from today
     return {

@@ -11,11 +11,11 @@ from django import forms
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from portal.access import users_holding
 from portal.concurrency import GuardedFormMixin
 from portal.forms import IdsChoiceField
 from portal.models import User
 from portal.numbers import VnIntegerField, VnYearField, vn_formfield
-from portal.roles import CHAIRMAN, COUNCIL_MEMBER
 from units.forms import DateInput
 from units.models import Authority
 
@@ -42,6 +42,14 @@ def _of_campaign(field: forms.ModelChoiceField, campaign) -> None:
     if campaign is not None:
         field.queryset = Campaign.objects.filter(pk=campaign.pk)
         field.initial = campaign.pk
+
+
+def _pk(raw) -> int:
+    """A submitted id as a key; 0 (no row) for anything else."""
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return 0
 
 
 class NominationForm(forms.Form):
@@ -97,6 +105,16 @@ class NominationForm(forms.Form):
         "members_disciplined",
     )
 
+    def names_rows_outside_scope(self) -> bool:
+        """A nominee or proposing unit the user may not see, sent by a crafted form: a 404 for
+        the view, not a form error (a village chosen to propose is a form error)."""
+        units, people = self.fields["unit"].queryset, self.fields["person"].queryset
+        for name, rows in (("unit", units), ("person", people), ("proposer_unit", units)):
+            raw = self.data.get(name)
+            if raw and not rows.filter(pk=_pk(raw)).exists():
+                return True
+        return False
+
     def __init__(self, *args, user, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
         _of_campaign(self.fields["campaign"], campaign)
@@ -151,6 +169,11 @@ class CheckForm(GuardedFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def reason(self) -> str:
+        """The reason typed for sending an ineligible nomination on ("" when none, or when the
+        form does not validate)."""
+        return self.cleaned_data["override_reason"].strip() if self.is_valid() else ""
+
 
 class NoteForm(GuardedFormMixin, forms.Form):
     """Send back or decline a nomination as the page showed it, with the reason."""
@@ -158,15 +181,51 @@ class NoteForm(GuardedFormMixin, forms.Form):
     guard_merge = False
     guard_fields: dict[str, str] = {}
 
-    note = forms.CharField(label="Lý do", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label="Lý do", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, label: str = "Lý do", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = label
 
 
 def council_users():
-    return (
-        User.objects.filter(is_active=True, role_grants__role__in=[COUNCIL_MEMBER, CHAIRMAN])
-        .distinct()
-        .order_by("full_name", "username")
+    """Who may sit on a council: the users who vote in it."""
+    return users_holding("council.vote").order_by("full_name", "username")
+
+
+class SecretaryForm(forms.Form):
+    """The secretary of a session, one of the council's members (the session page's select)."""
+
+    edit_guard_exempt = "names a seat; the service refuses once voting has opened"
+
+    user = forms.ModelChoiceField(
+        User.objects.none(),
+        error_messages={
+            "required": "Chọn thư ký trong số thành viên Hội đồng.",
+            "invalid_choice": "Chọn thư ký trong số thành viên Hội đồng.",
+        },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = council_users()
+
+
+class AttendanceForm(forms.Form):
+    """One member's attendance (the service says which values it takes)."""
+
+    edit_guard_exempt = "one value the service checks against the ballots"
+
+    user = forms.ModelChoiceField(User.objects.all())
+    attendance = forms.CharField(required=False)
+
+
+class VoteForm(forms.Form):
+    """A ballot's choice (the service says which values it takes)."""
+
+    edit_guard_exempt = "a ballot is cast once; the service refuses a second"
+
+    choice = forms.CharField(required=False)
 
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%Hh%M", "%Hg%M", "%H giờ %M", "%H giờ %M phút"]
@@ -265,6 +324,13 @@ class AddItemForm(forms.Form):
         )
 
 
+def _offer(form: forms.Form, offered) -> None:
+    """The page lists only the offered nominations; a posted form keeps every nomination of the
+    campaign, so a crafted choice reaches the service's check."""
+    if not form.is_bound:
+        form.fields["nominations"].queryset = offered.select_related("tier", "unit", "person")
+
+
 class DecisionForm(forms.Form):
     edit_guard_exempt = "creates a new row (a draft decision; there is no edit page)"
 
@@ -285,7 +351,9 @@ class DecisionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, campaign, **kwargs):
+    def __init__(self, *args, campaign, offered=None, **kwargs):
+        """`offered`: the nominations the page lists, all ticked (what the authority in force
+        may confer)."""
         super().__init__(*args, **kwargs)
         from django.utils import timezone
 
@@ -300,6 +368,9 @@ class DecisionForm(forms.Form):
             campaign=campaign
         ).select_related("tier", "unit", "person")
         self.fields["nominations"].label_from_instance = lambda n: f"{n.recipient_name} — {n.tier}"
+        if offered is not None:
+            self.fields["nominations"].initial = list(offered.values_list("pk", flat=True))
+            _offer(self, offered)
         self.helper = _helper("Lưu dự thảo quyết định")
 
 
@@ -317,12 +388,16 @@ class LetterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, campaign, **kwargs):
+    def __init__(self, *args, campaign, offered=None, **kwargs):
+        """`offered`: the nominations the page lists (what the authority in force may not
+        confer: it sends them up)."""
         super().__init__(*args, **kwargs)
         self.fields["nominations"].queryset = Nomination.objects.filter(
             campaign=campaign
         ).select_related("tier", "unit", "person")
         self.fields["nominations"].label_from_instance = lambda n: f"{n.recipient_name} — {n.tier}"
+        if offered is not None:
+            _offer(self, offered)
         self.helper = _helper("Ghi nhận tờ trình")
 
 

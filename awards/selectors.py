@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from portal.access import scope, unit_ids_in_scope
+from portal.access import can, scope, unit_ids_in_scope
 from portal.search import matcher
 from units.models import Gender, Person, Unit
 
@@ -173,6 +173,50 @@ def _unit_titles(nomination: Nomination, rules: list[el.Rule]) -> dict:
     mine = Nomination.objects.filter(live, tier=nomination.tier).exclude(pk=nomination.pk).count()
     counts["_self"] = mine + 1
     return counts
+
+
+#: Before the council the page checks today's data; from the council on it shows what the
+#: council was shown (the row's stored results).
+CHECKED_LIVE = (NominationStatus.DRAFT, NominationStatus.SUBMITTED, NominationStatus.CHECKED)
+
+
+def eligibility_shown(nomination: Nomination) -> list[dict]:
+    """The eligibility results the nomination's page shows, each with its status in words:
+    the live check on today's data before the council, what it was shown from the council on."""
+    if nomination.status in CHECKED_LIVE or not nomination.eligibility:
+        results = [r.as_dict() for r in eligibility_for(nomination)]
+    else:
+        results = [dict(r) for r in nomination.eligibility]  # copies: the row keeps its value
+    for r in results:
+        r.update(el.status_words(r["status"]))
+    return results
+
+
+@dataclass(frozen=True)
+class NominationActions:
+    """What the user may do on a nomination's page now (its status and their capabilities)."""
+
+    submit: bool  # upload documents and send a draft
+    check: bool  # check, or send back, a submitted nomination
+    consult: bool  # publish a checked nomination for public comment
+    reject: bool  # decline a passed or decided nomination
+    read_comments: bool  # the public's comments
+    see_contact: bool  # the contact a commenter gave (personal data)
+
+
+def nomination_actions(user, nomination: Nomination) -> NominationActions:
+    status = nomination.status
+    return NominationActions(
+        submit=status == NominationStatus.DRAFT and can(user, "nomination.propose", nomination),
+        check=status == NominationStatus.SUBMITTED and can(user, "nomination.check", nomination),
+        consult=status == NominationStatus.CHECKED
+        and can(user, "nomination.check")
+        and not nomination.consultation_until,
+        reject=status in (NominationStatus.PASSED, NominationStatus.DECIDED)
+        and can(user, "decision.sign"),
+        read_comments=can(user, "nomination.check") or can(user, "council.vote"),
+        see_contact=can(user, "consultation.contact"),
+    )
 
 
 def eligibility_for(nomination: Nomination) -> list[el.RuleResult]:

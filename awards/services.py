@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -53,6 +54,10 @@ from .models import (
     VoteChoice,
 )
 from .tiers import authority_may_decide, campaign_authority
+
+if TYPE_CHECKING:
+    from campaigns.models import Campaign
+    from portal.models import User
 
 S = NominationStatus
 DOSSIER_EXTENSIONS = ("pdf", "docx", "doc", "odt", "jpg", "jpeg", "png")
@@ -367,24 +372,24 @@ def session_set_times(
 
 
 @transaction.atomic
-def session_set_secretary(*, session: CouncilSession, user, by) -> SessionMember:
+def session_set_secretary(*, session: CouncilSession, member: User, by: User) -> SessionMember:
     """Name the secretary (Ủy viên thư ký) who keeps the minutes: a member's seat takes the role,
     or the person gets a seat; the previous secretary stays on as a member. Only before voting
     opens, so the council that votes is the one the minutes list."""
     session = CouncilSession.objects.select_for_update().get(pk=session.pk)
     if session.status != SessionStatus.DRAFT:
         raise ValidationError("Chỉ thay đổi thư ký khi phiên họp chưa bắt đầu biểu quyết.")
-    seat = session.seats.filter(user=user).first()
+    seat = session.seats.filter(user=member).first()
     if seat and seat.role == MemberRole.CHAIR:
         raise ValidationError("Chủ tọa phiên họp không đồng thời làm thư ký.")
     audited_update(
-        session.seats.filter(role=MemberRole.SECRETARY).exclude(user=user),
+        session.seats.filter(role=MemberRole.SECRETARY).exclude(user=member),
         actor=by,
         reason="Thay thư ký phiên họp",
         role=MemberRole.MEMBER,
     )
     if seat is None:
-        return SessionMember.objects.create(session=session, user=user, role=MemberRole.SECRETARY)
+        return SessionMember.objects.create(session=session, user=member, role=MemberRole.SECRETARY)
     audited_update(
         session.seats.filter(pk=seat.pk),
         actor=by,
@@ -439,6 +444,22 @@ def session_add_item(*, session: CouncilSession, nomination: Nomination, by) -> 
     )
 
 
+def session_add_items(
+    *, session: CouncilSession, nominations: Iterable[Nomination], by: User
+) -> tuple[int, list[str]]:
+    """Put several nominations on the agenda, each through `session_add_item` (its own
+    transaction). Returns how many were added and, for each refused, "name: reason"."""
+    added, refused = 0, []
+    for nomination in nominations:
+        try:
+            session_add_item(session=session, nomination=nomination, by=by)
+        except ValidationError as exc:
+            refused.append(f"{nomination.recipient_name}: {' '.join(exc.messages)}")
+        else:
+            added += 1
+    return added, refused
+
+
 @transaction.atomic
 def session_remove_item(*, item: AgendaItem, by) -> None:
     if item.session.status != SessionStatus.DRAFT:
@@ -448,7 +469,9 @@ def session_remove_item(*, item: AgendaItem, by) -> None:
 
 
 @transaction.atomic
-def session_set_attendance(*, session: CouncilSession, user, attendance: str, by) -> None:
+def session_set_attendance(
+    *, session: CouncilSession, member: User, attendance: str, by: User
+) -> None:
     if session.status == SessionStatus.CLOSED:
         raise ValidationError("Phiên họp đã kết thúc.")
     if attendance not in Attendance.values:
@@ -456,7 +479,7 @@ def session_set_attendance(*, session: CouncilSession, user, attendance: str, by
     # A member who has voted is present (voted in the session) or absent (voted in writing):
     # the quorum and the ballots' "written" flag must keep telling the same story.
     flags = set(
-        BallotReceipt.objects.filter(item__session=session, member=user).values_list(
+        BallotReceipt.objects.filter(item__session=session, member=member).values_list(
             "written", flat=True
         )
     )
@@ -464,12 +487,12 @@ def session_set_attendance(*, session: CouncilSession, user, attendance: str, by
         fixed = Attendance.ABSENT if flags == {True} else Attendance.PRESENT
         if attendance != fixed:
             raise ValidationError(
-                f"{user.display_name} đã biểu quyết "
+                f"{member.display_name} đã biểu quyết "
                 + ("bằng văn bản" if fixed == Attendance.ABSENT else "tại phiên họp")
                 + f" nên được ghi là “{Attendance(fixed).label}”."
             )
     if not audited_update(
-        session.seats.filter(user=user), actor=by, reason="Điểm danh", attendance=attendance
+        session.seats.filter(user=member), actor=by, reason="Điểm danh", attendance=attendance
     ):
         raise ValidationError("Người này không phải thành viên phiên họp.")
 
@@ -1053,10 +1076,35 @@ def letter_answer(
 
 
 @transaction.atomic
-def exemplar_save(*, form, by) -> Exemplar:
-    exemplar = form.save(commit=False)
-    if (exemplar.unit_id is None) == (exemplar.person_id is None):
+def exemplar_save(
+    *,
+    exemplar: Exemplar | None,
+    by: User,
+    campaign: Campaign | None,
+    kind: str,
+    title: str,
+    year: int,
+    unit: Unit | None,
+    person: Person | None,
+    summary: str,
+    recognised_by: str,
+    is_published: bool,
+    is_sample: bool,
+) -> Exemplar:
+    """Create (`exemplar` None) or update an exemplar; published now when first published."""
+    if (unit is None) == (person is None):
         raise ValidationError("Chọn một tập thể hoặc một cá nhân.")
+    exemplar = exemplar or Exemplar()
+    exemplar.campaign = campaign
+    exemplar.kind = kind
+    exemplar.title = title
+    exemplar.year = year
+    exemplar.unit = unit
+    exemplar.person = person
+    exemplar.summary = summary
+    exemplar.recognised_by = recognised_by
+    exemplar.is_published = is_published
+    exemplar.is_sample = is_sample
     if exemplar.is_published and exemplar.published_at is None:
         exemplar.published_at = timezone.now()
     if not exemplar.is_published:

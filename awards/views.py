@@ -16,7 +16,6 @@ from portal import throttle
 from portal.access import can, require, scope
 from portal.dataexchange import Column
 from portal.filters import YearForm
-from portal.models import User
 from portal.navigation import documents_for
 from portal.uploads import attachment_response
 from portal.web import attach, error_text, filtered_export, paginate, xlsx_download
@@ -24,11 +23,11 @@ from units.models import Person, Unit
 
 from . import selectors as sel
 from . import services
-from .eligibility import status_words
 from .filters import AwardFilter, NominationFilter
 from .forms import (
     AddItemForm,
     AnswerForm,
+    AttendanceForm,
     CheckForm,
     CommentForm,
     DecisionForm,
@@ -37,8 +36,10 @@ from .forms import (
     LetterForm,
     NominationForm,
     NoteForm,
+    SecretaryForm,
     SessionForm,
     SessionTimesForm,
+    VoteForm,
     council_users,
     meeting_moment,
 )
@@ -58,14 +59,6 @@ from .models import (
     SessionStatus,
     VoteChoice,
 )
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
 
 # --- tiers ----------------------------------------------------------------------------------
 
@@ -158,17 +151,9 @@ def _nomination_row(i: int, n) -> list:
 @campaign_view
 def nomination_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "nomination.propose")
-    if request.method == "POST":
-        # A nominee or proposing unit outside the proposer's scope is a 404, not a form error.
-        for field, qs in (
-            ("unit", sel.nominee_units_for(request.user)),
-            ("person", sel.nominee_people_for(request.user)),
-            ("proposer_unit", sel.nominee_units_for(request.user)),
-        ):
-            raw = request.POST.get(field)
-            if raw and not qs.filter(pk=_int(raw) or 0).exists():
-                raise Http404
     form = NominationForm(request.POST or None, user=request.user, campaign=request.campaign)
+    if form.is_bound and form.names_rows_outside_scope():
+        raise Http404
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         require(request.user, "nomination.propose", data["proposer_unit"])
@@ -224,60 +209,44 @@ def _nomination_page(
 ) -> HttpResponse:
     """The nomination page. Its action forms carry the edit guard of the nomination's row;
     `bound` (context name → form) puts a refused form back with what was typed."""
-    user = request.user
-    # Before the council: the live check on today's data. From the council on: what it was shown.
-    early = nomination.status in (
-        NominationStatus.DRAFT,
-        NominationStatus.SUBMITTED,
-        NominationStatus.CHECKED,
-    )
-    results = (
-        [r.as_dict() for r in sel.eligibility_for(nomination)]
-        if early or not nomination.eligibility
-        else [
-            dict(r) for r in nomination.eligibility
-        ]  # copies: the row's own value stays as stored
-    )
-    for r in results:
-        r.update(status_words(r["status"]))
-    is_draft = nomination.status == NominationStatus.DRAFT
+    may = sel.nomination_actions(request.user, nomination)
     return render(
         request,
         "awards/nomination_detail.html",
         {
             "n": nomination,
-            "results": results,
+            "results": sel.eligibility_shown(nomination),
             "documents": nomination.documents.all(),
             "missing": services.missing_documents(nomination),
             "events": nomination.events.select_related("by"),
-            "comments": nomination.comments.all()
-            if can(user, "nomination.check") or can(user, "council.vote")
-            else None,
-            "show_contact": can(user, "consultation.contact"),
+            "comments": nomination.comments.all() if may.read_comments else None,
+            "show_contact": may.see_contact,
             "exemplars": nomination.exemplars.all(),
             "history": sel.awards_of(
                 unit=nomination.unit if not nomination.person_id else None, person=nomination.person
             )[:20],
             "vote_rule": sel.vote_rule_for(nomination.tier, nomination.reference_date),
-            "doc_form": DocumentForm()
-            if is_draft and can(user, "nomination.propose", nomination)
-            else None,
-            "can_submit": is_draft and can(user, "nomination.propose", nomination),
-            "can_check": nomination.status == NominationStatus.SUBMITTED
-            and can(user, "nomination.check", nomination),
+            "doc_form": DocumentForm() if may.submit else None,
+            "can_submit": may.submit,
+            "can_check": may.check,
             "check_form": CheckForm(guard=nomination, auto_id="check_%s"),
-            "return_form": NoteForm(guard=nomination, auto_id=False),
-            "reject_form": NoteForm(guard=nomination, auto_id=False),
-            "can_consult": nomination.status == NominationStatus.CHECKED
-            and can(user, "nomination.check")
-            and not nomination.consultation_until,
-            "can_reject": nomination.status in (NominationStatus.PASSED, NominationStatus.DECIDED)
-            and can(user, "decision.sign"),
+            "return_form": _return_form(nomination),
+            "reject_form": _reject_form(nomination),
+            "can_consult": may.consult,
+            "can_reject": may.reject,
             **(bound or {}),
             "refused": _refused(bound),
         },
         status=status,
     )
+
+
+def _return_form(nomination: Nomination, data=None) -> NoteForm:
+    return NoteForm(data, guard=nomination, auto_id="return-%s", label="Lý do trả lại")
+
+
+def _reject_form(nomination: Nomination, data=None) -> NoteForm:
+    return NoteForm(data, guard=nomination, auto_id="reject-%s", label="Lý do không khen thưởng")
 
 
 def _refused(bound: dict | None) -> dict | None:
@@ -356,7 +325,7 @@ def nomination_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def nomination_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     n = _nomination(request, pk)
-    form = NoteForm(request.POST, guard=n, auto_id=False)
+    form = _return_form(n, request.POST)
     return _post_service(
         request,
         n,
@@ -374,15 +343,16 @@ def nomination_return_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def nomination_check_view(request: HttpRequest, pk: int) -> HttpResponse:
     n = _nomination(request, pk)
-    reason = request.POST.get("override_reason", "")
-    if reason.strip():
-        require(request.user, "nomination.override", n)
     form = CheckForm(request.POST, guard=n, auto_id="check_%s")
+    if form.reason():
+        require(request.user, "nomination.override", n)
     return _post_service(
         request,
         n,
         "nomination.check",
-        lambda: services.nomination_check(nomination=n, by=request.user, override_reason=reason),
+        lambda: services.nomination_check(
+            nomination=n, by=request.user, override_reason=form.reason()
+        ),
         "Đã thẩm định đề nghị.",
         form=form,
         name="check_form",
@@ -406,7 +376,7 @@ def nomination_consultation_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def nomination_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
     n = _nomination(request, pk)
-    form = NoteForm(request.POST, guard=n, auto_id=False)
+    form = _reject_form(n, request.POST)
     return _post_service(
         request,
         n,
@@ -522,13 +492,11 @@ def session_add_item_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Chọn đề nghị đã thẩm định để đưa vào phiên họp.")
         return redirect(session)
-    added = 0
-    for nomination in form.cleaned_data["nominations"]:
-        try:
-            services.session_add_item(session=session, nomination=nomination, by=request.user)
-            added += 1
-        except ValidationError as exc:
-            messages.error(request, f"{nomination.recipient_name}: {error_text(exc)}")
+    added, refused = services.session_add_items(
+        session=session, nominations=form.cleaned_data["nominations"], by=request.user
+    )
+    for text in refused:
+        messages.error(request, text)
     if added:
         messages.success(request, f"Đã đưa {added} đề nghị vào chương trình phiên họp.")
     return redirect(session)
@@ -539,12 +507,14 @@ def session_add_item_view(request: HttpRequest, pk: int) -> HttpResponse:
 def session_attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     require(request.user, "council.manage", session)
-    user = get_object_or_404(User, pk=_int(request.POST.get("user")) or 0)
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        raise Http404("Không có người dùng này.")
     try:
         services.session_set_attendance(
             session=session,
-            user=user,
-            attendance=request.POST.get("attendance", ""),
+            member=form.cleaned_data["user"],
+            attendance=form.cleaned_data["attendance"],
             by=request.user,
         )
     except ValidationError as exc:
@@ -561,12 +531,13 @@ def _local_time(moment):
 def session_secretary_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     require(request.user, "council.manage", session)
-    user = council_users().filter(pk=_int(request.POST.get("user")) or 0).first()
-    if user is None:
-        messages.error(request, "Chọn thư ký trong số thành viên Hội đồng.")
+    form = SecretaryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(ValidationError(form.errors["user"])))
         return redirect(session)
+    user = form.cleaned_data["user"]
     try:
-        services.session_set_secretary(session=session, user=user, by=request.user)
+        services.session_set_secretary(session=session, member=user, by=request.user)
         messages.success(request, f"Đã chỉ định {user.display_name} làm thư ký phiên họp.")
     except ValidationError as exc:
         messages.error(request, error_text(exc))
@@ -672,7 +643,9 @@ def vote_cast_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     require(request.user, "council.vote", item.session)
     try:
-        services.vote_cast(item=item, member=request.user, choice=request.POST.get("choice", ""))
+        form = VoteForm(request.POST)
+        form.is_valid()
+        services.vote_cast(item=item, member=request.user, choice=form.cleaned_data["choice"])
         messages.success(request, f"Đã ghi nhận biểu quyết về {item.nomination.recipient_name}.")
     except ValidationError as exc:
         messages.error(request, error_text(exc))
@@ -704,17 +677,17 @@ def decision_list_view(request: HttpRequest) -> HttpResponse:
 def decision_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "decision.prepare")
     campaign = request.campaign
+    # Offered: what the issuing authority in force today (the decision's date) may confer.
+    passed, _sent_up, _authority = sel.passed_by_power(campaign, timezone.localdate())
     form = DecisionForm(
         request.POST or None,
         campaign=campaign,
+        offered=passed,
         initial={
             "title": "Về việc khen thưởng trong Phong trào thi đua",
             "legal_bases": services.decision_legal_bases(campaign, timezone.localdate()),
         },
     )
-    # Offered: what the issuing authority in force today (the decision's date) may confer.
-    passed, _sent_up, _authority = sel.passed_by_power(campaign, timezone.localdate())
-    form.fields["nominations"].initial = list(passed.values_list("pk", flat=True))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -731,11 +704,6 @@ def decision_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Đã lập dự thảo quyết định, chờ Chủ tịch ký.")
             return redirect(decision)
-    form.fields["nominations"].queryset = (
-        passed.select_related("tier", "unit", "person")
-        if request.method != "POST"
-        else form.fields["nominations"].queryset
-    )
     return render(request, "awards/decision_form.html", {"form": form, "campaign": campaign})
 
 
@@ -768,9 +736,9 @@ def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "forwarding.manage")
     campaign = request.campaign
-    form = LetterForm(request.POST or None, campaign=campaign)
     # Offered: the rest, which the authority in force today may not confer ("sends up").
-    _local, passed, _authority = sel.passed_by_power(campaign, timezone.localdate())
+    _local, sent_up, _authority = sel.passed_by_power(campaign, timezone.localdate())
+    form = LetterForm(request.POST or None, campaign=campaign, offered=sent_up)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -787,8 +755,6 @@ def letter_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Đã ghi nhận tờ trình cấp trên.")
             return redirect(letter)
-    if request.method != "POST":
-        form.fields["nominations"].queryset = passed.select_related("tier", "unit", "person")
     return render(request, "awards/letter_form.html", {"form": form, "campaign": campaign})
 
 
@@ -1046,7 +1012,21 @@ def exemplar_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
     form = ExemplarForm(request.POST or None, instance=exemplar)
     if request.method == "POST" and form.is_valid():
         try:
-            services.exemplar_save(form=form, by=request.user)
+            d = form.cleaned_data
+            services.exemplar_save(
+                exemplar=exemplar,
+                by=request.user,
+                campaign=d["campaign"],
+                kind=d["kind"],
+                title=d["title"],
+                year=d["year"],
+                unit=d["unit"],
+                person=d["person"],
+                summary=d["summary"],
+                recognised_by=d["recognised_by"],
+                is_published=d["is_published"],
+                is_sample=d["is_sample"],
+            )
         except ValidationError as exc:
             attach(form, exc)
         else:

@@ -485,6 +485,11 @@ class Assessment(models.Model):
         return self.unit_id
 
     @property
+    def access_unit_kind(self) -> str:
+        """Who may review it depends on the unit's kind (portal.roles.UNIT_KINDS)."""
+        return self.unit.kind
+
+    @property
     def is_locked(self) -> bool:
         return self.status == AssessmentStatus.APPROVED
 

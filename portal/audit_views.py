@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .access import can, unit_ids_in_scope
+from .access import has_capability, scope_for
 from .audit_display import describe_events, model_label
 from .filters import AuditFilter
 from .models import AuditEvent
@@ -18,11 +18,11 @@ from .web import page_of, query_without_page
 
 
 def events_visible_to(user) -> QuerySet[AuditEvent]:
-    """All events for the secretariat; an officer's own units' events; otherwise 403."""
-    if can(user, "audit.view"):
-        return AuditEvent.objects.all()
-    if can(user, "audit.view_own"):
-        return AuditEvent.objects.filter(unit_id__in=unit_ids_in_scope(user))
+    """The events the user's audit capability reaches: every event ("audit.view"), the events of
+    the officer's own units ("audit.view_own"); otherwise 403."""
+    for capability in ("audit.view", "audit.view_own"):
+        if has_capability(user, capability):
+            return scope_for(user, capability, AuditEvent.objects.all(), "unit_id")
     raise PermissionDenied("Bạn không có quyền xem nhật ký thay đổi.")
 
 

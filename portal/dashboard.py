@@ -34,8 +34,7 @@ from campaigns.results.selectors import STAGE_LABELS, Stage, completeness
 from campaigns.targets import targets_progress as target_progress
 from units.models import UnitKind
 
-from .access import sees_all
-from .roles import UNIT_OFFICER
+from .access import bound_to_units, sees_all
 
 #: Above this many communes the line chart shows cluster averages (the table keeps every one).
 MAX_LINES = 20
@@ -222,6 +221,6 @@ def dashboard_context(request) -> dict:
     user = request.user
     if sees_all(user):
         return {"dashboard": "overview", **overview_context(request)}
-    if UNIT_OFFICER in user.roles:
+    if bound_to_units(user):
         return {"dashboard": "officer", **officer_context(request)}
     return {"dashboard": None}

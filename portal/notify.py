@@ -70,11 +70,9 @@ def unit_officers(unit) -> list[User]:
 
 def holders_of(capability: str) -> list[User]:
     """Everyone who holds a capability by role (the chairman for "report.sign")."""
-    from .roles import roles_with
+    from .access import users_holding
 
-    return list(
-        User.objects.filter(role_grants__role__in=roles_with(capability), is_active=True).distinct()
-    )
+    return list(users_holding(capability))
 
 
 def recipients(users: Iterable[User], kind: str) -> list[User]:

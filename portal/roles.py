@@ -1,8 +1,15 @@
 """Roles and what each may do: the one table of capabilities.
 
-A capability names an action ("unit.manage"). A role either has it everywhere (`GLOBAL`), or, for
-the unit officer, only on rows of the units the officer is bound to (`OWN_UNITS`). Views never
-test roles directly: they ask `portal.access.can(user, capability, obj)`.
+A capability names an action ("unit.manage"). A role has it on every row, except:
+
+- the unit officer, only on rows of the units the officer is bound to (and their villages);
+- a role listed in `UNIT_KINDS` for the capability, only on rows of units of those kinds (the
+  economic office reviews the self-assessments of communes and villages only).
+
+Nothing outside this module and `portal.access` tests roles (an introspection test,
+`tests/portal/test_roles_in_one_place.py`, fails when code does): views, forms, services and
+selectors ask `portal.access` — `can`/`require` for one row, `scope_for` for the rows a
+capability reaches, `unit_kinds_for` for the kinds, `users_holding` for who holds it.
 """
 
 from __future__ import annotations
@@ -118,6 +125,14 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # numbers the office gave outside the portal.
     "register.view": frozenset({SECRETARIAT, CHAIRMAN, OBSERVER}),
     "register.manage": frozenset({SECRETARIAT}),
+}
+
+
+#: capability → role → the unit kinds (units.models.UnitKind values) whose rows that role may
+#: act on. A role not listed here for a capability acts on every kind.
+UNIT_KINDS: dict[str, dict[Role, frozenset[str]]] = {
+    # The economic office reviews the new-rural results of communes and villages only.
+    "assessment.review": {ECONOMIC_OFFICE: frozenset({"commune", "village"})},
 }
 
 

@@ -8,7 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
-from portal.access import scope
+from portal.access import scope, unit_kinds_for
 from portal.concurrency import GuardedFormMixin
 from portal.numbers import (
     VnDecimalField,
@@ -20,7 +20,7 @@ from portal.numbers import (
 from units.models import Cluster, Unit, UnitKind
 
 from ..models import AssessmentItem, AssessmentStatus, NtmLevel, TargetGroup, ValueType
-from .rules import pts
+from .rules import pts, target_group_for
 
 
 def _bounds(field: forms.DecimalField, low, high, unit: str = "") -> None:
@@ -242,6 +242,12 @@ class ReviewForm(GuardedFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    #: The button pressed: save the scores, or save them and return / approve.
+    action = forms.CharField(required=False)
+
+    def clean_action(self) -> str:
+        action = self.cleaned_data["action"]
+        return action if action in ("return", "approve") else "save"
 
     def __init__(self, *args, items: list[AssessmentItem], **kwargs):
         super().__init__(*args, **kwargs)
@@ -450,8 +456,12 @@ class QueueFilterForm(forms.Form):
         initial=AssessmentStatus.SUBMITTED,
     )
 
-    def __init__(self, *args, campaign, groups=None, **kwargs):
+    def __init__(self, *args, campaign, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", "Tất cả"), *_year_choices(campaign)]
+        # The groups of the unit kinds this reviewer reviews (the economic office: communes and
+        # villages).
+        kinds = unit_kinds_for(user, "assessment.review")
+        groups = None if kinds is None else {target_group_for(k) for k in kinds}
         choices = [c for c in TargetGroup.choices if groups is None or c[0] in groups]
         self.fields["group"].choices = [("", "Tất cả"), *choices]

@@ -1,5 +1,5 @@
 """Small facts of the yearly cycle that are data, not workflow: which criteria set a unit is
-assessed against, the deadline of a year, who may review which group."""
+assessed against, the deadline of a year."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import datetime
 from django.db.models import Q
 
 from portal.numbers import format_vn_number
-from portal.roles import SECRETARIAT
 from units.models import UnitKind
 
 from ..models import (
@@ -29,8 +28,6 @@ KIND_TO_GROUP: dict[str, str] = {
     UnitKind.ENTERPRISE: TargetGroup.ENTERPRISES,
     UnitKind.COOPERATIVE: TargetGroup.ENTERPRISES,
 }
-#: Groups the economic office reviews (new-rural results of communes and villages).
-ECONOMIC_OFFICE_GROUPS = frozenset({TargetGroup.COMMUNES, TargetGroup.VILLAGES})
 
 
 def pts(value) -> str:
@@ -62,9 +59,3 @@ def yearly_deadline(*, campaign: Campaign, year: int) -> datetime.date | None:
         campaign=campaign, kind=MilestoneKind.YEARLY_REPORT, year=year
     ).first()
     return milestone.due_date if milestone else None
-
-
-def may_review_group(user, group: str) -> bool:
-    """The secretariat reviews every group; the economic office only communes and villages."""
-    roles = getattr(user, "roles", frozenset())
-    return SECRETARIAT in roles or group in ECONOMIC_OFFICE_GROUPS

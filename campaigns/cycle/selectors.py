@@ -25,10 +25,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
-from portal.access import scope
+from portal.access import scope, scope_for
 from portal.audit_display import describe_changes
 from portal.numbers import format_vn_number
-from portal.roles import SECRETARIAT
+from units.models import Unit
 
 from ..models import (
     Assessment,
@@ -40,7 +40,6 @@ from ..models import (
     Registration,
     ValueType,
 )
-from . import rules
 from .services import item_value_display
 
 DEC = DecimalField(max_digits=12, decimal_places=2)
@@ -49,6 +48,22 @@ DEC = DecimalField(max_digits=12, decimal_places=2)
 def assessments_visible_to(user) -> QuerySet[Assessment]:
     return scope(user, Assessment.objects.all(), "unit").select_related(
         "unit", "campaign", "criteria_set"
+    )
+
+
+def units_not_registered(user, *, campaign: Campaign, year: int) -> QuerySet[Unit]:
+    """The units in the user's scope, existing in `year`, with no registration for it (households
+    do not register)."""
+    registered = Registration.objects.filter(campaign=campaign, year=year).values("unit")
+    return (
+        scope(user, Unit.objects.all(), "pk")
+        .exclude(pk__in=registered)
+        .exclude(kind__in=["household"])
+        .filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1)),
+            Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(year, 12, 31)),
+        )
+        .order_by("kind", "name")
     )
 
 
@@ -190,9 +205,7 @@ def review_queue(
 ) -> list[QueueRow]:
     """Assessments this reviewer handles, riskiest first. One query whatever the size: totals,
     last year's approved total and the risk counts are subqueries."""
-    qs = Assessment.objects.filter(campaign=campaign)
-    if SECRETARIAT not in user.roles:
-        qs = qs.filter(criteria_set__target_group__in=rules.ECONOMIC_OFFICE_GROUPS)
+    qs = scope_for(user, "assessment.review", Assessment.objects.filter(campaign=campaign))
     if year:
         qs = qs.filter(year=year)
     if group:

@@ -20,9 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, update_change_reason
 
-from portal.access import require
+from portal.access import can, require
 from portal.audit import audited_update
 from portal.concurrency import guarded_changes
+from portal.models import User
 from portal.notify import notify, unit_officers
 from portal.uploads import EVIDENCE_EXTENSIONS, check_upload
 
@@ -411,8 +412,10 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
 
 
 def require_reviewer(user, assessment: Assessment) -> None:
-    require(user, "assessment.review", assessment)
-    if not rules.may_review_group(user, assessment.criteria_set.target_group):
+    """The reviewer's capability on this assessment: the economic office holds it for communes
+    and villages only (portal.roles.UNIT_KINDS)."""
+    require(user, "assessment.review")
+    if not can(user, "assessment.review", assessment):
         raise PermissionDenied("Phòng Kinh tế chỉ thẩm định kết quả của xã và thôn.")
 
 
@@ -501,6 +504,26 @@ def item_value_display(item: AssessmentItem) -> str:
     if item.value_number is None:
         return ""
     return f"{item.value_number.normalize():f}"
+
+
+def review_decide(
+    *,
+    assessment: Assessment,
+    scores: dict[int, dict[str, Any]],
+    action: str,
+    by: User,
+    reason: str = "",
+    seen: str | None = None,
+) -> Assessment:
+    """The review form's one button: save the reviewer's scores, then (`action`) return the
+    assessment with `reason` or approve it — all or nothing ("save" only saves)."""
+    with transaction.atomic():
+        review_save(assessment=assessment, scores=scores, by=by, seen=seen)
+        if action == "return":
+            assessment_return(assessment=assessment, reason=reason, by=by)
+        elif action == "approve":
+            assessment_approve(assessment=assessment, by=by)
+    return assessment
 
 
 def assessment_return(*, assessment: Assessment, reason: str, by) -> Assessment:

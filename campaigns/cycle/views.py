@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,8 +12,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import can, has_capability, require, scope
 from portal.dataexchange import Column
-from portal.roles import SECRETARIAT
-from portal.web import error_text, paginate, xlsx_download
+from portal.web import attach, error_text, paginate, xlsx_download
 from units.models import Cluster, Unit
 
 from ..context import campaign_url, campaign_view, default_year
@@ -28,7 +24,7 @@ from ..models import (
     Registration,
     TargetGroup,
 )
-from . import rules, selectors, services
+from . import selectors, services
 from .filters import AssessmentFilter, ExtensionFilter, RegistrationFilter
 from .forms import (
     AssessmentForm,
@@ -60,16 +56,8 @@ def registration_list_view(request: HttpRequest) -> HttpResponse:
     year = filter_form.cleaned_data.get("year")
     not_registered = []
     if year and has_capability(request.user, "completeness.view"):
-        registered = Registration.objects.filter(campaign=campaign, year=year).values("unit")
         not_registered = list(
-            scope(request.user, Unit.objects.all(), "pk")
-            .exclude(pk__in=registered)
-            .exclude(kind__in=["household"])
-            .filter(
-                Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1)),
-                Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(year, 12, 31)),
-            )
-            .order_by("kind", "name")
+            selectors.units_not_registered(request.user, campaign=campaign, year=year)
         )
     return render(
         request,
@@ -283,10 +271,8 @@ def _detail_context(request, assessment: Assessment, form=None, review_form=None
             items=items,
             open_ids=open_ids,
         )
-    can_review = (
-        assessment.status == AssessmentStatus.SUBMITTED
-        and can(user, "assessment.review", assessment)
-        and rules.may_review_group(user, assessment.criteria_set.target_group)
+    can_review = assessment.status == AssessmentStatus.SUBMITTED and can(
+        user, "assessment.review", assessment
     )
     if can_review and review_form is None:
         review_form = ReviewForm(items=items, guard=items)
@@ -514,10 +500,9 @@ def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 def review_queue_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "assessment.review")
     campaign = request.campaign
-    groups = None if SECRETARIAT in request.user.roles else rules.ECONOMIC_OFFICE_GROUPS
     data = request.GET.copy()
     data.setdefault("status", AssessmentStatus.SUBMITTED)
-    form = QueueFilterForm(data, campaign=campaign, groups=groups)
+    form = QueueFilterForm(data, campaign=campaign, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {"status": AssessmentStatus.SUBMITTED}
     rows = selectors.review_queue(
         request.user,
@@ -570,30 +555,19 @@ def assessment_review_view(request: HttpRequest, pk: int) -> HttpResponse:
     services.require_reviewer(request.user, assessment)
     items = selectors.assessment_items(assessment)
     form = ReviewForm(request.POST, items=items, guard=items)
-    action = request.POST.get("action", "save")
     if form.is_valid():
+        action = form.cleaned_data["action"]
         try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                services.review_save(
-                    assessment=assessment,
-                    scores=form.scores(),
-                    by=request.user,
-                    seen=form.seen or "",
-                )
-                if action == "return":
-                    services.assessment_return(
-                        assessment=assessment, reason=form.cleaned_data["reason"], by=request.user
-                    )
-                elif action == "approve":
-                    services.assessment_approve(assessment=assessment, by=request.user)
+            services.review_decide(
+                assessment=assessment,
+                scores=form.scores(),
+                action=action,
+                reason=form.cleaned_data["reason"],
+                seen=form.seen or "",
+                by=request.user,
+            )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, exc)
+            attach(form, exc)
         else:
             text = {
                 "return": "Đã trả lại bản tự đánh giá để đơn vị bổ sung.",

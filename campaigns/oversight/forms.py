@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
+from portal.access import users_holding
 from portal.concurrency import GuardedFormMixin
 from portal.forms import IdsChoiceField
 from portal.models import User
@@ -50,9 +51,8 @@ def _vnd_field(label: str, required: bool = True) -> VnMoneyField:
 
 
 def _secretariat_users():
-    from portal.roles import SECRETARIAT
-
-    return User.objects.filter(is_active=True, role_grants__role=SECRETARIAT).order_by("full_name")
+    """Who may be assigned a difficulty: those who answer them (the secretariat)."""
+    return users_holding("feedback.answer").order_by("full_name")
 
 
 class InspectionForm(GuardedFormMixin, forms.Form):

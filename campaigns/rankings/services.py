@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from portal.models import User
+
 from ..models import Campaign, RankingPublication, UnconfirmedPublishing
 from .ranking import BLOC, COMMUNE, bloc_ranking, canonical_rows, commune_ranking, rows_hash
 from .selectors import Unconfirmed, unconfirmed_communes
@@ -56,7 +58,7 @@ def ranking_publish(
     campaign: Campaign,
     kind: str,
     year: int,
-    user,
+    by: User,
     note: str = "",
     acknowledged_unconfirmed: int | None = None,
 ) -> RankingPublication:
@@ -97,7 +99,7 @@ def ranking_publish(
                 method_text=ranking.method_text,
                 rows=rows,
                 sha256=rows_hash(rows),
-                published_by=user,
+                published_by=by,
                 note=note,
             )
     except IntegrityError as exc:

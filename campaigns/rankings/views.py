@@ -18,6 +18,7 @@ from ..context import campaign_url, campaign_view, current_campaign, year_in
 from ..models import NtmLevel, RankingPublication, UnconfirmedPublishing
 from . import exporters
 from .charts import CELL_LABEL, CELL_SYMBOL, contributions_by_year, criteria_over_years, heatmap
+from .forms import PublishForm
 from .ranking import BLOC, COMMUNE, bloc_ranking, commune_ranking, rows_hash
 from .selectors import latest_publication, shown_year, year_choices
 from .services import ranking_publish, unconfirmed_in
@@ -88,7 +89,9 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
 def ranking_publish_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "ranking.publish")
     ctx = _context(request)
-    kind = BLOC if request.POST.get("kind") == BLOC else COMMUNE
+    form = PublishForm(request.POST)
+    form.is_valid()  # every field has a fallback: the form only reads them
+    kind = form.cleaned_data["kind"]
     campaign, year = ctx["campaign"], ctx["year"]
     url = campaign_url("rankings:ranking", campaign)
     try:
@@ -96,9 +99,9 @@ def ranking_publish_view(request: HttpRequest) -> HttpResponse:
             campaign=campaign,
             kind=kind,
             year=year,
-            user=request.user,
-            note=request.POST.get("note", "")[:1000],
-            acknowledged_unconfirmed=_int_or_none(request.POST.get("acknowledge_unconfirmed")),
+            by=request.user,
+            note=form.cleaned_data["note"],
+            acknowledged_unconfirmed=form.cleaned_data["acknowledge_unconfirmed"],
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -108,13 +111,6 @@ def ranking_publish_view(request: HttpRequest) -> HttpResponse:
             f"Đã công bố bảng xếp hạng năm {year} (lần {pub.version}); mã băm {pub.sha256[:12]}….",
         )
     return redirect(f"{url}?year={year}&kind={kind}")
-
-
-def _int_or_none(raw: str | None) -> int | None:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None
 
 
 @login_required

@@ -367,6 +367,11 @@ class NtmStatusForm(GuardedFormMixin, forms.Form):
         return cleaned
 
 
+def contribution_fields(form: ContributionForm) -> dict:
+    """The contribution's values as `contribution_save` takes them (keyword arguments)."""
+    return {name: form.cleaned_data[name] for name in ContributionForm.Meta.fields}
+
+
 class ContributionForm(GuardedFormMixin, forms.ModelForm):
     commune = forms.ModelChoiceField(label="Xã", queryset=Unit.objects.none())
 

@@ -148,7 +148,7 @@ class NtmStatusImporter(Importer):
                 recognition_date=old.recognition_date if old else None,
                 note=old.note if old else "",
                 campaign=campaign,
-                user=user,
+                by=user,
             )
 
     def export_rows(self, **options: Any) -> Iterable[Sequence[Any]]:

@@ -286,6 +286,29 @@ def ntm_grid(commune: Unit, campaign: Campaign | None) -> NtmGrid:
     )
 
 
+def ntm_communes(user, *, q: str = "") -> QuerySet[Unit]:
+    """The communes of the NTM list in the user's scope, by name; `q` part of a name or code."""
+    communes = ntm_units_visible_to(user).filter(kind=UnitKind.COMMUNE)
+    if q:
+        communes = communes.filter(name__icontains=q) | communes.filter(code__icontains=q)
+    return communes.select_related("cluster").order_by("name")
+
+
+def ntm_status_of(unit: Unit, year: int) -> NtmStatus | None:
+    """The unit's NTM status of a year, with the criteria it meets."""
+    return unit.ntm_statuses.filter(year=year).prefetch_related("criteria_met").first()
+
+
+def criteria_sets_of(campaign: Campaign) -> QuerySet[CriteriaSet]:
+    """The campaign's criteria sets, each group's newest version first."""
+    return (
+        CriteriaSet.objects.filter(campaign=campaign)
+        .select_related("previous")
+        .prefetch_related("criteria")
+        .order_by("target_group", "-version")
+    )
+
+
 def ntm_statuses_for_year(unit_ids: list[int], year: int) -> dict[int, NtmStatus]:
     """unit id → its status for `year` (one query for a page of units)."""
     return {

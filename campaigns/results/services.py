@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from portal.audit import audited_update
 from portal.concurrency import absent_key, guarded_changes
+from portal.models import User
 from portal.numbers import format_vn_number
 from units.models import Unit, UnitKind
 
@@ -284,7 +285,7 @@ def ntm_status_save(
     recognition_date: datetime.date | None = None,
     note: str = "",
     campaign: Campaign | None = None,
-    user=None,
+    by: User | None = None,
     seen: str | None = None,
 ) -> NtmStatus:
     """Record which criteria a commune met in a year and its level (a village: its level).
@@ -346,8 +347,8 @@ def ntm_status_save(
     status.is_sample = False
     status.confirmed_at = None
     status.confirmed_by = None
-    if user is not None and getattr(user, "is_authenticated", False):
-        status._history_user = user
+    if by is not None and getattr(by, "is_authenticated", False):
+        status._history_user = by
     status.save()
     if "criteria_met" in mine:
         status.criteria_met.set(mine["criteria_met"])
@@ -355,7 +356,7 @@ def ntm_status_save(
 
 
 @transaction.atomic
-def ntm_status_confirm(*, status: NtmStatus, user, seen: str | None = None) -> NtmStatus:
+def ntm_status_confirm(*, status: NtmStatus, by: User, seen: str | None = None) -> NtmStatus:
     """The economic office confirms a commune's or village's status for a year — the values its
     page showed (`seen`): if the record changed since, the confirmation is refused with what
     changed, so nobody confirms figures they never saw."""
@@ -371,8 +372,8 @@ def ntm_status_confirm(*, status: NtmStatus, user, seen: str | None = None) -> N
             what=f"kết quả NTM năm {locked.year} của {locked.unit.name}",
         )
     locked.confirmed_at = timezone.now()
-    locked.confirmed_by = user
-    locked._history_user = user
+    locked.confirmed_by = by
+    locked._history_user = by
     locked.save(update_fields=["confirmed_at", "confirmed_by"])
     return locked
 
@@ -414,27 +415,49 @@ def contribution_check(
 
 
 @transaction.atomic
-def contribution_save(*, form, commune: Unit, campaign: Campaign | None, user=None) -> Contribution:
-    """Create or update one contribution of a commune (the commune comes from the URL or the
-    user's scope, never from a hidden field)."""
-    contribution = form.save(commit=False)
+def contribution_save(
+    *,
+    contribution: Contribution | None,
+    commune: Unit,
+    campaign: Campaign | None,
+    year: int,
+    contributor: str,
+    contributor_kind: str,
+    money_vnd: Decimal | None,
+    work_days: Decimal | None,
+    land_m2: Decimal | None,
+    in_kind: str,
+    note: str,
+    by: User | None = None,
+) -> Contribution:
+    """Create (`contribution` None) or update one contribution of a commune (the commune comes
+    from the URL or the user's scope, never from a hidden field)."""
     errors = contribution_check(
-        year=contribution.year,
-        money_vnd=contribution.money_vnd,
-        work_days=contribution.work_days,
-        land_m2=contribution.land_m2,
+        year=year,
+        money_vnd=money_vnd,
+        work_days=work_days,
+        land_m2=land_m2,
         campaign=campaign,
     )
     if commune.kind != UnitKind.COMMUNE:
         errors["commune"] = "Đóng góp được ghi cho một xã."
     if errors:
         raise ValidationError(errors)
+    contribution = contribution or Contribution()
+    contribution.year = year
+    contribution.contributor = contributor
+    contribution.contributor_kind = contributor_kind
+    contribution.money_vnd = money_vnd
+    contribution.work_days = work_days
+    contribution.land_m2 = land_m2
+    contribution.in_kind = in_kind
+    contribution.note = note
     contribution.commune = commune
     if contribution.campaign_id is None:
         contribution.campaign = campaign
     if contribution.pk is None:
         contribution.is_sample = False
-    if user is not None:
-        contribution._history_user = user
+    if by is not None:
+        contribution._history_user = by
     contribution.save()
     return contribution

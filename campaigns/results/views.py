@@ -37,6 +37,7 @@ from .forms import (
     MilestoneFormSet,
     NtmStatusForm,
     TargetFormSet,
+    contribution_fields,
 )
 from .importers import ContributionImporter
 from .services import (
@@ -123,12 +124,7 @@ def campaign_plan_view(request: HttpRequest) -> HttpResponse:
 def criteriaset_list_view(request: HttpRequest) -> HttpResponse:
     campaign = request.campaign
     require(request.user, "campaign.view")
-    sets = (
-        CriteriaSet.objects.filter(campaign=campaign)
-        .select_related("previous")
-        .prefetch_related("criteria")
-        .order_by("target_group", "-version")
-    )
+    sets = selectors.criteria_sets_of(campaign)
     return render(
         request,
         "campaigns/results/criteriaset_list.html",
@@ -240,11 +236,7 @@ def ntm_list_view(request: HttpRequest) -> HttpResponse:
     campaign = request.campaign
     year = request.year
     q = request.GET.get("q", "").strip()
-    communes = selectors.ntm_units_visible_to(request.user).filter(kind=UnitKind.COMMUNE)
-    if q:
-        communes = communes.filter(name__icontains=q) | communes.filter(code__icontains=q)
-    communes = communes.select_related("cluster").order_by("name")
-    listing = paginate(request, communes)
+    listing = paginate(request, selectors.ntm_communes(request.user, q=q))
     page = listing["page"]
     statuses = selectors.ntm_statuses_for_year([u.pk for u in page], year)
     rows = [(unit, statuses.get(unit.pk)) for unit in page]
@@ -274,7 +266,7 @@ def ntm_edit_view(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse
     if request.method == "POST":
         require(request.user, "ntm.edit", unit)
     campaign = current_campaign()
-    status = unit.ntm_statuses.filter(year=year).prefetch_related("criteria_met").first()
+    status = selectors.ntm_status_of(unit, year)
     criterion_set = ntm_criterion_set_for(year, campaign)
     criteria = list(criterion_set.criteria.order_by("number")) if criterion_set else []
     initial = {}
@@ -305,7 +297,7 @@ def ntm_edit_view(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse
                 recognition_date=form.cleaned_data["recognition_date"],
                 note=form.cleaned_data["note"],
                 campaign=campaign,
-                user=request.user,
+                by=request.user,
                 seen=form.seen or "",
             )
         except ValidationError as exc:
@@ -347,7 +339,7 @@ def ntm_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "ntm.confirm", status)
     try:
         ntm_status_confirm(
-            status=status, user=request.user, seen=RowActionForm(request.POST).seen or ""
+            status=status, by=request.user, seen=RowActionForm(request.POST).seen or ""
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -453,7 +445,13 @@ def contribution_create_view(request: HttpRequest) -> HttpResponse:
         commune = form.cleaned_data["commune"]
         require(request.user, "contribution.edit", commune)
         try:
-            contribution_save(form=form, commune=commune, campaign=campaign, user=request.user)
+            contribution_save(
+                contribution=None,
+                commune=commune,
+                campaign=campaign,
+                by=request.user,
+                **contribution_fields(form),
+            )
         except ValidationError as exc:
             attach(form, exc)
         else:
@@ -477,7 +475,13 @@ def contribution_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         commune = form.cleaned_data["commune"]
         require(request.user, "contribution.edit", commune)
         try:
-            contribution_save(form=form, commune=commune, campaign=campaign, user=request.user)
+            contribution_save(
+                contribution=contribution,
+                commune=commune,
+                campaign=campaign,
+                by=request.user,
+                **contribution_fields(form),
+            )
         except ValidationError as exc:
             attach(form, exc)
         else:

@@ -184,7 +184,7 @@ def test_a_member_who_voted_stays_present(open_item, users, council):
     with pytest.raises(ValidationError, match="đã biểu quyết tại phiên họp"):
         services.session_set_attendance(
             session=council,
-            user=users["council_member"],
+            member=users["council_member"],
             attendance=Attendance.ABSENT,
             by=users["secretariat"],
         )

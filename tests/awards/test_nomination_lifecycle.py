@@ -284,7 +284,7 @@ def test_each_status_move_and_session_step_leaves_one_audit_event(make_nominatio
     seat = council.seats.get(user=users["chairman"])
     before = AuditEvent.objects.count()
     services.session_set_attendance(
-        session=council, user=users["chairman"], attendance="present", by=secretariat
+        session=council, member=users["chairman"], attendance="present", by=secretariat
     )
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.latest("id")

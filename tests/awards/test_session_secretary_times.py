@@ -74,7 +74,7 @@ def test_the_page_says_why_and_the_secretariat_names_the_secretary(no_secretary,
 def test_the_chair_is_not_the_secretary(no_secretary, users):
     with pytest.raises(ValidationError, match="Chủ tọa phiên họp không đồng thời làm thư ký"):
         services.session_set_secretary(
-            session=no_secretary, user=users["chairman"], by=users["secretariat"]
+            session=no_secretary, member=users["chairman"], by=users["secretariat"]
         )
 
 

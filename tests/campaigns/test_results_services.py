@@ -16,7 +16,13 @@ from campaigns.models import (
     NtmLevel,
     NtmStatus,
 )
-from campaigns.results.forms import CampaignForm, ContributionForm, CriteriaFormSet, CriteriaSetForm
+from campaigns.results.forms import (
+    CampaignForm,
+    ContributionForm,
+    CriteriaFormSet,
+    CriteriaSetForm,
+    contribution_fields,
+)
 from campaigns.results.services import (
     campaign_save,
     contribution_save,
@@ -185,22 +191,22 @@ def test_ntm_save_keeps_count_in_step_and_edit_resets_confirmation(world, users)
         level=NtmLevel.NONE,
         numbers=[1, 2, 3, 17],
         campaign=world.campaign,
-        user=users["officer_a"],
+        by=users["officer_a"],
     )
     assert status.criteria_met_count == 4
     assert sorted(status.criteria_met.values_list("number", flat=True)) == [1, 2, 3, 17]
-    ntm_status_confirm(status=status, user=users["economic_office"])
+    ntm_status_confirm(status=status, by=users["economic_office"])
     status.refresh_from_db()
     assert status.is_confirmed
     with pytest.raises(ValidationError):
-        ntm_status_confirm(status=status, user=users["economic_office"])
+        ntm_status_confirm(status=status, by=users["economic_office"])
     status = ntm_status_save(
         unit=world.commune_a,
         year=2023,
         level=NtmLevel.NONE,
         numbers=[1, 2, 3],
         campaign=world.campaign,
-        user=users["officer_a"],
+        by=users["officer_a"],
     )
     assert status.criteria_met_count == 3
     assert not status.is_confirmed
@@ -257,7 +263,11 @@ def test_contribution_saved_for_the_commune(world, users):
     form = _contribution_form(qs)
     assert form.is_valid(), form.errors
     c = contribution_save(
-        form=form, commune=world.commune_a, campaign=world.campaign, user=users["officer_a"]
+        contribution=None,
+        commune=world.commune_a,
+        campaign=world.campaign,
+        by=users["officer_a"],
+        **contribution_fields(form),
     )
     assert c.money_vnd == Decimal(150000000)
     assert c.campaign == world.campaign
@@ -281,7 +291,12 @@ def test_contribution_year_outside_campaign_is_refused(world):
     form = _contribution_form(Unit.objects.filter(pk=world.commune_a.pk), year=2019)
     assert form.is_valid()
     with pytest.raises(ValidationError) as exc:
-        contribution_save(form=form, commune=world.commune_a, campaign=world.campaign)
+        contribution_save(
+            contribution=None,
+            commune=world.commune_a,
+            campaign=world.campaign,
+            **contribution_fields(form),
+        )
     assert "2021–2025" in str(exc.value.error_dict["year"])
     assert not Contribution.objects.exists()
 

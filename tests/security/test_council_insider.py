@@ -57,7 +57,7 @@ def _secret_item(make_nomination, users, council):  # noqa: F811
 def _mark_present(council, users):  # noqa: F811
     for member in _members(users, council):
         services.session_set_attendance(
-            session=council, user=member, attendance="present", by=users["secretariat"]
+            session=council, member=member, attendance="present", by=users["secretariat"]
         )
 
 
