@@ -194,6 +194,8 @@ def upcoming_deadlines(campaign: Campaign, own, today: datetime.date, limit: int
     for m in milestones:
         if table is not None and m.kind == MilestoneKind.YEARLY_REPORT and m.year and own:
             for unit in own:
+                if not unit.is_active_on(datetime.date(m.year, 12, 31)):
+                    continue  # the body ended before the year did: its successor reports
                 deadline = table.get(unit.pk, m.year)
                 if deadline.effective < today:
                     continue

@@ -127,6 +127,24 @@ def test_a_unit_inside_its_extension_is_late_nowhere_and_late_everywhere_after_i
     assert _late_units(world) == {"XA-A", "XA-B"}
 
 
+def test_a_body_that_ended_before_the_year_did_is_given_no_deadline_for_it(
+    world, users, client_as, day
+):
+    campaign = world.campaign
+    cw.criteria_set(campaign)
+    cw.deadline(campaign, 2025, MILESTONE)
+    day(datetime.date(2025, 11, 1))
+    home = reverse("home") + f"?campaign={campaign.code}&year=2025"
+    coming = client_as("officer_a").get(home).content.decode()
+    assert "30/11/2025" in coming[coming.index('id="h-deadlines"') :]
+
+    world.commune_a.valid_to = datetime.date(2025, 6, 30)  # merged into a new commune
+    world.commune_a.save()
+
+    coming = client_as("officer_a").get(home).content.decode()
+    assert "30/11/2025" not in coming[coming.index('id="h-deadlines"') :]
+
+
 def test_an_extension_to_a_day_already_past_is_refused(world, users, day):
     cw.deadline(world.campaign, 2025, MILESTONE)
     day(datetime.date(2025, 12, 15))
