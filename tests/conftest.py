@@ -18,7 +18,7 @@ from portal import desk
 from portal.roles import Role
 from units.models import Unit, UnitKind
 
-from .access_matrix import STATS
+from .access_matrix import ALL_SIGNED_IN, STATS
 from .factories import (
     CampaignFactory,
     ClusterFactory,
@@ -225,16 +225,7 @@ def world(_fresh_shared, db) -> World:
     return _build_world()
 
 
-PERSONAS = [
-    "anonymous",
-    "officer_a",
-    "officer_b",
-    "economic_office",
-    "secretariat",
-    "council_member",
-    "chairman",
-    "observer",
-]
+PERSONAS = ["anonymous", *ALL_SIGNED_IN]
 
 
 @pytest.fixture
