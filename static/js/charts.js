@@ -47,7 +47,9 @@
                     labels: { usePointStyle: true, boxWidth: 10 } },
         },
         scales: {
-          y: { beginAtZero: true, max: spec.y_max || undefined,
+          // Whole-number ticks: the dashboard's charts count units, criteria and millions of
+          // đồng, never "0,4 đơn vị".
+          y: { beginAtZero: true, max: spec.y_max || undefined, ticks: { precision: 0 },
                title: { display: !!spec.y_title, text: spec.y_title || "" } },
           x: { title: { display: !!spec.x_title, text: spec.x_title || "" } },
         },

@@ -45,6 +45,12 @@ def test_dashboard_renders_its_charts(data, browser_user, sign_in, page, live_se
         "() => Chart.getChart(document.getElementById('chart-criteria')).data.datasets.length"
     )
     assert lines == 2
+    ticks = page.evaluate(
+        "() => Chart.getChart(document.getElementById('chart-completeness'))"
+        ".scales.y.ticks.map(t => t.value)"
+    )
+    assert ticks
+    assert all(t == int(t) for t in ticks), ticks  # units are counted whole, never "0,4"
     assert page.locator("table.heatmap td.cell-new").count() == 3  # A: 18, 19; B: 16
     assert page.locator("table.heatmap td.cell-new").first.inner_text() == "+"
     assert errors == []
