@@ -69,17 +69,13 @@ def sources() -> list[DeskSource]:
     return sorted(_SOURCES.values(), key=lambda s: (s.order, s.key))
 
 
-def _version() -> int:
+def data_version() -> int:
+    """A number that changes with every write of business data (what a cached read keys on)."""
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, 1, None)
         version = cache.get(VERSION_KEY, 1)
     return version
-
-
-def data_version() -> int:
-    """A number that changes with every write of business data (what a cached read keys on)."""
-    return _version()
 
 
 def bump() -> None:
@@ -111,7 +107,7 @@ def desk_for(user) -> list[DeskItem]:
     """The user's desk, from the cache while nothing has been written since it was read."""
     if not getattr(user, "is_authenticated", False):
         return []
-    key = f"desk:{user.pk}:{_version()}:{timezone.localdate().isoformat()}"
+    key = f"desk:{user.pk}:{data_version()}:{timezone.localdate().isoformat()}"
     items = cache.get(key)
     if items is None:
         items = collect(user)

@@ -44,7 +44,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
         403,
         "Không có quyền truy cập",
         "Tài khoản của bạn không có quyền thực hiện thao tác này. "
-        "Nếu cần, liên hệ Cơ quan Tổ chức – Nội vụ để được cấp quyền.",
+        "Nếu cần, liên hệ cơ quan thường trực thi đua – khen thưởng để được cấp quyền.",
     )
 
 
@@ -55,8 +55,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
             404,
             "Không tìm thấy tệp",
             "Hồ sơ vẫn còn nhưng tệp đính kèm không còn trong kho lưu trữ của cổng. "
-            "Đề nghị báo Cơ quan Tổ chức – Nội vụ (kèm mã yêu cầu dưới đây) để khôi phục "
-            "tệp từ bản sao lưu.",
+            "Đề nghị báo cơ quan thường trực thi đua – khen thưởng (kèm mã yêu cầu dưới đây) "
+            "để khôi phục tệp từ bản sao lưu.",
         )
     return _page(
         request,

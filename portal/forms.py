@@ -51,7 +51,7 @@ class SignInForm(AuthenticationForm):
         "invalid_login": (
             "Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý mật khẩu phân biệt chữ hoa, chữ thường."
         ),
-        "inactive": "Tài khoản này đã bị khóa. Liên hệ Cơ quan Tổ chức – Nội vụ.",
+        "inactive": "Tài khoản này đã bị khóa. Liên hệ cơ quan thường trực thi đua – khen thưởng.",
     }
 
     def __init__(self, *args, **kwargs):

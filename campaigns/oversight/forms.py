@@ -230,7 +230,7 @@ class BudgetLineForm(GuardedFormMixin, forms.Form):
     description = forms.CharField(label="Diễn giải", max_length=300)
     amount_vnd = _vnd_field("Số tiền đề xuất (đồng)")
     proposing_unit = forms.CharField(
-        label="Đơn vị đề xuất", max_length=200, initial="Cơ quan Tổ chức – Nội vụ"
+        label="Đơn vị đề xuất", max_length=200, initial="Cơ quan thường trực thi đua – khen thưởng"
     )
 
     def __init__(self, *args, **kwargs):

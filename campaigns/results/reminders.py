@@ -114,7 +114,7 @@ def _remind(campaign: Campaign, year: int, stages: tuple[int, ...], today: datet
                             f"hiện {status}.\n\n"
                             f"Đề nghị đơn vị hoàn thành và nộp báo cáo đúng hạn trên cổng thông "
                             f"tin thi đua: {link}\n\n"
-                            f"Cơ quan Tổ chức – Nội vụ (Thường trực Hội đồng Thi đua – Khen thưởng)"
+                            f"Cơ quan thường trực Hội đồng Thi đua – Khen thưởng"
                         ),
                         from_email=None,
                         recipient_list=emails,

@@ -57,9 +57,9 @@ def test_a_bulk_insert_records_the_same_history_and_events_as_saving_one_by_one(
 
 
 def test_a_bulk_insert_renews_every_desk():
-    before = desk._version()
+    before = desk.data_version()
     create_audited(AwardTier, [_tier("bon")])
-    assert desk._version() != before
+    assert desk.data_version() != before
 
 
 def test_the_award_catalogue_loaded_twice_writes_and_logs_nothing_the_second_time():
