@@ -22,7 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
-from portal.desk import data_version
+from portal.figures_cache import data_version
 
 from .models import Campaign, CampaignStatus
 
@@ -45,7 +45,7 @@ def current_campaign() -> Campaign | None:
 
 def current_campaign_code() -> str | None:
     """The current campaign's code, for the menu of every page: cached until the next write of
-    business data (portal.desk.data_version), so a page costs no query for it."""
+    business data (portal.figures_cache.data_version), so a page costs no query for it."""
     key = f"current-campaign:{data_version()}"
     code = cache.get(key)
     if code is None:

@@ -9,7 +9,7 @@ class PortalConfig(AppConfig):
         from . import (
             audit,  # noqa: F401  (one audit event per historical record)
             checks,  # noqa: F401  (check --deploy: the audit chain key)
-            desk,  # noqa: F401  (the desk is read afresh after every audited write)
+            figures_cache,  # noqa: F401  (every audited write bumps the data version)
             signals,  # noqa: F401  (ends sessions of deactivated users)
         )
         from .navigation import MenuEntry, register_menu

@@ -6,11 +6,11 @@ the `DeskItem`s waiting for that user — a label in the words the office uses, 
 that holds the work, and a detail (the deadline in force, the reason a file was returned). The
 home page lists them; the menu shows each group's total beside the group's name.
 
-Counts are read once and kept in the cache until something changes: every write of business data
-appends an audit event (`portal.audit`, enforced by tests/security/test_audit_coverage.py), and
-each audit event bumps the desk's version, so the next page after any write reads the desk
-afresh. The day is part of the key too: a deadline that passes at midnight moves an item from
-"due" to "late" without a write. A page that nobody writes to costs one cache read for the menu.
+Counts are read once and kept in the cache until something changes: they are keyed by the data
+version (`portal.figures_cache`), which every audited write bumps, so the next page after any
+write reads the desk afresh. The day is part of the key too: a deadline that passes at midnight
+moves an item from "due" to "late" without a write. A page that nobody writes to costs one cache
+read for the menu.
 """
 
 from __future__ import annotations
@@ -20,13 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.dispatch import receiver
 from django.utils import timezone
 
 from .access import has_capability
-from .audit import appended
+from .figures_cache import data_version
 
-VERSION_KEY = "desk:version"
 #: How long a user's desk stays cached when nothing is written (a safety net, not the mechanism).
 TTL_SECONDS = 15 * 60
 
@@ -67,28 +65,6 @@ def register_desk(*sources: DeskSource) -> None:
 
 def sources() -> list[DeskSource]:
     return sorted(_SOURCES.values(), key=lambda s: (s.order, s.key))
-
-
-def data_version() -> int:
-    """A number that changes with every write of business data (what a cached read keys on)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
-
-
-def bump() -> None:
-    """Something changed: every desk is read afresh on its next page."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value invalidates the old keys
-        cache.set(VERSION_KEY, int(timezone.now().timestamp() * 1000), None)
-
-
-@receiver(appended, dispatch_uid="desk-bump-on-audit")
-def _bump_on_audit(sender, events, **kwargs) -> None:
-    bump()
 
 
 def collect(user) -> list[DeskItem]:

@@ -10,7 +10,7 @@ import pytest
 
 from awards.models import AwardTier, BonusRate, EligibilityRule, TierPower, VoteRule
 from awards.tiers import load_tiers
-from portal import desk
+from portal import figures_cache
 from portal.audit import create_audited, verify_chain
 from portal.bulk import upsert_audited
 from portal.models import AuditEvent
@@ -57,9 +57,9 @@ def test_a_bulk_insert_records_the_same_history_and_events_as_saving_one_by_one(
 
 
 def test_a_bulk_insert_renews_every_desk():
-    before = desk.data_version()
+    before = figures_cache.data_version()
     create_audited(AwardTier, [_tier("bon")])
-    assert desk.data_version() != before
+    assert figures_cache.data_version() != before
 
 
 def test_the_award_catalogue_loaded_twice_writes_and_logs_nothing_the_second_time():
