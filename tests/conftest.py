@@ -97,7 +97,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     caches["throttle"].clear()  # every test starts with no request counted (portal/throttle.py)
-    figures_cache.bump()  # and no desk or figure read by an earlier test (rolled back, the cache is not)
+    figures_cache.bump()  # no desk or figure read by an earlier test (rolled back, cache not)
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Production settings (DEBUG=0) apply in tests, except HTTPS: the test client and the
