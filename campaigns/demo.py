@@ -212,7 +212,7 @@ PLAN_CRITERIA: dict[str, tuple[str, list[tuple[str, str, int, bool]]]] = {
 }
 
 # Sample NTM results: criteria met per commune per year (Phổ An's advanced level for 2022 is
-# real, DOMAIN.md §4.1; every other figure is sample).
+# real, docs/data.md "Demo data"; every other figure is sample).
 SAMPLE_NTM = {
     "XA-PHO-AN": [(19, "ntm"), (19, "advanced"), (19, "advanced"), (19, "advanced"), (19, "model")],
     "XA-PHO-THUAN": [(14, "none"), (16, "none"), (17, "none"), (19, "ntm"), (19, "ntm")],

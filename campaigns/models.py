@@ -686,8 +686,8 @@ class NtmCriterion(models.Model):
 
 class NtmStatus(models.Model):
     """Which national criteria a commune met in a year and the level reached; for a village only
-    the level (none / NTM / model). DESIGN.md sketches two models (commune, village); one table
-    with the unit's kind keeps rankings and village shares to one query."""
+    the level (none / NTM / model). One table for communes and villages,
+    with the unit's kind, keeps rankings and village shares to one query."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="ntm_statuses")
     year = models.PositiveSmallIntegerField(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-#: QĐ 318/QĐ-TTg, 19 criteria in 5 groups (DOMAIN.md §2.1) [V].
+#: QĐ 318/QĐ-TTg, 19 criteria in 5 groups (docs/data.md, "Reference data").
 NTM_CRITERIA: list[tuple[int, str, str]] = [
     (1, "Quy hoạch", "Quy hoạch"),
     (2, "Giao thông", "Hạ tầng kinh tế – xã hội"),

@@ -1,4 +1,4 @@
-"""Celery tasks: a few lines that call the rendering service (STYLE.md §3.6).
+"""Celery tasks: a few lines that call the rendering service (docs/architecture.md: tasks are thin).
 
 Routing is `CELERY_TASK_ROUTES` (every `reports.tasks.*` → queue "reports"); the time limits are
 `CELERY_TASK_SOFT_TIME_LIMIT` / `CELERY_TASK_TIME_LIMIT` (env `CELERY_SOFT_TIME_LIMIT` /

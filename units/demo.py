@@ -1,5 +1,5 @@
-"""Đức Phổ's participants for the demo: real units where the plan or DOMAIN.md names them,
-clearly labelled sample data elsewhere. Idempotent: rows are matched by code."""
+"""Đức Phổ's participants for the demo: real units where the plan or a public source names them
+(docs/data.md, "Demo data"), clearly labelled sample data elsewhere. Idempotent: rows are matched by code."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ MASS_ORGANISATIONS = [
     ("DP-DTN", "Thị đoàn Đức Phổ (Đoàn TNCS Hồ Chí Minh)", "KHOI-MTDT", False),
     ("DP-HCCB", "Hội Cựu chiến binh thị xã Đức Phổ", "KHOI-MTDT", False),
 ]
-# The 7 communes and 8 wards of thị xã Đức Phổ, 2020–30/6/2025 (DOMAIN.md §4.1).
+# The 7 communes and 8 wards of thị xã Đức Phổ, 2020–30/6/2025 (docs/data.md, "Demo data").
 COMMUNES = [
     ("XA-PHO-AN", "Xã Phổ An", "CUM-1"),
     ("XA-PHO-THUAN", "Xã Phổ Thuận", "CUM-1"),
@@ -102,7 +102,7 @@ MERGER_NOTE = (
     "Đơn vị hình thành từ ngày 01/07/2025 theo Nghị quyết số 1677/NQ-UBTVQH15 ngày 16/6/2025 "
     "của Ủy ban Thường vụ Quốc hội (Điều 1)."
 )
-# Villages: Phổ An's are named in a public source (DOMAIN.md §4.1); the rest are sample.
+# Villages: Phổ An's are named in a public source (docs/data.md); the rest are sample.
 REAL_VILLAGES = {"XA-PHO-AN": ["Hội An 1", "Hội An 2", "An Thạch", "An Thổ"]}
 SAMPLE_VILLAGE_COUNT = 5
 

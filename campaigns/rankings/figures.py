@@ -1,4 +1,4 @@
-"""A commune's yearly figures (DESIGN.md "Rankings and targets"), computed in the database.
+"""A commune's yearly figures (docs/rankings.md, "Rules and decisions"), computed in the database.
 
 For every commune with an NTM status row in a year:
 

@@ -1,4 +1,4 @@
-"""Ranking rules on hand-made cases (DESIGN.md "Rankings and targets")."""
+"""Ranking rules on hand-made cases (docs/rankings.md, "Rules and decisions")."""
 
 from __future__ import annotations
 
