@@ -35,6 +35,7 @@ from django.utils import timezone
 from portal.access import require
 from portal.audit import audited_update, record_bulk
 from portal.concurrency import SeenTokenError, StaleEdit, read_token, seen_token, snapshot
+from portal.models import User
 from portal.notify import holders_of, notify
 from portal.uploads import open_stored
 
@@ -101,7 +102,7 @@ def report_request(
             # `report_one_open_request` settles two requests racing to create the same one.
             existing = _open_report(key)
             if existing is not None:
-                if _requeue_if_stale(existing.pk, actor=by, reason=RETRY_ON_REQUEST):
+                if _requeue_if_stale(existing.pk, by=by, reason=RETRY_ON_REQUEST):
                     existing.refresh_from_db()
                 return existing
             versions = Report.objects.filter(**key)
@@ -267,14 +268,14 @@ def _stale_claims(pks: list[int] | None = None) -> list[int]:
     )
 
 
-def _requeue(pks: list[int], *, actor, reason: str) -> list[int]:
+def _requeue(pks: list[int], *, by: User | None, reason: str) -> list[int]:
     """Put stale claims (locked by `_stale_claims` in this transaction) back in the queue, one
     audit event each; the next delivery claims them as any queued report."""
     if not pks:
         return []
     audited_update(
         Report.objects.filter(pk__in=pks, status=ReportStatus.RENDERING),
-        actor=actor,
+        actor=by,
         reason=reason,
         status=ReportStatus.QUEUED,
         lease_until=None,
@@ -285,14 +286,14 @@ def _requeue(pks: list[int], *, actor, reason: str) -> list[int]:
 def requeue_dead_claims(*, reason: str) -> list[int]:
     """Every stale claim back in the queue (not sent: the caller sends them)."""
     with transaction.atomic():
-        return _requeue(_stale_claims(), actor=None, reason=reason)
+        return _requeue(_stale_claims(), by=None, reason=reason)
 
 
-def _requeue_if_stale(report_id: int, *, actor, reason: str) -> bool:
+def _requeue_if_stale(report_id: int, *, by: User | None, reason: str) -> bool:
     """Inside a transaction: this report's claim is stale → back in the queue, sent after
     commit. False when it is not (queued, finished, or a live worker renders it)."""
     with transaction.atomic():
-        if not _requeue(_stale_claims([report_id]), actor=actor, reason=reason):
+        if not _requeue(_stale_claims([report_id]), by=by, reason=reason):
             return False
     transaction.on_commit(lambda: enqueue(report_id))
     return True
@@ -311,7 +312,7 @@ def report_retry(*, report: Report, by) -> Report:
     Refused while a live worker renders it (or once it is done): nothing is rendered twice."""
     require(by, "report.request")
     with transaction.atomic():
-        if not _requeue_if_stale(report.pk, actor=by, reason=RETRY_BY_BUTTON):
+        if not _requeue_if_stale(report.pk, by=by, reason=RETRY_BY_BUTTON):
             raise ValidationError(
                 "Báo cáo không cần tạo lại: tệp đang được tạo hoặc đã tạo xong. Vui lòng tải lại "
                 "trang để xem trạng thái mới nhất."

@@ -4,18 +4,21 @@ transaction and raises ValidationError with a Vietnamese message when a rule fai
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, prefetch_related_objects
+from django.forms import BaseInlineFormSet
 from django.utils import timezone
 
 from portal.audit import audited_update
 from portal.concurrency import absent_key, guarded_changes
 from portal.models import User
 from portal.numbers import format_vn_number
+from portal.rows import save_row
 from units.models import Unit, UnitKind
 
 from ..models import (
@@ -41,11 +44,17 @@ MAX_LAND_M2 = Decimal("100000000")  # 100 km²
 
 
 @transaction.atomic
-def campaign_save(*, form, copy_criteria_from: Campaign | None = None) -> Campaign:
-    """Create or update a campaign from a validated form; a new campaign may copy the latest
+def campaign_save(
+    *,
+    campaign: Campaign | None,
+    values: Mapping[str, Any],
+    by: User,
+    copy_criteria_from: Campaign | None = None,
+) -> Campaign:
+    """Create (`campaign=None`) or update a campaign; a new campaign may copy the latest
     version of every criteria set of an earlier campaign (as editable version 1)."""
-    creating = form.instance.pk is None
-    campaign = form.save()
+    creating = campaign is None
+    campaign = save_row(campaign or Campaign(), values, by=by)
     if creating and copy_criteria_from is not None:
         latest: dict[str, CriteriaSet] = {}
         for criteria_set in copy_criteria_from.criteria_sets.order_by("target_group", "-version"):
@@ -111,11 +120,17 @@ def _lock_editable(criteria_set: CriteriaSet) -> CriteriaSet:
 
 
 @transaction.atomic
-def criteria_set_save(*, form, criteria_formset) -> CriteriaSet:
-    """Save a criteria set and its criteria; refused once the set is in use."""
-    if form.instance.pk:
-        _lock_editable(form.instance)
-    criteria_set = form.save()
+def criteria_set_save(
+    *,
+    criteria_set: CriteriaSet,
+    values: Mapping[str, Any],
+    criteria_formset: BaseInlineFormSet[Criterion, CriteriaSet, Any],
+    by: User,
+) -> CriteriaSet:
+    """Save a criteria set and its criteria (the rows of the set's formset, already valid);
+    refused once the set is in use."""
+    _lock_editable(criteria_set)
+    criteria_set = save_row(criteria_set, values, by=by)
     criteria_formset.instance = criteria_set
     try:
         with transaction.atomic():
@@ -126,19 +141,15 @@ def criteria_set_save(*, form, criteria_formset) -> CriteriaSet:
 
 
 @transaction.atomic
-def criteria_set_create(*, campaign: Campaign, form) -> CriteriaSet:
+def criteria_set_create(
+    *, campaign: Campaign, values: Mapping[str, Any], by: User
+) -> CriteriaSet:
     """A new set for a target group that has none yet (version 1)."""
-    criteria_set = form.save(commit=False)
-    criteria_set.campaign = campaign
-    if CriteriaSet.objects.filter(
-        campaign=campaign, target_group=criteria_set.target_group
-    ).exists():
+    if CriteriaSet.objects.filter(campaign=campaign, target_group=values["target_group"]).exists():
         raise ValidationError(
             "Đối tượng này đã có bộ tiêu chí; hãy sửa bộ hiện có hoặc tạo phiên bản mới."
         )
-    criteria_set.version = 1
-    criteria_set.save()
-    return criteria_set
+    return save_row(CriteriaSet(campaign=campaign, version=1), values, by=by)
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from portal.dataexchange import (
     xlsx_response,
 )
 from portal.filters import YearForm
-from portal.web import attach, paginate, xlsx_download
+from portal.web import attach, model_values, paginate, xlsx_download
 from units.models import UnitKind
 
 from ..context import campaign_url, campaign_view, current_campaign
@@ -62,7 +62,10 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         campaign = campaign_save(
-            form=form, copy_criteria_from=form.cleaned_data.get("copy_criteria_from")
+            campaign=None,
+            values=model_values(form),
+            by=request.user,
+            copy_criteria_from=form.cleaned_data.get("copy_criteria_from"),
         )
         messages.success(
             request, f"Đã tạo phong trào {campaign.code}. Hãy khai báo chỉ tiêu và mốc thời gian."
@@ -80,7 +83,7 @@ def campaign_edit_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "campaign.manage", campaign)
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
-        campaign_save(form=form)
+        campaign_save(campaign=campaign, values=model_values(form), by=request.user)
         messages.success(request, "Đã lưu thông tin phong trào.")
         return redirect(campaign)
     return render(
@@ -164,7 +167,9 @@ def criteriaset_create_view(request: HttpRequest) -> HttpResponse:
     form = CriteriaSetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            criteria_set = criteria_set_create(campaign=campaign, form=form)
+            criteria_set = criteria_set_create(
+                campaign=campaign, values=model_values(form), by=request.user
+            )
         except ValidationError as exc:
             attach(form, exc)
         else:
@@ -192,7 +197,12 @@ def criteriaset_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     formset = CriteriaFormSet(data, instance=criteria_set, prefix="criteria")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            criteria_set_save(form=form, criteria_formset=formset)
+            criteria_set_save(
+                criteria_set=criteria_set,
+                values=model_values(form),
+                criteria_formset=formset,
+                by=request.user,
+            )
         except ValidationError as exc:
             attach(form, exc)
         else:
