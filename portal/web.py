@@ -25,6 +25,17 @@ from django.core.paginator import Page, Paginator
 from django.forms import BaseForm, BaseModelForm
 from django.http import HttpRequest, HttpResponse
 
+from .models import User
+
+
+class AuthedRequest(HttpRequest):
+    """The request of a view behind `login_required`: its user is a `User`, never anonymous.
+    Views annotate `request: AuthedRequest` (or `campaigns.context.CampaignRequest`) so mypy
+    knows it; the middleware, not this class, makes it true."""
+
+    user: User
+
+
 #: Rows on one page of every list.
 PAGE_SIZE = 50
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from campaigns.context import campaign_url, campaign_view
+from campaigns.context import CampaignRequest, campaign_url, campaign_view
 from portal import throttle
 from portal.access import can, require
 from portal.uploads import attachment_response, check_upload, open_stored
@@ -44,7 +44,7 @@ def _report(request: HttpRequest, pk: int) -> Report:
 
 @login_required
 @campaign_view
-def report_list_view(request: HttpRequest) -> HttpResponse:
+def report_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "report.view")
     reports = selectors.report_list_for(request.user).filter(campaign=request.campaign)
     report_filter = ReportFilter(request.GET or None, queryset=reports)
@@ -76,7 +76,7 @@ def _say_requested(request: HttpRequest, report: Report, done: str) -> None:
 @transaction.non_atomic_requests
 @login_required
 @campaign_view
-def report_request_view(request: HttpRequest) -> HttpResponse:
+def report_request_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "report.request")
     form = ReportRequestForm(request.POST or None, campaign=request.campaign)
     if request.method == "POST" and form.is_valid():

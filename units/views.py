@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from portal.access import can, require
 from portal.dataexchange import write_xlsx, xlsx_response
 from portal.navigation import panels_for
-from portal.web import model_values, paginate
+from portal.web import AuthedRequest, model_values, paginate
 
 from . import selectors
 from .filters import PersonFilter, UnitFilter
@@ -91,7 +91,7 @@ def unit_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def unit_create_view(request: HttpRequest) -> HttpResponse:
+def unit_create_view(request: AuthedRequest) -> HttpResponse:
     require(request.user, "unit.manage")
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +102,7 @@ def unit_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(selectors.units_visible_to(request.user), pk=pk)
     require(request.user, "unit.manage", unit)
     form = UnitForm(request.POST or None, instance=unit)
@@ -151,7 +151,7 @@ def person_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_create_view(request: HttpRequest) -> HttpResponse:
+def person_create_view(request: AuthedRequest) -> HttpResponse:
     require(request.user, "person.manage")
     form = PersonForm(request.POST or None, units=selectors.units_visible_to(request.user))
     if request.method == "POST" and form.is_valid():
@@ -165,7 +165,7 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(selectors.people_visible_to(request.user), pk=pk)
     require(request.user, "person.manage", person)
     form = PersonForm(
@@ -211,7 +211,7 @@ def cluster_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def cluster_create_view(request: HttpRequest) -> HttpResponse:
+def cluster_create_view(request: AuthedRequest) -> HttpResponse:
     require(request.user, "cluster.manage")
     form = ClusterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -224,7 +224,7 @@ def cluster_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def cluster_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def cluster_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request.user, "cluster.manage")
     cluster = get_object_or_404(Cluster, pk=pk)
     form = ClusterForm(request.POST or None, instance=cluster)
@@ -253,7 +253,7 @@ def authority_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def authority_create_view(request: HttpRequest) -> HttpResponse:
+def authority_create_view(request: AuthedRequest) -> HttpResponse:
     require(request.user, "authority.manage")
     form = AuthorityForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -266,14 +266,12 @@ def authority_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def authority_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def authority_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request.user, "authority.manage")
     authority = get_object_or_404(Authority, pk=pk)
     form = AuthorityForm(request.POST or None, request.FILES or None, instance=authority)
     if request.method == "POST" and form.is_valid():
-        authority = authority_save(
-            authority=authority, values=model_values(form), by=request.user
-        )
+        authority = authority_save(authority=authority, values=model_values(form), by=request.user)
         messages.success(request, f"Đã lưu {authority}.")
         return redirect("units:authority-list")
     return render(

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from portal.access import can, has_capability, require, scope
 from portal.dataexchange import Column
-from portal.web import attach, error_text, paginate, xlsx_download
+from portal.web import AuthedRequest, attach, error_text, paginate, xlsx_download
 from units.models import Cluster, Unit
 
-from ..context import campaign_url, campaign_view, default_year
+from ..context import CampaignRequest, campaign_url, campaign_view, default_year
 from ..models import (
     Assessment,
     AssessmentStatus,
@@ -48,7 +48,7 @@ def _registration_filter(request, user, campaign):
 
 @login_required
 @campaign_view
-def registration_list_view(request: HttpRequest) -> HttpResponse:
+def registration_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "campaign.view")
     campaign = request.campaign
     qs, filter_form = _registration_filter(request, request.user, campaign)
@@ -78,7 +78,7 @@ def registration_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def registration_export_view(request: HttpRequest) -> HttpResponse:
+def registration_export_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "completeness.view")
     campaign = request.campaign
     qs, _ = _registration_filter(request, request.user, campaign)
@@ -193,7 +193,7 @@ def registration_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def assessment_list_view(request: HttpRequest) -> HttpResponse:
+def assessment_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "assessment.view")
     campaign = request.campaign
     qs = selectors.assessments_visible_to(request.user).filter(campaign=campaign)
@@ -225,7 +225,7 @@ def assessment_list_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @campaign_view
-def assessment_start_view(request: HttpRequest) -> HttpResponse:
+def assessment_start_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "assessment.edit")
     campaign = request.campaign
     form = StartForm(request.POST, user=request.user, campaign=campaign)
@@ -497,7 +497,7 @@ def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def review_queue_view(request: HttpRequest) -> HttpResponse:
+def review_queue_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "assessment.review")
     campaign = request.campaign
     data = request.GET.copy()
@@ -528,7 +528,7 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @campaign_view
-def review_bulk_approve_view(request: HttpRequest) -> HttpResponse:
+def review_bulk_approve_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "assessment.review")
     ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
     chosen = list(
@@ -549,7 +549,7 @@ def review_bulk_approve_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def assessment_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_review_view(request: AuthedRequest, pk: int) -> HttpResponse:
     """One form: the reviewer's scores and comments, then save, return or approve."""
     assessment = _assessment_or_404(request, pk)
     services.require_reviewer(request.user, assessment)
@@ -611,7 +611,7 @@ def assessment_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def extension_list_view(request: HttpRequest) -> HttpResponse:
+def extension_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "assessment.view")
     return _extension_list(request, request.campaign)
 
@@ -654,7 +654,7 @@ def _extension_list(
 @require_POST
 @login_required
 @campaign_view
-def extension_request_view(request: HttpRequest) -> HttpResponse:
+def extension_request_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "extension.request")
     campaign = request.campaign
     form = ExtensionForm(request.POST, user=request.user, campaign=campaign)

@@ -15,7 +15,7 @@ from portal.concurrency import SEEN_FIELD, RowActionForm
 from portal.web import attach, paginate
 from units.models import Unit
 
-from ..context import campaign_url, campaign_view, year_in
+from ..context import CampaignRequest, campaign_url, campaign_view, year_in
 from . import exports, selectors, services
 from .filters import BudgetFilter, FeedbackFilter, InspectionFilter, chosen
 from .forms import (
@@ -47,7 +47,7 @@ def _data(form) -> dict:
     return {k: v for k, v in form.cleaned_data.items() if k != SEEN_FIELD}
 
 
-def _year_param(request: HttpRequest) -> int | None:
+def _year_param(request: CampaignRequest) -> int | None:
     """The year a campaign's list is filtered by: `?year=` when it names one of the campaign's
     years (checked once, by campaign_view), else none (every year)."""
     return request.year if request.year_asked else None
@@ -58,7 +58,7 @@ def _year_param(request: HttpRequest) -> int | None:
 
 @login_required
 @campaign_view
-def inspection_list_view(request: HttpRequest) -> HttpResponse:
+def inspection_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "inspection.view")
     qs = selectors.inspections_for_list(request.user).filter(campaign=request.campaign)
     year = _year_param(request)
@@ -104,7 +104,7 @@ def _inspection_form_kwargs(form) -> dict:
 
 @login_required
 @campaign_view
-def inspection_create_view(request: HttpRequest) -> HttpResponse:
+def inspection_create_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "inspection.manage")
     campaign = request.campaign
     form = InspectionForm(request.POST or None)
@@ -296,7 +296,7 @@ def recommendation_follow_up_view(request: HttpRequest, pk: int) -> HttpResponse
 
 @login_required
 @campaign_view
-def sponsorship_list_view(request: HttpRequest) -> HttpResponse:
+def sponsorship_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "sponsorship.view")
     qs = (
         selectors.sponsorships_visible_to(request.user)
@@ -354,7 +354,7 @@ def sponsorship_result_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Difficulties -----------------------------------------------------------------------------
 
 
-def _feedback_filtered(request: HttpRequest):
+def _feedback_filtered(request: CampaignRequest):
     units = selectors.sender_units(request.user)
     qs = selectors.feedback_visible_to(request.user).filter(campaign=request.campaign)
     feedback_filter = FeedbackFilter(request.GET or None, queryset=qs, units=units)
@@ -363,7 +363,7 @@ def _feedback_filtered(request: HttpRequest):
 
 @login_required
 @campaign_view
-def feedback_list_view(request: HttpRequest) -> HttpResponse:
+def feedback_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "feedback.view")
     form, qs = _feedback_filtered(request)
     return render(
@@ -389,7 +389,7 @@ def feedback_export_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def feedback_create_view(request: HttpRequest) -> HttpResponse:
+def feedback_create_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "feedback.send")
     campaign = request.campaign
     form = FeedbackForm(
@@ -543,7 +543,7 @@ def feedback_attachment_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def budget_list_view(request: HttpRequest) -> HttpResponse:
+def budget_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "budget.view")
     return _budget_list(request, request.campaign, _year_param(request))
 
@@ -588,7 +588,7 @@ def _budget_list(
 
 @login_required
 @campaign_view
-def budget_export_view(request: HttpRequest) -> HttpResponse:
+def budget_export_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "budget.view")
     qs = selectors.budget_lines().filter(campaign=request.campaign)
     year = _year_param(request)
@@ -599,7 +599,7 @@ def budget_export_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def budget_create_view(request: HttpRequest) -> HttpResponse:
+def budget_create_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "budget.manage")
     campaign = request.campaign
     form = BudgetLineForm(request.POST or None, initial={"year": _year_param(request)})
@@ -703,7 +703,7 @@ def budget_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def news_list_view(request: HttpRequest) -> HttpResponse:
+def news_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "news.publish")
     qs = NewsItem.objects.filter(campaign=request.campaign).select_related("campaign", "created_by")
     listing = paginate(request, qs)
@@ -722,7 +722,7 @@ def news_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def news_create_view(request: HttpRequest) -> HttpResponse:
+def news_create_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "news.publish")
     campaign = request.campaign
     form = NewsForm(request.POST or None)
@@ -793,7 +793,7 @@ def news_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def release_list_view(request: HttpRequest) -> HttpResponse:
+def release_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "figures.release")
     campaign = request.campaign
     from .figures import target_figures

@@ -141,9 +141,7 @@ def criteria_set_save(
 
 
 @transaction.atomic
-def criteria_set_create(
-    *, campaign: Campaign, values: Mapping[str, Any], by: User
-) -> CriteriaSet:
+def criteria_set_create(*, campaign: Campaign, values: Mapping[str, Any], by: User) -> CriteriaSet:
     """A new set for a target group that has none yet (version 1)."""
     if CriteriaSet.objects.filter(campaign=campaign, target_group=values["target_group"]).exists():
         raise ValidationError(

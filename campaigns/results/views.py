@@ -18,10 +18,10 @@ from portal.dataexchange import (
     xlsx_response,
 )
 from portal.filters import YearForm
-from portal.web import attach, model_values, paginate, xlsx_download
+from portal.web import AuthedRequest, attach, model_values, paginate, xlsx_download
 from units.models import UnitKind
 
-from ..context import campaign_url, campaign_view, current_campaign
+from ..context import CampaignRequest, campaign_url, campaign_view, current_campaign
 from ..models import (
     ContributorKind,
     CriteriaSet,
@@ -57,7 +57,7 @@ from .services import (
 
 
 @login_required
-def campaign_create_view(request: HttpRequest) -> HttpResponse:
+def campaign_create_view(request: AuthedRequest) -> HttpResponse:
     require(request.user, "campaign.manage")
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -78,7 +78,7 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def campaign_edit_view(request: HttpRequest) -> HttpResponse:
+def campaign_edit_view(request: CampaignRequest) -> HttpResponse:
     campaign = request.campaign
     require(request.user, "campaign.manage", campaign)
     form = CampaignForm(request.POST or None, instance=campaign)
@@ -95,7 +95,7 @@ def campaign_edit_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def campaign_plan_view(request: HttpRequest) -> HttpResponse:
+def campaign_plan_view(request: CampaignRequest) -> HttpResponse:
     """Targets and milestones of a campaign, edited together."""
     campaign = request.campaign
     require(request.user, "campaign.manage", campaign)
@@ -124,7 +124,7 @@ def campaign_plan_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def criteriaset_list_view(request: HttpRequest) -> HttpResponse:
+def criteriaset_list_view(request: CampaignRequest) -> HttpResponse:
     campaign = request.campaign
     require(request.user, "campaign.view")
     sets = selectors.criteria_sets_of(campaign)
@@ -161,7 +161,7 @@ def criteriaset_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def criteriaset_create_view(request: HttpRequest) -> HttpResponse:
+def criteriaset_create_view(request: CampaignRequest) -> HttpResponse:
     campaign = request.campaign
     require(request.user, "criteria.manage")
     form = CriteriaSetForm(request.POST or None)
@@ -183,7 +183,7 @@ def criteriaset_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def criteriaset_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def criteriaset_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     criteria_set = get_object_or_404(CriteriaSet.objects.select_related("campaign"), pk=pk)
     require(request.user, "criteria.manage", criteria_set)
     if criteria_set.is_locked:
@@ -240,7 +240,7 @@ def criteriaset_new_version_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def ntm_list_view(request: HttpRequest) -> HttpResponse:
+def ntm_list_view(request: CampaignRequest) -> HttpResponse:
     """Communes in the user's scope with their NTM status for a year."""
     require(request.user, "ntm.view")
     campaign = request.campaign
@@ -267,7 +267,7 @@ def ntm_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def ntm_edit_view(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
+def ntm_edit_view(request: AuthedRequest, unit_pk: int, year: int) -> HttpResponse:
     unit = get_object_or_404(selectors.ntm_units_visible_to(request.user), pk=unit_pk)
     if not 2000 <= year <= 2100:
         raise Http404
@@ -342,7 +342,7 @@ def ntm_edit_view(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse
 
 @require_POST
 @login_required
-def ntm_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+def ntm_confirm_view(request: AuthedRequest, pk: int) -> HttpResponse:
     status = get_object_or_404(
         selectors.ntm_statuses_visible_to(request.user).select_related("unit"), pk=pk
     )
@@ -392,7 +392,7 @@ def _contribution_rows(request: HttpRequest):
 
 @login_required
 @campaign_view
-def contribution_list_view(request: HttpRequest) -> HttpResponse:
+def contribution_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "contribution.view")
     qs, filters, filter_form = _contribution_rows(request)
     campaign = request.campaign
@@ -445,7 +445,7 @@ def contribution_export_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def contribution_create_view(request: HttpRequest) -> HttpResponse:
+def contribution_create_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "contribution.edit")
     campaign = request.campaign
     communes = selectors.communes_for_contributions(request.user)
@@ -475,7 +475,7 @@ def contribution_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contribution_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def contribution_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     contribution = get_object_or_404(selectors.contributions_visible_to(request.user), pk=pk)
     require(request.user, "contribution.edit", contribution)
     campaign = contribution.campaign or current_campaign()
@@ -515,7 +515,7 @@ def contribution_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def completeness_view(request: HttpRequest) -> HttpResponse:
+def completeness_view(request: CampaignRequest) -> HttpResponse:
     campaign = request.campaign
     require(request.user, "completeness.view")
     year = request.year
@@ -543,7 +543,7 @@ def completeness_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def completeness_export_view(request: HttpRequest) -> HttpResponse:
+def completeness_export_view(request: CampaignRequest) -> HttpResponse:
     campaign = request.campaign
     require(request.user, "completeness.view")
     year = request.year
