@@ -28,9 +28,14 @@ from django.db.models import Model, Q, QuerySet
 from .roles import SEE_ALL, UNIT_KINDS, UNIT_OFFICER, Role, roles_with
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from django.contrib.auth.models import AnonymousUser
 
     from .models import User
+
+    #: Whoever asks: a signed-in user or the anonymous one (selectors take either).
+    AnyUser: TypeAlias = User | AnonymousUser
 
 M = TypeVar("M", bound=Model)
 

@@ -78,7 +78,7 @@ def report_request(
     campaign: Campaign,
     kind: str,
     year: int | None,
-    by,
+    by: User,
     object_id: int = 0,
     narrative: dict[str, str] | None = None,
 ) -> Report:
@@ -307,7 +307,7 @@ def claim_is_stale(report: Report) -> bool:
         return bool(_stale_claims([report.pk]))
 
 
-def report_retry(*, report: Report, by) -> Report:
+def report_retry(*, report: Report, by: User) -> Report:
     """ "Tạo lại" on the page of a report whose renderer is gone: back in the queue, sent now.
     Refused while a live worker renders it (or once it is done): nothing is rendered twice."""
     require(by, "report.request")
@@ -520,7 +520,7 @@ def register_number(
     day: datetime.date,
     symbol: str,
     summary: str,
-    by,
+    by: User,
     report: Report | None = None,
     series: str = "",
 ) -> OutgoingNumber:
@@ -548,7 +548,7 @@ def register_number(
 
 @transaction.atomic
 def register_record_outside(
-    *, authority, seq: int, symbol: str, day: datetime.date, summary: str, by
+    *, authority, seq: int, symbol: str, day: datetime.date, summary: str, by: User
 ) -> OutgoingNumber:
     """Record a number the office gave outside the portal, so the portal never gives it again
     (the register is one per authority and year, Decree 30/2020 Art. 15)."""
@@ -573,7 +573,7 @@ def register_record_outside(
     )
 
 
-def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
+def report_sign(*, report: Report, by: User, read_sha256: str) -> SignOff:
     """The chairman signs the document he read, in one act (Decree 30/2020; docs/authorities.md):
     the authority in force on the signing date is fixed, the register gives the number, the
     date line becomes the signing date, the PDF is made again with them (refused when the data
@@ -704,7 +704,7 @@ def _require_evaluation(report: Report) -> None:
         raise ValidationError(gaps_message(gaps), code="evaluation_missing")
 
 
-def _sign_award_decision(report: Report, by) -> None:
+def _sign_award_decision(report: Report, by: User) -> None:
     """Signing the decision's PDF is signing the decision (same transaction): it takes the
     register's number and the signing date, and its awards enter the recipients' history."""
     from awards.models import AwardDecision, DecisionStatus
@@ -723,7 +723,7 @@ def _sign_award_decision(report: Report, by) -> None:
         )
 
 
-def report_return(*, report: Report, by, comment: str) -> Report:
+def report_return(*, report: Report, by: User, comment: str) -> Report:
     """The chairman sends a report back with a comment (ready → returned)."""
     require(by, "report.sign", report)
     comment = comment.strip()
@@ -743,7 +743,7 @@ def report_return(*, report: Report, by, comment: str) -> Report:
 
 
 def report_regenerate(
-    *, report: Report, by, narrative: dict[str, Any], seen: str | None = None
+    *, report: Report, by: User, narrative: dict[str, Any], seen: str | None = None
 ) -> Report:
     """Save the narrative and make a new version from the current data.
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Count,
@@ -42,16 +42,19 @@ from ..models import (
 )
 from .services import item_value_display
 
+if TYPE_CHECKING:
+    from portal.access import AnyUser
+
 DEC = DecimalField(max_digits=12, decimal_places=2)
 
 
-def assessments_visible_to(user) -> QuerySet[Assessment]:
+def assessments_visible_to(user: AnyUser) -> QuerySet[Assessment]:
     return scope(user, Assessment.objects.all(), "unit").select_related(
         "unit", "campaign", "criteria_set"
     )
 
 
-def units_not_registered(user, *, campaign: Campaign, year: int) -> QuerySet[Unit]:
+def units_not_registered(user: AnyUser, *, campaign: Campaign, year: int) -> QuerySet[Unit]:
     """The units in the user's scope, existing in `year`, with no registration for it (households
     do not register)."""
     registered = Registration.objects.filter(campaign=campaign, year=year).values("unit")
@@ -67,7 +70,7 @@ def units_not_registered(user, *, campaign: Campaign, year: int) -> QuerySet[Uni
     )
 
 
-def assessment_for_page(user, pk: int) -> Assessment:
+def assessment_for_page(user: AnyUser, pk: int) -> Assessment:
     return assessments_visible_to(user).select_related("submitted_by", "approved_by").get(pk=pk)
 
 
@@ -79,13 +82,13 @@ def assessment_items(assessment: Assessment) -> list[AssessmentItem]:
     )
 
 
-def registrations_visible_to(user) -> QuerySet[Registration]:
+def registrations_visible_to(user: AnyUser) -> QuerySet[Registration]:
     return scope(user, Registration.objects.all(), "unit").select_related(
         "unit", "unit__cluster", "campaign", "submitted_by"
     )
 
 
-def extensions_visible_to(user) -> QuerySet[ExtensionRequest]:
+def extensions_visible_to(user: AnyUser) -> QuerySet[ExtensionRequest]:
     return scope(user, ExtensionRequest.objects.all(), "unit").select_related(
         "unit", "campaign", "requested_by", "decided_by"
     )
@@ -195,7 +198,7 @@ def risk_of(assessment: Assessment) -> QueueRow:
 
 
 def review_queue(
-    user,
+    user: AnyUser,
     *,
     campaign: Campaign,
     year: int | None = None,

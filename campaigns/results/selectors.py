@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -26,6 +27,9 @@ from ..models import (
     TargetGroup,
 )
 from .services import ntm_criterion_set_for
+
+if TYPE_CHECKING:
+    from portal.access import AnyUser
 
 #: Which unit kinds compete in which target group of the plan (section IV.1).
 TARGET_GROUP_KINDS: dict[str, tuple[str, ...]] = {
@@ -207,11 +211,11 @@ def filter_completeness_rows(
 # --- NTM status -------------------------------------------------------------------------------
 
 
-def ntm_statuses_visible_to(user) -> QuerySet[NtmStatus]:
+def ntm_statuses_visible_to(user: AnyUser) -> QuerySet[NtmStatus]:
     return scope(user, NtmStatus.objects.all(), unit_field="unit")
 
 
-def ntm_units_visible_to(user) -> QuerySet[Unit]:
+def ntm_units_visible_to(user: AnyUser) -> QuerySet[Unit]:
     return scope(
         user, Unit.objects.filter(kind__in=[UnitKind.COMMUNE, UnitKind.VILLAGE]), unit_field="pk"
     )
@@ -286,7 +290,7 @@ def ntm_grid(commune: Unit, campaign: Campaign | None) -> NtmGrid:
     )
 
 
-def ntm_communes(user, *, q: str = "") -> QuerySet[Unit]:
+def ntm_communes(user: AnyUser, *, q: str = "") -> QuerySet[Unit]:
     """The communes of the NTM list in the user's scope, by name; `q` part of a name or code."""
     communes = ntm_units_visible_to(user).filter(kind=UnitKind.COMMUNE)
     if q:
@@ -322,11 +326,11 @@ def ntm_statuses_for_year(unit_ids: list[int], year: int) -> dict[int, NtmStatus
 # --- Contributions ----------------------------------------------------------------------------
 
 
-def contributions_visible_to(user) -> QuerySet[Contribution]:
+def contributions_visible_to(user: AnyUser) -> QuerySet[Contribution]:
     return scope(user, Contribution.objects.all(), unit_field="commune").select_related("commune")
 
 
-def contribution_totals(queryset: QuerySet[Contribution]) -> dict:
+def contribution_totals(queryset: QuerySet[Contribution]) -> dict[str, Any]:
     return queryset.aggregate(
         money_vnd=Sum("money_vnd"),
         work_days=Sum("work_days"),
@@ -335,7 +339,7 @@ def contribution_totals(queryset: QuerySet[Contribution]) -> dict:
     )
 
 
-def communes_for_contributions(user) -> QuerySet[Unit]:
+def communes_for_contributions(user: AnyUser) -> QuerySet[Unit]:
     return scope(user, Unit.objects.filter(kind=UnitKind.COMMUNE), unit_field="pk").order_by("name")
 
 

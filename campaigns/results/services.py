@@ -151,7 +151,7 @@ def criteria_set_create(*, campaign: Campaign, values: Mapping[str, Any], by: Us
 
 
 @transaction.atomic
-def criteria_set_new_version(*, criteria_set: CriteriaSet, by) -> CriteriaSet:
+def criteria_set_new_version(*, criteria_set: CriteriaSet, by: User) -> CriteriaSet:
     """Copy a locked set to version+1 (editable, linked to the previous one); the old version
     stays attached to the scores given under it and is marked replaced."""
     source = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
