@@ -133,11 +133,13 @@ class StaleEdit(ValidationError):
         self.fresh_token = fresh_token
 
 
-def _label(model: type[models.Model], name: str) -> str:
+def field_label(model: type[models.Model], name: str) -> str:
+    """A field's label (its verbose name); the name itself for a computed value."""
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
     except Exception:  # a computed value, not a model field
         return name
+    return str(getattr(field, "verbose_name", name))
 
 
 def _show(model: type[models.Model], name: str, value: Any) -> str:
@@ -222,7 +224,7 @@ def stale_message(
     subject = what or f"{obj._meta.verbose_name} “{obj}”"
     model = type(obj)
     lines = "; ".join(
-        f"{_label(model, name)}: {_change(model, name, old, new)}"
+        f"{field_label(model, name)}: {_change(model, name, old, new)}"
         for name, (old, new) in changed.items()
         if name not in HIDDEN_IN_MESSAGES and not _is_json(model, name)
     )

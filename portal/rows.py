@@ -48,11 +48,17 @@ def assign(row: M, values: Mapping[str, Any]) -> dict[str, Any]:
     return links
 
 
+def acting(row: models.Model, by: User | None) -> None:
+    """Name `by` as the actor of the row's next history record (and so of its audit event),
+    for a save made outside a request or on someone's behalf; None keeps the request's user."""
+    if by is not None:
+        row._history_user = by  # type: ignore[attr-defined]  # simple_history reads it on save
+
+
 def save_row(row: M, values: Mapping[str, Any], *, by: User | None) -> M:
     """Assign `values`, save, then set the links; `by` is the history's (and audit's) actor."""
     links = assign(row, values)
-    if by is not None:  # else simple_history takes the request's user
-        row._history_user = by  # type: ignore[attr-defined]  # simple_history reads it on save
+    acting(row, by)
     row.save()
     for name, value in links.items():
         _field(row, name).save_form_data(row, value)

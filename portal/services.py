@@ -21,7 +21,7 @@ def user_save(*, user: User, roles: Iterable[str], password: str | None = None) 
         user.set_unusable_password()
     user.save()
     wanted = {Role(r) for r in roles}
-    current = set(user.role_grants.values_list("role", flat=True))
+    current = {Role(r) for r in user.role_grants.values_list("role", flat=True)}
     for role in current - wanted:
         # Deleted one by one so each removal leaves its own history row.
         for grant in user.role_grants.filter(role=role):

@@ -20,7 +20,9 @@ from pathlib import PurePath
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -243,7 +245,7 @@ class StoredFileMissing(Http404):
     media). The 404 page says so, instead of a server error."""
 
 
-def open_stored(file_field):
+def open_stored(file_field: FieldFile) -> File:
     """Open a stored file for reading; StoredFileMissing (→ a 404 page that says the file is
     gone from storage) when the storage does not have it."""
     try:

@@ -106,7 +106,7 @@ def award_documents(user: AnyUser, kinds: Sequence[str], object_id: int) -> list
     return [
         {
             "kind": kind,
-            "label": get_kind(kind).label if get_kind(kind) else kind,
+            "label": found.label if (found := get_kind(kind)) else kind,
             "report": latest.get(kind),
             "current": current.get(kind) if current.get(kind) != latest.get(kind) else None,
             "can_request": can(user, "report.request"),

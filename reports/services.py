@@ -15,6 +15,7 @@ import datetime
 import hashlib
 import logging
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -30,14 +31,23 @@ from django.db import (
     transaction,
 )
 from django.db.models import F, Max, Q
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from portal.access import require
 from portal.audit import audited_update, record_bulk
-from portal.concurrency import SeenTokenError, StaleEdit, read_token, seen_token, snapshot
+from portal.concurrency import (
+    SeenTokenError,
+    StaleEdit,
+    field_label,
+    read_token,
+    seen_token,
+    snapshot,
+)
 from portal.models import User
 from portal.notify import holders_of, notify
 from portal.uploads import open_stored
+from units.models import Authority
 
 from . import rendering, signing
 from .models import (
@@ -146,14 +156,16 @@ def enqueue(report_id: int) -> bool:
 
             background.submit(report_id)
         elif settings.CELERY_TASK_ALWAYS_EAGER:
-            render_report_task.apply_async(args=[report_id])
+            render_report_task.apply_async(args=(report_id,))
         else:
             # A connection that fails at once when the broker is down (kombu would otherwise
             # retry for ~6 s while the officer waits); the row stays queued and beat's
             # `requeue_reports` sends it later. Routed to "reports" by CELERY_TASK_ROUTES.
             app = render_report_task.app
             with app.connection_for_write(transport_options={"max_retries": 0}) as connection:
-                render_report_task.apply_async(args=[report_id], retry=False, connection=connection)
+                render_report_task.apply_async(  # type: ignore[call-arg]  # celery-types omits connection=
+                    args=(report_id,), retry=False, connection=connection
+                )
     except Exception as exc:  # kombu/redis connection errors: broker unavailable
         if settings.CELERY_TASK_ALWAYS_EAGER and settings.CELERY_TASK_EAGER_PROPAGATES:
             raise
@@ -213,7 +225,7 @@ def _row_locks() -> bool:
 
 
 @contextmanager
-def _lock_wait(seconds: float):
+def _lock_wait(seconds: float) -> Iterator[None]:
     """Inside a transaction (PostgreSQL): lock requests in the block give up after `seconds`
     (lock_not_available); the session's own lock_timeout applies again after it. On an error
     the rollback (of the transaction or savepoint) undoes the setting itself."""
@@ -516,7 +528,7 @@ def report_render(*, report_id: int, worker: str = "") -> Report | None:
 
 def register_number(
     *,
-    authority,
+    authority: Authority,
     day: datetime.date,
     symbol: str,
     summary: str,
@@ -548,7 +560,7 @@ def register_number(
 
 @transaction.atomic
 def register_record_outside(
-    *, authority, seq: int, symbol: str, day: datetime.date, summary: str, by: User
+    *, authority: Authority, seq: int, symbol: str, day: datetime.date, summary: str, by: User
 ) -> OutgoingNumber:
     """Record a number the office gave outside the portal, so the portal never gives it again
     (the register is one per authority and year, Decree 30/2020 Art. 15)."""
@@ -658,7 +670,7 @@ def report_sign(*, report: Report, by: User, read_sha256: str) -> SignOff:
         report.page_count = rendered.pages
         report.save(update_fields=["status", "number", "issue_date", "issuer", "page_count"])
         if report.kind == "award_decision":
-            _sign_award_decision(report, by)
+            _sign_award_decision(report, by, day=day)
     return signoff
 
 
@@ -673,14 +685,14 @@ def _register_summary(report: Report) -> str:
     return report.title
 
 
-def _read_stored(field) -> bytes | None:
+def _read_stored(field: FieldFile | None) -> bytes | None:
     if not field:
         return None
     with open_stored(field) as handle:
         return handle.read()
 
 
-def _authority_images(authority) -> tuple[bytes | None, bytes | None]:
+def _authority_images(authority: Authority) -> tuple[bytes | None, bytes | None]:
     """(signature image, seal image) of the authority record, else the configured files."""
     fallback_signature, fallback_seal = signing.configured_images()
     return (
@@ -689,7 +701,7 @@ def _authority_images(authority) -> tuple[bytes | None, bytes | None]:
     )
 
 
-def _authority_certificates(authority) -> tuple[bytes | None, bytes | None]:
+def _authority_certificates(authority: Authority) -> tuple[bytes | None, bytes | None]:
     """(organisation certificate, signer's server-held certificate) of the authority record;
     None where it has none (the deployment's configured ones are used)."""
     return _read_stored(authority.certificate), _read_stored(authority.signer_certificate)
@@ -704,7 +716,7 @@ def _require_evaluation(report: Report) -> None:
         raise ValidationError(gaps_message(gaps), code="evaluation_missing")
 
 
-def _sign_award_decision(report: Report, by: User) -> None:
+def _sign_award_decision(report: Report, by: User, *, day: datetime.date) -> None:
     """Signing the decision's PDF is signing the decision (same transaction): it takes the
     register's number and the signing date, and its awards enter the recipients' history."""
     from awards.models import AwardDecision, DecisionStatus
@@ -718,7 +730,7 @@ def _sign_award_decision(report: Report, by: User) -> None:
             decision=decision,
             by=by,
             number=report.number,
-            day=report.issue_date,
+            day=day,
             authority_id=report.issuer["authority_id"],
         )
 
@@ -786,7 +798,7 @@ def _narrative_merged(report: Report, seen: str, narrative: dict[str, Any]) -> d
     mine = {f: (narrative.get(f) or "").strip() for f in NARRATIVE_FIELDS}
     changed = {f: v for f, v in mine.items() if v != was[f]}
     conflict = [f for f, v in changed.items() if now[f] != was[f] and now[f] != v]
-    label = {f: str(Report._meta.get_field(f).verbose_name) for f in NARRATIVE_FIELDS}
+    label = {f: field_label(Report, f) for f in NARRATIVE_FIELDS}
     who = latest.requested_by.display_name if latest.requested_by else "người khác"
     when = timezone.localtime(latest.requested_at).strftime("%H:%M ngày %d/%m/%Y")
     if conflict:

@@ -288,7 +288,7 @@ def report_facts(campaign: Campaign, year_from: int, year_to: int) -> dict[str, 
             "adjustments": adjustments,
         },
         "sponsorships": {
-            "total_vnd": sum((r["amount_vnd"] for r in sponsorship_rows), Decimal(0)),
+            "total_vnd": sum((r.amount_vnd for r in results), Decimal(0)),
             "rows": sponsorship_rows,
         },
         "budget": {

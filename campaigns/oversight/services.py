@@ -85,7 +85,7 @@ def inspection_save(
     start_date: datetime.date,
     end_date: datetime.date,
     leader: str = "",
-    members: Iterable = (),
+    members: Iterable[User] = (),
     other_members: str = "",
     units: Iterable[Unit],
     with_ntm_appraisal: bool = False,
@@ -305,7 +305,7 @@ def _locked_feedback(feedback: Feedback, allowed: Sequence[str], message: str) -
 
 
 @transaction.atomic
-def feedback_assign(*, feedback: Feedback, assignee) -> Feedback:
+def feedback_assign(*, feedback: Feedback, assignee: User) -> Feedback:
     """Give a difficulty to a secretariat officer to handle."""
     from portal.access import can
 
@@ -474,7 +474,13 @@ def budget_line_approve(
 
 @transaction.atomic
 def news_save(
-    *, item: NewsItem | None, campaign: Campaign, title: str, body: str, by: User, is_sample=False
+    *,
+    item: NewsItem | None,
+    campaign: Campaign,
+    title: str,
+    body: str,
+    by: User,
+    is_sample: bool = False,
 ) -> NewsItem:
     """Create or edit a news item (a published item stays published)."""
     if not title.strip() or not body.strip():

@@ -22,6 +22,7 @@ from ..models import (
     CriteriaSet,
     NtmCriterion,
     NtmCriterionSet,
+    NtmLevel,
     NtmStatus,
     Registration,
     TargetGroup,
@@ -275,7 +276,11 @@ def ntm_grid(commune: Unit, campaign: Campaign | None) -> NtmGrid:
         village_rows.append((v, cells))
     totals = []
     for i, _y in enumerate(years):
-        count = sum(1 for _, cells in village_rows if cells[i][1] and cells[i][1].level != "none")
+        count = sum(
+            1
+            for _, cells in village_rows
+            if (st := cells[i][1]) is not None and st.level != NtmLevel.NONE
+        )
         totals.append((count, len(villages)))
     return NtmGrid(
         years=years,

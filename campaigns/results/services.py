@@ -18,7 +18,7 @@ from portal.audit import audited_update
 from portal.concurrency import absent_key, guarded_changes
 from portal.models import User
 from portal.numbers import format_vn_number
-from portal.rows import save_row
+from portal.rows import acting, save_row
 from units.models import Unit, UnitKind
 
 from ..models import (
@@ -66,7 +66,12 @@ def campaign_save(
 
 
 @transaction.atomic
-def campaign_plan_save(*, campaign: Campaign, targets_formset, milestones_formset) -> None:
+def campaign_plan_save(
+    *,
+    campaign: Campaign,
+    targets_formset: BaseInlineFormSet[Any, Campaign, Any],
+    milestones_formset: BaseInlineFormSet[Any, Campaign, Any],
+) -> None:
     """Save a campaign's targets and milestones together (both formsets already valid)."""
     targets_formset.instance = campaign
     milestones_formset.instance = campaign
@@ -235,7 +240,7 @@ def ntm_check(
             "ghi nhận được các tiêu chí đạt. Đề nghị kiểm tra lại năm, hoặc liên hệ quản trị "
             "hệ thống bổ sung bộ tiêu chí áp dụng cho năm này."
         )
-    elif bad:
+    elif bad and criterion_set is not None:
         errors["criteria_met"] = (
             f"Bộ tiêu chí áp dụng năm {year} ({criterion_set.name}) có các tiêu chí số "
             f"từ {min(known, default=0)} đến {max(known, default=0)}; không có tiêu chí số "
@@ -321,7 +326,7 @@ def ntm_status_save(
         if criterion_set is not None and numbers
         else []
     )
-    mine = {
+    mine: dict[str, Any] = {
         "level": level,
         "criteria_met": sorted(c.pk for c in criteria),
         "recognition_decision": recognition_decision,
@@ -357,7 +362,7 @@ def ntm_status_save(
     status.confirmed_at = None
     status.confirmed_by = None
     if by is not None and getattr(by, "is_authenticated", False):
-        status._history_user = by
+        acting(status, by)
     status.save()
     if "criteria_met" in mine:
         status.criteria_met.set(mine["criteria_met"])
@@ -382,7 +387,7 @@ def ntm_status_confirm(*, status: NtmStatus, by: User, seen: str | None = None) 
         )
     locked.confirmed_at = timezone.now()
     locked.confirmed_by = by
-    locked._history_user = by
+    acting(locked, by)
     locked.save(update_fields=["confirmed_at", "confirmed_by"])
     return locked
 
@@ -432,9 +437,9 @@ def contribution_save(
     year: int,
     contributor: str,
     contributor_kind: str,
-    money_vnd: Decimal | None,
-    work_days: Decimal | None,
-    land_m2: Decimal | None,
+    money_vnd: Decimal,
+    work_days: Decimal,
+    land_m2: Decimal,
     in_kind: str,
     note: str,
     by: User | None = None,
@@ -466,7 +471,6 @@ def contribution_save(
         contribution.campaign = campaign
     if contribution.pk is None:
         contribution.is_sample = False
-    if by is not None:
-        contribution._history_user = by
+    acting(contribution, by)
     contribution.save()
     return contribution
