@@ -1,20 +1,30 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import RoleGrant, User
 
+# django-stubs makes the admin classes generic; at run time they are not subscriptable.
+if TYPE_CHECKING:
+    _Inline = admin.TabularInline[RoleGrant, User]
+    _UserAdmin = BaseUserAdmin[User]
+else:
+    _Inline = admin.TabularInline
+    _UserAdmin = BaseUserAdmin
 
-class RoleGrantInline(admin.TabularInline):
+
+class RoleGrantInline(_Inline):
     model = RoleGrant
     extra = 0
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(_UserAdmin, SimpleHistoryAdmin):  # type: ignore[misc]  # untyped base
     inlines = [RoleGrantInline]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("Thi đua", {"fields": ("full_name", "position", "phone", "units")}),
     )
     filter_horizontal = ("units", "groups", "user_permissions")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db.models import Model
+
+T = TypeVar("T")
 
 
 def upsert(
@@ -25,7 +28,7 @@ def upsert(
     return row, bool(changed)
 
 
-def outside_event_loop(call):
+def outside_event_loop(call: Callable[[], T]) -> T:
     """Run `call()` where pyHanko's own `asyncio.run` can work: pyHanko's synchronous API starts
     an event loop, which fails inside a thread that already runs one (an ASGI server, a test
     driving a browser). There, run it in a short-lived worker thread instead."""

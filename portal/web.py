@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.forms import BaseForm, BaseModelForm
 from django.http import HttpRequest, HttpResponse
 
@@ -47,12 +48,16 @@ def query_without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-def page_of(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> Page:
+def page_of(
+    request: HttpRequest, queryset: QuerySet[Any] | Sequence[Any], per_page: int = PAGE_SIZE
+) -> Page[Any]:
     """The page `?page=` asks for (the last one when past the end, the first when not a number)."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> dict[str, Any]:
+def paginate(
+    request: HttpRequest, queryset: QuerySet[Any] | Sequence[Any], per_page: int = PAGE_SIZE
+) -> dict[str, Any]:
     """The two values a list template's pager reads: `page` and `query`."""
     return {"page": page_of(request, queryset, per_page), "query": query_without_page(request)}
 
