@@ -1,27 +1,17 @@
-from typing import TYPE_CHECKING
-
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import RoleGrant, User
 
-# django-stubs makes the admin classes generic; at run time they are not subscriptable.
-if TYPE_CHECKING:
-    _Inline = admin.TabularInline[RoleGrant, User]
-    _UserAdmin = BaseUserAdmin[User]
-else:
-    _Inline = admin.TabularInline
-    _UserAdmin = BaseUserAdmin
 
-
-class RoleGrantInline(_Inline):
+class RoleGrantInline(admin.TabularInline[RoleGrant, User]):
     model = RoleGrant
     extra = 0
 
 
 @admin.register(User)
-class UserAdmin(_UserAdmin, SimpleHistoryAdmin):  # type: ignore[misc]  # untyped base
+class UserAdmin(BaseUserAdmin[User], SimpleHistoryAdmin):  # type: ignore[misc]  # untyped base
     inlines = [RoleGrantInline]
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),

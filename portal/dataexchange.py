@@ -23,12 +23,15 @@ import zipfile
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import transaction
 
 from .numbers import NumberText, format_vn_number
+
+if TYPE_CHECKING:
+    from django.http import HttpResponse
 
 #: Data rows in one import; the file is refused at the first row past it, while reading.
 MAX_ROWS = 100_000
@@ -662,7 +665,7 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
-def xlsx_response(filename: str, content: bytes):
+def xlsx_response(filename: str, content: bytes) -> HttpResponse:
     from django.http import HttpResponse
 
     response = HttpResponse(

@@ -154,9 +154,10 @@ class UnicodeNfcMiddleware:
         if request.method == "POST":
             try:
                 request.POST = _nfc_querydict(request.POST)  # type: ignore[assignment]
-                for upload in request.FILES.values():
-                    if upload.name:
-                        upload.name = nfc(upload.name)
+                for _field, uploads in request.FILES.lists():  # every file of a multiple field
+                    for upload in uploads:
+                        if upload.name:
+                            upload.name = nfc(upload.name)
             except UnreadablePostError:
                 pass  # the client went away; CsrfViewMiddleware answers as it does without us
         return self.get_response(request)

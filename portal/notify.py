@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -62,7 +63,7 @@ KINDS: dict[str, Kind] = {
 }
 
 
-def unit_officers(unit) -> list[User]:
+def unit_officers(unit: Any) -> list[User]:
     """The officers who answer for a unit: its own and those of the unit above it (a commune's
     officer answers for its villages)."""
     ids = [unit.pk] + ([unit.parent_id] if unit.parent_id else [])

@@ -25,6 +25,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms import BaseForm, BaseModelForm
 from django.http import HttpRequest, HttpResponse
+from django_htmx.middleware import HtmxDetails
 
 from .models import User
 
@@ -35,6 +36,7 @@ class AuthedRequest(HttpRequest):
     knows it; the middleware, not this class, makes it true."""
 
     user: User
+    htmx: HtmxDetails  # django_htmx's middleware
 
 
 #: Rows on one page of every list.
