@@ -14,4 +14,4 @@ from crispy_forms import layout
 class Submit(layout.Submit):
     def __init__(self, name: str, value: str, *, variant: str = "primary", **kwargs: Any) -> None:
         self.field_classes = f"btn btn-{variant}"
-        super().__init__(name, value, **kwargs)
+        super().__init__(name, value, **kwargs)  # type: ignore[no-untyped-call]  # crispy-forms
