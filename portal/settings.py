@@ -25,7 +25,7 @@ django_stubs_ext.monkeypatch()
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
-env = environ.Env()  # type: ignore[no-untyped-call]  # django-environ has no annotations
+env = environ.Env()
 env.smart_cast = False
 TESTING = "pytest" in sys.modules
 # A `.env` file beside manage.py is read when present (the demo writes one with its SECRET_KEY).
@@ -39,7 +39,8 @@ def _secret(name: str, default: str = "") -> str:
     path = env.str(f"{name}_FILE", default="")
     if path:
         return Path(path).read_text(encoding="utf-8").strip()
-    return env.str(name, default=default)
+    value: str = env.str(name, default=default)
+    return value
 
 
 # --- Core -----------------------------------------------------------------------------------
