@@ -21,6 +21,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
     signed_in = bool(user and user.is_authenticated)
     return {
         "SITE_NAME": settings.SITE_NAME,
-        "menu": menu_for(user, _campaign_code(request)) if signed_in else [],
+        "menu": menu_for(request.user, _campaign_code(request)) if signed_in else [],
         "request_id": getattr(request, "request_id", ""),
     }

@@ -260,7 +260,7 @@ def import_preview_view(request: HttpRequest, kind: str, token: uuid.UUID) -> Ht
 
 @require_POST
 @login_required
-def import_confirm_view(request: HttpRequest, kind: str, token: uuid.UUID) -> HttpResponse:
+def import_confirm_view(request: AuthedRequest, kind: str, token: uuid.UUID) -> HttpResponse:
     cls = _importer(request, kind)
     entry, data = pending_load(request, kind, str(token))
     try:
