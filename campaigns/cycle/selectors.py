@@ -4,6 +4,7 @@ readable history of an assessment, the diff since a return."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -45,7 +47,7 @@ from .services import item_value_display
 if TYPE_CHECKING:
     from portal.access import AnyUser
 
-DEC = DecimalField(max_digits=12, decimal_places=2)
+DEC: DecimalField[Any, Any] = DecimalField(max_digits=12, decimal_places=2)
 
 
 def assessments_visible_to(user: AnyUser) -> QuerySet[Assessment]:
@@ -179,7 +181,7 @@ def _with_risk_figures(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
     )
 
 
-def _row(a: Assessment) -> QueueRow:
+def _row(a: Any) -> QueueRow:  # an Assessment with _with_risk_figures' annotations
     row = QueueRow(
         assessment=a,
         total=a.total,
@@ -259,20 +261,27 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _who(record) -> str:
+def _who(record: Any) -> str:
     user = record.history_user
     if user is None:
         return "hệ thống"
-    return getattr(user, "display_name", None) or user.get_username()
+    name: str = getattr(user, "display_name", None) or user.get_username()
+    return name
 
 
-def _diff_records(records, model, title_for, skip_created=False, earlier=()) -> list[HistoryEntry]:
+def _diff_records(
+    records: Iterable[Any],
+    model: type[Model],
+    title_for: Callable[[Any], str],
+    skip_created: bool = False,
+    earlier: Iterable[Any] = (),
+) -> list[HistoryEntry]:
     """Walk each object's history in order and emit one entry per change. `earlier`: records
     older than all of `records`, only to diff the first of each object's against. The changes are
     labelled and written in words by portal.audit_display (a link shows the row's or person's
     name, one query per related model for all of them)."""
     entries = []
-    pending: list[tuple[HistoryEntry, str, str, Any, Any]] = []
+    pending: list[tuple[HistoryEntry, str, Any, Any]] = []
     last: dict[int, Any] = {r.id: r for r in earlier}
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
         prev = last.get(record.id)
@@ -303,7 +312,9 @@ def _diff_records(records, model, title_for, skip_created=False, earlier=()) -> 
     return entries
 
 
-def _newest(records: QuerySet, limit: int, diffs: bool = True) -> tuple[list, list, Any]:
+def _newest(
+    records: QuerySet[Any], limit: int, diffs: bool = True
+) -> tuple[list[Any], list[Any], Any]:
     """The newest `limit` records of a history stream; when its entries show diffs, for each
     object among them the record just before the oldest one taken; and, when the stream is
     longer than `limit`, the time of the oldest one taken (older changes of this stream are not
@@ -423,7 +434,7 @@ def changes_since_return(items: list[AssessmentItem]) -> dict[int, list[tuple[st
         snap = item.return_snapshot
         if not snap:
             continue
-        now = {
+        now: dict[str, Any] = {
             "value": item_value_display(item),
             "self_score": None if item.self_score is None else str(item.self_score),
             "note": item.note,
@@ -437,7 +448,8 @@ def changes_since_return(items: list[AssessmentItem]) -> dict[int, list[tuple[st
         }
         changes = []
         for key, label in labels.items():
-            before, after = snap.get(key), now[key]
+            before: Any = snap.get(key)
+            after: Any = now[key]
             if key == "self_score":
                 before = None if before is None else f"{Decimal(before).normalize():f}"
                 after = None if after is None else f"{Decimal(after).normalize():f}"
@@ -453,7 +465,7 @@ def changes_since_return(items: list[AssessmentItem]) -> dict[int, list[tuple[st
     return result
 
 
-def unit_assessment_summary(unit) -> list[dict[str, Any]]:
+def unit_assessment_summary(unit: Unit) -> list[Assessment]:
     """Years, status and totals for a unit's panel (one query)."""
     rows = (
         Assessment.objects.filter(unit=unit)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, update_change_reason
@@ -53,6 +54,9 @@ __all__ = ["Deadline", "deadline_for"]  # re-exported (see campaigns/deadlines.p
 EDITABLE = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
 
 
+M = TypeVar("M", bound=Model)
+
+
 def _today() -> datetime.date:
     return deadlines.today()
 
@@ -67,15 +71,15 @@ def _check_year(campaign: Campaign, year: int) -> None:
         )
 
 
-def _history_note(obj, reason: str) -> None:
+def _history_note(obj: Model, reason: str) -> None:
     """Attach a reason to the history row the last save wrote."""
     update_change_reason(obj, reason)
 
 
-def _as(obj, by: User):
+def _as(obj: M, by: User | None) -> M:
     """Record `by` as the author of the next history row (outside a request too)."""
     if by is not None and getattr(by, "is_authenticated", False):
-        obj._history_user = by
+        obj._history_user = by  # type: ignore[attr-defined]  # read by simple_history
     return obj
 
 
@@ -218,7 +222,7 @@ def _stale_message(assessment: Assessment) -> str:
 
 
 def _claim_revision(
-    assessment: Assessment, expected_revision: int, *, by: User, reason: str = "", **values
+    assessment: Assessment, expected_revision: int, *, by: User, reason: str = "", **values: Any
 ) -> int:
     """Compare-and-swap on (status editable, revision): the save wins only if nobody else saved
     since the form was loaded. The new revision and `values` are written in the same audited
@@ -359,7 +363,7 @@ def evidence_delete(*, evidence: Evidence, by: User) -> None:
 
 
 def submission_problems(
-    assessment: Assessment, items: list[AssessmentItem] | None = None
+    assessment: Assessment, items: Iterable[AssessmentItem] | None = None
 ) -> list[str]:
     """What stops a submission: criteria without a self-score, claimed points without the
     required evidence. `items`: the assessment's items with criterion and evidence, when the
@@ -445,7 +449,7 @@ def review_save(
             if values is None:
                 continue
             n = item.criterion.number
-            mine = {
+            mine: dict[str, Any] = {
                 "reviewer_score": values.get("reviewer_score"),
                 "reviewer_comment": (values.get("reviewer_comment") or "").strip(),
                 "returned": bool(values.get("returned")),
@@ -501,7 +505,7 @@ def _snapshot(item: AssessmentItem) -> dict[str, Any]:
 def item_value_display(item: AssessmentItem) -> str:
     vt = item.criterion.value_type
     if vt == ValueType.YES_NO:
-        return {True: "Có", False: "Không"}.get(item.value_bool, "")
+        return {True: "Có", False: "Không"}.get(item.value_bool, "")  # type: ignore[arg-type]  # None: the default
     if vt == ValueType.TEXT:
         return item.value_text
     if item.value_number is None:
@@ -718,5 +722,5 @@ def extension_decide(
     return extension
 
 
-def score_total(items) -> Decimal:
+def score_total(items: Iterable[AssessmentItem]) -> Decimal:
     return sum((i.self_score or Decimal(0) for i in items), Decimal(0))
