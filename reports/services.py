@@ -689,7 +689,8 @@ def _read_stored(field: FieldFile | None) -> bytes | None:
     if not field:
         return None
     with open_stored(field) as handle:
-        return handle.read()
+        data: bytes = handle.read()
+    return data
 
 
 def _authority_images(authority: Authority) -> tuple[bytes | None, bytes | None]:
