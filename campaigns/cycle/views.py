@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -357,7 +358,7 @@ def _bound_form(request, assessment):
 
 @require_POST
 @login_required
-def assessment_save_view(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_save_view(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = _assessment_or_404(request, pk)
     require(request.user, "assessment.edit", assessment)
     form = _bound_form(request, assessment)
@@ -388,7 +389,7 @@ def assessment_save_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def assessment_autosave_view(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_autosave_view(request: AuthedRequest, pk: int) -> HttpResponse:
     """htmx: save the draft as the officer types. Every field that passes validation is saved;
     refused fields are named with their messages (assessment.js marks them in place). Answers a
     status line carrying `data-autosave-result` (saved / partial / stale / refused) and the new
@@ -442,7 +443,7 @@ def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def evidence_add_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def evidence_add_view(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
     assessment = _assessment_or_404(request, pk)
     require(request.user, "assessment.edit", assessment)
     item = get_object_or_404(assessment.items, pk=item_pk)
@@ -469,7 +470,7 @@ def _evidence_or_404(request, pk) -> Evidence:
 
 
 @login_required
-def evidence_download_view(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_download_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     from portal.uploads import attachment_response
 
     evidence = _evidence_or_404(request, pk)
@@ -479,7 +480,7 @@ def evidence_download_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_delete_view(request: AuthedRequest, pk: int) -> HttpResponse:
     evidence = _evidence_or_404(request, pk)
     require(request.user, "assessment.edit", evidence)
     assessment = evidence.item.assessment
@@ -588,7 +589,7 @@ def assessment_review_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def assessment_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_reopen_view(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = _assessment_or_404(request, pk)
     require(request.user, "assessment.reopen", assessment)
     form = ReasonForm(request.POST)
@@ -682,7 +683,7 @@ def extension_request_view(request: CampaignRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def extension_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+def extension_decide_view(request: AuthedRequest, pk: int) -> HttpResponse:
     extension = get_object_or_404(selectors.extensions_visible_to(request.user), pk=pk)
     require(request.user, "extension.grant", extension)
     form = DecideForm(request.POST, guard=extension, auto_id=False)

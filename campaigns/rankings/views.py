@@ -41,7 +41,7 @@ def _wants_xlsx(request: HttpRequest) -> bool:
 
 @login_required
 @campaign_view
-def ranking_view(request: HttpRequest) -> HttpResponse:
+def ranking_view(request: CampaignRequest) -> HttpResponse:
     """A year's ranking within each cluster (communes) or bloc (departments, organisations)."""
     require(request.user, "ranking.view")
     ctx = _context(request)
@@ -135,7 +135,7 @@ def publication_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def heatmap_view(request: HttpRequest) -> HttpResponse:
+def heatmap_view(request: CampaignRequest) -> HttpResponse:
     """Communes × 19 national criteria for a year, with the change since the year before."""
     require(request.user, "ranking.view")
     ctx = _context(request)
@@ -155,7 +155,7 @@ def _legend() -> list[tuple[str, str, str]]:
 
 @login_required
 @campaign_view
-def targets_view(request: HttpRequest) -> HttpResponse:
+def targets_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "dashboard.view")
     ctx = _context(request)
     progress = target_progress(ctx["campaign"], ctx["year"])

@@ -223,7 +223,7 @@ def criteriaset_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def criteriaset_new_version_view(request: HttpRequest, pk: int) -> HttpResponse:
+def criteriaset_new_version_view(request: AuthedRequest, pk: int) -> HttpResponse:
     criteria_set = get_object_or_404(CriteriaSet, pk=pk)
     require(request.user, "criteria.manage", criteria_set)
     try:
