@@ -10,9 +10,10 @@ from django.db.models import Model
 T = TypeVar("T")
 
 
-def upsert(
-    model: type[Model], lookup: dict[str, Any], values: dict[str, Any]
-) -> tuple[Model, bool]:
+M = TypeVar("M", bound=Model)
+
+
+def upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> tuple[M, bool]:
     """Create the row matched by `lookup`, or update it only where `values` differ.
 
     Unlike update_or_create, an unchanged row is not saved again, so re-running a loader leaves

@@ -435,7 +435,7 @@ def section_publicity(scope: Scope) -> Section:
     showcase = sum(e.is_published for e in _exemplars(scope))
     paragraphs = []
     if news:
-        per_year = Counter(n.published_at.year for n in news)
+        per_year = Counter(n.published_at.year for n in news if n.published_at)
         paragraphs.append(
             f"Trong {period}, Cổng thông tin của phong trào đã đăng {num(len(news))} tin, bài"
             + (

@@ -579,7 +579,8 @@ def sign_document(
             name=person.name,
             anchor=anchor,
         )
-        person_subject = signer.signing_cert.subject.human_friendly
+        cert = signer.signing_cert
+        person_subject = cert.subject.human_friendly if cert is not None else ""
     seal = signer_from_p12(body.certificate, _passphrase()) if body.certificate else load_signer()
     seal_style = (
         _image_style(body.seal_image)
