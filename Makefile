@@ -70,10 +70,11 @@ test: $(DEV_STAMP) ## Run the whole test suite (DATABASE_URL selects PostgreSQL,
 test-fast: $(DEV_STAMP) ## Run the suite without the browser tests
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 
-lint: $(DEV_STAMP) ## ruff, import layers, migrations check, deploy check, bandit, pip-audit
+lint: $(DEV_STAMP) ## ruff, import layers, types (mypy), migrations check, deploy check, bandit, pip-audit
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	DEBUG=1 $(BIN)/mypy
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=lint-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=thidua.example.vn \
 	  AUDIT_CHAIN_KEY=lint-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))') \

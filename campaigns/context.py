@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from functools import wraps
+from typing import cast
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,8 +24,18 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from portal.figures_cache import data_version
+from portal.web import AuthedRequest
 
 from .models import Campaign, CampaignStatus
+
+
+class CampaignRequest(AuthedRequest):
+    """The request of a `campaign_view`: what the decorator set on it."""
+
+    campaign: Campaign
+    year: int
+    year_asked: bool
+
 
 #: The URL keyword that carries the campaign's code.
 CODE = "code"
@@ -92,10 +103,11 @@ def campaign_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         campaign = campaign_by_code(kwargs.pop(CODE))
         asked = year_in(campaign, request.GET.get("year"))
-        request.campaign = campaign  # type: ignore[attr-defined]
-        request.year = asked or default_year(campaign)  # type: ignore[attr-defined]
-        request.year_asked = asked is not None  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
+        scoped = cast(CampaignRequest, request)
+        scoped.campaign = campaign
+        scoped.year = asked or default_year(campaign)
+        scoped.year_asked = asked is not None
+        return view(scoped, *args, **kwargs)
 
     wrapper.campaign_scoped = True  # type: ignore[attr-defined]
     return wrapper

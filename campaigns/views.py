@@ -9,7 +9,7 @@ from django.shortcuts import render
 from portal.access import can, require
 
 from . import selectors
-from .context import campaign_view
+from .context import CampaignRequest, campaign_view
 from .targets import campaign_target_progress
 
 
@@ -28,7 +28,7 @@ def campaign_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def campaign_detail_view(request: HttpRequest) -> HttpResponse:
+def campaign_detail_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "campaign.view")
     campaign = request.campaign
     return render(

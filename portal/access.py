@@ -28,9 +28,14 @@ from django.db.models import Model, Q, QuerySet
 from .roles import SEE_ALL, UNIT_KINDS, UNIT_OFFICER, Role, roles_with
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from django.contrib.auth.models import AnonymousUser
 
     from .models import User
+
+    #: Whoever asks: a signed-in user or the anonymous one (selectors take either).
+    AnyUser: TypeAlias = User | AnonymousUser
 
 M = TypeVar("M", bound=Model)
 
@@ -39,7 +44,7 @@ class UnitOwned(Protocol):
     access_unit_id: int | None
 
 
-def _roles(user: User | AnonymousUser) -> frozenset:
+def _roles(user: User | AnonymousUser) -> frozenset[Role]:
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     return user.roles  # type: ignore[union-attr]
@@ -62,7 +67,7 @@ def unit_ids_in_scope(user: User | AnonymousUser) -> frozenset[int]:
     """
     if not getattr(user, "is_authenticated", False) or UNIT_OFFICER not in _roles(user):
         return frozenset()
-    cached = getattr(user, "_unit_scope_cache", None)
+    cached: frozenset[int] | None = getattr(user, "_unit_scope_cache", None)
     if cached is not None:
         return cached
     unit_model = apps.get_model("units", "Unit")
@@ -167,7 +172,7 @@ def unit_kinds_for(user: User | AnonymousUser, capability: str) -> frozenset[str
     return frozenset(kinds)
 
 
-def users_holding(capability: str) -> QuerySet:
+def users_holding(capability: str) -> QuerySet[User]:
     """The active users whose roles grant `capability` (anywhere)."""
     return (
         get_user_model()

@@ -5,16 +5,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import RoleGrant, User
 
 
-class RoleGrantInline(admin.TabularInline):
+class RoleGrantInline(admin.TabularInline[RoleGrant, User]):
     model = RoleGrant
     extra = 0
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(BaseUserAdmin[User], SimpleHistoryAdmin):  # type: ignore[misc]  # untyped base
     inlines = [RoleGrantInline]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("Thi đua", {"fields": ("full_name", "position", "phone", "units")}),
     )
     filter_horizontal = ("units", "groups", "user_permissions")

@@ -340,7 +340,7 @@ def record_bulk(
 
 
 def audited_update(
-    queryset: models.QuerySet, *, actor: Any, reason: str = "", **values: Any
+    queryset: models.QuerySet[Any], *, actor: Any, reason: str = "", **values: Any
 ) -> int:
     """`queryset.update(**values)` that locks the rows, records old → new for each changed row
     (one BULK event per row) and returns the number of rows updated."""
@@ -373,7 +373,7 @@ def audited_update(
                     fields=diff, unit_id=_unit_of(new_row), object_repr=_repr(new_row)
                 )
         record_bulk(model, changes, actor=actor, reason=reason)
-        history = getattr(model, "history", None)
+        history: Any = getattr(model, "history", None)
         if changes and hasattr(history, "bulk_history_create"):
             # The rows' own history pages show the change too (no signal: no second event).
             history.bulk_history_create(
@@ -382,7 +382,7 @@ def audited_update(
                 default_user=actor if getattr(actor, "pk", None) else None,
                 default_change_reason=reason,
             )
-    return updated
+    return int(updated)
 
 
 @dataclass(frozen=True)

@@ -22,14 +22,18 @@ Sources of signed documents for `--signed-documents` register themselves with
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .audit import Anchor, Break, CheckResult, check_anchor
+
+if TYPE_CHECKING:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +42,12 @@ KEY_LAST_HASH = "/ThiDuaAuditLastHash"
 KEY_COUNT = "/ThiDuaAuditCount"
 
 
-def write_anchor(writer, anchor: Anchor) -> None:
+def write_anchor(writer: IncrementalPdfFileWriter, anchor: Anchor) -> None:
     """Put `anchor` into the document information dictionary of a pyHanko writer (an
     IncrementalPdfFileWriter about to be signed): the existing entries are kept."""
     from pyhanko.pdf_utils import generic
 
-    info = generic.DictionaryObject()
+    info = generic.DictionaryObject()  # type: ignore[no-untyped-call]  # pyHanko: unannotated
     try:
         old = writer.trailer["/Info"]
     except KeyError:
@@ -66,7 +70,7 @@ class DocumentAnchor:
     missing: bool = False
 
 
-def _anchor_in(info) -> Anchor | None:
+def _anchor_in(info: Any) -> Anchor | None:
     try:
         values = [str(info[key]) for key in (KEY_LAST_ID, KEY_LAST_HASH, KEY_COUNT)]
     except (KeyError, TypeError):
@@ -108,7 +112,9 @@ def read_anchor(content: bytes) -> DocumentAnchor:
             # Intact and cryptographically valid is what the anchor needs; whom to trust is
             # the /verify/ page's question, so no trust roots here.
             status = outside_event_loop(
-                lambda sig=embedded: validate_pdf_signature(sig, ValidationContext(trust_roots=[]))
+                functools.partial(
+                    validate_pdf_signature, embedded, ValidationContext(trust_roots=[])
+                )
             )
         except Exception:
             log.info("signature check failed while reading the audit anchor", exc_info=True)
@@ -139,7 +145,7 @@ def check_documents(options: Mapping[str, Any]) -> CheckResult | None:
     """`verify_audit`'s check of the signed PDFs (`--pdf FILE…`, `--signed-documents`): each
     anchored head must still be in the chain. None when no document was asked for."""
     sources: list[tuple[str, Callable[[], bytes]]] = [
-        (f"tệp {name}", lambda name=name: Path(name).read_bytes())
+        (f"tệp {name}", functools.partial(Path(name).read_bytes))
         for name in options.get("pdf") or []
     ]
     if options.get("signed_documents"):

@@ -29,7 +29,7 @@ import decimal
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -142,11 +142,11 @@ def model_label(label: str) -> str:
     return capfirst(str(model._meta.verbose_name))
 
 
-def _is_default_name(f: models.Field) -> bool:
+def _is_default_name(f: models.Field[Any, Any]) -> bool:
     return str(f.verbose_name) == f.name.replace("_", " ")
 
 
-def field_label(f: models.Field | None) -> str:
+def field_label(f: models.Field[Any, Any] | None) -> str:
     """The column's Vietnamese label."""
     if f is None:
         return UNKNOWN_FIELD
@@ -156,14 +156,14 @@ def field_label(f: models.Field | None) -> str:
         return capfirst(str(f.verbose_name))
     if f.name in NAME_LABELS:
         return NAME_LABELS[f.name]
-    if f.is_relation and f.related_model is not None:
-        return capfirst(str(f.related_model._meta.verbose_name))
+    if (target := _target(f)) is not None:
+        return capfirst(str(target._meta.verbose_name))
     if isinstance(f, models.DateTimeField):
         return "Thời điểm"
     return UNKNOWN_FIELD
 
 
-def _field_for(model: type[models.Model] | None, key: str) -> models.Field | None:
+def _field_for(model: type[models.Model] | None, key: str) -> models.Field[Any, Any] | None:
     """A change's key is the column's attribute name (`tier_id`) or, for many-to-many and older
     events, its name (`units`)."""
     if model is None:
@@ -178,7 +178,7 @@ def _field_for(model: type[models.Model] | None, key: str) -> models.Field | Non
 # --- Values ------------------------------------------------------------------------------------
 
 
-def _date_text(value: Any, f: models.Field) -> str | None:
+def _date_text(value: Any, f: models.Field[Any, Any]) -> str | None:
     if isinstance(f, models.DateTimeField):
         moment = value if isinstance(value, dt.datetime) else parse_datetime(str(value))
         if moment is None:
@@ -190,12 +190,12 @@ def _date_text(value: Any, f: models.Field) -> str | None:
         day = value if isinstance(value, dt.date) else parse_date(str(value)[:10])
         return day.strftime("%d/%m/%Y") if day else None
     if isinstance(f, models.TimeField):
-        moment = value if isinstance(value, dt.time) else parse_time(str(value))
-        return moment.strftime("%H:%M") if moment else None
+        clock = value if isinstance(value, dt.time) else parse_time(str(value))
+        return clock.strftime("%H:%M") if clock else None
     return None
 
 
-def _number_text(value: Any, f: models.Field) -> str:
+def _number_text(value: Any, f: models.Field[Any, Any]) -> str:
     name = f.name
     if name == "year" or name.endswith("_year") or name in ("order", "number", "version"):
         return format_vn_number(value, grouping=False)
@@ -210,8 +210,8 @@ def summarise_json(value: Any) -> str:
     if value in (None, "", [], {}):
         return EMPTY
     if isinstance(value, list):
-        statuses = [
-            item.get("status")
+        statuses: list[str] = [
+            item["status"]
             for item in value
             if isinstance(item, dict) and item.get("status") in _RESULT_WORDS
         ]
@@ -323,7 +323,8 @@ def _page_url(model: type[models.Model] | None, object_id: str) -> str | None:
     if model is None or not hasattr(model, "get_absolute_url"):
         return None
     try:
-        return model(pk=model._meta.pk.to_python(object_id)).get_absolute_url()
+        url: str = model(pk=model._meta.pk.to_python(object_id)).get_absolute_url()  # type: ignore[attr-defined]
+        return url
     except Exception:
         return None
 
@@ -343,7 +344,7 @@ def _pages_read_from_rows(
                 continue
         for row in model._default_manager.filter(pk__in=clean):
             try:
-                urls[(model._meta.label_lower, str(row.pk))] = row.get_absolute_url()
+                urls[(model._meta.label_lower, str(row.pk))] = row.get_absolute_url()  # type: ignore[attr-defined]
             except Exception:
                 continue
     return urls
@@ -356,10 +357,16 @@ def _name(row: models.Model) -> str:
     return str(row)
 
 
-def _m2m_targets(f: models.ManyToManyField, value: Any) -> list[Any]:
+def _target(f: models.Field[Any, Any]) -> type[models.Model] | None:
+    """The model a relation points to (None for a plain column)."""
+    model = f.related_model if f.is_relation else None
+    return model if isinstance(model, type) and issubclass(model, models.Model) else None
+
+
+def _m2m_targets(f: models.Field[Any, Any], value: Any) -> list[Any]:
     """The related ids in an m2m change: a list of through rows ({"user": 1, "unit": 3}) or of
     ids."""
-    target = f.m2m_reverse_field_name()
+    target = cast("models.ManyToManyField[Any, Any]", f).m2m_reverse_field_name()
     ids = []
     for item in value or []:
         if isinstance(item, dict):
@@ -369,30 +376,34 @@ def _m2m_targets(f: models.ManyToManyField, value: Any) -> list[Any]:
     return [i for i in ids if i is not None]
 
 
-def _want(names: _Names, f: models.Field | None, value: Any) -> None:
+def _want(names: _Names, f: models.Field[Any, Any] | None, value: Any) -> None:
     if f is None or value is None:
+        return
+    target = _target(f)
+    if target is None:
         return
     if f.many_to_many:
         for pk in _m2m_targets(f, value):
-            names.want(f.related_model, pk)
-    elif f.is_relation and f.related_model is not None:
-        names.want(f.related_model, value)
+            names.want(target, pk)
+    else:
+        names.want(target, value)
 
 
-def value_text(f: models.Field | None, value: Any, names: _Names) -> str:
+def value_text(f: models.Field[Any, Any] | None, value: Any, names: _Names) -> str:
     """One value of one column, in words."""
     if f is None:
         return EMPTY if value in (None, "", [], {}) else "(đã thay đổi)"
-    if f.many_to_many and f.related_model._meta.app_label == "auth":
+    target = _target(f)
+    if f.many_to_many and target is not None and target._meta.app_label == "auth":
         count = len(_m2m_targets(f, value))
         return f"{format_vn_number(count)} mục" if count else EMPTY
-    if f.many_to_many:
-        shown = sorted(names.name(f.related_model, pk) for pk in _m2m_targets(f, value))
+    if f.many_to_many and target is not None:
+        shown = sorted(names.name(target, pk) for pk in _m2m_targets(f, value))
         return ", ".join(shown) if shown else EMPTY
     if value is None or value == "":
         return EMPTY
-    if f.is_relation and f.related_model is not None:
-        return names.name(f.related_model, value)
+    if target is not None:
+        return names.name(target, value)
     if f.choices:
         labels = {str(k): str(v) for k, v in f.flatchoices}
         if str(value) in labels:
@@ -419,7 +430,7 @@ def value_text(f: models.Field | None, value: Any, names: _Names) -> str:
 # --- Rows --------------------------------------------------------------------------------------
 
 
-def _changes(event: AuditEvent, model, names: _Names) -> list[Change]:
+def _changes(event: AuditEvent, model: type[models.Model] | None, names: _Names) -> list[Change]:
     out = []
     for key, pair in (event.changes or {}).items():
         f = _field_for(model, key)

@@ -3,6 +3,8 @@ rows that belong to their units."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -16,8 +18,11 @@ from .filters import AuditFilter
 from .models import AuditEvent
 from .web import page_of, query_without_page
 
+if TYPE_CHECKING:
+    from .access import AnyUser
 
-def events_visible_to(user) -> QuerySet[AuditEvent]:
+
+def events_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:
     """The events the user's audit capability reaches: every event ("audit.view"), the events of
     the officer's own units ("audit.view_own"); otherwise 403."""
     for capability in ("audit.view", "audit.view_own"):
@@ -48,10 +53,10 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def audit_object_view(request: HttpRequest, model: str, object_id: str) -> HttpResponse:
     visible = events_visible_to(request.user).filter(model=model, object_id=object_id)
-    if not visible.exists():
+    first = visible.order_by("-id").first()
+    if first is None:
         raise Http404("Không có nhật ký cho bản ghi này trong phạm vi của bạn.")
     page = page_of(request, visible.order_by("-id"))
-    first = visible.order_by("-id").first()
     return render(
         request,
         "portal/audit_list.html",

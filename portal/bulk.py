@@ -22,7 +22,7 @@ def upsert_audited(
     rows: Iterable[Mapping[str, Any]],
     *,
     key: tuple[str, ...],
-    scope: models.QuerySet | None = None,
+    scope: models.QuerySet[Any] | None = None,
     update: bool = True,
     actor: Any = None,
     reason: str = "",

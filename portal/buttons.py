@@ -6,10 +6,12 @@ the colour as `variant`, which replaces `btn-primary`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from crispy_forms import layout
 
 
 class Submit(layout.Submit):
-    def __init__(self, name, value, *, variant: str = "primary", **kwargs):
+    def __init__(self, name: str, value: str, *, variant: str = "primary", **kwargs: Any) -> None:
         self.field_classes = f"btn btn-{variant}"
-        super().__init__(name, value, **kwargs)
+        super().__init__(name, value, **kwargs)  # type: ignore[no-untyped-call]  # crispy-forms

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core import checks
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def audit_chain_key(app_configs, **kwargs) -> list[checks.CheckMessage]:
+def audit_chain_key(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
     """Production keys the audit chain (docs/security.md): without AUDIT_CHAIN_KEY an insider who
     can write the database can edit an event and re-compute the whole chain unnoticed."""
     key = getattr(settings, "AUDIT_CHAIN_KEY", "") or ""

@@ -25,7 +25,7 @@ import datetime
 import json
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core import signing
@@ -43,7 +43,7 @@ def _key(obj: models.Model) -> str:
     return f"{obj._meta.label_lower}:{obj.pk}"
 
 
-def _canon_value(field: models.Field, value: Any) -> Any:
+def _canon_value(field: models.Field[Any, Any], value: Any) -> Any:
     """A JSON-able form of a field's value that compares equal exactly when the stored values
     are equal (a form's cleaned value and the row's value meet here)."""
     if isinstance(field, models.CharField | models.TextField) and not field.choices:
@@ -71,7 +71,7 @@ def _canon_m2m(values: Iterable[Any]) -> list[str]:
     return sorted(str(v.pk if isinstance(v, models.Model) else v) for v in values)
 
 
-def _fields(model: type[models.Model]) -> list[models.Field]:
+def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
 
 
@@ -95,7 +95,9 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
 def seen_token(*objs: models.Model | None, absent: Iterable[str] = ()) -> str:
     """The signed token a form carries: each row's snapshot. `None` objects are skipped;
     `absent` names rows the page showed as not existing yet (see `absent_key`)."""
-    data = {_key(o): snapshot(o) for o in objs if o is not None and o.pk is not None}
+    data: dict[str, Any] = {
+        _key(o): snapshot(o) for o in objs if o is not None and o.pk is not None
+    }
     for key in absent:
         data[key] = ABSENT
     return signing.dumps(data, salt=_SALT, compress=True)
@@ -118,7 +120,8 @@ def read_token(token: str | None) -> dict[str, Any]:
             code="stale",
         )
     try:
-        return signing.loads(token, salt=_SALT)
+        data: dict[str, Any] = signing.loads(token, salt=_SALT)
+        return data
     except signing.BadSignature as exc:
         raise SeenTokenError(
             "Dấu phiên bản dữ liệu của trang không hợp lệ; hãy tải lại trang.", code="stale"
@@ -133,11 +136,13 @@ class StaleEdit(ValidationError):
         self.fresh_token = fresh_token
 
 
-def _label(model: type[models.Model], name: str) -> str:
+def field_label(model: type[models.Model], name: str) -> str:
+    """A field's label (its verbose name); the name itself for a computed value."""
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
     except Exception:  # a computed value, not a model field
         return name
+    return str(getattr(field, "verbose_name", name))
 
 
 def _show(model: type[models.Model], name: str, value: Any) -> str:
@@ -150,15 +155,16 @@ def _show(model: type[models.Model], name: str, value: Any) -> str:
         field = model._meta.get_field(name)
     except Exception:  # a computed value
         field = None
-    if field is not None and field.is_relation:
-        related = field.related_model._default_manager.in_bulk(
+    related_model = field.related_model if field is not None else None
+    if isinstance(related_model, type) and issubclass(related_model, models.Model):
+        related = related_model._default_manager.in_bulk(
             value if isinstance(value, list) else [value]
         )
         names = [
             str(related.get(int(pk), pk)) for pk in (value if isinstance(value, list) else [value])
         ]
         return "; ".join(names) if isinstance(value, list) else f"“{names[0]}”"
-    if field is not None and field.choices:
+    if isinstance(field, models.Field) and field.choices:
         value = dict(field.flatchoices).get(value, value)
     elif isinstance(field, models.DecimalField | models.IntegerField | models.FloatField):
         from .numbers import format_vn_number
@@ -191,7 +197,7 @@ def _change(model: type[models.Model], name: str, old: Any, new: Any) -> str:
     return f"{_show(model, name, old)} → {_show(model, name, new)}"
 
 
-def field_decimals(field: models.Field) -> int:
+def field_decimals(field: models.Field[Any, Any]) -> int:
     return getattr(field, "decimal_places", 0) or 0
 
 
@@ -222,7 +228,7 @@ def stale_message(
     subject = what or f"{obj._meta.verbose_name} “{obj}”"
     model = type(obj)
     lines = "; ".join(
-        f"{_label(model, name)}: {_change(model, name, old, new)}"
+        f"{field_label(model, name)}: {_change(model, name, old, new)}"
         for name, (old, new) in changed.items()
         if name not in HIDDEN_IN_MESSAGES and not _is_json(model, name)
     )
@@ -261,11 +267,14 @@ HIDDEN_IN_MESSAGES = {
 }
 
 
-def _seen_for(seen: dict[str, Any], obj: models.Model, absent: str | None) -> dict[str, Any] | None:
+def _seen_for(
+    seen: dict[str, Any], obj: models.Model, absent: str | None
+) -> dict[str, Any] | str | None:
     """What the page saw of `obj`: its snapshot, ABSENT, or None (the token does not cover it)."""
-    if absent is not None and absent in seen:
-        return seen[absent]
-    return seen.get(_key(obj))
+    found: dict[str, Any] | str | None = (
+        seen[absent] if absent is not None and absent in seen else seen.get(_key(obj))
+    )
+    return found
 
 
 def guarded_changes(
@@ -284,17 +293,19 @@ def guarded_changes(
     False). `absent` is the key the page used if the row did not exist then; `created` says the
     caller has just created the row (so nobody else did)."""
     seen_all = read_token(token)
-    seen = _seen_for(seen_all, locked, absent)
-    if seen is None:
+    shown = _seen_for(seen_all, locked, absent)
+    if shown is None:
         raise SeenTokenError(
             "Trang này không phải trang của bản ghi đang lưu; hãy tải lại trang.", code="stale"
         )
     model = type(locked)
     now = snapshot(locked)
-    if seen == ABSENT:
+    if isinstance(shown, str):  # ABSENT
         # The page showed no row. Created by this save: all the person's values are theirs to
         # write. Created by someone else meanwhile: every value they stored is "changed since".
-        seen = now if created else {}
+        seen: dict[str, Any] = now if created else {}
+    else:
+        seen = shown
     theirs = {
         name: (seen.get(name), value)
         for name, value in now.items()
@@ -327,10 +338,17 @@ def _canon(model: type[models.Model], name: str, value: Any) -> Any:
     field = model._meta.get_field(name)
     if field.many_to_many:
         return _canon_m2m(value or [])
-    return _canon_value(field, value)
+    return _canon_value(cast(models.Field[Any, Any], field), value)
 
 
-class GuardedFormMixin:
+# The mixin is used on forms only: the type checker reads it as one (its `self.fields`, …).
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class GuardedFormMixin(_FormBase):
     """The edit guard on a form: the hidden `seen` token, and the check when it is validated.
 
     ModelForms guard their `instance`; other forms name their rows with `guard=` (one object, or
@@ -356,7 +374,9 @@ class GuardedFormMixin:
     #: False for forms that endorse the whole row (confirm, approve): any change since refuses.
     guard_merge: bool = True
 
-    def __init__(self, *args, guard: Any = None, guard_absent: Iterable[str] = (), **kwargs):
+    def __init__(
+        self, *args: Any, guard: Any = None, guard_absent: Iterable[str] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         objs = list(guard) if isinstance(guard, list | tuple) else [guard]
         if guard is None and isinstance(self, forms.ModelForm) and self.instance.pk:
@@ -377,8 +397,8 @@ class GuardedFormMixin:
         names = {f.name for f in _fields(model)} | {m.name for m in model._meta.many_to_many}
         return {n: n for n in self.fields if n in names}
 
-    def _post_clean(self):
-        super()._post_clean()
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]  # BaseForm's, private in the stubs
         if not (self.guard_in_form and len(self.guarded) == 1) or self.errors:
             return
         obj = self.guarded[0]
@@ -414,27 +434,28 @@ class GuardedFormMixin:
     def seen(self) -> str | None:
         return self.data.get(self.add_prefix(SEEN_FIELD)) if self.is_bound else None
 
-    def add_error(self, field, error):
+    def add_error(self, field: str | None, error: Any) -> None:
         fresh = getattr(error, "fresh_token", None)
         if fresh is None and isinstance(error, ValidationError) and hasattr(error, "error_list"):
             tokens = [e.fresh_token for e in error.error_list if hasattr(e, "fresh_token")]
             fresh = tokens[0] if tokens else None
         if fresh is not None and self.is_bound:
-            self.data = self.data.copy()
-            self.data[self.add_prefix(SEEN_FIELD)] = fresh
-        return super().add_error(field, error)
+            data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+            data[self.add_prefix(SEEN_FIELD)] = fresh
+            self.data = data
+        super().add_error(field, error)
 
     # Crispy renders only the fields its layout names; the token must ride along with every
     # layout a form sets, so `helper` turns on `render_hidden_fields` when assigned.
     @property
-    def helper(self):
+    def helper(self) -> Any:
         try:
             return self.__dict__["_guard_helper"]
         except KeyError:
             raise AttributeError("helper") from None
 
     @helper.setter
-    def helper(self, value):
+    def helper(self, value: Any) -> None:
         if value is not None:
             value.render_hidden_fields = True
         self.__dict__["_guard_helper"] = value

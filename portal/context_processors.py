@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -14,11 +16,11 @@ def _campaign_code(request: HttpRequest) -> str | None:
     return getattr(campaign, "code", None)
 
 
-def site(request: HttpRequest) -> dict:
+def site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
     return {
         "SITE_NAME": settings.SITE_NAME,
-        "menu": menu_for(user, _campaign_code(request)) if signed_in else [],
+        "menu": menu_for(request.user, _campaign_code(request)) if signed_in else [],
         "request_id": getattr(request, "request_id", ""),
     }

@@ -13,8 +13,11 @@ The number of queries does not grow with the number of communes.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db.models import Avg
+from django.http import HttpRequest
 from django.urls import NoReverseMatch
 
 from campaigns import deadlines
@@ -32,15 +35,16 @@ from campaigns.rankings.ranking import bloc_ranking, commune_ranking
 from campaigns.rankings.selectors import shown_year, year_choices
 from campaigns.results.selectors import STAGE_LABELS, Stage, completeness
 from campaigns.targets import targets_progress as target_progress
-from units.models import UnitKind
+from units.models import Unit, UnitKind
 
 from .access import bound_to_units, sees_all
+from .web import AuthedRequest
 
 #: Above this many communes the line chart shows cluster averages (the table keeps every one).
 MAX_LINES = 20
 
 
-def _completeness_summary(campaign: Campaign | None, year: int) -> dict:
+def _completeness_summary(campaign: Campaign | None, year: int) -> dict[str, Any]:
     """The year's completeness (campaigns.results.selectors.completeness): how many expected
     units have not started, are in draft, submitted, returned, approved; and how many are late.
     Shape: {rows: [{status, label, n}], total, late}."""
@@ -52,7 +56,9 @@ def _completeness_summary(campaign: Campaign | None, year: int) -> dict:
     return {"rows": rows, "total": totals.total, "late": totals.late}
 
 
-def _criteria_chart(unit_ids=None) -> tuple[dict, dict]:
+def _criteria_chart(
+    unit_ids: Iterable[int] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Lines per commune, or per cluster average above MAX_LINES communes (two queries
     either way, so the page's query count does not depend on the number of communes)."""
     over = charts.criteria_over_years(unit_ids)
@@ -65,7 +71,7 @@ def _criteria_chart(unit_ids=None) -> tuple[dict, dict]:
     if len(over["lines"]) <= MAX_LINES:
         spec = {"labels": over["years"], "datasets": over["lines"], "by_cluster": False}
     else:
-        lines: dict[str, dict] = {}
+        lines: dict[str, dict[int, Any]] = {}
         for cluster, year, avg in rows:
             lines.setdefault(cluster or "Chưa xếp cụm", {})[year] = round(avg, 1)
         spec = {
@@ -80,10 +86,10 @@ def _criteria_chart(unit_ids=None) -> tuple[dict, dict]:
     return spec, over
 
 
-def overview_context(request) -> dict:
+def overview_context(request: HttpRequest) -> dict[str, Any]:
     campaign = current_campaign()
     year = shown_year(year_in(campaign, request.GET.get("year")), campaign)
-    ctx: dict = {
+    ctx: dict[str, Any] = {
         "campaign": campaign,
         "year": year,
         "years": year_choices(campaign, year),
@@ -125,20 +131,20 @@ def overview_context(request) -> dict:
     return ctx
 
 
-def officer_context(request) -> dict:
+def officer_context(request: AuthedRequest) -> dict[str, Any]:
     user = request.user
     campaign = current_campaign()
     year = shown_year(year_in(campaign, request.GET.get("year")), campaign)
     own = list(user.units.select_related("cluster").order_by("name"))
     today = deadlines.today()
-    ctx: dict = {"campaign": campaign, "year": year, "own": own}
+    ctx: dict[str, Any] = {"campaign": campaign, "year": year, "own": own}
     if campaign is None:
         return ctx
     statuses = {
         s.unit_id: s
         for s in NtmStatus.objects.filter(unit__in=own, year__in=[year - 1, year]).order_by("year")
     }
-    ranks = {}
+    ranks: dict[int | None, list[Any]] = {}
     communes = [u for u in own if u.kind == UnitKind.COMMUNE]
     clusters = {u.cluster_id for u in communes}
     if communes:
@@ -147,7 +153,7 @@ def officer_context(request) -> dict:
             if row.cluster_id in clusters:
                 ranks.setdefault(row.cluster_id, []).append(row)
     bloc_units = [u for u in own if u.kind != UnitKind.COMMUNE and u.cluster_id]
-    bloc_rows = []
+    bloc_rows: list[Any] = []
     if bloc_units:
         ids = {u.pk for u in bloc_units}
         bloc_rows = [r for r in bloc_ranking(year, campaign=campaign).rows if r.unit_id in ids]
@@ -171,7 +177,7 @@ def officer_context(request) -> dict:
         .order_by("-year", "unit__name")[:10]
     )
     for a in assessments:
-        a.url = _url_or_none(a)
+        a.url = _url_or_none(a)  # type: ignore[attr-defined]  # for the template
     ctx.update(
         units=units,
         deadlines=upcoming_deadlines(campaign, own, today),
@@ -182,7 +188,9 @@ def officer_context(request) -> dict:
     return ctx
 
 
-def upcoming_deadlines(campaign: Campaign, own, today: datetime.date, limit: int = 5) -> list:
+def upcoming_deadlines(
+    campaign: Campaign, own: Sequence[Unit], today: datetime.date, limit: int = 5
+) -> list[dict[str, Any]]:
     """The campaign's coming milestones as the officer's units see them: a yearly report
     milestone becomes each unit's own deadline (campaigns/deadlines.py), so a unit inside its
     granted extension sees that date, still coming, not the milestone that has passed.
@@ -190,14 +198,14 @@ def upcoming_deadlines(campaign: Campaign, own, today: datetime.date, limit: int
     milestones = list(Milestone.objects.filter(campaign=campaign).order_by("due_date"))
     years = [m.year for m in milestones if m.kind == MilestoneKind.YEARLY_REPORT and m.year]
     table = deadlines.deadlines_by_year(campaign, years, [u.pk for u in own]) if years else None
-    out = []
+    out: list[dict[str, Any]] = []
     for m in milestones:
         if table is not None and m.kind == MilestoneKind.YEARLY_REPORT and m.year and own:
             for unit in own:
                 if not unit.is_active_on(datetime.date(m.year, 12, 31)):
                     continue  # the body ended before the year did: its successor reports
                 deadline = table.get(unit.pk, m.year)
-                if deadline.effective < today:
+                if deadline.effective is None or deadline.effective < today:
                     continue
                 title = m.title if len(own) == 1 else f"{m.title} – {unit.name}"
                 if deadline.effective != m.due_date:
@@ -209,16 +217,17 @@ def upcoming_deadlines(campaign: Campaign, own, today: datetime.date, limit: int
     return out[:limit]
 
 
-def _url_or_none(obj) -> str | None:
+def _url_or_none(obj: Any) -> str | None:
     """The object's page, or None while the app that serves it is not installed (the
     assessment pages belong to the yearly-cycle work)."""
     try:
-        return obj.get_absolute_url()
+        url: str = obj.get_absolute_url()
+        return url
     except NoReverseMatch:
         return None
 
 
-def dashboard_context(request) -> dict:
+def dashboard_context(request: AuthedRequest) -> dict[str, Any]:
     """Which dashboard the user sees, and its context."""
     user = request.user
     if sees_all(user):

@@ -23,12 +23,18 @@ import zipfile
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, cast
 
 from django.conf import settings
 from django.db import transaction
 
 from .numbers import NumberText, format_vn_number
+
+if TYPE_CHECKING:
+    from django.http import HttpResponse
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from .models import User
 
 #: Data rows in one import; the file is refused at the first row past it, while reading.
 MAX_ROWS = 100_000
@@ -65,7 +71,7 @@ class RowError:
         return f"{where}: {self.message}"
 
 
-class Row(tuple):
+class Row(tuple[Any, ...]):
     """One data row: its stripped cells in header order, read by column name (`row["code"]`).
 
     A tuple with one name → index map per table costs about a third of a dict per row; it
@@ -79,7 +85,7 @@ class Row(tuple):
         index = {name: i for i, name in enumerate(header)}
         return type("Row", (cls,), {"__slots__": (), "_index": index})
 
-    def __getitem__(self, key):  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):
             return tuple.__getitem__(self, self._index[key])
         return tuple.__getitem__(self, key)
@@ -256,7 +262,7 @@ class Importer:
     def plan(self, table: Table) -> Plan:
         raise NotImplementedError
 
-    def apply(self, plan: Plan, *, user=None) -> None:
+    def apply(self, plan: Plan, *, user: User | None = None) -> None:
         raise NotImplementedError
 
     def export_rows(self, **options: Any) -> Iterable[Sequence[Any]]:
@@ -279,7 +285,7 @@ def column_words(importer: type[Importer] | type[Exporter], name: str) -> str:
     COLUMN_WORDS, else the name itself."""
     for column in getattr(importer, "sheet_columns", ()):
         if column.field == name:
-            return column.header
+            return str(column.header)
     return COLUMN_WORDS.get(name, name)
 
 
@@ -370,7 +376,7 @@ def _header_of(raw: Sequence[Any], headers: HeaderMap) -> list[str | None] | Non
     return headers.resolve(header) if header else None
 
 
-def _refuse_header(raw_rows: list[Sequence[Any]], headers: HeaderMap) -> None:
+def _refuse_header(raw_rows: list[Sequence[Any]], headers: HeaderMap) -> NoReturn:
     """FileRejected naming what is wrong with the first non-empty row (the contract's header)."""
     first = next(
         ([_cell_text(c) for c in raw] for raw in raw_rows if any(_cell_text(c) for c in raw)),
@@ -457,7 +463,7 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return NumberText(value)  # a number cell stays that number (portal/numbers.py)
     if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d")
+        return str(value.strftime("%Y-%m-%d"))
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
@@ -546,7 +552,9 @@ def plan_import(kind: str, data: bytes, filename: str) -> tuple[Importer, Plan]:
     return importer, plan
 
 
-def run_import(kind: str, data: bytes, filename: str, *, user=None, dry_run: bool = False) -> Plan:
+def run_import(
+    kind: str, data: bytes, filename: str, *, user: User | None = None, dry_run: bool = False
+) -> Plan:
     """Check, then (only when every row is good and not a dry run) apply in one transaction."""
     importer, plan = plan_import(kind, data, filename)
     if plan.ok and not dry_run:
@@ -561,7 +569,7 @@ def run_import(kind: str, data: bytes, filename: str, *, user=None, dry_run: boo
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def xlsx_cell(sheet, row: int, column: int, value: Any):
+def xlsx_cell(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
     """Write one cell of an export; every workbook the portal writes goes through here.
 
     Text is always text: a value like `=HYPERLINK(...)` is stored as a string cell with
@@ -592,7 +600,7 @@ def write_xlsx(
 
     cols = [c if isinstance(c, Column) else Column(c) for c in columns]
     workbook = Workbook(write_only=False)
-    sheet = workbook.active
+    sheet = cast("Worksheet", workbook.active)  # a new workbook's one sheet, never None
     sheet.title = sheet_title[:31]
     header_row = 1
     if title:
@@ -616,7 +624,7 @@ def write_xlsx(
                 widths[i - 1] = max(widths[i - 1], min(60, len(str(value)) + 2))
     for i, col in enumerate(cols, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = col.width or widths[i - 1]
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.freeze_panes = f"A{header_row + 1}"  # the rows below the header scroll
     if r > header_row:
         sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(cols))}{r}"
     buffer = io.BytesIO()
@@ -662,7 +670,7 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
-def xlsx_response(filename: str, content: bytes):
+def xlsx_response(filename: str, content: bytes) -> HttpResponse:
     from django.http import HttpResponse
 
     response = HttpResponse(

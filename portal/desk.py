@@ -17,13 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.utils import timezone
 
 from .access import has_capability
 from .figures_cache import data_version
+
+if TYPE_CHECKING:
+    from .access import AnyUser
 
 #: How long a user's desk stays cached when nothing is written (a safety net, not the mechanism).
 TTL_SECONDS = 15 * 60
@@ -67,7 +70,7 @@ def sources() -> list[DeskSource]:
     return sorted(_SOURCES.values(), key=lambda s: (s.order, s.key))
 
 
-def collect(user) -> list[DeskItem]:
+def collect(user: AnyUser) -> list[DeskItem]:
     """Read the desk now (no cache): the items with something waiting, urgent first."""
     items: list[DeskItem] = []
     for source in sources():
@@ -79,19 +82,19 @@ def collect(user) -> list[DeskItem]:
     return sorted(items, key=lambda item: not item.urgent)
 
 
-def desk_for(user) -> list[DeskItem]:
+def desk_for(user: AnyUser) -> list[DeskItem]:
     """The user's desk, from the cache while nothing has been written since it was read."""
     if not getattr(user, "is_authenticated", False):
         return []
     key = f"desk:{user.pk}:{data_version()}:{timezone.localdate().isoformat()}"
-    items = cache.get(key)
+    items: list[DeskItem] | None = cache.get(key)
     if items is None:
         items = collect(user)
         cache.set(key, items, TTL_SECONDS)
     return items
 
 
-def counts_by_group(user) -> dict[str, int]:
+def counts_by_group(user: AnyUser) -> dict[str, int]:
     """Menu group label → the number of things waiting in it."""
     totals: dict[str, int] = {}
     for item in desk_for(user):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.dispatch import receiver
@@ -35,7 +35,7 @@ def data_version() -> int:
     if version is None:
         cache.add(VERSION_KEY, 1, None)
         version = cache.get(VERSION_KEY, 1)
-    return version
+    return int(version)
 
 
 def bump() -> None:
@@ -47,7 +47,7 @@ def bump() -> None:
 
 
 @receiver(appended, dispatch_uid="desk-bump-on-audit")
-def _bump_on_audit(sender, events, **kwargs) -> None:
+def _bump_on_audit(sender: Any, events: Any, **kwargs: Any) -> None:
     bump()
 
 
@@ -64,4 +64,4 @@ def cached_figure(name: str, *parts: object, compute: Callable[[], T], ttl: int 
     if value is _MISSING:
         value = compute()
         cache.set(key, value, ttl)
-    return value  # type: ignore[return-value]
+    return cast(T, value)

@@ -4,6 +4,9 @@ field's error and ignored, never passed to the database."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
@@ -20,10 +23,10 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 class DateFilter(django_filters.DateFilter):
     """A date from a `<input type="date">`; an impossible date (30/02) is a form error."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
         kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]  # django-filter
 
 
 class AuditFilter(django_filters.FilterSet):
@@ -39,12 +42,19 @@ class AuditFilter(django_filters.FilterSet):
         model = AuditEvent
         fields = ["model", "action", "actor", "tu", "den"]
 
-    def __init__(self, data=None, queryset: QuerySet[AuditEvent] | None = None, **kwargs) -> None:
-        super().__init__(data, queryset=queryset, **kwargs)
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        queryset: QuerySet[AuditEvent] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, queryset=queryset, **kwargs)  # type: ignore[no-untyped-call]  # django-filter
         models = self.queryset.order_by("model").values_list("model", flat=True).distinct()
         self.filters["model"].extra["choices"] = model_choices(models)
 
-    def filter_actor(self, queryset: QuerySet[AuditEvent], name: str, value: str):
+    def filter_actor(
+        self, queryset: QuerySet[AuditEvent], name: str, value: str
+    ) -> QuerySet[AuditEvent]:
         """By the person's name (or, for the secretariat who knows it, the login name)."""
         value = value.strip()
         if not value:
@@ -69,8 +79,8 @@ class UserFilter(django_filters.FilterSet):
         model = User
         fields = ["q", "role", "active"]
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]  # django-filter
         self.form.fields["q"].widget.attrs["placeholder"] = "Tên đăng nhập, họ tên, thư điện tử"
 
     def filter_q(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
@@ -95,7 +105,7 @@ YEAR_RANGE = (1990, 2100)
 class YearField(VnYearField):
     """A year typed in a filter: a whole number within YEAR_RANGE, else a form error."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", YEAR_RANGE[0])
         kwargs.setdefault("max_value", YEAR_RANGE[1])
         kwargs.setdefault("required", False)
@@ -112,7 +122,7 @@ class IdField(forms.IntegerField):
 
     widget = forms.HiddenInput
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 2**63 - 1)
         kwargs.setdefault("required", False)
@@ -127,6 +137,5 @@ class YearForm(forms.Form):
     year = YearField(label="Năm")
 
     def year_or(self, default: int | None) -> int | None:
-        if self.is_valid() and self.cleaned_data["year"]:
-            return self.cleaned_data["year"]
-        return default
+        year: int | None = self.cleaned_data["year"] if self.is_valid() else None
+        return year or default

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.apps import apps
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
 
 from .concurrency import GuardedFormMixin
 from .models import User
@@ -16,12 +19,12 @@ from .roles import Role
 _MAX_ID = 2**63 - 1
 
 
-class IdsChoiceField(forms.ModelMultipleChoiceField):
+class IdsChoiceField(forms.ModelMultipleChoiceField[Any]):
     """ModelMultipleChoiceField that answers "không hợp lệ" for ids beyond a 64-bit integer
     instead of letting the database driver raise (SQLite: OverflowError → 500). Found by the
     form fuzzing in tests/security/test_fuzz_forms.py; use it for every multi-select of rows."""
 
-    def _check_values(self, value):
+    def _check_values(self, value: Any) -> QuerySet[Any]:
         for pk in value:
             text = str(pk).strip()
             if text.lstrip("-").isdigit() and abs(int(text)) > _MAX_ID:
@@ -30,13 +33,14 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": text[:20]},
                 )
-        return super()._check_values(value)
+        checked: QuerySet[Any] = super()._check_values(value)  # type: ignore[misc]  # private
+        return checked
 
 
-class IdChoiceField(forms.ModelChoiceField):
+class IdChoiceField(forms.ModelChoiceField[Any]):
     """ModelChoiceField with the same guard as IdsChoiceField, for a single row."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         text = str(value).strip() if value is not None else ""
         if text.lstrip("-").isdigit() and abs(int(text)) > _MAX_ID:
             raise forms.ValidationError(
@@ -54,7 +58,7 @@ class SignInForm(AuthenticationForm):
         "inactive": "Tài khoản này đã bị khóa. Liên hệ cơ quan thường trực thi đua – khen thưởng.",
     }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Tên đăng nhập"
         self.fields["password"].label = "Mật khẩu"
@@ -62,7 +66,14 @@ class SignInForm(AuthenticationForm):
         self.helper.form_tag = False
 
 
-class UserForm(GuardedFormMixin, forms.ModelForm):
+def _person_label(person: Any) -> str:
+    """A person in the user form's list: name – unit."""
+    if person.affiliation_id:
+        return f"{person.full_name} – {person.affiliation.name}"
+    return str(person.full_name)
+
+
+class UserForm(GuardedFormMixin, forms.ModelForm[User]):
     """Create or edit a user: identity, roles and, for officers, the units they answer for."""
 
     roles = forms.MultipleChoiceField(
@@ -82,20 +93,18 @@ class UserForm(GuardedFormMixin, forms.ModelForm):
         widgets = {"units": forms.SelectMultiple(attrs={"size": 10})}
         field_classes = {"units": IdsChoiceField, "person": IdChoiceField}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        units = cast(IdsChoiceField, self.fields["units"])
+        person = cast(IdChoiceField, self.fields["person"])
         unit_model = apps.get_model("units", "Unit")
-        self.fields["units"].queryset = unit_model.objects.exclude(kind="household").order_by(
-            "kind", "name"
-        )
-        self.fields["units"].required = False
+        units.queryset = unit_model.objects.exclude(kind="household").order_by("kind", "name")
+        units.required = False
         person_model = apps.get_model("units", "Person")
-        self.fields["person"].queryset = person_model.objects.select_related(
-            "affiliation"
-        ).order_by("full_name", "pk")
-        self.fields["person"].label_from_instance = lambda p: (
-            f"{p.full_name} – {p.affiliation.name}" if p.affiliation_id else p.full_name
+        person.queryset = person_model.objects.select_related("affiliation").order_by(
+            "full_name", "pk"
         )
+        person.label_from_instance = _person_label  # type: ignore[assignment]  # per instance
         self.fields["full_name"].required = True
         if self.instance.pk:
             self.fields["roles"].initial = sorted(self.instance.roles)
@@ -112,8 +121,8 @@ class UserForm(GuardedFormMixin, forms.ModelForm):
             Submit("save", "Lưu"),
         )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         roles = set(cleaned.get("roles") or [])
         units = cleaned.get("units")
         if Role.UNIT_OFFICER in roles and not units:
@@ -155,11 +164,13 @@ class NotificationSettingsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         from .notify import KINDS
 
         super().__init__(*args, **kwargs)
-        self.fields["on"].choices = [(k.key, f"{k.label} — {k.help}") for k in KINDS.values()]
+        cast(forms.MultipleChoiceField, self.fields["on"]).choices = [
+            (k.key, f"{k.label} — {k.help}") for k in KINDS.values()
+        ]
 
     def off(self) -> list[str]:
         from .notify import KINDS

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -42,6 +43,11 @@ from .forms import ImportUploadForm
 from .navigation import entry_url
 from .numbers import format_vn_number
 from .uploads import check_upload, safe_display_name
+from .web import AuthedRequest
+
+if TYPE_CHECKING:
+    from .access import AnyUser
+    from .desk import DeskItem
 
 SESSION_KEY = "pending_imports"
 STORAGE_DIR = "imports"
@@ -90,7 +96,7 @@ def pending_store(request: HttpRequest, *, kind: str, name: str, data: bytes, pl
     return token
 
 
-def pending_desk_items(request: HttpRequest) -> list:
+def pending_desk_items(request: HttpRequest) -> list[DeskItem]:
     """The files this person uploaded and has not confirmed yet, as desk items (the pending
     files live in the uploader's session, so the home page adds them, not portal.desk)."""
     from .desk import DeskItem
@@ -138,7 +144,7 @@ def pending_discard(request: HttpRequest, token: str) -> None:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def importers_for(user) -> list[type[Importer]]:
+def importers_for(user: AnyUser) -> list[type[Importer]]:
     """The importers this user may run, in a stable order."""
     return [cls for _kind, cls in sorted(IMPORTERS.items()) if has_capability(user, cls.capability)]
 
@@ -151,7 +157,7 @@ def _importer(request: HttpRequest, kind: str) -> type[Importer]:
     return cls
 
 
-def _read_upload(upload) -> tuple[str, bytes]:
+def _read_upload(upload: UploadedFile) -> tuple[str, bytes]:
     """The upload's safe name and bytes; FileRejected (Vietnamese) before reading a bad file."""
     name = safe_display_name(upload.name or "")
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -210,7 +216,7 @@ def import_template_view(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
-def import_upload_view(request: HttpRequest, kind: str) -> HttpResponse:
+def import_upload_view(request: AuthedRequest, kind: str) -> HttpResponse:
     cls = _importer(request, kind)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {
@@ -254,7 +260,7 @@ def import_preview_view(request: HttpRequest, kind: str, token: uuid.UUID) -> Ht
 
 @require_POST
 @login_required
-def import_confirm_view(request: HttpRequest, kind: str, token: uuid.UUID) -> HttpResponse:
+def import_confirm_view(request: AuthedRequest, kind: str, token: uuid.UUID) -> HttpResponse:
     cls = _importer(request, kind)
     entry, data = pending_load(request, kind, str(token))
     try:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, QueryDict, UnreadablePostError
+from django.http.response import HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -112,7 +113,9 @@ class CompressPagesMiddleware(GZipMiddleware):
 
     TYPES = ("text/html", "application/json")
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         if response.streaming or not response.get("Content-Type", "").startswith(self.TYPES):
             return response
         return super().process_response(request, response)
@@ -147,13 +150,14 @@ class UnicodeNfcMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.GET = _nfc_querydict(request.GET)
+        request.GET = _nfc_querydict(request.GET)  # type: ignore[assignment]  # stays immutable
         if request.method == "POST":
             try:
-                request.POST = _nfc_querydict(request.POST)
-                for upload in request.FILES.values():
-                    if upload.name:
-                        upload.name = nfc(upload.name)
+                request.POST = _nfc_querydict(request.POST)  # type: ignore[assignment]
+                for _field, uploads in request.FILES.lists():  # every file of a multiple field
+                    for upload in uploads:
+                        if upload.name:
+                            upload.name = nfc(upload.name)
             except UnreadablePostError:
                 pass  # the client went away; CsrfViewMiddleware answers as it does without us
         return self.get_response(request)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import NoReverseMatch, reverse
 
 from .access import has_capability
 from .desk import counts_by_group
+
+if TYPE_CHECKING:
+    from .access import AnyUser
 
 
 @dataclass(frozen=True)
@@ -26,14 +29,14 @@ _MENU: list[MenuEntry] = []
 
 #: The code of the campaign the menu's campaign pages open when the page is about none
 #: (campaigns.context.current_campaign, registered by the campaigns app: portal never looks up).
-_current_campaign_code: list = [lambda: None]
+_current_campaign_code: list[Callable[[], str | None]] = [lambda: None]
 
 
-def register_current_campaign(code_of_current) -> None:
+def register_current_campaign(code_of_current: Callable[[], str | None]) -> None:
     _current_campaign_code[0] = code_of_current
 
 
-def entry_url(url_name: str, campaign_code=None) -> str:
+def entry_url(url_name: str, campaign_code: str | Callable[[], str | None] | None = None) -> str:
     """An entry's URL: a page of its own, or (its pattern takes the campaign's `code`) the page of
     `campaign_code`, else of the current campaign. NoReverseMatch when neither fits."""
     try:
@@ -89,14 +92,16 @@ def _group_of(url_name: str) -> str:
     return ""
 
 
-def menu_for(user, campaign_code: str | None = None) -> list[dict]:
+def menu_for(user: AnyUser, campaign_code: str | None = None) -> list[dict[str, Any]]:
     """The user's menu: a list of groups, each {label, items}; a group with one item is shown as
     a plain link. A campaign's pages open for `campaign_code` (the page's campaign), else for
     the current campaign."""
-    groups: dict[str, dict] = {}
-    found: list = [campaign_code] if campaign_code else []
+    groups: dict[str, dict[str, Any]] = {}
+    found: list[str | None] = [campaign_code] if campaign_code else []
 
-    def code_once():  # the current campaign is looked up once, and only when an entry needs it
+    def code_once() -> (
+        str | None
+    ):  # the current campaign is looked up once, and only when an entry needs it
         if not found:
             found.append(_current_campaign_code[0]())
         return found[0]
@@ -109,13 +114,18 @@ def menu_for(user, campaign_code: str | None = None) -> list[dict]:
         except NoReverseMatch:
             continue
         icon = entry.icon if not entry.icon or entry.icon.startswith("bi-") else f"bi-{entry.icon}"
-        item = {"label": entry.label, "url": url, "icon": icon, "name": entry.url_name}
+        item: dict[str, Any] = {
+            "label": entry.label,
+            "url": url,
+            "icon": icon,
+            "name": entry.url_name,
+        }
         group = _group_of(entry.url_name) or entry.label
         groups.setdefault(group, {"label": group, "items": []})["items"].append(item)
     # What waits in each group (portal.desk), shown beside the group's name.
     waiting = counts_by_group(user)
-    for label, group in groups.items():
-        group["count"] = waiting.get(label, 0)
+    for label, entries in groups.items():
+        entries["count"] = waiting.get(label, 0)
     return list(groups.values())
 
 
@@ -142,9 +152,9 @@ def register_panel(*panels: Panel) -> None:
             _PANELS.append(panel)
 
 
-def panels_for(page: str, user, obj, kind: str | None = None) -> list[dict]:
+def panels_for(page: str, user: AnyUser, obj: Any, kind: str | None = None) -> list[dict[str, Any]]:
     """The panels of `page` this user may see, with their URLs for `obj`."""
-    items = []
+    items: list[dict[str, Any]] = []
     for panel in sorted(_PANELS, key=lambda p: (p.order, p.label)):
         if panel.page != page or not has_capability(user, panel.capability):
             continue
@@ -162,7 +172,7 @@ def panels_for(page: str, user, obj, kind: str | None = None) -> list[dict]:
 # certificates, a council session's minutes). The printing app registers its reader in its
 # AppConfig.ready() (reports does); the object's view asks `documents_for` and passes the list in
 # its context, so the lower app never imports the higher one and its template runs no query.
-DocumentsReader = Callable[[Any, Sequence[str], int], list[dict]]
+DocumentsReader = Callable[[Any, Sequence[str], int], list[dict[str, Any]]]
 _DOCUMENTS: list[DocumentsReader] = []
 
 
@@ -171,7 +181,7 @@ def register_documents(reader: DocumentsReader) -> None:
         _DOCUMENTS.append(reader)
 
 
-def documents_for(user, kinds: Sequence[str], object_id: int) -> list[dict]:
+def documents_for(user: AnyUser, kinds: Sequence[str], object_id: int) -> list[dict[str, Any]]:
     """For each kind of document printed for the object: what its page shows of it (the
     registered readers say what; none registered, nothing)."""
     return [doc for reader in _DOCUMENTS for doc in reader(user, kinds, object_id)]

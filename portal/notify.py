@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -21,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Notification, NotificationOptOut, User
+from .rows import acting
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,7 @@ KINDS: dict[str, Kind] = {
 }
 
 
-def unit_officers(unit) -> list[User]:
+def unit_officers(unit: Any) -> list[User]:
     """The officers who answer for a unit: its own and those of the unit above it (a commune's
     officer answers for its villages)."""
     ids = [unit.pk] + ([unit.parent_id] if unit.parent_id else [])
@@ -75,7 +77,7 @@ def holders_of(capability: str) -> list[User]:
     return list(users_holding(capability))
 
 
-def recipients(users: Iterable[User], kind: str) -> list[User]:
+def recipients(users: Iterable[User | None], kind: str) -> list[User]:
     """Active people with an e-mail address who have not turned this kind off."""
     people = {u.pk: u for u in users if u is not None and u.is_active and u.email}
     if not people:
@@ -88,7 +90,9 @@ def recipients(users: Iterable[User], kind: str) -> list[User]:
     return [u for pk, u in sorted(people.items()) if pk not in off]
 
 
-def notify(kind: str, *, users: Iterable[User], event: str, subject: str, body: str, path: str):
+def notify(
+    kind: str, *, users: Iterable[User | None], event: str, subject: str, body: str, path: str
+) -> None:
     """Announce one event to these people, once each. Call inside the event's transaction."""
     if kind not in KINDS:
         raise KeyError(f"Unknown notification kind {kind!r}: add it to portal.notify.KINDS")
@@ -136,9 +140,9 @@ def set_opt_outs(*, user: User, off: Iterable[str], by: User) -> None:
     current = set(user.notification_opt_outs.values_list("kind", flat=True))
     for kind in current - off:
         for row in user.notification_opt_outs.filter(kind=kind):
-            row._history_user = by
+            acting(row, by)
             row.delete()
     for kind in off - current:
         row = NotificationOptOut(user=user, kind=kind)
-        row._history_user = by
+        acting(row, by)
         row.save()

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
+from django_stubs_ext import StrOrPromise
 
 __all__ = [
     "NumberText",
@@ -54,7 +56,7 @@ class NumberText(str):
         obj.number = number
         return obj
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[NumberText], tuple[Any]]:
         return (NumberText, (self.number,))
 
 
@@ -284,11 +286,17 @@ class VnNumberInput(forms.TextInput):
     """A text box, not `<input type=number>`: browsers drop or reject "12,5" and "150.000.000"
     in number inputs and enforce `step`. Shows numbers the Vietnamese way."""
 
-    def __init__(self, attrs=None, *, grouping: bool = True, inputmode: str = "decimal"):
+    def __init__(
+        self,
+        attrs: dict[str, Any] | None = None,
+        *,
+        grouping: bool = True,
+        inputmode: str = "decimal",
+    ) -> None:
         super().__init__({"inputmode": inputmode, **(attrs or {})})
         self.grouping = grouping
 
-    def format_value(self, value):
+    def format_value(self, value: Any) -> str | None:
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             return format_vn_number(value, grouping=self.grouping)
         return super().format_value(value)
@@ -297,10 +305,12 @@ class VnNumberInput(forms.TextInput):
 class _VnLimit:
     """Range check whose message writes the limit the Vietnamese way ("17,5", "1.000.000")."""
 
-    def __init__(self, limit, low: bool, unit: str = "", message: str | None = None):
+    def __init__(
+        self, limit: Any, low: bool, unit: str = "", message: StrOrPromise | None = None
+    ) -> None:
         self.limit, self.low, self.unit, self.message = limit, low, unit, message
 
-    def __call__(self, value):
+    def __call__(self, value: Any) -> None:
         if value is None:
             return
         if self.message and (value < self.limit if self.low else value > self.limit):
@@ -321,14 +331,21 @@ class _VnLimit:
             )
 
 
-class VnNumberField:
+# The mixin is used on form fields only: the type checker reads it as one.
+if TYPE_CHECKING:
+    _FieldBase = forms.Field
+else:
+    _FieldBase = object
+
+
+class VnNumberField(_FieldBase):
     """Mixin of every localized number field: what the project's form test looks for."""
 
     unit = ""
     money = False
 
     def _vn_limits(self) -> None:
-        kept = []
+        kept: list[Any] = []
         for validator in self.validators:
             # error_messages={"min_value": …} given to the field wins, as in Django.
             if isinstance(validator, validators.MinValueValidator):
@@ -354,17 +371,17 @@ class VnDecimalField(VnNumberField, forms.DecimalField):
         "max_whole_digits": "Số quá lớn: phần nguyên tối đa %(max)s chữ số.",
     }
 
-    def __init__(self, *, widget=None, **kwargs):
+    def __init__(self, *, widget: forms.Widget | None = None, **kwargs: Any) -> None:
         kwargs.pop("step_size", None)
         super().__init__(widget=widget or VnNumberInput(), **kwargs)
         self._vn_limits()
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # forms.DecimalField extends IntegerField
         if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
         return parse_vn_number(value, decimal_places=self.decimal_places, money=self.money)
 
-    def widget_attrs(self, widget):
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return forms.Field.widget_attrs(self, widget)
 
 
@@ -379,7 +396,9 @@ class VnMoneyField(VnDecimalField):
         "max_whole_digits": "Số tiền quá lớn.",
     }
 
-    def __init__(self, *, max_digits: int = 18, decimal_places: int = 0, min_value=0, **kwargs):
+    def __init__(
+        self, *, max_digits: int = 18, decimal_places: int = 0, min_value: Any = 0, **kwargs: Any
+    ) -> None:
         widget = kwargs.pop("widget", None) or VnNumberInput(inputmode="numeric")
         super().__init__(
             max_digits=max_digits,
@@ -396,13 +415,13 @@ class VnIntegerField(VnNumberField, forms.IntegerField):
     grouping = True
     default_error_messages = {"invalid": "Nhập một số nguyên, ví dụ 12 hoặc 1.500."}
 
-    def __init__(self, *, widget=None, **kwargs):
+    def __init__(self, *, widget: forms.Widget | None = None, **kwargs: Any) -> None:
         kwargs.pop("step_size", None)
         widget = widget or VnNumberInput(grouping=self.grouping, inputmode="numeric")
         super().__init__(widget=widget, **kwargs)
         self._vn_limits()
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> int | None:
         if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
         number = parse_vn_number(value, decimal_places=0)
@@ -410,7 +429,7 @@ class VnIntegerField(VnNumberField, forms.IntegerField):
             raise ValidationError("Nhập một số nguyên, không có phần thập phân.", code="invalid")
         return int(number)
 
-    def widget_attrs(self, widget):
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return forms.Field.widget_attrs(self, widget)
 
 
@@ -420,7 +439,7 @@ class VnYearField(VnIntegerField):
     grouping = False
 
 
-def vn_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
+def vn_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
     """`Meta.formfield_callback` for ModelForms: number columns become localized fields.
     Years (`year`, `*_year`) and ordinal numbers (`order`, `number`) are shown without grouping;
     `*_vnd` columns are money."""

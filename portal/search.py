@@ -13,6 +13,7 @@ names takes milliseconds.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 # "Phổ  Ân" → "phổ ân": marks kept (NFC), case-folded, spaces collapsed (the imports' key).
 from .dataexchange import fold as fold_case
@@ -32,7 +33,7 @@ def has_marks(text: str) -> bool:
     return fold_marks(text) != " ".join(text.casefold().split())
 
 
-def matcher(query: str):
+def matcher(query: str) -> Callable[[str], bool]:
     """A function name → bool: does this name contain what was typed?"""
     if has_marks(query):
         needle = fold_case(query)

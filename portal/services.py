@@ -20,7 +20,7 @@ def user_save(*, user: User, roles: Iterable[str], password: str | None = None) 
     elif is_new and not user.password:  # a new user without a password (or its hash) set
         user.set_unusable_password()
     user.save()
-    wanted = {Role(r) for r in roles}
+    wanted = {Role(r).value for r in roles}
     current = set(user.role_grants.values_list("role", flat=True))
     for role in current - wanted:
         # Deleted one by one so each removal leaves its own history row.

@@ -12,9 +12,15 @@ import re
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
+import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+# Django's generic classes take type parameters at run time too (ModelForm[User]), as the type
+# checker reads them (docs/architecture.md, "Types").
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -28,12 +34,13 @@ if not TESTING:
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 
-def _secret(name: str, default: str | None = None) -> str | None:
+def _secret(name: str, default: str = "") -> str:
     """Read NAME, or the file named by NAME_FILE (Docker secrets)."""
     path = env.str(f"{name}_FILE", default="")
     if path:
         return Path(path).read_text(encoding="utf-8").strip()
-    return env.str(name, default=default)
+    value: str = env.str(name, default=default)
+    return value
 
 
 # --- Core -----------------------------------------------------------------------------------
@@ -292,7 +299,7 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": env.str(
@@ -378,7 +385,7 @@ CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"}}
 CELERY_TIMEZONE = TIME_ZONE
 # Deadline reminders (campaigns/results): daily, stages in days before the deadline.
 REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[14, 7, 1])
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # Reports left queued while the broker was down (or stuck after a worker died) run once.
     "reports-requeue": {"task": "reports.tasks.requeue_reports", "schedule": 300.0},
     "deadline-reminders": {

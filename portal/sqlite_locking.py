@@ -29,5 +29,6 @@ class SQLiteWriteLockMiddleware:
             # Connect first: connecting sets transaction_mode from OPTIONS again.
             connection.ensure_connection()
             configured = connection.settings_dict["OPTIONS"].get("transaction_mode")
-            connection.transaction_mode = None if request.method in READING else configured
+            mode = None if request.method in READING else configured
+            connection.transaction_mode = mode  # type: ignore[attr-defined]  # SQLite backend's own
         return self.get_response(request)

@@ -14,14 +14,18 @@ import re
 import unicodedata
 import uuid
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import IO, Any
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse, Http404, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
@@ -93,17 +97,17 @@ def safe_display_name(name: str, max_length: int = 120) -> str:
     return name
 
 
-def _sniff(head: bytes, data_file) -> str | None:
+def _sniff(head: bytes, data_file: IO[bytes]) -> str | None:
     if head.startswith(_OLE_MAGIC):
         return "ole"
     guess = filetype.guess(head)
-    mime = guess.mime if guess else None
+    mime: str | None = guess.mime if guess else None
     if mime in ("application/zip", "application/epub+zip") or head.startswith(b"PK\x03\x04"):
         return _zip_kind(data_file)
     return mime
 
 
-def _zip_kind(data_file) -> str | None:
+def _zip_kind(data_file: IO[bytes]) -> str | None:
     data_file.seek(0)
     try:
         with zipfile.ZipFile(data_file) as archive:
@@ -184,7 +188,11 @@ def check_upload(
     )
 
 
-def _scan(upload: UploadedFile, pattern: re.Pattern[bytes], decode=None) -> bool:
+def _scan(
+    upload: UploadedFile,
+    pattern: re.Pattern[bytes],
+    decode: Callable[[bytes], bytes] | None = None,
+) -> bool:
     """Search the whole file in chunks (with an overlap, so a match across chunks is found)."""
     upload.seek(0)
     found = False
@@ -222,7 +230,7 @@ class GeneratedName:
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix.strip("/")
 
-    def __call__(self, instance, filename: str) -> str:
+    def __call__(self, instance: Any, filename: str) -> str:
         ext = safe_display_name(filename).rsplit(".", 1)[-1].lower() if "." in filename else ""
         ext = ext if ext in CONTENT_TYPES else "bin"
         today = timezone.now()
@@ -243,7 +251,7 @@ class StoredFileMissing(Http404):
     media). The 404 page says so, instead of a server error."""
 
 
-def open_stored(file_field):
+def open_stored(file_field: FieldFile) -> File[bytes]:
     """Open a stored file for reading; StoredFileMissing (→ a 404 page that says the file is
     gone from storage) when the storage does not have it."""
     try:
@@ -253,7 +261,9 @@ def open_stored(file_field):
         raise StoredFileMissing(file_field.name) from exc
 
 
-def attachment_response(file_field, download_name: str, content_type: str) -> HttpResponse:
+def attachment_response(
+    file_field: FieldFile, download_name: str, content_type: str
+) -> FileResponse:
     """Serve a stored file as a download, never rendered inline."""
     response = FileResponse(
         open_stored(file_field),

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db.models import Model
 
+T = TypeVar("T")
 
-def upsert(
-    model: type[Model], lookup: dict[str, Any], values: dict[str, Any]
-) -> tuple[Model, bool]:
+
+M = TypeVar("M", bound=Model)
+
+
+def upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> tuple[M, bool]:
     """Create the row matched by `lookup`, or update it only where `values` differ.
 
     Unlike update_or_create, an unchanged row is not saved again, so re-running a loader leaves
@@ -25,7 +29,7 @@ def upsert(
     return row, bool(changed)
 
 
-def outside_event_loop(call):
+def outside_event_loop(call: Callable[[], T]) -> T:
     """Run `call()` where pyHanko's own `asyncio.run` can work: pyHanko's synchronous API starts
     an event loop, which fails inside a thread that already runs one (an ASGI server, a test
     driving a browser). There, run it in a short-lived worker thread instead."""

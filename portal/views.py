@@ -20,11 +20,11 @@ from .filters import UserFilter
 from .forms import NotificationSettingsForm, UserForm
 from .models import RoleGrant, User
 from .services import user_save, user_set_active
-from .web import paginate
+from .web import AuthedRequest, paginate
 
 
 @login_required
-def home_view(request: HttpRequest) -> HttpResponse:
+def home_view(request: AuthedRequest) -> HttpResponse:
     """The dashboard for the user's role (portal.dashboard), then the units they can see."""
     visible = units_visible_to(request.user)
     by_kind = {row["kind"]: row["n"] for row in visible.values("kind").annotate(n=Count("pk"))}
@@ -48,7 +48,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notification_settings_view(request: HttpRequest) -> HttpResponse:
+def notification_settings_view(request: AuthedRequest) -> HttpResponse:
     """Each person chooses which e-mails they receive (portal.notify)."""
     from .notify import KINDS, set_opt_outs
 

@@ -4,6 +4,8 @@ web toolkit").
 - `paginate(request, queryset)` → a `Paginator` page of PAGE_SIZE rows and the query string
   without `page` (for the pager's links): a list page passes both to `_partials/pager.html`.
 - `query_without_page(request)` — the query string alone, when the page needs no paginator.
+- `model_values(form)` — a ModelForm's cleaned values of its model's fields, for a service
+  that saves a whole row (`values=`; services never take the form).
 - `attach(form, exc)` puts a service's `ValidationError` next to the fields it names (the rest
   on top of the form); `error_text(exc)` is its one-line form for a flash message.
 - `filtered_export(filterset, …)` is the "filtered list + Excel export" pair: the same
@@ -20,8 +22,22 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.forms import BaseForm
+from django.db.models import QuerySet
+from django.forms import BaseForm, BaseModelForm
 from django.http import HttpRequest, HttpResponse
+from django_htmx.middleware import HtmxDetails
+
+from .models import User
+
+
+class AuthedRequest(HttpRequest):
+    """The request of a view behind `login_required`: its user is a `User`, never anonymous.
+    Views annotate `request: AuthedRequest` (or `campaigns.context.CampaignRequest`) so mypy
+    knows it; the middleware, not this class, makes it true."""
+
+    user: User
+    htmx: HtmxDetails  # django_htmx's middleware
+
 
 #: Rows on one page of every list.
 PAGE_SIZE = 50
@@ -34,12 +50,16 @@ def query_without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-def page_of(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> Page:
+def page_of(
+    request: HttpRequest, queryset: QuerySet[Any] | Sequence[Any], per_page: int = PAGE_SIZE
+) -> Page[Any]:
     """The page `?page=` asks for (the last one when past the end, the first when not a number)."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> dict[str, Any]:
+def paginate(
+    request: HttpRequest, queryset: QuerySet[Any] | Sequence[Any], per_page: int = PAGE_SIZE
+) -> dict[str, Any]:
     """The two values a list template's pager reads: `page` and `query`."""
     return {"page": page_of(request, queryset, per_page), "query": query_without_page(request)}
 
@@ -51,6 +71,14 @@ def attach(form: BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def model_values(form: BaseModelForm[Any]) -> dict[str, Any]:
+    """A ModelForm's cleaned values of its model's fields, as the services that save a whole row
+    take them (`values=`, portal.rows); the edit guard's `seen` and the form's own extra fields
+    stay out."""
+    names = {field.name for field in form._meta.model._meta.get_fields()}
+    return {name: value for name, value in form.cleaned_data.items() if name in names}
 
 
 def error_text(exc: ValidationError) -> str:

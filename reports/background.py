@@ -43,7 +43,7 @@ def _run(job, *args) -> None:
 def _render(report_id: int) -> None:
     from .tasks import render_report_task
 
-    result = render_report_task.apply(args=[report_id])
+    result = render_report_task.apply(args=(report_id,))
     if result.failed():
         log.error("report %s: background render failed: %s", report_id, result.result)
 
@@ -58,14 +58,15 @@ def _submit(job, *args) -> Future:
     global _executor
     with _lock:
         first = _executor is None
-        if first:
+        if _executor is None:
             _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-render")
-        future = _executor.submit(_run, job, *args)
+        executor = _executor
+        future = executor.submit(_run, job, *args)
         _pending.add(future)
         future.add_done_callback(_pending.discard)
         if first:
             # After the job just asked for: the person waiting sees theirs first.
-            requeue = _executor.submit(_run, _requeue)
+            requeue = executor.submit(_run, _requeue)
             _pending.add(requeue)
             requeue.add_done_callback(_pending.discard)
     return future

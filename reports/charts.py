@@ -65,7 +65,7 @@ def bar_chart(
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
         'stroke="#000"/>'
     )
-    lx = left
+    lx: float = left
     for j, (name, _) in enumerate(series):
         ly = height - 22
         out.append(

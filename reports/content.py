@@ -363,7 +363,7 @@ def section_deployment(scope: Scope) -> Section | None:
         # 2021–2025, but a "registration deadline 31/03/2021" never existed. Such rows (made
         # from the yearly cycle) are not printed as the plan's milestones (docs/reports.md).
         milestones = milestones.filter(due_date__gte=campaign.plan_earliest_date)
-    milestones = list(milestones.order_by("due_date"))
+    milestone_rows = list(milestones.order_by("due_date"))
     registrations = list(
         Registration.objects.filter(campaign=campaign, year__in=scope.years)
         .values("year", "unit__kind")
@@ -401,7 +401,7 @@ def section_deployment(scope: Scope) -> Section | None:
             "plan_date": campaign.plan_date,
             "milestones": [
                 {"title": m.title, "date": m.due_date, "kind": m.get_kind_display()}
-                for m in milestones
+                for m in milestone_rows
             ],
             "registered": sum(r["n"] for r in registrations if r["year"] == scope.year),
         },
@@ -410,7 +410,7 @@ def section_deployment(scope: Scope) -> Section | None:
 
 
 def _assessment_scores(scope: Scope, kinds) -> list[dict[str, Any]]:
-    rows = (
+    found = (
         Assessment.objects.filter(campaign=scope.campaign, year=scope.year, unit__kind__in=kinds)
         .values("pk", "unit__name", "unit__kind", "status", "is_sample", "unit__cluster__name")
         .annotate(
@@ -418,7 +418,7 @@ def _assessment_scores(scope: Scope, kinds) -> list[dict[str, Any]]:
         )
         .order_by("unit__cluster__name", "-score", "unit__name")
     )
-    rows = list(rows)
+    rows: list[dict[str, Any]] = list(found)
     maxima = dict(
         AssessmentItem.objects.filter(assessment_id__in=[r["pk"] for r in rows])
         .values("assessment_id")
@@ -511,7 +511,7 @@ def section_communes(scope: Scope) -> Section | None:
         "Tỷ lệ thôn đạt chuẩn (%)",
         "Mức tăng bình quân (tiêu chí/năm)",
     ]
-    levels = defaultdict(int)
+    levels: defaultdict[str, int] = defaultdict(int)
     for f in figures:
         levels[f.level] += 1
     avg = round(sum(f.count or 0 for f in figures) / len(figures), 1)
@@ -565,7 +565,7 @@ def section_villages(scope: Scope) -> Section | None:
     if not villages:
         return None
     by_commune = {u.pk: u for u in _communes(scope)}
-    rows = []
+    rows: list[list[Any]] = []
     totals = [0, 0, 0]
     for commune_id, by_year in villages.items():
         levels = by_year.get(scope.year, [])
@@ -755,7 +755,7 @@ def section_trends(scope: Scope) -> Section | None:
         .values_list("year", "m")
     )
     rows = []
-    series = {"ntm": [], "advanced": [], "model": []}
+    series: dict[str, list[Any]] = {"ntm": [], "advanced": [], "model": []}
     for year in scope.years:
         in_year = [s for (uid, y), s in statuses.items() if y == year]
         ntm = sum(s["level"] == NtmLevel.NTM for s in in_year)

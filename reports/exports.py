@@ -19,7 +19,8 @@ def tables_xlsx(report: Report) -> bytes:
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    if workbook.active is not None:  # a new workbook's default sheet
+        workbook.remove(workbook.active)
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     used: set[str] = set()

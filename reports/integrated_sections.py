@@ -294,8 +294,8 @@ def section_final_nominations(scope: Scope) -> Section | None:
     rows = []
     for i, n in enumerate(nominations, start=1):
         name = n.recipient_name
-        if n.person_id and n.person.affiliation_id:
-            name += f", {n.person.affiliation.name}"
+        if n.person_id and n.person.affiliation_id:  # type: ignore[union-attr]  # by the ids
+            name += f", {n.person.affiliation.name}"  # type: ignore[union-attr]
         rows.append(
             [
                 i,
@@ -544,7 +544,7 @@ def section_ocop(scope: Scope) -> Section | None:
     )
     for item in items:
         key = "ocop" if "ocop" in item["criterion__text"].lower() else "jobs"
-        per_unit[item["assessment__unit__name"]][key] += item["value_number"]
+        per_unit[item["assessment__unit__name"]][key] += item["value_number"] or Decimal(0)
         scope.sample_rows += item["assessment__is_sample"]
     if not per_unit:
         return None

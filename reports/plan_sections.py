@@ -15,6 +15,7 @@ instead of leaving the point out, so a reader sees what was not reviewed.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q, Sum
@@ -64,7 +65,7 @@ def _campaign_q(scope: Scope, prefix: str = "") -> Q:
     return Q(**{f"{prefix}campaign": scope.campaign}) | Q(**{f"{prefix}campaign__isnull": True})
 
 
-def _join(items: list[str]) -> str:
+def _join(items: Iterable[str]) -> str:
     return "; ".join(items)
 
 
@@ -434,7 +435,7 @@ def section_publicity(scope: Scope) -> Section:
     showcase = sum(e.is_published for e in _exemplars(scope))
     paragraphs = []
     if news:
-        per_year = Counter(n.published_at.year for n in news)
+        per_year = Counter(n.published_at.year for n in news if n.published_at)
         paragraphs.append(
             f"Trong {period}, Cổng thông tin của phong trào đã đăng {num(len(news))} tin, bài"
             + (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -213,7 +213,7 @@ def _session_authority(report: Report, day: datetime.date) -> Authority:
     session = CouncilSession.objects.select_related("authority", "campaign__authority").get(
         pk=report.object_id
     )
-    if session.authority_id is None:
+    if session.authority is None:
         return session.campaign.authority_on(day)
     check_in_force(session.authority, day, start=session.campaign.authority)
     return session.authority
@@ -405,7 +405,7 @@ def _register_award_documents() -> None:
                 validate=_validate_award(code),
                 needs_object=True,
                 requestable=False,
-                **extra,
+                **cast(dict[str, Any], extra),
             )
         )
 

@@ -4,6 +4,7 @@ readers (observers, council members, economic office) see signed reports only.""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
@@ -11,6 +12,9 @@ from awards.models import AwardDecision, CouncilSession
 from portal.access import can
 
 from .models import Report, ReportStatus
+
+if TYPE_CHECKING:
+    from portal.access import AnyUser
 
 #: Not needed to list reports, and large: a final review's tables are ~85 KB of JSON, which a
 #: list of 50 versions would read and decode on every page view.
@@ -30,7 +34,7 @@ def with_object_labels(qs: QuerySet[Report]) -> QuerySet[Report]:
     )
 
 
-def reports_for(user) -> QuerySet[Report]:
+def reports_for(user: AnyUser) -> QuerySet[Report]:
     qs = with_object_labels(
         Report.objects.select_related("campaign", "requested_by", "signoff__signed_by")
     )
@@ -41,12 +45,12 @@ def reports_for(user) -> QuerySet[Report]:
     return qs.filter(status=ReportStatus.SIGNED)
 
 
-def report_list_for(user) -> QuerySet[Report]:
+def report_list_for(user: AnyUser) -> QuerySet[Report]:
     """The archive's rows: the user's reports without their tables."""
     return reports_for(user).defer(*LIST_DEFERRED)
 
 
-def report_for(user, pk: int) -> Report:
+def report_for(user: AnyUser, pk: int) -> Report:
     """Raises Report.DoesNotExist (→ 404) outside the user's scope."""
     return reports_for(user).get(pk=pk)
 
@@ -80,7 +84,7 @@ def current_version(versions: list[Report]) -> Report | None:
     return next((v for v in versions if v.status in CURRENT_STATUSES and v.file), None)
 
 
-def award_documents(user, kinds: Sequence[str], object_id: int) -> list[dict]:
+def award_documents(user: AnyUser, kinds: Sequence[str], object_id: int) -> list[dict[str, Any]]:
     """The "Văn bản PDF" card of an awards page (decision: decision and certificates; closed
     session: minutes), one entry per kind: the latest non-superseded report of the object (or
     None), the current version when that one has no file yet (being made, or failed: the previous
@@ -102,7 +106,7 @@ def award_documents(user, kinds: Sequence[str], object_id: int) -> list[dict]:
     return [
         {
             "kind": kind,
-            "label": get_kind(kind).label if get_kind(kind) else kind,
+            "label": found.label if (found := get_kind(kind)) else kind,
             "report": latest.get(kind),
             "current": current.get(kind) if current.get(kind) != latest.get(kind) else None,
             "can_request": can(user, "report.request"),

@@ -15,6 +15,7 @@ import datetime
 import hashlib
 import logging
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -30,13 +31,23 @@ from django.db import (
     transaction,
 )
 from django.db.models import F, Max, Q
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from portal.access import require
 from portal.audit import audited_update, record_bulk
-from portal.concurrency import SeenTokenError, StaleEdit, read_token, seen_token, snapshot
+from portal.concurrency import (
+    SeenTokenError,
+    StaleEdit,
+    field_label,
+    read_token,
+    seen_token,
+    snapshot,
+)
+from portal.models import User
 from portal.notify import holders_of, notify
 from portal.uploads import open_stored
+from units.models import Authority
 
 from . import rendering, signing
 from .models import (
@@ -77,7 +88,7 @@ def report_request(
     campaign: Campaign,
     kind: str,
     year: int | None,
-    by,
+    by: User,
     object_id: int = 0,
     narrative: dict[str, str] | None = None,
 ) -> Report:
@@ -101,7 +112,7 @@ def report_request(
             # `report_one_open_request` settles two requests racing to create the same one.
             existing = _open_report(key)
             if existing is not None:
-                if _requeue_if_stale(existing.pk, actor=by, reason=RETRY_ON_REQUEST):
+                if _requeue_if_stale(existing.pk, by=by, reason=RETRY_ON_REQUEST):
                     existing.refresh_from_db()
                 return existing
             versions = Report.objects.filter(**key)
@@ -145,14 +156,16 @@ def enqueue(report_id: int) -> bool:
 
             background.submit(report_id)
         elif settings.CELERY_TASK_ALWAYS_EAGER:
-            render_report_task.apply_async(args=[report_id])
+            render_report_task.apply_async(args=(report_id,))
         else:
             # A connection that fails at once when the broker is down (kombu would otherwise
             # retry for ~6 s while the officer waits); the row stays queued and beat's
             # `requeue_reports` sends it later. Routed to "reports" by CELERY_TASK_ROUTES.
             app = render_report_task.app
             with app.connection_for_write(transport_options={"max_retries": 0}) as connection:
-                render_report_task.apply_async(args=[report_id], retry=False, connection=connection)
+                render_report_task.apply_async(  # type: ignore[call-arg]  # celery-types omits connection=
+                    args=(report_id,), retry=False, connection=connection
+                )
     except Exception as exc:  # kombu/redis connection errors: broker unavailable
         if settings.CELERY_TASK_ALWAYS_EAGER and settings.CELERY_TASK_EAGER_PROPAGATES:
             raise
@@ -212,7 +225,7 @@ def _row_locks() -> bool:
 
 
 @contextmanager
-def _lock_wait(seconds: float):
+def _lock_wait(seconds: float) -> Iterator[None]:
     """Inside a transaction (PostgreSQL): lock requests in the block give up after `seconds`
     (lock_not_available); the session's own lock_timeout applies again after it. On an error
     the rollback (of the transaction or savepoint) undoes the setting itself."""
@@ -267,14 +280,14 @@ def _stale_claims(pks: list[int] | None = None) -> list[int]:
     )
 
 
-def _requeue(pks: list[int], *, actor, reason: str) -> list[int]:
+def _requeue(pks: list[int], *, by: User | None, reason: str) -> list[int]:
     """Put stale claims (locked by `_stale_claims` in this transaction) back in the queue, one
     audit event each; the next delivery claims them as any queued report."""
     if not pks:
         return []
     audited_update(
         Report.objects.filter(pk__in=pks, status=ReportStatus.RENDERING),
-        actor=actor,
+        actor=by,
         reason=reason,
         status=ReportStatus.QUEUED,
         lease_until=None,
@@ -285,14 +298,14 @@ def _requeue(pks: list[int], *, actor, reason: str) -> list[int]:
 def requeue_dead_claims(*, reason: str) -> list[int]:
     """Every stale claim back in the queue (not sent: the caller sends them)."""
     with transaction.atomic():
-        return _requeue(_stale_claims(), actor=None, reason=reason)
+        return _requeue(_stale_claims(), by=None, reason=reason)
 
 
-def _requeue_if_stale(report_id: int, *, actor, reason: str) -> bool:
+def _requeue_if_stale(report_id: int, *, by: User | None, reason: str) -> bool:
     """Inside a transaction: this report's claim is stale → back in the queue, sent after
     commit. False when it is not (queued, finished, or a live worker renders it)."""
     with transaction.atomic():
-        if not _requeue(_stale_claims([report_id]), actor=actor, reason=reason):
+        if not _requeue(_stale_claims([report_id]), by=by, reason=reason):
             return False
     transaction.on_commit(lambda: enqueue(report_id))
     return True
@@ -306,12 +319,12 @@ def claim_is_stale(report: Report) -> bool:
         return bool(_stale_claims([report.pk]))
 
 
-def report_retry(*, report: Report, by) -> Report:
+def report_retry(*, report: Report, by: User) -> Report:
     """ "Tạo lại" on the page of a report whose renderer is gone: back in the queue, sent now.
     Refused while a live worker renders it (or once it is done): nothing is rendered twice."""
     require(by, "report.request")
     with transaction.atomic():
-        if not _requeue_if_stale(report.pk, actor=by, reason=RETRY_BY_BUTTON):
+        if not _requeue_if_stale(report.pk, by=by, reason=RETRY_BY_BUTTON):
             raise ValidationError(
                 "Báo cáo không cần tạo lại: tệp đang được tạo hoặc đã tạo xong. Vui lòng tải lại "
                 "trang để xem trạng thái mới nhất."
@@ -515,11 +528,11 @@ def report_render(*, report_id: int, worker: str = "") -> Report | None:
 
 def register_number(
     *,
-    authority,
+    authority: Authority,
     day: datetime.date,
     symbol: str,
     summary: str,
-    by,
+    by: User,
     report: Report | None = None,
     series: str = "",
 ) -> OutgoingNumber:
@@ -547,7 +560,7 @@ def register_number(
 
 @transaction.atomic
 def register_record_outside(
-    *, authority, seq: int, symbol: str, day: datetime.date, summary: str, by
+    *, authority: Authority, seq: int, symbol: str, day: datetime.date, summary: str, by: User
 ) -> OutgoingNumber:
     """Record a number the office gave outside the portal, so the portal never gives it again
     (the register is one per authority and year, Decree 30/2020 Art. 15)."""
@@ -572,7 +585,7 @@ def register_record_outside(
     )
 
 
-def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
+def report_sign(*, report: Report, by: User, read_sha256: str) -> SignOff:
     """The chairman signs the document he read, in one act (Decree 30/2020; docs/authorities.md):
     the authority in force on the signing date is fixed, the register gives the number, the
     date line becomes the signing date, the PDF is made again with them (refused when the data
@@ -657,7 +670,7 @@ def report_sign(*, report: Report, by, read_sha256: str) -> SignOff:
         report.page_count = rendered.pages
         report.save(update_fields=["status", "number", "issue_date", "issuer", "page_count"])
         if report.kind == "award_decision":
-            _sign_award_decision(report, by)
+            _sign_award_decision(report, by, day=day)
     return signoff
 
 
@@ -672,14 +685,15 @@ def _register_summary(report: Report) -> str:
     return report.title
 
 
-def _read_stored(field) -> bytes | None:
+def _read_stored(field: FieldFile | None) -> bytes | None:
     if not field:
         return None
     with open_stored(field) as handle:
-        return handle.read()
+        data: bytes = handle.read()
+    return data
 
 
-def _authority_images(authority) -> tuple[bytes | None, bytes | None]:
+def _authority_images(authority: Authority) -> tuple[bytes | None, bytes | None]:
     """(signature image, seal image) of the authority record, else the configured files."""
     fallback_signature, fallback_seal = signing.configured_images()
     return (
@@ -688,7 +702,7 @@ def _authority_images(authority) -> tuple[bytes | None, bytes | None]:
     )
 
 
-def _authority_certificates(authority) -> tuple[bytes | None, bytes | None]:
+def _authority_certificates(authority: Authority) -> tuple[bytes | None, bytes | None]:
     """(organisation certificate, signer's server-held certificate) of the authority record;
     None where it has none (the deployment's configured ones are used)."""
     return _read_stored(authority.certificate), _read_stored(authority.signer_certificate)
@@ -703,7 +717,7 @@ def _require_evaluation(report: Report) -> None:
         raise ValidationError(gaps_message(gaps), code="evaluation_missing")
 
 
-def _sign_award_decision(report: Report, by) -> None:
+def _sign_award_decision(report: Report, by: User, *, day: datetime.date) -> None:
     """Signing the decision's PDF is signing the decision (same transaction): it takes the
     register's number and the signing date, and its awards enter the recipients' history."""
     from awards.models import AwardDecision, DecisionStatus
@@ -717,12 +731,12 @@ def _sign_award_decision(report: Report, by) -> None:
             decision=decision,
             by=by,
             number=report.number,
-            day=report.issue_date,
+            day=day,
             authority_id=report.issuer["authority_id"],
         )
 
 
-def report_return(*, report: Report, by, comment: str) -> Report:
+def report_return(*, report: Report, by: User, comment: str) -> Report:
     """The chairman sends a report back with a comment (ready → returned)."""
     require(by, "report.sign", report)
     comment = comment.strip()
@@ -742,7 +756,7 @@ def report_return(*, report: Report, by, comment: str) -> Report:
 
 
 def report_regenerate(
-    *, report: Report, by, narrative: dict[str, Any], seen: str | None = None
+    *, report: Report, by: User, narrative: dict[str, Any], seen: str | None = None
 ) -> Report:
     """Save the narrative and make a new version from the current data.
 
@@ -785,7 +799,7 @@ def _narrative_merged(report: Report, seen: str, narrative: dict[str, Any]) -> d
     mine = {f: (narrative.get(f) or "").strip() for f in NARRATIVE_FIELDS}
     changed = {f: v for f, v in mine.items() if v != was[f]}
     conflict = [f for f, v in changed.items() if now[f] != was[f] and now[f] != v]
-    label = {f: str(Report._meta.get_field(f).verbose_name) for f in NARRATIVE_FIELDS}
+    label = {f: field_label(Report, f) for f in NARRATIVE_FIELDS}
     who = latest.requested_by.display_name if latest.requested_by else "người khác"
     when = timezone.localtime(latest.requested_at).strftime("%H:%M ngày %d/%m/%Y")
     if conflict:

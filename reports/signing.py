@@ -14,6 +14,7 @@ The demo creates self-signed certificates and sample images (seal, signature) wh
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import logging
 import os
@@ -21,10 +22,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from portal.utils import outside_event_loop
+
+if TYPE_CHECKING:
+    from pyhanko.sign.signers import Signer
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +224,7 @@ def demo_seal_png(body: str, place: str = "", size: int = 600) -> bytes:
         ImageDraw.Draw(glyph).text(
             (glyph.width / 2, glyph.height / 2), char, font=font, fill=red, anchor="mm"
         )
-        glyph = glyph.rotate(-(angle + 90), resample=Image.BICUBIC)
+        glyph = glyph.rotate(-(angle + 90), resample=Image.Resampling.BICUBIC)
         x = c + radius * math.cos(math.radians(angle)) - glyph.width / 2
         y = c + radius * math.sin(math.radians(angle)) - glyph.height / 2
         image.alpha_composite(glyph, (int(x), int(y)))
@@ -351,7 +356,7 @@ def signer_from_p12(data: bytes, passphrase: bytes):
 @contextmanager
 def person_signer(
     username: str, *, server_certificate: bytes | None = None
-) -> Iterator[tuple[object, str]]:
+) -> Iterator[tuple[Signer, str]]:
     """The signer for this user's personal signature and where its key is: their PKCS#11 token
     when one is configured for them, else the server-held certificate when the deployment allows
     it (SIGNING_PERSON_FALLBACK = "server"). The token session is closed on exit."""
@@ -436,6 +441,10 @@ def seal_diameter_pt() -> float:
     return float(getattr(settings, "SIGNING_SEAL_DIAMETER_MM", 35)) * MM
 
 
+def _rounded(box: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
+    return (round(box[0]), round(box[1]), round(box[2]), round(box[3]))
+
+
 def signature_layout(
     box: tuple[float, float, float, float],
 ) -> tuple[tuple[int, int, int, int], tuple[int, int, int, int]]:
@@ -452,7 +461,7 @@ def signature_layout(
     seal = seal_diameter_pt()
     right = person[0] + width / 3
     seal_box = (right - seal, cy - seal / 2, right, cy + seal / 2)
-    return tuple(round(v) for v in person), tuple(round(v) for v in seal_box)
+    return _rounded(person), _rounded(seal_box)
 
 
 def _text_style(text: str):
@@ -477,7 +486,7 @@ def _image_style(png: bytes):
     from pyhanko.pdf_utils.layout import AxisAlignment, InnerScaling, SimpleBoxLayoutRule
     from pyhanko.stamp import StaticStampStyle
 
-    image = Image.open(io.BytesIO(png))
+    image: Image.Image = Image.open(io.BytesIO(png))
     image.load()
     if image.mode not in ("RGB", "RGBA", "L", "LA"):
         image = image.convert("RGBA")
@@ -516,9 +525,7 @@ def _add_signature(
         from portal.audit_anchor import write_anchor
 
         write_anchor(writer, anchor)
-    fields.append_signature_field(
-        writer, fields.SigFieldSpec(field_name, on_page=page, box=tuple(box))
-    )
+    fields.append_signature_field(writer, fields.SigFieldSpec(field_name, on_page=page, box=box))
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         reason=reason,
@@ -572,7 +579,8 @@ def sign_document(
             name=person.name,
             anchor=anchor,
         )
-        person_subject = signer.signing_cert.subject.human_friendly
+        cert = signer.signing_cert
+        person_subject = cert.subject.human_friendly if cert is not None else ""
     seal = signer_from_p12(body.certificate, _passphrase()) if body.certificate else load_signer()
     seal_style = (
         _image_style(body.seal_image)
@@ -783,12 +791,12 @@ def validate_pdf(content: bytes) -> Validation:
     if not signatures:
         return Validation(present=False)
     roots = trust_roots()
-    checks = []
+    checks: list[SignatureCheck] = []
     for embedded in signatures:
         context = ValidationContext(trust_roots=roots)
         try:
             status = outside_event_loop(
-                lambda embedded=embedded, context=context: validate_pdf_signature(embedded, context)
+                functools.partial(validate_pdf_signature, embedded, context)
             )
         except Exception:
             log.info("signature validation error", exc_info=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,17 +14,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from campaigns.context import campaign_url, campaign_view
+from campaigns.context import CampaignRequest, campaign_url, campaign_view
 from portal import throttle
 from portal.access import can, require
 from portal.uploads import attachment_response, check_upload, open_stored
-from portal.web import attach, paginate
+from portal.web import AuthedRequest, attach, paginate
 
 from . import exports, selectors, services, signing
 from .filters import ReportFilter
@@ -44,7 +46,7 @@ def _report(request: HttpRequest, pk: int) -> Report:
 
 @login_required
 @campaign_view
-def report_list_view(request: HttpRequest) -> HttpResponse:
+def report_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "report.view")
     reports = selectors.report_list_for(request.user).filter(campaign=request.campaign)
     report_filter = ReportFilter(request.GET or None, queryset=reports)
@@ -76,7 +78,7 @@ def _say_requested(request: HttpRequest, report: Report, done: str) -> None:
 @transaction.non_atomic_requests
 @login_required
 @campaign_view
-def report_request_view(request: HttpRequest) -> HttpResponse:
+def report_request_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "report.request")
     form = ReportRequestForm(request.POST or None, campaign=request.campaign)
     if request.method == "POST" and form.is_valid():
@@ -104,7 +106,7 @@ AWARD_KINDS = ("award_decision", "council_minutes", "certificate")
 @transaction.non_atomic_requests
 @require_POST
 @login_required
-def award_document_request_view(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
+def award_document_request_view(request: AuthedRequest, kind: str, object_id: int) -> HttpResponse:
     """From an awards page: make the decision / minutes / certificates PDF through the one
     pipeline, then go to the report page (progress, preview, sign-off)."""
     require(request.user, "report.request")
@@ -217,7 +219,7 @@ def report_row_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @xframe_options_sameorigin
-def report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+def report_pdf_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The PDF inline, for the <iframe> on the report page (same origin only)."""
     report = _report(request, pk)
     signed = request.GET.get("signed") == "1" and hasattr(report, "signoff")
@@ -232,7 +234,7 @@ def report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_download_view(request: HttpRequest, pk: int) -> HttpResponse:
+def report_download_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     report = _report(request, pk)
     signed = hasattr(report, "signoff")
     field = report.signoff.signed_file if signed else report.file
@@ -259,7 +261,7 @@ def report_xlsx_view(request: HttpRequest, pk: int) -> HttpResponse:
 @transaction.non_atomic_requests
 @login_required
 @require_POST
-def report_regenerate_view(request: HttpRequest, pk: int) -> HttpResponse:
+def report_regenerate_view(request: AuthedRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     require(request.user, "report.edit_narrative", report)
     form = NarrativeForm(request.POST, guard=report)
@@ -288,7 +290,7 @@ def report_regenerate_view(request: HttpRequest, pk: int) -> HttpResponse:
 @transaction.non_atomic_requests
 @login_required
 @require_POST
-def report_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+def report_retry_view(request: AuthedRequest, pk: int) -> HttpResponse:
     """ "Tạo lại": the report's renderer is gone; put it back in the queue and send it now."""
     report = _report(request, pk)
     require(request.user, "report.request")
@@ -310,7 +312,7 @@ def signoff_queue_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
+def report_sign_view(request: AuthedRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     require(request.user, "report.sign", report)
     form = SignForm(request.POST)
@@ -319,7 +321,7 @@ def report_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
         services.report_sign(report=report, by=request.user, read_sha256=read)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    except services.signing.SigningUnavailable as exc:
+    except signing.SigningUnavailable as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Đã ký duyệt báo cáo. Tệp đã ký số được lưu trữ.")
@@ -328,7 +330,7 @@ def report_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_return_view(request: HttpRequest, pk: int) -> HttpResponse:
+def report_return_view(request: AuthedRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     require(request.user, "report.sign", report)
     form = ReturnForm(request.POST)
@@ -379,7 +381,7 @@ def _lookup_code(code: str) -> dict:
     return {"found": True, "by_code": True, "signoff": signoff, "report": signoff.report}
 
 
-def _verify(form: VerifyForm) -> dict:
+def _verify(form: VerifyForm) -> dict[str, Any] | None:
     """A code is looked up; a file is matched by its SHA-256 against the signed originals and
     its signatures are checked themselves (intact, valid, covering the whole file, trusted)."""
     upload = form.cleaned_data.get("file")
@@ -412,7 +414,7 @@ def _verify(form: VerifyForm) -> dict:
 
 
 @login_required
-def register_view(request: HttpRequest) -> HttpResponse:
+def register_view(request: AuthedRequest) -> HttpResponse:
     """The register of outgoing documents per authority and year: numbers given at signing, and
     numbers the office gave outside the portal (recorded here by the secretariat)."""
     require(request.user, "register.view")

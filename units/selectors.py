@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from portal.access import scope
 
+if TYPE_CHECKING:
+    from portal.access import AnyUser
+
 from .models import KIND_ORDER, Cluster, Person, Sponsorship, Unit
 
 
-def kind_order():
+def kind_order() -> Case:
     """An expression sorting units in KIND_ORDER (departments first, villages after communes)."""
     return Case(
         *[When(kind=kind, then=Value(i)) for i, kind in enumerate(KIND_ORDER)],
@@ -17,13 +22,13 @@ def kind_order():
     )
 
 
-def units_visible_to(user) -> QuerySet[Unit]:
+def units_visible_to(user: AnyUser) -> QuerySet[Unit]:
     """Units the user may see: all for the town-level roles, own units (and their villages)
     for an officer, none otherwise."""
     return scope(user, Unit.objects.all(), unit_field="pk")
 
 
-def units_for_list(user) -> QuerySet[Unit]:
+def units_for_list(user: AnyUser) -> QuerySet[Unit]:
     """The unit list: one query for the page, whatever the number of units."""
     return (
         units_visible_to(user)
@@ -32,7 +37,7 @@ def units_for_list(user) -> QuerySet[Unit]:
     )
 
 
-def unit_detail(user, pk: int) -> Unit:
+def unit_detail(user: AnyUser, pk: int) -> Unit:
     """One unit through the user's scope; raises Unit.DoesNotExist outside it."""
     return units_visible_to(user).select_related("parent", "cluster").get(pk=pk)
 
@@ -47,7 +52,7 @@ def unit_sponsorships(unit: Unit) -> QuerySet[Sponsorship]:
     )
 
 
-def people_visible_to(user) -> QuerySet[Person]:
+def people_visible_to(user: AnyUser) -> QuerySet[Person]:
     return scope(user, Person.objects.all(), unit_field="affiliation")
 
 

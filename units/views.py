@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from portal.access import can, require
 from portal.dataexchange import write_xlsx, xlsx_response
 from portal.navigation import panels_for
-from portal.web import paginate
+from portal.web import AuthedRequest, model_values, paginate
 
 from . import selectors
 from .filters import PersonFilter, UnitFilter
@@ -91,23 +91,23 @@ def unit_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def unit_create_view(request: HttpRequest) -> HttpResponse:
+def unit_create_view(request: AuthedRequest) -> HttpResponse:
     require(request.user, "unit.manage")
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        unit = unit_save(form=form)
+        unit = unit_save(unit=None, values=model_values(form), by=request.user)
         messages.success(request, f"Đã thêm đơn vị {unit.name}.")
         return redirect(unit)
     return render(request, "units/unit_form.html", {"form": form, "title": "Thêm đơn vị"})
 
 
 @login_required
-def unit_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(selectors.units_visible_to(request.user), pk=pk)
     require(request.user, "unit.manage", unit)
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
-        unit = unit_save(form=form)
+        unit = unit_save(unit=unit, values=model_values(form), by=request.user)
         messages.success(request, f"Đã lưu thay đổi của {unit.name}.")
         return redirect(unit)
     return render(
@@ -151,29 +151,28 @@ def person_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_create_view(request: HttpRequest) -> HttpResponse:
+def person_create_view(request: AuthedRequest) -> HttpResponse:
     require(request.user, "person.manage")
     form = PersonForm(request.POST or None, units=selectors.units_visible_to(request.user))
     if request.method == "POST" and form.is_valid():
-        person = form.save(commit=False)
-        if not can(request.user, "person.manage", person):
+        if not can(request.user, "person.manage", form.instance):
             form.add_error("affiliation", "Chọn một đơn vị thuộc phạm vi của bạn.")
         else:
-            person = person_save(form=form)
+            person = person_save(person=None, values=model_values(form), by=request.user)
             messages.success(request, f"Đã thêm {person.full_name}.")
             return redirect(person)
     return render(request, "units/person_form.html", {"form": form, "title": "Thêm cá nhân"})
 
 
 @login_required
-def person_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(selectors.people_visible_to(request.user), pk=pk)
     require(request.user, "person.manage", person)
     form = PersonForm(
         request.POST or None, instance=person, units=selectors.units_visible_to(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        person = person_save(form=form)
+        person = person_save(person=person, values=model_values(form), by=request.user)
         messages.success(request, f"Đã lưu thông tin {person.full_name}.")
         return redirect(person)
     return render(
@@ -212,11 +211,11 @@ def cluster_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def cluster_create_view(request: HttpRequest) -> HttpResponse:
+def cluster_create_view(request: AuthedRequest) -> HttpResponse:
     require(request.user, "cluster.manage")
     form = ClusterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        cluster = cluster_save(form=form)
+        cluster = cluster_save(cluster=None, values=model_values(form), by=request.user)
         messages.success(request, f"Đã thêm {cluster.name}.")
         return redirect(cluster)
     return render(
@@ -225,12 +224,12 @@ def cluster_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def cluster_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def cluster_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request.user, "cluster.manage")
     cluster = get_object_or_404(Cluster, pk=pk)
     form = ClusterForm(request.POST or None, instance=cluster)
     if request.method == "POST" and form.is_valid():
-        cluster = cluster_save(form=form)
+        cluster = cluster_save(cluster=cluster, values=model_values(form), by=request.user)
         messages.success(request, f"Đã lưu {cluster.name}.")
         return redirect(cluster)
     return render(
@@ -254,11 +253,11 @@ def authority_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def authority_create_view(request: HttpRequest) -> HttpResponse:
+def authority_create_view(request: AuthedRequest) -> HttpResponse:
     require(request.user, "authority.manage")
     form = AuthorityForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        authority = authority_save(form=form)
+        authority = authority_save(authority=None, values=model_values(form), by=request.user)
         messages.success(request, f"Đã thêm {authority}.")
         return redirect("units:authority-list")
     return render(
@@ -267,12 +266,12 @@ def authority_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def authority_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def authority_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request.user, "authority.manage")
     authority = get_object_or_404(Authority, pk=pk)
     form = AuthorityForm(request.POST or None, request.FILES or None, instance=authority)
     if request.method == "POST" and form.is_valid():
-        authority = authority_save(form=form)
+        authority = authority_save(authority=authority, values=model_values(form), by=request.user)
         messages.success(request, f"Đã lưu {authority}.")
         return redirect("units:authority-list")
     return render(

@@ -4,9 +4,10 @@ readable history of an assessment, the diff since a return."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Count,
@@ -14,6 +15,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -42,16 +44,19 @@ from ..models import (
 )
 from .services import item_value_display
 
-DEC = DecimalField(max_digits=12, decimal_places=2)
+if TYPE_CHECKING:
+    from portal.access import AnyUser
+
+DEC: DecimalField[Any, Any] = DecimalField(max_digits=12, decimal_places=2)
 
 
-def assessments_visible_to(user) -> QuerySet[Assessment]:
+def assessments_visible_to(user: AnyUser) -> QuerySet[Assessment]:
     return scope(user, Assessment.objects.all(), "unit").select_related(
         "unit", "campaign", "criteria_set"
     )
 
 
-def units_not_registered(user, *, campaign: Campaign, year: int) -> QuerySet[Unit]:
+def units_not_registered(user: AnyUser, *, campaign: Campaign, year: int) -> QuerySet[Unit]:
     """The units in the user's scope, existing in `year`, with no registration for it (households
     do not register)."""
     registered = Registration.objects.filter(campaign=campaign, year=year).values("unit")
@@ -67,7 +72,7 @@ def units_not_registered(user, *, campaign: Campaign, year: int) -> QuerySet[Uni
     )
 
 
-def assessment_for_page(user, pk: int) -> Assessment:
+def assessment_for_page(user: AnyUser, pk: int) -> Assessment:
     return assessments_visible_to(user).select_related("submitted_by", "approved_by").get(pk=pk)
 
 
@@ -79,13 +84,13 @@ def assessment_items(assessment: Assessment) -> list[AssessmentItem]:
     )
 
 
-def registrations_visible_to(user) -> QuerySet[Registration]:
+def registrations_visible_to(user: AnyUser) -> QuerySet[Registration]:
     return scope(user, Registration.objects.all(), "unit").select_related(
         "unit", "unit__cluster", "campaign", "submitted_by"
     )
 
 
-def extensions_visible_to(user) -> QuerySet[ExtensionRequest]:
+def extensions_visible_to(user: AnyUser) -> QuerySet[ExtensionRequest]:
     return scope(user, ExtensionRequest.objects.all(), "unit").select_related(
         "unit", "campaign", "requested_by", "decided_by"
     )
@@ -176,7 +181,7 @@ def _with_risk_figures(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
     )
 
 
-def _row(a: Assessment) -> QueueRow:
+def _row(a: Any) -> QueueRow:  # an Assessment with _with_risk_figures' annotations
     row = QueueRow(
         assessment=a,
         total=a.total,
@@ -195,7 +200,7 @@ def risk_of(assessment: Assessment) -> QueueRow:
 
 
 def review_queue(
-    user,
+    user: AnyUser,
     *,
     campaign: Campaign,
     year: int | None = None,
@@ -256,20 +261,27 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _who(record) -> str:
+def _who(record: Any) -> str:
     user = record.history_user
     if user is None:
         return "hệ thống"
-    return getattr(user, "display_name", None) or user.get_username()
+    name: str = getattr(user, "display_name", None) or user.get_username()
+    return name
 
 
-def _diff_records(records, model, title_for, skip_created=False, earlier=()) -> list[HistoryEntry]:
+def _diff_records(
+    records: Iterable[Any],
+    model: type[Model],
+    title_for: Callable[[Any], str],
+    skip_created: bool = False,
+    earlier: Iterable[Any] = (),
+) -> list[HistoryEntry]:
     """Walk each object's history in order and emit one entry per change. `earlier`: records
     older than all of `records`, only to diff the first of each object's against. The changes are
     labelled and written in words by portal.audit_display (a link shows the row's or person's
     name, one query per related model for all of them)."""
     entries = []
-    pending: list[tuple[HistoryEntry, str, str, Any, Any]] = []
+    pending: list[tuple[HistoryEntry, str, Any, Any]] = []
     last: dict[int, Any] = {r.id: r for r in earlier}
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
         prev = last.get(record.id)
@@ -300,7 +312,9 @@ def _diff_records(records, model, title_for, skip_created=False, earlier=()) -> 
     return entries
 
 
-def _newest(records: QuerySet, limit: int, diffs: bool = True) -> tuple[list, list, Any]:
+def _newest(
+    records: QuerySet[Any], limit: int, diffs: bool = True
+) -> tuple[list[Any], list[Any], Any]:
     """The newest `limit` records of a history stream; when its entries show diffs, for each
     object among them the record just before the oldest one taken; and, when the stream is
     longer than `limit`, the time of the oldest one taken (older changes of this stream are not
@@ -420,7 +434,7 @@ def changes_since_return(items: list[AssessmentItem]) -> dict[int, list[tuple[st
         snap = item.return_snapshot
         if not snap:
             continue
-        now = {
+        now: dict[str, Any] = {
             "value": item_value_display(item),
             "self_score": None if item.self_score is None else str(item.self_score),
             "note": item.note,
@@ -434,7 +448,8 @@ def changes_since_return(items: list[AssessmentItem]) -> dict[int, list[tuple[st
         }
         changes = []
         for key, label in labels.items():
-            before, after = snap.get(key), now[key]
+            before: Any = snap.get(key)
+            after: Any = now[key]
             if key == "self_score":
                 before = None if before is None else f"{Decimal(before).normalize():f}"
                 after = None if after is None else f"{Decimal(after).normalize():f}"
@@ -450,7 +465,7 @@ def changes_since_return(items: list[AssessmentItem]) -> dict[int, list[tuple[st
     return result
 
 
-def unit_assessment_summary(unit) -> list[dict[str, Any]]:
+def unit_assessment_summary(unit: Unit) -> list[Assessment]:
     """Years, status and totals for a unit's panel (one query)."""
     rows = (
         Assessment.objects.filter(unit=unit)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, update_change_reason
@@ -45,9 +46,15 @@ from ..models import (
 from . import rules
 from .rules import pts
 
+if TYPE_CHECKING:
+    from portal.access import AnyUser
+
 __all__ = ["Deadline", "deadline_for"]  # re-exported (see campaigns/deadlines.py)
 
 EDITABLE = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+
+
+M = TypeVar("M", bound=Model)
 
 
 def _today() -> datetime.date:
@@ -64,15 +71,15 @@ def _check_year(campaign: Campaign, year: int) -> None:
         )
 
 
-def _history_note(obj, reason: str) -> None:
+def _history_note(obj: Model, reason: str) -> None:
     """Attach a reason to the history row the last save wrote."""
     update_change_reason(obj, reason)
 
 
-def _as(obj, by):
+def _as(obj: M, by: User | None) -> M:
     """Record `by` as the author of the next history row (outside a request too)."""
     if by is not None and getattr(by, "is_authenticated", False):
-        obj._history_user = by
+        obj._history_user = by  # type: ignore[attr-defined]  # read by simple_history
     return obj
 
 
@@ -87,7 +94,7 @@ def registration_save(
     commitments: str,
     target_level: str = "",
     villages_to_standard: int | None = None,
-    by,
+    by: User,
     replace: bool | None = None,
 ) -> Registration:
     """Create or update a unit's registration for a year (one per unit, year and campaign).
@@ -164,7 +171,7 @@ def _closed_message(deadline: Deadline) -> str:
 # --- Self-assessment -------------------------------------------------------------------------
 
 
-def assessment_start(*, campaign: Campaign, unit: Unit, year: int, by) -> Assessment:
+def assessment_start(*, campaign: Campaign, unit: Unit, year: int, by: User) -> Assessment:
     """Open the unit's self-assessment for a year on the criteria set that applies; the set is
     then in use (locked: changes make a new version)."""
     _check_year(campaign, year)
@@ -215,7 +222,7 @@ def _stale_message(assessment: Assessment) -> str:
 
 
 def _claim_revision(
-    assessment: Assessment, expected_revision: int, *, by, reason: str = "", **values
+    assessment: Assessment, expected_revision: int, *, by: User, reason: str = "", **values: Any
 ) -> int:
     """Compare-and-swap on (status editable, revision): the save wins only if nobody else saved
     since the form was loaded. The new revision and `values` are written in the same audited
@@ -258,7 +265,7 @@ def assessment_save(
     revision: int,
     items: dict[int, dict[str, Any]],
     summary: str | None = None,
-    by,
+    by: User,
 ) -> Assessment:
     """Save the officer's values. `items` maps item id → cleaned field values (see ITEM_FIELDS).
     Refused when the assessment is not editable or someone saved since `revision`."""
@@ -316,7 +323,7 @@ def _check_item_values(item: AssessmentItem, values: dict[str, Any]) -> None:
         raise ValidationError(f"{label}: điểm tự chấm phải từ 0 đến {pts(criterion.max_points)}.")
 
 
-def evidence_add(*, item: AssessmentItem, upload: UploadedFile, by) -> Evidence:
+def evidence_add(*, item: AssessmentItem, upload: UploadedFile, by: User) -> Evidence:
     """Attach a checked file to one criterion (content sniffed, size limited, generated name)."""
     checked = check_upload(upload, allowed=EVIDENCE_EXTENSIONS)
     with transaction.atomic():
@@ -341,7 +348,7 @@ def evidence_add(*, item: AssessmentItem, upload: UploadedFile, by) -> Evidence:
     return evidence
 
 
-def evidence_delete(*, evidence: Evidence, by) -> None:
+def evidence_delete(*, evidence: Evidence, by: User) -> None:
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().get(pk=evidence.item.assessment_id)
         if assessment.status not in EDITABLE:
@@ -356,7 +363,7 @@ def evidence_delete(*, evidence: Evidence, by) -> None:
 
 
 def submission_problems(
-    assessment: Assessment, items: list[AssessmentItem] | None = None
+    assessment: Assessment, items: Iterable[AssessmentItem] | None = None
 ) -> list[str]:
     """What stops a submission: criteria without a self-score, claimed points without the
     required evidence. `items`: the assessment's items with criterion and evidence, when the
@@ -373,7 +380,7 @@ def submission_problems(
     return problems
 
 
-def assessment_submit(*, assessment: Assessment, by) -> Assessment:
+def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
     """draft/returned → submitted. A first submission after the deadline needs an extension; a
     submission after the campaign's deadline is marked late."""
     problems = submission_problems(assessment)
@@ -411,7 +418,7 @@ def assessment_submit(*, assessment: Assessment, by) -> Assessment:
 # --- Review ----------------------------------------------------------------------------------
 
 
-def require_reviewer(user, assessment: Assessment) -> None:
+def require_reviewer(user: AnyUser, assessment: Assessment) -> None:
     """The reviewer's capability on this assessment: the economic office holds it for communes
     and villages only (portal.roles.UNIT_KINDS)."""
     require(user, "assessment.review")
@@ -423,7 +430,7 @@ def review_save(
     *,
     assessment: Assessment,
     scores: dict[int, dict[str, Any]],
-    by,
+    by: User,
     seen: str | None = None,
 ) -> Assessment:
     """Reviewer's score and comment per item. A score below the self-score needs a reason.
@@ -442,7 +449,7 @@ def review_save(
             if values is None:
                 continue
             n = item.criterion.number
-            mine = {
+            mine: dict[str, Any] = {
                 "reviewer_score": values.get("reviewer_score"),
                 "reviewer_comment": (values.get("reviewer_comment") or "").strip(),
                 "returned": bool(values.get("returned")),
@@ -498,7 +505,7 @@ def _snapshot(item: AssessmentItem) -> dict[str, Any]:
 def item_value_display(item: AssessmentItem) -> str:
     vt = item.criterion.value_type
     if vt == ValueType.YES_NO:
-        return {True: "Có", False: "Không"}.get(item.value_bool, "")
+        return {True: "Có", False: "Không"}.get(item.value_bool, "")  # type: ignore[arg-type]  # None: the default
     if vt == ValueType.TEXT:
         return item.value_text
     if item.value_number is None:
@@ -526,7 +533,7 @@ def review_decide(
     return assessment
 
 
-def assessment_return(*, assessment: Assessment, reason: str, by) -> Assessment:
+def assessment_return(*, assessment: Assessment, reason: str, by: User) -> Assessment:
     """submitted → returned with a reason. Items flagged `returned` are the ones sent back (none
     flagged: the whole form). What each item held is kept to show the diff on resubmission."""
     require_reviewer(by, assessment)
@@ -571,7 +578,7 @@ def assessment_return(*, assessment: Assessment, reason: str, by) -> Assessment:
     return assessment
 
 
-def assessment_approve(*, assessment: Assessment, by) -> Assessment:
+def assessment_approve(*, assessment: Assessment, by: User) -> Assessment:
     """submitted → approved (locked). Items the reviewer did not score keep their self-score."""
     require_reviewer(by, assessment)
     with transaction.atomic():
@@ -598,7 +605,7 @@ def assessment_approve(*, assessment: Assessment, by) -> Assessment:
     return assessment
 
 
-def assessments_bulk_approve(*, assessments: list[Assessment], by) -> tuple[int, list[str]]:
+def assessments_bulk_approve(*, assessments: list[Assessment], by: User) -> tuple[int, list[str]]:
     """Approve several, each through `assessment_approve` (own transaction and history).
     Returns (approved count, messages for those refused)."""
     done, refused = 0, []
@@ -612,7 +619,7 @@ def assessments_bulk_approve(*, assessments: list[Assessment], by) -> tuple[int,
     return done, refused
 
 
-def assessment_reopen(*, assessment: Assessment, reason: str, by) -> Assessment:
+def assessment_reopen(*, assessment: Assessment, reason: str, by: User) -> Assessment:
     """approved → submitted, by the secretariat only, with a reason kept in the history."""
     require(by, "assessment.reopen", assessment)
     reason = reason.strip()
@@ -639,7 +646,7 @@ def assessment_reopen(*, assessment: Assessment, reason: str, by) -> Assessment:
 
 
 def extension_request(
-    *, campaign: Campaign, unit: Unit, year: int, reason: str, by
+    *, campaign: Campaign, unit: Unit, year: int, reason: str, by: User
 ) -> ExtensionRequest:
     _check_year(campaign, year)
     if not reason.strip():
@@ -659,7 +666,7 @@ def extension_decide(
     grant: bool,
     until: datetime.date | None = None,
     note: str = "",
-    by,
+    by: User,
 ) -> ExtensionRequest:
     """Grant (until a date after the deadline) or refuse a pending request."""
     require(by, "extension.grant", extension)
@@ -715,5 +722,5 @@ def extension_decide(
     return extension
 
 
-def score_total(items) -> Decimal:
+def score_total(items: Iterable[AssessmentItem]) -> Decimal:
     return sum((i.self_score or Decimal(0) for i in items), Decimal(0))

@@ -6,16 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.access import can, has_capability, require, scope
 from portal.dataexchange import Column
-from portal.web import attach, error_text, paginate, xlsx_download
+from portal.web import AuthedRequest, attach, error_text, paginate, xlsx_download
 from units.models import Cluster, Unit
 
-from ..context import campaign_url, campaign_view, default_year
+from ..context import CampaignRequest, campaign_url, campaign_view, default_year
 from ..models import (
     Assessment,
     AssessmentStatus,
@@ -48,7 +49,7 @@ def _registration_filter(request, user, campaign):
 
 @login_required
 @campaign_view
-def registration_list_view(request: HttpRequest) -> HttpResponse:
+def registration_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "campaign.view")
     campaign = request.campaign
     qs, filter_form = _registration_filter(request, request.user, campaign)
@@ -78,7 +79,7 @@ def registration_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def registration_export_view(request: HttpRequest) -> HttpResponse:
+def registration_export_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "completeness.view")
     campaign = request.campaign
     qs, _ = _registration_filter(request, request.user, campaign)
@@ -193,7 +194,7 @@ def registration_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def assessment_list_view(request: HttpRequest) -> HttpResponse:
+def assessment_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "assessment.view")
     campaign = request.campaign
     qs = selectors.assessments_visible_to(request.user).filter(campaign=campaign)
@@ -225,7 +226,7 @@ def assessment_list_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @campaign_view
-def assessment_start_view(request: HttpRequest) -> HttpResponse:
+def assessment_start_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "assessment.edit")
     campaign = request.campaign
     form = StartForm(request.POST, user=request.user, campaign=campaign)
@@ -357,7 +358,7 @@ def _bound_form(request, assessment):
 
 @require_POST
 @login_required
-def assessment_save_view(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_save_view(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = _assessment_or_404(request, pk)
     require(request.user, "assessment.edit", assessment)
     form = _bound_form(request, assessment)
@@ -388,7 +389,7 @@ def assessment_save_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def assessment_autosave_view(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_autosave_view(request: AuthedRequest, pk: int) -> HttpResponse:
     """htmx: save the draft as the officer types. Every field that passes validation is saved;
     refused fields are named with their messages (assessment.js marks them in place). Answers a
     status line carrying `data-autosave-result` (saved / partial / stale / refused) and the new
@@ -442,7 +443,7 @@ def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def evidence_add_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def evidence_add_view(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
     assessment = _assessment_or_404(request, pk)
     require(request.user, "assessment.edit", assessment)
     item = get_object_or_404(assessment.items, pk=item_pk)
@@ -469,7 +470,7 @@ def _evidence_or_404(request, pk) -> Evidence:
 
 
 @login_required
-def evidence_download_view(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_download_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     from portal.uploads import attachment_response
 
     evidence = _evidence_or_404(request, pk)
@@ -479,7 +480,7 @@ def evidence_download_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_delete_view(request: AuthedRequest, pk: int) -> HttpResponse:
     evidence = _evidence_or_404(request, pk)
     require(request.user, "assessment.edit", evidence)
     assessment = evidence.item.assessment
@@ -497,7 +498,7 @@ def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def review_queue_view(request: HttpRequest) -> HttpResponse:
+def review_queue_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "assessment.review")
     campaign = request.campaign
     data = request.GET.copy()
@@ -528,7 +529,7 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @campaign_view
-def review_bulk_approve_view(request: HttpRequest) -> HttpResponse:
+def review_bulk_approve_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "assessment.review")
     ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
     chosen = list(
@@ -549,7 +550,7 @@ def review_bulk_approve_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def assessment_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_review_view(request: AuthedRequest, pk: int) -> HttpResponse:
     """One form: the reviewer's scores and comments, then save, return or approve."""
     assessment = _assessment_or_404(request, pk)
     services.require_reviewer(request.user, assessment)
@@ -588,7 +589,7 @@ def assessment_review_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def assessment_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_reopen_view(request: AuthedRequest, pk: int) -> HttpResponse:
     assessment = _assessment_or_404(request, pk)
     require(request.user, "assessment.reopen", assessment)
     form = ReasonForm(request.POST)
@@ -611,7 +612,7 @@ def assessment_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def extension_list_view(request: HttpRequest) -> HttpResponse:
+def extension_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "assessment.view")
     return _extension_list(request, request.campaign)
 
@@ -654,7 +655,7 @@ def _extension_list(
 @require_POST
 @login_required
 @campaign_view
-def extension_request_view(request: HttpRequest) -> HttpResponse:
+def extension_request_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "extension.request")
     campaign = request.campaign
     form = ExtensionForm(request.POST, user=request.user, campaign=campaign)
@@ -682,7 +683,7 @@ def extension_request_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def extension_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+def extension_decide_view(request: AuthedRequest, pk: int) -> HttpResponse:
     extension = get_object_or_404(selectors.extensions_visible_to(request.user), pk=pk)
     require(request.user, "extension.grant", extension)
     form = DecideForm(request.POST, guard=extension, auto_id=False)

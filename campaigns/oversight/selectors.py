@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 
@@ -27,10 +28,13 @@ from .models import (
     SponsorshipResult,
 )
 
+if TYPE_CHECKING:
+    from portal.access import AnyUser
+
 # --- Inspections ------------------------------------------------------------------------------
 
 
-def inspections_visible_to(user) -> QuerySet[Inspection]:
+def inspections_visible_to(user: AnyUser) -> QuerySet[Inspection]:
     """Every visit for roles that see all; an officer sees the visits to their units."""
     qs = Inspection.objects.select_related("campaign")
     if sees_all(user):
@@ -38,7 +42,7 @@ def inspections_visible_to(user) -> QuerySet[Inspection]:
     return scope(user, qs, "units").distinct()
 
 
-def inspections_for_list(user) -> QuerySet[Inspection]:
+def inspections_for_list(user: AnyUser) -> QuerySet[Inspection]:
     """Visits with the number of units visited and of recommendations still unanswered."""
     return (
         inspections_visible_to(user)
@@ -50,16 +54,16 @@ def inspections_for_list(user) -> QuerySet[Inspection]:
     )
 
 
-def findings_visible_to(user) -> QuerySet[Finding]:
+def findings_visible_to(user: AnyUser) -> QuerySet[Finding]:
     return scope(user, Finding.objects.select_related("unit", "inspection"), "unit")
 
 
-def recommendations_visible_to(user) -> QuerySet[Recommendation]:
+def recommendations_visible_to(user: AnyUser) -> QuerySet[Recommendation]:
     qs = Recommendation.objects.select_related("finding__unit", "finding__inspection")
     return scope(user, qs, "finding__unit")
 
 
-def inspection_findings(user, inspection: Inspection) -> list[Finding]:
+def inspection_findings(user: AnyUser, inspection: Inspection) -> list[Finding]:
     """The findings of a visit this user may read, with their recommendations."""
     return list(
         findings_visible_to(user)
@@ -71,7 +75,7 @@ def inspection_findings(user, inspection: Inspection) -> list[Finding]:
 # --- Difficulties -----------------------------------------------------------------------------
 
 
-def feedback_visible_to(user) -> QuerySet[Feedback]:
+def feedback_visible_to(user: AnyUser) -> QuerySet[Feedback]:
     qs = Feedback.objects.select_related("unit", "sent_by", "assignee", "campaign")
     return (
         scope(user, qs, "unit")
@@ -80,7 +84,7 @@ def feedback_visible_to(user) -> QuerySet[Feedback]:
     )
 
 
-def sender_units(user) -> QuerySet[Unit]:
+def sender_units(user: AnyUser) -> QuerySet[Unit]:
     """Units a user may send a difficulty for: an officer's own units, else every unit."""
     if sees_all(user):
         return Unit.objects.order_by("name")
@@ -106,7 +110,7 @@ def budget_lines(campaign: Campaign | None = None) -> QuerySet[BudgetLine]:
     return qs.filter(campaign=campaign) if campaign else qs
 
 
-def budget_totals(queryset: QuerySet[BudgetLine]) -> list[dict]:
+def budget_totals(queryset: QuerySet[BudgetLine]) -> list[dict[str, Any]]:
     """Per year: proposed, submitted and approved totals (đồng)."""
     rows = (
         queryset.order_by()
@@ -137,7 +141,7 @@ def budget_totals(queryset: QuerySet[BudgetLine]) -> list[dict]:
 # --- Sponsorship ------------------------------------------------------------------------------
 
 
-def sponsorships_visible_to(user) -> QuerySet[Sponsorship]:
+def sponsorships_visible_to(user: AnyUser) -> QuerySet[Sponsorship]:
     """Pairs where one of the user's units is the sponsor or the commune."""
     qs = Sponsorship.objects.select_related("campaign", "sponsor", "commune")
     if sees_all(user):
@@ -171,7 +175,7 @@ def latest_release(campaign: Campaign) -> FigureRelease | None:
 # --- Facts for reports ------------------------------------------------------------------------
 
 
-def report_facts(campaign: Campaign, year_from: int, year_to: int) -> dict:
+def report_facts(campaign: Campaign, year_from: int, year_to: int) -> dict[str, Any]:
     """Oversight facts for a report over [year_from, year_to] (both included).
 
     Shape (documented in docs/oversight.md): {"inspections": {...}, "recommendations": {...},
@@ -284,7 +288,7 @@ def report_facts(campaign: Campaign, year_from: int, year_to: int) -> dict:
             "adjustments": adjustments,
         },
         "sponsorships": {
-            "total_vnd": sum((r["amount_vnd"] for r in sponsorship_rows), Decimal(0)),
+            "total_vnd": sum((r.amount_vnd for r in results), Decimal(0)),
             "rows": sponsorship_rows,
         },
         "budget": {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from portal.concurrency import absent_key, guarded_changes
+from portal.models import User
 from portal.uploads import check_upload
 from units.models import Sponsorship, Unit
 
@@ -83,7 +85,7 @@ def inspection_save(
     start_date: datetime.date,
     end_date: datetime.date,
     leader: str = "",
-    members: Iterable = (),
+    members: Iterable[User] = (),
     other_members: str = "",
     units: Iterable[Unit],
     with_ntm_appraisal: bool = False,
@@ -133,7 +135,7 @@ def finding_create(
     content: str,
     recommendations: Sequence[str],
     due_date: datetime.date | None = None,
-    by,
+    by: User,
 ) -> Finding:
     """Record the findings at one visited unit, with one recommendation per given line."""
     if not inspection.units.filter(pk=unit.pk).exists():
@@ -150,7 +152,9 @@ def finding_create(
 
 
 @transaction.atomic
-def recommendation_answer(*, recommendation: Recommendation, response: str, by) -> Recommendation:
+def recommendation_answer(
+    *, recommendation: Recommendation, response: str, by: User
+) -> Recommendation:
     """The inspected unit answers a recommendation (what it did or will do)."""
     if not response.strip():
         raise ValidationError({"response": "Nhập nội dung trả lời."})
@@ -222,7 +226,7 @@ def sponsorship_result_save(
     return result
 
 
-def sponsorship_result_guard(sponsorship: Sponsorship) -> dict:
+def sponsorship_result_guard(sponsorship: Sponsorship) -> dict[str, Any]:
     """What a sponsorship's result page guards: every year's stored result, and the campaign's
     other years as "not there yet" (the page saves whichever year is typed)."""
     rows = list(SponsorshipResult.objects.filter(sponsorship=sponsorship))
@@ -251,7 +255,7 @@ def feedback_send(
     subject: str,
     body: str,
     files: Sequence[UploadedFile] = (),
-    by,
+    by: User,
     is_sample: bool = False,
 ) -> Feedback:
     """A unit sends a difficulty or a proposed adjustment, with checked attachments."""
@@ -301,7 +305,7 @@ def _locked_feedback(feedback: Feedback, allowed: Sequence[str], message: str) -
 
 
 @transaction.atomic
-def feedback_assign(*, feedback: Feedback, assignee) -> Feedback:
+def feedback_assign(*, feedback: Feedback, assignee: User) -> Feedback:
     """Give a difficulty to a secretariat officer to handle."""
     from portal.access import can
 
@@ -325,7 +329,7 @@ def feedback_answer(
     answer: str,
     led_to_adjustment: bool = False,
     adjustment_note: str = "",
-    by,
+    by: User,
 ) -> Feedback:
     """Answer a difficulty (or amend the answer) and notify the sender by e-mail."""
     if not answer.strip():
@@ -410,7 +414,7 @@ def budget_line_save(
     description: str,
     amount_vnd: Decimal,
     proposing_unit: str,
-    by,
+    by: User,
     is_sample: bool = False,
 ) -> BudgetLine:
     """Create a proposed budget line, or edit one that has not been submitted yet."""
@@ -470,7 +474,13 @@ def budget_line_approve(
 
 @transaction.atomic
 def news_save(
-    *, item: NewsItem | None, campaign: Campaign, title: str, body: str, by, is_sample=False
+    *,
+    item: NewsItem | None,
+    campaign: Campaign,
+    title: str,
+    body: str,
+    by: User,
+    is_sample: bool = False,
 ) -> NewsItem:
     """Create or edit a news item (a published item stays published)."""
     if not title.strip() or not body.strip():
@@ -498,7 +508,7 @@ def news_publish(*, item: NewsItem, publish: bool = True) -> NewsItem:
 
 
 @transaction.atomic
-def figures_release(*, campaign: Campaign, year: int, note: str = "", by) -> FigureRelease:
+def figures_release(*, campaign: Campaign, year: int, note: str = "", by: User) -> FigureRelease:
     """The chairman releases the campaign's target progress for a year: the numbers are computed
     now and frozen in the release, so later data changes never reach the public page unseen."""
     _check_year(campaign, year)

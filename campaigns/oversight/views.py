@@ -7,15 +7,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from portal.access import can, require, scope
 from portal.concurrency import SEEN_FIELD, RowActionForm
-from portal.web import attach, paginate
+from portal.web import AuthedRequest, attach, paginate
 from units.models import Unit
 
-from ..context import campaign_url, campaign_view, year_in
+from ..context import CampaignRequest, campaign_url, campaign_view, year_in
 from . import exports, selectors, services
 from .filters import BudgetFilter, FeedbackFilter, InspectionFilter, chosen
 from .forms import (
@@ -47,7 +48,7 @@ def _data(form) -> dict:
     return {k: v for k, v in form.cleaned_data.items() if k != SEEN_FIELD}
 
 
-def _year_param(request: HttpRequest) -> int | None:
+def _year_param(request: CampaignRequest) -> int | None:
     """The year a campaign's list is filtered by: `?year=` when it names one of the campaign's
     years (checked once, by campaign_view), else none (every year)."""
     return request.year if request.year_asked else None
@@ -58,7 +59,7 @@ def _year_param(request: HttpRequest) -> int | None:
 
 @login_required
 @campaign_view
-def inspection_list_view(request: HttpRequest) -> HttpResponse:
+def inspection_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "inspection.view")
     qs = selectors.inspections_for_list(request.user).filter(campaign=request.campaign)
     year = _year_param(request)
@@ -104,7 +105,7 @@ def _inspection_form_kwargs(form) -> dict:
 
 @login_required
 @campaign_view
-def inspection_create_view(request: HttpRequest) -> HttpResponse:
+def inspection_create_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "inspection.manage")
     campaign = request.campaign
     form = InspectionForm(request.POST or None)
@@ -178,12 +179,12 @@ def _inspection_detail(
     findings = selectors.inspection_findings(request.user, inspection)
     can_manage = can(request.user, "inspection.manage")
     for finding in findings:
-        finding.can_answer = can(request.user, "inspection.answer", finding)
+        finding.can_answer = can(request.user, "inspection.answer", finding)  # type: ignore[attr-defined]
         for rec in finding.recommendations.all():
-            rec.answer_form = RecommendationAnswerForm(
+            rec.answer_form = RecommendationAnswerForm(  # type: ignore[attr-defined]
                 initial={"response": rec.response}, guard=rec, auto_id=False
             )
-            rec.followup_form = RecommendationFollowUpForm(
+            rec.followup_form = RecommendationFollowUpForm(  # type: ignore[attr-defined]
                 initial={"status": rec.status, "note": rec.follow_up_note},
                 guard=rec,
                 auto_id=False,
@@ -191,9 +192,9 @@ def _inspection_detail(
             if bound is not None and bound[0] == rec.pk:
                 form = bound[1]
                 if isinstance(form, RecommendationAnswerForm):
-                    rec.answer_form = form
+                    rec.answer_form = form  # type: ignore[attr-defined]
                 else:
-                    rec.followup_form = form
+                    rec.followup_form = form  # type: ignore[attr-defined]
     return render(
         request,
         "campaigns/oversight/inspection_detail.html",
@@ -225,7 +226,7 @@ def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def finding_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_create_view(request: AuthedRequest, pk: int) -> HttpResponse:
     inspection = get_object_or_404(selectors.inspections_visible_to(request.user), pk=pk)
     require(request.user, "inspection.manage")
     form = FindingForm(request.POST, inspection=inspection)
@@ -249,7 +250,7 @@ def finding_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def recommendation_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_answer_view(request: AuthedRequest, pk: int) -> HttpResponse:
     rec = get_object_or_404(selectors.recommendations_visible_to(request.user), pk=pk)
     require(request.user, "inspection.answer", rec)
     form = RecommendationAnswerForm(request.POST, guard=rec, auto_id=False)
@@ -296,7 +297,7 @@ def recommendation_follow_up_view(request: HttpRequest, pk: int) -> HttpResponse
 
 @login_required
 @campaign_view
-def sponsorship_list_view(request: HttpRequest) -> HttpResponse:
+def sponsorship_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "sponsorship.view")
     qs = (
         selectors.sponsorships_visible_to(request.user)
@@ -307,7 +308,7 @@ def sponsorship_list_view(request: HttpRequest) -> HttpResponse:
     listing = paginate(request, qs)
     page = listing["page"]
     for pair in page:
-        pair.can_report = can(request.user, "sponsorship.report", pair.sponsor)
+        pair.can_report = can(request.user, "sponsorship.report", pair.sponsor)  # type: ignore[attr-defined]
     return render(
         request,
         "campaigns/oversight/sponsorship_list.html",
@@ -354,7 +355,7 @@ def sponsorship_result_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Difficulties -----------------------------------------------------------------------------
 
 
-def _feedback_filtered(request: HttpRequest):
+def _feedback_filtered(request: CampaignRequest):
     units = selectors.sender_units(request.user)
     qs = selectors.feedback_visible_to(request.user).filter(campaign=request.campaign)
     feedback_filter = FeedbackFilter(request.GET or None, queryset=qs, units=units)
@@ -363,7 +364,7 @@ def _feedback_filtered(request: HttpRequest):
 
 @login_required
 @campaign_view
-def feedback_list_view(request: HttpRequest) -> HttpResponse:
+def feedback_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "feedback.view")
     form, qs = _feedback_filtered(request)
     return render(
@@ -381,7 +382,7 @@ def feedback_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def feedback_export_view(request: HttpRequest) -> HttpResponse:
+def feedback_export_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "feedback.export")
     _form, qs = _feedback_filtered(request)
     return exports.feedback_xlsx_response(qs)
@@ -389,7 +390,7 @@ def feedback_export_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def feedback_create_view(request: HttpRequest) -> HttpResponse:
+def feedback_create_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "feedback.send")
     campaign = request.campaign
     form = FeedbackForm(
@@ -492,7 +493,7 @@ def feedback_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def feedback_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
+def feedback_answer_view(request: AuthedRequest, pk: int) -> HttpResponse:
     feedback = get_object_or_404(selectors.feedback_visible_to(request.user), pk=pk)
     require(request.user, "feedback.answer", feedback)
     form = FeedbackAnswerForm(request.POST, guard=feedback)
@@ -525,7 +526,7 @@ def feedback_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def feedback_attachment_view(request: HttpRequest, pk: int) -> HttpResponse:
+def feedback_attachment_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     from portal.uploads import attachment_response
 
     attachment = get_object_or_404(
@@ -543,7 +544,7 @@ def feedback_attachment_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def budget_list_view(request: HttpRequest) -> HttpResponse:
+def budget_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "budget.view")
     return _budget_list(request, request.campaign, _year_param(request))
 
@@ -588,7 +589,7 @@ def _budget_list(
 
 @login_required
 @campaign_view
-def budget_export_view(request: HttpRequest) -> HttpResponse:
+def budget_export_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "budget.view")
     qs = selectors.budget_lines().filter(campaign=request.campaign)
     year = _year_param(request)
@@ -599,7 +600,7 @@ def budget_export_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def budget_create_view(request: HttpRequest) -> HttpResponse:
+def budget_create_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "budget.manage")
     campaign = request.campaign
     form = BudgetLineForm(request.POST or None, initial={"year": _year_param(request)})
@@ -619,7 +620,7 @@ def budget_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def budget_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def budget_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(BudgetLine, pk=pk)
     require(request.user, "budget.manage")
     form = BudgetLineForm(
@@ -666,7 +667,7 @@ def budget_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "budget.manage")
     form = RowActionForm(request.POST, guard=line, auto_id=False)
     if not form.is_valid():  # changed since the list was built: submit only what was seen
-        messages.error(request, " ".join(form.non_field_errors()))
+        messages.error(request, " ".join(str(e) for e in form.non_field_errors()))
         return redirect(campaign_url("campaigns:oversight:budget-list", line.campaign))
     try:
         services.budget_line_submit(line=line)
@@ -686,7 +687,7 @@ def budget_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         if form.non_field_errors():  # changed since the list was built: show it, keep the input
             return _budget_list(request, line.campaign, None, bound=(line.pk, form), status=409)
-        errors = [e for errs in form.errors.values() for e in errs]
+        errors = [str(e) for errs in form.errors.values() for e in errs]
         messages.error(request, "Không ghi nhận được phê duyệt: " + " ".join(errors))
         return redirect(campaign_url("campaigns:oversight:budget-list", line.campaign))
     try:
@@ -703,7 +704,7 @@ def budget_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def news_list_view(request: HttpRequest) -> HttpResponse:
+def news_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "news.publish")
     qs = NewsItem.objects.filter(campaign=request.campaign).select_related("campaign", "created_by")
     listing = paginate(request, qs)
@@ -722,7 +723,7 @@ def news_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def news_create_view(request: HttpRequest) -> HttpResponse:
+def news_create_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "news.publish")
     campaign = request.campaign
     form = NewsForm(request.POST or None)
@@ -742,7 +743,7 @@ def news_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def news_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def news_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(NewsItem, pk=pk)
     require(request.user, "news.publish")
     form = NewsForm(
@@ -777,7 +778,7 @@ def news_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     publish = request.POST.get("action") != "unpublish"
     form = RowActionForm(request.POST, guard=item, auto_id=False)
     if publish and not form.is_valid():  # publish only the text the list showed
-        messages.error(request, " ".join(form.non_field_errors()))
+        messages.error(request, " ".join(str(e) for e in form.non_field_errors()))
         return redirect(campaign_url("campaigns:oversight:news-list", item.campaign))
     try:
         services.news_publish(item=item, publish=publish)
@@ -793,7 +794,7 @@ def news_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def release_list_view(request: HttpRequest) -> HttpResponse:
+def release_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "figures.release")
     campaign = request.campaign
     from .figures import target_figures
@@ -840,7 +841,7 @@ def unit_sponsorship_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "sponsorship.view")
     pairs = selectors.unit_sponsorships_with_results(unit)
     for pair in pairs:
-        pair.can_report = can(request.user, "sponsorship.report", pair.sponsor)
+        pair.can_report = can(request.user, "sponsorship.report", pair.sponsor)  # type: ignore[attr-defined]
     return render(
         request,
         "campaigns/oversight/_unit_sponsorship_panel.html",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Max
@@ -16,7 +17,8 @@ def latest_data_year(campaign: Campaign | None) -> int | None:
     qs = NtmStatus.objects.filter(unit__kind=UnitKind.COMMUNE)
     if campaign is not None:
         qs = qs.filter(year__lte=campaign.end_year)
-    return qs.aggregate(y=Max("year"))["y"]
+    year: int | None = qs.aggregate(y=Max("year"))["y"]
+    return year
 
 
 def shown_year(asked: int | None, campaign: Campaign | None) -> int:
@@ -36,7 +38,9 @@ def year_choices(campaign: Campaign | None, year: int) -> list[int]:
     return list(campaign.years)
 
 
-def latest_publication(campaign: Campaign | None, kind: str, year: int):
+def latest_publication(
+    campaign: Campaign | None, kind: str, year: int
+) -> RankingPublication | None:
     if campaign is None:
         return None
     return (
@@ -67,7 +71,7 @@ class Unconfirmed:
         return f"{self.name} ({', '.join(parts)})"
 
 
-def unconfirmed_communes(unit_ids, year: int) -> list[Unconfirmed]:
+def unconfirmed_communes(unit_ids: Iterable[int], year: int) -> list[Unconfirmed]:
     """The communes among `unit_ids` whose NTM data of `year` (their own row or a village's) is
     unconfirmed, by name. Two queries whatever the number of communes."""
     unit_ids = set(unit_ids)

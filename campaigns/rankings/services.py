@@ -9,11 +9,19 @@ from django.db.models import Max
 from portal.models import User
 
 from ..models import Campaign, RankingPublication, UnconfirmedPublishing
-from .ranking import BLOC, COMMUNE, bloc_ranking, canonical_rows, commune_ranking, rows_hash
+from .ranking import (
+    BLOC,
+    COMMUNE,
+    Ranking,
+    bloc_ranking,
+    canonical_rows,
+    commune_ranking,
+    rows_hash,
+)
 from .selectors import Unconfirmed, unconfirmed_communes
 
 
-def live_ranking(*, kind: str, campaign: Campaign, year: int):
+def live_ranking(*, kind: str, campaign: Campaign, year: int) -> Ranking:
     if kind == COMMUNE:
         return commune_ranking(year, campaign=campaign)
     if kind == BLOC:
@@ -21,7 +29,7 @@ def live_ranking(*, kind: str, campaign: Campaign, year: int):
     raise ValidationError("Loại bảng xếp hạng không hợp lệ.")
 
 
-def unconfirmed_in(ranking, year: int) -> list[Unconfirmed]:
+def unconfirmed_in(ranking: Ranking, year: int) -> list[Unconfirmed]:
     """The ranked communes whose NTM data of `year` is unconfirmed (none for the bloc ranking:
     it ranks approved self-assessments only)."""
     if ranking.kind != COMMUNE:

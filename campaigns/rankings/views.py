@@ -14,7 +14,7 @@ from campaigns.targets import targets_progress as target_progress
 from portal.access import can, require, scope
 from units.models import Cluster, ClusterKind, Unit, UnitKind
 
-from ..context import campaign_url, campaign_view, current_campaign, year_in
+from ..context import CampaignRequest, campaign_url, campaign_view, current_campaign, year_in
 from ..models import NtmLevel, RankingPublication, UnconfirmedPublishing
 from . import exporters
 from .charts import CELL_LABEL, CELL_SYMBOL, contributions_by_year, criteria_over_years, heatmap
@@ -24,7 +24,7 @@ from .selectors import latest_publication, shown_year, year_choices
 from .services import ranking_publish, unconfirmed_in
 
 
-def _context(request: HttpRequest) -> dict:
+def _context(request: CampaignRequest) -> dict:
     """The campaign (from the URL) and the year shown: the one asked for (`?year=`, or the
     publish form's year), else the latest year with data."""
     campaign = request.campaign
@@ -41,7 +41,7 @@ def _wants_xlsx(request: HttpRequest) -> bool:
 
 @login_required
 @campaign_view
-def ranking_view(request: HttpRequest) -> HttpResponse:
+def ranking_view(request: CampaignRequest) -> HttpResponse:
     """A year's ranking within each cluster (communes) or bloc (departments, organisations)."""
     require(request.user, "ranking.view")
     ctx = _context(request)
@@ -86,7 +86,7 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @campaign_view
-def ranking_publish_view(request: HttpRequest) -> HttpResponse:
+def ranking_publish_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "ranking.publish")
     ctx = _context(request)
     form = PublishForm(request.POST)
@@ -135,7 +135,7 @@ def publication_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def heatmap_view(request: HttpRequest) -> HttpResponse:
+def heatmap_view(request: CampaignRequest) -> HttpResponse:
     """Communes × 19 national criteria for a year, with the change since the year before."""
     require(request.user, "ranking.view")
     ctx = _context(request)
@@ -155,7 +155,7 @@ def _legend() -> list[tuple[str, str, str]]:
 
 @login_required
 @campaign_view
-def targets_view(request: HttpRequest) -> HttpResponse:
+def targets_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "dashboard.view")
     ctx = _context(request)
     progress = target_progress(ctx["campaign"], ctx["year"])

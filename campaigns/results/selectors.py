@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -21,11 +22,15 @@ from ..models import (
     CriteriaSet,
     NtmCriterion,
     NtmCriterionSet,
+    NtmLevel,
     NtmStatus,
     Registration,
     TargetGroup,
 )
 from .services import ntm_criterion_set_for
+
+if TYPE_CHECKING:
+    from portal.access import AnyUser
 
 #: Which unit kinds compete in which target group of the plan (section IV.1).
 TARGET_GROUP_KINDS: dict[str, tuple[str, ...]] = {
@@ -207,11 +212,11 @@ def filter_completeness_rows(
 # --- NTM status -------------------------------------------------------------------------------
 
 
-def ntm_statuses_visible_to(user) -> QuerySet[NtmStatus]:
+def ntm_statuses_visible_to(user: AnyUser) -> QuerySet[NtmStatus]:
     return scope(user, NtmStatus.objects.all(), unit_field="unit")
 
 
-def ntm_units_visible_to(user) -> QuerySet[Unit]:
+def ntm_units_visible_to(user: AnyUser) -> QuerySet[Unit]:
     return scope(
         user, Unit.objects.filter(kind__in=[UnitKind.COMMUNE, UnitKind.VILLAGE]), unit_field="pk"
     )
@@ -271,7 +276,11 @@ def ntm_grid(commune: Unit, campaign: Campaign | None) -> NtmGrid:
         village_rows.append((v, cells))
     totals = []
     for i, _y in enumerate(years):
-        count = sum(1 for _, cells in village_rows if cells[i][1] and cells[i][1].level != "none")
+        count = sum(
+            1
+            for _, cells in village_rows
+            if (st := cells[i][1]) is not None and st.level != NtmLevel.NONE
+        )
         totals.append((count, len(villages)))
     return NtmGrid(
         years=years,
@@ -286,7 +295,7 @@ def ntm_grid(commune: Unit, campaign: Campaign | None) -> NtmGrid:
     )
 
 
-def ntm_communes(user, *, q: str = "") -> QuerySet[Unit]:
+def ntm_communes(user: AnyUser, *, q: str = "") -> QuerySet[Unit]:
     """The communes of the NTM list in the user's scope, by name; `q` part of a name or code."""
     communes = ntm_units_visible_to(user).filter(kind=UnitKind.COMMUNE)
     if q:
@@ -322,11 +331,11 @@ def ntm_statuses_for_year(unit_ids: list[int], year: int) -> dict[int, NtmStatus
 # --- Contributions ----------------------------------------------------------------------------
 
 
-def contributions_visible_to(user) -> QuerySet[Contribution]:
+def contributions_visible_to(user: AnyUser) -> QuerySet[Contribution]:
     return scope(user, Contribution.objects.all(), unit_field="commune").select_related("commune")
 
 
-def contribution_totals(queryset: QuerySet[Contribution]) -> dict:
+def contribution_totals(queryset: QuerySet[Contribution]) -> dict[str, Any]:
     return queryset.aggregate(
         money_vnd=Sum("money_vnd"),
         work_days=Sum("work_days"),
@@ -335,7 +344,7 @@ def contribution_totals(queryset: QuerySet[Contribution]) -> dict:
     )
 
 
-def communes_for_contributions(user) -> QuerySet[Unit]:
+def communes_for_contributions(user: AnyUser) -> QuerySet[Unit]:
     return scope(user, Unit.objects.filter(kind=UnitKind.COMMUNE), unit_field="pk").order_by("name")
 
 

@@ -4,18 +4,21 @@ transaction and raises ValidationError with a Vietnamese message when a rule fai
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, prefetch_related_objects
+from django.forms import BaseInlineFormSet
 from django.utils import timezone
 
 from portal.audit import audited_update
 from portal.concurrency import absent_key, guarded_changes
 from portal.models import User
 from portal.numbers import format_vn_number
+from portal.rows import acting, save_row
 from units.models import Unit, UnitKind
 
 from ..models import (
@@ -41,11 +44,17 @@ MAX_LAND_M2 = Decimal("100000000")  # 100 km²
 
 
 @transaction.atomic
-def campaign_save(*, form, copy_criteria_from: Campaign | None = None) -> Campaign:
-    """Create or update a campaign from a validated form; a new campaign may copy the latest
+def campaign_save(
+    *,
+    campaign: Campaign | None,
+    values: Mapping[str, Any],
+    by: User,
+    copy_criteria_from: Campaign | None = None,
+) -> Campaign:
+    """Create (`campaign=None`) or update a campaign; a new campaign may copy the latest
     version of every criteria set of an earlier campaign (as editable version 1)."""
-    creating = form.instance.pk is None
-    campaign = form.save()
+    creating = campaign is None
+    campaign = save_row(campaign or Campaign(), values, by=by)
     if creating and copy_criteria_from is not None:
         latest: dict[str, CriteriaSet] = {}
         for criteria_set in copy_criteria_from.criteria_sets.order_by("target_group", "-version"):
@@ -57,7 +66,12 @@ def campaign_save(*, form, copy_criteria_from: Campaign | None = None) -> Campai
 
 
 @transaction.atomic
-def campaign_plan_save(*, campaign: Campaign, targets_formset, milestones_formset) -> None:
+def campaign_plan_save(
+    *,
+    campaign: Campaign,
+    targets_formset: BaseInlineFormSet[Any, Campaign, Any],
+    milestones_formset: BaseInlineFormSet[Any, Campaign, Any],
+) -> None:
     """Save a campaign's targets and milestones together (both formsets already valid)."""
     targets_formset.instance = campaign
     milestones_formset.instance = campaign
@@ -111,11 +125,17 @@ def _lock_editable(criteria_set: CriteriaSet) -> CriteriaSet:
 
 
 @transaction.atomic
-def criteria_set_save(*, form, criteria_formset) -> CriteriaSet:
-    """Save a criteria set and its criteria; refused once the set is in use."""
-    if form.instance.pk:
-        _lock_editable(form.instance)
-    criteria_set = form.save()
+def criteria_set_save(
+    *,
+    criteria_set: CriteriaSet,
+    values: Mapping[str, Any],
+    criteria_formset: BaseInlineFormSet[Criterion, CriteriaSet, Any],
+    by: User,
+) -> CriteriaSet:
+    """Save a criteria set and its criteria (the rows of the set's formset, already valid);
+    refused once the set is in use."""
+    _lock_editable(criteria_set)
+    criteria_set = save_row(criteria_set, values, by=by)
     criteria_formset.instance = criteria_set
     try:
         with transaction.atomic():
@@ -126,23 +146,17 @@ def criteria_set_save(*, form, criteria_formset) -> CriteriaSet:
 
 
 @transaction.atomic
-def criteria_set_create(*, campaign: Campaign, form) -> CriteriaSet:
+def criteria_set_create(*, campaign: Campaign, values: Mapping[str, Any], by: User) -> CriteriaSet:
     """A new set for a target group that has none yet (version 1)."""
-    criteria_set = form.save(commit=False)
-    criteria_set.campaign = campaign
-    if CriteriaSet.objects.filter(
-        campaign=campaign, target_group=criteria_set.target_group
-    ).exists():
+    if CriteriaSet.objects.filter(campaign=campaign, target_group=values["target_group"]).exists():
         raise ValidationError(
             "Đối tượng này đã có bộ tiêu chí; hãy sửa bộ hiện có hoặc tạo phiên bản mới."
         )
-    criteria_set.version = 1
-    criteria_set.save()
-    return criteria_set
+    return save_row(CriteriaSet(campaign=campaign, version=1), values, by=by)
 
 
 @transaction.atomic
-def criteria_set_new_version(*, criteria_set: CriteriaSet, by) -> CriteriaSet:
+def criteria_set_new_version(*, criteria_set: CriteriaSet, by: User) -> CriteriaSet:
     """Copy a locked set to version+1 (editable, linked to the previous one); the old version
     stays attached to the scores given under it and is marked replaced."""
     source = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
@@ -226,7 +240,7 @@ def ntm_check(
             "ghi nhận được các tiêu chí đạt. Đề nghị kiểm tra lại năm, hoặc liên hệ quản trị "
             "hệ thống bổ sung bộ tiêu chí áp dụng cho năm này."
         )
-    elif bad:
+    elif bad and criterion_set is not None:
         errors["criteria_met"] = (
             f"Bộ tiêu chí áp dụng năm {year} ({criterion_set.name}) có các tiêu chí số "
             f"từ {min(known, default=0)} đến {max(known, default=0)}; không có tiêu chí số "
@@ -312,7 +326,7 @@ def ntm_status_save(
         if criterion_set is not None and numbers
         else []
     )
-    mine = {
+    mine: dict[str, Any] = {
         "level": level,
         "criteria_met": sorted(c.pk for c in criteria),
         "recognition_decision": recognition_decision,
@@ -348,7 +362,7 @@ def ntm_status_save(
     status.confirmed_at = None
     status.confirmed_by = None
     if by is not None and getattr(by, "is_authenticated", False):
-        status._history_user = by
+        acting(status, by)
     status.save()
     if "criteria_met" in mine:
         status.criteria_met.set(mine["criteria_met"])
@@ -373,7 +387,7 @@ def ntm_status_confirm(*, status: NtmStatus, by: User, seen: str | None = None) 
         )
     locked.confirmed_at = timezone.now()
     locked.confirmed_by = by
-    locked._history_user = by
+    acting(locked, by)
     locked.save(update_fields=["confirmed_at", "confirmed_by"])
     return locked
 
@@ -423,9 +437,9 @@ def contribution_save(
     year: int,
     contributor: str,
     contributor_kind: str,
-    money_vnd: Decimal | None,
-    work_days: Decimal | None,
-    land_m2: Decimal | None,
+    money_vnd: Decimal,
+    work_days: Decimal,
+    land_m2: Decimal,
     in_kind: str,
     note: str,
     by: User | None = None,
@@ -457,7 +471,6 @@ def contribution_save(
         contribution.campaign = campaign
     if contribution.pk is None:
         contribution.is_sample = False
-    if by is not None:
-        contribution._history_user = by
+    acting(contribution, by)
     contribution.save()
     return contribution

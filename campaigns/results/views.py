@@ -18,10 +18,10 @@ from portal.dataexchange import (
     xlsx_response,
 )
 from portal.filters import YearForm
-from portal.web import attach, paginate, xlsx_download
+from portal.web import AuthedRequest, attach, model_values, paginate, xlsx_download
 from units.models import UnitKind
 
-from ..context import campaign_url, campaign_view, current_campaign
+from ..context import CampaignRequest, campaign_url, campaign_view, current_campaign
 from ..models import (
     ContributorKind,
     CriteriaSet,
@@ -57,12 +57,15 @@ from .services import (
 
 
 @login_required
-def campaign_create_view(request: HttpRequest) -> HttpResponse:
+def campaign_create_view(request: AuthedRequest) -> HttpResponse:
     require(request.user, "campaign.manage")
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         campaign = campaign_save(
-            form=form, copy_criteria_from=form.cleaned_data.get("copy_criteria_from")
+            campaign=None,
+            values=model_values(form),
+            by=request.user,
+            copy_criteria_from=form.cleaned_data.get("copy_criteria_from"),
         )
         messages.success(
             request, f"Đã tạo phong trào {campaign.code}. Hãy khai báo chỉ tiêu và mốc thời gian."
@@ -75,12 +78,12 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def campaign_edit_view(request: HttpRequest) -> HttpResponse:
+def campaign_edit_view(request: CampaignRequest) -> HttpResponse:
     campaign = request.campaign
     require(request.user, "campaign.manage", campaign)
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
-        campaign_save(form=form)
+        campaign_save(campaign=campaign, values=model_values(form), by=request.user)
         messages.success(request, "Đã lưu thông tin phong trào.")
         return redirect(campaign)
     return render(
@@ -92,7 +95,7 @@ def campaign_edit_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def campaign_plan_view(request: HttpRequest) -> HttpResponse:
+def campaign_plan_view(request: CampaignRequest) -> HttpResponse:
     """Targets and milestones of a campaign, edited together."""
     campaign = request.campaign
     require(request.user, "campaign.manage", campaign)
@@ -121,7 +124,7 @@ def campaign_plan_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def criteriaset_list_view(request: HttpRequest) -> HttpResponse:
+def criteriaset_list_view(request: CampaignRequest) -> HttpResponse:
     campaign = request.campaign
     require(request.user, "campaign.view")
     sets = selectors.criteria_sets_of(campaign)
@@ -158,13 +161,15 @@ def criteriaset_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def criteriaset_create_view(request: HttpRequest) -> HttpResponse:
+def criteriaset_create_view(request: CampaignRequest) -> HttpResponse:
     campaign = request.campaign
     require(request.user, "criteria.manage")
     form = CriteriaSetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            criteria_set = criteria_set_create(campaign=campaign, form=form)
+            criteria_set = criteria_set_create(
+                campaign=campaign, values=model_values(form), by=request.user
+            )
         except ValidationError as exc:
             attach(form, exc)
         else:
@@ -178,7 +183,7 @@ def criteriaset_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def criteriaset_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def criteriaset_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     criteria_set = get_object_or_404(CriteriaSet.objects.select_related("campaign"), pk=pk)
     require(request.user, "criteria.manage", criteria_set)
     if criteria_set.is_locked:
@@ -192,7 +197,12 @@ def criteriaset_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     formset = CriteriaFormSet(data, instance=criteria_set, prefix="criteria")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            criteria_set_save(form=form, criteria_formset=formset)
+            criteria_set_save(
+                criteria_set=criteria_set,
+                values=model_values(form),
+                criteria_formset=formset,
+                by=request.user,
+            )
         except ValidationError as exc:
             attach(form, exc)
         else:
@@ -213,7 +223,7 @@ def criteriaset_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def criteriaset_new_version_view(request: HttpRequest, pk: int) -> HttpResponse:
+def criteriaset_new_version_view(request: AuthedRequest, pk: int) -> HttpResponse:
     criteria_set = get_object_or_404(CriteriaSet, pk=pk)
     require(request.user, "criteria.manage", criteria_set)
     try:
@@ -230,7 +240,7 @@ def criteriaset_new_version_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def ntm_list_view(request: HttpRequest) -> HttpResponse:
+def ntm_list_view(request: CampaignRequest) -> HttpResponse:
     """Communes in the user's scope with their NTM status for a year."""
     require(request.user, "ntm.view")
     campaign = request.campaign
@@ -257,7 +267,7 @@ def ntm_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def ntm_edit_view(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse:
+def ntm_edit_view(request: AuthedRequest, unit_pk: int, year: int) -> HttpResponse:
     unit = get_object_or_404(selectors.ntm_units_visible_to(request.user), pk=unit_pk)
     if not 2000 <= year <= 2100:
         raise Http404
@@ -332,7 +342,7 @@ def ntm_edit_view(request: HttpRequest, unit_pk: int, year: int) -> HttpResponse
 
 @require_POST
 @login_required
-def ntm_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+def ntm_confirm_view(request: AuthedRequest, pk: int) -> HttpResponse:
     status = get_object_or_404(
         selectors.ntm_statuses_visible_to(request.user).select_related("unit"), pk=pk
     )
@@ -382,7 +392,7 @@ def _contribution_rows(request: HttpRequest):
 
 @login_required
 @campaign_view
-def contribution_list_view(request: HttpRequest) -> HttpResponse:
+def contribution_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "contribution.view")
     qs, filters, filter_form = _contribution_rows(request)
     campaign = request.campaign
@@ -435,7 +445,7 @@ def contribution_export_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def contribution_create_view(request: HttpRequest) -> HttpResponse:
+def contribution_create_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "contribution.edit")
     campaign = request.campaign
     communes = selectors.communes_for_contributions(request.user)
@@ -465,7 +475,7 @@ def contribution_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contribution_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def contribution_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     contribution = get_object_or_404(selectors.contributions_visible_to(request.user), pk=pk)
     require(request.user, "contribution.edit", contribution)
     campaign = contribution.campaign or current_campaign()
@@ -505,7 +515,7 @@ def contribution_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def completeness_view(request: HttpRequest) -> HttpResponse:
+def completeness_view(request: CampaignRequest) -> HttpResponse:
     campaign = request.campaign
     require(request.user, "completeness.view")
     year = request.year
@@ -533,7 +543,7 @@ def completeness_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def completeness_export_view(request: HttpRequest) -> HttpResponse:
+def completeness_export_view(request: CampaignRequest) -> HttpResponse:
     campaign = request.campaign
     require(request.user, "completeness.view")
     year = request.year

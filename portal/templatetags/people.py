@@ -8,6 +8,8 @@ the templates and the pages)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 register = template.Library()
@@ -17,7 +19,7 @@ GONE = "(tài khoản đã xóa)"
 
 
 @register.filter
-def person(user) -> str:
+def person(user: Any) -> str:
     """The person's name as the portal shows it, or GONE when there is nobody."""
     if not user:
         return GONE

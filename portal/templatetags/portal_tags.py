@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import TYPE_CHECKING, Any
+
 from django import template
+from django.template import Context
 
 from portal.numbers import format_vn_number
+
+if TYPE_CHECKING:
+    from portal.access import AnyUser
 
 register = template.Library()
 
 
 @register.filter
-def num(value, decimals=None) -> str:
+def num(value: Any, decimals: Any = None) -> str:
     """Numbers the Vietnamese way. Without an argument the value keeps its decimals (at most
     two, trailing zeros dropped): 12.5 → "12,5", 150000000 → "150.000.000", 17.50 → "17,5".
     With `decimals` the places are fixed: |num:2 → "12,50"."""
@@ -24,14 +31,14 @@ def num(value, decimals=None) -> str:
 
 
 @register.filter
-def vnd(value) -> str:
+def vnd(value: Any) -> str:
     """Money in đồng: 1234567 → "1.234.567 đ"."""
     text = num(value, 0)
     return f"{text} đ" if text else ""
 
 
 @register.filter
-def days_left(due, today) -> str:
+def days_left(due: datetime.date | None, today: datetime.date | None) -> str:
     """How far a deadline is, in days, as an office writes it: "còn 24 ngày", "hạn cuối hôm
     nay", "đã quá hạn 3 ngày" (Django's `timeuntil` has no Vietnamese for weeks)."""
     if not due or not today:
@@ -45,7 +52,7 @@ def days_left(due, today) -> str:
 
 
 @register.filter
-def change_word(record) -> str:
+def change_word(record: Any) -> str:
     """What a history record (simple_history) did, as a sentence says it: "tạo mới",
     "cập nhật", "xóa"; its markers are the audit log's actions."""
     from portal.models import AuditEvent
@@ -55,7 +62,7 @@ def change_word(record) -> str:
 
 
 @register.filter
-def in_scope(unit, user) -> bool:
+def in_scope(unit: Any, user: AnyUser) -> bool:
     """{% if unit|in_scope:user %}: may this user open the unit's page (else show plain text)?"""
     from portal.access import sees_all, unit_ids_in_scope
 
@@ -66,7 +73,7 @@ def in_scope(unit, user) -> bool:
 
 
 @register.inclusion_tag("_partials/unit_link.html", takes_context=True)
-def unit_link(context, unit):
+def unit_link(context: Context, unit: Any) -> dict[str, Any]:
     """The unit's name, linked to its page only when the user may open it."""
     user = context["request"].user
     return {"unit": unit, "linkable": in_scope(unit, user)}

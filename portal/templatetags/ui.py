@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms, template
+from django.template import Context
 
 register = template.Library()
 
 
 @register.filter
-def filter_form(value) -> forms.BaseForm:
+def filter_form(value: Any) -> forms.BaseForm:
     """The form a list page filters with: a django-filter FilterSet's `.form`, or a plain Form.
 
     `_partials/filter_form.html` renders its fields through this filter, so a view may hand the
@@ -21,7 +24,7 @@ def filter_form(value) -> forms.BaseForm:
 
 
 @register.simple_tag(takes_context=True)
-def campaign_page(context, url_name: str) -> str:
+def campaign_page(context: Context, url_name: str) -> str:
     """`{% campaign_page 'awards:nomination-list' %}`: a campaign's page, of the campaign the page
     is about (`request.campaign`, else a `campaign` in the context), else of the current
     campaign (portal.navigation.entry_url); a page of its own when the pattern takes no code."""

@@ -32,6 +32,7 @@ from campaigns.results.services import (
     ntm_status_save,
 )
 from portal.concurrency import seen_token
+from portal.web import model_values
 from units.models import Unit
 
 from .results_helpers import with_criteria_sets
@@ -74,7 +75,12 @@ def test_a_new_campaign_copies_the_latest_criteria_versions(world, secretariat):
     v2.save()
     form = CampaignForm(_campaign_data(copy_criteria_from=world.campaign.pk))
     assert form.is_valid(), form.errors
-    campaign = campaign_save(form=form, copy_criteria_from=form.cleaned_data["copy_criteria_from"])
+    campaign = campaign_save(
+        campaign=None,
+        values=model_values(form),
+        by=secretariat,
+        copy_criteria_from=form.cleaned_data["copy_criteria_from"],
+    )
     copied = {s.target_group: s for s in campaign.criteria_sets.all()}
     assert set(copied) == {"b", "c"}
     assert copied["b"].name == "Bộ tiêu chí xã, phiên bản 2"
@@ -117,7 +123,7 @@ def _set_forms(criteria_set, rows):
     )
 
 
-def test_an_editable_set_is_saved_with_its_criteria(world):
+def test_an_editable_set_is_saved_with_its_criteria(world, secretariat):
     s = with_criteria_sets(world.campaign)["b"]
     first = s.criteria.get()
     form, formset = _set_forms(
@@ -141,7 +147,9 @@ def test_an_editable_set_is_saved_with_its_criteria(world):
     )
     assert form.is_valid(), form.errors
     assert formset.is_valid(), formset.errors
-    criteria_set_save(form=form, criteria_formset=formset)
+    criteria_set_save(
+        criteria_set=s, values=model_values(form), criteria_formset=formset, by=secretariat
+    )
     assert list(s.criteria.values_list("number", "text", "evidence_required")) == [
         (1, "Sửa nội dung", False),
         (2, "Tiêu chí mới", True),
@@ -159,7 +167,9 @@ def test_a_set_in_use_refuses_edits_and_versions_instead(world, secretariat):
     assert form.is_valid()
     assert formset.is_valid()
     with pytest.raises(ValidationError, match="tạo phiên bản mới"):
-        criteria_set_save(form=form, criteria_formset=formset)
+        criteria_set_save(
+            criteria_set=s, values=model_values(form), criteria_formset=formset, by=secretariat
+        )
     assert s.criteria.get().text == "Tiêu chí một"
     v2 = criteria_set_new_version(criteria_set=s, by=secretariat)
     assert (v2.version, v2.previous_id, v2.status) == (2, s.pk, CriteriaSetStatus.EDITABLE)
@@ -301,9 +311,9 @@ def test_contribution_year_outside_campaign_is_refused(world):
     assert not Contribution.objects.exists()
 
 
-def test_campaign_created_without_copy_has_no_sets(world):
+def test_campaign_created_without_copy_has_no_sets(world, secretariat):
     form = CampaignForm(_campaign_data())
     assert form.is_valid(), form.errors
-    campaign = campaign_save(form=form)
+    campaign = campaign_save(campaign=None, values=model_values(form), by=secretariat)
     assert Campaign.objects.filter(code="ducpho-ntm-2026-2030").exists()
     assert campaign.criteria_sets.count() == 0

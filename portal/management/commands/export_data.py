@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal.dataexchange import EXPORTERS, write_csv, write_xlsx
 
@@ -12,13 +13,13 @@ from portal.dataexchange import EXPORTERS, write_csv, write_xlsx
 class Command(BaseCommand):
     help = "Xuất dữ liệu ra tệp .xlsx (hoặc .csv) với đúng các cột của mẫu nhập."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", help="Loại dữ liệu: " + ", ".join(sorted(EXPORTERS)))
         parser.add_argument("file", help="Tệp kết quả (.xlsx hoặc .csv)")
         parser.add_argument("--year", type=int, help="Năm (với các bảng theo năm)")
         parser.add_argument("--campaign", help="Mã phong trào (tùy chọn)")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         kind = options["kind"]
         if kind not in EXPORTERS:
             raise CommandError(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal.dataexchange import IMPORTERS, FileRejected, run_import
 
@@ -12,12 +13,12 @@ from portal.dataexchange import IMPORTERS, FileRejected, run_import
 class Command(BaseCommand):
     help = "Nhập dữ liệu từ tệp .xlsx hoặc .csv (UTF-8). Một dòng lỗi thì không lưu dòng nào."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", help="Loại dữ liệu: " + ", ".join(sorted(IMPORTERS)))
         parser.add_argument("file", help="Đường dẫn tệp .xlsx hoặc .csv")
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không lưu.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         kind = options["kind"]
         if kind not in IMPORTERS:
             raise CommandError(

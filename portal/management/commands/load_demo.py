@@ -6,9 +6,10 @@ Idempotent: running it twice leaves the same data. Each app contributes a `demo.
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from portal.demo import load_users
 
@@ -19,12 +20,12 @@ DEMO_MODULES = ["units.demo", "campaigns.demo", "awards.demo", "reports.demo"]
 class Command(BaseCommand):
     help = "Nạp kế hoạch mẫu Đức Phổ, dữ liệu mẫu (có nhãn) và tài khoản thử cho từng vai trò."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--quiet-users", action="store_true", help="Không in danh sách tài khoản."
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         # The demo's documents are rendered and signed here, before the command ends: inline,
         # never handed to the web process's background thread (reports/background.py).
         settings.REPORTS_RENDER_IN_THREAD = False

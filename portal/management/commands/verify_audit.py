@@ -4,8 +4,9 @@ PDFs, and report any break (exit status 1)."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.module_loading import import_string
 
 #: The checks, in order: each a function `check(options) -> portal.audit.CheckResult | None`
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         "--pdf hoặc --signed-documents: đối chiếu đầu chuỗi ghi trong từng văn bản đã ký."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--pdf",
             nargs="+",
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             help="Đối chiếu mọi văn bản đã ký đang lưu trong hệ thống.",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         results = [r for path in CHECKS if (r := import_string(path)(options)) is not None]
         elapsed = time.monotonic() - started
