@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from units.models import AuthorityLevel, Person, Unit, UnitKind, code_validator
 
-from .council import pct_rule
+from .council.arithmetic import pct_rule
 
 
 class TierKind(models.TextChoices):

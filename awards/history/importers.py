@@ -18,7 +18,7 @@ from campaigns.models import Campaign
 from portal.dataexchange import Column, Importer, Plan, Table, fold, register_importer
 from units.models import Person, Unit
 
-from .models import Award, AwardCategory, AwardSource, AwardTier, NomineeKind, TierKind
+from ..models import Award, AwardCategory, AwardSource, AwardTier, NomineeKind, TierKind
 
 #: recipient_kind: the contract's values and the labels the award list's export writes.
 RECIPIENT_KINDS = {
