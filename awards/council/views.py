@@ -43,7 +43,7 @@ def session_list_view(request: HttpRequest) -> HttpResponse:
     sessions = sel.sessions_for(request.user).filter(campaign=request.campaign)
     return render(
         request,
-        "awards/session_list.html",
+        "awards/council/session_list.html",
         {
             "campaign": request.campaign,
             **paginate(request, sessions),
@@ -70,7 +70,7 @@ def session_create_view(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, "Đã tạo phiên họp. Hãy đưa các đề nghị vào chương trình.")
         return redirect(session)
-    return render(request, "awards/session_form.html", {"form": form, "campaign": request.campaign})
+    return render(request, "awards/council/session_form.html", {"form": form, "campaign": request.campaign})
 
 
 def _session(request: HttpRequest, pk: int) -> CouncilSession:
@@ -94,7 +94,7 @@ def _session_page(
     )
     return render(
         request,
-        "awards/session_detail.html",
+        "awards/council/session_detail.html",
         {
             "session": session,
             **agenda,
@@ -253,7 +253,7 @@ def session_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     agenda = sel.session_agenda(session, request.user, preview=True)
     return render(
         request,
-        "awards/session_close.html",
+        "awards/council/session_close.html",
         {"session": session, **agenda},
     )
 

@@ -33,7 +33,7 @@ def decision_list_view(request: HttpRequest) -> HttpResponse:
     campaign = request.campaign
     return render(
         request,
-        "awards/decision_list.html",
+        "awards/decisions/decision_list.html",
         {
             "campaign": campaign,
             **paginate(request, sel.decisions_list().filter(campaign=campaign)),
@@ -75,7 +75,7 @@ def decision_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Đã lập dự thảo quyết định, chờ Chủ tịch ký.")
             return redirect(decision)
-    return render(request, "awards/decision_form.html", {"form": form, "campaign": campaign})
+    return render(request, "awards/decisions/decision_form.html", {"form": form, "campaign": campaign})
 
 
 @login_required
@@ -86,7 +86,7 @@ def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "awards/decision_detail.html",
+        "awards/decisions/decision_detail.html",
         {
             "d": decision,
             "nominations": decision.nominations.select_related(
@@ -126,7 +126,7 @@ def letter_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Đã ghi nhận tờ trình cấp trên.")
             return redirect(letter)
-    return render(request, "awards/letter_form.html", {"form": form, "campaign": campaign})
+    return render(request, "awards/decisions/letter_form.html", {"form": form, "campaign": campaign})
 
 
 @login_required
@@ -148,7 +148,7 @@ def _letter_page(request: HttpRequest, letter, *, bound=None, status: int = 200)
             n.answer_form = AnswerForm(guard=n, auto_id=False)
     return render(
         request,
-        "awards/letter_detail.html",
+        "awards/decisions/letter_detail.html",
         {"letter": letter, "nominations": nominations, "can_answer": can_answer},
         status=status,
     )

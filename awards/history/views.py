@@ -37,7 +37,7 @@ def award_list_view(request: HttpRequest) -> HttpResponse:
     page.object_list = sel.recipient_awards(qs, list(page.object_list))
     return render(
         request,
-        "awards/award_list.html",
+        "awards/history/award_list.html",
         {
             **listing,
             "filter": award_filter,
@@ -80,7 +80,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
     empty = not any(r["total"] for r in rows)
     return render(
         request,
-        "awards/statistics.html",
+        "awards/history/statistics.html",
         {
             "year": year,
             "year_form": year_form,
@@ -113,7 +113,7 @@ def unit_awards_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "award.view", unit)
     return render(
         request,
-        "awards/_award_history_panel.html",
+        "awards/_partials/award_history_panel.html",
         {
             "awards": sel.awards_of(unit=unit)[:100],
             "nominations": Nomination.objects.filter(unit=unit)
@@ -131,7 +131,7 @@ def person_awards_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "award.view", person)
     return render(
         request,
-        "awards/_award_history_panel.html",
+        "awards/_partials/award_history_panel.html",
         {
             "awards": sel.awards_of(person=person)[:100],
             "nominations": Nomination.objects.filter(person=person)

@@ -43,7 +43,7 @@ def nomination_list_view(request: HttpRequest) -> HttpResponse:
     nomination_filter = _filtered_nominations(request)
     return render(
         request,
-        "awards/nomination_list.html",
+        "awards/nominations/nomination_list.html",
         {
             "campaign": request.campaign,
             **paginate(request, nomination_filter.qs),
@@ -97,7 +97,7 @@ def nomination_create_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Đã lưu dự thảo đề nghị. Hãy tải lên hồ sơ rồi gửi.")
             return redirect(nomination)
     return render(
-        request, "awards/nomination_form.html", {"form": form, "campaign": request.campaign}
+        request, "awards/nominations/nomination_form.html", {"form": form, "campaign": request.campaign}
     )
 
 
@@ -132,7 +132,7 @@ def _nomination_page(
     may = sel.nomination_actions(request.user, nomination)
     return render(
         request,
-        "awards/nomination_detail.html",
+        "awards/nominations/nomination_detail.html",
         {
             "n": nomination,
             "results": sel.eligibility_shown(nomination),
@@ -320,7 +320,7 @@ def exemplar_list_view(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "awards/exemplar_list.html",
+        "awards/nominations/exemplar_list.html",
         {
             **paginate(request, qs),
             "can_manage": can(request.user, "exemplar.manage"),
@@ -355,7 +355,7 @@ def exemplar_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
         else:
             messages.success(request, "Đã lưu điển hình, sáng kiến.")
             return redirect("awards:exemplar-list")
-    return render(request, "awards/exemplar_form.html", {"form": form, "exemplar": exemplar})
+    return render(request, "awards/nominations/exemplar_form.html", {"form": form, "exemplar": exemplar})
 
 
 def _public_campaign(code: str) -> Campaign:
@@ -366,7 +366,7 @@ def public_consultation_view(request: HttpRequest, campaign_code: str) -> HttpRe
     campaign = _public_campaign(campaign_code)
     return render(
         request,
-        "awards/public_consultation.html",
+        "awards/nominations/public_consultation.html",
         {
             "campaign": campaign,
             "nominations": sel.consultation_open(campaign),
@@ -409,7 +409,7 @@ def public_exemplars_view(request: HttpRequest, campaign_code: str) -> HttpRespo
     campaign = _public_campaign(campaign_code)
     return render(
         request,
-        "awards/public_exemplars.html",
+        "awards/nominations/public_exemplars.html",
         {
             "campaign": campaign,
             "exemplars": sel.exemplars_published(campaign),
