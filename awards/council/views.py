@@ -70,7 +70,9 @@ def session_create_view(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, "Đã tạo phiên họp. Hãy đưa các đề nghị vào chương trình.")
         return redirect(session)
-    return render(request, "awards/council/session_form.html", {"form": form, "campaign": request.campaign})
+    return render(
+        request, "awards/council/session_form.html", {"form": form, "campaign": request.campaign}
+    )
 
 
 def _session(request: HttpRequest, pk: int) -> CouncilSession:

@@ -75,7 +75,9 @@ def decision_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Đã lập dự thảo quyết định, chờ Chủ tịch ký.")
             return redirect(decision)
-    return render(request, "awards/decisions/decision_form.html", {"form": form, "campaign": campaign})
+    return render(
+        request, "awards/decisions/decision_form.html", {"form": form, "campaign": campaign}
+    )
 
 
 @login_required
@@ -126,7 +128,9 @@ def letter_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Đã ghi nhận tờ trình cấp trên.")
             return redirect(letter)
-    return render(request, "awards/decisions/letter_form.html", {"form": form, "campaign": campaign})
+    return render(
+        request, "awards/decisions/letter_form.html", {"form": form, "campaign": campaign}
+    )
 
 
 @login_required

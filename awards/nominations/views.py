@@ -97,7 +97,9 @@ def nomination_create_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Đã lưu dự thảo đề nghị. Hãy tải lên hồ sơ rồi gửi.")
             return redirect(nomination)
     return render(
-        request, "awards/nominations/nomination_form.html", {"form": form, "campaign": request.campaign}
+        request,
+        "awards/nominations/nomination_form.html",
+        {"form": form, "campaign": request.campaign},
     )
 
 
@@ -355,7 +357,9 @@ def exemplar_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
         else:
             messages.success(request, "Đã lưu điển hình, sáng kiến.")
             return redirect("awards:exemplar-list")
-    return render(request, "awards/nominations/exemplar_form.html", {"form": form, "exemplar": exemplar})
+    return render(
+        request, "awards/nominations/exemplar_form.html", {"form": form, "exemplar": exemplar}
+    )
 
 
 def _public_campaign(code: str) -> Campaign:
