@@ -164,7 +164,7 @@ class Denominator(models.TextChoices):
 class VoteRule(models.Model):
     """How the council decides on a tier during a date range (quorum, ballot, threshold).
 
-    DOMAIN.md §1.7: thresholds under the 2022 Law are unverified, so every figure is data."""
+    Thresholds under the 2022 Law are unverified (docs/awards-law.md §5), so every figure is data."""
 
     tier = models.ForeignKey(AwardTier, on_delete=models.CASCADE, related_name="vote_rules")
     valid_from = models.DateField("Áp dụng từ")
@@ -288,7 +288,7 @@ class EligibilityRule(models.Model):
 
 
 class BonusRate(models.Model):
-    """Money that goes with an award, by date (Decree 152/2025 Art. 54; DOMAIN.md §1.6)."""
+    """Money that goes with an award, by date (Decree 152/2025 Art. 54; docs/awards-law.md §3)."""
 
     tier = models.ForeignKey(AwardTier, on_delete=models.CASCADE, related_name="bonus_rates")
     nominee_kind = models.CharField("Đối tượng", max_length=16, choices=NomineeKind.choices)

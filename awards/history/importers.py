@@ -1,4 +1,4 @@
-"""`import_data awards`: past awards for the eligibility history (DESIGN.md data exchange).
+"""`import_data awards`: past awards for the eligibility history (docs/data.md, `awards`).
 
 An award is found again by its tier, its recipient and its decision number compared
 normalized (`decision_key`: NFC, case-folded, Đ → D, no spaces), so `125/QD-UBND` is the award
