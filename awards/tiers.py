@@ -880,7 +880,8 @@ def load_tiers(*, refresh_rules: bool = False) -> int:
     )
     load_powers()
     load_bonus_rates()
-    # Decree 91/2017: HCLĐ hạng Ba = 4.5 × base salary (1,8 triệu đồng, 2023); docs/awards-law.md §5.
+    # Decree 91/2017: HCLĐ hạng Ba = 4.5 × base salary (1,8 triệu đồng, 2023);
+    # docs/awards-law.md §5.
     # Created once; a locality's later edit of it is kept.
     upsert_audited(
         BonusRate,
