@@ -31,7 +31,8 @@ from .council.services import (
     session_open,
     vote_cast,
 )
-from .decisions.services import decision_create, decision_legal_bases
+from .decisions.selectors import decision_legal_bases
+from .decisions.services import decision_create
 from .models import (
     AwardDecision,
     AwardTier,

@@ -56,7 +56,7 @@ def decision_create_view(request: HttpRequest) -> HttpResponse:
         offered=passed,
         initial={
             "title": "Về việc khen thưởng trong Phong trào thi đua",
-            "legal_bases": services.decision_legal_bases(campaign, timezone.localdate()),
+            "legal_bases": sel.decision_legal_bases(campaign, timezone.localdate()),
         },
     )
     if request.method == "POST" and form.is_valid():

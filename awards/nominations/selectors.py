@@ -15,6 +15,7 @@ from .. import eligibility as el
 from ..history.selectors import history_for
 from ..models import (
     Award,
+    DocumentKind,
     Exemplar,
     Nomination,
     NominationStatus,
@@ -189,3 +190,15 @@ def nominee_kind_of(*, unit: Unit | None, person: Person | None) -> str:
 
 def prefetch_documents() -> Prefetch:
     return Prefetch("documents")
+
+
+def default_reference_date(period_year: int) -> datetime.date:
+    """The rules in force at the end of the reviewed year, or today if that is still ahead."""
+    return min(datetime.date(period_year, 12, 31), today())
+
+
+def missing_documents(nomination: Nomination) -> list[str]:
+    have = set(nomination.documents.values_list("kind", flat=True))
+    return [
+        DocumentKind(k).label for k in nomination.tier.required_documents or [] if k not in have
+    ]

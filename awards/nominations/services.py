@@ -72,11 +72,6 @@ def nomination_move(
         setattr(nomination, key, value)
 
 
-def default_reference_date(period_year: int) -> datetime.date:
-    """The rules in force at the end of the reviewed year, or today if that is still ahead."""
-    return min(datetime.date(period_year, 12, 31), today())
-
-
 @transaction.atomic
 def nomination_create(
     *,
@@ -132,7 +127,7 @@ def nomination_create(
         proposer_unit=proposer_unit,
         period_kind=period_kind,
         period_year=period_year,
-        reference_date=default_reference_date(period_year),
+        reference_date=sel.default_reference_date(period_year),
         achievements=achievements,
         facts={k: int(v) for k, v in (facts or {}).items() if v is not None},
         created_by=by,
@@ -169,13 +164,6 @@ def nomination_document_add(
     return doc
 
 
-def missing_documents(nomination: Nomination) -> list[str]:
-    have = set(nomination.documents.values_list("kind", flat=True))
-    return [
-        DocumentKind(k).label for k in nomination.tier.required_documents or [] if k not in have
-    ]
-
-
 def _store_eligibility(nomination: Nomination, *, by: User) -> bool | None:
     results = sel.eligibility_for(nomination)
     nomination.eligibility = [r.as_dict() for r in results]
@@ -192,7 +180,7 @@ def _store_eligibility(nomination: Nomination, *, by: User) -> bool | None:
 
 @transaction.atomic
 def nomination_submit(*, nomination: Nomination, by: User) -> Nomination:
-    missing = missing_documents(nomination)
+    missing = sel.missing_documents(nomination)
     if missing:
         raise ValidationError("Hồ sơ còn thiếu: " + "; ".join(missing) + ".")
     nomination_move(nomination=nomination, old=[S.DRAFT], new=S.SUBMITTED, by=by)

@@ -139,7 +139,7 @@ def _nomination_page(
             "n": nomination,
             "results": sel.eligibility_shown(nomination),
             "documents": nomination.documents.all(),
-            "missing": services.missing_documents(nomination),
+            "missing": sel.missing_documents(nomination),
             "events": nomination.events.select_related("by"),
             "comments": nomination.comments.all() if may.read_comments else None,
             "show_contact": may.see_contact,

@@ -448,7 +448,7 @@ def test_each_body_seals_with_its_own_certificate(
 
 
 def test_a_new_decision_offers_the_bases_in_force_on_its_day(world, client_as):
-    from awards.decisions.services import decision_legal_bases
+    from awards.decisions.selectors import decision_legal_bases
 
     after = decision_legal_bases(world.campaign, AFTER)
     assert "72/2025/QH15" in after
