@@ -8,7 +8,8 @@ class AwardsConfig(AppConfig):
     def ready(self) -> None:
         from portal.navigation import MenuEntry, Panel, register_menu, register_panel
 
-        from . import desk, importers  # noqa: F401  (registers the `awards` import kind)
+        from . import desk
+        from .history import importers  # noqa: F401  (registers the `awards` import kind)
 
         desk.register()
 

@@ -13,7 +13,16 @@ from portal.demo import load_users
 from portal.models import User
 from units.models import Authority, Person, Unit
 
-from . import demo_successor, selectors, services
+from . import demo_successor
+from .council.selectors import recusals
+from .council.services import (
+    session_add_item,
+    session_close,
+    session_create,
+    session_open,
+    session_set_secretary,
+    vote_cast,
+)
 from .models import (
     Award,
     AwardCategory,
@@ -29,6 +38,13 @@ from .models import (
     SessionStatus,
     VoteChoice,
     YearlyRating,
+)
+from .nominations.services import (
+    consultation_open,
+    nomination_check,
+    nomination_create,
+    nomination_document_add,
+    nomination_submit,
 )
 from .tiers import load_tiers
 
@@ -118,7 +134,7 @@ def _nomination(
     existing = Nomination.objects.filter(campaign=campaign, tier=tier, **who).first()
     if existing:
         return existing
-    nomination = services.nomination_create(
+    nomination = nomination_create(
         by=by,
         campaign=campaign,
         tier=tier,
@@ -132,7 +148,7 @@ def _nomination(
     from portal.uploads import bytes_upload
 
     for doc_kind in tier.required_documents:
-        services.nomination_document_add(
+        nomination_document_add(
             nomination=nomination, kind=doc_kind, upload=bytes_upload("ho-so-mau.pdf", PDF), by=by
         )
     return nomination
@@ -148,17 +164,17 @@ def _hold_final_review_session(secretariat) -> None:
     if session is None or session.status == SessionStatus.CLOSED or not session.items.exists():
         return
     if session.status == SessionStatus.DRAFT:
-        services.session_open(session=session, by=secretariat)
+        session_open(session=session, by=secretariat)
     items = list(session.items.select_related("nomination"))
     members = [seat.user for seat in session.seats.select_related("user")]
-    recused = selectors.recusals(members, [i.nomination for i in items], session=session)
+    recused = recusals(members, [i.nomination for i in items], session=session)
     for item in items:
         for member in members:
             if member.pk in recused[item.nomination_id]:
                 continue
             if not item.receipts.filter(member=member).exists():
-                services.vote_cast(item=item, member=member, choice=VoteChoice.AGREE)
-    services.session_close(session=session, by=secretariat)
+                vote_cast(item=item, by=member, choice=VoteChoice.AGREE)
+    session_close(session=session, by=secretariat)
 
 
 @transaction.atomic
@@ -231,7 +247,7 @@ def load() -> dict:
         "Tích cực vận động nhân dân hiến đất, tham gia xây dựng NTM nâng cao.",
     )
     if submitted.status == NominationStatus.DRAFT:
-        services.nomination_submit(nomination=submitted, by=secretariat)
+        nomination_submit(nomination=submitted, by=secretariat)
     checked = _nomination(
         campaign,
         secretariat,
@@ -264,7 +280,7 @@ def load() -> dict:
         pm.exemplars.add(initiative)
     for n in (checked, provincial, pm):
         if n.status == NominationStatus.DRAFT:
-            services.nomination_submit(nomination=n, by=secretariat)
+            nomination_submit(nomination=n, by=secretariat)
         if n.status == NominationStatus.SUBMITTED:
             n.refresh_from_db()
             reason = (
@@ -272,9 +288,9 @@ def load() -> dict:
                 if n.eligible
                 else "Mẫu: đề nghị Hội đồng xem xét do thành tích nổi bật trong phong trào."
             )
-            services.nomination_check(nomination=n, by=secretariat, override_reason=reason)
+            nomination_check(nomination=n, by=secretariat, override_reason=reason)
     if pm.status == NominationStatus.CHECKED and not pm.consultation_until:
-        services.consultation_open(nomination=pm, by=secretariat)
+        consultation_open(nomination=pm, by=secretariat)
     _ = draft
     # A council with five members with the checked cases on its agenda; it is held below.
     if not CouncilSession.objects.filter(
@@ -286,7 +302,7 @@ def load() -> dict:
                 username__in=["chutich", "hoidong", "hoidong2", "hoidong3", "hoidong4"]
             )
         }
-        session = services.session_create(
+        session = session_create(
             by=secretariat,
             campaign=campaign,
             title="Phiên họp xét khen thưởng tổng kết phong trào 2021–2025",
@@ -308,14 +324,14 @@ def load() -> dict:
         for n in (checked, provincial):
             n.refresh_from_db()
             if n.status == NominationStatus.CHECKED:
-                services.session_add_item(session=session, nomination=n, by=secretariat)
+                session_add_item(session=session, nomination=n, by=secretariat)
     # A demo loaded before the secretary was required: its session gets one.
     session = CouncilSession.objects.filter(
         title__startswith="Phiên họp xét khen thưởng tổng kết", is_sample=True, status="draft"
     ).first()
     secretary = User.objects.filter(username="hoidong").first()
     if session and secretary and not session.seats.filter(role=MemberRole.SECRETARY).exists():
-        services.session_set_secretary(session=session, member=secretary, by=secretariat)
+        session_set_secretary(session=session, member=secretary, by=secretariat)
     _hold_final_review_session(secretariat)
     successor = demo_successor.load()  # the 2026–2030 campaign's awards, dated from today
     return {

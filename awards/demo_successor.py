@@ -23,8 +23,16 @@ from portal.models import User
 from portal.uploads import bytes_upload
 from units.models import Authority, Person, Unit
 
-from . import selectors as sel
-from . import services
+from .council.selectors import recusals
+from .council.services import (
+    session_add_item,
+    session_close,
+    session_create,
+    session_open,
+    vote_cast,
+)
+from .decisions.selectors import decision_legal_bases
+from .decisions.services import decision_create
 from .models import (
     AwardDecision,
     AwardTier,
@@ -35,6 +43,13 @@ from .models import (
     PeriodKind,
     SessionStatus,
     VoteChoice,
+)
+from .nominations.services import (
+    nomination_check,
+    nomination_create,
+    nomination_document_add,
+    nomination_return,
+    nomination_submit,
 )
 
 TIER = "giay-khen-chu-tich-xa"
@@ -127,7 +142,7 @@ def _nomination(campaign, secretariat, year, kind, code, proposer, achievements)
     existing = Nomination.objects.filter(campaign=campaign, tier=tier, **who).first()
     if existing:
         return existing
-    nomination = services.nomination_create(
+    nomination = nomination_create(
         by=secretariat,
         campaign=campaign,
         tier=tier,
@@ -139,7 +154,7 @@ def _nomination(campaign, secretariat, year, kind, code, proposer, achievements)
         **who,
     )
     for doc_kind in tier.required_documents:
-        services.nomination_document_add(
+        nomination_document_add(
             nomination=nomination,
             kind=doc_kind,
             upload=bytes_upload("ho-so-mau.pdf", PDF),
@@ -150,11 +165,11 @@ def _nomination(campaign, secretariat, year, kind, code, proposer, achievements)
 
 def _checked(nomination: Nomination, secretariat) -> Nomination:
     if nomination.status == NominationStatus.DRAFT:
-        services.nomination_submit(nomination=nomination, by=secretariat)
+        nomination_submit(nomination=nomination, by=secretariat)
     nomination.refresh_from_db()
     if nomination.status == NominationStatus.SUBMITTED:
         reason = "" if nomination.eligible else "Mẫu: thành tích nổi bật trong phong trào."
-        services.nomination_check(nomination=nomination, by=secretariat, override_reason=reason)
+        nomination_check(nomination=nomination, by=secretariat, override_reason=reason)
         nomination.refresh_from_db()
     return nomination
 
@@ -163,7 +178,7 @@ def _session(campaign, secretariat, title, day, nominations) -> CouncilSession:
     session = CouncilSession.objects.filter(campaign=campaign, title=title).first()
     if session is not None:
         return session
-    session = services.session_create(
+    session = session_create(
         by=secretariat,
         campaign=campaign,
         title=title,
@@ -177,7 +192,7 @@ def _session(campaign, secretariat, title, day, nominations) -> CouncilSession:
     session.save(update_fields=["authority"])
     for nomination in nominations:
         if nomination.status == NominationStatus.CHECKED:
-            services.session_add_item(session=session, nomination=nomination, by=secretariat)
+            session_add_item(session=session, nomination=nomination, by=secretariat)
     return session
 
 
@@ -185,7 +200,7 @@ def _vote(session, voters: dict[str, int]) -> None:
     """`voters`: username → how many of the agenda's items (in order) that member has voted."""
     items = list(session.items.select_related("nomination").order_by("order"))
     members = {s.user.username: s.user for s in session.seats.select_related("user")}
-    recused = sel.recusals(list(members.values()), [i.nomination for i in items], session=session)
+    recused = recusals(list(members.values()), [i.nomination for i in items], session=session)
     for username, count in voters.items():
         member = members[username]
         for item in items[:count]:
@@ -193,7 +208,7 @@ def _vote(session, voters: dict[str, int]) -> None:
                 continue
             if item.receipts.filter(member=member).exists():
                 continue
-            services.vote_cast(item=item, member=member, choice=VoteChoice.AGREE)
+            vote_cast(item=item, by=member, choice=VoteChoice.AGREE)
 
 
 @transaction.atomic
@@ -218,17 +233,17 @@ def load() -> dict[str, int]:
     decided = _checked(cases["decided"], secretariat)
     held = _session(campaign, secretariat, HELD, today - datetime.timedelta(days=14), [decided])
     if held.status == SessionStatus.DRAFT:
-        services.session_open(session=held, by=secretariat)
+        session_open(session=held, by=secretariat)
         _vote(held, {u.username: len(CASES) for u, _ in _members()})
-        services.session_close(session=held, by=secretariat)
+        session_close(session=held, by=secretariat)
     decided.refresh_from_db()
     if decided.status == NominationStatus.PASSED:
-        services.decision_create(
+        decision_create(
             by=secretariat,
             campaign=campaign,
             title=f"Về việc tặng Giấy khen cho tập thể có thành tích xuất sắc trong Phong trào "
             f"thi đua năm {year}",
-            legal_bases=services.decision_legal_bases(campaign, today),
+            legal_bases=decision_legal_bases(campaign, today),
             nominations=[decided],
             session=held,
             is_sample=True,
@@ -237,7 +252,7 @@ def load() -> dict[str, int]:
     voting = [_checked(n, secretariat) for n in voting]
     session = _session(campaign, secretariat, TODAY, today, voting)
     if session.status == SessionStatus.DRAFT:
-        services.session_open(session=session, by=secretariat)
+        session_open(session=session, by=secretariat)
         _vote(session, {"hoidong2": 1, "hoidong3": 1})
     # Coming in ten days, one case on its agenda.
     coming = _checked(cases["coming"], secretariat)
@@ -247,14 +262,14 @@ def load() -> dict[str, int]:
     # Waiting to be checked; returned to its proposer with the reason.
     to_check = cases["to_check"]
     if to_check.status == NominationStatus.DRAFT:
-        services.nomination_submit(nomination=to_check, by=secretariat)
+        nomination_submit(nomination=to_check, by=secretariat)
     returned = cases["returned"]
     if (
         returned.status == NominationStatus.DRAFT
         and not returned.events.filter(from_status=NominationStatus.SUBMITTED).exists()
     ):
-        services.nomination_submit(nomination=returned, by=secretariat)
-        services.nomination_return(nomination=returned, by=secretariat, note=RETURN_NOTE)
+        nomination_submit(nomination=returned, by=secretariat)
+        nomination_return(nomination=returned, by=secretariat, note=RETURN_NOTE)
     return {
         "nominations": Nomination.objects.filter(campaign=campaign).count(),
         "sessions": CouncilSession.objects.filter(campaign=campaign).count(),

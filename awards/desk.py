@@ -17,6 +17,7 @@ from portal.access import scope
 from portal.desk import DeskItem, DeskSource, register_desk
 
 from . import selectors as sel
+from .council.selectors import recusals
 from .models import (
     AgendaItem,
     AwardDecision,
@@ -122,7 +123,7 @@ def _my_votes(user) -> list[DeskItem]:
         for session in open_sessions:
             mine = [i for i in agenda if i.session_id == session.pk]
             # Per session: whether a unit recuses depends on whose council it is.
-            recused = sel.recusals([user], [i.nomination for i in mine], session=session)
+            recused = recusals([user], [i.nomination for i in mine], session=session)
             waiting = [
                 i
                 for i in mine

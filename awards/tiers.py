@@ -1,7 +1,8 @@
 """The default award tiers, vote rules and eligibility rules (data, not code branches).
 
 Loaded by `awards.demo.load()` (and `load_tiers()` in tests); a locality edits them in the admin.
-Figures marked [U] in DOMAIN.md are configurable defaults to check against the official texts.
+Figures marked [U] are configurable defaults to check against the official texts
+(docs/awards-law.md §5).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ PERIODS = (OLD, LAW2022, D152)
 
 COL, IND, HH = "collective", "individual", "household"
 BASE_DOCS = ["submission_letter", "achievement_report", "review_minutes"]
-UNVERIFIED = "Mặc định cấu hình, cần đối chiếu văn bản chính thức (DOMAIN.md §1.7 [U])"
+#: The legal basis of a default not yet checked against the official text (docs/awards-law.md §5).
+UNVERIFIED = "Mặc định cấu hình, cần đối chiếu văn bản chính thức"
 
 # code, name, kind, level, authority, decided here, nominee kinds, extra documents, order
 TIERS = [
@@ -347,7 +349,7 @@ HIGH = {
 
 
 def _vote_rule(code: str) -> dict:
-    """Defaults from DOMAIN.md §1.7: two-thirds quorum; 90% of all members by secret ballot for
+    """Defaults (docs/awards-law.md §5): two-thirds quorum; 90% of all members by secret ballot for
     state-level forms (old regime, kept as the [U] default); simple majority otherwise."""
     if code in HIGH:
         return {
@@ -878,7 +880,8 @@ def load_tiers(*, refresh_rules: bool = False) -> int:
     )
     load_powers()
     load_bonus_rates()
-    # Decree 91/2017: HCLĐ hạng Ba = 4.5 × base salary (1,8 triệu đồng, 2023); DOMAIN.md §1.6.
+    # Decree 91/2017: HCLĐ hạng Ba = 4.5 × base salary (1,8 triệu đồng, 2023);
+    # docs/awards-law.md §5.
     # Created once; a locality's later edit of it is kept.
     upsert_audited(
         BonusRate,

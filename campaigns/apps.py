@@ -89,6 +89,6 @@ class CampaignsConfig(AppConfig):
             )
         )
         from .oversight.registry import ready as oversight_ready
-        from .rankings import exporters  # noqa: F401  (registers commune_results)
+        from .rankings import exports  # noqa: F401  (registers commune_results)
 
         oversight_ready()

@@ -27,7 +27,7 @@ class User(AbstractUser):
         ),
     )
     # The person record of the account holder, so a council member is recused from voting on
-    # their own nomination (awards.selectors.recusal_reasons).
+    # their own nomination (awards.council.selectors.recusal_reasons).
     person = models.OneToOneField(
         "units.Person",
         verbose_name="Cá nhân (hồ sơ thi đua)",

@@ -104,7 +104,7 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "council.vote": frozenset({COUNCIL_MEMBER, CHAIRMAN}),
     # Close the vote after seeing who has not voted and what each item would get: the
     # secretariat, and the chairman who chairs the council (a member seated as chair of a
-    # session may close that session too: `awards.selectors.may_close`).
+    # session may close that session too: `awards.council.selectors.may_close`).
     "council.close": frozenset({SECRETARIAT, CHAIRMAN}),
     "decision.sign": frozenset({CHAIRMAN}),
     "award.import": frozenset({SECRETARIAT}),

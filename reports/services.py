@@ -720,8 +720,8 @@ def _require_evaluation(report: Report) -> None:
 def _sign_award_decision(report: Report, by: User, *, day: datetime.date) -> None:
     """Signing the decision's PDF is signing the decision (same transaction): it takes the
     register's number and the signing date, and its awards enter the recipients' history."""
+    from awards.decisions.services import decision_sign
     from awards.models import AwardDecision, DecisionStatus
-    from awards.services import decision_sign
 
     decision = AwardDecision.objects.filter(pk=report.object_id).first()
     if decision is None:

@@ -48,7 +48,7 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from awards import services as award_services  # noqa: E402
+from awards.council.services import session_add_item, session_create, session_open  # noqa: E402
 from awards.models import (  # noqa: E402
     AwardTier,
     Ballot,
@@ -59,6 +59,12 @@ from awards.models import (  # noqa: E402
     PeriodKind,
     SecretTally,
     SessionStatus,
+)
+from awards.nominations.services import (  # noqa: E402
+    nomination_check,
+    nomination_create,
+    nomination_document_add,
+    nomination_submit,
 )
 from awards.tiers import load_tiers  # noqa: E402
 from campaigns.models import Assessment, AssessmentStatus, Campaign  # noqa: E402
@@ -109,7 +115,7 @@ def new_session(campaign: Campaign, secretariat: User, council: list[User], agen
         raise SystemExit(f"Chỉ còn {len(people)} cá nhân chưa được đề nghị; cần {agenda}.")
     number = CouncilSession.objects.filter(title__startswith="Phiên đo tải").count() + 1
     with transaction.atomic():
-        session = award_services.session_create(
+        session = session_create(
             by=secretariat,
             campaign=campaign,
             title=f"Phiên đo tải số {number}",
@@ -119,7 +125,7 @@ def new_session(campaign: Campaign, secretariat: User, council: list[User], agen
             members=[(u, MemberRole.MEMBER) for u in council],
         )
         for person in people:
-            nomination = award_services.nomination_create(
+            nomination = nomination_create(
                 by=secretariat,
                 campaign=campaign,
                 tier=tier,
@@ -131,21 +137,21 @@ def new_session(campaign: Campaign, secretariat: User, council: list[User], agen
                 is_sample=True,
             )
             for kind in tier.required_documents:
-                award_services.nomination_document_add(
+                nomination_document_add(
                     nomination=nomination,
                     kind=kind,
                     upload=bytes_upload("ho-so.pdf", PDF),
                     by=secretariat,
                 )
-            award_services.nomination_submit(nomination=nomination, by=secretariat)
+            nomination_submit(nomination=nomination, by=secretariat)
             nomination.refresh_from_db()
-            award_services.nomination_check(
+            nomination_check(
                 nomination=nomination,
                 by=secretariat,
                 override_reason="" if nomination.eligible else "Đo hiệu năng: trình Hội đồng.",
             )
-            award_services.session_add_item(session=session, nomination=nomination, by=secretariat)
-        award_services.session_open(session=session, by=secretariat)
+            session_add_item(session=session, nomination=nomination, by=secretariat)
+        session_open(session=session, by=secretariat)
     return session.pk
 
 

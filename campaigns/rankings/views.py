@@ -16,7 +16,7 @@ from units.models import Cluster, ClusterKind, Unit, UnitKind
 
 from ..context import CampaignRequest, campaign_url, campaign_view, current_campaign, year_in
 from ..models import NtmLevel, RankingPublication, UnconfirmedPublishing
-from . import exporters
+from . import exports
 from .charts import CELL_LABEL, CELL_SYMBOL, contributions_by_year, criteria_over_years, heatmap
 from .forms import PublishForm
 from .ranking import BLOC, COMMUNE, bloc_ranking, commune_ranking, rows_hash
@@ -55,7 +55,7 @@ def ranking_view(request: CampaignRequest) -> HttpResponse:
         else commune_ranking(year, campaign=campaign)
     )
     if _wants_xlsx(request):
-        return exporters.ranking_xlsx(ranking)
+        return exports.ranking_xlsx(ranking)
     publication = latest_publication(campaign, kind, year)
     live_hash = ranking.sha256
     unconfirmed = unconfirmed_in(ranking, year)
@@ -122,7 +122,7 @@ def publication_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     ok = rows_hash(pub.rows) == pub.sha256
     if _wants_xlsx(request):
-        return exporters.publication_xlsx(pub)
+        return exports.publication_xlsx(pub)
     rows = [
         {**r, "level_label": NtmLevel(r["level"]).label if r.get("level") else ""} for r in pub.rows
     ]
@@ -141,7 +141,7 @@ def heatmap_view(request: CampaignRequest) -> HttpResponse:
     ctx = _context(request)
     data = heatmap(ctx["year"], campaign=ctx["campaign"])
     if _wants_xlsx(request):
-        return exporters.heatmap_xlsx(data)
+        return exports.heatmap_xlsx(data)
     return render(
         request,
         "campaigns/rankings/heatmap.html",
@@ -160,7 +160,7 @@ def targets_view(request: CampaignRequest) -> HttpResponse:
     ctx = _context(request)
     progress = target_progress(ctx["campaign"], ctx["year"])
     if _wants_xlsx(request):
-        return exporters.targets_xlsx(progress, ctx["year"])
+        return exports.targets_xlsx(progress, ctx["year"])
     return render(request, "campaigns/rankings/targets.html", {**ctx, "progress": progress})
 
 
@@ -199,7 +199,7 @@ def commune_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
         "y_max": 19,
     }
     if _wants_xlsx(request):
-        return exporters.unit_years_xlsx(unit, rows, size)
+        return exports.unit_years_xlsx(unit, rows, size)
     return render(
         request,
         "campaigns/rankings/commune_panel.html",
@@ -245,8 +245,8 @@ def cluster_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
         years, table, chart = [], [], None
     if _wants_xlsx(request):
         if bloc is not None:
-            return exporters.ranking_xlsx(bloc)
-        return exporters.cluster_years_xlsx(cluster, years, table)
+            return exports.ranking_xlsx(bloc)
+        return exports.cluster_years_xlsx(cluster, years, table)
     return render(
         request,
         "campaigns/rankings/cluster_panel.html",

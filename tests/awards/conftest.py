@@ -6,8 +6,14 @@ import datetime
 
 import pytest
 
-from awards import services
+from awards.council.services import session_create
 from awards.models import AwardTier, MemberRole, NominationStatus, YearlyRating
+from awards.nominations.services import (
+    nomination_check,
+    nomination_create,
+    nomination_document_add,
+    nomination_submit,
+)
 from awards.tiers import load_tiers
 from portal.roles import Role
 from portal.uploads import bytes_upload
@@ -25,7 +31,7 @@ def tiers(db):
 
 def add_documents(nomination, by):
     for kind in nomination.tier.required_documents:
-        services.nomination_document_add(
+        nomination_document_add(
             nomination=nomination, kind=kind, upload=bytes_upload("ho-so.pdf", PDF), by=by
         )
 
@@ -42,7 +48,7 @@ def make_nomination(world, users, tiers):
             unit = world.commune_a
         if unit is not None:
             YearlyRating.objects.get_or_create(unit=unit, year=year, defaults={"rating": "htxsnv"})
-        nomination = services.nomination_create(
+        nomination = nomination_create(
             by=secretariat,
             campaign=world.campaign,
             tier=tiers[tier_code],
@@ -56,11 +62,11 @@ def make_nomination(world, users, tiers):
         if status == S.DRAFT:
             return nomination
         add_documents(nomination, secretariat)
-        services.nomination_submit(nomination=nomination, by=secretariat)
+        nomination_submit(nomination=nomination, by=secretariat)
         if status == S.SUBMITTED:
             return nomination
         nomination.refresh_from_db()
-        services.nomination_check(
+        nomination_check(
             nomination=nomination,
             by=secretariat,
             override_reason="" if nomination.eligible else "Thử nghiệm: trình có lý do.",
@@ -80,7 +86,7 @@ def council(world, users):
     ]
     members = [(users["chairman"], MemberRole.CHAIR), (users["council_member"], MemberRole.MEMBER)]
     members += [(extra[0], MemberRole.SECRETARY)] + [(u, MemberRole.MEMBER) for u in extra[1:]]
-    session = services.session_create(
+    session = session_create(
         by=users["secretariat"],
         campaign=world.campaign,
         title="Phiên họp thử",

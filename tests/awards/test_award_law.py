@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from awards import eligibility as el
-from awards import selectors as sel
 from awards.models import BonusRate, Exemplar, NominationStatus, TierKind, YearlyRating
+from awards.nominations.selectors import eligibility_for, nomination_route
 from awards.tiers import bonus_amount, decidable_tiers, may_decide
 from tests.factories import CAMPAIGN_CODE as CODE
 from tests.factories import PersonFactory, UnitFactory
@@ -23,7 +23,7 @@ D = datetime.date
 
 
 def _verdict(nomination):
-    results = sel.eligibility_for(nomination)
+    results = eligibility_for(nomination)
     return el.verdict(results), " ".join(r.text for r in results)
 
 
@@ -110,10 +110,10 @@ def test_household_giay_khen_through_the_movement_route(make_nomination, world):
         parent=world.village_a,
     )
     n = make_nomination(tier_code="giay-khen-chu-tich-xa", unit=household, year=2025)
-    assert sel.nomination_route(n) == el.MERIT
+    assert nomination_route(n) == el.MERIT
     n.period_kind = "final"
     n.save(update_fields=["period_kind"])
-    assert sel.nomination_route(n) == el.MOVEMENT
+    assert nomination_route(n) == el.MOVEMENT
     verdict, text = _verdict(n)
     assert verdict is None  # no evidence of the movement yet
     n.exemplars.add(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from awards.council import (
+from awards.council.arithmetic import (
     RuleFigures,
     Tally,
     agree_needed,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from awards import services
+from awards.council.services import session_add_item, session_close, session_open, vote_cast
 from awards.models import Attendance, NominationStatus
 
 from .conftest import council, make_nomination, tiers  # noqa: F401 (fixtures)
@@ -19,16 +19,14 @@ def test_members_who_vote_are_present_and_their_votes_decide(
     make_nomination,  # noqa: F811
 ):
     nomination = make_nomination(NominationStatus.CHECKED)
-    item = services.session_add_item(
-        session=council, nomination=nomination, by=users["secretariat"]
-    )
+    item = session_add_item(session=council, nomination=nomination, by=users["secretariat"])
     assert set(council.seats.values_list("attendance", flat=True)) == {Attendance.UNKNOWN}
-    services.session_open(session=council, by=users["secretariat"])
+    session_open(session=council, by=users["secretariat"])
     voters = [users["chairman"], users["council_member"], *council.extra_members]
     for voter in voters:
-        services.vote_cast(item=item, member=voter, choice="agree")
+        vote_cast(item=item, by=voter, choice="agree")
     assert set(council.seats.values_list("attendance", flat=True)) == {Attendance.PRESENT}
-    services.session_close(session=council, by=users["secretariat"])
+    session_close(session=council, by=users["secretariat"])
     item.refresh_from_db()
     assert item.outcome == "passed", item.tally
     assert item.tally["written"] == 0  # present members' votes, not written ones

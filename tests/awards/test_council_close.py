@@ -9,7 +9,13 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from awards import services
+from awards.council.services import (
+    session_add_item,
+    session_close,
+    session_open,
+    session_set_attendance,
+    vote_cast,
+)
 from awards.models import (
     Attendance,
     CouncilSession,
@@ -32,8 +38,8 @@ S = NominationStatus
 @pytest.fixture
 def open_item(make_nomination, users, council):
     n = make_nomination(S.CHECKED)
-    item = services.session_add_item(session=council, nomination=n, by=users["secretariat"])
-    services.session_open(session=council, by=users["secretariat"])
+    item = session_add_item(session=council, nomination=n, by=users["secretariat"])
+    session_open(session=council, by=users["secretariat"])
     return item
 
 
@@ -44,11 +50,11 @@ def _close_page(client, session) -> str:
 
 
 def test_closing_without_quorum_is_refused_and_changes_nothing(open_item, users, council):
-    services.vote_cast(item=open_item, member=users["chairman"], choice="agree")
-    services.vote_cast(item=open_item, member=users["council_member"], choice="agree")
+    vote_cast(item=open_item, by=users["chairman"], choice="agree")
+    vote_cast(item=open_item, by=users["council_member"], choice="agree")
     events = AuditEvent.objects.count()
     with pytest.raises(ValidationError) as refused:
-        services.session_close(session=council, by=users["secretariat"])
+        session_close(session=council, by=users["secretariat"])
     assert refused.value.messages == [
         "Chưa đủ số thành viên dự họp: 2/5 thành viên có mặt, cần ít nhất 4/5 (hai phần ba "
         "tổng số thành viên). Điểm danh hoặc chờ các thành viên biểu quyết rồi kết thúc phiên "
@@ -62,8 +68,8 @@ def test_closing_without_quorum_is_refused_and_changes_nothing(open_item, users,
     assert AuditEvent.objects.count() == events
     # The vote goes on: two more members vote, the quorum is there, closing passes the item.
     for member in council.extra_members[:2]:
-        services.vote_cast(item=open_item, member=member, choice="agree")
-    services.session_close(session=council, by=users["secretariat"])
+        vote_cast(item=open_item, by=member, choice="agree")
+    session_close(session=council, by=users["secretariat"])
     open_item.refresh_from_db()
     assert open_item.outcome == "passed"
 
@@ -84,14 +90,14 @@ def test_the_refusal_names_the_items_whose_rule_lacks_quorum(
         quorum_numerator=1, quorum_denominator=2
     )
     for n in (collective, lenient):
-        services.session_add_item(
+        session_add_item(
             session=council, nomination=Nomination.objects.get(pk=n.pk), by=users["secretariat"]
         )
     everyone_present(council)
     council.seats.filter(user__in=council.extra_members[1:]).update(attendance=Attendance.ABSENT)
-    services.session_open(session=council, by=users["secretariat"])
+    session_open(session=council, by=users["secretariat"])
     with pytest.raises(ValidationError) as refused:
-        services.session_close(session=council, by=users["secretariat"])
+        session_close(session=council, by=users["secretariat"])
     message = refused.value.messages[0]
     assert "3/5 thành viên có mặt, cần ít nhất 4/5 (hai phần ba tổng số thành viên)" in message
     assert f"để xét {world.commune_a.name} ({strict_tier.name})" in message
@@ -103,7 +109,7 @@ def test_the_session_page_shows_the_quorum_as_it_stands(open_item, users, counci
     text = page.content.decode()
     assert "Chưa đủ số thành viên dự họp: 0/5 thành viên có mặt, cần ít nhất 4/5" in text
     for member in [users["chairman"], users["council_member"], *council.extra_members[:2]]:
-        services.vote_cast(item=open_item, member=member, choice="agree")
+        vote_cast(item=open_item, by=member, choice="agree")
     page = client_as("secretariat").get(reverse("awards:session-detail", args=[council.pk]))
     assert "Đủ số thành viên dự họp: 4/5 thành viên có mặt" in page.content.decode()
 
@@ -114,7 +120,7 @@ def test_close_page_lists_who_has_not_voted_and_what_each_item_needs(
     recused = council.extra_members[0]
     recused.units.add(world.commune_a)
     everyone_present(council)
-    services.vote_cast(item=open_item, member=users["council_member"], choice="agree")
+    vote_cast(item=open_item, by=users["council_member"], choice="agree")
     page = _close_page(client_as("chairman"), council)
     # One of four eligible members voted; the recused member is not counted or listed.
     assert "<strong>1/4</strong> thành viên" in page
@@ -141,7 +147,7 @@ def test_close_page_without_quorum_offers_no_confirmation(open_item, client_as, 
 def test_the_chairman_closes_only_after_confirming(open_item, users, council, client_as):
     everyone_present(council)
     for member in [users["chairman"], users["council_member"], *council.extra_members[:2]]:
-        services.vote_cast(item=open_item, member=member, choice="agree")
+        vote_cast(item=open_item, by=member, choice="agree")
     client = client_as("chairman")
     page = _close_page(client, council)
     assert "Ủy viên số 3" in page  # the member who forgot
@@ -180,9 +186,9 @@ def test_a_member_seated_as_chair_may_close_an_ordinary_member_may_not(
 
 
 def test_a_member_who_voted_stays_present(open_item, users, council):
-    services.vote_cast(item=open_item, member=users["council_member"], choice="agree")
+    vote_cast(item=open_item, by=users["council_member"], choice="agree")
     with pytest.raises(ValidationError, match="đã biểu quyết tại phiên họp"):
-        services.session_set_attendance(
+        session_set_attendance(
             session=council,
             member=users["council_member"],
             attendance=Attendance.ABSENT,

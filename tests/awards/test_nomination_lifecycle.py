@@ -7,8 +7,24 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from awards import services
+from awards.council.services import (
+    session_add_item,
+    session_close,
+    session_open,
+    session_set_attendance,
+    vote_cast,
+)
+from awards.decisions.services import decision_create, decision_sign, letter_answer, letter_create
 from awards.models import Award, AwardDecision, Exemplar, Nomination, NominationStatus, PendingCase
+from awards.nominations.services import (
+    consultation_open,
+    nomination_check,
+    nomination_create,
+    nomination_document_add,
+    nomination_reject,
+    nomination_return,
+    nomination_submit,
+)
 from portal.uploads import bytes_upload
 
 from .conftest import PDF, add_documents, everyone_present
@@ -22,7 +38,7 @@ def _status(n):
 
 def test_a_tier_refuses_a_nominee_kind_it_does_not_accept(world, users, tiers):
     with pytest.raises(ValidationError, match="không xét cho đối tượng tập thể"):
-        services.nomination_create(
+        nomination_create(
             by=users["secretariat"],
             campaign=world.campaign,
             tier=tiers["chien-si-thi-dua-co-so"],
@@ -37,21 +53,21 @@ def test_a_tier_refuses_a_nominee_kind_it_does_not_accept(world, users, tiers):
 
 def test_missing_required_document_refuses_submission(make_nomination, users):
     n = make_nomination(S.DRAFT)
-    services.nomination_document_add(
+    nomination_document_add(
         nomination=n,
         kind="submission_letter",
         upload=bytes_upload("to-trinh.pdf", PDF),
         by=users["secretariat"],
     )
     with pytest.raises(ValidationError, match="Báo cáo thành tích"):
-        services.nomination_submit(nomination=n, by=users["secretariat"])
+        nomination_submit(nomination=n, by=users["secretariat"])
     assert _status(n) == S.DRAFT
 
 
 def test_a_dossier_file_must_be_what_it_says(make_nomination, users):
     n = make_nomination(S.DRAFT)
     with pytest.raises(ValidationError, match="không phải là tệp PDF"):
-        services.nomination_document_add(
+        nomination_document_add(
             nomination=n,
             kind="submission_letter",
             upload=bytes_upload("to-trinh.pdf", b"MZ not a pdf"),
@@ -66,11 +82,9 @@ def test_ineligible_nominee_needs_an_override_reason(make_nomination, users, wor
     )
     n = make_nomination(S.SUBMITTED)
     with pytest.raises(ValidationError, match="ghi rõ lý do"):
-        services.nomination_check(nomination=n, by=users["secretariat"])
+        nomination_check(nomination=n, by=users["secretariat"])
     assert _status(n) == S.SUBMITTED
-    services.nomination_check(
-        nomination=n, by=users["secretariat"], override_reason="Vụ việc sắp kết thúc."
-    )
+    nomination_check(nomination=n, by=users["secretariat"], override_reason="Vụ việc sắp kết thúc.")
     n.refresh_from_db()
     assert n.status == S.CHECKED
     assert n.override_reason == "Vụ việc sắp kết thúc."
@@ -89,15 +103,15 @@ def test_each_step_is_recorded_with_who_and_when(make_nomination, users):
 
 
 ILLEGAL = [
-    (S.DRAFT, lambda n, u: services.nomination_check(nomination=n, by=u, override_reason="x")),
-    (S.CHECKED, lambda n, u: services.nomination_submit(nomination=n, by=u)),
-    (S.SUBMITTED, lambda n, u: services.nomination_return(nomination=n, by=u, note="")),
-    (S.CHECKED, lambda n, u: services.nomination_return(nomination=n, by=u, note="Thiếu")),
-    (S.CHECKED, lambda n, u: services.nomination_reject(nomination=n, by=u, note="Không")),
-    (S.SUBMITTED, lambda n, u: services.consultation_open(nomination=n, by=u)),
+    (S.DRAFT, lambda n, u: nomination_check(nomination=n, by=u, override_reason="x")),
+    (S.CHECKED, lambda n, u: nomination_submit(nomination=n, by=u)),
+    (S.SUBMITTED, lambda n, u: nomination_return(nomination=n, by=u, note="")),
+    (S.CHECKED, lambda n, u: nomination_return(nomination=n, by=u, note="Thiếu")),
+    (S.CHECKED, lambda n, u: nomination_reject(nomination=n, by=u, note="Không")),
+    (S.SUBMITTED, lambda n, u: consultation_open(nomination=n, by=u)),
     (
         S.CHECKED,
-        lambda n, u: services.decision_create(
+        lambda n, u: decision_create(
             by=u,
             campaign=n.campaign,
             decision_date=datetime.date(2025, 1, 1),
@@ -108,7 +122,7 @@ ILLEGAL = [
     ),
     (
         S.CHECKED,
-        lambda n, u: services.letter_create(
+        lambda n, u: letter_create(
             by=u,
             campaign=n.campaign,
             number="1/TTr",
@@ -119,7 +133,7 @@ ILLEGAL = [
     ),
     (
         S.DRAFT,
-        lambda n, u: services.nomination_document_add(
+        lambda n, u: nomination_document_add(
             nomination=Nomination.objects.get(pk=n.pk),
             kind="nonsense",
             upload=bytes_upload("a.pdf", PDF),
@@ -142,22 +156,22 @@ def test_illegal_transitions_are_refused_and_change_nothing(make_nomination, use
 def test_a_stale_page_loses_cleanly(make_nomination, users):
     n = make_nomination(S.SUBMITTED)
     stale = Nomination.objects.get(pk=n.pk)
-    services.nomination_return(nomination=n, by=users["secretariat"], note="Bổ sung biên bản.")
+    nomination_return(nomination=n, by=users["secretariat"], note="Bổ sung biên bản.")
     stale.status = S.SUBMITTED
     with pytest.raises(ValidationError, match="Dự thảo"):
-        services.nomination_check(nomination=stale, by=users["secretariat"], override_reason="x")
+        nomination_check(nomination=stale, by=users["secretariat"], override_reason="x")
 
 
 def test_local_award_end_to_end(make_nomination, users, council, world):
     n = make_nomination(S.CHECKED)
-    item = services.session_add_item(session=council, nomination=n, by=users["secretariat"])
+    item = session_add_item(session=council, nomination=n, by=users["secretariat"])
     everyone_present(council)
-    services.session_open(session=council, by=users["secretariat"])
+    session_open(session=council, by=users["secretariat"])
     for u in [users["chairman"], users["council_member"], *council.extra_members]:
-        services.vote_cast(item=item, member=u, choice="agree")
-    services.session_close(session=council, by=users["secretariat"])
+        vote_cast(item=item, by=u, choice="agree")
+    session_close(session=council, by=users["secretariat"])
     assert _status(n) == S.PASSED
-    decision = services.decision_create(
+    decision = decision_create(
         by=users["secretariat"],
         campaign=world.campaign,
         decision_date=datetime.date(2025, 6, 20),
@@ -167,10 +181,10 @@ def test_local_award_end_to_end(make_nomination, users, council, world):
         session=council,
     )
     assert _status(n) == S.DECIDED
-    services.decision_sign(
+    decision_sign(
         decision=decision, by=users["chairman"], number="125/QĐ-UBND", day=decision.decision_date
     )
-    services.decision_sign(
+    decision_sign(
         decision=decision, by=users["chairman"], number="125/QĐ-UBND", day=decision.decision_date
     )  # idempotent
     assert _status(n) == S.AWARDED
@@ -188,7 +202,7 @@ def test_local_award_end_to_end(make_nomination, users, council, world):
 def test_decision_refused_without_a_passed_vote(make_nomination, users, world):
     n = make_nomination(S.CHECKED)
     with pytest.raises(ValidationError, match="chưa được Hội đồng biểu quyết thông qua"):
-        services.decision_create(
+        decision_create(
             by=users["secretariat"],
             campaign=world.campaign,
             decision_date=datetime.date(2025, 1, 1),
@@ -205,15 +219,15 @@ def test_higher_tier_forwarded_then_answered(make_nomination, users, council, wo
         kind="initiative", title="SK", year=2024, summary="s", unit=world.commune_a
     )
     n.exemplars.add(initiative)
-    item = services.session_add_item(session=council, nomination=n, by=users["secretariat"])
+    item = session_add_item(session=council, nomination=n, by=users["secretariat"])
     everyone_present(council)
-    services.session_open(session=council, by=users["secretariat"])
+    session_open(session=council, by=users["secretariat"])
     for u in [users["chairman"], users["council_member"], *council.extra_members]:
-        services.vote_cast(item=item, member=u, choice="agree")
-    services.session_close(session=council, by=users["secretariat"])
+        vote_cast(item=item, by=u, choice="agree")
+    session_close(session=council, by=users["secretariat"])
     n.refresh_from_db()
     with pytest.raises(ValidationError, match="thẩm quyền cấp trên"):
-        services.decision_create(
+        decision_create(
             by=users["secretariat"],
             campaign=world.campaign,
             decision_date=datetime.date(2025, 1, 1),
@@ -221,7 +235,7 @@ def test_higher_tier_forwarded_then_answered(make_nomination, users, council, wo
             legal_bases="",
             nominations=[n],
         )
-    letter = services.letter_create(
+    letter = letter_create(
         by=users["secretariat"],
         campaign=world.campaign,
         number="45/TTr-UBND",
@@ -231,7 +245,7 @@ def test_higher_tier_forwarded_then_answered(make_nomination, users, council, wo
     )
     assert _status(n) == S.FORWARDED
     n.refresh_from_db()
-    services.letter_answer(
+    letter_answer(
         letter=letter,
         nomination=n,
         accepted=True,
@@ -251,13 +265,13 @@ def test_higher_tier_forwarded_then_answered(make_nomination, users, council, wo
 def test_consultation_required_before_agenda(make_nomination, users, council):
     n = make_nomination(S.CHECKED, tier_code="bang-khen-thu-tuong", person=None)
     with pytest.raises(ValidationError, match="lấy ý kiến công khai"):
-        services.session_add_item(session=council, nomination=n, by=users["secretariat"])
-    services.consultation_open(nomination=n, by=users["secretariat"])
+        session_add_item(session=council, nomination=n, by=users["secretariat"])
+    consultation_open(nomination=n, by=users["secretariat"])
     with pytest.raises(ValidationError, match="Đang lấy ý kiến"):
-        services.session_add_item(session=council, nomination=n, by=users["secretariat"])
+        session_add_item(session=council, nomination=n, by=users["secretariat"])
     Nomination.objects.filter(pk=n.pk).update(consultation_until=datetime.date(2020, 1, 1))
     n.refresh_from_db()
-    services.session_add_item(session=council, nomination=n, by=users["secretariat"])
+    session_add_item(session=council, nomination=n, by=users["secretariat"])
     assert _status(n) == S.IN_COUNCIL
 
 
@@ -280,10 +294,10 @@ def test_each_status_move_and_session_step_leaves_one_audit_event(make_nominatio
     statuses = [e.changes["status"] for e in moves.order_by("id") if "status" in e.changes]
     assert statuses == [[None, S.DRAFT], [S.DRAFT, S.SUBMITTED], [S.SUBMITTED, S.CHECKED]]
     assert {e.actor_id for e in moves.filter(action="bulk")} == {secretariat.pk}
-    item = services.session_add_item(session=council, nomination=n, by=secretariat)
+    item = session_add_item(session=council, nomination=n, by=secretariat)
     seat = council.seats.get(user=users["chairman"])
     before = AuditEvent.objects.count()
-    services.session_set_attendance(
+    session_set_attendance(
         session=council, member=users["chairman"], attendance="present", by=secretariat
     )
     assert AuditEvent.objects.count() == before + 1
@@ -293,10 +307,10 @@ def test_each_status_move_and_session_step_leaves_one_audit_event(make_nominatio
     everyone_present(council)
     sessions = AuditEvent.objects.filter(model="awards.councilsession", object_id=str(council.pk))
     before = sessions.count()
-    services.session_open(session=council, by=secretariat)
+    session_open(session=council, by=secretariat)
     for u in [users["chairman"], users["council_member"], *council.extra_members]:
-        services.vote_cast(item=item, member=u, choice="agree")
-    services.session_close(session=council, by=secretariat)
+        vote_cast(item=item, by=u, choice="agree")
+    session_close(session=council, by=secretariat)
     opened, closed = sessions.order_by("id")[before:]
     assert opened.changes["status"][1] == "open"
     assert closed.changes["status"][1] == "closed"

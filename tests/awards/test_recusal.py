@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from awards import selectors as sel
-from awards import services
+from awards.council.selectors import recusal_reasons
+from awards.council.services import session_add_item, session_open, vote_cast
 from awards.models import Ballot, Nomination, NominationStatus
 from portal.models import AuditEvent
 from tests.factories import AuthorityFactory, PersonFactory, UnitFactory, VillageFactory
@@ -33,12 +33,12 @@ def _on_agenda(make_nomination, users, council, *, proposer, **nominee):
     n = make_nomination(S.CHECKED, **nominee)
     Nomination.objects.filter(pk=n.pk).update(proposer_unit=proposer)
     n = Nomination.objects.get(pk=n.pk)
-    return services.session_add_item(session=council, nomination=n, by=users["secretariat"])
+    return session_add_item(session=council, nomination=n, by=users["secretariat"])
 
 
 def _reasons(council, item) -> dict[int, str]:
     members = [s.user for s in council.seats.select_related("user")]
-    return sel.recusal_reasons(members, [item.nomination], session=council)[item.nomination_id]
+    return recusal_reasons(members, [item.nomination], session=council)[item.nomination_id]
 
 
 def test_a_village_person_proposed_by_the_commune_recuses_the_commune_member(
@@ -58,9 +58,9 @@ def test_a_village_person_proposed_by_the_commune_recuses_the_commune_member(
     assert _reasons(council, item) == {
         member.pk: "thuộc Xã Phổ An, đơn vị cấp trên của đơn vị công tác của người được đề nghị"
     }
-    services.session_open(session=council, by=users["secretariat"])
+    session_open(session=council, by=users["secretariat"])
     with pytest.raises(ValidationError) as refused:
-        services.vote_cast(item=item, member=member, choice="agree")
+        vote_cast(item=item, by=member, choice="agree")
     assert refused.value.messages == [
         "Ông/bà thuộc Xã Phổ An, đơn vị cấp trên của đơn vị công tác của người được đề nghị nên "
         "không tham gia biểu quyết trường hợp Nguyễn Thị Hoa."
@@ -113,9 +113,9 @@ def test_a_member_who_is_the_nominee_is_recused(make_nomination, users, council,
         person=person,
     )
     assert _reasons(council, item) == {member.pk: "là người được đề nghị"}
-    services.session_open(session=council, by=users["secretariat"])
+    session_open(session=council, by=users["secretariat"])
     with pytest.raises(ValidationError, match="Ông/bà là người được đề nghị nên không tham gia"):
-        services.vote_cast(item=item, member=member, choice="agree")
+        vote_cast(item=item, by=member, choice="agree")
 
 
 def test_the_councils_own_unit_does_not_recuse_everyone(make_nomination, users, council):
@@ -149,7 +149,7 @@ def test_recusal_takes_the_same_queries_for_one_case_or_many(
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as ctx:
-            sel.recusal_reasons(members, nominations, session=council)
+            recusal_reasons(members, nominations, session=council)
         return len(ctx.captured_queries)
 
     one = queries()
@@ -162,7 +162,7 @@ def test_recusal_takes_the_same_queries_for_one_case_or_many(
         )
     )
     assert queries() <= one + 1  # + the nominee people's units, once for all of them
-    reasons = sel.recusal_reasons(members, nominations, session=council)
+    reasons = recusal_reasons(members, nominations, session=council)
     assert all(council.extra_members[0].pk in r for r in reasons.values())
 
 
@@ -195,7 +195,7 @@ def test_the_desk_counts_only_the_cases_a_member_may_vote_on(
     _on_agenda(make_nomination, users, council, proposer=commune, unit=commune)
     other = UnitFactory(code="PB-KHAC", name="Phòng Văn hóa thử")
     _on_agenda(make_nomination, users, council, proposer=other, unit=other)
-    services.session_open(session=council, by=users["secretariat"])
+    session_open(session=council, by=users["secretariat"])
     waiting = [i for i in collect(member) if i.label.startswith("Chờ ông/bà biểu quyết")]
     assert [i.count for i in waiting] == [1]
     to_close = [i for i in collect(users["chairman"]) if "đang biểu quyết" in i.label]

@@ -10,7 +10,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from awards import services
+from awards.council.services import (
+    session_add_item,
+    session_close,
+    session_open,
+    session_set_secretary,
+)
 from awards.models import CouncilSession, MemberRole, NominationStatus
 from tests.factories import CAMPAIGN_CODE as CODE
 from tests.pageforms import form_data
@@ -26,7 +31,7 @@ def no_secretary(world, users, council, make_nomination):
     """The council fixture with its secretary's seat turned back into a plain member's, and one
     item on the agenda."""
     council.seats.filter(role=MemberRole.SECRETARY).update(role=MemberRole.MEMBER)
-    services.session_add_item(
+    session_add_item(
         session=council, nomination=make_nomination(S.CHECKED), by=users["secretariat"]
     )
     return council
@@ -34,7 +39,7 @@ def no_secretary(world, users, council, make_nomination):
 
 def test_a_session_without_a_secretary_does_not_open(no_secretary, users):
     with pytest.raises(ValidationError) as refused:
-        services.session_open(session=no_secretary, by=users["secretariat"])
+        session_open(session=no_secretary, by=users["secretariat"])
     assert "chưa có thư ký (Ủy viên thư ký) ghi biên bản" in refused.value.messages[0]
     no_secretary.refresh_from_db()
     assert no_secretary.status == "draft"
@@ -44,7 +49,7 @@ def test_a_session_without_a_secretary_does_not_open(no_secretary, users):
 def test_a_session_without_a_chair_names_both_missing_seats(no_secretary, users):
     no_secretary.seats.filter(role=MemberRole.CHAIR).update(role=MemberRole.MEMBER)
     with pytest.raises(ValidationError) as refused:
-        services.session_open(session=no_secretary, by=users["secretariat"])
+        session_open(session=no_secretary, by=users["secretariat"])
     message = refused.value.messages[0]
     assert "chủ tọa (Chủ tịch Hội đồng)" in message
     assert "thư ký" in message
@@ -73,7 +78,7 @@ def test_the_page_says_why_and_the_secretariat_names_the_secretary(no_secretary,
 
 def test_the_chair_is_not_the_secretary(no_secretary, users):
     with pytest.raises(ValidationError, match="Chủ tọa phiên họp không đồng thời làm thư ký"):
-        services.session_set_secretary(
+        session_set_secretary(
             session=no_secretary, member=users["chairman"], by=users["secretariat"]
         )
 
@@ -109,12 +114,12 @@ def test_opening_and_closing_on_the_meeting_day_record_the_times(
 ):
     council.meeting_date = timezone.localdate()
     council.save()
-    services.session_add_item(
+    session_add_item(
         session=council, nomination=make_nomination(S.CHECKED), by=users["secretariat"]
     )
-    services.session_open(session=council, by=users["secretariat"])
+    session_open(session=council, by=users["secretariat"])
     everyone_present(council)
-    services.session_close(session=council, by=users["secretariat"])
+    session_close(session=council, by=users["secretariat"])
     council.refresh_from_db()
     assert council.started_at == council.opened_at
     assert council.ended_at == council.closed_at
@@ -123,10 +128,10 @@ def test_opening_and_closing_on_the_meeting_day_record_the_times(
 def test_voting_opened_on_another_day_does_not_invent_a_start(
     world, users, council, make_nomination
 ):
-    services.session_add_item(
+    session_add_item(
         session=council, nomination=make_nomination(S.CHECKED), by=users["secretariat"]
     )
-    services.session_open(session=council, by=users["secretariat"])  # meeting was 01/12/2025
+    session_open(session=council, by=users["secretariat"])  # meeting was 01/12/2025
     council.refresh_from_db()
     assert council.opened_at is not None
     assert council.started_at is None

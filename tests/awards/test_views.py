@@ -10,9 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from awards import services
+from awards.council.services import session_add_item, session_close, session_open, vote_cast
+from awards.decisions.services import decision_create, decision_sign
 from awards.documents import certificates_document, decision_document, minutes_document
 from awards.models import Award, Exemplar, Nomination, NominationStatus
+from awards.nominations.services import consultation_open
 from portal.dataexchange import run_import
 from portal.navigation import entry_url
 from tests.factories import CAMPAIGN_CODE as CODE
@@ -35,12 +37,12 @@ def test_agenda_page_query_count_does_not_grow_with_the_agenda(
 ):
     client = client_as("secretariat")
     n = make_nomination(S.CHECKED)
-    services.session_add_item(session=council, nomination=n, by=users["secretariat"])
+    session_add_item(session=council, nomination=n, by=users["secretariat"])
     _agenda_queries(client, council)  # first request warms per-process caches (content types)
     one = _agenda_queries(client, council)
     for i in range(3):
         unit = UnitFactory(code=f"XA-Q{i}", name=f"Xã Truy Vấn {i}")
-        services.session_add_item(
+        session_add_item(
             session=council,
             nomination=make_nomination(S.CHECKED, unit=unit),
             by=users["secretariat"],
@@ -54,7 +56,7 @@ def test_agenda_page_exact_query_budget(
 ):
     client = client_as("council_member")
     n = make_nomination(S.CHECKED)
-    services.session_add_item(session=council, nomination=n, by=users["secretariat"])
+    session_add_item(session=council, nomination=n, by=users["secretariat"])
     client.get(reverse("awards:session-detail", args=[council.pk]))  # warm per-process caches
     # Sign-in session, user, roles; the scoped session row; seats with users; items with their
     # nominations, tiers and units; receipts; the members' units, the nominee units' chain up
@@ -70,10 +72,10 @@ def test_secret_ballot_choices_never_reach_the_page(make_nomination, users, coun
 
     YearlyRating.objects.create(person=person, year=2024, rating="htxsnv")
     n = make_nomination(S.CHECKED, tier_code="chien-si-thi-dua-co-so", person=person)
-    item = services.session_add_item(session=council, nomination=n, by=users["secretariat"])
+    item = session_add_item(session=council, nomination=n, by=users["secretariat"])
     everyone_present(council)
-    services.session_open(session=council, by=users["secretariat"])
-    services.vote_cast(item=item, member=users["chairman"], choice="disagree")
+    session_open(session=council, by=users["secretariat"])
+    vote_cast(item=item, by=users["chairman"], choice="disagree")
     page = (
         client_as("secretariat")
         .get(reverse("awards:session-detail", args=[council.pk]))
@@ -97,8 +99,8 @@ def test_secret_ballot_choices_never_reach_the_page(make_nomination, users, coun
 
 def test_vote_through_the_page_and_second_vote_refused(make_nomination, users, council, client_as):
     n = make_nomination(S.CHECKED)
-    item = services.session_add_item(session=council, nomination=n, by=users["secretariat"])
-    services.session_open(session=council, by=users["secretariat"])
+    item = session_add_item(session=council, nomination=n, by=users["secretariat"])
+    session_open(session=council, by=users["secretariat"])
     client = client_as("council_member")
     url = reverse("awards:vote-cast", args=[item.pk])
     assert client.post(url, {"choice": "agree"}).status_code == 302
@@ -109,7 +111,7 @@ def test_vote_through_the_page_and_second_vote_refused(make_nomination, users, c
 
 def test_public_pages_show_only_published_and_open_items(make_nomination, users, client, world):
     open_case = make_nomination(S.CHECKED, tier_code="bang-khen-thu-tuong")
-    services.consultation_open(nomination=open_case, by=users["secretariat"])
+    consultation_open(nomination=open_case, by=users["secretariat"])
     make_nomination(S.CHECKED, unit=world.commune_b)  # not under consultation
     Exemplar.objects.create(
         kind="model",
@@ -224,13 +226,13 @@ def test_import_awards_refuses_bad_rows_and_saves_nothing(world, tiers):
 
 def test_document_data_for_the_pdfs(make_nomination, users, council, world):
     n = make_nomination(S.CHECKED)
-    item = services.session_add_item(session=council, nomination=n, by=users["secretariat"])
+    item = session_add_item(session=council, nomination=n, by=users["secretariat"])
     everyone_present(council)
-    services.session_open(session=council, by=users["secretariat"])
+    session_open(session=council, by=users["secretariat"])
     for u in [users["chairman"], users["council_member"], *council.extra_members]:
-        services.vote_cast(item=item, member=u, choice="agree")
-    services.session_close(session=council, by=users["secretariat"])
-    decision = services.decision_create(
+        vote_cast(item=item, by=u, choice="agree")
+    session_close(session=council, by=users["secretariat"])
+    decision = decision_create(
         by=users["secretariat"],
         campaign=world.campaign,
         decision_date=datetime.date(2025, 6, 20),
@@ -239,7 +241,7 @@ def test_document_data_for_the_pdfs(make_nomination, users, council, world):
         nominations=[Nomination.objects.get(pk=n.pk)],
         session=council,
     )
-    services.decision_sign(
+    decision_sign(
         decision=decision, by=users["chairman"], number="125/QĐ-UBND", day=decision.decision_date
     )
     doc = decision_document(decision.pk)

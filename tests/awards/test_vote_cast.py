@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from awards import services
+from awards.council.services import session_add_item, session_close, session_open, vote_cast
 from awards.models import (
     Ballot,
     BallotReceipt,
@@ -28,45 +28,45 @@ S = NominationStatus
 @pytest.fixture
 def open_item(make_nomination, users, council):
     n = make_nomination(S.CHECKED)
-    item = services.session_add_item(session=council, nomination=n, by=users["secretariat"])
+    item = session_add_item(session=council, nomination=n, by=users["secretariat"])
     everyone_present(council)
-    services.session_open(session=council, by=users["secretariat"])
+    session_open(session=council, by=users["secretariat"])
     return item
 
 
 def test_a_non_member_cannot_vote(open_item, db):
     outsider = UserFactory(username="ngoai", roles=[Role.COUNCIL_MEMBER])
     with pytest.raises(ValidationError, match="không phải thành viên"):
-        services.vote_cast(item=open_item, member=outsider, choice="agree")
+        vote_cast(item=open_item, by=outsider, choice="agree")
     assert not Ballot.objects.exists()
 
 
 def test_a_second_vote_is_refused(open_item, users):
-    services.vote_cast(item=open_item, member=users["council_member"], choice="agree")
+    vote_cast(item=open_item, by=users["council_member"], choice="agree")
     with pytest.raises(ValidationError, match="đã biểu quyết"):
-        services.vote_cast(item=open_item, member=users["council_member"], choice="disagree")
+        vote_cast(item=open_item, by=users["council_member"], choice="disagree")
     assert list(Ballot.objects.values_list("choice", flat=True)) == ["agree"]
 
 
 def test_no_vote_after_the_session_closed(open_item, users, council):
-    services.session_close(session=council, by=users["secretariat"])
+    session_close(session=council, by=users["secretariat"])
     with pytest.raises(ValidationError, match="đã kết thúc"):
-        services.vote_cast(item=open_item, member=users["council_member"], choice="agree")
+        vote_cast(item=open_item, by=users["council_member"], choice="agree")
     assert not Ballot.objects.exists()
 
 
 def test_no_vote_before_the_session_opens(make_nomination, users, council):
     n = make_nomination(S.CHECKED)
-    item = services.session_add_item(session=council, nomination=n, by=users["secretariat"])
+    item = session_add_item(session=council, nomination=n, by=users["secretariat"])
     with pytest.raises(ValidationError, match="chưa bắt đầu"):
-        services.vote_cast(item=item, member=users["council_member"], choice="agree")
+        vote_cast(item=item, by=users["council_member"], choice="agree")
 
 
 def test_a_member_of_the_nominee_unit_is_recused(open_item, users, council, world):
     member = council.extra_members[0]
     member.units.add(world.commune_a)
     with pytest.raises(ValidationError, match="không tham gia biểu quyết"):
-        services.vote_cast(item=open_item, member=member, choice="agree")
+        vote_cast(item=open_item, by=member, choice="agree")
     assert not Ballot.objects.exists()
 
 
@@ -74,21 +74,21 @@ def test_recusal_by_person_affiliation(make_nomination, users, council, world):
     member = council.extra_members[1]
     member.units.add(world.commune_a)
     n = make_nomination(S.CHECKED, tier_code="lao-dong-tien-tien", person=world.person_a)
-    item = services.session_add_item(session=council, nomination=n, by=users["secretariat"])
-    services.session_open(session=council, by=users["secretariat"])
+    item = session_add_item(session=council, nomination=n, by=users["secretariat"])
+    session_open(session=council, by=users["secretariat"])
     with pytest.raises(ValidationError, match="không tham gia biểu quyết"):
-        services.vote_cast(item=item, member=member, choice="agree")
+        vote_cast(item=item, by=member, choice="agree")
 
 
 def test_recused_member_leaves_the_denominator(open_item, users, council, world):
     recused = council.extra_members[0]
     recused.units.add(world.commune_a)
     # 4 eligible voters: 2 agree, 2 disagree → 2/4 is not "more than half".
-    services.vote_cast(item=open_item, member=users["chairman"], choice="agree")
-    services.vote_cast(item=open_item, member=users["council_member"], choice="agree")
-    services.vote_cast(item=open_item, member=council.extra_members[1], choice="disagree")
-    services.vote_cast(item=open_item, member=council.extra_members[2], choice="disagree")
-    services.session_close(session=council, by=users["secretariat"])
+    vote_cast(item=open_item, by=users["chairman"], choice="agree")
+    vote_cast(item=open_item, by=users["council_member"], choice="agree")
+    vote_cast(item=open_item, by=council.extra_members[1], choice="disagree")
+    vote_cast(item=open_item, by=council.extra_members[2], choice="disagree")
+    session_close(session=council, by=users["secretariat"])
     open_item.refresh_from_db()
     assert open_item.outcome == "failed"
     assert open_item.tally["recused"] == 1
@@ -100,12 +100,12 @@ def test_absent_member_votes_in_writing_and_quorum_counts_attendance(open_item, 
     council.seats.filter(user__in=council.extra_members).update(
         attendance="absent"
     )  # 2 of 5 present
-    services.vote_cast(item=open_item, member=council.extra_members[0], choice="agree")
+    vote_cast(item=open_item, by=council.extra_members[0], choice="agree")
     assert BallotReceipt.objects.get().written is True
     # A written vote does not make the member present: closing is refused (tests in
     # test_council_close.py), the item stays in council.
     with pytest.raises(ValidationError, match="2/5 thành viên có mặt"):
-        services.session_close(session=council, by=users["secretariat"])
+        session_close(session=council, by=users["secretariat"])
     open_item.refresh_from_db()
     assert open_item.outcome == "pending"
     assert Nomination.objects.get(pk=open_item.nomination_id).status == S.IN_COUNCIL
@@ -115,12 +115,12 @@ def test_secret_ballot_keeps_no_link_between_voter_and_choice(make_nomination, u
     person = PersonFactory(full_name="Đặng Thị Bích Ngọc", gender="female")
     YearlyRating.objects.create(person=person, year=2024, rating="htxsnv")
     n = make_nomination(S.CHECKED, tier_code="chien-si-thi-dua-co-so", person=person)
-    item = services.session_add_item(session=council, nomination=n, by=users["secretariat"])
+    item = session_add_item(session=council, nomination=n, by=users["secretariat"])
     assert item.secret_ballot
     everyone_present(council)
-    services.session_open(session=council, by=users["secretariat"])
-    services.vote_cast(item=item, member=users["chairman"], choice="disagree")
-    services.vote_cast(item=item, member=users["council_member"], choice="agree")
+    session_open(session=council, by=users["secretariat"])
+    vote_cast(item=item, by=users["chairman"], choice="disagree")
+    vote_cast(item=item, by=users["council_member"], choice="agree")
     # No row holds a secret choice: the item keeps counts, the receipts say who voted.
     assert not Ballot.objects.exists()
     assert SecretTally.objects.get(item=item).counts() == {
@@ -140,7 +140,7 @@ def test_secret_ballot_keeps_no_link_between_voter_and_choice(make_nomination, u
         "abstain",
     }
     assert not hasattr(SecretTally, "history")
-    services.session_close(session=council, by=users["secretariat"])
+    session_close(session=council, by=users["secretariat"])
     item.refresh_from_db()
     assert (item.tally["agree"], item.tally["disagree"]) == (1, 1)
 
@@ -149,7 +149,7 @@ def test_twenty_identical_votes_make_one_row(open_item, users):
     errors = 0
     for _ in range(20):
         try:
-            services.vote_cast(item=open_item, member=users["council_member"], choice="agree")
+            vote_cast(item=open_item, by=users["council_member"], choice="agree")
         except ValidationError:
             errors += 1
     assert errors == 19
@@ -160,9 +160,9 @@ def test_twenty_identical_votes_make_one_row(open_item, users):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need a server database")
 def test_twenty_concurrent_votes_make_one_row(world, users, tiers, make_nomination, council):
     n = make_nomination(S.CHECKED)
-    item = services.session_add_item(session=council, nomination=n, by=users["secretariat"])
+    item = session_add_item(session=council, nomination=n, by=users["secretariat"])
     everyone_present(council)
-    services.session_open(session=council, by=users["secretariat"])
+    session_open(session=council, by=users["secretariat"])
     member = users["council_member"]
     results = []
     barrier = threading.Barrier(20)
@@ -170,7 +170,7 @@ def test_twenty_concurrent_votes_make_one_row(world, users, tiers, make_nominati
     def vote():
         barrier.wait()
         try:
-            services.vote_cast(item=item, member=member, choice="agree")
+            vote_cast(item=item, by=member, choice="agree")
             results.append("ok")
         except ValidationError:
             results.append("refused")

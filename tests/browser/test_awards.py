@@ -8,8 +8,9 @@ import os
 
 import pytest
 
-from awards import services
+from awards.council.services import session_create
 from awards.models import Award, MemberRole, YearlyRating
+from awards.nominations.services import nomination_check, nomination_create, nomination_submit
 from awards.tiers import load_tiers
 from portal.roles import Role
 from tests.awards.conftest import add_documents
@@ -33,7 +34,7 @@ def setting(world, browser_user):
     from awards.models import AwardTier
 
     YearlyRating.objects.create(unit=world.commune_a, year=2025, rating="htxsnv")
-    nomination = services.nomination_create(
+    nomination = nomination_create(
         by=secretariat,
         campaign=world.campaign,
         tier=AwardTier.objects.get(code="giay-khen-chu-tich-thi-xa"),
@@ -58,9 +59,9 @@ def setting(world, browser_user):
             money_vnd=1_000_000,
         )
     )
-    services.nomination_submit(nomination=nomination, by=secretariat)
-    services.nomination_check(nomination=nomination, by=secretariat)
-    session = services.session_create(
+    nomination_submit(nomination=nomination, by=secretariat)
+    nomination_check(nomination=nomination, by=secretariat)
+    session = session_create(
         by=secretariat,
         campaign=world.campaign,
         title="Phiên họp tổng kết phong trào",

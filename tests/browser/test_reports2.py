@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from awards import services
+from awards.council.services import session_add_item, session_close, session_open, vote_cast
+from awards.decisions.services import decision_create
 from awards.models import Award, AwardDecision, DecisionStatus, Nomination
 from reports.models import Report, ReportStatus
 from tests.browser.test_awards import _as, setting  # noqa: F401
@@ -16,16 +17,14 @@ from tests.factories import town_ended_on_reform
 @pytest.fixture
 def draft_decision(setting, world):  # noqa: F811
     session, nomination = setting["session"], setting["nomination"]
-    item = services.session_add_item(
-        session=session, nomination=nomination, by=setting["secretariat"]
-    )
-    services.session_open(session=session, by=setting["secretariat"])
+    item = session_add_item(session=session, nomination=nomination, by=setting["secretariat"])
+    session_open(session=session, by=setting["secretariat"])
     for key in ("m1", "m2", "chairman"):
-        services.vote_cast(item=item, member=setting[key], choice="agree")
-    services.session_close(session=session, by=setting["secretariat"])
+        vote_cast(item=item, by=setting[key], choice="agree")
+    session_close(session=session, by=setting["secretariat"])
     # Drafted today: the town ended on 30/06/2025 and its commune decides (docs/authorities.md).
     town_ended_on_reform(world.campaign.authority)
-    return services.decision_create(
+    return decision_create(
         by=setting["secretariat"],
         campaign=world.campaign,
         title="Về việc khen thưởng tổng kết Phong trào thi đua",

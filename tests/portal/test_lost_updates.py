@@ -239,13 +239,13 @@ TRIED_ELSEWHERE = {
     + "test_a_registration_saved_from_an_older_page_is_refused_on_the_same_field",
     "campaigns.cycle.forms.DecideForm": _CYCLE
     + "test_an_extension_decided_from_an_older_list_is_refused_and_the_first_decision_stays",
-    "awards.forms.CheckForm": _AWARDS
+    "awards.nominations.forms.CheckForm": _AWARDS
     + "test_a_check_from_a_page_opened_before_the_file_was_sent_back_is_refused",
-    "awards.forms.NoteForm": _AWARDS
+    "awards.nominations.forms.NoteForm": _AWARDS
     + "test_sending_back_from_a_page_opened_before_the_check_is_refused_and_keeps_the_reason",
-    "awards.forms.SessionTimesForm": _AWARDS
+    "awards.council.forms.SessionTimesForm": _AWARDS
     + "test_meeting_times_typed_on_an_older_session_page_are_refused_and_kept",
-    "awards.forms.AnswerForm": _AWARDS
+    "awards.decisions.forms.AnswerForm": _AWARDS
     + "test_an_upper_level_answer_recorded_from_an_older_letter_page_is_refused",
     "reports.forms.NarrativeForm": "tests/reports/test_lost_updates.py::"
     "test_the_same_part_saved_from_an_older_page_is_refused_and_kept_on_the_page",

@@ -10,8 +10,9 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 
-from awards import services as award_services
+from awards.council.services import session_add_item, session_create, session_open
 from awards.models import AwardTier, MemberRole
+from awards.nominations.services import nomination_check, nomination_create, nomination_submit
 from awards.tiers import load_tiers
 from campaigns import deadlines
 from campaigns.cycle import services as cycle_services
@@ -128,7 +129,7 @@ def test_members_are_told_when_voting_opens(world, users, django_capture_on_comm
         roles=[Role.COUNCIL_MEMBER],
     )
     secretary = UserFactory(username="tk", full_name="Thư ký", roles=[Role.COUNCIL_MEMBER])
-    session = award_services.session_create(
+    session = session_create(
         by=users["secretariat"],
         campaign=world.campaign,
         title="Phiên họp thử",
@@ -140,7 +141,7 @@ def test_members_are_told_when_voting_opens(world, users, django_capture_on_comm
             (secretary, MemberRole.SECRETARY),
         ],
     )
-    nomination = award_services.nomination_create(
+    nomination = nomination_create(
         by=users["secretariat"],
         campaign=world.campaign,
         tier=tiers["giay-khen-chu-tich-thi-xa"],
@@ -151,14 +152,12 @@ def test_members_are_told_when_voting_opens(world, users, django_capture_on_comm
         unit=world.commune_a,
     )
     add_documents(nomination, users["secretariat"])
-    award_services.nomination_submit(nomination=nomination, by=users["secretariat"])
+    nomination_submit(nomination=nomination, by=users["secretariat"])
     nomination.refresh_from_db()
-    award_services.nomination_check(
-        nomination=nomination, by=users["secretariat"], override_reason="Thử nghiệm."
-    )
-    award_services.session_add_item(session=session, nomination=nomination, by=users["secretariat"])
+    nomination_check(nomination=nomination, by=users["secretariat"], override_reason="Thử nghiệm.")
+    session_add_item(session=session, nomination=nomination, by=users["secretariat"])
     with django_capture_on_commit_callbacks(execute=True):
-        award_services.session_open(session=session, by=users["secretariat"])
+        session_open(session=session, by=users["secretariat"])
     [message] = mails_to("uv1@phothu.gov.vn")
     assert message.subject == "[Thi đua] Mở biểu quyết: Phiên họp thử"
     assert "1 trường hợp" in message.body

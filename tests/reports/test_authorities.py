@@ -15,7 +15,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from awards import services as award_services
+from awards.decisions.services import decision_create, decision_remove_nomination, decision_sign
 from awards.models import Award, AwardDecision, DecisionStatus
 from reports import rendering, services
 from reports.models import OutgoingNumber, Report, ReportStatus
@@ -133,12 +133,12 @@ def test_a_draft_prints_draft_and_neither_number_nor_date(world, tmp_path):
 def test_a_decision_in_the_name_of_the_ended_town_is_refused(world, users, reform, awards_case):
     decision = awards_case["decision"]
     nominations = list(decision.nominations.all())
-    award_services.decision_remove_nomination(
+    decision_remove_nomination(
         decision=decision, nomination=nominations[0], by=users["secretariat"]
     )
     nominations[0].refresh_from_db()
     with pytest.raises(ValidationError) as refused:
-        award_services.decision_create(
+        decision_create(
             by=users["secretariat"],
             campaign=world.campaign,
             authority=reform["town"],
@@ -152,7 +152,7 @@ def test_a_decision_in_the_name_of_the_ended_town_is_refused(world, users, refor
     assert "đã chấm dứt hoạt động từ ngày 01/07/2025" in message
     assert "Cơ quan có thẩm quyền ngày đó là Ủy ban nhân dân tỉnh Thử Nghiệm" in message
     # The commune's chairman may decide on that date.
-    made = award_services.decision_create(
+    made = decision_create(
         by=users["secretariat"],
         campaign=world.campaign,
         authority=reform["commune"],
@@ -388,10 +388,8 @@ def test_a_decision_and_its_certificates_name_the_chairman_of_their_date(
 
     nominations = list(early.nominations.all())
     for nomination in nominations:
-        award_services.decision_remove_nomination(
-            decision=early, nomination=nomination, by=users["secretariat"]
-        )
-    late = award_services.decision_create(
+        decision_remove_nomination(decision=early, nomination=nomination, by=users["secretariat"])
+    late = decision_create(
         by=users["secretariat"],
         campaign=world.campaign,
         authority=reform["commune"],
@@ -416,9 +414,7 @@ def test_a_decision_and_its_certificates_name_the_chairman_of_their_date(
     assert "Tặng danh hiệu “Chiến sĩ thi đua cơ sở”" in text
     assert "Điều 3. Chánh Văn phòng HĐND và UBND xã, Thủ trưởng các cơ quan" in text
 
-    award_services.decision_sign(
-        decision=late, by=users["chairman"], number="03/QĐ-UBND", day=AFTER
-    )
+    decision_sign(decision=late, by=users["chairman"], number="03/QĐ-UBND", day=AFTER)
     certificates = Report(campaign=world.campaign, kind="certificate", year=2025, object_id=late.pk)
     text = _text(certificates, tmp_path, "c2.pdf")
     assert "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ HỢP NHẤT" in text
@@ -452,7 +448,7 @@ def test_each_body_seals_with_its_own_certificate(
 
 
 def test_a_new_decision_offers_the_bases_in_force_on_its_day(world, client_as):
-    from awards.services import decision_legal_bases
+    from awards.decisions.selectors import decision_legal_bases
 
     after = decision_legal_bases(world.campaign, AFTER)
     assert "72/2025/QH15" in after
@@ -478,16 +474,14 @@ def test_a_commune_decides_only_the_awards_in_its_area(world, users, reform, awa
 
     decision = awards_case["decision"]
     collective = awards_case["collective"]  # nominated for world.commune_a
-    award_services.decision_remove_nomination(
-        decision=decision, nomination=collective, by=users["secretariat"]
-    )
+    decision_remove_nomination(decision=decision, nomination=collective, by=users["secretariat"])
     elsewhere = UnitFactory(code="X2025-KHAC", name="Xã Nơi Khác", kind=UnitKind.COMMUNE)
     merged_into = UnitFactory(code="P2025-MOI-GOP", name="Phường Mới Gộp", kind=UnitKind.WARD)
     world.commune_a.successors.add(merged_into)
     commune = reform["commune"]
 
     def create():
-        return award_services.decision_create(
+        return decision_create(
             by=users["secretariat"],
             campaign=world.campaign,
             authority=commune,

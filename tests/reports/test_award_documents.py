@@ -12,7 +12,8 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from awards import services as award_services
+from awards.council.services import session_add_item, session_close, session_open, vote_cast
+from awards.decisions.services import decision_create, decision_sign
 from awards.models import Award, AwardDecision, DecisionStatus, Nomination, NominationStatus
 from reports import rendering, services
 from reports.models import Report, ReportStatus
@@ -42,18 +43,18 @@ def awards_case(make_nomination, users, council, world):  # noqa: F811
     individual = make_nomination(S.CHECKED, tier_code="chien-si-thi-dua-co-so", person=person)
     secretariat = users["secretariat"]
     items = [
-        award_services.session_add_item(session=council, nomination=n, by=secretariat)
+        session_add_item(session=council, nomination=n, by=secretariat)
         for n in (collective, individual)
     ]
     everyone_present(council)
-    award_services.session_open(session=council, by=secretariat)
+    session_open(session=council, by=secretariat)
     voters = [users["chairman"], users["council_member"], *council.extra_members]
     for item in items:
         for voter in voters:
             choice = "disagree" if item.secret_ballot and voter == users["chairman"] else "agree"
-            award_services.vote_cast(item=item, member=voter, choice=choice)
-    award_services.session_close(session=council, by=secretariat)
-    decision = award_services.decision_create(
+            vote_cast(item=item, by=voter, choice=choice)
+    session_close(session=council, by=secretariat)
+    decision = decision_create(
         by=secretariat,
         campaign=world.campaign,
         decision_date=datetime.date(2025, 6, 20),
@@ -144,7 +145,7 @@ def test_minutes_show_the_tally_and_not_who_voted_how(world, users, awards_case,
 
 def test_certificates_one_page_per_awardee(world, users, awards_case, tmp_path):
     decision = awards_case["decision"]
-    award_services.decision_sign(
+    decision_sign(
         decision=decision, by=users["chairman"], number="125/QĐ-UBND", day=decision.decision_date
     )
     rendered = _render(world, "certificate", decision.pk)

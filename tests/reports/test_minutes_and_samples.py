@@ -12,7 +12,8 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from awards import services as award_services
+from awards.council.services import session_set_times
+from awards.decisions.services import decision_sign
 from awards.models import AgendaItem, Nomination
 from tests.awards.conftest import council, everyone_present, make_nomination, tiers  # noqa: F401
 from units.authorities import SAMPLE_SIGNER
@@ -31,7 +32,7 @@ def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 def test_minutes_print_times_secretary_and_decimal_comma(world, users, awards_case, tmp_path):
     session = awards_case["session"]
     day = session.meeting_date  # 01/12/2025
-    award_services.session_set_times(
+    session_set_times(
         session=session, started_at=_at(day, 14), ended_at=_at(day, 16, 30), by=users["chairman"]
     )
     flat = _flat(pdf_text(_render(world, "council_minutes", session.pk).content, tmp_path))
@@ -100,7 +101,7 @@ def test_an_invented_nomination_marks_decision_minutes_and_certificates(
     )
     assert SAMPLE_MARK in minutes
 
-    award_services.decision_sign(
+    decision_sign(
         decision=awards_case["decision"],
         by=users["chairman"],
         number="12/QĐ-UBND",
@@ -123,7 +124,7 @@ def test_an_invented_session_marks_its_minutes(world, awards_case, tmp_path):
 
 
 def test_real_certificates_carry_no_sample_mark(world, users, awards_case, tmp_path):
-    award_services.decision_sign(
+    decision_sign(
         decision=awards_case["decision"],
         by=users["chairman"],
         number="12/QĐ-UBND",

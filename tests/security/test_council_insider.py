@@ -19,7 +19,14 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from awards import services
+from awards.council.services import (
+    session_add_item,
+    session_close,
+    session_open,
+    session_set_attendance,
+    session_set_times,
+    vote_cast,
+)
 from awards.integrity import check_against_audit
 from awards.models import (
     Ballot,
@@ -29,6 +36,7 @@ from awards.models import (
     SecretTally,
     YearlyRating,
 )
+from awards.nominations.services import consultation_comment_add, consultation_open
 from portal.models import AuditEvent
 from tests.awards.conftest import council, make_nomination, tiers  # noqa: F401 (fixtures)
 from tests.factories import PersonFactory
@@ -49,14 +57,14 @@ def _secret_item(make_nomination, users, council):  # noqa: F811
     person = PersonFactory(full_name="Đặng Thị Bích Ngọc", gender="female")
     YearlyRating.objects.create(person=person, year=2024, rating="htxsnv")
     n = make_nomination(S.CHECKED, tier_code="chien-si-thi-dua-co-so", person=person)
-    item = services.session_add_item(session=council, nomination=n, by=users["secretariat"])
+    item = session_add_item(session=council, nomination=n, by=users["secretariat"])
     assert item.secret_ballot
     return item
 
 
 def _mark_present(council, users):  # noqa: F811
     for member in _members(users, council):
-        services.session_set_attendance(
+        session_set_attendance(
             session=council, member=member, attendance="present", by=users["secretariat"]
         )
 
@@ -65,19 +73,19 @@ def _mark_present(council, users):  # noqa: F811
 def voted(make_nomination, users, council):  # noqa: F811
     """A session with an open item and a secret item, everyone present (marked through the
     service, so attendance is in the trail), votes cast on both, then closed."""
-    open_item = services.session_add_item(
+    open_item = session_add_item(
         session=council, nomination=make_nomination(S.CHECKED), by=users["secretariat"]
     )
     secret_item = _secret_item(make_nomination, users, council)
     _mark_present(council, users)
-    services.session_open(session=council, by=users["secretariat"])
+    session_open(session=council, by=users["secretariat"])
     members = _members(users, council)
     for member, choice in zip(
         members, ["agree", "agree", "disagree", "abstain", "agree"], strict=True
     ):
-        services.vote_cast(item=open_item, member=member, choice=choice)
-        services.vote_cast(item=secret_item, member=member, choice=choice)
-    services.session_close(session=council, by=users["secretariat"])
+        vote_cast(item=open_item, by=member, choice=choice)
+        vote_cast(item=secret_item, by=member, choice=choice)
+    session_close(session=council, by=users["secretariat"])
     open_item.refresh_from_db()
     secret_item.refresh_from_db()
     return open_item, secret_item
@@ -119,12 +127,12 @@ def test_no_row_or_transaction_id_links_a_secret_choice_to_its_voter(
     count row, whose transaction id the close rewrote."""
     item = _secret_item(make_nomination, users, council)
     _mark_present(council, users)
-    services.session_open(session=council, by=users["secretariat"])
+    session_open(session=council, by=users["secretariat"])
     members = _members(users, council)
     for member, choice in zip(
         members, ["agree", "disagree", "agree", "abstain", "agree"], strict=True
     ):
-        services.vote_cast(item=item, member=member, choice=choice)
+        vote_cast(item=item, by=member, choice=choice)
 
     def xmins(table: str) -> set[str]:
         with connection.cursor() as cursor:
@@ -136,7 +144,7 @@ def test_no_row_or_transaction_id_links_a_secret_choice_to_its_voter(
     # While voting is open the count row carries the last voter's transaction id (the residual
     # docs/security.md names: a live watcher sees the totals move after each receipt)…
     assert xmins("awards_secrettally") <= receipt_xids
-    services.session_close(session=council, by=users["secretariat"])
+    session_close(session=council, by=users["secretariat"])
     # …and closing rewrites it, so afterwards it matches no voter's.
     assert not xmins("awards_secrettally") & receipt_xids
     assert not Ballot.objects.filter(item=item).exists()
@@ -179,8 +187,8 @@ def test_a_secret_item_refuses_a_ballot_row_and_a_forged_count(
 ):
     item = _secret_item(make_nomination, users, council)
     _mark_present(council, users)
-    services.session_open(session=council, by=users["secretariat"])
-    services.vote_cast(item=item, member=users["chairman"], choice="agree")
+    session_open(session=council, by=users["secretariat"])
+    vote_cast(item=item, by=users["chairman"], choice="agree")
     with pytest.raises(DatabaseError, match="secret item keeps no ballot"), transaction.atomic():
         Ballot.objects.create(item=item, member=users["council_member"], choice="agree")
     with pytest.raises(DatabaseError, match="votes counted for 1 receipts"):
@@ -189,7 +197,7 @@ def test_a_secret_item_refuses_a_ballot_row_and_a_forged_count(
         _sql("UPDATE awards_secrettally SET agree = 0, disagree = 1 WHERE item_id = %s", [item.pk])
     with pytest.raises(DatabaseError, match="append-only"):
         _sql("DELETE FROM awards_secrettally WHERE item_id = %s", [item.pk])
-    services.session_close(session=council, by=users["secretariat"])
+    session_close(session=council, by=users["secretariat"])
     with pytest.raises(DatabaseError, match="concluded"):
         _sql("UPDATE awards_secrettally SET agree = agree WHERE item_id = %s", [item.pk])
     assert SecretTally.objects.get(item=item).counts() == {
@@ -236,9 +244,7 @@ def test_the_minutes_times_of_a_closed_session_stay_editable(voted, users, counc
     zone = timezone.get_current_timezone()
     started = datetime.datetime(2025, 12, 1, 14, 0, tzinfo=zone)
     ended = datetime.datetime(2025, 12, 1, 16, 30, tzinfo=zone)
-    services.session_set_times(
-        session=council, started_at=started, ended_at=ended, by=users["secretariat"]
-    )
+    session_set_times(session=council, started_at=started, ended_at=ended, by=users["secretariat"])
     council.refresh_from_db()
     assert (council.status, council.started_at, council.ended_at) == ("closed", started, ended)
 
@@ -246,8 +252,8 @@ def test_the_minutes_times_of_a_closed_session_stay_editable(voted, users, counc
 @on_postgresql
 def test_public_comments_are_append_only(make_nomination, users):  # noqa: F811
     n = make_nomination(S.CHECKED, tier_code="bang-khen-thu-tuong", person=None)
-    services.consultation_open(nomination=n, by=users["secretariat"])
-    services.consultation_comment_add(
+    consultation_open(nomination=n, by=users["secretariat"])
+    consultation_comment_add(
         nomination=n, author_name="Nguyễn Văn Dân", content="Đồng tình.", contact="0905 000 111"
     )
     for sql in (
@@ -294,8 +300,8 @@ def test_every_decisive_step_leaves_an_audit_event(voted, users, council):  # no
 
 def test_a_public_comment_is_recorded_without_an_actor(make_nomination, users):  # noqa: F811
     n = make_nomination(S.CHECKED, tier_code="bang-khen-thu-tuong", person=None)
-    services.consultation_open(nomination=n, by=users["secretariat"])
-    comment = services.consultation_comment_add(
+    consultation_open(nomination=n, by=users["secretariat"])
+    comment = consultation_comment_add(
         nomination=n, author_name="Nguyễn Văn Dân", content="Đồng tình.", contact="0905 000 111"
     )
     event = AuditEvent.objects.get(model="awards.consultationcomment")
@@ -361,7 +367,7 @@ def test_rows_stored_without_their_events_get_one_once_and_the_check_starts_clea
 
     item = _secret_item(make_nomination, users, council)
     _mark_present(council, users)
-    services.session_open(session=council, by=users["secretariat"])
+    session_open(session=council, by=users["secretariat"])
     members = [users["chairman"], users["council_member"], council.extra_members[0]]
     with _triggers_off():  # written without the services
         for member in members:
@@ -372,8 +378,8 @@ def test_rows_stored_without_their_events_get_one_once_and_the_check_starts_clea
     assert record_existing() == 3
     assert record_existing() == 0  # once only
     assert check_against_audit() == []
-    services.vote_cast(item=item, member=council.extra_members[1], choice="abstain")
-    services.session_close(session=council, by=users["secretariat"])
+    vote_cast(item=item, by=council.extra_members[1], choice="abstain")
+    session_close(session=council, by=users["secretariat"])
     item.refresh_from_db()
     assert [item.tally[c] for c in CHOICES] == [2, 1, 1]
     assert check_against_audit() == []

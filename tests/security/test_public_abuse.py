@@ -14,8 +14,8 @@ from django.core.cache import caches
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from awards import services
 from awards.models import ConsultationComment, NominationStatus
+from awards.nominations.services import consultation_open
 from portal.net import client_ip
 from portal.throttle import bucket
 from tests.awards.conftest import make_nomination, tiers  # noqa: F401 (fixtures)
@@ -185,7 +185,7 @@ def test_the_counters_work_in_redis_as_in_production(settings):
 @pytest.fixture
 def open_case(make_nomination, users):  # noqa: F811 (fixture imported above)
     case = make_nomination(NominationStatus.CHECKED, tier_code="bang-khen-thu-tuong")
-    services.consultation_open(nomination=case, by=users["secretariat"])
+    consultation_open(nomination=case, by=users["secretariat"])
     return case
 
 

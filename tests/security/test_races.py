@@ -177,22 +177,20 @@ def test_a_vote_posted_while_the_session_closes_is_counted_or_refused(
     the session closed and is refused. Ballots stored always equal the tally."""
     import time
 
-    from awards import services
+    from awards.council.services import session_add_item, session_close, session_open, vote_cast
     from awards.models import Ballot, CouncilSession, NominationStatus
     from tests.awards.conftest import everyone_present
 
     nomination = make_nomination(NominationStatus.CHECKED)
-    item = services.session_add_item(
-        session=council, nomination=nomination, by=users["secretariat"]
-    )
+    item = session_add_item(session=council, nomination=nomination, by=users["secretariat"])
     everyone_present(council)
-    services.session_open(session=council, by=users["secretariat"])
-    services.vote_cast(item=item, member=users["chairman"], choice="agree")
+    session_open(session=council, by=users["secretariat"])
+    vote_cast(item=item, by=users["chairman"], choice="agree")
     late: list[BaseException | None] = []
 
     def vote_late() -> None:
         try:
-            services.vote_cast(item=item, member=users["council_member"], choice="agree")
+            vote_cast(item=item, by=users["council_member"], choice="agree")
             late.append(None)
         except BaseException as exc:
             late.append(exc)
@@ -205,7 +203,7 @@ def test_a_vote_posted_while_the_session_closes_is_counted_or_refused(
         voter.start()
         time.sleep(1)  # the vote is waiting on the session row
         assert voter.is_alive()
-        services.session_close(session=council, by=users["secretariat"])
+        session_close(session=council, by=users["secretariat"])
     voter.join(30)
     assert len(late) == 1
     assert "Phiên họp đã kết thúc" in str(late[0])

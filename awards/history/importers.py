@@ -1,4 +1,4 @@
-"""`import_data awards`: past awards for the eligibility history (DESIGN.md data exchange).
+"""`import_data awards`: past awards for the eligibility history (docs/data.md, `awards`).
 
 An award is found again by its tier, its recipient and its decision number compared
 normalized (`decision_key`: NFC, case-folded, Đ → D, no spaces), so `125/QD-UBND` is the award
@@ -18,7 +18,7 @@ from campaigns.models import Campaign
 from portal.dataexchange import Column, Importer, Plan, Table, fold, register_importer
 from units.models import Person, Unit
 
-from .models import Award, AwardCategory, AwardSource, AwardTier, NomineeKind, TierKind
+from ..models import Award, AwardCategory, AwardSource, AwardTier, NomineeKind, TierKind
 
 #: recipient_kind: the contract's values and the labels the award list's export writes.
 RECIPIENT_KINDS = {
