@@ -26,7 +26,9 @@ WAIVED: dict[str, str] = {
     ),
     # A secret vote must leave no per-vote trace with its choice (docs/security.md, “Secret
     # ballot”): the receipt is audited, the counts enter the trail with the outcome at close.
-    "awards/council/services.py:_store_choice": "a secret vote's +1 on the item's counts (never audited)",
+    "awards/council/services.py:_store_choice": (
+        "a secret vote's +1 on the item's counts (never audited)"
+    ),
     "awards/council/services.py:_counts_at_close": (
         "the close rewrites the count row unchanged (new transaction id); the counts are audited "
         "with the outcome in the same transaction"
