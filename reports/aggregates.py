@@ -117,6 +117,13 @@ def cluster_rows(
             rows[cluster].leaders.append(f.unit.name)
     ordered = sorted(rows.values(), key=lambda r: (r.name == NO_CLUSTER, natural_key(r.name)))
     body = [[i, *r.as_row()] for i, r in enumerate(ordered, start=1)]
+    # The column is headed "Cụm thi đua": "Cụm thi đua số 12" prints "Số 12" (one line, not two,
+    # over hundreds of clusters) when every cluster is named that way.
+    prefix = "Cụm thi đua "
+    if body and all(row[1].startswith(prefix) and row[1] != prefix for row in body):
+        for row in body:
+            rest = row[1][len(prefix) :]
+            row[1] = rest[:1].upper() + rest[1:]
     footer = ["", *total.as_row()]
     footer[-1] = ""
     return body, footer
@@ -150,7 +157,12 @@ def criteria_rows(scope: Scope, figures: list[CommuneFigures]) -> list[list[Any]
             counts[number] += 1
     n = len(figures)
     return [
-        [number, name, counts.get(number, 0), round(100 * counts.get(number, 0) / n, 1) if n else ""]
+        [
+            number,
+            name,
+            counts.get(number, 0),
+            round(100 * counts.get(number, 0) / n, 1) if n else "",
+        ]
         for number, name in named
     ]
 
@@ -318,7 +330,13 @@ def mentions(scope: Scope, figures: list[CommuneFigures]) -> list[Mention]:
             continue  # merged away during the year: no results are due
         f = reported.get(unit.pk)
         if f is None or f.as_of != year:
-            missing.append((unit, f.cluster if f else (unit.cluster.name if unit.cluster else NO_CLUSTER), f.as_of if f else None))
+            missing.append(
+                (
+                    unit,
+                    f.cluster if f else (unit.cluster.name if unit.cluster else NO_CLUSTER),
+                    f.as_of if f else None,
+                )
+            )
     missing.sort(key=lambda item: (item[1], item[0].name))
     result.append(
         Mention(

@@ -74,6 +74,18 @@ def _cell(sheet, value: Any, *, font=None, fill=None, alignment=None, number_for
     return cell
 
 
+def _plain(sheet, value: Any) -> Any:
+    """A data cell: the value itself when it needs no style (openpyxl then writes it without a
+    cell object: the bulk of the rows), a cell for formula-like text and for numbers that read
+    better grouped (thousands, decimals)."""
+    if isinstance(value, str):
+        return _cell(sheet, value) if value.startswith(FORMULA_STARTS) else value
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and ((isinstance(value, float) and not value.is_integer()) or abs(value) >= 1000):
+        return _cell(sheet, value, number_format=_number_format(value))
+    return value
+
+
 def _number_format(value: Any) -> str | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return "#,##0" if float(value).is_integer() else "#,##0.0"
@@ -126,9 +138,11 @@ def write_workbook(
         for line in lines:
             sheet.append(line)
         for row in rows:
-            sheet.append([_cell(sheet, v, number_format=_number_format(v)) for v in row])
+            sheet.append([_plain(sheet, v) for v in row])
         if total:
-            sheet.append([_cell(sheet, v, font=bold, number_format=_number_format(v)) for v in total])
+            sheet.append(
+                [_cell(sheet, v, font=bold, number_format=_number_format(v)) for v in total]
+            )
         if table.get("note"):
             sheet.append([])
             sheet.append([_cell(sheet, table["note"], font=Font(italic=True))])

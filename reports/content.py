@@ -645,9 +645,7 @@ def section_commune_mentions(scope: Scope) -> Section | None:
                 f"{aggregates.ANNEX_NAME}."
             )
         tables.append(
-            Table(
-                title, mention.columns, shown, center=mention.center, note=note, css="mentions"
-            )
+            Table(title, mention.columns, shown, center=mention.center, note=note, css="mentions")
         )
         if longer:
             tables.append(

@@ -244,6 +244,19 @@ def report_download_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def report_annex_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A large review's Excel annex (every commune's row), as stored with the PDF: the bytes
+    whose SHA-256 the PDF prints."""
+    from .annex import CONTENT_TYPE
+
+    report = _report(request, pk)
+    if not report.annex:
+        raise Http404
+    name = f"phu-luc-{report.kind}-{report.campaign.code}-{report.year}-v{report.version}.xlsx"
+    return attachment_response(report.annex, name, CONTENT_TYPE)
+
+
+@login_required
 def report_xlsx_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     if report.status not in (ReportStatus.READY, ReportStatus.SIGNED, ReportStatus.RETURNED):
