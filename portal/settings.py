@@ -369,6 +369,12 @@ CELERY_TASK_EAGER_PROPAGATES = False
 # process (reports/background.py) and the request returns at once; off, it renders inside the
 # request. Tests turn it off (tests/settings.py) and render inline.
 REPORTS_RENDER_IN_THREAD = env.bool("REPORTS_RENDER_IN_THREAD", default=CELERY_TASK_ALWAYS_EAGER)
+# A campaign report over more communes than this presents them by cluster, with the top and
+# bottom communes and those that need mention, and puts every commune's row in an Excel annex
+# stored with the PDF (docs/reports.md, "Large reviews"); at or below it, the tables list every
+# commune as before. In summary mode a table longer than REPORTS_PDF_MAX_ROWS goes to the annex.
+REPORTS_SUMMARY_THRESHOLD = env.int("REPORTS_SUMMARY_THRESHOLD", default=60)
+REPORTS_PDF_MAX_ROWS = env.int("REPORTS_PDF_MAX_ROWS", default=400)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

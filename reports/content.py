@@ -38,7 +38,7 @@ from campaigns.models import (
 )
 from units.models import BLOC_KINDS, Unit, UnitKind
 
-from . import charts
+from . import aggregates, charts
 
 if TYPE_CHECKING:
     from campaigns.models import Campaign
@@ -67,6 +67,11 @@ class Table:
     annex: bool = False
     note: str = ""
     center: tuple[int, ...] = ()  # columns printed centred (levels, years, verdicts)
+    #: One row per commune (or a list longer than the PDF prints): in a large review it is not
+    #: printed but goes to the Excel annex, as the sheet `sheet` (docs/reports.md).
+    detail: bool = False
+    sheet: str = ""
+    css: str = ""  # a class of its own (column widths) for the tables of a large review
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +83,9 @@ class Table:
             "annex": self.annex,
             "note": self.note,
             "center": list(self.center),
+            "detail": self.detail,
+            "sheet": self.sheet,
+            "css": self.css,
         }
 
 
@@ -123,6 +131,12 @@ class Scope:
     @property
     def period_end(self) -> datetime.date:
         return datetime.date(self.year, 12, 31)
+
+    @property
+    def summarised(self) -> bool:
+        """More communes than a readable document lists one by one: present them by cluster, with
+        the per-commune detail in the Excel annex (reports.aggregates)."""
+        return len(_communes(self)) > aggregates.summary_threshold()
 
     def cached(self, key: str, compute: Callable[[], Any]) -> Any:
         if key not in self._cache:
@@ -279,7 +293,12 @@ class CommuneFigures:
 
 def commune_figures(scope: Scope, year: int) -> list[CommuneFigures]:
     """INTEGRATION: the rankings app's commune-figures selector replaces this at merge; the
-    formulas are those of DESIGN.md "Rankings and targets"."""
+    formulas are those of DESIGN.md "Rankings and targets". Computed once per scope and year
+    (several sections read them)."""
+    return scope.cached(f"figures:{year}", lambda: _commune_figures(scope, year))
+
+
+def _commune_figures(scope: Scope, year: int) -> list[CommuneFigures]:
     statuses = _statuses(scope)
     villages = _village_levels(scope)
     first = scope.campaign.start_year
@@ -331,9 +350,15 @@ def rank_within_clusters(
 ) -> list[tuple[str, int, CommuneFigures]]:
     """Ranks from the rankings app (campaigns.rankings), so a report prints exactly the ranks of
     the ranking page. Units merged away before the year are listed but not ranked."""
+    year = max((f.as_of for f in figures), default=0)
+    return scope.cached(f"ranked:{year}", lambda: _rank_within_clusters(scope, figures, year))
+
+
+def _rank_within_clusters(
+    scope: Scope, figures: list[CommuneFigures], year: int
+) -> list[tuple[str, int, CommuneFigures]]:
     from campaigns.rankings.ranking import commune_ranking
 
-    year = max((f.as_of for f in figures), default=0)
     current = [f for f in figures if f.as_of == year]
     if not current:
         return []
@@ -527,6 +552,30 @@ def section_communes(scope: Scope) -> Section | None:
     ]
     matrix_total = ["", "Tổng số xã đạt"] + [sum(n in f.met for f in figures) for n in numbers]
     matrix_total.append("")
+    summary_tables = []
+    if scope.summarised:
+        ranked = rank_within_clusters(scope, figures)
+        cluster_rows, cluster_total = aggregates.cluster_rows(scope, figures, ranked)
+        summary_tables = [
+            Table(
+                f"Kết quả xây dựng nông thôn mới theo cụm thi đua năm {scope.year}",
+                aggregates.CLUSTER_COLUMNS,
+                cluster_rows,
+                total=cluster_total,
+                note="Cột (4): các xã đạt chuẩn nông thôn mới, nông thôn mới nâng cao và nông "
+                "thôn mới kiểu mẫu. Cột (10): xã xếp thứ nhất trong cụm.",
+                sheet="Theo cụm thi đua",
+                css="clusters",
+            ),
+            Table(
+                f"Số xã đạt từng tiêu chí quốc gia về xã nông thôn mới năm {scope.year}",
+                ["Tiêu chí số", "Tên tiêu chí", "Số xã đạt", "Tỷ lệ (%)"],
+                aggregates.criteria_rows(scope, figures),
+                center=(0,),
+                sheet="Số xã đạt từng tiêu chí",
+                css="criteria",
+            ),
+        ]
     return Section(
         key="communes",
         heading="Đối với các xã",
@@ -539,13 +588,19 @@ def section_communes(scope: Scope) -> Section | None:
             ],
             "average": avg,
             "year": scope.year,
+            "summarised": scope.summarised,
+            "clusters": len(summary_tables[0].rows) if summary_tables else 0,
+            "annex_name": aggregates.ANNEX_NAME,
         },
         tables=[
+            *summary_tables,
             Table(
                 f"Kết quả xây dựng nông thôn mới của các xã năm {scope.year}",
                 columns,
                 rows,
                 center=(5 if scope.is_period else 4,),
+                detail=True,
+                sheet="Kết quả từng xã",
             ),
             Table(
                 f"Kết quả thực hiện 19 tiêu chí quốc gia về xã nông thôn mới năm {scope.year}",
@@ -555,8 +610,60 @@ def section_communes(scope: Scope) -> Section | None:
                 landscape=True,
                 annex=True,
                 note="Ký hiệu “x”: tiêu chí đạt chuẩn theo Bộ tiêu chí quốc gia.",
+                detail=True,
+                sheet="19 tiêu chí từng xã",
             ),
         ],
+    )
+
+
+def section_commune_mentions(scope: Scope) -> Section | None:
+    """A large review names the communes a reader needs to see: the top and bottom ones, those
+    that fell back, those below their registered level, those without results (every row of the
+    longer lists is in the Excel annex)."""
+    if not scope.summarised:
+        return None
+    figures = commune_figures(scope, scope.year)
+    if not figures:
+        return None
+    limit = aggregates.MENTION_LIMIT
+    tables = []
+    sentences = []
+    for mention in aggregates.mentions(scope, figures):
+        if mention.sentence:
+            sentences.append(mention.sentence)
+        if not mention.rows:
+            continue
+        shown = mention.rows[:limit]
+        longer = len(mention.rows) > limit
+        title = mention.title
+        note = ""
+        if longer:
+            title += f" ({limit} trong số {len(mention.rows)} xã)"
+            note = (
+                f"Danh sách đầy đủ {len(mention.rows)} xã tại biểu “{mention.sheet}” của "
+                f"{aggregates.ANNEX_NAME}."
+            )
+        tables.append(
+            Table(title, mention.columns, shown, center=mention.center, note=note, css="mentions")
+        )
+        if longer:
+            tables.append(
+                Table(
+                    mention.title,
+                    mention.columns,
+                    mention.rows,
+                    center=mention.center,
+                    detail=True,
+                    sheet=mention.sheet,
+                )
+            )
+    return Section(
+        key="commune_mentions",
+        heading="Các xã dẫn đầu, các xã cần quan tâm chỉ đạo",
+        template=P + "commune_mentions.html",
+        data={"sentences": sentences, "year": scope.year, "annex_name": aggregates.ANNEX_NAME},
+        tables=tables,
     )
 
 
@@ -579,13 +686,22 @@ def section_villages(scope: Scope) -> Section | None:
         key="villages",
         heading="Đối với các thôn",
         template=P + "villages.html",
-        data={"total": totals[0], "ntm": totals[1], "model": totals[2], "year": scope.year},
+        data={
+            "total": totals[0],
+            "ntm": totals[1],
+            "model": totals[2],
+            "year": scope.year,
+            "summarised": scope.summarised,
+            "annex_name": aggregates.ANNEX_NAME,
+        },
         tables=[
             Table(
                 f"Kết quả xây dựng thôn nông thôn mới năm {scope.year}",
                 ["STT", "Xã", "Số thôn", "Thôn đạt chuẩn NTM", "Thôn NTM kiểu mẫu"],
                 rows,
                 total=["", "Tổng cộng", *totals],
+                detail=True,
+                sheet="Thôn theo từng xã",
             )
         ],
     )
@@ -642,7 +758,12 @@ def section_contributions(scope: Scope) -> Section | None:
         key="contributions",
         heading="Huy động nguồn lực xã hội",
         template=P + "contributions.html",
-        data={"total": total, "period": period},
+        data={
+            "total": total,
+            "period": period,
+            "summarised": scope.summarised,
+            "annex_name": aggregates.ANNEX_NAME,
+        },
         tables=[
             Table(
                 f"Nguồn lực huy động theo đối tượng đóng góp ({period})",
@@ -656,6 +777,8 @@ def section_contributions(scope: Scope) -> Section | None:
                 commune_rows,
                 total=["", "Tổng cộng", total["money"], total["days"], total["land"]],
                 annex=True,
+                detail=True,
+                sheet="Nguồn lực theo từng xã",
             ),
         ],
     )
@@ -716,11 +839,18 @@ def section_rankings(scope: Scope) -> Section | None:
         for cluster, rank, f in ranked
     ]
     leaders = [{"cluster": c, "name": f.unit.name} for c, rank, f in ranked if rank == 1]
+    if scope.summarised:
+        leaders = []  # one per cluster: the cluster table's last column
     return Section(
         key="rankings",
         heading="Xếp hạng trong các cụm thi đua và đơn vị dẫn đầu",
         template=P + "rankings.html",
-        data={"leaders": leaders, "method": scope.campaign.get_ranking_method_display()},
+        data={
+            "leaders": leaders,
+            "method": scope.campaign.get_ranking_method_display(),
+            "summarised": scope.summarised,
+            "annex_name": aggregates.ANNEX_NAME,
+        },
         tables=[
             Table(
                 f"Xếp hạng các xã trong cụm thi đua năm {scope.year}",
@@ -735,6 +865,8 @@ def section_rankings(scope: Scope) -> Section | None:
                 ],
                 rows,
                 center=(3,),
+                detail=True,
+                sheet="Xếp hạng trong cụm",
             )
         ],
     )
@@ -894,6 +1026,7 @@ def build(report: Report, *, first_year: int, kind: str) -> dict[str, Any]:
         section_organisations(scope),
         plan.section_front_campaign(scope),
         section_communes(scope),
+        section_commune_mentions(scope),
         section_villages(scope),
         section_enterprises(scope),
         plan.section_individuals(scope),
@@ -925,6 +1058,21 @@ def build(report: Report, *, first_year: int, kind: str) -> dict[str, Any]:
     ]
     parts = [p for p in parts if p.sections]
     parts += _narrative_part(report, kind, scope)
+    summarised = scope.summarised
+    if summarised:
+        # Any other list too long to read in the PDF goes to the annex as well.
+        limit = aggregates.pdf_max_rows()
+        for part in parts:
+            for section in part.sections:
+                for table in section.tables:
+                    if len(table.rows) > limit and not table.detail:
+                        table.detail = True
+                        table.sheet = table.sheet or table.title
+                        table.note = (
+                            f"{len(table.rows)} dòng, tại biểu “{table.sheet}” của "
+                            f"{aggregates.ANNEX_NAME}."
+                        )
+    tables = [t for p in parts for s in p.sections for t in s.tables]
     if kind == "annual":
         summary = f"Kết quả thực hiện phong trào thi đua năm {report.year}"
     elif kind == "preliminary_review":
@@ -936,7 +1084,9 @@ def build(report: Report, *, first_year: int, kind: str) -> dict[str, Any]:
         "summary": summary,
         "campaign_title": report.campaign.title,
         "parts": parts,
-        "annex_tables": [t for p in parts for s in p.sections for t in s.tables if t.annex],
+        "annex_tables": [t for t in tables if t.annex and not (summarised and t.detail)],
+        "summarised": summarised,
+        "detail_tables": [t for t in tables if t.detail] if summarised else [],
         "has_sample": scope.sample_rows > 0 or report.campaign.is_sample,
         "period": (first_year, report.year),
     }

@@ -59,6 +59,10 @@ def report_upload_to(instance: Report, filename: str) -> str:
     return f"reports/{instance.campaign_id}/{instance.pk}-v{instance.version}.pdf"
 
 
+def annex_upload_to(instance: Report, filename: str) -> str:
+    return f"reports/{instance.campaign_id}/{instance.pk}-v{instance.version}.xlsx"
+
+
 def signed_upload_to(instance: SignOff, filename: str) -> str:
     return f"reports/signed/{instance.report_id}-{instance.report.verification_code}.pdf"
 
@@ -114,6 +118,10 @@ class Report(models.Model):
         max_length=64, blank=True, help_text="SHA-256 of the gathered data the file was made from."
     )
     tables = models.JSONField("Bảng số liệu", default=list, blank=True)
+    # A large review's Excel annex (every commune's row; reports/annex.py): stored with the PDF,
+    # which prints its SHA-256, so signing the PDF binds it.
+    annex = models.FileField("Phụ lục Excel", upload_to=annex_upload_to, max_length=255, blank=True)
+    annex_sha256 = models.CharField("SHA-256 của phụ lục Excel", max_length=64, blank=True)
     has_sample_data = models.BooleanField("Có dữ liệu mẫu", default=False)
     verification_code = models.CharField(
         "Mã tra cứu", max_length=16, unique=True, default=new_verification_code

@@ -23,6 +23,7 @@ from django.utils import timezone
 from units.authorities import SAMPLE_SIGNER
 
 if TYPE_CHECKING:
+    from .annex import Annex
     from .models import Report
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
@@ -78,6 +79,8 @@ class Rendered:
     signature_box: dict[str, Any] | None
     gather_seconds: float
     render_seconds: float
+    #: The Excel annex of a large review (every commune's row), None when the PDF lists them.
+    annex: Annex | None = None
 
 
 def _jsonable(value: Any) -> Any:
@@ -240,7 +243,12 @@ def html_to_pdf(html: str) -> tuple[bytes, int, dict[str, Any] | None]:
 def render_report(report: Report) -> Rendered:
     """Report → PDF bytes and what the report row records about them."""
     started = time.perf_counter()
+    from .annex import build_annex
+
     context = build_context(report)
+    # The annex first: the PDF names it with its SHA-256.
+    annex = build_annex(context)
+    context["annex"] = annex.describe() if annex else None
     gathered = time.perf_counter()
     try:
         html = render_html(report.definition.template, context)
@@ -259,6 +267,7 @@ def render_report(report: Report) -> Rendered:
         signature_box=signature_box,
         gather_seconds=gathered - started,
         render_seconds=done - gathered,
+        annex=annex,
     )
 
 

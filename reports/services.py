@@ -475,11 +475,20 @@ def report_render(*, report_id: int, worker: str = "") -> Report | None:
                 storage.delete(name)
             saved = storage.save(name, ContentFile(rendered.content))
             digest = sha256(rendered.content)
+            annex_saved, annex_digest = "", ""
+            if rendered.annex is not None:  # a large review: every commune's row, beside it
+                annex_name = f"reports/{report.campaign_id}/{report.pk}-v{report.version}.xlsx"
+                if storage.exists(annex_name):
+                    storage.delete(annex_name)
+                annex_saved = storage.save(annex_name, ContentFile(rendered.annex.content))
+                annex_digest = rendered.annex.sha256
             _supersede_older(report, token)
             Report.objects.filter(pk=report_id).update(
                 status=ReportStatus.READY,
                 file=saved,
                 sha256=digest,
+                annex=annex_saved,
+                annex_sha256=annex_digest,
                 size=len(rendered.content),
                 page_count=rendered.pages,
                 context_hash=rendered.context_hash,
@@ -631,7 +640,9 @@ def report_sign(*, report: Report, by: User, read_sha256: str) -> SignOff:
             )
             report.number = entry.number
         rendered = rendering.render_report(report)
-        if rendered.context_hash != report.context_hash:
+        annex_digest = rendered.annex.sha256 if rendered.annex else ""
+        if rendered.context_hash != report.context_hash or annex_digest != report.annex_sha256:
+            # The signed PDF prints the annex's SHA-256: it must be the annex stored and read.
             raise ValidationError(
                 "Số liệu của văn bản đã thay đổi sau khi tạo bản đồng chí đã đọc. Đề nghị tạo "
                 "lại văn bản và đọc bản mới trước khi ký."

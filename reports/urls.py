@@ -32,6 +32,7 @@ urlpatterns = [
     path("bao-cao/<int:pk>/xem.pdf", views.report_pdf_view, name="report-pdf"),
     path("bao-cao/<int:pk>/tai-ve/", views.report_download_view, name="report-download"),
     path("bao-cao/<int:pk>/bang-so-lieu.xlsx", views.report_xlsx_view, name="report-xlsx"),
+    path("bao-cao/<int:pk>/phu-luc.xlsx", views.report_annex_view, name="report-annex"),
     path("bao-cao/<int:pk>/tao-lai/", views.report_regenerate_view, name="report-regenerate"),
     path("bao-cao/<int:pk>/tao-lai-tep/", views.report_retry_view, name="report-retry"),
     path("bao-cao/<int:pk>/ky/", views.report_sign_view, name="report-sign"),

@@ -141,10 +141,34 @@ def _detail(
     request: HttpRequest, report: Report, *, narrative_form=None, status: int = 200
 ) -> HttpResponse:
     """The report page; `narrative_form` puts a refused narrative back with what was typed."""
+    from portal.figures_cache import cached_figure
+
     from .evaluation import evaluation_gaps, evaluation_prompts
 
     can_edit = can(request.user, "report.edit_narrative", report)
-    data_changed = services.data_changed_since(report) if report.is_signed else None
+    # Both gather the report's data again (seconds at thousands of communes): once per data
+    # version, not on every view of the page (portal.figures_cache).
+    data_changed = (
+        cached_figure(
+            "report-data-changed",
+            report.pk,
+            compute=lambda: services.data_changed_since(report),
+        )
+        if report.is_signed
+        else None
+    )
+
+    def prompts():
+        return cached_figure(
+            "report-prompts",
+            report.campaign_id,
+            report.kind,
+            report.year,
+            report.object_id,
+            timezone.localdate(),
+            compute=lambda: evaluation_prompts(report),
+        )
+
     object_url = None
     if report.kind in AWARD_KINDS:
         name = (
@@ -163,11 +187,9 @@ def _detail(
         except ValidationError as exc:
             issuer_problem = " ".join(exc.messages)
     if narrative_form is None and can_edit:
-        narrative_form = NarrativeForm(
-            initial=report.narrative(), guard=report, prompts=evaluation_prompts(report)
-        )
+        narrative_form = NarrativeForm(initial=report.narrative(), guard=report, prompts=prompts())
     elif narrative_form is not None and can_edit:
-        narrative_form.prompts = evaluation_prompts(report)
+        narrative_form.prompts = prompts()
     versions = list(selectors.versions_of(report))
     current = selectors.current_version(versions)
     return render(
@@ -243,6 +265,19 @@ def report_download_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     suffix = "-da-ky" if signed else ""
     name = f"{report.kind}-{report.campaign.code}-{report.year}-v{report.version}{suffix}.pdf"
     return attachment_response(field, name, "application/pdf")
+
+
+@login_required
+def report_annex_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A large review's Excel annex (every commune's row), as stored with the PDF: the bytes
+    whose SHA-256 the PDF prints."""
+    from .annex import CONTENT_TYPE
+
+    report = _report(request, pk)
+    if not report.annex:
+        raise Http404
+    name = f"phu-luc-{report.kind}-{report.campaign.code}-{report.year}-v{report.version}.xlsx"
+    return attachment_response(report.annex, name, CONTENT_TYPE)
 
 
 @login_required

@@ -35,7 +35,10 @@ def ready_report(w, u) -> Report:
         },
     )
     if created:
-        report.file.save("r.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=True)
+        report.file.save("r.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
+        # A large review's Excel annex (reports.annex), served by its own URL.
+        report.annex.save("r.xlsx", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=False)
+        report.save()
     return report
 
 
@@ -113,6 +116,12 @@ ROWS = [
     ),
     Row(
         "report tables xlsx", _url("reports:report-xlsx"), READY, url_names=("reports:report-xlsx",)
+    ),
+    Row(
+        "report Excel annex",
+        _url("reports:report-annex"),
+        READY,
+        url_names=("reports:report-annex",),
     ),
     Row(
         "report regenerate POST",

@@ -183,6 +183,12 @@ def _writes_cells_itself(tree: ast.AST) -> list[int]:
 
 #: Files that write workbooks which are not exports, with the reason.
 NOT_EXPORTS = {"scripts/bench_import.py": "builds the import benchmark's input files"}
+#: Exports on write-only sheets (no `cell()` to call xlsx_cell with), with the guard they use
+#: instead and the test that proves it.
+WRITE_ONLY = {
+    "reports/annex.py": "annex._cell / annex._plain: xlsx_cell's rule on WriteOnlyCell "
+    "(tests/reports/test_large_review.py::test_the_annex_keeps_formula_like_names_as_text)",
+}
 
 
 def test_every_workbook_is_written_through_the_one_writer():
@@ -191,7 +197,7 @@ def test_every_workbook_is_written_through_the_one_writer():
         rel = path.relative_to(ROOT).as_posix()
         if rel.startswith((".venv/", "tests/", "var/", "node_modules/")) or "/migrations/" in rel:
             continue
-        if rel in NOT_EXPORTS:
+        if rel in NOT_EXPORTS or rel in WRITE_ONLY:
             continue
         source = path.read_text()
         if "openpyxl" not in source:

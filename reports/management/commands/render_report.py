@@ -1,5 +1,6 @@
 """render_report --campaign CODE --kind KIND --year Y --out FILE: the same rendering code the
-Celery task runs, synchronously, without touching the database."""
+Celery task runs, synchronously, without touching the database. A large review's Excel annex is
+written beside the PDF (FILE with the suffix .xlsx)."""
 
 from __future__ import annotations
 
@@ -57,9 +58,21 @@ class Command(BaseCommand):
             f"Đã ghi {options['out']}: {rendered.pages} trang, "
             f"{format_vn_number(len(rendered.content))} byte."
         )
+        if rendered.annex is not None:  # a large review: its Excel annex beside the PDF
+            annex_path = Path(options["out"]).with_suffix(".xlsx")
+            annex_path.write_bytes(rendered.annex.content)
+            self.stdout.write(
+                f"Đã ghi phụ lục {annex_path}: {len(rendered.annex.sheets)} biểu, "
+                f"{format_vn_number(len(rendered.annex.content))} byte, "
+                f"sha256 {rendered.annex.sha256}."
+            )
         if options["stats"]:
+            import resource
+
             _, peak = tracemalloc.get_traced_memory()
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             self.stdout.write(
                 f"gather={rendered.gather_seconds:.2f}s render={rendered.render_seconds:.2f}s "
-                f"total={time.perf_counter() - started:.2f}s peak_py_mem={peak / 1e6:.0f}MB"
+                f"total={time.perf_counter() - started:.2f}s peak_py_mem={peak / 1e6:.0f}MB "
+                f"peak_rss={rss:.0f}MB"
             )
