@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -47,7 +47,7 @@ def pdf_max_rows() -> int:
 def _rank(level: str) -> int:
     from .content import LEVEL_RANK
 
-    return LEVEL_RANK.get(level, 0)
+    return LEVEL_RANK.get(NtmLevel(level), 0) if level in NtmLevel.values else 0
 
 
 def natural_key(text: str) -> list[Any]:
@@ -69,13 +69,13 @@ class ClusterRow:
     criteria_total: int = 0
     villages: int = 0
     villages_standard: int = 0
-    growths: list[float] | None = None
-    leaders: list[str] | None = None
+    growths: list[float] = field(default_factory=list)
+    leaders: list[str] = field(default_factory=list)
 
     def as_row(self) -> list[Any]:
         average = round(self.criteria_total / self.communes, 1) if self.communes else ""
         share = round(100 * self.villages_standard / self.villages, 1) if self.villages else ""
-        growth = _mean(self.growths or [])
+        growth = _mean(self.growths)
         return [
             self.name,
             self.communes,
@@ -85,7 +85,7 @@ class ClusterRow:
             average,
             share,
             "—" if growth is None else growth,
-            ", ".join(self.leaders or []),
+            ", ".join(self.leaders),
         ]
 
 
@@ -97,9 +97,9 @@ def cluster_rows(
 
     villages = _village_levels(scope)
     rows: dict[str, ClusterRow] = {}
-    total = ClusterRow("Toàn địa bàn", growths=[], leaders=[])
+    total = ClusterRow("Toàn địa bàn")
     for f in figures:
-        row = rows.setdefault(f.cluster, ClusterRow(f.cluster, growths=[], leaders=[]))
+        row = rows.setdefault(f.cluster, ClusterRow(f.cluster))
         levels = villages.get(f.unit.pk, {}).get(f.as_of, [])
         standard = sum(lv in (NtmLevel.NTM, NtmLevel.MODEL) for lv in levels)
         for target in (row, total):
@@ -121,9 +121,9 @@ def cluster_rows(
     # over hundreds of clusters) when every cluster is named that way.
     prefix = "Cụm thi đua "
     if body and all(row[1].startswith(prefix) and row[1] != prefix for row in body):
-        for row in body:
-            rest = row[1][len(prefix) :]
-            row[1] = rest[:1].upper() + rest[1:]
+        for line in body:
+            rest = line[1][len(prefix) :]
+            line[1] = rest[:1].upper() + rest[1:]
     footer = ["", *total.as_row()]
     footer[-1] = ""
     return body, footer
@@ -328,13 +328,13 @@ def mentions(scope: Scope, figures: list[CommuneFigures]) -> list[Mention]:
     for unit in _communes(scope):
         if unit.valid_to is not None and unit.valid_to < scope.period_end:
             continue  # merged away during the year: no results are due
-        f = reported.get(unit.pk)
-        if f is None or f.as_of != year:
+        found = reported.get(unit.pk)
+        if found is None or found.as_of != year:
             missing.append(
                 (
                     unit,
-                    f.cluster if f else (unit.cluster.name if unit.cluster else NO_CLUSTER),
-                    f.as_of if f else None,
+                    found.cluster if found else (unit.cluster.name if unit.cluster else NO_CLUSTER),
+                    found.as_of if found else None,
                 )
             )
     missing.sort(key=lambda item: (item[1], item[0].name))

@@ -268,7 +268,7 @@ def report_download_view(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @login_required
-def report_annex_view(request: HttpRequest, pk: int) -> HttpResponse:
+def report_annex_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A large review's Excel annex (every commune's row), as stored with the PDF: the bytes
     whose SHA-256 the PDF prints."""
     from .annex import CONTENT_TYPE
