@@ -139,11 +139,10 @@ def fetch(client: Client, url: str) -> tuple[int, int]:
     """Status and body size of one request, the body read to its end (a streamed file is only
     made while it is read)."""
     response = client.get(url)
-    if response.streaming:
+    if response.streaming:  # the test client closes it at the end, as a WSGI server would
         size = sum(len(chunk) for chunk in response.streaming_content)
     else:
         size = len(response.content)
-    response.close()
     return response.status_code, size
 
 
@@ -274,7 +273,7 @@ def loadavg() -> str:
     return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def main() -> int:
+def main(pages: list[Page] = PAGES) -> int:
     # Production-like: no debug cursor, plain HTTP for the test client, /healthz/ answering with
     # one SELECT 1 (no broker to ask: tasks would run in-process, none is sent here).
     overrides: dict = {
@@ -295,7 +294,15 @@ def main() -> int:
                 "KEY_PREFIX": f"bench-{Path(str(database)).name}",
             },
         }
-    override_settings(**overrides).enable()
+    with override_settings(**overrides):
+        run(pages)
+    return 0
+
+
+def run(pages: list[Page]) -> None:
+    """Measure `pages` on this database and print the table."""
+    cache_url = os.environ.get("BENCH_CACHE_URL", "")
+    database = settings.DATABASES["default"]["NAME"]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # planner statistics for freshly loaded tables
@@ -335,7 +342,7 @@ def main() -> int:
     print("|---|---:|---:|---:|---:|---:|---|")
     floors: list[float] = []
     verdicts: list[bool | None] = []
-    for page in PAGES:
+    for page in pages:
         if only and page.key not in only:
             continue
         try:
@@ -375,7 +382,6 @@ def main() -> int:
         )
         + f". Load average at the end: {loadavg()}."
     )
-    return 0
 
 
 if __name__ == "__main__":
