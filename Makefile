@@ -86,7 +86,7 @@ fmt: $(DEV_STAMP) ## Format and fix lint where safe
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(BENCH_STAMP) ## Benchmarks: page times, import memory, then load + PDF budget (LOAD=0 skips; docs/performance.md)
+bench: $(BENCH_STAMP) ## Benchmarks: page times (COMMUNES=3300, BENCH_SIZES="200 3300"), import memory, load + PDF (LOAD=0 skips; docs/performance.md)
 	scripts/bench.sh
 	$(BIN)/python scripts/bench_import.py
 	@if [ "$(LOAD)" != "0" ]; then scripts/bench_load.sh; else echo "LOAD=0: bỏ qua đo tải và PDF."; fi

@@ -1,6 +1,22 @@
-"""Times the heavy pages in-process (Django test Client, no network): median and p95 server
-time over REQUESTS requests after warm-up, queries per page, and the ratio to a trivial view.
-Run by scripts/bench.sh after the data set is loaded; prints a Markdown table."""
+"""Times the portal's heavy pages in-process (Django test Client, no network, DEBUG off) on the
+generated data set of the database in DATABASE_URL, and prints one Markdown table.
+
+Per page: the first request after a change ("cold": `portal.figures_cache.bump()` — what every
+audited write does — before each timed request) and the requests after it ("warm"), each as
+median and p95 of server time; the ratio of each median to `/healthz/` timed in the same loop
+(one healthz request before each page request, so a change in the machine's load falls on both);
+the size of the response; the SQL queries of one cold and one warm request; and goal 1 of the
+national-scale work: median ≤ 20× `/healthz/` cold and warm, and ≤ 300 KB of HTML.
+
+A page's address is written once, in `PAGES`; an address that no longer resolves (or a page that
+does not answer 200) is reported as "—" with the reason, and the other pages are still measured.
+Run by scripts/bench.sh after the data set is loaded (docs/performance.md).
+
+Settings (environment): REQUESTS (20 warm requests a page), COLD (10 cold requests a page),
+PAGE_SECONDS (60: a phase stops early after this long, with at least MIN_REQUESTS = 5),
+BENCH_CAMPAIGN (gen-1), BENCH_CACHE_URL (redis://…: the figure cache in Redis as in production;
+default the local-memory cache of the process), BENCH_PAGES (comma-separated keys: only those).
+"""
 
 from __future__ import annotations
 
@@ -9,81 +25,141 @@ import platform
 import statistics
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 import django
+from django.apps import apps
 
-django.setup()
+if not apps.ready:
+    django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import NoReverseMatch, reverse
 
-from campaigns.models import Campaign, NtmStatus  # noqa: E402
-from portal.models import RoleGrant, User  # noqa: E402
-from portal.roles import Role  # noqa: E402
-from units.models import Unit, UnitKind  # noqa: E402
+from campaigns.models import Campaign, NtmStatus
+from portal.figures_cache import bump
+from portal.models import RoleGrant, User
+from portal.roles import Role
+from units.models import Unit, UnitKind
 
-# Production-like: no debug cursor, no test instrumentation of template rendering.
-settings.DEBUG = False
-settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
-settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-if connection.vendor == "postgresql":
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # planner statistics for freshly loaded tables
-REQUESTS = int(os.environ.get("REQUESTS", "30"))
+#: Goal 1 (docs/performance.md): a page's median, cold and warm, at most this many times the
+#: trivial view's, and at most this much HTML.
+MAX_RATIO = 20
+MAX_HTML_KB = 300
+MIN_REQUESTS = 5
 WARMUP = 3
-code = os.environ.get("BENCH_CAMPAIGN", "gen-1")
-campaign = Campaign.objects.get(code=code)
-year = campaign.end_year
-user, _ = User.objects.get_or_create(
-    username="bench-chairman", defaults={"full_name": "Đo hiệu năng"}
-)
-RoleGrant.objects.get_or_create(user=user, role=Role.CHAIRMAN)
-client = Client()
-client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-commune = Unit.objects.filter(kind=UnitKind.COMMUNE, code__startswith=f"G{code[4:]}-").first()
-q = f"campaign={code}&year={year}"
 
-pages: list[tuple[str, str | None, str]] = [
-    ("Trang tối thiểu (/healthz/) — mốc so sánh", "/healthz/", ""),
-    ("Bảng điều khiển (chủ tịch)", f"/?{q}", ""),
-    ("Xếp hạng các xã trong cụm", f"{reverse('rankings:ranking')}?{q}", ""),
-    ("Xếp hạng khối (điểm được duyệt)", f"{reverse('rankings:ranking')}?{q}&kind=bloc", ""),
-    ("Bảng tiêu chí NTM (heatmap)", f"{reverse('rankings:heatmap')}?{q}", ""),
-    ("Tiến độ chỉ tiêu", f"{reverse('rankings:targets')}?{q}", ""),
-    ("Xếp hạng xuất Excel", f"{reverse('rankings:ranking')}?{q}&format=xlsx", ""),
-    (
-        "Khung kết quả của một xã",
-        reverse("rankings:commune-panel", args=[commune.pk]) + f"?campaign={code}",
-        "",
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    label: str
+    role: str  # which bench account asks: chairman, secretariat, officer
+    url: Callable[[Campaign, int], str]  # may raise NoReverseMatch
+    html: bool = True  # the 300-KB bound is for HTML; a file download is reported, not judged
+
+
+def _campaign_url(name: str, query: str = "") -> Callable[[Campaign, int], str]:
+    def build(campaign: Campaign, year: int) -> str:
+        address = reverse(name, kwargs={"code": campaign.code})
+        return address + "?" + query.format(code=campaign.code, year=year) if query else address
+
+    return build
+
+
+#: The pages measured, in the order of the table. Change an address here (one place) when a
+#: page's URL or default parameters change.
+PAGES: list[Page] = [
+    Page(
+        "dashboard",
+        "Chairman's dashboard (`/`)",
+        "chairman",
+        lambda c, y: f"{reverse('home')}?campaign={c.code}&year={y}",
+    ),
+    Page("officer", "Officer's dashboard (`/`, one commune)", "officer", lambda c, y: "/"),
+    Page(
+        "ranking",
+        "Ranking (`…/xep-hang/`)",
+        "chairman",
+        _campaign_url("rankings:ranking", "year={year}"),
+    ),
+    Page(
+        "heatmap",
+        "Criteria table (`…/xep-hang/bang-tieu-chi/`)",
+        "chairman",
+        _campaign_url("rankings:heatmap", "year={year}"),
+    ),
+    Page(
+        "targets",
+        "Target progress (`…/xep-hang/chi-tieu/`)",
+        "chairman",
+        _campaign_url("rankings:targets", "year={year}"),
+    ),
+    Page(
+        "queue",
+        "Review queue, all statuses (`…/tham-dinh/?status=`)",
+        "secretariat",
+        _campaign_url("campaigns:review-queue", "status="),
+    ),
+    Page(
+        "completeness",
+        "Completeness (`…/tien-do/`)",
+        "secretariat",
+        _campaign_url("campaigns:completeness", "year={year}"),
+    ),
+    Page(
+        "units", "Units list (`/don-vi/`)", "secretariat", lambda c, y: reverse("units:unit-list")
+    ),
+    Page(
+        "ranking-xlsx",
+        "Ranking, .xlsx",
+        "chairman",
+        _campaign_url("rankings:ranking", "year={year}&format=xlsx"),
+        html=False,
+    ),
+    Page(
+        "heatmap-xlsx",
+        "Criteria table, .xlsx",
+        "chairman",
+        _campaign_url("rankings:heatmap", "year={year}&format=xlsx"),
+        html=False,
     ),
 ]
-try:
-    pages.append(
-        (
-            "Trang mức độ hoàn thành",
-            f"{reverse('campaigns:completeness', args=[code])}?year={year}",
-            "",
-        )
-    )
-except NoReverseMatch:
-    pages.append(
-        (
-            "Trang mức độ hoàn thành",
-            None,
-            "chưa có trong nhánh này (URL campaigns:completeness) — bỏ qua",
-        )
-    )
 
 
-def measure(url: str) -> tuple[float, float, int, int]:
-    for _ in range(WARMUP):
-        assert client.get(url).status_code == 200, url
+def fetch(client: Client, url: str) -> tuple[int, int]:
+    """Status and body size of one request, the body read to its end (a streamed file is only
+    made while it is read)."""
+    response = client.get(url)
+    if response.streaming:  # the test client closes it at the end, as a WSGI server would
+        size = sum(len(chunk) for chunk in response.streaming_content)
+    else:
+        size = len(response.content)
+    return response.status_code, size
+
+
+def timed(client: Client, url: str) -> float:
+    start = time.perf_counter()
+    status, _ = fetch(client, url)
+    elapsed = (time.perf_counter() - start) * 1000
+    if status != 200:
+        raise PageFailed(f"HTTP {status}")
+    return elapsed
+
+
+class PageFailed(Exception):
+    pass
+
+
+def count_queries(client: Client, url: str) -> tuple[int, int]:
     executed: list[str] = []
 
     def count(execute, sql, params, many, context):
@@ -91,34 +167,222 @@ def measure(url: str) -> tuple[float, float, int, int]:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        response = client.get(url)
-    assert response.status_code == 200
-    times = []
-    for _ in range(REQUESTS):
-        start = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return statistics.median(times), p95, len(executed), len(response.content)
+        status, size = fetch(client, url)
+    if status != 200:
+        raise PageFailed(f"HTTP {status}")
+    return len(executed), size
 
 
-communes = Unit.objects.filter(kind=UnitKind.COMMUNE).count()
-print(
-    f"\n== {connection.vendor} · {communes} xã · {NtmStatus.objects.count()} dòng NTM · "
-    f"năm {year} · {REQUESTS} lượt/trang · Python {platform.python_version()} · "
-    f"tải máy (1/5/15 phút) {' / '.join(f'{x:.2f}' for x in os.getloadavg())}\n"
-)
-print("| Trang | Trung vị (ms) | p95 (ms) | Số truy vấn | Dung lượng (KB) | Gấp trang tối thiểu |")
-print("|---|---:|---:|---:|---:|---:|")
-floor = None
-for label, url, note in pages:
-    if url is None:
-        print(f"| {label} | — | — | — | — | {note} |")
-        continue
-    med, p95, queries, size = measure(url)
-    floor = floor or med
-    print(
-        f"| {label} | {med:.1f} | {p95:.1f} | {queries} | {size / 1024:.0f} | {med / floor:.1f}× |"
+def percentile(times: list[float], q: float) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+@dataclass
+class Result:
+    cold: list[float]
+    warm: list[float]
+    floor: list[float]  # /healthz/, one before each page request of both phases
+    size: int
+    queries_cold: int
+    queries_warm: int
+
+    @property
+    def floor_ms(self) -> float:
+        return statistics.median(self.floor)
+
+    def ratio(self, times: list[float]) -> float:
+        return statistics.median(times) / self.floor_ms
+
+
+def measure(
+    client: Client,
+    floor_client: Client,
+    url: str,
+    *,
+    warm_n: int,
+    cold_n: int,
+    seconds: float,
+) -> Result:
+    """Cold phase, then warm phase, each request preceded by one /healthz/ request."""
+    for _ in range(WARMUP):  # imports, template loading, the database's buffers
+        bump()
+        timed(client, url)
+    bump()
+    queries_cold, _ = count_queries(client, url)
+    queries_warm, size = count_queries(client, url)
+    floor: list[float] = []
+
+    def phase(n: int, before: Callable[[], None]) -> list[float]:
+        times: list[float] = []
+        started = time.monotonic()
+        while len(times) < n and (
+            len(times) < MIN_REQUESTS or time.monotonic() - started < seconds
+        ):
+            floor.append(timed(floor_client, "/healthz/"))
+            before()
+            times.append(timed(client, url))
+        return times
+
+    cold = phase(cold_n, bump)
+    timed(client, url)  # the first after the last bump is not warm yet
+    warm = phase(warm_n, lambda: None)
+    return Result(cold, warm, floor, size, queries_cold, queries_warm)
+
+
+def bench_user(role: str, campaign: Campaign) -> User:
+    """The bench's account for a role (made on first use, on the bench's own database)."""
+    user, _ = User.objects.get_or_create(
+        username=f"bench-page-{role}", defaults={"full_name": f"Đo hiệu năng ({role})"}
     )
-print(f"\nTải máy khi xong (1/5/15 phút): {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    grant = {"officer": Role.UNIT_OFFICER, "secretariat": Role.SECRETARIAT}.get(role, Role.CHAIRMAN)
+    RoleGrant.objects.get_or_create(user=user, role=grant)
+    if role == "officer" and not user.units.exists():
+        prefix = f"G{campaign.code.removeprefix('gen-')}-X"
+        commune = (
+            Unit.objects.filter(kind=UnitKind.COMMUNE, code__startswith=prefix)
+            .order_by("code")
+            .first()
+        )
+        if commune is not None:
+            user.units.add(commune)
+    return user
+
+
+def row(page: Page, result: Result | None, note: str = "") -> tuple[str, bool | None]:
+    """One line of the table and whether the page meets goal 1 (None: not measured)."""
+    if result is None:
+        return f"| {page.label} | — | — | — | — | — | — {note} |", None
+    cold_ratio, warm_ratio = result.ratio(result.cold), result.ratio(result.warm)
+    kb = result.size / 1024
+    ok = (
+        cold_ratio <= MAX_RATIO and warm_ratio <= MAX_RATIO and (not page.html or kb <= MAX_HTML_KB)
+    )
+    verdict = "pass" if ok else "**fail**"
+    med = statistics.median
+    return (
+        f"| {page.label} | {med(result.cold):,.0f} / {percentile(result.cold, 0.95):,.0f} "
+        f"| {med(result.warm):,.0f} / {percentile(result.warm, 0.95):,.0f} "
+        f"| {cold_ratio:,.0f}× / {warm_ratio:,.0f}× | {kb:,.0f}{'' if page.html else ' (file)'} "
+        f"| {result.queries_cold} / {result.queries_warm} | {verdict} |",
+        ok,
+    )
+
+
+def loadavg() -> str:
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main(pages: list[Page] = PAGES) -> int:
+    # Production-like: no debug cursor, plain HTTP for the test client, /healthz/ answering with
+    # one SELECT 1 (no broker to ask: tasks would run in-process, none is sent here).
+    overrides: dict = {
+        "DEBUG": False,
+        "SECURE_SSL_REDIRECT": False,
+        "ALLOWED_HOSTS": [*settings.ALLOWED_HOSTS, "testserver"],
+        "CELERY_TASK_ALWAYS_EAGER": True,
+    }
+    database = settings.DATABASES["default"]["NAME"]
+    cache_url = os.environ.get("BENCH_CACHE_URL", "")
+    if cache_url:
+        overrides["CACHES"] = {
+            **settings.CACHES,
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": cache_url,
+                # Two sizes' databases have the same campaign code: keep their figures apart.
+                "KEY_PREFIX": f"bench-{Path(str(database)).name}",
+            },
+        }
+    with override_settings(**overrides):
+        run(pages)
+    return 0
+
+
+def run(pages: list[Page]) -> None:
+    """Measure `pages` on this database and print the table."""
+    cache_url = os.environ.get("BENCH_CACHE_URL", "")
+    database = settings.DATABASES["default"]["NAME"]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # planner statistics for freshly loaded tables
+    warm_n = int(os.environ.get("REQUESTS", "20"))
+    cold_n = int(os.environ.get("COLD", "10"))
+    seconds = float(os.environ.get("PAGE_SECONDS", "60"))
+    only = {k for k in os.environ.get("BENCH_PAGES", "").split(",") if k}
+    code = os.environ.get("BENCH_CAMPAIGN", "gen-1")
+    campaign = Campaign.objects.get(code=code)
+    year = campaign.end_year
+    communes = Unit.objects.filter(kind=UnitKind.COMMUNE).count()
+    expected = os.environ.get("COMMUNES")
+    clients = {}
+    for role in ("chairman", "secretariat", "officer"):
+        clients[role] = Client()
+        clients[role].force_login(
+            bench_user(role, campaign), backend="django.contrib.auth.backends.ModelBackend"
+        )
+    floor_client = Client()
+    now = time.gmtime()
+    print(
+        f"\n== {connection.vendor} `{database}` · {communes:,} communes · "
+        f"{NtmStatus.objects.count():,} NTM rows · year {year} · cold {cold_n} / warm {warm_n} "
+        f"requests a page (at most {seconds:.0f} s a phase, at least {MIN_REQUESTS}) · cache "
+        f"{'Redis' if cache_url else 'local memory'} · Python {platform.python_version()} · "
+        f"load average (1/5/15 min) {loadavg()} · {time.strftime('%Y-%m-%d %H:%M UTC', now)}\n"
+    )
+    if expected and expected.isdigit() and int(expected) != communes:
+        print(
+            f"   (COMMUNES={expected}, but this database holds {communes} communes: it was "
+            "generated with another size; the figures are for the database's size.)\n"
+        )
+    print(
+        "| Page | cold median / p95 (ms) | warm median / p95 (ms) | × `/healthz/` cold / warm "
+        "| KB | queries cold / warm | goal 1 |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---|")
+    floors: list[float] = []
+    verdicts: list[bool | None] = []
+    for page in pages:
+        if only and page.key not in only:
+            continue
+        try:
+            url = page.url(campaign, year)
+        except NoReverseMatch as exc:
+            line, ok = row(page, None, f"no such address here ({exc.args[0][:60]})")
+        else:
+            try:
+                result = measure(
+                    clients[page.role],
+                    floor_client,
+                    url,
+                    warm_n=warm_n,
+                    cold_n=cold_n,
+                    seconds=seconds,
+                )
+            except PageFailed as exc:
+                line, ok = row(page, None, f"{url} answered {exc}")
+            else:
+                floors.extend(result.floor)
+                line, ok = row(page, result)
+        verdicts.append(ok)
+        print(line, flush=True)
+    if floors:
+        print(
+            f"\n`/healthz/` in the same loops: median {statistics.median(floors):.1f} ms, "
+            f"p95 {percentile(floors, 0.95):.1f} ms ({len(floors)} requests)."
+        )
+    measured = [v for v in verdicts if v is not None]
+    print(
+        f"Goal 1 (median ≤ {MAX_RATIO}× `/healthz/` cold and warm, HTML ≤ {MAX_HTML_KB} KB): "
+        f"{sum(measured)} of {len(measured)} pages pass"
+        + (
+            f", {len(verdicts) - len(measured)} not measured"
+            if len(measured) < len(verdicts)
+            else ""
+        )
+        + f". Load average at the end: {loadavg()}."
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import bench_load  # noqa: E402  (the load bench's helpers and its production-like settings)
 
 ENV = {
-    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/wt_bench",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/wt_bench_200",
     # DEBUG is off; the probe serves nothing, a throwaway key will do when none is set.
     "SECRET_KEY": f"bench-cores-{os.getpid()}-{time.time_ns()}-not-a-deployment-key",
     **bench_load.ENV,

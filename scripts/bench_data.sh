@@ -2,12 +2,12 @@
 # The province-sized data set for the benchmarks (run by scripts/bench.sh and
 # scripts/bench_load.sh): creates the PostgreSQL database if missing, migrates, and runs
 # generate_dataset once per SEED (it changes nothing when the set exists).
-#   DATABASE_URL (default postgres://postgres@127.0.0.1:5432/wt_bench),
+#   DATABASE_URL (default postgres://postgres@127.0.0.1:5432/wt_bench_<COMMUNES>),
 #   SEED, COMMUNES, VILLAGES, PEOPLE, YEARS — see docs/performance.md.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PYTHON="${PYTHON:-$( [ -x .venv/bin/python ] && echo .venv/bin/python || echo python3 )}"
-export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/wt_bench}"
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/wt_bench_${COMMUNES:-200}}"
 # The bench runs with DEBUG off; a throwaway key when none is configured (nothing is served
 # beyond the loopback address).
 export SECRET_KEY="${SECRET_KEY:-bench-$("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(40))')}"

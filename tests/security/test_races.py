@@ -104,7 +104,7 @@ def test_audited_update_locks_its_own_rows_not_the_rows_its_ordering_joins():
     the saves of a whole campaign queued behind each other, and a report request (which holds
     the audit-chain lock, then needs a key-share lock on the campaign for its foreign key at
     commit) deadlocked with a save waiting for the audit-chain lock (found by the load bench,
-    docs/performance.md). The foreign-key check of another transaction must not wait."""
+    `make bench-load`). The foreign-key check of another transaction must not wait."""
     from campaigns.models import Assessment, CriteriaSet, TargetGroup
     from portal.audit import audited_update
     from tests.factories import CampaignFactory, UnitFactory
