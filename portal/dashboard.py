@@ -35,13 +35,7 @@ from campaigns.models import (
     NtmStatus,
 )
 from campaigns.rankings import charts, summary
-from campaigns.rankings.ranking import (
-    BLOC,
-    COMMUNE,
-    bloc_ranking,
-    commune_ranking,
-    method_text,
-)
+from campaigns.rankings.ranking import BLOC, bloc_ranking, commune_ranking, method_text
 from campaigns.rankings.selectors import shown_year, year_choices
 from campaigns.results.selectors import STAGE_LABELS, Stage
 from campaigns.targets import targets_progress
@@ -185,7 +179,6 @@ def overview_context(request) -> dict:
         cluster_query=query_without_page(request),
         sort=sort,
         sorts=[(key, label) for key, (label, _a, _r) in summary.CLUSTER_SORTS.items()],
-        ranking_method_text=method_text(COMMUNE, campaign),
     )
     return ctx
 
