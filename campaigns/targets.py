@@ -22,6 +22,7 @@ from functools import cached_property
 from django.db.models import Count, F, Min, Q, Window
 from django.db.models.functions import RowNumber
 
+from portal.figures_cache import cached_figure
 from units.models import Unit, UnitKind
 
 from .models import NtmLevel, NtmStatus, Target, TargetMetric
@@ -251,7 +252,18 @@ def _criteria_kept(target: Target, year: int) -> TargetProgress:
 
 
 def targets_progress(campaign, year: int) -> list[TargetProgress]:
-    """Every target of `campaign` with its progress in `year`."""
+    """Every target of `campaign` with its progress in `year`, computed once per data version
+    (portal.figures_cache: every audited write renews it) — the criteria-kept count reads every
+    criterion met in every year of the campaign, too much to repeat on each page view."""
+    return cached_figure(
+        "targets-progress",
+        campaign.pk,
+        year,
+        compute=lambda: _targets_progress(campaign, year),
+    )
+
+
+def _targets_progress(campaign, year: int) -> list[TargetProgress]:
     targets = list(campaign.targets.select_related("campaign"))
     progress = _progress_in_year(targets, year)
     return [progress[t.pk] for t in targets]

@@ -87,7 +87,7 @@ def overview_figures(campaign: Campaign, year: int, today: datetime.date) -> dic
     total = summary.ClusterRow(id=None, code="", name="Toàn bộ các cụm")
     for row in clusters:
         total.add(row)
-    attention = summary.attention(done, fell)
+    attention, attention_count = summary.attention(done, fell, limit=summary.ATTENTION_SHOWN)
     years = summary.years_summary()
     contributions = charts.contributions_by_year()
     return {
@@ -95,9 +95,9 @@ def overview_figures(campaign: Campaign, year: int, today: datetime.date) -> dic
         "clusters": clusters,
         "cluster_total": total,
         "extremes": summary.extremes(year),
-        "attention": attention[: summary.ATTENTION_SHOWN],
-        "attention_count": len(attention),
-        "attention_late": sum(1 for a in attention if a["late"]),
+        "attention": attention,
+        "attention_count": attention_count,
+        "attention_late": done.late,
         "attention_fell": len(fell),
         "completeness": _completeness_summary(done),
         "criteria": summary.criteria_counts(year, campaign),

@@ -71,7 +71,7 @@ def attention_view(request: HttpRequest) -> HttpResponse:
 
     def compute() -> list[dict]:
         done = summary.unit_completeness(campaign, year, today=today)
-        return summary.attention(done, summary.fallen(year))
+        return summary.attention(done, summary.fallen(year))[0]
 
     rows = cached_figure("attention", campaign.pk, year, today, compute=compute)
     return render(

@@ -33,10 +33,9 @@ from django.db.models import (
     Case,
     Count,
     F,
+    FilteredRelation,
     IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
@@ -46,8 +45,17 @@ from django.db.models.functions import Coalesce
 from units.models import Cluster, ClusterKind, Unit, UnitKind
 
 from .. import deadlines
-from ..models import Assessment, Campaign, CriteriaSet, NtmLevel, NtmStatus
-from ..results.selectors import KIND_TO_GROUP, TARGET_GROUP_KINDS, Stage
+from ..models import (
+    Campaign,
+    CriteriaSet,
+    ExtensionRequest,
+    ExtensionStatus,
+    Milestone,
+    MilestoneKind,
+    NtmLevel,
+    NtmStatus,
+)
+from ..results.selectors import TARGET_GROUP_KINDS, Stage
 from .charts import criteria_of
 from .figures import NTM_OR_BETTER
 
@@ -57,13 +65,6 @@ EXTREMES = 5
 ATTENTION_SHOWN = 10
 NO_CLUSTER = "Chưa xếp cụm"
 
-_LEVEL_RANK = Case(
-    When(level=NtmLevel.MODEL, then=Value(3)),
-    When(level=NtmLevel.ADVANCED, then=Value(2)),
-    When(level=NtmLevel.NTM, then=Value(1)),
-    default=Value(0),
-    output_field=IntegerField(),
-)
 ADVANCED_OR_BETTER = (NtmLevel.ADVANCED, NtmLevel.MODEL)
 
 
@@ -152,21 +153,49 @@ def sort_clusters(rows: list[ClusterRow], key: str) -> list[ClusterRow]:
 
 @dataclass
 class UnitCompleteness:
-    """Completeness of the year's self-assessments, by cluster, without model instances."""
+    """Completeness of the year's self-assessments, counted by cluster in the database."""
 
     totals: dict[str, int] = field(default_factory=dict)  # stage → units
     expected: int = 0
     late: int = 0
     by_cluster: dict[int | None, dict[str, int]] = field(default_factory=dict)
-    late_units: list[dict] = field(default_factory=list)
+    late_ids: frozenset[int] = frozenset()
+    #: The late units' query (names on demand: the first few, or all for the list page).
+    late_units: object = None
+
+    def late_named(self, limit: int | None = None) -> list[dict]:
+        """The late units by name (the first `limit`), as attention rows. One query."""
+        qs = self.late_units.order_by("name", "pk")  # type: ignore[union-attr]
+        if limit is not None:
+            qs = qs[:limit]
+        return [
+            {
+                "unit_id": pk,
+                "name": name,
+                "kind": kind,
+                "cluster_id": cluster_id,
+                "cluster": cluster_name or NO_CLUSTER,
+                "stage": status or Stage.NOT_STARTED,
+                "is_sample": is_sample,
+            }
+            for pk, name, kind, cluster_id, cluster_name, is_sample, status in qs.values_list(
+                "pk", "name", "kind", "cluster_id", "cluster__name", "is_sample", "a__status"
+            )
+        ]
+
+
+_SUBMITTED = [Stage.SUBMITTED, Stage.APPROVED]
+_STAGES = [Stage.NOT_STARTED, Stage.DRAFT, Stage.SUBMITTED, Stage.RETURNED, Stage.APPROVED]
 
 
 def unit_completeness(
     campaign: Campaign, year: int, *, today: datetime.date | None = None
 ) -> UnitCompleteness:
-    """The counts `campaigns.results.selectors.completeness` gives (same expected units, stages
-    and lateness), per cluster, and the late units by name. Five queries (criteria sets, units,
-    assessments, the milestone and the granted extensions)."""
+    """The counts `campaigns.results.selectors.completeness` gives — the same expected units,
+    stages and lateness (`campaigns.deadlines`: submitted or approved → late as recorded at
+    submission; otherwise late once today is past the milestone and every extension, granted
+    or recorded on the assessment) — counted per cluster by the database, with the ids of the
+    late units. Four queries (criteria sets, the milestone, the counts, the late ids)."""
     today = today or deadlines.today()
     groups = set(
         CriteriaSet.objects.filter(campaign=campaign)
@@ -175,75 +204,86 @@ def unit_completeness(
     )
     kinds = [k for g in groups for k in TARGET_GROUP_KINDS.get(g, ())]
     day, first = datetime.date(year, 12, 31), datetime.date(year, 1, 1)
-    units = list(
+    due = (
+        Milestone.objects.filter(campaign=campaign, kind=MilestoneKind.YEARLY_REPORT, year=year)
+        .values_list("due_date", flat=True)
+        .first()
+    )
+    units = (
         Unit.objects.filter(kind__in=kinds)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
-        .order_by("name", "pk")
-        .values_list("pk", "name", "kind", "cluster_id", "cluster__name", "is_sample")
-    )
-    assessments = {
-        unit_id: (status, is_late, extension)
-        for unit_id, status, is_late, extension in Assessment.objects.filter(
-            campaign=campaign, year=year
-        )
-        .order_by()
-        .values_list("unit_id", "status", "is_late", "extension_until")
-    }
-    table = deadlines.deadlines_for(
-        campaign,
-        None,
-        year,
-        assessment_extensions={u: a[2] for u, a in assessments.items()},
-    )
-    out = UnitCompleteness(
-        totals=dict.fromkeys(
-            [Stage.NOT_STARTED, Stage.DRAFT, Stage.SUBMITTED, Stage.RETURNED, Stage.APPROVED], 0
-        )
-    )
-    for pk, name, kind, cluster_id, cluster_name, is_sample in units:
-        if kind not in KIND_TO_GROUP:
-            continue
-        status, is_late, _ext = assessments.get(pk, (None, False, None))
-        stage = status or Stage.NOT_STARTED
-        late = table.get(pk, year).unit_is_late(
-            status=status, recorded_late=bool(is_late), day=today
-        )
-        out.expected += 1
-        out.totals[stage] = out.totals.get(stage, 0) + 1
-        counts = out.by_cluster.setdefault(
-            cluster_id, {"expected": 0, "submitted": 0, "approved": 0, "late": 0}
-        )
-        counts["expected"] += 1
-        counts["submitted"] += stage in (Stage.SUBMITTED, Stage.APPROVED)
-        counts["approved"] += stage == Stage.APPROVED
-        if late:
-            out.late += 1
-            counts["late"] += 1
-            out.late_units.append(
-                {
-                    "unit_id": pk,
-                    "name": name,
-                    "kind": kind,
-                    "cluster_id": cluster_id,
-                    "cluster": cluster_name or "",
-                    "stage": stage,
-                    "is_sample": is_sample,
-                }
+        .annotate(
+            a=FilteredRelation(
+                "assessments", condition=Q(assessments__campaign=campaign, assessments__year=year)
             )
+        )
+    )
+    not_submitted = Q(a__status__isnull=True) | Q(a__status__in=[Stage.DRAFT, Stage.RETURNED])
+    late = Q(a__status__in=_SUBMITTED, a__is_late=True)
+    if due is not None and today > due:
+        extended = ExtensionRequest.objects.filter(
+            campaign=campaign, year=year, status=ExtensionStatus.GRANTED, until__gte=today
+        ).values("unit_id")
+        late |= (
+            not_submitted
+            & (Q(a__extension_until__isnull=True) | Q(a__extension_until__lt=today))
+            & ~Q(pk__in=extended)
+        )
+    stage_filters = {
+        Stage.NOT_STARTED: Q(a__status__isnull=True),
+        **{s: Q(a__status=s) for s in _STAGES if s != Stage.NOT_STARTED},
+    }
+    counts = units.values("cluster_id").annotate(
+        expected=Count("pk"),
+        late=Count("pk", filter=late),
+        **{f"n_{s}": Count("pk", filter=f) for s, f in stage_filters.items()},
+    )
+    out = UnitCompleteness(totals=dict.fromkeys(_STAGES, 0))
+    for row in counts.order_by():
+        out.expected += row["expected"]
+        out.late += row["late"]
+        for s in _STAGES:
+            out.totals[s] += row[f"n_{s}"]
+        out.by_cluster[row["cluster_id"]] = {
+            "expected": row["expected"],
+            "submitted": row[f"n_{Stage.SUBMITTED}"] + row[f"n_{Stage.APPROVED}"],
+            "approved": row[f"n_{Stage.APPROVED}"],
+            "late": row["late"],
+        }
+    out.late_units = units.filter(late)
+    out.late_ids = frozenset(out.late_units.order_by().values_list("pk", flat=True))
     return out
 
 
+def _level_rank(prefix: str = "") -> Case:
+    return Case(
+        When(**{f"{prefix}level": NtmLevel.MODEL}, then=Value(3)),
+        When(**{f"{prefix}level": NtmLevel.ADVANCED}, then=Value(2)),
+        When(**{f"{prefix}level": NtmLevel.NTM}, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
 def _with_previous(year: int):
-    """The year's commune statuses with last year's criteria count and level beside them."""
-    previous = NtmStatus.objects.filter(unit_id=OuterRef("unit_id"), year=year - 1)
-    prev_rank = previous.annotate(r=_LEVEL_RANK).values("r")[:1]
+    """The year's commune statuses with last year's criteria count and level beside them (a
+    LEFT JOIN on the same table, not a subquery per row)."""
     return (
         NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE)
         .annotate(
-            level_rank=_LEVEL_RANK,
-            prev_met=Subquery(previous.values("criteria_met_count")[:1]),
-            prev_rank=Subquery(prev_rank),
+            prev=FilteredRelation(
+                "unit__ntm_statuses", condition=Q(unit__ntm_statuses__year=year - 1)
+            )
+        )
+        .annotate(
+            level_rank=_level_rank(),
+            prev_met=F("prev__criteria_met_count"),
+            prev_rank=Case(
+                When(prev__id__isnull=True, then=Value(None)),
+                default=_level_rank("prev__"),
+                output_field=IntegerField(),
+            ),
         )
         .annotate(gain=F("criteria_met_count") - Coalesce(F("prev_met"), F("criteria_met_count")))
     )
@@ -356,34 +396,42 @@ def cluster_rows(
     return out
 
 
-def attention(done: UnitCompleteness, fell: list[dict]) -> list[dict]:
-    """Every unit that needs a look, each once with all its reasons: criteria lost (most
-    first), level lost, self-assessment late. Plain dicts, ready to cache."""
+def attention(
+    done: UnitCompleteness, fell: list[dict], *, limit: int | None = None
+) -> tuple[list[dict], int]:
+    """The units that need a look, each once with all its reasons — criteria lost (most first),
+    level lost, self-assessment late — and how many there are. With `limit`, only the first
+    `limit` are built (the late ones' names read with LIMIT); without, all of them (the list
+    page). Plain dicts, ready to cache."""
     by_unit: dict[int, dict] = {}
     for item in fell:
-        by_unit[item["unit_id"]] = {**item, "late": False, "kind": UnitKind.COMMUNE}
-    for item in done.late_units:
-        entry = by_unit.setdefault(
-            item["unit_id"],
-            {
-                **item,
-                "cluster": item["cluster"] or NO_CLUSTER,
-                "met": None,
-                "prev_met": None,
-                "gain": None,
-                "level_fell": False,
-            },
-        )
-        entry["late"] = True
-        entry["stage"] = item["stage"]
+        by_unit[item["unit_id"]] = {
+            **item,
+            "late": item["unit_id"] in done.late_ids,
+            "kind": UnitKind.COMMUNE,
+        }
+    total = len(by_unit) + len(done.late_ids - by_unit.keys())
+    wanted = None if limit is None else limit + len(by_unit)
+    for item in done.late_named(wanted):
+        if item["unit_id"] in by_unit:
+            continue
+        by_unit[item["unit_id"]] = {
+            **item,
+            "met": None,
+            "prev_met": None,
+            "gain": None,
+            "level_fell": False,
+            "late": True,
+        }
     for entry in by_unit.values():
         lost = -(entry.get("gain") or 0)
         entry["lost"] = lost if lost > 0 else 0
         entry["reasons"] = _reasons(entry)
-    return sorted(
+    rows = sorted(
         by_unit.values(),
         key=lambda e: (-e["lost"], not e.get("level_fell"), not e["late"], e["name"]),
     )
+    return (rows if limit is None else rows[:limit]), total
 
 
 def _reasons(entry: dict) -> list[str]:
@@ -406,9 +454,8 @@ def criteria_counts(year: int, campaign: Campaign | None) -> list[dict]:
     through = NtmStatus.criteria_met.through
     counts: dict[tuple[int, int], int] = defaultdict(int)
     for y, number, n in (
-        through.objects.filter(
-            ntmstatus__year__in=[year - 1, year], ntmstatus__unit__kind=UnitKind.COMMUNE
-        )
+        # Only communes record criteria (a village records its level alone): no join to units.
+        through.objects.filter(ntmstatus__year__in=[year - 1, year])
         .values_list("ntmstatus__year", "ntmcriterion__number")
         .annotate(n=Count("pk"))
         .order_by()
