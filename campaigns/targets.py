@@ -206,7 +206,8 @@ def _criteria_kept(target: Target, year: int) -> TargetProgress:
         through.objects.filter(
             ntmstatus__year__gte=first,
             ntmstatus__year__lte=year,
-            ntmstatus__unit__kind=UnitKind.COMMUNE,
+            # Only communes record criteria (a village records its level alone), and only the
+            # communes judged this year count: no join to the units table.
             ntmstatus__unit_id__in=judged.values("unit_id"),
         )
         .values("ntmstatus__unit_id", "ntmstatus__unit__name", "ntmcriterion__number")
