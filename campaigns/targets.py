@@ -2,21 +2,27 @@
 
 Pure read module (no request code), reused by the campaign page, rankings and reports:
 
-    target_progress(target, year) -> TargetProgress(value, met, units, lost)
+    target_progress(target, year) -> TargetProgress(value, met, shown, units, lost, lost_count)
 
-`value` is the number of units counting toward the target in `year`; `met` says whether the
-target's minimum is reached (for "criteria kept": no commune lost a criterion it had met in an
-earlier year of the campaign); `units` are the communes or villages counting; `lost` lists, for
-"criteria kept", each commune that lost criteria with the numbers it lost.
+`value` is the number of units counting toward the target in `year`, counted in the database;
+`met` says whether the target's minimum is reached (for "criteria kept": no commune lost a
+criterion it had met in an earlier year of the campaign); `shown` names the first few units
+counting and `units` all of them (read only when asked for: the Excel export); `lost` names, for
+"criteria kept", the first few communes that lost criteria with the numbers they lost, and
+`lost_count` how many did. A page built from `shown` and `lost` stays the same size whatever
+the number of communes.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Min, Q, Window
+from django.db.models.functions import RowNumber
 
+from portal.figures_cache import cached_figure
 from units.models import Unit, UnitKind
 
 from .models import NtmLevel, NtmStatus, Target, TargetMetric
@@ -53,14 +59,48 @@ class LostCriteria:
         return f"{self.unit.name} (tiêu chí {numbers}, đạt từ năm {self.since_year})"
 
 
+#: Names a page shows for each target; the count is exact and the Excel file lists them all.
+SHOWN = 10
+
+
 @dataclass
 class TargetProgress:
+    """A target's progress in a year. `value` is counted in the database; `shown` names the
+    first SHOWN units counting (by name) and `lost` the first SHOWN communes that lost criteria
+    (`lost_count` is all of them), so a page stays the same size at 3,300 communes. `units`,
+    every unit counting, is read only when asked for (the Excel export, the tests)."""
+
     target: Target
     year: int
     value: int
     met: bool
-    units: list[Unit] = field(default_factory=list)
+    shown: list[str] = field(default_factory=list)
     lost: list[LostCriteria] = field(default_factory=list)
+    lost_count: int = 0
+    #: How to read `units` when asked: (kind, levels) for a level metric, or the ids that lost
+    #: criteria for "criteria kept".
+    _levels: tuple[str, frozenset[str]] | None = None
+    _lost_ids: frozenset[int] = frozenset()
+
+    @cached_property
+    def units(self) -> list[Unit]:
+        """Every unit counting toward the target, by name (one query)."""
+        if self._levels is not None:
+            kind, levels = self._levels
+            statuses = NtmStatus.objects.filter(year=self.year, unit__kind=kind, level__in=levels)
+        else:
+            statuses = NtmStatus.objects.filter(year=self.year, unit__kind=UnitKind.COMMUNE)
+        units = Unit.objects.filter(pk__in=statuses.values("unit_id")).order_by("name", "pk")
+        return [u for u in units if u.pk not in self._lost_ids]
+
+    @property
+    def more(self) -> int:
+        """Units counting beyond the names shown."""
+        return max(0, self.value - len(self.shown))
+
+    @property
+    def lost_more(self) -> int:
+        return max(0, self.lost_count - len(self.lost))
 
     @property
     def unit_word(self) -> str:
@@ -100,27 +140,47 @@ def target_progress(target: Target, year: int) -> TargetProgress:
 
 def _progress_in_year(targets: list[Target], year: int) -> dict[int, TargetProgress]:
     """Progress of several targets in one year (target pk → progress), in a fixed number of
-    queries whatever the number of targets: one for the level metrics, two for "criteria
+    queries whatever the number of targets and units: two for the level metrics (the counts by
+    kind and level, and the first SHOWN names of each with ROW_NUMBER()), three for "criteria
     kept"."""
     result: dict[int, TargetProgress] = {}
     level_targets = [t for t in targets if t.metric != TargetMetric.CRITERIA_KEPT]
     if level_targets:
         wanted = [_LEVEL_METRICS[t.metric] for t in level_targets]
-        statuses = list(
-            NtmStatus.objects.filter(
-                year=year,
-                unit__kind__in={kind for kind, _ in wanted},
-                level__in=set().union(*(levels for _, levels in wanted)),
-            )
-            .select_related("unit")
-            .order_by("unit__name")
+        statuses = NtmStatus.objects.filter(
+            year=year,
+            unit__kind__in={kind for kind, _ in wanted},
+            level__in=set().union(*(levels for _, levels in wanted)),
         )
+        counts = {
+            (row["unit__kind"], row["level"]): row["n"]
+            for row in statuses.values("unit__kind", "level").annotate(n=Count("pk")).order_by()
+        }
+        first_names: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for kind, level, name in (
+            statuses.annotate(
+                place=Window(
+                    RowNumber(),
+                    partition_by=[F("unit__kind"), F("level")],
+                    order_by=[F("unit__name").asc(), F("unit_id").asc()],
+                )
+            )
+            .filter(place__lte=SHOWN)
+            .order_by("unit__name", "unit_id")
+            .values_list("unit__kind", "level", "unit__name")
+        ):
+            first_names[(kind, level)].append(name)
         for target, (kind, levels) in zip(level_targets, wanted, strict=True):
-            units = [s.unit for s in statuses if s.unit.kind == kind and s.level in levels]
-            value = len(units)
+            value = sum(counts.get((kind, level), 0) for level in levels)
+            names = sorted(n for level in levels for n in first_names[(kind, level)])[:SHOWN]
             met = value >= (target.min_value or 0) if target.min_value is not None else value > 0
             result[target.pk] = TargetProgress(
-                target=target, year=year, value=value, met=met, units=units
+                target=target,
+                year=year,
+                value=value,
+                met=met,
+                shown=names,
+                _levels=(kind, levels),
             )
     kept: dict[int, TargetProgress] = {}  # campaign start year → the shared figures
     for target in targets:
@@ -136,16 +196,21 @@ def _criteria_kept(target: Target, year: int) -> TargetProgress:
     """Communes whose criteria met in `year` include every criterion met in an earlier year of
     the campaign (a commune with no row for `year` is not judged for that year). The database
     finds the lost criteria: per commune and criterion, the first earlier year it was met, kept
-    only when it is not met in `year` — a few rows instead of every criterion of every year."""
+    only when it is not met in `year` — a few rows instead of every criterion of every year.
+    The communes judged are counted; only the first SHOWN of those kept, and of those that lost
+    criteria, are named."""
     first = target.campaign.start_year
     through = NtmStatus.criteria_met.through
+    judged = NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE)
     gone_rows = (
         through.objects.filter(
             ntmstatus__year__gte=first,
             ntmstatus__year__lte=year,
-            ntmstatus__unit__kind=UnitKind.COMMUNE,
+            # Only communes record criteria (a village records its level alone), and only the
+            # communes judged this year count: no join to the units table.
+            ntmstatus__unit_id__in=judged.values("unit_id"),
         )
-        .values("ntmstatus__unit_id", "ntmcriterion__number")
+        .values("ntmstatus__unit_id", "ntmstatus__unit__name", "ntmcriterion__number")
         .annotate(
             since=Min("ntmstatus__year", filter=Q(ntmstatus__year__lt=year)),
             now=Count("pk", filter=Q(ntmstatus__year=year)),
@@ -155,27 +220,51 @@ def _criteria_kept(target: Target, year: int) -> TargetProgress:
     )
     gone: dict[int, set[int]] = defaultdict(set)  # commune → the numbers it lost
     since: dict[int, int] = {}  # commune → the first year it met any of them
+    name_of: dict[int, str] = {}
     for row in gone_rows:
         unit_id = row["ntmstatus__unit_id"]
         gone[unit_id].add(row["ntmcriterion__number"])
         since[unit_id] = min(since.get(unit_id, year), row["since"])
-    judged = Unit.objects.filter(
-        pk__in=NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE).values("unit_id")
-    ).order_by("name")
-    kept: list[Unit] = []
-    lost: list[LostCriteria] = []
-    for unit in judged:
-        if unit.pk in gone:
-            lost.append(LostCriteria(unit, tuple(sorted(gone[unit.pk])), since[unit.pk]))
-        else:
-            kept.append(unit)
+        name_of[unit_id] = row["ntmstatus__unit__name"]
+    # The first SHOWN kept communes by name: read in order until found, skipping the ones that
+    # lost criteria (so at most SHOWN + len(gone) rows, not every commune).
+    shown: list[str] = []
+    names = judged.order_by("unit__name", "unit_id").values_list("unit_id", "unit__name")
+    for unit_id, name in names.iterator(chunk_size=100):
+        if unit_id not in gone:
+            shown.append(name)
+            if len(shown) >= SHOWN:
+                break
+    first_lost = sorted(gone, key=lambda pk: (name_of[pk], pk))[:SHOWN]
+    named = Unit.objects.in_bulk(first_lost)
+    lost = [LostCriteria(named[pk], tuple(sorted(gone[pk])), since[pk]) for pk in first_lost]
+    total = judged.count()
+    lost_total = len(gone)
     return TargetProgress(
-        target=target, year=year, value=len(kept), met=not lost, units=kept, lost=lost
+        target=target,
+        year=year,
+        value=total - lost_total,
+        met=not gone,
+        shown=shown,
+        lost=lost,
+        lost_count=lost_total,
+        _lost_ids=frozenset(gone),
     )
 
 
 def targets_progress(campaign, year: int) -> list[TargetProgress]:
-    """Every target of `campaign` with its progress in `year`."""
+    """Every target of `campaign` with its progress in `year`, computed once per data version
+    (portal.figures_cache: every audited write renews it) — the criteria-kept count reads every
+    criterion met in every year of the campaign, too much to repeat on each page view."""
+    return cached_figure(
+        "targets-progress",
+        campaign.pk,
+        year,
+        compute=lambda: _targets_progress(campaign, year),
+    )
+
+
+def _targets_progress(campaign, year: int) -> list[TargetProgress]:
     targets = list(campaign.targets.select_related("campaign"))
     progress = _progress_in_year(targets, year)
     return [progress[t.pk] for t in targets]

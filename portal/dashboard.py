@@ -1,22 +1,29 @@
 """The home page's dashboard, by role. The site shell may look upward (import-linter allows
 `portal.dashboard -> **`): it shows the figures every app computes.
 
-- Overview (secretariat, chairman, observer and the other town-wide roles): target progress,
-  the communes × criteria heatmap with the change since the year before, criteria met over the
-  years, cluster rankings with their leading units, completeness of the year's assessments,
-  contributions mobilised per year. Every chart has its numbers in a table.
-- Officer: their unit's status, the coming deadlines, what was returned to them, their rank.
+- Overview (secretariat, chairman, observer and the other town-wide roles): target progress;
+  one row per cụm (communes, NTM reached, average criteria met and its change, communes that
+  lost criteria, self-assessments submitted and late), sortable and a page at a time, each
+  cluster linking to its ranking; the communes leading and trailing the list; the units that
+  need attention (first ten, the rest on their own page); completeness of the year's
+  self-assessments; communes meeting each national criterion this year and last; average
+  criteria met over the years; the khối leaders; contributions per year. Every chart has its
+  numbers in a table. Only aggregates and a bounded number of named units: the page is the same
+  size at 200 and at 3,300 communes (docs/dashboard.md).
+- Officer: their unit's status, the coming deadlines, what was returned to them, their rank in
+  their own cluster (ranked alone, not with every commune).
 
-The number of queries does not grow with the number of communes.
+The number of queries does not grow with the number of communes; the overview's figures are
+computed once per data version (portal.figures_cache).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Avg
+from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.urls import NoReverseMatch
 
@@ -30,85 +37,104 @@ from campaigns.models import (
     MilestoneKind,
     NtmStatus,
 )
-from campaigns.rankings import charts
-from campaigns.rankings.ranking import bloc_ranking, commune_ranking
+from campaigns.rankings import charts, summary
+from campaigns.rankings.ranking import BLOC, bloc_ranking, commune_ranking, method_text
 from campaigns.rankings.selectors import shown_year, year_choices
-from campaigns.results.selectors import STAGE_LABELS, Stage, completeness
-from campaigns.targets import targets_progress as target_progress
+from campaigns.results.selectors import STAGE_LABELS, Stage
+from campaigns.targets import targets_progress
 from units.models import Unit, UnitKind
 
 from .access import bound_to_units, sees_all
-from .web import AuthedRequest
+from .figures_cache import cached_figure
+from .web import AuthedRequest, query_without_page
 
-#: Above this many communes the line chart shows cluster averages (the table keeps every one).
-MAX_LINES = 20
+#: Clusters on one page of the dashboard's cluster table.
+CLUSTERS_PER_PAGE = 15
 
 
-def _completeness_summary(campaign: Campaign | None, year: int) -> dict[str, Any]:
-    """The year's completeness (campaigns.results.selectors.completeness): how many expected
-    units have not started, are in draft, submitted, returned, approved; and how many are late.
+def _completeness_summary(done: summary.UnitCompleteness) -> dict[str, Any]:
+    """The year's completeness (counts by stage, late), from summary.unit_completeness.
     Shape: {rows: [{status, label, n}], total, late}."""
-    if campaign is None:
-        return {"rows": [], "total": 0, "late": 0}
-    totals = completeness(campaign, year).totals
     stages = [Stage.NOT_STARTED, Stage.DRAFT, Stage.SUBMITTED, Stage.RETURNED, Stage.APPROVED]
-    rows = [{"status": s, "label": STAGE_LABELS[s], "n": getattr(totals, s)} for s in stages]
-    return {"rows": rows, "total": totals.total, "late": totals.late}
+    rows = [{"status": s, "label": STAGE_LABELS[s], "n": done.totals.get(s, 0)} for s in stages]
+    return {"rows": rows, "total": done.expected, "late": done.late}
 
 
-def _criteria_chart(
-    unit_ids: Iterable[int] | None = None,
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Lines per commune, or per cluster average above MAX_LINES communes (two queries
-    either way, so the page's query count does not depend on the number of communes)."""
-    over = charts.criteria_over_years(unit_ids)
-    rows = list(
-        NtmStatus.objects.filter(unit__kind=UnitKind.COMMUNE)
-        .values_list("unit__cluster__name", "year")
-        .annotate(avg=Avg("criteria_met_count"))
-        .order_by("unit__cluster__name", "year")
-    )
-    if len(over["lines"]) <= MAX_LINES:
-        spec = {"labels": over["years"], "datasets": over["lines"], "by_cluster": False}
-    else:
-        lines: dict[str, dict[int, Any]] = {}
-        for cluster, year, avg in rows:
-            lines.setdefault(cluster or "Chưa xếp cụm", {})[year] = round(avg, 1)
-        spec = {
-            "labels": over["years"],
-            "datasets": [
-                {"label": f"{name} (bình quân)", "data": [v.get(y) for y in over["years"]]}
-                for name, v in lines.items()
-            ],
-            "by_cluster": True,
-        }
-    spec.update(y_title="Số tiêu chí đạt", y_max=19)
-    return spec, over
+def _bloc_summary(campaign: Campaign, year: int) -> list[dict[str, Any]]:
+    """Each khối with its leader(s) and places 2–3 (departments and organisations: a few dozen
+    units whatever the number of communes)."""
+    out: list[dict[str, Any]] = []
+    for c in bloc_ranking(year, campaign=campaign).clusters():
+        out.append(
+            {
+                "id": c["id"],
+                "name": c["name"],
+                "leaders": [{"name": r.unit_name, "score": r.score} for r in c["leaders"]],
+                "next": [
+                    {"rank": r.rank, "name": r.unit_name} for r in c["rows"] if 1 < r.rank <= 3
+                ],
+                "count": len(c["rows"]),
+            }
+        )
+    return out
 
 
-def overview_context(request: HttpRequest) -> dict[str, Any]:
-    campaign = current_campaign()
-    year = shown_year(year_in(campaign, request.GET.get("year")), campaign)
-    ctx: dict[str, Any] = {
-        "campaign": campaign,
-        "year": year,
-        "years": year_choices(campaign, year),
-        "legend": [(s, charts.CELL_SYMBOL[s], charts.CELL_LABEL[s]) for s in charts.CELL_LABEL],
-    }
-    if campaign is None:
-        return ctx
-    criteria_spec, over = _criteria_chart()
+def overview_figures(campaign: Campaign, year: int, today: datetime.date) -> dict[str, Any]:
+    """Everything the overview shows, as plain values: aggregates computed in the database
+    (campaigns.rankings.summary) and a bounded number of named units. About fifteen queries
+    whatever the number of communes; cached per data version (portal.figures_cache), so only
+    the first request after a write runs them."""
+    done = summary.unit_completeness(campaign, year, today=today)
+    fell = summary.fallen(year)
+    clusters = summary.cluster_rows(campaign, year, done, fell)
+    total = summary.ClusterRow(id=None, code="", name="Toàn bộ các cụm")
+    for row in clusters:
+        total.add(row)
+    attention, attention_count = summary.attention(done, fell, limit=summary.ATTENTION_SHOWN)
+    years = summary.years_summary()
     contributions = charts.contributions_by_year()
-    ranking = commune_ranking(year, campaign=campaign)
-    blocs = bloc_ranking(year, campaign=campaign)
-    completeness = _completeness_summary(campaign, year)
-    ctx.update(
-        progress=target_progress(campaign, year),
-        heatmap=charts.heatmap(year, campaign=campaign),
-        criteria_spec=criteria_spec,
-        criteria_table=over,
-        contributions=contributions,
-        contributions_spec={
+    return {
+        "progress": targets_progress(campaign, year),
+        "clusters": clusters,
+        "cluster_total": total,
+        "extremes": summary.extremes(year),
+        "attention": attention,
+        "attention_count": attention_count,
+        "attention_late": done.late,
+        "attention_fell": len(fell),
+        "completeness": _completeness_summary(done),
+        "criteria": summary.criteria_counts(year, campaign),
+        "years_summary": years,
+        "contributions": contributions,
+        "blocs": _bloc_summary(campaign, year),
+        "method_text": method_text(BLOC, campaign),
+    }
+
+
+def _specs(figures: dict[str, Any], year: int) -> dict[str, Any]:
+    """Chart.js specs from the aggregates (a few numbers each, never one series per commune)."""
+    years = figures["years_summary"]
+    completeness = figures["completeness"]
+    contributions = figures["contributions"]
+    criteria = figures["criteria"]
+    return {
+        "criteria_spec": {
+            "labels": [y["year"] for y in years],
+            "datasets": [
+                {"label": "Bình quân số tiêu chí đạt", "data": [y["avg_met"] for y in years]}
+            ],
+            "y_title": "Số tiêu chí đạt (bình quân mỗi xã)",
+            "y_max": 19,
+        },
+        "levels_spec": {
+            "labels": [f"TC {c['number']}" for c in criteria],
+            "datasets": [
+                {"label": f"Năm {year - 1}", "data": [c["before"] for c in criteria]},
+                {"label": f"Năm {year}", "data": [c["met"] for c in criteria]},
+            ],
+            "y_title": "Số xã đạt",
+        },
+        "contributions_spec": {
             "labels": [c["year"] for c in contributions],
             "datasets": [
                 {
@@ -118,15 +144,44 @@ def overview_context(request: HttpRequest) -> dict[str, Any]:
             ],
             "y_title": "Triệu đồng",
         },
-        clusters=ranking.clusters(),
-        bloc_clusters=blocs.clusters(),
-        ranking=ranking,
-        completeness=completeness,
-        completeness_spec={
+        "completeness_spec": {
             "labels": [r["label"] for r in completeness["rows"]],
             "datasets": [{"label": "Số đơn vị", "data": [r["n"] for r in completeness["rows"]]}],
             "y_title": "Số đơn vị",
         },
+    }
+
+
+def overview_context(request: HttpRequest) -> dict[str, Any]:
+    campaign = current_campaign()
+    year = shown_year(year_in(campaign, request.GET.get("year")), campaign)
+    ctx: dict[str, Any] = {
+        "campaign": campaign,
+        "year": year,
+        "years": year_choices(campaign, year),
+    }
+    if campaign is None:
+        return ctx
+    today = deadlines.today()
+    figures = cached_figure(
+        "dashboard-overview",
+        campaign.pk,
+        year,
+        today,
+        compute=lambda: overview_figures(campaign, year, today),
+    )
+    sort = request.GET.get("sort", "ma")
+    if sort not in summary.CLUSTER_SORTS:
+        sort = "ma"
+    ordered = summary.sort_clusters(figures["clusters"], sort)
+    page = Paginator(ordered, CLUSTERS_PER_PAGE).get_page(request.GET.get("page"))
+    ctx.update(
+        figures,
+        **_specs(figures, year),
+        cluster_page=page,
+        cluster_query=query_without_page(request),
+        sort=sort,
+        sorts=[(key, label) for key, (label, _a, _r) in summary.CLUSTER_SORTS.items()],
     )
     return ctx
 
@@ -146,14 +201,14 @@ def officer_context(request: AuthedRequest) -> dict[str, Any]:
     }
     ranks: dict[int | None, list[Any]] = {}
     communes = [u for u in own if u.kind == UnitKind.COMMUNE]
-    clusters = {u.cluster_id for u in communes}
-    if communes:
-        ranking = commune_ranking(year, campaign=campaign)
-        for row in ranking.rows:
-            if row.cluster_id in clusters:
-                ranks.setdefault(row.cluster_id, []).append(row)
+    # Each of the officer's clusters ranked on its own (usually one): the work is the size of
+    # the cluster, not of the province.
+    clusters = {u.cluster_id: u.cluster for u in communes if u.cluster_id}
+    for cluster_id, cluster in clusters.items():
+        for row in commune_ranking(year, campaign=campaign, cluster=cluster).rows:
+            ranks.setdefault(cluster_id, []).append(row)
     bloc_units = [u for u in own if u.kind != UnitKind.COMMUNE and u.cluster_id]
-    bloc_rows: list[Any] = []
+    bloc_rows = []
     if bloc_units:
         ids = {u.pk for u in bloc_units}
         bloc_rows = [r for r in bloc_ranking(year, campaign=campaign).rows if r.unit_id in ids]

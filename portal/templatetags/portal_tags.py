@@ -31,6 +31,19 @@ def num(value: Any, decimals: Any = None) -> str:
 
 
 @register.filter
+def signed(value: Any, decimals: Any = None) -> str:
+    """A change with its sign: +0,8 / −1 / 0 (a true minus sign); "—" when there is none."""
+    if value is None:
+        return "—"
+    text = num(abs(value), decimals)
+    if value > 0:
+        return f"+{text}"
+    if value < 0:
+        return f"−{text}"
+    return text
+
+
+@register.filter
 def vnd(value: Any) -> str:
     """Money in đồng: 1234567 → "1.234.567 đ"."""
     text = num(value, 0)

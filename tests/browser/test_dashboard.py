@@ -37,22 +37,26 @@ def test_dashboard_renders_its_charts(data, browser_user, sign_in, page, live_se
     errors = _errors(page)
     sign_in(browser_user("chutich_dash", [Role.CHAIRMAN]))
     page.goto(f"{live_server.url}/?year=2024")
-    for canvas in ("chart-criteria", "chart-contributions", "chart-completeness"):
+    for canvas in ("chart-criteria", "chart-contributions", "chart-completeness", "chart-levels"):
         page.wait_for_function(
             f"() => window.Chart && Chart.getChart(document.getElementById('{canvas}'))"
         )
     lines = page.evaluate(
         "() => Chart.getChart(document.getElementById('chart-criteria')).data.datasets.length"
     )
-    assert lines == 2
+    assert lines == 1  # the average of all communes, never one line per commune
     ticks = page.evaluate(
         "() => Chart.getChart(document.getElementById('chart-completeness'))"
         ".scales.y.ticks.map(t => t.value)"
     )
     assert ticks
     assert all(t == int(t) for t in ticks), ticks  # units are counted whole, never "0,4"
-    assert page.locator("table.heatmap td.cell-new").count() == 3  # A: 18, 19; B: 16
-    assert page.locator("table.heatmap td.cell-new").first.inner_text() == "+"
+    # Communes meeting criterion 16: A in 2023 (B had 15); A and B in 2024.
+    per_year = page.evaluate(
+        "() => Chart.getChart(document.getElementById('chart-levels'))"
+        ".data.datasets.map(d => d.data[15])"
+    )
+    assert per_year == [1, 2]
     assert errors == []
 
 

@@ -97,7 +97,7 @@ def desk(world):
 def _extra_pages(role: Role, world) -> list[str]:
     """Pages beyond the menu where the defects were seen: the self-assessment form with its
     evidence (officer); the review of a submitted one, a returned one, the campaign and its
-    completeness table with the late rows (secretariat)."""
+    completeness table with the late rows (secretariat); the units needing attention (chairman)."""
     if role == Role.UNIT_OFFICER:
         return [world.draft.get_absolute_url()]
     if role == Role.SECRETARIAT:
@@ -107,6 +107,8 @@ def _extra_pages(role: Role, world) -> list[str]:
             f"/phong-trao/{world.campaign.code}/",
             f"/phong-trao/{world.campaign.code}/tien-do/",
         ]
+    if role == Role.CHAIRMAN:
+        return ["/can-quan-tam/"]  # the full list behind the dashboard's "Xem tất cả"
     return []
 
 

@@ -283,7 +283,7 @@ def test_commune_and_cluster_panels_show_years(ranked, client_as, world):
     assert "Xã Phổ Thử B" in html
 
 
-def test_chairman_dashboard_shows_targets_heatmap_rankings(ranked, client_as):
+def test_chairman_dashboard_shows_targets_clusters_and_leading_communes(ranked, client_as):
     Target.objects.create(
         campaign=ranked,
         title="Có từ 02 - 04 xã đạt chuẩn NTM nâng cao",
@@ -295,10 +295,12 @@ def test_chairman_dashboard_shows_targets_heatmap_rankings(ranked, client_as):
     html = client_as("chairman").get("/?year=2024").content.decode()
     assert "Tiến độ chỉ tiêu" in html
     assert "Có từ 02 - 04 xã" in html
-    assert "Tiêu chí NTM các xã năm 2024 so với năm 2023" in html
-    assert "Dẫn đầu" in html
-    assert "<strong>Xã Phổ Thử A</strong>" in html
-    for source in ("criteria-data", "contributions-data", "completeness-data"):
+    assert "Số xã đạt từng tiêu chí NTM năm 2024 so với năm 2023" in html
+    assert "Tổng hợp theo cụm thi đua năm 2024" in html
+    assert ">Cụm thi đua thử nghiệm</a>" in html  # links to the cluster's ranking
+    top = html.split('id="h-top"')[1].split("</section>")[0]
+    assert top.index("Xã Phổ Thử A") < top.index("Xã Phổ Thử B")  # advanced before NTM
+    for source in ("criteria-data", "contributions-data", "completeness-data", "levels-data"):
         assert f'id="{source}"' in html
         assert f'data-source="{source}"' in html
 

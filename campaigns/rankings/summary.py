@@ -1,0 +1,506 @@
+"""The town-wide summary the dashboard shows: aggregates computed in the database, a bounded
+number of named communes.
+
+At 3,300 communes nobody reads one row per commune on a dashboard, and building those rows costs
+seconds. Everything here is a GROUP BY or an ORDER BY … LIMIT, so the work and the page stay the
+same size as communes grow:
+
+- `cluster_rows(campaign, year)` — one row per cụm: communes with figures, how many reached NTM
+  (and advanced, model), the average number of criteria met and its change since the year before,
+  how many lost criteria, and the yearly self-assessment's completeness (expected, submitted,
+  approved, late). Two GROUP BY queries and the completeness read below.
+- `extremes(year)` — the communes leading and trailing the whole list (level reached, then
+  criteria met, then the gain since the year before), a few each.
+- `attention(campaign, year)` — the units that need a look: criteria or level lost since the year
+  before, self-assessment late. The dashboard shows the first few; the list page shows them all,
+  a page at a time.
+- `criteria_counts(year, campaign)` — per national criterion, how many communes met it this year
+  and the year before.
+- `years_summary()` — per year: communes with figures, average criteria met, NTM, advanced, model.
+
+Completeness uses the same definitions as `campaigns.results.selectors.completeness` (expected
+units, stages, lateness from `campaigns.deadlines`) but reads plain tuples instead of model
+instances: three small queries and one pass in Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from units.models import Cluster, ClusterKind, Unit, UnitKind
+
+from .. import deadlines
+from ..models import (
+    Campaign,
+    CriteriaSet,
+    ExtensionRequest,
+    ExtensionStatus,
+    Milestone,
+    MilestoneKind,
+    NtmLevel,
+    NtmStatus,
+)
+from ..results.selectors import TARGET_GROUP_KINDS, Stage
+from .charts import criteria_of
+from .figures import NTM_OR_BETTER
+
+#: Communes named at each end of the list on the dashboard.
+EXTREMES = 5
+#: Units needing attention named on the dashboard (the list page has them all).
+ATTENTION_SHOWN = 10
+NO_CLUSTER = "Chưa xếp cụm"
+
+ADVANCED_OR_BETTER = (NtmLevel.ADVANCED, NtmLevel.MODEL)
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass
+class ClusterRow:
+    """One cụm's figures for the year (plain values: cached and pickled as they are)."""
+
+    id: int | None
+    code: str
+    name: str
+    kind: str = ClusterKind.CLUSTER
+    communes: int = 0
+    ntm: int = 0
+    advanced: int = 0
+    model: int = 0
+    met_sum: int = 0
+    prev_communes: int = 0
+    prev_met_sum: int = 0
+    fell: int = 0
+    expected: int = 0
+    submitted: int = 0  # submitted or approved
+    approved: int = 0
+    late: int = 0
+
+    @property
+    def ntm_pct(self) -> float | None:
+        return _pct(self.ntm, self.communes)
+
+    @property
+    def avg_met(self) -> float | None:
+        return round(self.met_sum / self.communes, 1) if self.communes else None
+
+    @property
+    def avg_change(self) -> float | None:
+        if not self.communes or not self.prev_communes:
+            return None
+        return round(self.met_sum / self.communes - self.prev_met_sum / self.prev_communes, 1)
+
+    @property
+    def submitted_pct(self) -> float | None:
+        return _pct(self.submitted, self.expected)
+
+    def add(self, other: ClusterRow) -> None:
+        for name in (
+            "communes",
+            "ntm",
+            "advanced",
+            "model",
+            "met_sum",
+            "prev_communes",
+            "prev_met_sum",
+            "fell",
+            "expected",
+            "submitted",
+            "approved",
+            "late",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+#: How the cluster table can be sorted: key → (label, sort key, reverse). Communes missing a
+#: figure (None) sort last either way.
+CLUSTER_SORTS: dict[str, tuple[str, str, bool]] = {
+    "ma": ("Mã cụm", "code", False),
+    "ntm-thap": ("Tỷ lệ xã đạt chuẩn NTM thấp trước", "ntm_pct", False),
+    "ntm-cao": ("Tỷ lệ xã đạt chuẩn NTM cao trước", "ntm_pct", True),
+    "tieu-chi-thap": ("Bình quân tiêu chí thấp trước", "avg_met", False),
+    "giam": ("Nhiều xã giảm tiêu chí trước", "fell", True),
+    "tre-han": ("Nhiều đơn vị trễ hạn trước", "late", True),
+    "chua-nop": ("Tỷ lệ đã nộp tự đánh giá thấp trước", "submitted_pct", False),
+}
+
+
+def sort_clusters(rows: list[ClusterRow], key: str) -> list[ClusterRow]:
+    _label, attr, reverse = CLUSTER_SORTS.get(key, CLUSTER_SORTS["ma"])
+    present = [r for r in rows if getattr(r, attr) is not None]
+    missing = [r for r in rows if getattr(r, attr) is None]
+    # Ties keep the order the rows came in (by cluster code): sort() is stable.
+    present.sort(key=lambda r: -getattr(r, attr) if reverse else getattr(r, attr))
+    return present + missing
+
+
+@dataclass
+class UnitCompleteness:
+    """Completeness of the year's self-assessments, counted by cluster in the database."""
+
+    totals: dict[str, int] = field(default_factory=dict)  # stage → units
+    expected: int = 0
+    late: int = 0
+    by_cluster: dict[int | None, dict[str, int]] = field(default_factory=dict)
+    late_ids: frozenset[int] = frozenset()
+    #: The late units' query (names on demand: the first few, or all for the list page).
+    #: (typed Any: it carries a FilteredRelation alias, "a", that the type checker cannot see)
+    late_units: Any = None
+
+    def late_named(self, limit: int | None = None) -> list[dict]:
+        """The late units by name (the first `limit`), as attention rows. One query."""
+        if self.late_units is None:
+            return []
+        qs = self.late_units.order_by("name", "pk")
+        if limit is not None:
+            qs = qs[:limit]
+        return [
+            {
+                "unit_id": pk,
+                "name": name,
+                "kind": kind,
+                "cluster_id": cluster_id,
+                "cluster": cluster_name or NO_CLUSTER,
+                "stage": status or Stage.NOT_STARTED,
+                "is_sample": is_sample,
+            }
+            for pk, name, kind, cluster_id, cluster_name, is_sample, status in qs.values_list(
+                "pk", "name", "kind", "cluster_id", "cluster__name", "is_sample", "a__status"
+            )
+        ]
+
+
+_SUBMITTED = [Stage.SUBMITTED, Stage.APPROVED]
+_STAGES = [Stage.NOT_STARTED, Stage.DRAFT, Stage.SUBMITTED, Stage.RETURNED, Stage.APPROVED]
+
+
+def unit_completeness(
+    campaign: Campaign, year: int, *, today: datetime.date | None = None
+) -> UnitCompleteness:
+    """The counts `campaigns.results.selectors.completeness` gives — the same expected units,
+    stages and lateness (`campaigns.deadlines`: submitted or approved → late as recorded at
+    submission; otherwise late once today is past the milestone and every extension, granted
+    or recorded on the assessment) — counted per cluster by the database, with the ids of the
+    late units. Four queries (criteria sets, the milestone, the counts, the late ids)."""
+    today = today or deadlines.today()
+    groups = set(
+        CriteriaSet.objects.filter(campaign=campaign)
+        .order_by()
+        .values_list("target_group", flat=True)
+    )
+    kinds = [k for g in groups for k in TARGET_GROUP_KINDS.get(g, ())]
+    day, first = datetime.date(year, 12, 31), datetime.date(year, 1, 1)
+    due = (
+        Milestone.objects.filter(campaign=campaign, kind=MilestoneKind.YEARLY_REPORT, year=year)
+        .values_list("due_date", flat=True)
+        .first()
+    )
+    units = (
+        Unit.objects.filter(kind__in=kinds)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
+        .annotate(
+            a=FilteredRelation(
+                "assessments", condition=Q(assessments__campaign=campaign, assessments__year=year)
+            )
+        )
+    )
+    not_submitted = Q(a__status__isnull=True) | Q(a__status__in=[Stage.DRAFT, Stage.RETURNED])
+    late = Q(a__status__in=_SUBMITTED, a__is_late=True)
+    if due is not None and today > due:
+        extended = ExtensionRequest.objects.filter(
+            campaign=campaign, year=year, status=ExtensionStatus.GRANTED, until__gte=today
+        ).values("unit_id")
+        late |= (
+            not_submitted
+            & (Q(a__extension_until__isnull=True) | Q(a__extension_until__lt=today))
+            & ~Q(pk__in=extended)
+        )
+    stage_filters = {
+        Stage.NOT_STARTED: Q(a__status__isnull=True),
+        **{s: Q(a__status=s) for s in _STAGES if s != Stage.NOT_STARTED},
+    }
+    counts = units.values("cluster_id").annotate(
+        expected=Count("pk"),
+        late=Count("pk", filter=late),
+        **{f"n_{s}": Count("pk", filter=f) for s, f in stage_filters.items()},
+    )
+    out = UnitCompleteness(totals=dict.fromkeys(_STAGES, 0))
+    for row in counts.order_by():
+        out.expected += row["expected"]
+        out.late += row["late"]
+        for s in _STAGES:
+            out.totals[s] += row[f"n_{s}"]
+        out.by_cluster[row["cluster_id"]] = {
+            "expected": row["expected"],
+            "submitted": row[f"n_{Stage.SUBMITTED}"] + row[f"n_{Stage.APPROVED}"],
+            "approved": row[f"n_{Stage.APPROVED}"],
+            "late": row["late"],
+        }
+    out.late_units = units.filter(late)
+    out.late_ids = frozenset(out.late_units.order_by().values_list("pk", flat=True))
+    return out
+
+
+def _level_rank(prefix: str = "") -> Case:
+    return Case(
+        When(**{f"{prefix}level": NtmLevel.MODEL}, then=Value(3)),
+        When(**{f"{prefix}level": NtmLevel.ADVANCED}, then=Value(2)),
+        When(**{f"{prefix}level": NtmLevel.NTM}, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _with_previous(year: int):
+    """The year's commune statuses with last year's criteria count and level beside them (a
+    LEFT JOIN on the same table, not a subquery per row)."""
+    return (
+        NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE)
+        .annotate(
+            prev=FilteredRelation(
+                "unit__ntm_statuses", condition=Q(unit__ntm_statuses__year=year - 1)
+            )
+        )
+        .annotate(
+            level_rank=_level_rank(),
+            prev_met=F("prev__criteria_met_count"),
+            prev_rank=Case(
+                When(prev__id__isnull=True, then=Value(None)),
+                default=_level_rank("prev__"),
+                output_field=IntegerField(),
+            ),
+        )
+        .annotate(gain=F("criteria_met_count") - Coalesce(F("prev_met"), F("criteria_met_count")))
+    )
+
+
+_ROW_FIELDS = (
+    "unit_id",
+    "unit__name",
+    "unit__cluster_id",
+    "unit__cluster__name",
+    "level",
+    "criteria_met_count",
+    "prev_met",
+    "gain",
+    "unit__is_sample",
+)
+
+
+def _as_dict(row: tuple) -> dict:
+    unit_id, name, cluster_id, cluster, level, met, prev, gain, sample = row
+    return {
+        "unit_id": unit_id,
+        "name": name,
+        "cluster_id": cluster_id,
+        "cluster": cluster or NO_CLUSTER,
+        "level": level,
+        "level_label": NtmLevel(level).label,
+        "met": met,
+        "prev_met": prev,
+        "gain": gain if prev is not None else None,
+        "is_sample": sample,
+    }
+
+
+def extremes(year: int, limit: int = EXTREMES) -> dict:
+    """The first and last `limit` communes of the whole list: level reached, then criteria met,
+    then criteria gained since the year before, then name. Two queries with LIMIT."""
+    qs = _with_previous(year)
+    top = qs.order_by("-level_rank", "-criteria_met_count", "-gain", "unit__name")[:limit]
+    bottom = qs.order_by("level_rank", "criteria_met_count", "gain", "unit__name")[:limit]
+    return {
+        "top": [_as_dict(r) for r in top.values_list(*_ROW_FIELDS)],
+        "bottom": [_as_dict(r) for r in bottom.values_list(*_ROW_FIELDS)],
+    }
+
+
+def fallen(year: int) -> list[dict]:
+    """Communes with fewer criteria met, or a lower level, than the year before (most criteria
+    lost first). One query; the rows are those communes only."""
+    rows = (
+        _with_previous(year)
+        .filter(Q(prev_met__gt=F("criteria_met_count")) | Q(prev_rank__gt=F("level_rank")))
+        .order_by("gain", "unit__name")
+        .values_list(*_ROW_FIELDS, "prev_rank", "level_rank")
+    )
+    out = []
+    for row in rows:
+        item = _as_dict(row[:-2])
+        item["level_fell"] = row[-2] is not None and row[-2] > row[-1]
+        out.append(item)
+    return out
+
+
+def cluster_rows(
+    campaign: Campaign, year: int, done: UnitCompleteness, fell: list[dict]
+) -> list[ClusterRow]:
+    """One row per cụm (communes' clusters), ordered by code. Two GROUP BY queries besides the
+    completeness and the fallen communes the caller already read."""
+    rows = {
+        c["pk"]: ClusterRow(id=c["pk"], code=c["code"], name=c["name"], kind=c["kind"])
+        for c in Cluster.objects.filter(kind=ClusterKind.CLUSTER)
+        .order_by("code")
+        .values("pk", "code", "name", "kind")
+    }
+    loose = ClusterRow(id=None, code="~", name=NO_CLUSTER)
+    figures = (
+        NtmStatus.objects.filter(year__in=[year - 1, year], unit__kind=UnitKind.COMMUNE)
+        .values("unit__cluster_id", "year")
+        .annotate(
+            n=Count("pk"),
+            ntm=Count("pk", filter=Q(level__in=NTM_OR_BETTER)),
+            advanced=Count("pk", filter=Q(level__in=ADVANCED_OR_BETTER)),
+            model=Count("pk", filter=Q(level=NtmLevel.MODEL)),
+            met=Sum("criteria_met_count"),
+        )
+        .order_by()
+    )
+    for f in figures:
+        row = rows.get(f["unit__cluster_id"], loose)
+        if f["year"] == year:
+            row.communes, row.ntm = f["n"], f["ntm"]
+            row.advanced, row.model, row.met_sum = f["advanced"], f["model"], f["met"] or 0
+        else:
+            row.prev_communes, row.prev_met_sum = f["n"], f["met"] or 0
+    for item in fell:
+        rows.get(item["cluster_id"], loose).fell += 1
+    for cluster_id, counts in done.by_cluster.items():
+        own = rows.get(cluster_id) if cluster_id is not None else None
+        if own is None:
+            continue  # a khối's departments: the clusters table is about communes
+        row = own
+        row.expected = counts["expected"]
+        row.submitted, row.approved, row.late = (
+            counts["submitted"],
+            counts["approved"],
+            counts["late"],
+        )
+    out = [r for r in rows.values() if r.communes or r.expected]
+    if loose.communes:
+        out.append(loose)
+    return out
+
+
+def attention(
+    done: UnitCompleteness, fell: list[dict], *, limit: int | None = None
+) -> tuple[list[dict], int]:
+    """The units that need a look, each once with all its reasons — criteria lost (most first),
+    level lost, self-assessment late — and how many there are. With `limit`, only the first
+    `limit` are built (the late ones' names read with LIMIT); without, all of them (the list
+    page). Plain dicts, ready to cache."""
+    by_unit: dict[int, dict] = {}
+    for item in fell:
+        by_unit[item["unit_id"]] = {
+            **item,
+            "late": item["unit_id"] in done.late_ids,
+            "kind": UnitKind.COMMUNE,
+        }
+    total = len(by_unit) + len(done.late_ids - by_unit.keys())
+    wanted = None if limit is None else limit + len(by_unit)
+    for item in done.late_named(wanted):
+        if item["unit_id"] in by_unit:
+            continue
+        by_unit[item["unit_id"]] = {
+            **item,
+            "met": None,
+            "prev_met": None,
+            "gain": None,
+            "level_fell": False,
+            "late": True,
+        }
+    for entry in by_unit.values():
+        lost = -(entry.get("gain") or 0)
+        entry["lost"] = lost if lost > 0 else 0
+        entry["reasons"] = _reasons(entry)
+    rows = sorted(
+        by_unit.values(),
+        key=lambda e: (-e["lost"], not e.get("level_fell"), not e["late"], e["name"]),
+    )
+    return (rows if limit is None else rows[:limit]), total
+
+
+def _reasons(entry: dict) -> list[str]:
+    out = []
+    if entry["lost"]:
+        out.append(
+            f"giảm {entry['lost']} tiêu chí so với năm trước "
+            f"(còn {entry['met']}/{entry['prev_met']})"
+        )
+    if entry.get("level_fell"):
+        out.append(f"xuống mức {entry['level_label'].lower()}")
+    if entry["late"]:
+        out.append("trễ hạn nộp tự đánh giá")
+    return out
+
+
+def criteria_counts(year: int, campaign: Campaign | None) -> list[dict]:
+    """Per national criterion: communes meeting it in `year` and in the year before (by
+    criterion number, as the heatmap compares years). Two queries."""
+    through = NtmStatus.criteria_met.through
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for y, number, n in (
+        # Only communes record criteria (a village records its level alone): no join to units.
+        through.objects.filter(ntmstatus__year__in=[year - 1, year])
+        .values_list("ntmstatus__year", "ntmcriterion__number")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[(y, number)] += n
+    return [
+        {
+            "number": c.number,
+            "name": c.name,
+            "met": counts[(year, c.number)],
+            "before": counts[(year - 1, c.number)],
+            "change": counts[(year, c.number)] - counts[(year - 1, c.number)],
+        }
+        for c in criteria_of(campaign)
+    ]
+
+
+def years_summary() -> list[dict]:
+    """Per year with figures: communes, average criteria met, NTM or better, advanced or better,
+    model. One GROUP BY."""
+    rows = (
+        NtmStatus.objects.filter(unit__kind=UnitKind.COMMUNE)
+        .values("year")
+        .annotate(
+            n=Count("pk"),
+            met=Sum("criteria_met_count"),
+            ntm=Count("pk", filter=Q(level__in=NTM_OR_BETTER)),
+            advanced=Count("pk", filter=Q(level__in=ADVANCED_OR_BETTER)),
+            model=Count("pk", filter=Q(level=NtmLevel.MODEL)),
+        )
+        .order_by("year")
+    )
+    return [
+        {
+            "year": r["year"],
+            "communes": r["n"],
+            "avg_met": round((r["met"] or 0) / r["n"], 1) if r["n"] else None,
+            "ntm": r["ntm"],
+            "advanced": r["advanced"],
+            "model": r["model"],
+        }
+        for r in rows
+    ]
