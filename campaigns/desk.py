@@ -226,19 +226,18 @@ def _review_queue(user) -> list[DeskItem]:
     campaign = current_campaign()
     if campaign is None:
         return []
-    rows = cycle_sel.review_queue(user, campaign=campaign)
-    if not rows:
+    waiting, risky = cycle_sel.review_queue_summary(user, campaign=campaign)
+    if not waiting:
         return []
-    risky = [r for r in rows if r.risk]
     detail = (
-        f"{len(risky)} hồ sơ có dấu hiệu cần xem kỹ (điểm tăng mạnh, thiếu minh chứng, nộp muộn)"
+        f"{risky} hồ sơ có dấu hiệu cần xem kỹ (điểm tăng mạnh, thiếu minh chứng, nộp muộn)"
         if risky
         else "Không hồ sơ nào có dấu hiệu rủi ro"
     )
     return [
         DeskItem(
             "Hồ sơ tự đánh giá chờ thẩm định",
-            len(rows),
+            waiting,
             _campaign_page("campaigns:review-queue", campaign),
             CYCLE,
             detail,
