@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from portal.access import scope, scope_for
 from portal.audit_display import describe_changes
+from portal.figures_cache import cached_figure
 from portal.numbers import format_vn_number
 from units.models import Unit
 
@@ -101,7 +102,7 @@ class QueueRow:
 #: A jump of more than this share over last year's approved total is a risk signal.
 JUMP_SHARE = Decimal("0.20")
 
-#: The risk of each assessment the inner query (`{picked}`, one column: ids) picks, in one
+#: The risk of each assessment the inner query (`{picked}`: a queryset's SQL) picks, in one
 #: statement that SQLite and PostgreSQL both run. Each signal's points are their own column, so
 #: the reasons the page prints are the signals that scored:
 #: - the self-scored total is more than JUMP_SHARE above last year's approved (reviewed) total: 3;
@@ -110,10 +111,7 @@ JUMP_SHARE = Decimal("0.20")
 #: - submitted after the unit's deadline (`is_late`, recorded at submission): 2.
 #: The items are read once, grouped by assessment (not one subquery per row and figure).
 RISK_SQL = """
-WITH picked AS (
-    SELECT a.id, a.campaign_id, a.unit_id, a.year, a.is_late, a.submitted_at
-    FROM campaigns_assessment a WHERE a.id IN ({picked})
-),
+WITH picked (id, campaign_id, unit_id, year, is_late, submitted_at) AS ({picked}),
 figures AS (
     SELECT i.assessment_id AS id,
         SUM(i.self_score) AS total,
@@ -172,7 +170,8 @@ RISK_COLUMNS = (
 
 
 def _risk_statement(picked: QuerySet[Assessment], tail: str) -> tuple[str, list[Any]]:
-    inner, inner_params = picked.order_by().values("pk").query.sql_with_params()
+    columns = ("pk", "campaign_id", "unit_id", "year", "is_late", "submitted_at")
+    inner, inner_params = picked.order_by().values(*columns).query.sql_with_params()
     head = RISK_SQL.format(picked=inner, jump=1 + JUMP_SHARE)
     return head + tail, [*inner_params, AssessmentStatus.APPROVED]
 
@@ -184,9 +183,16 @@ def _scored(picked: QuerySet[Assessment], *, limit: int, offset: int = 0) -> lis
         f"SELECT {', '.join(f's.{c}' for c in RISK_COLUMNS)} FROM scored s"
         f" JOIN units_unit u ON u.id = s.unit_id ORDER BY {RISK_ORDER} LIMIT %s OFFSET %s",
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, offset])
-        return [dict(zip(RISK_COLUMNS, values, strict=True)) for values in cursor.fetchall()]
+    params = [*params, limit, offset]
+
+    def compute() -> list[dict]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [dict(zip(RISK_COLUMNS, values, strict=True)) for values in cursor.fetchall()]
+
+    # The statement names everything the page depends on (the reader's scope included), so
+    # it is the key: the same page is scored once until the next write.
+    return cached_figure("risk-queue", sql, *params, compute=compute)
 
 
 def _decimal(value) -> Decimal | None:
