@@ -23,6 +23,7 @@ from portal.access import scope, scope_for
 from portal.audit_display import describe_changes
 from portal.figures_cache import cached_figure
 from portal.numbers import format_vn_number
+from portal.web import PAGE_SIZE
 from units.models import Unit
 
 from ..models import (
@@ -228,11 +229,16 @@ def _queue_row(assessment: Assessment, figures: dict) -> QueueRow:
 class RiskQueue:
     """The assessments a queryset picks, riskiest first, as a list the paginator pages: its
     count is one COUNT of the picked rows; a page is one statement that scores and orders
-    every picked row in the database and returns that page's figures, plus one query for the
-    page's assessments (with unit, cluster and criteria set). Nothing per row."""
+    every picked row in the database and returns that page's figures (cached until the next
+    write), plus one query for the page's assessments (with unit, cluster and criteria set).
+    Nothing per row.
 
-    def __init__(self, picked: QuerySet[Assessment]) -> None:
+    The statement always asks for a whole page (`per_page` rows from the page's first), also
+    when the paginator wants fewer (the last page): one cached answer per page."""
+
+    def __init__(self, picked: QuerySet[Assessment], per_page: int = PAGE_SIZE) -> None:
         self.picked = picked
+        self.per_page = per_page
 
     def count(self) -> int:
         return self.picked.order_by().count()
@@ -241,19 +247,17 @@ class RiskQueue:
         return self.count()
 
     def __getitem__(self, index: slice) -> list[QueueRow]:
-        if not isinstance(index, slice) or index.step is not None:
-            raise TypeError("RiskQueue is read a page (a slice) at a time")
+        if not isinstance(index, slice) or index.step is not None or index.stop is None:
+            raise TypeError("RiskQueue is read a page (a slice with an end) at a time")
         start = index.start or 0
-        if index.stop is not None and index.stop <= start:
+        if index.stop <= start:
             return []
-        limit = -1 if index.stop is None else index.stop - start
-        if limit < 0 and connection.vendor == "postgresql":
-            limit = None  # LIMIT NULL: no limit
-        figures = _scored(self.picked, limit=limit, offset=start)
+        wanted = index.stop - start
+        figures = _scored(self.picked, limit=max(wanted, self.per_page), offset=start)[:wanted]
         assessments = Assessment.objects.select_related(
             "unit", "unit__cluster", "criteria_set"
         ).in_bulk([f["id"] for f in figures])
-        return [_queue_row(assessments[f["id"]], f) for f in figures]
+        return [_queue_row(assessments[f["id"]], f) for f in figures if f["id"] in assessments]
 
 
 def risk_of(assessment: Assessment) -> QueueRow:
