@@ -21,6 +21,7 @@ from units.models import Unit
 from . import deadlines
 from .context import campaign_url, current_campaign, default_year
 from .cycle import selectors as cycle_sel
+from .deadlines import deadlines_for
 from .models import (
     Assessment,
     AssessmentStatus,
@@ -31,7 +32,7 @@ from .models import (
     NtmStatus,
 )
 from .oversight.models import Recommendation, RecommendationStatus
-from .results.selectors import TARGET_GROUP_KINDS, completeness
+from .results.selectors import TARGET_GROUP_KINDS, late_breakdown
 
 CYCLE = "Thi đua hằng năm"
 RESULTS = "Kết quả, xếp hạng"
@@ -226,19 +227,18 @@ def _review_queue(user) -> list[DeskItem]:
     campaign = current_campaign()
     if campaign is None:
         return []
-    rows = cycle_sel.review_queue(user, campaign=campaign)
-    if not rows:
+    waiting, risky = cycle_sel.review_queue_summary(user, campaign=campaign)
+    if not waiting:
         return []
-    risky = [r for r in rows if r.risk]
     detail = (
-        f"{len(risky)} hồ sơ có dấu hiệu cần xem kỹ (điểm tăng mạnh, thiếu minh chứng, nộp muộn)"
+        f"{risky} hồ sơ có dấu hiệu cần xem kỹ (điểm tăng mạnh, thiếu minh chứng, nộp muộn)"
         if risky
         else "Không hồ sơ nào có dấu hiệu rủi ro"
     )
     return [
         DeskItem(
             "Hồ sơ tự đánh giá chờ thẩm định",
-            len(rows),
+            waiting,
             _campaign_page("campaigns:review-queue", campaign),
             CYCLE,
             detail,
@@ -287,21 +287,12 @@ def _late_units(user) -> list[DeskItem]:
         return []
     today = deadlines.today()
     year = default_year(campaign, today)
-    report = completeness(campaign, year, today=today)
-    due = report.deadline
+    due = deadlines_for(campaign, [], year).due.get(year)
     if due is None or today < due - datetime.timedelta(days=SOON_DAYS):
         return []
-    not_started = started = late_submitted = extended = 0
-    for row in report.rows:
-        submitted = row.stage in (AssessmentStatus.SUBMITTED, AssessmentStatus.APPROVED)
-        if submitted:
-            late_submitted += row.late
-        elif row.deadline and row.deadline > due and row.deadline >= today:
-            extended += 1
-        elif row.stage == "not_started":
-            not_started += 1
-        else:
-            started += 1
+    counts = late_breakdown(campaign, year, today=today)
+    not_started, started = counts["not_started"], counts["started"]
+    extended, late_submitted = counts["extended"], counts["late_submitted"]
     parts = [
         f"chưa lập: {not_started}",
         f"đang soạn hoặc bị trả lại: {started}",

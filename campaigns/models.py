@@ -472,7 +472,14 @@ class Assessment(models.Model):
                 fields=["campaign", "unit", "year"], name="assessment_unique_unit_year"
             ),
         ]
-        indexes = [models.Index(fields=["campaign", "year", "status"])]
+        indexes = [
+            models.Index(fields=["campaign", "year", "status"]),
+            # The review queue and the desk: a campaign's files of one status over all years,
+            # earliest submitted first among equal risks.
+            models.Index(
+                fields=["campaign", "status", "submitted_at"], name="assessment_queue_status"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} – năm {self.year}"

@@ -16,10 +16,8 @@ class UnitFilter(django_filters.FilterSet):
     cluster = django_filters.ModelChoiceFilter(
         label="Khối, cụm", queryset=Cluster.objects.order_by("name"), empty_label="Tất cả"
     )
-    parent = django_filters.ModelChoiceFilter(
-        label="Trực thuộc",
-        queryset=Unit.objects.filter(kind__in=[UnitKind.COMMUNE, UnitKind.WARD]).order_by("name"),
-        empty_label="Tất cả",
+    parent = django_filters.CharFilter(
+        label="Trực thuộc (tên hoặc mã)", method="filter_parent", max_length=200
     )
     active = django_filters.ChoiceFilter(
         label="Hiệu lực",
@@ -32,11 +30,26 @@ class UnitFilter(django_filters.FilterSet):
         model = Unit
         fields = ["q", "kind", "cluster", "parent", "active"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The clusters of the units this person sees (an officer: their commune's).
+        self.filters["cluster"].queryset = Cluster.objects.filter(
+            pk__in=self.queryset.filter(cluster__isnull=False).values("cluster_id")
+        ).order_by("name")
+
     def filter_q(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
         value = value.strip()
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+    def filter_parent(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
+        """The units under a commune or ward named (or coded) so: a box to type in, not a list
+        of every commune (3,300 in the country)."""
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(parent__name__icontains=value) | Q(parent__code__iexact=value))
 
     def filter_active(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
         today = datetime.date.today()  # noqa: DTZ011 (a calendar date)

@@ -8,7 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
-from portal.access import scope, unit_kinds_for
+from portal.access import scope
 from portal.concurrency import GuardedFormMixin
 from portal.numbers import (
     VnDecimalField,
@@ -17,10 +17,10 @@ from portal.numbers import (
     VnNumberInput,
     format_vn_number,
 )
-from units.models import Cluster, Unit, UnitKind
+from units.models import Unit, UnitKind
 
-from ..models import AssessmentItem, AssessmentStatus, NtmLevel, TargetGroup, ValueType
-from .rules import pts, target_group_for
+from ..models import AssessmentItem, NtmLevel, ValueType
+from .rules import pts
 
 
 def _bounds(field: forms.DecimalField, low, high, unit: str = "") -> None:
@@ -436,32 +436,3 @@ class DecideForm(GuardedFormMixin, forms.Form):
     def refuses(self) -> bool:
         """The choice shown is to refuse the extension."""
         return self["decision"].value() == "refuse"
-
-
-class QueueFilterForm(forms.Form):
-    edit_guard_exempt = "filters a list"
-
-    year = forms.TypedChoiceField(label="Năm", coerce=int, required=False, empty_value=None)
-    group = forms.ChoiceField(label="Đối tượng", required=False)
-    cluster = forms.ModelChoiceField(
-        label="Khối, cụm",
-        required=False,
-        queryset=Cluster.objects.order_by("name"),
-        empty_label="Tất cả",
-    )
-    status = forms.ChoiceField(
-        label="Trạng thái",
-        required=False,
-        choices=[("", "Tất cả"), *AssessmentStatus.choices],
-        initial=AssessmentStatus.SUBMITTED,
-    )
-
-    def __init__(self, *args, campaign, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "Tất cả"), *_year_choices(campaign)]
-        # The groups of the unit kinds this reviewer reviews (the economic office: communes and
-        # villages).
-        kinds = unit_kinds_for(user, "assessment.review")
-        groups = None if kinds is None else {target_group_for(k) for k in kinds}
-        choices = [c for c in TargetGroup.choices if groups is None or c[0] in groups]
-        self.fields["group"].choices = [("", "Tất cả"), *choices]

@@ -26,12 +26,17 @@ from ..models import (
     TargetGroup,
 )
 from . import selectors, services
-from .filters import AssessmentFilter, ExtensionFilter, RegistrationFilter
+from .filters import (
+    AssessmentFilter,
+    ExtensionFilter,
+    QueueFilter,
+    RegistrationFilter,
+    queue_data,
+)
 from .forms import (
     AssessmentForm,
     DecideForm,
     ExtensionForm,
-    QueueFilterForm,
     ReasonForm,
     RegistrationForm,
     ReviewForm,
@@ -501,25 +506,19 @@ def evidence_delete_view(request: AuthedRequest, pk: int) -> HttpResponse:
 def review_queue_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "assessment.review")
     campaign = request.campaign
-    data = request.GET.copy()
-    data.setdefault("status", AssessmentStatus.SUBMITTED)
-    form = QueueFilterForm(data, campaign=campaign, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {"status": AssessmentStatus.SUBMITTED}
-    rows = selectors.review_queue(
-        request.user,
+    filterset = QueueFilter(
+        queue_data(request.GET, year=request.year),
+        queryset=selectors.review_queue_picked(request.user, campaign=campaign),
         campaign=campaign,
-        year=filters.get("year"),
-        group=filters.get("group") or "",
-        cluster_id=filters["cluster"].pk if filters.get("cluster") else None,
-        status=filters.get("status") or "",
+        user=request.user,
     )
-    listing = paginate(request, rows)
+    listing = paginate(request, selectors.review_queue(filterset.qs))
     return render(
         request,
         "campaigns/cycle/review_queue.html",
         {
             "campaign": campaign,
-            "filter_form": form,
+            "filter_form": filterset.form,
             **listing,
             "groups": dict(TargetGroup.choices),
         },

@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.functional import cached_property
 
 from portal.access import scope
+from portal.figures_cache import cached_figure
 from units.models import Unit, UnitKind
 
 from .. import deadlines
 from ..deadlines import deadlines_for
 from ..models import (
-    Assessment,
     AssessmentStatus,
     Campaign,
     Contribution,
@@ -24,7 +39,6 @@ from ..models import (
     NtmCriterionSet,
     NtmLevel,
     NtmStatus,
-    Registration,
     TargetGroup,
 )
 from .services import ntm_criterion_set_for
@@ -94,34 +108,88 @@ class Counts:
     approved: int = 0
     late: int = 0
 
-    def add(self, row: UnitProgress) -> None:
-        self.total += 1
-        self.registered += row.registered
-        setattr(self, row.stage, getattr(self, row.stage) + 1)
-        self.late += row.late
-
 
 @dataclass
-class Completeness:
-    campaign: Campaign
-    year: int
+class CompletenessCounts:
+    """The figures of a year's completeness: what the page's tiles and tables show."""
+
     deadline: datetime.date | None
-    rows: list[UnitProgress]
-    totals: Counts = field(default_factory=Counts)
-    by_group: list[tuple[str, Counts]] = field(default_factory=list)
-    by_cluster: list[tuple[str, Counts]] = field(default_factory=list)
+    totals: Counts
+    by_group: list[tuple[str, Counts]]
+    by_cluster: list[tuple[str, Counts]]
+
+
+#: The label of the units in no cluster, in the counts by cluster.
+NO_CLUSTER = "Chưa xếp khối, cụm"
+
+
+class Completeness:
+    """A year's completeness: the counts (computed in the database, once per data version) and,
+    when asked, every unit's row (`rows`: the export, the reminders and the demo read them; the
+    page reads one page of `progress` instead)."""
+
+    def __init__(
+        self, campaign: Campaign, year: int, today: datetime.date, found: Progress | None = None
+    ) -> None:
+        self.campaign, self.year, self.today = campaign, year, today
+        self._found = found
+        counts = cached_figure(
+            "completeness",
+            campaign.pk,
+            year,
+            today,
+            compute=lambda: completeness_counts(self.progress),
+        )
+        self.deadline = counts.deadline
+        self.totals = counts.totals
+        self.by_group = counts.by_group
+        self.by_cluster = counts.by_cluster
+
+    @property
+    def progress(self) -> Progress:
+        if self._found is None:
+            self._found = progress(self.campaign, self.year, today=self.today)
+        return self._found
+
+    @cached_property
+    def rows(self) -> list[UnitProgress]:
+        return progress_rows(self.progress)
 
 
 def completeness(
-    campaign: Campaign, year: int, *, today: datetime.date | None = None
+    campaign: Campaign,
+    year: int,
+    *,
+    today: datetime.date | None = None,
+    found: Progress | None = None,
 ) -> Completeness:
     """Who has registered, submitted, been returned or approved for `year`, and who is late.
 
     The units expected are the active units of the kinds whose target group has a criteria set
-    in the campaign. Four queries whatever the number of units (groups, units, registrations,
-    assessments) plus two for the units' deadlines (campaigns/deadlines.py: the milestone and
-    the granted extensions; the assessments' own extensions come with the assessments)."""
-    today = today or deadlines.today()
+    in the campaign (`progress`). The counts are a few grouped queries, cached until the next
+    write; `rows` reads every unit's row on demand. `found`: `progress(campaign, year, today)`
+    when the caller has it already (the page)."""
+    return Completeness(campaign, year, today or deadlines.today(), found)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The expected units of a year as a queryset annotated with their progress, and what a
+    page needs to finish their rows (the deadlines)."""
+
+    #: Units annotated with target_group, stage, late… (typed Any: annotations the type checker
+    #: cannot see on Unit).
+    units: Any
+    table: deadlines.DeadlineTable
+    year: int
+
+
+def progress(campaign: Campaign, year: int, *, today: datetime.date) -> Progress:
+    """Every expected unit of `year`, one row each, annotated in SQL: `stage` (the assessment's
+    status, or "not_started"), `registered`, `late` (submitted late as recorded, or past its
+    deadline without having submitted), `target_group`, `own_extension`, `submitted_at`; ordered
+    by group, cluster (units in no cluster last) and name. Three queries to build (groups,
+    milestone, granted extensions); the queryset is one more, whatever the number of units."""
     groups = set(
         CriteriaSet.objects.filter(campaign=campaign)
         .order_by()
@@ -130,83 +198,166 @@ def completeness(
     kinds = [k for g in groups for k in TARGET_GROUP_KINDS.get(g, ())]
     day = datetime.date(year, 12, 31)
     first = datetime.date(year, 1, 1)
-    units = list(
+    # The milestone and the granted extensions (the assessments' own come with the rows).
+    table = deadlines_for(campaign, None, year, assessment_extensions={})
+    due = table.due.get(year)
+    units = (
         Unit.objects.filter(kind__in=kinds)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
-        .select_related("cluster", "parent")
-        .order_by("kind", "name")
-    )
-    registered = set(
-        Registration.objects.filter(campaign=campaign, year=year)
-        .order_by()
-        .values_list("unit_id", flat=True)
-    )
-    assessments = {
-        a["unit_id"]: a
-        for a in Assessment.objects.filter(campaign=campaign, year=year)
-        .order_by()
-        .values("unit_id", "status", "is_late", "extension_until", "submitted_at")
-    }
-    table = deadlines_for(
-        campaign,
-        None,  # every granted extension of the year: no list of ids in the query
-        year,
-        assessment_extensions={u: a["extension_until"] for u, a in assessments.items()},
-    )
-    result = Completeness(campaign=campaign, year=year, deadline=table.due.get(year), rows=[])
-    group_counts: dict[str, Counts] = defaultdict(Counts)
-    cluster_counts: dict[str, Counts] = defaultdict(Counts)
-    for unit in units:
-        a = assessments.get(unit.pk)
-        stage = a["status"] if a else Stage.NOT_STARTED
-        deadline = table.get(unit.pk, year)
-        row = UnitProgress(
-            unit=unit,
-            target_group=KIND_TO_GROUP[unit.kind],
-            registered=unit.pk in registered,
-            stage=stage,
-            late=deadline.unit_is_late(
-                status=a["status"] if a else None,
-                recorded_late=bool(a and a["is_late"]),
-                day=today,
+        .annotate(
+            a=FilteredRelation(
+                "assessments",
+                condition=Q(assessments__campaign=campaign, assessments__year=year),
             ),
-            deadline=deadline.effective,
-            submitted_at=a["submitted_at"] if a else None,
+            r=FilteredRelation(
+                "registrations",
+                condition=Q(registrations__campaign=campaign, registrations__year=year),
+            ),
         )
-        result.rows.append(row)
-        result.totals.add(row)
-        group_counts[row.target_group].add(row)
-        cluster_counts[unit.cluster.name if unit.cluster else "Chưa xếp khối, cụm"].add(row)
-    group_order = {g: i for i, g in enumerate(TargetGroup.values)}
-    result.rows.sort(
-        key=lambda r: (
-            group_order[r.target_group],
-            r.unit.cluster.name if r.unit.cluster else "~",
-            r.unit.name,
+        .annotate(
+            stage=Coalesce(F("a__status"), Value(Stage.NOT_STARTED)),
+            registered=Case(
+                When(r__id__isnull=False, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            late=Case(
+                When(a__status__in=deadlines.SUBMITTED_STATUSES, then=F("a__is_late")),
+                *_closed(table, due, year, today),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            target_group=Case(
+                *[
+                    When(kind__in=kinds_of, then=Value(group))
+                    for group, kinds_of in TARGET_GROUP_KINDS.items()
+                ],
+                output_field=CharField(),
+            ),
+            group_order=Case(
+                *[
+                    When(kind__in=TARGET_GROUP_KINDS.get(group, ()), then=Value(i))
+                    for i, group in enumerate(TargetGroup.values)
+                ],
+                default=Value(len(TargetGroup.values)),
+                output_field=IntegerField(),
+            ),
+            own_extension=F("a__extension_until"),
+            submitted_at=F("a__submitted_at"),
         )
+        .select_related("cluster", "parent")
+        .order_by("group_order", F("cluster__name").asc(nulls_last=True), "name", "pk")
     )
-    order = [g for g in TargetGroup.values if g in group_counts]
-    result.by_group = [(TargetGroup(g).label, group_counts[g]) for g in order]
-    result.by_cluster = sorted(cluster_counts.items())
-    return result
+    return Progress(units=units, table=table, year=year)
 
 
-def filter_completeness_rows(
-    rows: list[UnitProgress], *, stage: str = "", group: str = "", late: bool = False
-) -> list[UnitProgress]:
-    out = rows
-    if stage == "registered":
-        out = [r for r in out if r.registered]
-    elif stage == "unregistered":
-        out = [r for r in out if not r.registered]
-    elif stage:
-        out = [r for r in out if r.stage == stage]
-    if group:
-        out = [r for r in out if r.target_group == group]
-    if late:
-        out = [r for r in out if r.late]
-    return out
+def _closed(
+    table: deadlines.DeadlineTable, due: datetime.date | None, year: int, today: datetime.date
+) -> list[When]:
+    """`late` for a unit that has not submitted: today is past the milestone, past any
+    extension granted to it and past its assessment's own extension (Deadline.is_closed)."""
+    if due is None or today <= due:
+        return []
+    extended = [u for (u, y), until in table.extensions.items() if y == year and until >= today]
+    still_open = Q(a__extension_until__gte=today)
+    if extended:
+        still_open |= Q(pk__in=extended)
+    return [When(~still_open, then=Value(True))]
+
+
+def progress_rows(progress: Progress, units: Iterable[Any] | None = None) -> list[UnitProgress]:
+    """The rows of `units` (a page of `progress.units`; all of them when None)."""
+    due = progress.table.due.get(progress.year)
+    rows = []
+    for unit in progress.units if units is None else units:
+        granted = progress.table.extensions.get((unit.pk, progress.year))
+        until = max((d for d in (granted, unit.own_extension) if d), default=None)
+        rows.append(
+            UnitProgress(
+                unit=unit,
+                target_group=unit.target_group,
+                registered=unit.registered,
+                stage=unit.stage,
+                late=unit.late,
+                deadline=deadlines.Deadline(due=due, extension_until=until).effective,
+                submitted_at=unit.submitted_at,
+            )
+        )
+    return rows
+
+
+def _count_columns() -> dict[str, Count]:
+    return {
+        "total": Count("pk"),
+        "registered": Count("pk", filter=Q(registered=True)),
+        "late": Count("pk", filter=Q(late=True)),
+        **{
+            stage: Count("pk", filter=Q(stage=stage))
+            for stage in (
+                Stage.NOT_STARTED,
+                Stage.DRAFT,
+                Stage.SUBMITTED,
+                Stage.RETURNED,
+                Stage.APPROVED,
+            )
+        },
+    }
+
+
+def completeness_counts(found: Progress) -> CompletenessCounts:
+    """The counts of `found` (`progress(...)`): in all, by target group and by cluster (two
+    grouped queries)."""
+    units = found.units.order_by()
+    columns = _count_columns()
+    by_group: dict[str, Counts] = {
+        row.pop("target_group"): Counts(**row)
+        for row in units.values("target_group").annotate(**columns).order_by()
+    }
+    by_cluster = sorted(
+        (row.pop("cluster__name") or NO_CLUSTER, Counts(**row))
+        for row in units.values("cluster__name").annotate(**columns).order_by()
+    )
+    totals = Counts()
+    for counts in by_group.values():
+        for name in Counts.__dataclass_fields__:
+            setattr(totals, name, getattr(totals, name) + getattr(counts, name))
+    return CompletenessCounts(
+        deadline=found.table.due.get(found.year),
+        totals=totals,
+        by_group=[(TargetGroup(g).label, by_group[g]) for g in TargetGroup.values if g in by_group],
+        by_cluster=by_cluster,
+    )
+
+
+def late_breakdown(campaign: Campaign, year: int, *, today: datetime.date) -> dict[str, int]:
+    """Who has not submitted, as the office chases them (the desk): `not_started`, `started`
+    (a draft or a returned file), `extended` (inside an extension past the milestone) and
+    `late_submitted` (submitted after the deadline). One grouped query."""
+    found = progress(campaign, year, today=today)
+    due = found.table.due.get(year)
+    submitted = Q(stage__in=deadlines.SUBMITTED_STATUSES)
+    waiting = ~submitted
+    columns = {}
+    if due is not None:
+        granted = [
+            u
+            for (u, y), until in found.table.extensions.items()
+            if y == year and until > due and until >= today
+        ]
+        extended = Q(a__extension_until__gt=due, a__extension_until__gte=today)
+        if granted:
+            extended |= Q(pk__in=granted)
+        columns["extended"] = Count("pk", filter=~submitted & extended)
+        waiting &= ~extended
+    counts = found.units.order_by().aggregate(
+        not_started=Count("pk", filter=waiting & Q(stage=Stage.NOT_STARTED)),
+        started=Count("pk", filter=waiting & ~Q(stage=Stage.NOT_STARTED)),
+        late_submitted=Count("pk", filter=submitted & Q(late=True)),
+        **columns,
+    )
+    counts.setdefault("extended", 0)
+    return {name: int(value) for name, value in counts.items()}
 
 
 # --- NTM status -------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from portal.filters import YearForm
 from portal.web import AuthedRequest, attach, model_values, paginate, xlsx_download
 from units.models import UnitKind
 
+from .. import deadlines
 from ..context import CampaignRequest, campaign_url, campaign_view, current_campaign
 from ..models import (
     ContributorKind,
@@ -28,7 +29,7 @@ from ..models import (
     NtmLevel,
 )
 from . import selectors
-from .filters import ContributionFilter
+from .filters import CompletenessFilter, ContributionFilter
 from .forms import (
     CampaignForm,
     ContributionForm,
@@ -516,28 +517,22 @@ def contribution_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @campaign_view
 def completeness_view(request: CampaignRequest) -> HttpResponse:
+    """The counts (cached until the next write) and one page of units, filtered and paged in
+    the database; only the page's rows are built."""
     campaign = request.campaign
     require(request.user, "completeness.view")
     year = request.year
-    data = selectors.completeness(campaign, year)
-    stage = request.GET.get("stage", "")
-    group = request.GET.get("group", "")
-    late = request.GET.get("late") == "1"
-    rows = selectors.filter_completeness_rows(data.rows, stage=stage, group=group, late=late)
+    today = deadlines.today()
+    found = selectors.progress(campaign, year, today=today)
+    data = selectors.completeness(campaign, year, today=today, found=found)
+    filterset = CompletenessFilter(request.GET, queryset=found.units)
+    listing = paginate(request, filterset.qs)
+    page = listing["page"]
+    page.object_list = selectors.progress_rows(found, page.object_list)
     return render(
         request,
         "campaigns/results/completeness.html",
-        {
-            "campaign": campaign,
-            "year": year,
-            "data": data,
-            **paginate(request, rows),
-            "stage": stage,
-            "group": group,
-            "late": late,
-            "stages": list(selectors.STAGE_LABELS.items()),
-            "groups": [(g, lbl) for g, lbl in selectors.group_choices() if g],
-        },
+        {"campaign": campaign, "year": year, "data": data, "filter": filterset, **listing},
     )
 
 

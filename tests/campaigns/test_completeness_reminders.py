@@ -11,7 +11,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from campaigns.models import Assessment, AssessmentStatus, Registration, ReminderSent
+from campaigns.models import (
+    Assessment,
+    AssessmentStatus,
+    Registration,
+    ReminderSent,
+    TargetGroup,
+)
 from campaigns.results.reminders import reminders_send
 from campaigns.results.selectors import completeness
 from tests.factories import UnitFactory, UserFactory, VillageFactory
@@ -94,9 +100,10 @@ def test_completeness_page_query_count_is_constant(
     url = reverse("campaigns:completeness", args=[world.campaign.code]) + "?year=2024"
     client.get(url)  # warm caches (session, content types)
     # session, user, roles, savepoint + release (ATOMIC_REQUESTS), campaign; then the selector:
-    # criteria-set groups, units (with cluster), registrations, assessments, then the units'
-    # deadlines (campaigns/deadlines.py): milestone, granted extensions.
-    with django_assert_num_queries(12):
+    # criteria-set groups, the milestone, the granted extensions (campaigns/deadlines.py); the
+    # count of the units and one page of them, with their registration and assessment joined.
+    # The counts by group and cluster (two queries) were cached by the first request.
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["data"].rows) == 4 + extra
@@ -164,3 +171,61 @@ def test_the_beat_task_calls_the_service(world, cycle, settings):
 
     assert "deadline-reminders" in settings.CELERY_BEAT_SCHEDULE
     assert send_deadline_reminders.delay().get() == 0
+
+
+def _codes(response) -> list[str]:
+    return [r.unit.code for r in response.context["page"]]
+
+
+@pytest.mark.parametrize(
+    ("params", "codes"),
+    [
+        ({"stage": "registered"}, ["XA-A", "XA-A-T1"]),
+        ({"stage": "unregistered"}, ["XA-B", "XA-B-T1"]),
+        ({"stage": "not_started"}, ["XA-B-T1"]),
+        ({"stage": "approved"}, ["XA-A-T1"]),
+        ({"group": TargetGroup.COMMUNES}, ["XA-A", "XA-B"]),
+        ({"group": TargetGroup.VILLAGES, "stage": "registered"}, ["XA-A-T1"]),
+        # Villages by name: Thôn An Thạch (B-T1) before Thôn Hội An (A-T1).
+        ({"late": "1"}, ["XA-B", "XA-B-T1", "XA-A-T1"]),
+        ({"late": "1", "group": TargetGroup.COMMUNES}, ["XA-B"]),
+        ({"stage": "nonsense"}, ["XA-A", "XA-B", "XA-B-T1", "XA-A-T1"]),
+    ],
+)
+def test_completeness_page_filters_by_each_parameter(world, cycle, client_as, params, codes):
+    """Each filter narrows the list the database returns; a value that does not validate is
+    ignored and named above the list. (The deadline, 30/11/2024, has passed.)"""
+    url = reverse("campaigns:completeness", args=[world.campaign.code])
+    response = client_as("secretariat").get(url, {"year": 2024, **params})
+    assert _codes(response) == codes
+    assert ('data-testid="filter-errors"' in response.content.decode()) == (
+        params.get("stage") == "nonsense"
+    )
+
+
+def test_completeness_page_pages_in_the_database_in_group_cluster_and_name_order(
+    world, cycle, client_as
+):
+    _grow(world, cycle, 56)  # 60 units: 32 communes, 28 villages
+    url = reverse("campaigns:completeness", args=[world.campaign.code])
+    client = client_as("secretariat")
+    first = client.get(url, {"year": 2024})
+    second = client.get(url, {"year": 2024, "page": 2})
+    rows = [*first.context["page"], *second.context["page"]]
+    assert (len(first.context["page"]), len(second.context["page"])) == (50, 10)
+    assert len({r.unit.code for r in rows}) == 60
+    order = {TargetGroup.COMMUNES: 0, TargetGroup.VILLAGES: 1}
+    keys = [(order[r.target_group], r.unit.cluster.name if r.unit.cluster else "~") for r in rows]
+    assert keys == sorted(keys)
+    assert first.context["data"].totals.total == 60  # the tiles count every unit, not the page
+
+
+def test_completeness_counts_are_cached_but_a_write_shows_on_the_next_page(world, cycle, client_as):
+    url = reverse("campaigns:completeness", args=[world.campaign.code])
+    client = client_as("secretariat")
+    assert client.get(url, {"year": 2024}).context["data"].totals.registered == 2
+    # A registration is an audited write (its history row): the counts are read afresh.
+    Registration.objects.create(
+        campaign=world.campaign, unit=world.commune_b, year=2024, commitments="NTM"
+    )
+    assert client.get(url, {"year": 2024}).context["data"].totals.registered == 3

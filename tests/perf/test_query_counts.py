@@ -234,7 +234,7 @@ CASES: list[Case] = [
         "review queue",
         "campaigns:review-queue",
         b.assessments,
-        _campaign,
+        _campaign_year,
         marker="Xã Đo Lường 00000",
     ),
     Case(

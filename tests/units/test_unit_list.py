@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.factories import UnitFactory, VillageFactory
+from tests.factories import ClusterFactory, UnitFactory, VillageFactory
 from units.models import UnitKind
 
 
@@ -57,10 +57,36 @@ def test_unit_list_filters(client_as, world, params, expected):
 
 def test_unit_list_filters_by_parent_and_cluster(client_as, world):
     client = client_as("secretariat")
-    by_parent = client.get(reverse("units:unit-list"), {"parent": world.commune_a.pk})
+    by_parent = client.get(reverse("units:unit-list"), {"parent": "phổ thử a"})
     assert [u.name for u in by_parent.context["page"]] == [world.village_a.name]
+    by_code = client.get(reverse("units:unit-list"), {"parent": world.commune_a.code})
+    assert [u.name for u in by_code.context["page"]] == [world.village_a.name]
     by_cluster = client.get(reverse("units:unit-list"), {"cluster": world.commune_a.cluster_id})
     assert {u.name for u in by_cluster.context["page"]} == {"Xã Phổ Thử A", "Xã Phổ Thử B"}
+
+
+def test_unit_list_filter_offers_no_list_of_every_commune(client_as, world):
+    """With the country's 3,300 communes a drop-down of them all would outweigh the page: the
+    commune a unit belongs to is typed (name or code), and the options do not grow with the
+    communes."""
+    client = client_as("secretariat")
+    before = client.get(reverse("units:unit-list")).content.decode().count("<option")
+    for i in range(60):
+        UnitFactory(name=f"Xã Mở Rộng {i}", cluster=world.commune_a.cluster)
+    html = client.get(reverse("units:unit-list")).content.decode()
+    assert html.count("<option") == before
+    assert "Xã Mở Rộng 1<" not in html.split('data-testid="unit-table"')[0]
+    assert 'name="parent"' in html
+
+
+def test_officer_is_offered_only_the_clusters_of_units_they_see(client_as, world):
+    UnitFactory(name="Xã Ngoài Phạm Vi", cluster=ClusterFactory(name="Cụm Ngoài Phạm Vi"))
+    html = client_as("officer_a").get(reverse("units:unit-list")).content.decode()
+    form = html.split('data-testid="unit-table"')[0]
+    assert world.commune_a.cluster.name in form
+    assert "Cụm Ngoài Phạm Vi" not in form
+    secretariat = client_as("secretariat").get(reverse("units:unit-list")).content.decode()
+    assert "Cụm Ngoài Phạm Vi" in secretariat
 
 
 def test_commune_page_shows_villages_cluster_and_successor(client_as, world):

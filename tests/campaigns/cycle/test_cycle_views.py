@@ -334,6 +334,65 @@ def test_queue_runs_a_constant_number_of_queries(client_as, world, django_assert
     assert response.content.decode().count('name="ids"') == 9
 
 
+def _queue(client, **params):
+    response = client.get(reverse("campaigns:review-queue", args=[CODE]), params)
+    assert response.status_code == 200
+    return response
+
+
+def _queue_units(response) -> list[str]:
+    return [row.assessment.unit.name for row in response.context["page"]]
+
+
+def test_queue_pages_in_the_database_riskiest_first_and_page_two_holds_the_rest(client_as, world):
+    """52 files: the two risky ones lead page 1, the clean ones follow by name, and page 2
+    holds the last two; each page is scored and ordered by the database."""
+    for i in range(50):
+        _submitted(
+            UnitFactory(code=f"XA-P{i:02}", name=f"Xã Trang {i:02}"), world.campaign, score=0
+        )
+    risky = _submitted(world.commune_b, world.campaign, score=100, late=True, evidence=False)
+    less = _submitted(world.commune_a, world.campaign, score=100, evidence=False)
+    client = client_as("secretariat")
+    first, second = _queue(client), _queue(client, page=2)
+    assert _queue_units(first)[:3] == [risky.unit.name, less.unit.name, "Xã Trang 00"]
+    assert [row.risk for row in first.context["page"]][:3] == [10, 8, 0]
+    assert _queue_units(second) == ["Xã Trang 48", "Xã Trang 49"]
+    assert "?page=2" in first.content.decode()
+
+
+def test_queue_filters_by_each_parameter(client_as, world):
+    from campaigns.models import TargetGroup
+    from tests.factories import ClusterFactory
+
+    cw.criteria_set(world.campaign, TargetGroup.VILLAGES)
+    _submitted(world.commune_a, world.campaign)
+    _submitted(world.commune_a, world.campaign, year=2024)
+    returned = cw.assessment(world.commune_b, world.campaign, status=AssessmentStatus.RETURNED)
+    village = cw.assessment(world.village_a, world.campaign, group=TargetGroup.VILLAGES)
+    Assessment.objects.filter(pk=village.pk).update(status=AssessmentStatus.SUBMITTED)
+    far = UnitFactory(code="XA-XA", name="Xã Xa Xôi", cluster=ClusterFactory(name="Cụm miền núi"))
+    _submitted(far, world.campaign)
+    client = client_as("secretariat")
+    a, b, v = world.commune_a.name, world.commune_b.name, world.village_a.name
+    # Defaults: the page's year (2025), files waiting for review.
+    assert sorted(_queue_units(_queue(client))) == sorted([a, v, far.name])
+    assert _queue_units(_queue(client, year=2024)) == [a]
+    assert sorted(_queue_units(_queue(client, year=""))) == sorted([a, a, v, far.name])
+    assert _queue_units(_queue(client, status=AssessmentStatus.RETURNED)) == [b]
+    assert sorted(_queue_units(_queue(client, status=""))) == sorted([a, b, v, far.name])
+    assert _queue_units(_queue(client, group=TargetGroup.VILLAGES)) == [v]
+    assert sorted(_queue_units(_queue(client, cluster=world.commune_a.cluster_id))) == [a]
+    assert _queue_units(_queue(client, cluster=far.cluster_id)) == [far.name]
+    assert _queue_units(_queue(client, q="xa xôi")) == [far.name]
+    assert _queue_units(_queue(client, q="XA-XA")) == [far.name]
+    assert returned.unit.name not in _queue_units(_queue(client))
+    # A value that does not validate is named and ignored.
+    bad = _queue(client, status="nonsense")
+    assert 'data-testid="filter-errors"' in bad.content.decode()
+    assert sorted(_queue_units(bad)) == sorted([a, b, v, far.name])
+
+
 def _count_queries(client, url) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
