@@ -3,6 +3,8 @@ field's error and ignored."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 
@@ -31,6 +33,17 @@ class NominationFilter(django_filters.FilterSet):
     class Meta:
         model = Nomination
         fields = ["status", "tier", "year", "cluster"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the clusters the person's own nominations name: a bounded list at national
+        # scale (3,300 communes are about 330 clusters), and no cluster outside their scope.
+        seen = self.queryset
+        self.filters["cluster"].queryset = Cluster.objects.filter(
+            Q(pk__in=seen.values("unit__cluster"))
+            | Q(pk__in=seen.values("person__affiliation__cluster"))
+            | Q(pk__in=seen.values("proposer_unit__cluster"))
+        ).order_by("name")
 
     def filter_cluster(self, queryset: QuerySet, name: str, value: Cluster) -> QuerySet:
         return queryset.filter(

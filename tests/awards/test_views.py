@@ -18,7 +18,7 @@ from awards.nominations.services import consultation_open
 from portal.dataexchange import run_import
 from portal.navigation import entry_url
 from tests.factories import CAMPAIGN_CODE as CODE
-from tests.factories import PersonFactory, UnitFactory
+from tests.factories import ClusterFactory, PersonFactory, UnitFactory
 
 from .conftest import everyone_present
 
@@ -165,6 +165,18 @@ def test_nominee_outside_the_officer_scope_is_404(world, users, tiers, client_as
     )
     assert response.status_code == 404
     assert not Nomination.objects.exists()
+
+
+def test_the_cluster_filter_offers_only_clusters_the_persons_nominations_name(
+    world, users, make_nomination, client_as
+):
+    make_nomination()  # commune A, in the test cluster
+    other = ClusterFactory(code="CUM-KHAC", name="Cụm thi đua không liên quan")
+    UnitFactory(code="XA-KHAC", name="Xã Khác", cluster=other)
+    page = client_as("secretariat").get(reverse("awards:nomination-list", args=[CODE]))
+    options = page.context["filter"].form.fields["cluster"].queryset
+    assert list(options.values_list("name", flat=True)) == ["Cụm thi đua thử nghiệm"]
+    assert "Cụm thi đua không liên quan" not in page.content.decode()
 
 
 def test_wrong_nominee_kind_shows_a_message_next_to_the_form(world, users, tiers, client_as):
