@@ -292,9 +292,10 @@ class CommuneFigures:
 
 
 def commune_figures(scope: Scope, year: int) -> list[CommuneFigures]:
-    """INTEGRATION: the rankings app's commune-figures selector replaces this at merge; the
-    formulas are those of DESIGN.md "Rankings and targets". Computed once per scope and year
-    (several sections read them)."""
+    """Each commune's figures for a report, with the rules of docs/rankings.md ("Rules and
+    decisions"), over the report's scope: a commune merged away during a review's period
+    reports its last year on record (marked "[số liệu năm …]"), which the ranking pages, about
+    one year, never do. Computed once per scope and year (several sections read them)."""
     return scope.cached(f"figures:{year}", lambda: _commune_figures(scope, year))
 
 
