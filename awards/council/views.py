@@ -3,6 +3,8 @@ service."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -87,7 +89,11 @@ def session_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _session_page(
-    request: AuthedRequest, session: CouncilSession, *, times_form=None, status: int = 200
+    request: AuthedRequest,
+    session: CouncilSession,
+    *,
+    times_form: SessionTimesForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     agenda = sel.session_agenda(session, request.user)
     manage = can(request.user, "council.manage")
@@ -167,7 +173,7 @@ def session_attendance_view(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect(session)
 
 
-def _local_time(moment):
+def _local_time(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%H:%M") if moment else ""
 
 

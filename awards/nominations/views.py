@@ -4,6 +4,7 @@ scope (404), capability (403), form, one service."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -131,7 +132,11 @@ def nomination_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _nomination_page(
-    request: AuthedRequest, nomination: Nomination, *, bound: dict | None = None, status: int = 200
+    request: AuthedRequest,
+    nomination: Nomination,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     """The nomination page. Its action forms carry the edit guard of the nomination's row;
     `bound` (context name → form) puts a refused form back with what was typed."""
@@ -175,7 +180,7 @@ def _reject_form(nomination: Nomination, data=None) -> NoteForm:
     return NoteForm(data, guard=nomination, auto_id="reject-%s", label="Lý do không khen thưởng")
 
 
-def _refused(bound: dict | None) -> dict | None:
+def _refused(bound: dict[str, forms.Form] | None) -> dict[str, Any] | None:
     """The refused form and what was typed in it, shown above the actions (the action itself
     may no longer be offered: the nomination has moved on)."""
     if not bound:
