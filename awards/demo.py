@@ -326,12 +326,16 @@ def load() -> dict:
             if n.status == NominationStatus.CHECKED:
                 session_add_item(session=session, nomination=n, by=secretariat)
     # A demo loaded before the secretary was required: its session gets one.
-    session = CouncilSession.objects.filter(
+    final_session = CouncilSession.objects.filter(
         title__startswith="Phiên họp xét khen thưởng tổng kết", is_sample=True, status="draft"
     ).first()
     secretary = User.objects.filter(username="hoidong").first()
-    if session and secretary and not session.seats.filter(role=MemberRole.SECRETARY).exists():
-        session_set_secretary(session=session, member=secretary, by=secretariat)
+    if (
+        final_session
+        and secretary
+        and not final_session.seats.filter(role=MemberRole.SECRETARY).exists()
+    ):
+        session_set_secretary(session=final_session, member=secretary, by=secretariat)
     _hold_final_review_session(secretariat)
     successor = demo_successor.load()  # the 2026–2030 campaign's awards, dated from today
     return {

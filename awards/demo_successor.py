@@ -134,12 +134,11 @@ def _members() -> list[tuple[User, str]]:
 
 def _nomination(campaign, secretariat, year, kind, code, proposer, achievements) -> Nomination:
     tier = AwardTier.objects.get(code=TIER)
-    who = (
-        {"person": Person.objects.get(code=code), "unit": None}
-        if kind == "person"
-        else {"unit": Unit.objects.get(code=code), "person": None}
-    )
-    existing = Nomination.objects.filter(campaign=campaign, tier=tier, **who).first()
+    person = Person.objects.get(code=code) if kind == "person" else None
+    unit = None if kind == "person" else Unit.objects.get(code=code)
+    existing = Nomination.objects.filter(
+        campaign=campaign, tier=tier, person=person, unit=unit
+    ).first()
     if existing:
         return existing
     nomination = nomination_create(
@@ -151,7 +150,8 @@ def _nomination(campaign, secretariat, year, kind, code, proposer, achievements)
         period_year=year,
         achievements=achievements,
         is_sample=True,
-        **who,
+        unit=unit,
+        person=person,
     )
     for doc_kind in tier.required_documents:
         nomination_document_add(

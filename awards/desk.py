@@ -191,7 +191,7 @@ def _decisions_to_sign(user) -> list[DeskItem]:
     drafts = AwardDecision.objects.filter(status=DecisionStatus.DRAFT)
     n = drafts.count()
     first = drafts.order_by("decision_date", "pk").first()
-    if n == 1:
+    if n == 1 and first is not None:
         url = first.get_absolute_url()
     else:  # the decisions of the first draft's campaign (else of the current campaign)
         campaign = first.campaign if first else current_campaign()

@@ -121,9 +121,11 @@ def _recipient(n: Nomination) -> dict:
         "nominee_kind": n.nominee_kind,
         "nominee_kind_label": n.nominee_kind_label,
         "name": n.recipient_name,
-        "code": (person.code if person else n.unit.code) or "",
+        "code": n.recipient.code or "",
         "position": person.position if person else "",
-        "affiliation": (person.affiliation.name if person and person.affiliation_id else ""),
+        "affiliation": (
+            person.affiliation.name if person and person.affiliation is not None else ""
+        ),
         "gender": person.get_gender_display() if person else "",
         "birth_year": person.birth_year if person else None,
         "is_sample": n.is_sample,
@@ -141,14 +143,15 @@ def decision_document(decision_id: int, *, day: datetime.date | None = None) -> 
     the rates in force on `day`, the date the document carries (default: the decision's)."""
     d = AwardDecision.objects.select_related("campaign", "signed_by", "session").get(pk=decision_id)
     rates_day = day or d.decision_date
-    nominations = d.nominations.select_related("tier", "unit", "person__affiliation").order_by(
-        "tier__order", "pk"
+    nominations = list(
+        d.nominations.select_related("tier", "unit", "person__affiliation").order_by(
+            "tier__order", "pk"
+        )
     )
-    nominations = list(nominations)
     sample = (
         d.is_sample
         or d.campaign.is_sample
-        or (d.session_id is not None and d.session.is_sample)
+        or (d.session is not None and d.session.is_sample)
         or any(n.is_sample for n in nominations)
     )
     awards = []
@@ -184,9 +187,9 @@ def decision_document(decision_id: int, *, day: datetime.date | None = None) -> 
         "legal_bases": [b.strip() for b in d.legal_bases.splitlines() if b.strip()],
         "campaign_title": d.campaign.title,
         "campaign_code": d.campaign.code,
-        "session_title": d.session.title if d.session_id else "",
+        "session_title": d.session.title if d.session is not None else "",
         "status": d.status,
-        "signed_by": d.signed_by.display_name if d.signed_by_id else "",
+        "signed_by": d.signed_by.display_name if d.signed_by is not None else "",
         "signed_at": d.signed_at,
         "awards": awards,
         "groups": _groups(awards),

@@ -169,9 +169,9 @@ def record_existing(*, reason: str = "Ghi nhận dữ liệu có sẵn khi bắt
                 obj = (label, row["pk"], f"{what} #{row['pk']}")
                 events.append(_event(obj, fields(row), actor=None, reason=reason))
 
-    missing(RECEIPT, "Đã biểu quyết", BallotReceipt.objects, RECEIPT_FIELDS, _receipt_fields)
-    missing(BALLOT, "Phiếu biểu quyết", Ballot.objects, BALLOT_FIELDS, _ballot_fields)
-    missing(COMMENT, "Góp ý", ConsultationComment.objects, COMMENT_FIELDS, _comment_fields)
+    missing(RECEIPT, "Đã biểu quyết", BallotReceipt.objects.all(), RECEIPT_FIELDS, _receipt_fields)
+    missing(BALLOT, "Phiếu biểu quyết", Ballot.objects.all(), BALLOT_FIELDS, _ballot_fields)
+    missing(COMMENT, "Góp ý", ConsultationComment.objects.all(), COMMENT_FIELDS, _comment_fields)
     missing(
         SEAT,
         "Thành viên phiên họp",

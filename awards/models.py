@@ -12,6 +12,7 @@ Everything the law may change (conditions, thresholds, quorum, amounts) is data 
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
@@ -20,6 +21,9 @@ from simple_history.models import HistoricalRecords
 from units.models import AuthorityLevel, Person, Unit, UnitKind, code_validator
 
 from .council.arithmetic import pct_rule
+
+if TYPE_CHECKING:
+    from .nominations.models import NominationDocument
 
 
 class TierKind(models.TextChoices):
@@ -252,8 +256,8 @@ class EligibilityRule(models.Model):
 
     def describe(self) -> str:
         """The rule's parameters in words (for the tier page)."""
-        p = self.params or {}
-        rating = {k: v.lower() for k, v in Rating.choices}
+        p: dict[str, Any] = self.params or {}
+        rating: dict[str | None, str] = {k: v.lower() for k, v in Rating.choices}
         if self.kind == RuleKind.PRIOR_AWARD:
             return "Đã có: " + " hoặc ".join(p.get("tiers", []))
         if self.kind == RuleKind.CONSECUTIVE_RATINGS:
@@ -342,13 +346,25 @@ class RecipientMixin(models.Model):
     class Meta:
         abstract = True
 
+    def _recipient_person(self) -> Person:
+        """The person of a row whose `person_id` is set."""
+        if self.person is None:
+            raise ValueError(f"{self._meta.label} {self.pk}: no person")
+        return self.person
+
+    def _recipient_unit(self) -> Unit:
+        """The unit of a row without a person (`one_recipient`: then the unit is set)."""
+        if self.unit is None:
+            raise ValueError(f"{self._meta.label} {self.pk}: neither a unit nor a person")
+        return self.unit
+
     @property
     def recipient(self) -> Unit | Person:
-        return self.person if self.person_id else self.unit
+        return self._recipient_person() if self.person_id else self._recipient_unit()
 
     @property
     def recipient_name(self) -> str:
-        return self.person.full_name if self.person_id else self.unit.name
+        return self._recipient_person().full_name if self.person_id else self._recipient_unit().name
 
     @property
     def nominee_kind(self) -> str:
@@ -356,7 +372,7 @@ class RecipientMixin(models.Model):
             return NomineeKind.INDIVIDUAL
         return (
             NomineeKind.HOUSEHOLD
-            if self.unit.kind == UnitKind.HOUSEHOLD
+            if self._recipient_unit().kind == UnitKind.HOUSEHOLD
             else NomineeKind.COLLECTIVE
         )
 
@@ -366,7 +382,7 @@ class RecipientMixin(models.Model):
 
     @property
     def access_unit_id(self) -> int | None:
-        return self.person.affiliation_id if self.person_id else self.unit_id
+        return self._recipient_person().affiliation_id if self.person_id else self.unit_id
 
 
 def one_recipient(name: str) -> models.CheckConstraint:
@@ -377,7 +393,7 @@ def one_recipient(name: str) -> models.CheckConstraint:
     )
 
 
-def _dossier_path(instance: models.Model, filename: str) -> str:
+def _dossier_path(instance: NominationDocument, filename: str) -> str:
     """Where a nomination's dossier file is stored (`NominationDocument.file`). Defined here: the
     migrations name it `awards.models._dossier_path`."""
     return (

@@ -8,6 +8,7 @@ Figures marked [U] are configurable defaults to check against the official texts
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -25,6 +26,10 @@ from .models import (
     TierPower,
     VoteRule,
 )
+
+if TYPE_CHECKING:
+    from campaigns.models import Campaign
+    from units.models import Authority
 
 D = datetime.date
 OLD = (D(2017, 7, 31), D(2023, 12, 31))  # Law 2003 + Decree 91/2017
@@ -315,7 +320,7 @@ def decidable_tiers(level: str, day: datetime.date):
     return AwardTier.objects.filter(pk__in=ids)
 
 
-def authority_may_decide(tier: AwardTier, authority, day: datetime.date) -> bool:
+def authority_may_decide(tier: AwardTier, authority: Authority | None, day: datetime.date) -> bool:
     """May this issuing authority (units.Authority, or None when none is configured) confer the
     tier on `day`? Without an authority, or for a tier with no dated powers at all (a tier a
     locality added and has not dated yet), the old single flag `decided_locally` answers."""
@@ -324,7 +329,7 @@ def authority_may_decide(tier: AwardTier, authority, day: datetime.date) -> bool
     return may_decide(tier, authority.level, day)
 
 
-def campaign_authority(campaign, day: datetime.date):
+def campaign_authority(campaign: Campaign, day: datetime.date) -> Authority | None:
     """The campaign's issuing authority in force on `day`, or None (none configured, or the
     chain has no body that day: the caller's own check reports it)."""
     from units.authorities import NoAuthority
@@ -381,7 +386,7 @@ def _vote_rule(code: str) -> dict:
 
 def _rules(code: str) -> list[tuple]:
     """(kind, nominee kinds, params, period, legal basis)."""
-    common = [
+    common: list[tuple[Any, ...]] = [
         (
             "no_pending_case",
             [],

@@ -85,7 +85,9 @@ class SessionForm(forms.Form):
         help_text="Ví dụ: 14:00. Để trống thì lấy giờ bắt đầu biểu quyết.",
     )
     location = forms.CharField(label="Địa điểm", max_length=200, required=False)
-    chair = forms.ModelChoiceField(None, label="Chủ tịch Hội đồng (chủ tọa)")
+    chair: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        None, label="Chủ tịch Hội đồng (chủ tọa)"
+    )
     # A plain choice, read with the chair in clean(): two user look-ups in one form read as N+1.
     secretary = forms.TypedChoiceField(
         label="Thư ký (Ủy viên thư ký, ghi biên bản)",
@@ -116,9 +118,12 @@ class SessionForm(forms.Form):
     def started_at(self):
         return meeting_moment(self.cleaned_data["meeting_date"], self.cleaned_data["start_time"])
 
-    def member_roles(self) -> list[tuple]:
+    def member_roles(self) -> list[tuple[User, str]]:
         chair, secretary = self.cleaned_data["chair"], self.cleaned_data["secretary"]
-        rows = [(chair, MemberRole.CHAIR), (secretary, MemberRole.SECRETARY)]
+        rows: list[tuple[User, str]] = [
+            (chair, MemberRole.CHAIR),
+            (secretary, MemberRole.SECRETARY),
+        ]
         rows += [
             (u, MemberRole.MEMBER)
             for u in self.cleaned_data["members"]

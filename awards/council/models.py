@@ -4,6 +4,7 @@ ballots, secret tallies and the receipts that say who has voted."""
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,9 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from ..nominations.models import Nomination
+
+if TYPE_CHECKING:
+    from portal.models import User
 
 __all__ = [
     "AgendaItem",
@@ -64,7 +68,7 @@ class CouncilSession(models.Model):
     status = models.CharField(
         max_length=8, choices=SessionStatus.choices, default=SessionStatus.DRAFT
     )
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[User, SessionMember] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="SessionMember", related_name="council_sessions"
     )
     created_by = models.ForeignKey(

@@ -4,6 +4,7 @@ thresholds, the vote counts so far."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 
@@ -21,6 +22,10 @@ from ..models import (
     VoteRule,
 )
 from . import arithmetic
+
+if TYPE_CHECKING:
+    from portal.access import AnyUser
+    from portal.models import User
 
 #: Why a member linked to the nominee person does not vote (`User.person`).
 RECUSED_AS_NOMINEE = "là người được đề nghị"
@@ -68,7 +73,7 @@ def _unit_chains(start_ids: set[int]) -> dict[int, list[tuple[int, str]]]:
 
 
 def recusal_reasons(
-    members: list, nominations: list[Nomination], *, session: CouncilSession
+    members: list[User], nominations: list[Nomination], *, session: CouncilSession
 ) -> dict[int, dict[int, str]]:
     """nomination id → {user id: why the member does not vote on it}. A member is recused when
     (a) bound (`User.units`) to the nominee unit — for a person, the unit they work in — or to
@@ -87,9 +92,9 @@ def recusal_reasons(
     # The unit each nominee person works in: from the loaded person where the caller selected
     # it, else one query for all of them.
     affiliation: dict[int, int | None] = {}
-    unloaded = set()
+    unloaded: set[int] = set()
     for nom in nominations:
-        if nom.person_id and Nomination.person.is_cached(nom):
+        if nom.person_id and Nomination.person.is_cached(nom) and nom.person is not None:
             affiliation[nom.person_id] = nom.person.affiliation_id
         elif nom.person_id:
             unloaded.add(nom.person_id)
@@ -141,14 +146,14 @@ def recusal_reasons(
 
 
 def recusals(
-    members: list, nominations: list[Nomination], *, session: CouncilSession
+    members: list[User], nominations: list[Nomination], *, session: CouncilSession
 ) -> dict[int, set[int]]:
     """nomination id → ids of the members recused from it (`recusal_reasons`)."""
     reasons = recusal_reasons(members, nominations, session=session)
     return {pk: set(by_user) for pk, by_user in reasons.items()}
 
 
-def sessions_for(user) -> QuerySet[CouncilSession]:
+def sessions_for(user: User) -> QuerySet[CouncilSession]:
     qs = (
         CouncilSession.objects.select_related("campaign")
         .annotate(item_count=Count("items"))
@@ -159,7 +164,7 @@ def sessions_for(user) -> QuerySet[CouncilSession]:
     return qs.filter(seats__user=user)
 
 
-def _sees_council(user) -> bool:
+def _sees_council(user: AnyUser) -> bool:
     from portal.access import has_capability
 
     return has_capability(user, "council.manage") or has_capability(user, "decision.sign")
@@ -215,7 +220,9 @@ def ballot_counts(session: CouncilSession) -> dict[int, dict[str, int]]:
     return counts
 
 
-def session_agenda(session: CouncilSession, user, *, preview: bool = False) -> dict:
+def session_agenda(
+    session: CouncilSession, user: AnyUser, *, preview: bool = False
+) -> dict[str, Any]:
     """Everything the agenda page shows, in a fixed number of queries. `preview`: also what
     closing now would give per item (the page before closing; counts of votes cast so far)."""
     rank = {"chair": 0, "vice": 1, "member": 2, "secretary": 3}
@@ -254,13 +261,13 @@ def session_agenda(session: CouncilSession, user, *, preview: bool = False) -> d
     present_ids = {s.user_id for s in seats if s.attendance == "present"}
     members = len(seats)
     name_of = {s.user_id: s.user.display_name for s in seats}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in items:
         voted = receipts[item.pk]
         recused = set(reasons[item.pk])
         rule = rules.get(item.nomination_id)
         missing = [s for s in seats if s.user_id not in voted and s.user_id not in recused]
-        row = {
+        row: dict[str, Any] = {
             "item": item,
             "nomination": item.nomination,
             "recused_ids": recused,
@@ -297,7 +304,7 @@ def session_agenda(session: CouncilSession, user, *, preview: bool = False) -> d
                     figures, tally, not_voted=len(missing)
                 )
         rows.append(row)
-    quorum = {}
+    quorum: dict[str, dict[str, Any]] = {}
     for row in rows:
         if "quorum_text" in row:
             entry = quorum.setdefault(
@@ -355,7 +362,9 @@ def quorum_refusal(session: CouncilSession) -> str:
     )
 
 
-def may_close(user, session: CouncilSession, seats: list[SessionMember] | None = None) -> bool:
+def may_close(
+    user: AnyUser, session: CouncilSession, seats: list[SessionMember] | None = None
+) -> bool:
     """Who may close the vote: `council.close` (the secretariat, the chairman), or the member
     seated as chair of this session."""
     from portal.access import can
@@ -368,5 +377,5 @@ def may_close(user, session: CouncilSession, seats: list[SessionMember] | None =
     return any(s.user_id == user.pk and s.role == MemberRole.CHAIR for s in seats)
 
 
-def seat_of(session: CouncilSession, user) -> SessionMember | None:
+def seat_of(session: CouncilSession, user: User) -> SessionMember | None:
     return session.seats.filter(user=user).first()

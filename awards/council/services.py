@@ -39,6 +39,7 @@ from . import arithmetic
 from . import selectors as sel
 
 if TYPE_CHECKING:
+    from campaigns.models import Campaign
     from portal.models import User
 
 S = NominationStatus
@@ -48,11 +49,11 @@ S = NominationStatus
 def session_create(
     *,
     by: User,
-    campaign,
+    campaign: Campaign,
     title: str,
     meeting_date: datetime.date,
     location: str,
-    members: Iterable[tuple],
+    members: Iterable[tuple[User, str]],
     is_sample: bool = False,
     started_at: datetime.datetime | None = None,
 ) -> CouncilSession:
@@ -334,7 +335,7 @@ def vote_cast(*, item: AgendaItem, choice: str, by: User) -> None:
         integrity.record_vote(receipt, ballot, actor=by)
 
 
-def _store_choice(item: AgendaItem, member, choice: str, written: bool) -> Ballot | None:
+def _store_choice(item: AgendaItem, member: User, choice: str, written: bool) -> Ballot | None:
     """An open vote is a Ballot row with its member. A secret vote is only +1 on the item's
     count row, in the voter's transaction under the session lock: no row holds the choice next
     to anything that names the voter (docs/security.md, “Secret ballot”)."""
@@ -367,7 +368,7 @@ def session_remind(*, session: CouncilSession, by: User) -> list[str]:
     if session.status != SessionStatus.OPEN:
         raise ValidationError("Chỉ nhắc biểu quyết khi phiên họp đang mở.")
     agenda = sel.session_agenda(session, by)
-    missing = {}
+    missing: dict[int, User] = {}
     for row in agenda["rows"]:
         for seat in row["missing"]:
             missing[seat.user_id] = seat.user
@@ -428,6 +429,8 @@ def session_close(*, session: CouncilSession, by: User) -> CouncilSession:
     for item in items:
         nomination = item.nomination
         rule = vote_rule_for(nomination.tier, nomination.reference_date)
+        if rule is None:
+            raise ValidationError(f"Chưa cấu hình quy tắc biểu quyết cho “{nomination.tier}”.")
         counts, written = _counts_at_close(item)
         rec = recused[nomination.pk]
         tally = arithmetic.Tally(

@@ -3,18 +3,20 @@ service."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from campaigns.context import campaign_view
+from campaigns.context import CampaignRequest, campaign_view
 from portal.access import can, require
 from portal.navigation import documents_for
-from portal.web import error_text, paginate
+from portal.web import AuthedRequest, error_text, paginate
 
 from ..models import (
     AgendaItem,
@@ -38,7 +40,7 @@ from .forms import (
 
 @login_required
 @campaign_view
-def session_list_view(request: HttpRequest) -> HttpResponse:
+def session_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "council.view")
     sessions = sel.sessions_for(request.user).filter(campaign=request.campaign)
     return render(
@@ -54,7 +56,7 @@ def session_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def session_create_view(request: HttpRequest) -> HttpResponse:
+def session_create_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "council.manage")
     form = SessionForm(request.POST or None, campaign=request.campaign)
     if request.method == "POST" and form.is_valid():
@@ -75,19 +77,23 @@ def session_create_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _session(request: HttpRequest, pk: int) -> CouncilSession:
+def _session(request: AuthedRequest, pk: int) -> CouncilSession:
     return get_object_or_404(sel.sessions_for(request.user).select_related("campaign"), pk=pk)
 
 
 @login_required
-def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     require(request.user, "council.view", session)
     return _session_page(request, session)
 
 
 def _session_page(
-    request: HttpRequest, session: CouncilSession, *, times_form=None, status: int = 200
+    request: AuthedRequest,
+    session: CouncilSession,
+    *,
+    times_form: SessionTimesForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     agenda = sel.session_agenda(session, request.user)
     manage = can(request.user, "council.manage")
@@ -130,7 +136,7 @@ def _session_page(
 
 @require_POST
 @login_required
-def session_add_item_view(request: HttpRequest, pk: int) -> HttpResponse:
+def session_add_item_view(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     require(request.user, "council.manage", session)
     form = AddItemForm(request.POST, session=session)
@@ -149,7 +155,7 @@ def session_add_item_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def session_attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
+def session_attendance_view(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     require(request.user, "council.manage", session)
     form = AttendanceForm(request.POST)
@@ -167,18 +173,18 @@ def session_attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(session)
 
 
-def _local_time(moment):
+def _local_time(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%H:%M") if moment else ""
 
 
 @require_POST
 @login_required
-def session_secretary_view(request: HttpRequest, pk: int) -> HttpResponse:
+def session_secretary_view(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     require(request.user, "council.manage", session)
     form = SecretaryForm(request.POST)
     if not form.is_valid():
-        messages.error(request, error_text(ValidationError(form.errors["user"])))
+        messages.error(request, error_text(ValidationError(list(form.errors["user"]))))
         return redirect(session)
     user = form.cleaned_data["user"]
     try:
@@ -191,7 +197,7 @@ def session_secretary_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def session_times_view(request: HttpRequest, pk: int) -> HttpResponse:
+def session_times_view(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     require(request.user, "council.manage", session)
     form = SessionTimesForm(request.POST, guard=session)
@@ -201,7 +207,7 @@ def session_times_view(request: HttpRequest, pk: int) -> HttpResponse:
             # message and the times as typed.
             session.refresh_from_db()
             return _session_page(request, session, times_form=form, status=409)
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(session)
     try:
         services.session_set_times(
@@ -218,7 +224,7 @@ def session_times_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def session_open_view(request: HttpRequest, pk: int) -> HttpResponse:
+def session_open_view(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     require(request.user, "council.manage", session)
     try:
@@ -230,7 +236,7 @@ def session_open_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def session_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+def session_close_view(request: AuthedRequest, pk: int) -> HttpResponse:
     """GET: before closing, who has not voted, what each item's threshold means and what closing
     now would give. POST with `confirm`: close (final)."""
     session = _session(request, pk)
@@ -262,7 +268,7 @@ def session_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def session_remind_view(request: HttpRequest, pk: int) -> HttpResponse:
+def session_remind_view(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     require(request.user, "council.manage", session)
     try:
@@ -278,7 +284,7 @@ def session_remind_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def vote_cast_view(request: HttpRequest, pk: int) -> HttpResponse:
+def vote_cast_view(request: AuthedRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
         AgendaItem.objects.select_related(
             "session", "nomination__tier", "nomination__unit", "nomination__person"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+from typing import cast
 
 from django import forms
+from django.db.models import QuerySet
 
 from portal.concurrency import GuardedFormMixin
 from portal.forms import IdsChoiceField
@@ -17,11 +19,12 @@ from ..models import (
 )
 
 
-def _offer(form: forms.Form, offered) -> None:
+def _offer(form: forms.Form, offered: QuerySet[Nomination]) -> None:
     """The page lists only the offered nominations; a posted form keeps every nomination of the
     campaign, so a crafted choice reaches the service's check."""
     if not form.is_bound:
-        form.fields["nominations"].queryset = offered.select_related("tier", "unit", "person")
+        field = cast(IdsChoiceField, form.fields["nominations"])
+        field.queryset = offered.select_related("tier", "unit", "person")
 
 
 class DecisionForm(forms.Form):

@@ -4,6 +4,7 @@ may decide."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 
@@ -14,6 +15,10 @@ from ..models import (
     Nomination,
     NominationStatus,
 )
+
+if TYPE_CHECKING:
+    from campaigns.models import Campaign
+    from units.models import Authority
 
 
 def decisions_list() -> QuerySet[AwardDecision]:
@@ -30,7 +35,9 @@ def letters_list() -> QuerySet[ForwardingLetter]:
     )
 
 
-def passed_by_power(campaign, day: datetime.date) -> tuple[QuerySet, QuerySet, object]:
+def passed_by_power(
+    campaign: Campaign, day: datetime.date
+) -> tuple[QuerySet[Nomination], QuerySet[Nomination], Authority | None]:
     """The campaign's nominations passed by the council, split by who may confer their tier on
     `day`: (decided by the authority in force, sent up), and that authority (or None)."""
     from ..tiers import authority_may_decide, campaign_authority
@@ -42,7 +49,7 @@ def passed_by_power(campaign, day: datetime.date) -> tuple[QuerySet, QuerySet, o
     return passed.filter(tier_id__in=local), passed.exclude(tier_id__in=local), authority
 
 
-def decision_legal_bases(campaign, day: datetime.date) -> str:
+def decision_legal_bases(campaign: Campaign, day: datetime.date) -> str:
     """The usual bases of an award decision dated `day`, one per line, for the secretariat to
     edit: the local-government law and the emulation law and decree in force on that day, and
     the plan (docs/authorities.md, docs/awards-law.md)."""

@@ -33,7 +33,11 @@ from ..nominations.services import nomination_move
 from ..tiers import authority_may_decide, campaign_authority
 
 if TYPE_CHECKING:
+    from campaigns.models import Campaign
     from portal.models import User
+    from units.models import Authority
+
+    from ..models import CouncilSession
 
 S = NominationStatus
 
@@ -42,13 +46,13 @@ S = NominationStatus
 def decision_create(
     *,
     by: User,
-    campaign,
+    campaign: Campaign,
     title: str,
     legal_bases: str,
     nominations: Iterable[Nomination],
-    authority=None,
+    authority: Authority | None = None,
     decision_date: datetime.date | None = None,
-    session=None,
+    session: CouncilSession | None = None,
     is_sample: bool = False,
 ) -> AwardDecision:
     """A draft decision: no number (the register gives it when the chairman signs), the date it
@@ -168,7 +172,10 @@ def decision_sign(
         # The decision is dated the signing day: the authority must hold the power that day.
         from units.models import Authority
 
-        authority = Authority.objects.filter(pk=authority_id or decision.authority_id).first()
+        signed_under = authority_id or decision.authority_id
+        authority = (
+            Authority.objects.filter(pk=signed_under).first() if signed_under is not None else None
+        )
         for nom in nominations:
             if authority is not None and not authority_may_decide(nom.tier, authority, day):
                 raise ValidationError(
@@ -234,7 +241,7 @@ def decision_remove_nomination(
 def letter_create(
     *,
     by: User,
-    campaign,
+    campaign: Campaign,
     number: str,
     sent_date: datetime.date,
     recipient: str,

@@ -5,15 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from campaigns.context import campaign_view
+from campaigns.context import CampaignRequest, campaign_view
 from portal.access import can, require
 from portal.navigation import documents_for
-from portal.web import attach, error_text, paginate
+from portal.web import AuthedRequest, attach, error_text, paginate
 
 from ..models import (
     AwardDecision,
@@ -28,7 +28,7 @@ from .forms import AnswerForm, DecisionForm, LetterForm
 
 @login_required
 @campaign_view
-def decision_list_view(request: HttpRequest) -> HttpResponse:
+def decision_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "decision.view")
     campaign = request.campaign
     return render(
@@ -45,7 +45,7 @@ def decision_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def decision_create_view(request: HttpRequest) -> HttpResponse:
+def decision_create_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "decision.prepare")
     campaign = request.campaign
     # Offered: what the issuing authority in force today (the decision's date) may confer.
@@ -81,7 +81,7 @@ def decision_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request.user, "decision.view")
     decision = get_object_or_404(
         AwardDecision.objects.select_related("campaign", "signed_by"), pk=pk
@@ -106,7 +106,7 @@ def decision_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @campaign_view
-def letter_create_view(request: HttpRequest) -> HttpResponse:
+def letter_create_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "forwarding.manage")
     campaign = request.campaign
     # Offered: the rest, which the authority in force today may not confer ("sends up").
@@ -134,13 +134,13 @@ def letter_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def letter_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request.user, "decision.view")
     letter = get_object_or_404(ForwardingLetter, pk=pk)
     return _letter_page(request, letter)
 
 
-def _letter_page(request: HttpRequest, letter, *, bound=None, status: int = 200) -> HttpResponse:
+def _letter_page(request: AuthedRequest, letter, *, bound=None, status: int = 200) -> HttpResponse:
     """The letter page; each forwarded nomination carries its answer form (guarded by the
     nomination's row). `bound` = (nomination pk, form) puts a refused answer back as typed."""
     can_answer = can(request.user, "forwarding.manage")
@@ -160,7 +160,7 @@ def _letter_page(request: HttpRequest, letter, *, bound=None, status: int = 200)
 
 @require_POST
 @login_required
-def letter_answer_view(request: HttpRequest, pk: int, nomination_pk: int) -> HttpResponse:
+def letter_answer_view(request: AuthedRequest, pk: int, nomination_pk: int) -> HttpResponse:
     require(request.user, "forwarding.manage")
     letter = get_object_or_404(ForwardingLetter, pk=pk)
     nomination = get_object_or_404(Nomination, pk=nomination_pk, forwarding=letter)

@@ -28,7 +28,7 @@ def award_rows(awards: Iterable[Award]) -> list[list]:
             a.year,
             a.decision_number,
             a.decision_date,
-            a.campaign.code if a.campaign_id else "",
+            a.campaign.code if a.campaign is not None else "",
         ]
         for i, a in enumerate(awards, start=1)
     ]

@@ -83,7 +83,13 @@ class _Row:
     diff: list[tuple[str, str, object, object]] = field(default_factory=list)
 
     def __str__(self) -> str:
-        who = self.person.full_name if self.person else self.unit.name
+        who = (
+            self.person.full_name
+            if self.person is not None
+            else self.unit.name
+            if self.unit is not None
+            else ""
+        )
         head = f"{self.tier.name} – {who} ({self.number})"
         if self.action == "update":
             return (
@@ -130,8 +136,8 @@ class AwardImporter(Importer):
         plan = Plan()
         tiers = {t.code: t for t in AwardTier.objects.all()}
         tiers_by_name: dict[str, list[AwardTier]] = {}
-        for tier in tiers.values():
-            tiers_by_name.setdefault(fold(tier.name), []).append(tier)
+        for known in tiers.values():
+            tiers_by_name.setdefault(fold(known.name), []).append(known)
         campaigns = {c.code: c for c in Campaign.objects.all()}
         awards = {
             (
@@ -201,7 +207,12 @@ class AwardImporter(Importer):
             if not number:
                 plan.error(line, "decision_number", "Thiếu số quyết định.")
                 continue
-            key = _key(tier.pk, unit and unit.pk, person and person.pk, number)
+            key = _key(
+                tier.pk,
+                unit.pk if unit is not None else None,
+                person.pk if person is not None else None,
+                number,
+            )
             existing = awards.get(key)
             day = None
             if row["decision_date"]:
@@ -290,7 +301,7 @@ class AwardImporter(Importer):
                 campaign=row.campaign,
                 source=AwardSource.IMPORT,
             )
-            award._history_user = user
+            award._history_user = user  # type: ignore[attr-defined]  # read by simple_history
             award.save()
 
     def export_rows(self, **options):
@@ -306,15 +317,16 @@ class AwardImporter(Importer):
                 a.tier.code,
                 a.decision_number,
                 a.decision_date.isoformat(),
-                a.campaign.code if a.campaign_id else "",
+                a.campaign.code if a.campaign is not None else "",
             ]
 
 
 def recipient_code(award: Award) -> str:
     """What the file's recipient_code_or_name holds: a unit's code, a person's code or name."""
-    if award.person_id:
-        return award.person.code or award.person.full_name
-    return award.unit.code
+    recipient = award.recipient
+    if isinstance(recipient, Person):
+        return recipient.code or recipient.full_name
+    return recipient.code
 
 
 def _diff(award: Award, *, day, campaign, year) -> list[tuple[str, str, object, object]]:
@@ -323,7 +335,7 @@ def _diff(award: Award, *, day, campaign, year) -> list[tuple[str, str, object, 
     if day is not None and day != award.decision_date:
         diff.append(("decision_date", "ngày quyết định", award.decision_date, day))
     if campaign is not None and campaign.pk != award.campaign_id:
-        old = award.campaign.code if award.campaign_id else None
+        old = award.campaign.code if award.campaign is not None else None
         diff.append(("campaign", "phong trào", old, campaign))
     if year is not None and year != award.year:
         diff.append(("year", "năm thành tích", award.year, year))

@@ -4,7 +4,9 @@ list, counts per tier and year, the yearly commendation statistics."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -25,6 +27,9 @@ from ..models import (
     YearlyRating,
 )
 from .importers import decision_key
+
+if TYPE_CHECKING:
+    from portal.access import AnyUser
 
 
 def _recipient_filter(*, unit: Unit | None = None, person: Person | None = None) -> Q:
@@ -69,7 +74,8 @@ def history_for(
     is_female = None
     female_share = None
     if person is not None:
-        is_female = {Gender.FEMALE: True, Gender.MALE: False}.get(person.gender)
+        female: dict[str, bool] = {Gender.FEMALE: True, Gender.MALE: False}
+        is_female = female.get(person.gender)
     elif unit is not None:
         genders = Counter(unit.people.values_list("gender", flat=True))
         known = genders[Gender.FEMALE] + genders[Gender.MALE]
@@ -78,7 +84,7 @@ def history_for(
     return el.History(awards, ratings, cases, initiatives, is_female, female_share)
 
 
-def awards_visible_to(user) -> QuerySet[Award]:
+def awards_visible_to(user: AnyUser) -> QuerySet[Award]:
     qs = Award.objects.select_related("tier", "unit", "person", "campaign")
     ids = unit_ids_in_scope(user)
     if ids:
@@ -112,11 +118,16 @@ class RecipientAwards:
 
     @property
     def recipient(self) -> Person | Unit:
-        return self.person or self.unit
+        if self.person is not None:
+            return self.person
+        if self.unit is None:
+            raise ValueError("A recipient is a person or a unit.")
+        return self.unit
 
     @property
     def name(self) -> str:
-        return self.person.full_name if self.person else self.unit.name
+        recipient = self.recipient
+        return recipient.full_name if isinstance(recipient, Person) else recipient.name
 
     @property
     def nominee_kind_label(self) -> str:
@@ -145,9 +156,15 @@ def recipient_awards(queryset: QuerySet[Award], keys: list[RecipientKey]) -> lis
         .order_by("-decision_date", "tier__order", "pk")
     )
     groups: dict[RecipientKey, RecipientAwards] = {}
-    seen: set[tuple] = set()
+    seen: set[tuple[RecipientKey, int, str]] = set()
     for award in awards:
-        key = ("p", award.person_id) if award.person_id else ("u", award.unit_id)
+        key: RecipientKey
+        if award.person_id:
+            key = ("p", award.person_id)
+        elif award.unit_id:
+            key = ("u", award.unit_id)
+        else:  # neither: the one_recipient constraint forbids it
+            continue
         same = (key, award.tier_id, decision_key(award.decision_number))
         if same in seen:
             continue
@@ -157,13 +174,13 @@ def recipient_awards(queryset: QuerySet[Award], keys: list[RecipientKey]) -> lis
     return [groups[key] for key in keys if key in groups]
 
 
-def awards_per_tier_year(queryset: QuerySet[Award]) -> tuple[list[int], list[dict]]:
+def awards_per_tier_year(queryset: QuerySet[Award]) -> tuple[list[int], list[dict[str, Any]]]:
     """Counts of awards per tier (rows) and year (columns)."""
     counts = queryset.values("tier__name", "tier__order", "tier__kind", "year").annotate(
         n=Count("pk")
     )
     years = sorted({c["year"] for c in counts})
-    table: dict[str, dict] = {}
+    table: dict[str, dict[str, Any]] = {}
     for c in counts:
         row = table.setdefault(
             c["tier__name"],
@@ -182,10 +199,10 @@ def awards_per_tier_year(queryset: QuerySet[Award]) -> tuple[list[int], list[dic
     return years, rows
 
 
-def commendation_statistics(year: int) -> list[dict]:
+def commendation_statistics(year: int) -> list[dict[str, Any]]:
     """Best-effort shape of the Home Affairs yearly commendation statistics (see docs)."""
     awards = Award.objects.filter(year=year).select_related("tier", "person", "unit")
-    by_tier: dict[int, dict] = {}
+    by_tier: dict[int, dict[str, Any]] = {}
     tiers = sorted(AwardTier.objects.all(), key=lambda t: (t.kind != TierKind.TITLE, t.order))
     for tier in tiers:
         by_tier[tier.pk] = {
@@ -202,14 +219,14 @@ def commendation_statistics(year: int) -> list[dict]:
         kind = award.nominee_kind
         row[kind] += 1
         row["total"] += 1
-        if award.person_id and award.person.gender == Gender.FEMALE:
+        if award.person is not None and award.person.gender == Gender.FEMALE:
             row["female"] += 1
-        if award.person_id and award.person.kind in ("worker", "cooperative_member"):
+        if award.person is not None and award.person.kind in ("worker", "cooperative_member"):
             row["worker"] += 1
     return list(by_tier.values())
 
 
-def why_no_awards(year: int) -> dict:
+def why_no_awards(year: int) -> dict[str, Any]:
     """For a year with no award recorded: the years that have some, and how many of that year's
     nominations are still on their way (not yet decided), so the page can say why it is empty."""
     years = list(Award.objects.order_by("-year").values_list("year", flat=True).distinct()[:5])
@@ -231,7 +248,9 @@ KIND_SECTIONS = [
 ]
 
 
-def by_kind_sections(rows: list[dict], kind_of) -> list[dict]:
+def by_kind_sections(
+    rows: list[dict[str, Any]], kind_of: Callable[[dict[str, Any]], str]
+) -> list[dict[str, Any]]:
     """Rows split into "I. Danh hiệu thi đua" and "II. Hình thức khen thưởng" (Law 06/2022
     Chapters II and III): titles and forms are never counted together."""
     out = []

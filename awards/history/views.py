@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from portal.access import can, require, scope
 from portal.filters import YearForm
-from portal.web import paginate, xlsx_download
+from portal.web import AuthedRequest, paginate, xlsx_download
 from units.models import Person, Unit
 
 from ..models import (
@@ -25,7 +25,7 @@ def _filtered_awards(request: HttpRequest) -> AwardFilter:
 
 
 @login_required
-def award_list_view(request: HttpRequest) -> HttpResponse:
+def award_list_view(request: AuthedRequest) -> HttpResponse:
     """The award history: one row per recipient with their awards, each once; searchable by
     the name of a person, a collective or the unit (with or without diacritics)."""
     require(request.user, "award.view")
@@ -50,7 +50,7 @@ def award_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def award_export_view(request: HttpRequest) -> HttpResponse:
+def award_export_view(request: AuthedRequest) -> HttpResponse:
     """What the list shows (same filter and search), one line per award in the list's order:
     the recipients newest first, each recipient's awards together, each award once."""
     require(request.user, "award.export")
@@ -69,11 +69,11 @@ def award_export_view(request: HttpRequest) -> HttpResponse:
 
 def _stat_year(request: HttpRequest) -> tuple[int, YearForm]:
     form = YearForm(request.GET or None)
-    return form.year_or(today().year - 1), form
+    return form.year_or(None) or today().year - 1, form
 
 
 @login_required
-def statistics_view(request: HttpRequest) -> HttpResponse:
+def statistics_view(request: AuthedRequest) -> HttpResponse:
     require(request.user, "award.view")
     year, year_form = _stat_year(request)
     rows = sel.commendation_statistics(year)
@@ -95,7 +95,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def statistics_export_view(request: HttpRequest) -> HttpResponse:
+def statistics_export_view(request: AuthedRequest) -> HttpResponse:
     require(request.user, "award.export")
     year, _ = _stat_year(request)
     return xlsx_download(
@@ -108,7 +108,7 @@ def statistics_export_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_awards_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_awards_panel_view(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(scope(request.user, Unit.objects.all(), unit_field="pk"), pk=pk)
     require(request.user, "award.view", unit)
     return render(
@@ -124,7 +124,7 @@ def unit_awards_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_awards_panel_view(request: HttpRequest, pk: int) -> HttpResponse:
+def person_awards_panel_view(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(
         scope(request.user, Person.objects.all(), unit_field="affiliation"), pk=pk
     )

@@ -22,13 +22,9 @@ NOMINATION_COLUMNS = [
 
 def nomination_row(i: int, n: Nomination) -> list:
     """One line of the list's export: the nomination `n`, numbered `i`."""
-    cluster = (
-        n.unit.cluster
-        if n.unit_id
-        else n.person.affiliation.cluster
-        if n.person.affiliation_id
-        else None
-    )
+    # A collective's own cluster; a person's, the unit they work in.
+    home = n.unit if n.unit is not None else n.person.affiliation if n.person is not None else None
+    cluster = home.cluster if home is not None else None
     return [
         i,
         n.recipient_name,

@@ -3,12 +3,15 @@ services."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from campaigns.models import Campaign
 from portal.concurrency import GuardedFormMixin
 from portal.forms import IdsChoiceField
 from portal.numbers import VnIntegerField, VnYearField, vn_formfield
+from units.models import Person, Unit
 
 from ..forms import of_campaign, submit_helper
 from ..models import (
@@ -34,14 +37,18 @@ class NominationForm(forms.Form):
 
     campaign = forms.ModelChoiceField(Campaign.objects.order_by("-start_year"), label="Phong trào")
     tier = forms.ModelChoiceField(AwardTier.objects.none(), label="Hình thức, danh hiệu đề nghị")
-    unit = forms.ModelChoiceField(
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
         None,
         label="Tập thể, hộ gia đình được đề nghị",
         required=False,
         help_text="Chọn tập thể (hoặc hộ) — hoặc chọn một cá nhân ở ô dưới.",
     )
-    person = forms.ModelChoiceField(None, label="Cá nhân được đề nghị", required=False)
-    proposer_unit = forms.ModelChoiceField(None, label="Đơn vị đề nghị")
+    person: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
+        None, label="Cá nhân được đề nghị", required=False
+    )
+    proposer_unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
+        None, label="Đơn vị đề nghị"
+    )
     period_kind = forms.ChoiceField(choices=PeriodKind.choices, label="Đợt xét")
     period_year = VnYearField(label="Năm", min_value=2000, max_value=2100)
     achievements = forms.CharField(
@@ -85,10 +92,11 @@ class NominationForm(forms.Form):
     def names_rows_outside_scope(self) -> bool:
         """A nominee or proposing unit the user may not see, sent by a crafted form: a 404 for
         the view, not a form error (a village chosen to propose is a form error)."""
-        units, people = self.fields["unit"].queryset, self.fields["person"].queryset
+        units = cast("forms.ModelChoiceField[Unit]", self.fields["unit"]).queryset
+        people = cast("forms.ModelChoiceField[Person]", self.fields["person"]).queryset
         for name, rows in (("unit", units), ("person", people), ("proposer_unit", units)):
             raw = self.data.get(name)
-            if raw and not rows.filter(pk=_pk(raw)).exists():
+            if raw and rows is not None and not rows.filter(pk=_pk(raw)).exists():
                 return True
         return False
 

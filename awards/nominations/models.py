@@ -211,7 +211,9 @@ class Nomination(RecipientMixin):
 
     @property
     def consultation_open(self) -> bool:
-        return bool(self.consultation_until) and self.consultation_until >= timezone.localdate()
+        return (
+            self.consultation_until is not None and self.consultation_until >= timezone.localdate()
+        )
 
     @property
     def is_draft(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -24,13 +25,17 @@ from ..models import (
 )
 from ..selectors import rules_for, tier_names, today
 
+if TYPE_CHECKING:
+    from campaigns.models import Campaign
+    from portal.access import AnyUser
+
 
 def nomination_route(nomination: Nomination) -> str:
     """Merit (the yearly review) or movement (a campaign's preliminary or final review)."""
     return el.MERIT if nomination.period_kind == PeriodKind.YEAR else el.MOVEMENT
 
 
-def _unit_titles(nomination: Nomination, rules: list[el.Rule]) -> dict:
+def _unit_titles(nomination: Nomination, rules: list[el.Rule]) -> dict[str, int]:
     """For title_quota rules: the proposer unit's count of the base title in the year and of
     this tier (nominations under way or granted, this one included)."""
     quota = [r for r in rules if r.kind == "title_quota"]
@@ -43,7 +48,7 @@ def _unit_titles(nomination: Nomination, rules: list[el.Rule]) -> dict:
             NominationStatus.DRAFT,
         ]
     )
-    counts: dict = {}
+    counts: dict[str, int] = {}
     for rule in quota:
         code = rule.params.get("of_tier", "")
         granted = Award.objects.filter(
@@ -65,7 +70,7 @@ def _unit_titles(nomination: Nomination, rules: list[el.Rule]) -> dict:
 CHECKED_LIVE = (NominationStatus.DRAFT, NominationStatus.SUBMITTED, NominationStatus.CHECKED)
 
 
-def eligibility_shown(nomination: Nomination) -> list[dict]:
+def eligibility_shown(nomination: Nomination) -> list[dict[str, Any]]:
     """The eligibility results the nomination's page shows, each with its status in words:
     the live check on today's data before the council, what it was shown from the council on."""
     if nomination.status in CHECKED_LIVE or not nomination.eligibility:
@@ -89,7 +94,7 @@ class NominationActions:
     see_contact: bool  # the contact a commenter gave (personal data)
 
 
-def nomination_actions(user, nomination: Nomination) -> NominationActions:
+def nomination_actions(user: AnyUser, nomination: Nomination) -> NominationActions:
     status = nomination.status
     return NominationActions(
         submit=status == NominationStatus.DRAFT and can(user, "nomination.propose", nomination),
@@ -127,11 +132,11 @@ def eligibility_for(nomination: Nomination) -> list[el.RuleResult]:
     )
 
 
-def nominations_visible_to(user) -> QuerySet[Nomination]:
+def nominations_visible_to(user: AnyUser) -> QuerySet[Nomination]:
     return scope(user, Nomination.objects.all(), unit_field="proposer_unit")
 
 
-def nominations_for_list(user) -> QuerySet[Nomination]:
+def nominations_for_list(user: AnyUser) -> QuerySet[Nomination]:
     return (
         nominations_visible_to(user)
         .select_related(
@@ -147,15 +152,15 @@ def nominations_for_list(user) -> QuerySet[Nomination]:
     )
 
 
-def nominee_units_for(user) -> QuerySet[Unit]:
+def nominee_units_for(user: AnyUser) -> QuerySet[Unit]:
     return scope(user, Unit.objects.all(), unit_field="pk").order_by("name")
 
 
-def nominee_people_for(user) -> QuerySet[Person]:
+def nominee_people_for(user: AnyUser) -> QuerySet[Person]:
     return scope(user, Person.objects.all(), unit_field="affiliation").order_by("full_name")
 
 
-def consultation_open(campaign, day: datetime.date | None = None) -> QuerySet[Nomination]:
+def consultation_open(campaign: Campaign, day: datetime.date | None = None) -> QuerySet[Nomination]:
     """Nominations published for public comment on `day` (names and titles only)."""
     day = day or today()
     return (
@@ -166,7 +171,7 @@ def consultation_open(campaign, day: datetime.date | None = None) -> QuerySet[No
     )
 
 
-def exemplars_published(campaign) -> QuerySet[Exemplar]:
+def exemplars_published(campaign: Campaign) -> QuerySet[Exemplar]:
     """Published exemplary models of a campaign (the public showcase)."""
     return (
         Exemplar.objects.filter(campaign=campaign, is_published=True)
@@ -175,7 +180,7 @@ def exemplars_published(campaign) -> QuerySet[Exemplar]:
     )
 
 
-def exemplars_visible_to(user) -> QuerySet[Exemplar]:
+def exemplars_visible_to(user: AnyUser) -> QuerySet[Exemplar]:
     if unit_ids_in_scope(user):
         ids = unit_ids_in_scope(user)
         return Exemplar.objects.filter(Q(unit_id__in=ids) | Q(person__affiliation_id__in=ids))
@@ -185,10 +190,12 @@ def exemplars_visible_to(user) -> QuerySet[Exemplar]:
 def nominee_kind_of(*, unit: Unit | None, person: Person | None) -> str:
     if person is not None:
         return NomineeKind.INDIVIDUAL
+    if unit is None:
+        raise ValueError("A nominee is a unit or a person.")
     return NomineeKind.HOUSEHOLD if unit.kind == "household" else NomineeKind.COLLECTIVE
 
 
-def prefetch_documents() -> Prefetch:
+def prefetch_documents() -> Prefetch[Any]:
     return Prefetch("documents")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,7 +34,9 @@ from ..selectors import today, vote_rule_for
 from . import selectors as sel
 
 if TYPE_CHECKING:
-    from campaigns.models import Campaign
+    from django.core.files.uploadedfile import UploadedFile
+
+    from campaigns.models import Assessment, Campaign
     from portal.models import User
 
 S = NominationStatus
@@ -44,7 +46,7 @@ DOSSIER_EXTENSIONS = ("pdf", "docx", "doc", "odt", "jpg", "jpeg", "png")
 
 
 def nomination_move(
-    *, nomination: Nomination, old: Iterable[str], new: str, by: User, note: str = "", **fields
+    *, nomination: Nomination, old: Iterable[str], new: str, by: User, note: str = "", **fields: Any
 ) -> None:
     """Move a nomination from one of the `old` statuses to `new`, with its event. Compare-and-swap
     on status: a second caller (or a stale page) loses cleanly."""
@@ -76,7 +78,7 @@ def nomination_move(
 def nomination_create(
     *,
     by: User,
-    campaign,
+    campaign: Campaign,
     tier: AwardTier,
     proposer_unit: Unit,
     period_kind: str,
@@ -85,8 +87,8 @@ def nomination_create(
     unit: Unit | None = None,
     person: Person | None = None,
     exemplars: Iterable[Exemplar] = (),
-    assessments: Iterable = (),
-    facts: dict | None = None,
+    assessments: Iterable[Assessment] = (),
+    facts: dict[str, Any] | None = None,
     is_sample: bool = False,
 ) -> Nomination:
     if (unit is None) == (person is None):
@@ -143,7 +145,7 @@ def nomination_create(
 
 @transaction.atomic
 def nomination_document_add(
-    *, nomination: Nomination, kind: str, upload, by: User
+    *, nomination: Nomination, kind: str, upload: UploadedFile, by: User
 ) -> NominationDocument:
     if nomination.status != S.DRAFT:
         raise ValidationError("Chỉ bổ sung hồ sơ khi đề nghị còn ở trạng thái dự thảo.")

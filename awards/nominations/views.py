@@ -3,19 +3,24 @@ scope (404), capability (403), form, one service."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from campaigns.context import campaign_view
+from campaigns.context import CampaignRequest, campaign_view
 from campaigns.models import Campaign
 from portal import throttle
 from portal.access import can, require
 from portal.uploads import attachment_response
-from portal.web import attach, error_text, filtered_export, paginate
+from portal.web import AuthedRequest, attach, error_text, filtered_export, paginate
 
 from ..history.selectors import awards_of
 from ..models import (
@@ -30,7 +35,7 @@ from .filters import NominationFilter
 from .forms import CheckForm, CommentForm, DocumentForm, ExemplarForm, NominationForm, NoteForm
 
 
-def _filtered_nominations(request: HttpRequest) -> NominationFilter:
+def _filtered_nominations(request: CampaignRequest) -> NominationFilter:
     """The campaign's nominations (campaigns.context) the user may see, filtered by `?…`."""
     nominations = sel.nominations_for_list(request.user).filter(campaign=request.campaign)
     return NominationFilter(request.GET or None, queryset=nominations, request=request)
@@ -38,7 +43,7 @@ def _filtered_nominations(request: HttpRequest) -> NominationFilter:
 
 @login_required
 @campaign_view
-def nomination_list_view(request: HttpRequest) -> HttpResponse:
+def nomination_list_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "nomination.view")
     nomination_filter = _filtered_nominations(request)
     return render(
@@ -55,7 +60,7 @@ def nomination_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def nomination_export_view(request: HttpRequest) -> HttpResponse:
+def nomination_export_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "nomination.view")
     return filtered_export(
         _filtered_nominations(request),
@@ -69,7 +74,7 @@ def nomination_export_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def nomination_create_view(request: HttpRequest) -> HttpResponse:
+def nomination_create_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "nomination.propose")
     form = NominationForm(request.POST or None, user=request.user, campaign=request.campaign)
     if form.is_bound and form.names_rows_outside_scope():
@@ -103,7 +108,7 @@ def nomination_create_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _nomination(request: HttpRequest, pk: int) -> Nomination:
+def _nomination(request: AuthedRequest, pk: int) -> Nomination:
     return get_object_or_404(
         sel.nominations_visible_to(request.user).select_related(
             "tier",
@@ -120,14 +125,18 @@ def _nomination(request: HttpRequest, pk: int) -> Nomination:
 
 
 @login_required
-def nomination_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     nomination = _nomination(request, pk)
     require(request.user, "nomination.view", nomination)
     return _nomination_page(request, nomination)
 
 
 def _nomination_page(
-    request: HttpRequest, nomination: Nomination, *, bound: dict | None = None, status: int = 200
+    request: AuthedRequest,
+    nomination: Nomination,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     """The nomination page. Its action forms carry the edit guard of the nomination's row;
     `bound` (context name → form) puts a refused form back with what was typed."""
@@ -171,7 +180,7 @@ def _reject_form(nomination: Nomination, data=None) -> NoteForm:
     return NoteForm(data, guard=nomination, auto_id="reject-%s", label="Lý do không khen thưởng")
 
 
-def _refused(bound: dict | None) -> dict | None:
+def _refused(bound: dict[str, forms.Form] | None) -> dict[str, Any] | None:
     """The refused form and what was typed in it, shown above the actions (the action itself
     may no longer be offered: the nomination has moved on)."""
     if not bound:
@@ -183,7 +192,7 @@ def _refused(bound: dict | None) -> dict | None:
 
 @require_POST
 @login_required
-def nomination_document_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_document_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
     nomination = _nomination(request, pk)
     require(request.user, "nomination.propose", nomination)
     form = DocumentForm(request.POST, request.FILES)
@@ -204,14 +213,25 @@ def nomination_document_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def nomination_document_download_view(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+def nomination_document_download_view(
+    request: AuthedRequest, pk: int, doc_pk: int
+) -> HttpResponseBase:
     nomination = _nomination(request, pk)
     require(request.user, "nomination.view", nomination)
     doc = get_object_or_404(NominationDocument, pk=doc_pk, nomination=nomination)
     return attachment_response(doc.file, doc.original_name, doc.content_type)
 
 
-def _post_service(request, nomination, capability, call, success, *, form=None, name=""):
+def _post_service(
+    request: AuthedRequest,
+    nomination: Nomination,
+    capability: str,
+    call: Callable[[], object],
+    success: str,
+    *,
+    form: forms.Form | None = None,
+    name: str = "",
+) -> HttpResponse:
     """Check the capability, then the page's form (`form`, shown again as `name` when the
     nomination changed since the page was built), then call the service."""
     require(request.user, capability, nomination)
@@ -220,7 +240,7 @@ def _post_service(request, nomination, capability, call, success, *, form=None, 
             # Refused: the page again with the current nomination, the message and the input.
             nomination.refresh_from_db()
             return _nomination_page(request, nomination, bound={name: form}, status=409)
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(nomination)
     try:
         call()
@@ -232,7 +252,7 @@ def _post_service(request, nomination, capability, call, success, *, form=None, 
 
 @require_POST
 @login_required
-def nomination_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_submit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     n = _nomination(request, pk)
     return _post_service(
         request,
@@ -245,7 +265,7 @@ def nomination_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def nomination_return_view(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_return_view(request: AuthedRequest, pk: int) -> HttpResponse:
     n = _nomination(request, pk)
     form = _return_form(n, request.POST)
     return _post_service(
@@ -263,7 +283,7 @@ def nomination_return_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def nomination_check_view(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_check_view(request: AuthedRequest, pk: int) -> HttpResponse:
     n = _nomination(request, pk)
     form = CheckForm(request.POST, guard=n, auto_id="check_%s")
     if form.reason():
@@ -283,7 +303,7 @@ def nomination_check_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def nomination_consultation_view(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_consultation_view(request: AuthedRequest, pk: int) -> HttpResponse:
     n = _nomination(request, pk)
     return _post_service(
         request,
@@ -296,7 +316,7 @@ def nomination_consultation_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def nomination_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_reject_view(request: AuthedRequest, pk: int) -> HttpResponse:
     n = _nomination(request, pk)
     form = _reject_form(n, request.POST)
     return _post_service(
@@ -313,7 +333,7 @@ def nomination_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def exemplar_list_view(request: HttpRequest) -> HttpResponse:
+def exemplar_list_view(request: AuthedRequest) -> HttpResponse:
     require(request.user, "award.view")
     qs = (
         sel.exemplars_visible_to(request.user)
@@ -331,7 +351,7 @@ def exemplar_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def exemplar_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def exemplar_edit_view(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, "exemplar.manage")
     exemplar = get_object_or_404(Exemplar, pk=pk) if pk else None
     form = ExemplarForm(request.POST or None, instance=exemplar)
