@@ -46,13 +46,25 @@ def criteria_of(campaign: Campaign | None) -> list[NtmCriterion]:
     return list(qs)
 
 
-def heatmap(year: int, *, campaign: Campaign | None, unit_ids: Iterable[int] | None = None) -> dict:
+def heatmap(
+    year: int,
+    *,
+    campaign: Campaign | None,
+    unit_ids: Iterable[int] | None = None,
+    cluster_id: int | None = None,
+) -> dict:
     """Communes × national criteria for `year`, each cell compared with the year before:
-    ✓ met both years, + newly met, − lost, · not met. Three queries."""
+    ✓ met both years, + newly met, − lost, · not met. Three queries.
+
+    `cluster_id` keeps one cluster's communes (0: those not in any cluster)."""
     criteria = criteria_of(campaign)
     statuses = NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE)
     if unit_ids is not None:
         statuses = statuses.filter(unit_id__in=list(unit_ids))
+    if cluster_id is not None:
+        statuses = statuses.filter(
+            **({"unit__cluster_id": cluster_id} if cluster_id else {"unit__cluster__isnull": True})
+        )
     communes = list(
         statuses.order_by("unit__cluster__name", "unit__name").values_list(
             "unit_id", "unit__name", "unit__cluster__name", "criteria_met_count", "unit__is_sample"

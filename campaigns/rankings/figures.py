@@ -141,10 +141,14 @@ def ranked_commune_rows(
     *,
     campaign: Campaign | None = None,
     cluster: Cluster | None = None,
+    unclustered: bool = False,
     weighted: bool | None = None,
 ) -> list[Row]:
     """Every commune with an NTM status row in `years`, with its figures and its rank within
-    its cluster for that year (RANK(): ties share a rank, 1, 2, 2, 4). One query."""
+    its cluster for that year (RANK(): ties share a rank, 1, 2, 2, 4). One query.
+
+    The rank is within a cluster, so `cluster=` (or `unclustered=True`: the communes not yet in
+    a cluster) computes only that cluster's rows: the work is the cluster's, not the town's."""
     years = sorted(set(years))
     if not years:
         return []
@@ -160,7 +164,13 @@ def ranked_commune_rows(
         cluster=q(Cluster._meta.db_table),
         through=q(through._meta.db_table),
         weight=q(RankingWeight._meta.db_table),
-        cluster_filter="AND u.cluster_id = %s" if cluster is not None else "",
+        cluster_filter=(
+            "AND u.cluster_id = %s"
+            if cluster is not None
+            else "AND u.cluster_id IS NULL"
+            if unclustered
+            else ""
+        ),
         order=order,
     )
     params: list = []

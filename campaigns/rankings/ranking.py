@@ -221,16 +221,21 @@ def commune_ranking(
     *,
     campaign: Campaign | None = None,
     cluster: Cluster | None = None,
+    unclustered: bool = False,
     years: Sequence[int] | None = None,
 ) -> Ranking:
     """Communes ranked within their cluster for `year` (and the year before, for movement).
 
-    `years` ranks several years at once (commune and cluster pages); `rows` then hold them all.
+    `cluster=` (or `unclustered=True`) ranks that cluster only — the same ranks, since a rank is
+    within its cluster. `years` ranks several years at once (commune and cluster pages); `rows`
+    then hold them all.
     """
     wanted = list(years) if years else [year - 1, year]
     weighted = method_of(campaign) == RankingMethod.WEIGHTED
     keys = WEIGHTED_KEYS if weighted else LEXICOGRAPHIC_KEYS
-    raw = ranked_commune_rows(wanted, campaign=campaign, cluster=cluster, weighted=weighted)
+    raw = ranked_commune_rows(
+        wanted, campaign=campaign, cluster=cluster, unclustered=unclustered, weighted=weighted
+    )
     # One query whatever the number of communes (in_bulk() splits its ids into batches of 999
     # on SQLite).
     unit_rows = Unit.objects.select_related("cluster").filter(pk__in={r.unit_id for r in raw})
