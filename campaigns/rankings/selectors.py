@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Case, Count, F, Max, Q, When
 
 from portal.access import bound_to_units
 from portal.figures_cache import TTL_SECONDS, cached_figure
@@ -89,6 +89,20 @@ class Unconfirmed:
         if self.villages:
             parts.append(f"{self.villages} thôn")
         return f"{self.name} ({', '.join(parts)})"
+
+
+def unconfirmed_count(year: int) -> int:
+    """How many ranked communes of `year` `unconfirmed_communes(None, year)` would list, counted
+    in the database (one query; what the publish form asks to acknowledge)."""
+    ranked = NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE).values("unit_id")
+    commune = Q(unit__kind=UnitKind.COMMUNE)
+    return NtmStatus.objects.filter(
+        commune | Q(unit__kind=UnitKind.VILLAGE, unit__parent_id__in=ranked),
+        year=year,
+        confirmed_at__isnull=True,
+    ).aggregate(
+        n=Count(Case(When(commune, then=F("unit_id")), default=F("unit__parent_id")), distinct=True)
+    )["n"]
 
 
 def unconfirmed_communes(unit_ids, year: int) -> list[Unconfirmed]:

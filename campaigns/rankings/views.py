@@ -36,6 +36,7 @@ from .selectors import (
     published_cluster_hashes,
     shown_year,
     unconfirmed_communes,
+    unconfirmed_count,
     year_choices,
 )
 from .services import ranking_publish
@@ -160,7 +161,7 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
             "ranking-bloc", campaign.pk, year, compute=lambda: bloc_ranking(year, campaign=campaign)
         )
         clusters = ranking.clusters()
-        unconfirmed_all: list = []
+        unconfirmed_here: list = []
         moved = publication is not None and publication.sha256 != ranking.sha256
     else:
         picked = _pick_cluster(request, year)
@@ -168,8 +169,11 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
             ranking = commune_ranking(year, campaign=campaign)
         else:
             ranking = _cluster_ranking(campaign, year, picked.cluster)
-        unconfirmed_all = cached_figure(
-            "ranking-unconfirmed", year, compute=lambda: unconfirmed_communes(None, year)
+        unconfirmed_here = cached_figure(
+            "ranking-unconfirmed",
+            year,
+            picked.cluster.id if picked.cluster else None,
+            compute=lambda: unconfirmed_communes({r.unit_id for r in ranking.rows}, year),
         )
         clusters = ranking.clusters()
         if clusters:
@@ -180,8 +184,14 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
             name = "" if picked.cluster.id == NO_CLUSTER else picked.cluster.name
             published = published_cluster_hashes(publication).get(name, rows_hash([]))
             moved = published != ranking.sha256
-    marked = {u.unit_id for u in unconfirmed_all}
-    here = {row.unit_id for row in ranking.rows}
+    # The publish form acknowledges the whole ranking's count: counted for publishers only.
+    can_publish = can(request.user, "ranking.publish")
+    unconfirmed = 0
+    if kind == COMMUNE and can_publish:
+        unconfirmed = cached_figure(
+            "ranking-unconfirmed-count", year, compute=lambda: unconfirmed_count(year)
+        )
+    marked = {u.unit_id for u in unconfirmed_here}
     for row in ranking.rows:
         row.unconfirmed = row.unit_id in marked
     return render(
@@ -197,12 +207,12 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
             "query": query_without_page(request),
             "publication": publication,
             "moved": moved,
-            "can_publish": can(request.user, "ranking.publish"),
-            "unconfirmed": unconfirmed_all,
-            "unconfirmed_here": [u for u in unconfirmed_all if u.unit_id in here],
+            "can_publish": can_publish,
+            "unconfirmed": unconfirmed,
+            "unconfirmed_here": unconfirmed_here,
             "refuse_unconfirmed": refuse,
             # the campaign refuses publishing while anything is unconfirmed: no form to post
-            "publish_blocked": refuse and bool(unconfirmed_all),
+            "publish_blocked": refuse and bool(unconfirmed),
         },
     )
 

@@ -172,3 +172,18 @@ def test_a_result_saved_through_the_service_shows_on_the_next_request(
     assert '<td class="num">12</td>' not in html
     html = _html(client, "rankings:heatmap", campaign, cluster=other.pk)
     assert '<td class="num">15</td><td class="num">+3</td>' in html
+
+
+def test_the_publish_form_counts_the_unconfirmed_communes_of_every_cluster(
+    two_clusters, world, client_as
+):
+    campaign, _, _ = two_clusters
+    html = _html(
+        client_as("secretariat"), "rankings:ranking", campaign, cluster=world.commune_a.cluster_id
+    )
+    assert (
+        "2 xã chưa được Phòng Kinh tế xác nhận số liệu năm 2024</strong> trong Cụm thi đua" in html
+    )
+    assert "Xã Đông Hòa (số liệu của xã, 1 thôn)" not in html  # its cluster is not shown
+    assert 'name="acknowledge_unconfirmed" value="3"' in html  # but the ranking publishes it
+    assert "Tôi biết 3 xã chưa được xác nhận số liệu" in html
