@@ -32,7 +32,7 @@ def two_clusters(world):
 def test_the_picker_and_the_search_show_the_cluster_asked_for(
     two_clusters, browser, browser_user, live_server, width, height
 ):
-    world, other = two_clusters
+    world, _ = two_clusters
     user = browser_user(f"chutich_cum_{width}", [Role.CHAIRMAN])
     tab = signed_in_tab(browser, live_server, user, viewport={"width": width, "height": height})
     tab.context.add_init_script(Axe().axe_script)
