@@ -91,7 +91,7 @@ def test_a_search_by_name_finds_a_commune_in_another_cluster(two_clusters, world
 def test_a_search_matching_several_communes_links_each_to_its_cluster(
     two_clusters, world, client_as
 ):
-    campaign, other, _ = two_clusters
+    campaign, _, _ = two_clusters
     html = _html(client_as("chairman"), "rankings:ranking", campaign, q="Phổ Thử")
     assert "Tìm thấy 2 xã có tên chứa “Phổ Thử”" in html
     test_cluster = world.commune_a.cluster_id
