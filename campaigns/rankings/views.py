@@ -22,7 +22,14 @@ from units.models import Cluster, ClusterKind, Unit, UnitKind
 from ..context import campaign_url, campaign_view, current_campaign, year_in
 from ..models import NtmLevel, RankingPublication, UnconfirmedPublishing
 from . import exporters
-from .charts import CELL_LABEL, CELL_SYMBOL, contributions_by_year, criteria_over_years, heatmap
+from .charts import (
+    CELL_LABEL,
+    CELL_SYMBOL,
+    contributions_by_year,
+    criteria_over_years,
+    heatmap,
+    heatmap_for_export,
+)
 from .forms import ClusterPickForm, PublishForm
 from .ranking import BLOC, COMMUNE, bloc_ranking, commune_ranking, rows_hash
 from .selectors import (
@@ -276,7 +283,7 @@ def heatmap_view(request: HttpRequest) -> HttpResponse:
     ctx = _context(request)
     campaign, year = ctx["campaign"], ctx["year"]
     if _wants_xlsx(request):
-        return exporters.heatmap_xlsx(heatmap(year, campaign=campaign))
+        return exporters.heatmap_xlsx(heatmap_for_export(year, campaign=campaign))
     picked = _pick_cluster(request, year)
     page = None
     if picked.cluster is None:
