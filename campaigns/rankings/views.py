@@ -31,7 +31,14 @@ from .charts import (
     heatmap_for_export,
 )
 from .forms import ClusterPickForm, PublishForm
-from .ranking import BLOC, COMMUNE, bloc_ranking, commune_ranking, rows_hash
+from .ranking import (
+    BLOC,
+    COMMUNE,
+    bloc_ranking,
+    commune_ranking,
+    commune_ranking_in_batches,
+    rows_hash,
+)
 from .selectors import (
     NO_CLUSTER,
     ClusterChoice,
@@ -156,7 +163,7 @@ def ranking_view(request: HttpRequest) -> HttpResponse:
         whole = (
             bloc_ranking(year, campaign=campaign)
             if kind == BLOC
-            else commune_ranking(year, campaign=campaign)
+            else commune_ranking_in_batches(year, campaign=campaign)
         )
         return exporters.ranking_xlsx(whole)
     publication = latest_publication(campaign, kind, year)

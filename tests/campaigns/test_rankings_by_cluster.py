@@ -187,3 +187,21 @@ def test_the_publish_form_counts_the_unconfirmed_communes_of_every_cluster(
     assert "Xã Đông Hòa (số liệu của xã, 1 thôn)" not in html  # its cluster is not shown
     assert 'name="acknowledge_unconfirmed" value="3"' in html  # but the ranking publishes it
     assert "Tôi biết 3 xã chưa được xác nhận số liệu" in html
+
+
+def test_the_whole_ranking_ranked_in_batches_of_clusters_is_the_whole_ranking(
+    two_clusters, monkeypatch
+):
+    from campaigns.rankings.ranking import commune_ranking, commune_ranking_in_batches
+
+    campaign, _, _ = two_clusters
+    loner, _ = commune(None, "Xã Lẻ Loi")
+    status(campaign, loner, 2024, X, 5)
+    monkeypatch.setattr("campaigns.rankings.ranking.CLUSTERS_PER_BATCH", 1)
+
+    def lines(rows):
+        return [(r.cluster_name, r.unit_code, r.rank, r.previous_rank, r.decided_by) for r in rows]
+
+    whole = commune_ranking(2024, campaign=campaign)
+    assert len(whole.rows) == 4
+    assert lines(commune_ranking_in_batches(2024, campaign=campaign).rows) == lines(whole.rows)
