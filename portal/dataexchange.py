@@ -635,7 +635,28 @@ def write_xlsx_into(
         last += 1
     if last > header_row:
         sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(cols))}{last}"
+    sheet.close()
+    _add_dimension(sheet, f"A1:{get_column_letter(max(1, len(cols)))}{last}")
     workbook.save(target)
+
+
+def _add_dimension(sheet, ref: str) -> None:
+    """Write the sheet's size (`<dimension ref="A1:N123"/>`) as a workbook built in memory has
+    it: a write-only sheet writes its top before its rows and so leaves it out, and readers in
+    read-only mode (openpyxl's `max_row`, scripts that read the exports) rely on it. The closed
+    sheet's XML waits in a temporary file (openpyxl's writer `out`) until the workbook is
+    saved; it is copied once with the element inserted after `<sheetPr>`."""
+    import os
+    import shutil
+
+    path = sheet._writer.out
+    with open(path, "rb") as src, open(f"{path}.dim", "wb") as dst:
+        head = src.read(64 * 1024)
+        end = head.find(b"</sheetPr>")
+        at = end + len(b"</sheetPr>") if end >= 0 else head.find(b">") + 1
+        dst.write(head[:at] + f'<dimension ref="{ref}"/>'.encode() + head[at:])
+        shutil.copyfileobj(src, dst)
+    os.replace(f"{path}.dim", path)
 
 
 def xlsx_row(sheet, values: Iterable[Any], formats: Sequence[str | None] = (), **style) -> list:
