@@ -53,6 +53,25 @@ def test_the_picker_and_the_search_show_the_cluster_asked_for(
     shots = os.environ.get("SCREENSHOTS")
     if shots:
         tab.screenshot(path=f"{shots}/ranking-{width}.png", full_page=True)
+    _check(tab)
+    # The criteria table: the same picker, the commune found highlighted.
+    tab.goto(
+        f"{live_server.url}/phong-trao/{world.campaign.code}/xep-hang/bang-tieu-chi/?year=2024"
+    )
+    tab.select_option("#f-cluster", label="Cụm thi đua thử nghiệm (2 xã)")
+    tab.get_by_role("button", name="Xem").click()
+    tab.wait_for_url("**cluster=*")
+    assert "Xã Phổ Thử B" in tab.locator("table.heatmap").inner_text()
+    tab.get_by_label("Tìm xã theo tên (cho biết xã thuộc cụm nào)").fill("Đông Hòa")
+    tab.get_by_role("button", name="Tìm").click()
+    tab.wait_for_url("**q=*")
+    assert "Xã Đông Hòa" in tab.locator("table.heatmap tr.table-warning").inner_text()
+    if shots:
+        tab.screenshot(path=f"{shots}/heatmap-{width}.png", full_page=True)
+    _check(tab)
+
+
+def _check(tab) -> None:
     violations = tab.evaluate("() => axe.run(document).then((r) => r.violations)")
     assert serious_violations(violations) == []
     fits = tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
