@@ -20,6 +20,7 @@ from typing import cast
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
@@ -94,13 +95,15 @@ def year_in(campaign: Campaign | None, raw) -> int | None:
     return year if campaign.start_year <= year <= campaign.end_year else None
 
 
-def campaign_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def campaign_view(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     """A page under `/phong-trao/<code>/`: sets `request.campaign` (404 for an unknown code),
     `request.year` (the asked year if it is one of the campaign's, else `default_year`) and
     `request.year_asked` (whether `?year=` named one). The view does not receive `code`."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         campaign = campaign_by_code(kwargs.pop(CODE))
         asked = year_in(campaign, request.GET.get("year"))
         scoped = cast(CampaignRequest, request)

@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, cast
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from django.conf import settings
 from django.db import transaction
@@ -584,6 +584,116 @@ def xlsx_cell(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
     return cell
 
 
+#: Rows read ahead to size the columns: a write-only sheet fixes its widths before its first row.
+WIDTH_SAMPLE_ROWS = 200
+
+
+def _column_widths(cols: Sequence[Column], sample: Sequence[Sequence[Any]]) -> list[float]:
+    widths = [max(10, min(60, len(c.header) + 2)) for c in cols]
+    for row in sample:
+        for i, value in enumerate(row[: len(widths)]):
+            if value is not None:
+                widths[i] = max(widths[i], min(60, len(str(value)) + 2))
+    return [col.width or widths[i] for i, col in enumerate(cols)]
+
+
+def write_xlsx_into(
+    target: Any,
+    columns: Sequence[Column | str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet_title: str = "Dữ liệu",
+    title: str | None = None,
+) -> None:
+    """Write an .xlsx into `target` (a path or a binary file): a bold, frozen header row,
+    number formats and sensible widths; `title`, when given, above the header (the header then
+    sits on row 3).
+
+    The workbook is write-only (openpyxl streams each row to a temporary file as it comes), so
+    memory stays flat however many rows `rows` yields; the column widths are sized on the first
+    WIDTH_SAMPLE_ROWS rows."""
+    from itertools import chain, islice
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    cols = [c if isinstance(c, Column) else Column(c) for c in columns]
+    rows = iter(rows)
+    sample = [list(row) for row in islice(rows, WIDTH_SAMPLE_ROWS)]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title[:31])
+    for i, width in enumerate(_column_widths(cols, sample), start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    header_row = 3 if title else 1
+    sheet.freeze_panes = f"A{header_row + 1}"
+    if title:
+        sheet.append(xlsx_row(sheet, [title], font=Font(bold=True, size=13)))
+        sheet.append(xlsx_row(sheet, []))
+    style: dict[str, Any] = {
+        "font": Font(bold=True),
+        "fill": PatternFill("solid", fgColor="DDE6F0"),
+        "alignment": Alignment(wrap_text=True, vertical="center"),
+    }
+    sheet.append(xlsx_row(sheet, [c.header for c in cols], **style))
+    formats = [c.number_format for c in cols]
+    last = header_row
+    for row in chain(sample, rows):
+        sheet.append(xlsx_row(sheet, row, formats))
+        last += 1
+    if last > header_row:
+        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(cols))}{last}"
+    sheet.close()
+    _add_dimension(sheet, f"A1:{get_column_letter(max(1, len(cols)))}{last}")
+    workbook.save(target)
+
+
+def _add_dimension(sheet: Any, ref: str) -> None:
+    """Write the sheet's size (`<dimension ref="A1:N123"/>`) as a workbook built in memory has
+    it: a write-only sheet writes its top before its rows and so leaves it out, and readers in
+    read-only mode (openpyxl's `max_row`, scripts that read the exports) rely on it. The closed
+    sheet's XML waits in a temporary file (openpyxl's writer `out`) until the workbook is
+    saved; it is copied once with the element inserted after `<sheetPr>`."""
+    import os
+    import shutil
+
+    path = sheet._writer.out
+    with open(path, "rb") as src, open(f"{path}.dim", "wb") as dst:
+        head = src.read(64 * 1024)
+        end = head.find(b"</sheetPr>")
+        at = end + len(b"</sheetPr>") if end >= 0 else head.find(b">") + 1
+        dst.write(head[:at] + f'<dimension ref="{ref}"/>'.encode() + head[at:])
+        shutil.copyfileobj(src, dst)
+    os.replace(f"{path}.dim", path)
+
+
+def xlsx_row(
+    sheet: Any, values: Iterable[Any], formats: Sequence[str | None] = (), **style: Any
+) -> list[Any]:
+    """One row for a write-only sheet's `append`, each value guarded as `xlsx_cell` guards it
+    (text that looks like a formula stays text); `formats` are the columns' number formats,
+    `style` (font, fill, alignment) applies to every cell of the row."""
+    from openpyxl.cell import WriteOnlyCell
+
+    out: list[Any] = []
+    for i, value in enumerate(values):
+        fmt = formats[i] if i < len(formats) else None
+        guarded = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+        if not (style or guarded or (fmt and value is not None)):
+            out.append(value)  # a plain number, date or text: no cell object needed
+            continue
+        cell = WriteOnlyCell(sheet, value=value)
+        if guarded:
+            cell.data_type = "s"
+            cell.quotePrefix = True
+        if fmt and value is not None:
+            cell.number_format = fmt
+        for name, attr in style.items():
+            setattr(cell, name, attr)
+        out.append(cell)
+    return out
+
+
 def write_xlsx(
     columns: Sequence[Column | str],
     rows: Iterable[Sequence[Any]],
@@ -591,44 +701,9 @@ def write_xlsx(
     sheet_title: str = "Dữ liệu",
     title: str | None = None,
 ) -> bytes:
-    """An .xlsx with a bold, frozen header row, number formats and sensible widths.
-
-    `title`, when given, is written above the header (the header then sits on row 3)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    cols = [c if isinstance(c, Column) else Column(c) for c in columns]
-    workbook = Workbook(write_only=False)
-    sheet = cast("Worksheet", workbook.active)  # a new workbook's one sheet, never None
-    sheet.title = sheet_title[:31]
-    header_row = 1
-    if title:
-        xlsx_cell(sheet, 1, 1, title).font = Font(bold=True, size=13)
-        header_row = 3
-    fill = PatternFill("solid", fgColor="DDE6F0")
-    for i, col in enumerate(cols, start=1):
-        cell = xlsx_cell(sheet, header_row, i, col.header)
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    widths = [max(10, min(60, len(c.header) + 2)) for c in cols]
-    r = header_row
-    for r, row in enumerate(rows, start=header_row + 1):
-        for i, value in enumerate(row, start=1):
-            cell = xlsx_cell(sheet, r, i, value)
-            fmt = cols[i - 1].number_format if i <= len(cols) else None
-            if fmt:
-                cell.number_format = fmt
-            if value is not None and i <= len(widths):
-                widths[i - 1] = max(widths[i - 1], min(60, len(str(value)) + 2))
-    for i, col in enumerate(cols, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = col.width or widths[i - 1]
-    sheet.freeze_panes = f"A{header_row + 1}"  # the rows below the header scroll
-    if r > header_row:
-        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(cols))}{r}"
+    """The .xlsx of `write_xlsx_into` as bytes (a small list, a test, an import template)."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx_into(buffer, columns, rows, sheet_title=sheet_title, title=title)
     return buffer.getvalue()
 
 
@@ -670,12 +745,12 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def xlsx_response(filename: str, content: bytes) -> HttpResponse:
     from django.http import HttpResponse
 
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

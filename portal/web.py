@@ -10,13 +10,16 @@ web toolkit").
   on top of the form); `error_text(exc)` is its one-line form for a flash message.
 - `filtered_export(filterset, …)` is the "filtered list + Excel export" pair: the same
   django-filter FilterSet reads the query string for the page and for its `.xlsx`;
-  `xlsx_download(…)` is the download of any list's rows.
+  `xlsx_download(…)` is the download of any list's rows (a write-only workbook, so memory stays
+  flat as rows grow; `stream=True` for tables that grow with the town also sends the file from
+  a temporary file in chunks instead of holding it).
 - The year a page is about is checked once, by `campaigns.context.campaign_view` (a campaign's
   page) or `portal.filters.YearForm` (a page of its own).
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -24,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms import BaseForm, BaseModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django_htmx.middleware import HtmxDetails
 
 from .models import User
@@ -93,11 +96,28 @@ def xlsx_download(
     *,
     sheet_title: str,
     title: str | None = None,
-) -> HttpResponse:
-    """An `.xlsx` download of a list: bold frozen header, Vietnamese formats (write_xlsx)."""
-    from .dataexchange import write_xlsx, xlsx_response
+    stream: bool = False,
+) -> HttpResponse | FileResponse:
+    """An `.xlsx` download of a list: bold frozen header, Vietnamese formats (write_xlsx_into).
 
-    return xlsx_response(filename, write_xlsx(columns, rows, sheet_title=sheet_title, title=title))
+    The rows are consumed one at a time into a write-only workbook. With `stream=True` (a table
+    with a row per commune: thousands at national scale) the file is written to a temporary file
+    and sent from it in chunks, so the response never holds the whole file either."""
+    from .dataexchange import XLSX_CONTENT_TYPE, write_xlsx, write_xlsx_into, xlsx_response
+
+    if not stream:
+        content = write_xlsx(columns, rows, sheet_title=sheet_title, title=title)
+        return xlsx_response(filename, content)
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it when sent)
+    try:
+        write_xlsx_into(handle, columns, rows, sheet_title=sheet_title, title=title)
+    except BaseException:
+        handle.close()
+        raise
+    handle.seek(0)
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )
 
 
 def filtered_export(
@@ -108,8 +128,11 @@ def filtered_export(
     filename: str,
     sheet_title: str,
     title: str | None = None,
-) -> HttpResponse:
+    stream: bool = False,
+) -> HttpResponse | FileResponse:
     """The `.xlsx` of a filtered list: the rows `filterset` keeps (the same FilterSet, read from
     the same query string, as the page), one line each by `row(number, obj)` (numbered from 1)."""
     rows = (row(i, obj) for i, obj in enumerate(filterset.qs, start=1))
-    return xlsx_download(filename, columns, rows, sheet_title=sheet_title, title=title)
+    return xlsx_download(
+        filename, columns, rows, sheet_title=sheet_title, title=title, stream=stream
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 
 from portal.access import can, require, scope
@@ -50,7 +51,7 @@ def award_list_view(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def award_export_view(request: AuthedRequest) -> HttpResponse:
+def award_export_view(request: AuthedRequest) -> HttpResponseBase:
     """What the list shows (same filter and search), one line per award in the list's order:
     the recipients newest first, each recipient's awards together, each award once."""
     require(request.user, "award.export")
@@ -95,7 +96,7 @@ def statistics_view(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def statistics_export_view(request: AuthedRequest) -> HttpResponse:
+def statistics_export_view(request: AuthedRequest) -> HttpResponseBase:
     require(request.user, "award.export")
     year, _ = _stat_year(request)
     return xlsx_download(

@@ -60,7 +60,7 @@ def nomination_list_view(request: CampaignRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def nomination_export_view(request: CampaignRequest) -> HttpResponse:
+def nomination_export_view(request: CampaignRequest) -> HttpResponseBase:
     require(request.user, "nomination.view")
     return filtered_export(
         _filtered_nominations(request),

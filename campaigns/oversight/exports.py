@@ -1,12 +1,14 @@
-"""Browser exports of oversight tables (.xlsx, Vietnamese headers, frozen header row)."""
+"""Browser exports of oversight tables (.xlsx, Vietnamese headers, frozen header row), both
+through the web toolkit's one download (portal.web.xlsx_download)."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
-from portal.dataexchange import Column, write_xlsx, xlsx_response
+from portal.dataexchange import Column
+from portal.web import xlsx_download
 
 from .models import BudgetLine, Feedback
 
@@ -18,7 +20,7 @@ def _local_date(value):
     return timezone.localtime(value).date() if value else None
 
 
-def feedback_xlsx(queryset: QuerySet[Feedback]) -> bytes:
+def feedback_xlsx_response(queryset: QuerySet[Feedback]) -> HttpResponseBase:
     columns = [
         Column("Số", width=6),
         Column("Ngày gửi", DATE, 12),
@@ -52,7 +54,8 @@ def feedback_xlsx(queryset: QuerySet[Feedback]) -> bytes:
         ]
         for fb in queryset.select_related("unit", "assignee")
     )
-    return write_xlsx(
+    return xlsx_download(
+        "kho-khan-de-xuat.xlsx",
         columns,
         rows,
         sheet_title="Khó khăn, đề xuất",
@@ -60,11 +63,9 @@ def feedback_xlsx(queryset: QuerySet[Feedback]) -> bytes:
     )
 
 
-def feedback_xlsx_response(queryset: QuerySet[Feedback]) -> HttpResponse:
-    return xlsx_response("kho-khan-de-xuat.xlsx", feedback_xlsx(queryset))
-
-
-def budget_xlsx(queryset: QuerySet[BudgetLine], *, year: int | None = None) -> bytes:
+def budget_xlsx_response(
+    queryset: QuerySet[BudgetLine], *, year: int | None = None
+) -> HttpResponseBase:
     columns = [
         Column("Năm", width=7),
         Column("Nội dung chi", width=16),
@@ -109,11 +110,5 @@ def budget_xlsx(queryset: QuerySet[BudgetLine], *, year: int | None = None) -> b
             ]
         )
     title = f"NHU CẦU KINH PHÍ NĂM {year}" if year else "NHU CẦU KINH PHÍ THEO NĂM"
-    return write_xlsx(columns, rows, sheet_title="Kinh phí", title=title)
-
-
-def budget_xlsx_response(
-    queryset: QuerySet[BudgetLine], *, year: int | None = None
-) -> HttpResponse:
     name = f"nhu-cau-kinh-phi-{year}.xlsx" if year else "nhu-cau-kinh-phi.xlsx"
-    return xlsx_response(name, budget_xlsx(queryset, year=year))
+    return xlsx_download(name, columns, rows, sheet_title="Kinh phí", title=title)

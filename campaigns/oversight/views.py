@@ -382,7 +382,7 @@ def feedback_list_view(request: CampaignRequest) -> HttpResponse:
 
 @login_required
 @campaign_view
-def feedback_export_view(request: CampaignRequest) -> HttpResponse:
+def feedback_export_view(request: CampaignRequest) -> HttpResponseBase:
     require(request.user, "feedback.export")
     _form, qs = _feedback_filtered(request)
     return exports.feedback_xlsx_response(qs)
@@ -589,7 +589,7 @@ def _budget_list(
 
 @login_required
 @campaign_view
-def budget_export_view(request: CampaignRequest) -> HttpResponse:
+def budget_export_view(request: CampaignRequest) -> HttpResponseBase:
     require(request.user, "budget.view")
     qs = selectors.budget_lines().filter(campaign=request.campaign)
     year = _year_param(request)

@@ -46,13 +46,25 @@ def criteria_of(campaign: Campaign | None) -> list[NtmCriterion]:
     return list(qs)
 
 
-def heatmap(year: int, *, campaign: Campaign | None, unit_ids: Iterable[int] | None = None) -> dict:
+def heatmap(
+    year: int,
+    *,
+    campaign: Campaign | None,
+    unit_ids: Iterable[int] | None = None,
+    cluster_id: int | None = None,
+) -> dict:
     """Communes × national criteria for `year`, each cell compared with the year before:
-    ✓ met both years, + newly met, − lost, · not met. Three queries."""
+    ✓ met both years, + newly met, − lost, · not met. Three queries.
+
+    `cluster_id` keeps one cluster's communes (0: those not in any cluster)."""
     criteria = criteria_of(campaign)
     statuses = NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE)
     if unit_ids is not None:
         statuses = statuses.filter(unit_id__in=list(unit_ids))
+    if cluster_id is not None:
+        statuses = statuses.filter(
+            **({"unit__cluster_id": cluster_id} if cluster_id else {"unit__cluster__isnull": True})
+        )
     communes = list(
         statuses.order_by("unit__cluster__name", "unit__name").values_list(
             "unit_id", "unit__name", "unit__cluster__name", "criteria_met_count", "unit__is_sample"
@@ -73,10 +85,7 @@ def heatmap(year: int, *, campaign: Campaign | None, unit_ids: Iterable[int] | N
         now, before = met[(unit_id, year)], met[(unit_id, year - 1)]
         cells = []
         for c in criteria:
-            if c.number in now:
-                state = KEPT if c.number in before else NEW
-            else:
-                state = LOST if c.number in before else NOT_MET
+            state = _state(c.number in now, c.number in before)
             if state != NOT_MET:
                 totals[c.pk][state] += 1
             cells.append({"state": state, "symbol": CELL_SYMBOL[state], "criterion": c})
@@ -98,6 +107,48 @@ def heatmap(year: int, *, campaign: Campaign | None, unit_ids: Iterable[int] | N
         for c in criteria
     ]
     return {"year": year, "criteria": criteria, "rows": rows, "footer": footer}
+
+
+def _state(met: bool, met_before: bool) -> str:
+    if met:
+        return KEPT if met_before else NEW
+    return LOST if met_before else NOT_MET
+
+
+def heatmap_for_export(year: int, *, campaign: Campaign | None) -> dict:
+    """`heatmap()` of every commune for the Excel file, its rows a generator read from the
+    database as they are written: each commune's criteria met are kept as one bit mask per year,
+    so memory stays flat as communes grow. Two queries."""
+    criteria = criteria_of(campaign)
+    statuses = NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE)
+    through = NtmStatus.criteria_met.through
+    pairs = through.objects.filter(
+        ntmstatus__year__in=[year - 1, year],
+        ntmstatus__unit_id__in=statuses.values("unit_id"),
+    ).values_list("ntmstatus__unit_id", "ntmstatus__year", "ntmcriterion__number")
+    masks: dict[tuple[int, int], int] = defaultdict(int)
+    for unit_id, y, number in pairs.iterator(chunk_size=5000):
+        masks[(unit_id, y)] |= 1 << number
+
+    def rows():
+        communes = statuses.order_by("unit__cluster__name", "unit__name").values_list(
+            "unit_id", "unit__name", "unit__cluster__name", "criteria_met_count"
+        )
+        for unit_id, name, cluster, count in communes.iterator(chunk_size=2000):
+            now, before = masks.get((unit_id, year), 0), masks.get((unit_id, year - 1), 0)
+            states = [
+                _state(bool(now >> c.number & 1), bool(before >> c.number & 1)) for c in criteria
+            ]
+            yield {
+                "cluster": cluster or "",
+                "name": name,
+                "count": count,
+                "cells": [{"symbol": CELL_SYMBOL[state]} for state in states],
+                "gained": states.count(NEW),
+                "lost": states.count(LOST),
+            }
+
+    return {"year": year, "criteria": criteria, "rows": rows()}
 
 
 def criteria_over_years(unit_ids: Iterable[int] | None = None) -> dict:

@@ -1,5 +1,8 @@
 """Excel exports of every ranking and table (Vietnamese headers, number formats, frozen
-header via portal.dataexchange.write_xlsx) and the `commune_results` exporter (DESIGN.md)."""
+header via portal.web.xlsx_download) and the `commune_results` exporter (DESIGN.md).
+
+The ranking and the criteria table have a row per commune of every cluster (3,300 at national
+scale): they stream (write-only workbook into a temporary file, sent in chunks)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from portal.dataexchange import Column, Exporter, register_exporter, write_xlsx, xlsx_response
+from portal.web import xlsx_download
 
 from ..models import Campaign, NtmLevel
 from .ranking import BLOC, Ranking, commune_ranking
@@ -99,13 +103,14 @@ def ranking_rows(ranking: Ranking) -> Iterable[list[Any]]:
 
 def ranking_xlsx(ranking: Ranking):
     what = "khối" if ranking.kind == BLOC else "cụm"
-    content = write_xlsx(
+    return xlsx_download(
+        f"xep-hang-{ranking.kind}-{ranking.year}.xlsx",
         ranking_columns(ranking),
         ranking_rows(ranking),
         sheet_title=f"Xếp hạng {ranking.year}",
         title=f"Xếp hạng thi đua trong {what} năm {ranking.year}. {ranking.method_text}",
+        stream=True,
     )
-    return xlsx_response(f"xep-hang-{ranking.kind}-{ranking.year}.xlsx", content)
 
 
 def publication_xlsx(pub):
@@ -134,7 +139,8 @@ def heatmap_xlsx(data: dict):
         ]
         for r in data["rows"]
     )
-    content = write_xlsx(
+    return xlsx_download(
+        f"tieu-chi-ntm-{data['year']}.xlsx",
         cols,
         rows,
         sheet_title=f"Tiêu chí {data['year']}",
@@ -142,8 +148,8 @@ def heatmap_xlsx(data: dict):
             f"Tiêu chí NTM các xã năm {data['year']} so với năm {data['year'] - 1}: "
             "✓ đạt (đã đạt năm trước), + mới đạt, − không còn đạt, · chưa đạt"
         ),
+        stream=True,
     )
-    return xlsx_response(f"tieu-chi-ntm-{data['year']}.xlsx", content)
 
 
 def targets_xlsx(progress, year: int):

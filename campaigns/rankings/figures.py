@@ -141,10 +141,16 @@ def ranked_commune_rows(
     *,
     campaign: Campaign | None = None,
     cluster: Cluster | None = None,
+    unclustered: bool = False,
+    cluster_ids: Iterable[int] | None = None,
     weighted: bool | None = None,
 ) -> list[Row]:
     """Every commune with an NTM status row in `years`, with its figures and its rank within
-    its cluster for that year (RANK(): ties share a rank, 1, 2, 2, 4). One query."""
+    its cluster for that year (RANK(): ties share a rank, 1, 2, 2, 4). One query.
+
+    The rank is within a cluster, so `cluster=` (or `unclustered=True`: the communes not yet in
+    a cluster) computes only that cluster's rows: the work is the cluster's, not the town's;
+    `cluster_ids=` a batch of clusters."""
     years = sorted(set(years))
     if not years:
         return []
@@ -153,6 +159,9 @@ def ranked_commune_rows(
     order = ("points DESC, " if weighted else "") + _LEXICOGRAPHIC_ORDER
     q = connection.ops.quote_name
     through = NtmStatus.criteria_met.through
+    ids = sorted(set(cluster_ids)) if cluster_ids is not None else None
+    if ids == []:
+        return []
     sql = _SQL.format(
         years_values=", ".join(["(%s, %s, %s)"] * len(years)),
         status=q(NtmStatus._meta.db_table),
@@ -160,7 +169,15 @@ def ranked_commune_rows(
         cluster=q(Cluster._meta.db_table),
         through=q(through._meta.db_table),
         weight=q(RankingWeight._meta.db_table),
-        cluster_filter="AND u.cluster_id = %s" if cluster is not None else "",
+        cluster_filter=(
+            "AND u.cluster_id = %s"
+            if cluster is not None
+            else "AND u.cluster_id IS NULL"
+            if unclustered
+            else f"AND u.cluster_id IN ({', '.join(['%s'] * len(ids))})"
+            if ids is not None
+            else ""
+        ),
         order=order,
     )
     params: list = []
@@ -169,6 +186,8 @@ def ranked_commune_rows(
     params.append(UnitKind.COMMUNE.value)
     if cluster is not None:
         params.append(cluster.pk)
+    elif ids is not None and not unclustered:
+        params += ids
     params += [UnitKind.VILLAGE.value, UnitKind.VILLAGE.value, *[lv.value for lv in NTM_OR_BETTER]]
     params.append(campaign.start_year if campaign else 0)
     params.append(campaign.pk if campaign else 0)

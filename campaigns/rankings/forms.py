@@ -34,3 +34,20 @@ class PublishForm(forms.Form):
             return int(self.cleaned_data["acknowledge_unconfirmed"] or "")
         except ValueError:
             return None
+
+
+class ClusterPickForm(forms.Form):
+    """Which cluster the ranking and the criteria table show: one picked from the list
+    (`?cluster=`, the cluster's id) or the cluster of a commune found by name (`?q=`). A value
+    that does not validate is named above the table and the default cluster is shown."""
+
+    cluster = forms.TypedChoiceField(
+        label="Cụm thi đua", coerce=int, required=False, empty_value=None
+    )
+    q = forms.CharField(label="Tìm xã theo tên", required=False, max_length=100)
+
+    def __init__(self, data, *, clusters) -> None:
+        super().__init__(data)
+        field = self.fields["cluster"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(c.id, c.label) for c in clusters]

@@ -27,9 +27,9 @@ from django.db.models.functions import Coalesce, Rank
 from django.utils.html import format_html
 
 from portal.numbers import format_vn_number
-from units.models import BLOC_KINDS, Cluster, Unit
+from units.models import BLOC_KINDS, Cluster, Unit, UnitKind
 
-from ..models import Assessment, AssessmentStatus, Campaign, RankingMethod
+from ..models import Assessment, AssessmentStatus, Campaign, NtmStatus, RankingMethod
 from .figures import Figures, ranked_commune_rows
 
 COMMUNE = "commune"
@@ -221,16 +221,27 @@ def commune_ranking(
     *,
     campaign: Campaign | None = None,
     cluster: Cluster | None = None,
+    unclustered: bool = False,
+    cluster_ids: Sequence[int] | None = None,
     years: Sequence[int] | None = None,
 ) -> Ranking:
     """Communes ranked within their cluster for `year` (and the year before, for movement).
 
-    `years` ranks several years at once (commune and cluster pages); `rows` then hold them all.
+    `cluster=` (or `unclustered=True`) ranks that cluster only — the same ranks, since a rank is
+    within its cluster. `years` ranks several years at once (commune and cluster pages); `rows`
+    then hold them all.
     """
     wanted = list(years) if years else [year - 1, year]
     weighted = method_of(campaign) == RankingMethod.WEIGHTED
     keys = WEIGHTED_KEYS if weighted else LEXICOGRAPHIC_KEYS
-    raw = ranked_commune_rows(wanted, campaign=campaign, cluster=cluster, weighted=weighted)
+    raw = ranked_commune_rows(
+        wanted,
+        campaign=campaign,
+        cluster=cluster,
+        unclustered=unclustered,
+        cluster_ids=cluster_ids,
+        weighted=weighted,
+    )
     # One query whatever the number of communes (in_bulk() splits its ids into batches of 999
     # on SQLite).
     unit_rows = Unit.objects.select_related("cluster").filter(pk__in={r.unit_id for r in raw})
@@ -272,6 +283,36 @@ def commune_ranking(
         keys=keys,
         rows=rows,
     )
+
+
+#: Clusters ranked per statement when the whole town's ranking is streamed (about 500 communes).
+CLUSTERS_PER_BATCH = 50
+
+
+def commune_ranking_in_batches(year: int, *, campaign: Campaign | None = None) -> Ranking:
+    """The whole town's `commune_ranking`, its `rows` a generator that ranks CLUSTERS_PER_BATCH
+    clusters at a time (then the communes not in a cluster), in the same order: for the Excel
+    file, so memory holds one batch whatever the number of communes. The ranks are the same,
+    since a rank is within its cluster."""
+    found = (
+        NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE)
+        .order_by()
+        .values_list("unit__cluster_id", "unit__cluster__kind", "unit__cluster__name")
+        .distinct()
+    )
+    ordered = sorted(found, key=lambda c: (c[1] or "", c[2] or "", c[0] or 0))
+    ids = [cid for cid, _, _ in ordered if cid is not None]
+    head = commune_ranking(year, campaign=campaign, cluster_ids=[])
+
+    def rows():
+        for start in range(0, len(ids), CLUSTERS_PER_BATCH):
+            batch = ids[start : start + CLUSTERS_PER_BATCH]
+            yield from commune_ranking(year, campaign=campaign, cluster_ids=batch).rows
+        if any(cid is None for cid, _, _ in ordered):
+            yield from commune_ranking(year, campaign=campaign, unclustered=True).rows
+
+    head.rows = rows()  # type: ignore[assignment]
+    return head
 
 
 def bloc_ranking(year: int, *, campaign: Campaign, cluster: Cluster | None = None) -> Ranking:

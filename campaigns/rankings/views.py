@@ -3,25 +3,60 @@ their Excel exports. Views are thin: figures come from ranking.py / charts.py / 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from campaigns.targets import targets_progress as target_progress
 from portal.access import can, require, scope
+from portal.figures_cache import cached_figure
+from portal.web import PAGE_SIZE, query_without_page
 from units.models import Cluster, ClusterKind, Unit, UnitKind
 
 from ..context import CampaignRequest, campaign_url, campaign_view, current_campaign, year_in
 from ..models import NtmLevel, RankingPublication, UnconfirmedPublishing
 from . import exports
-from .charts import CELL_LABEL, CELL_SYMBOL, contributions_by_year, criteria_over_years, heatmap
-from .forms import PublishForm
-from .ranking import BLOC, COMMUNE, bloc_ranking, commune_ranking, rows_hash
-from .selectors import latest_publication, shown_year, year_choices
-from .services import ranking_publish, unconfirmed_in
+from .charts import (
+    CELL_LABEL,
+    CELL_SYMBOL,
+    contributions_by_year,
+    criteria_over_years,
+    heatmap,
+    heatmap_for_export,
+)
+from .forms import ClusterPickForm, PublishForm
+from .ranking import (
+    BLOC,
+    COMMUNE,
+    bloc_ranking,
+    commune_ranking,
+    commune_ranking_in_batches,
+    rows_hash,
+)
+from .selectors import (
+    NO_CLUSTER,
+    ClusterChoice,
+    CommuneName,
+    commune_clusters,
+    find_communes,
+    latest_publication,
+    own_cluster_ids,
+    published_cluster_hashes,
+    shown_year,
+    unconfirmed_communes,
+    unconfirmed_count,
+    year_choices,
+)
+from .services import ranking_publish
+
+#: Communes on one page of a cluster (a cluster has ~10; a large one pages).
+ROWS_PER_PAGE = PAGE_SIZE
 
 
 def _context(request: CampaignRequest) -> dict:
@@ -39,28 +74,138 @@ def _wants_xlsx(request: HttpRequest) -> bool:
     return request.GET.get("format") == "xlsx"
 
 
+@dataclass
+class Picked:
+    """The one cluster a ranking page shows, and how it was chosen (picker, search, default)."""
+
+    form: ClusterPickForm
+    clusters: list[ClusterChoice]
+    cluster: ClusterChoice | None
+    query: str = ""
+    matches: list[CommuneName] = field(default_factory=list)
+    found: set[int] = field(default_factory=set)
+
+    @property
+    def matches_shown(self) -> list[CommuneName]:
+        return self.matches[:MATCHES_SHOWN]
+
+    @property
+    def matches_more(self) -> int:
+        return max(0, len(self.matches) - MATCHES_SHOWN)
+
+
+#: Communes listed under a search by name (the rest: "and n more, type more of the name").
+MATCHES_SHOWN = 30
+
+
+def _pick_cluster(request: HttpRequest, year: int) -> Picked:
+    """`?q=` (a commune's name: its cluster), else `?cluster=`, else the officer's own commune's
+    cluster, else the first cluster."""
+    clusters = commune_clusters(year)
+    form = ClusterPickForm(request.GET, clusters=clusters)
+    form.is_valid()  # an invalid value is named above the table and ignored
+    data = form.cleaned_data
+    by_id = {c.id: c for c in clusters}
+    query = (data.get("q") or "").strip()
+    matches = find_communes(query, year) if query else []
+    cluster = by_id.get(data.get("cluster"))
+    if matches and (cluster is None or all(m.cluster_id != cluster.id for m in matches)):
+        cluster = by_id.get(matches[0].cluster_id)
+    if cluster is None:
+        cluster = next((by_id[c] for c in own_cluster_ids(request.user) if c in by_id), None)
+    if cluster is None and clusters:
+        cluster = clusters[0]
+    found = {m.unit_id for m in matches if cluster and m.cluster_id == cluster.id}
+    return Picked(form, clusters, cluster, query, matches, found)
+
+
+def _page(request: HttpRequest, rows: list, found: set[int]):
+    """The page of the cluster's rows asked for; after a search, the one with the commune found."""
+    number = request.GET.get("page")
+    if not number and found:
+        index = next((i for i, r in enumerate(rows) if _unit_id(r) in found), 0)
+        number = index // ROWS_PER_PAGE + 1
+    return Paginator(rows, ROWS_PER_PAGE).get_page(number)
+
+
+def _unit_id(row) -> int:
+    return row["unit_id"] if isinstance(row, dict) else row.unit_id
+
+
+def _cluster_ranking(campaign, year: int, cluster: ClusterChoice):
+    """One cluster's ranking, computed in the database for that cluster alone (a rank is
+    within its cluster), once per data version."""
+
+    def compute():
+        if cluster.id == NO_CLUSTER:
+            return commune_ranking(year, campaign=campaign, unclustered=True)
+        # Only the id is read: Cluster(pk=…) saves the query for the cluster row.
+        return commune_ranking(year, campaign=campaign, cluster=Cluster(pk=cluster.id))
+
+    return cached_figure(
+        "ranking", campaign.pk, campaign.ranking_method, year, cluster.id, compute=compute
+    )
+
+
 @login_required
 @campaign_view
 def ranking_view(request: CampaignRequest) -> HttpResponse:
-    """A year's ranking within each cluster (communes) or bloc (departments, organisations)."""
+    """A year's ranking, one cluster at a time (communes: a picker, a search by name, pages of
+    50), or every bloc (departments, organisations: a few dozen units). The Excel file has
+    every cluster."""
     require(request.user, "ranking.view")
     ctx = _context(request)
     campaign, year = ctx["campaign"], ctx["year"]
     kind = BLOC if request.GET.get("kind") == BLOC else COMMUNE
     if campaign is None:
         return render(request, "campaigns/rankings/ranking.html", {**ctx, "kind": kind})
-    ranking = (
-        bloc_ranking(year, campaign=campaign)
-        if kind == BLOC
-        else commune_ranking(year, campaign=campaign)
-    )
     if _wants_xlsx(request):
-        return exports.ranking_xlsx(ranking)
+        whole = (
+            bloc_ranking(year, campaign=campaign)
+            if kind == BLOC
+            else commune_ranking_in_batches(year, campaign=campaign)
+        )
+        return exports.ranking_xlsx(whole)
     publication = latest_publication(campaign, kind, year)
-    live_hash = ranking.sha256
-    unconfirmed = unconfirmed_in(ranking, year)
     refuse = campaign.unconfirmed_publishing == UnconfirmedPublishing.REFUSE
-    marked = {u.unit_id for u in unconfirmed}
+    picked = None
+    page = None
+    if kind == BLOC:
+        ranking = cached_figure(
+            "ranking-bloc", campaign.pk, year, compute=lambda: bloc_ranking(year, campaign=campaign)
+        )
+        clusters = ranking.clusters()
+        unconfirmed_here: list = []
+        moved = publication is not None and publication.sha256 != ranking.sha256
+    else:
+        picked = _pick_cluster(request, year)
+        if picked.cluster is None:  # no commune has data this year: an empty ranking
+            ranking = commune_ranking(year, campaign=campaign)
+        else:
+            ranking = _cluster_ranking(campaign, year, picked.cluster)
+        unconfirmed_here = cached_figure(
+            "ranking-unconfirmed",
+            year,
+            picked.cluster.id if picked.cluster else None,
+            compute=lambda: unconfirmed_communes({r.unit_id for r in ranking.rows}, year),
+        )
+        clusters = ranking.clusters()
+        if clusters:
+            page = _page(request, clusters[0]["rows"], picked.found)
+            clusters[0]["page_rows"] = page.object_list
+        moved = False
+        if publication is not None and picked.cluster is not None:
+            name = "" if picked.cluster.id == NO_CLUSTER else picked.cluster.name
+            published = published_cluster_hashes(publication).get(name, rows_hash([]))
+            moved = published != ranking.sha256
+    # The publish form acknowledges the whole ranking's count: counted for publishers only.
+    can_publish = can(request.user, "ranking.publish")
+    unconfirmed = 0
+    if kind == COMMUNE and can_publish:
+        unconfirmed = cached_figure(
+            "ranking-unconfirmed-count", year, compute=lambda: unconfirmed_count(year)
+        )
+    marked = {u.unit_id for u in unconfirmed_here}
     for row in ranking.rows:
         row.unconfirmed = row.unit_id in marked
     return render(
@@ -70,12 +215,15 @@ def ranking_view(request: CampaignRequest) -> HttpResponse:
             **ctx,
             "kind": kind,
             "ranking": ranking,
-            "clusters": ranking.clusters(),
+            "clusters": clusters,
+            "picked": picked,
+            "page": page,
+            "query": query_without_page(request),
             "publication": publication,
-            "live_hash": live_hash,
-            "moved": publication is not None and publication.sha256 != live_hash,
-            "can_publish": can(request.user, "ranking.publish"),
+            "moved": moved,
+            "can_publish": can_publish,
             "unconfirmed": unconfirmed,
+            "unconfirmed_here": unconfirmed_here,
             "refuse_unconfirmed": refuse,
             # the campaign refuses publishing while anything is unconfirmed: no form to post
             "publish_blocked": refuse and bool(unconfirmed),
@@ -136,16 +284,39 @@ def publication_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @campaign_view
 def heatmap_view(request: CampaignRequest) -> HttpResponse:
-    """Communes × 19 national criteria for a year, with the change since the year before."""
+    """Communes × 19 national criteria for a year, with the change since the year before: one
+    cluster at a time on the page (picker, search, pages of 50), every cluster in the Excel."""
     require(request.user, "ranking.view")
     ctx = _context(request)
-    data = heatmap(ctx["year"], campaign=ctx["campaign"])
+    campaign, year = ctx["campaign"], ctx["year"]
     if _wants_xlsx(request):
-        return exports.heatmap_xlsx(data)
+        return exports.heatmap_xlsx(heatmap_for_export(year, campaign=campaign))
+    picked = _pick_cluster(request, year)
+    page = None
+    if picked.cluster is None:
+        data = heatmap(year, campaign=campaign, unit_ids=[])
+    else:
+        cid = picked.cluster.id
+        data = cached_figure(
+            "heatmap",
+            campaign.pk if campaign else 0,
+            year,
+            cid,
+            compute=lambda: heatmap(year, campaign=campaign, cluster_id=cid),
+        )
+        page = _page(request, data["rows"], picked.found)
+        data = {**data, "rows": page.object_list}
     return render(
         request,
         "campaigns/rankings/heatmap.html",
-        {**ctx, "heatmap": data, "legend": _legend()},
+        {
+            **ctx,
+            "heatmap": data,
+            "legend": _legend(),
+            "picked": picked,
+            "page": page,
+            "query": query_without_page(request),
+        },
     )
 
 
