@@ -14,7 +14,6 @@ from .forms import SignInForm
 urlpatterns = [
     path("", views.home_view, name="home"),
     path("healthz/", views.healthz_view, name="healthz"),
-    path("can-quan-tam/", views.attention_view, name="attention"),
     path("public/<slug:campaign_code>/", public.campaign_public_view, name="public-campaign"),
     path(
         "dang-nhap/",

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -47,39 +44,6 @@ def home_view(request: AuthedRequest) -> HttpResponse:
             "desk": [*pending_desk_items(request), *desk_for(request.user)],
             **dashboard_context(request),
         },
-    )
-
-
-@login_required
-def attention_view(request: AuthedRequest) -> HttpResponse:
-    """Every unit that needs attention in the year — criteria or level lost since the year
-    before, self-assessment late — fifty a page; the dashboard names the first ten. The same
-    cached figures as the dashboard (portal.dashboard.overview_figures)."""
-    from campaigns import deadlines
-    from campaigns.context import current_campaign, year_in
-    from campaigns.rankings import summary
-    from campaigns.rankings.selectors import shown_year
-
-    from .access import sees_all
-    from .figures_cache import cached_figure
-
-    if not sees_all(request.user):
-        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
-    campaign = current_campaign()
-    if campaign is None:
-        raise Http404("Chưa có phong trào thi đua nào đang triển khai.")
-    year = shown_year(year_in(campaign, request.GET.get("year")), campaign)
-    today = deadlines.today()
-
-    def compute() -> list[dict[str, Any]]:
-        done = summary.unit_completeness(campaign, year, today=today)
-        return summary.attention(done, summary.fallen(year))[0]
-
-    rows = cached_figure("attention", campaign.pk, year, today, compute=compute)
-    return render(
-        request,
-        "portal/attention.html",
-        {"campaign": campaign, "year": year, **paginate(request, rows)},
     )
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
             path("cong-bo/", views.ranking_publish_view, name="publish"),
             path("bang-tieu-chi/", views.heatmap_view, name="heatmap"),
             path("chi-tieu/", views.targets_view, name="targets"),
+            path("can-quan-tam/", views.attention_view, name="attention"),
         ],
         namespace=app_name,
         prefix="phong-trao/",

@@ -4,24 +4,26 @@ their Excel exports. Views are thin: figures come from ranking.py / charts.py / 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from campaigns.targets import targets_progress as target_progress
-from portal.access import can, require, scope
+from portal.access import can, require, scope, sees_all
 from portal.figures_cache import cached_figure
-from portal.web import PAGE_SIZE, query_without_page
+from portal.web import PAGE_SIZE, paginate, query_without_page
 from units.models import Cluster, ClusterKind, Unit, UnitKind
 
+from .. import deadlines
 from ..context import CampaignRequest, campaign_url, campaign_view, current_campaign, year_in
 from ..models import NtmLevel, RankingPublication, UnconfirmedPublishing
-from . import exports
+from . import exports, summary
 from .charts import (
     CELL_LABEL,
     CELL_SYMBOL,
@@ -333,6 +335,29 @@ def targets_view(request: CampaignRequest) -> HttpResponse:
     if _wants_xlsx(request):
         return exports.targets_xlsx(progress, ctx["year"])
     return render(request, "campaigns/rankings/targets.html", {**ctx, "progress": progress})
+
+
+@login_required
+@campaign_view
+def attention_view(request: CampaignRequest) -> HttpResponse:
+    """Every unit that needs attention in the year — criteria or level lost since the year
+    before, self-assessment late — fifty a page; the dashboard names the first ten. The same
+    cached figures as the dashboard (portal.dashboard.overview_figures)."""
+    if not sees_all(request.user):
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+    campaign, year = request.campaign, shown_year(request.year, request.campaign)
+    today = deadlines.today()
+
+    def compute() -> list[dict[str, Any]]:
+        done = summary.unit_completeness(campaign, year, today=today)
+        return summary.attention(done, summary.fallen(year))[0]
+
+    rows = cached_figure("attention", campaign.pk, year, today, compute=compute)
+    return render(
+        request,
+        "campaigns/rankings/attention.html",
+        {"campaign": campaign, "year": year, **paginate(request, rows)},
+    )
 
 
 # --- Panels on the commune and cluster pages ----------------------------------------------------

@@ -51,6 +51,14 @@ ROWS = [
         url_names=("rankings:heatmap",),
     ),
     Row(
+        "units needing attention",
+        lambda w, u: reverse("rankings:attention", args=[w.campaign.code]),
+        dict.fromkeys(
+            ["economic_office", "secretariat", "council_member", "chairman", "observer"], 200
+        ),
+        url_names=("rankings:attention",),
+    ),
+    Row(
         "target progress",
         lambda w, u: reverse("rankings:targets", args=[w.campaign.code]),
         everyone(200),

@@ -137,9 +137,9 @@ CASES: list[Case] = [
     ),
     Case(
         "units needing attention",
-        "attention",
+        "rankings:attention",
         b.dashboard,
-        {"year": YEAR},
+        _campaign_year,
         persona="chairman",
         marker="Đơn vị cần quan tâm năm",
     ),

@@ -7,14 +7,6 @@ from tests.access_matrix import Row, everyone
 ROWS = [
     Row("home", lambda w, u: reverse("home"), everyone(200), url_names=("home",)),
     Row(
-        "units needing attention",
-        lambda w, u: reverse("attention"),
-        dict.fromkeys(
-            ["economic_office", "secretariat", "council_member", "chairman", "observer"], 200
-        ),
-        url_names=("attention",),
-    ),
-    Row(
         "healthz",
         lambda w, u: reverse("healthz"),
         {"anonymous": 200, **everyone(200)},

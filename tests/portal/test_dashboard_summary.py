@@ -115,8 +115,11 @@ def test_a_write_shows_on_the_next_request(thirty, client_as, world):
     assert "giảm 12 tiêu chí so với năm trước" in attention
 
 
-def test_the_full_list_of_units_needing_attention_pages(thirty, client_as):
-    html = _html(client_as("observer"), reverse("attention") + "?year=2024")
+def test_the_full_list_of_units_needing_attention_pages(thirty, client_as, world):
+    html = _html(
+        client_as("observer"),
+        reverse("rankings:attention", args=[world.campaign.code]) + "?year=2024",
+    )
     for c in (1, 2, 3):
         assert f"Xã Tổng Hợp {c}-09" in html
     assert "giảm 2 tiêu chí so với năm trước (còn 17/19)" in html
