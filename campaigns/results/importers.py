@@ -33,9 +33,9 @@ def _criterion_sets(years: Iterable[int], campaign: Any) -> dict[int, Any]:
     """The criteria set in force for each year (2000–2100) with its criteria loaded (ntm_check
     reads them): one query per year and one for all their criteria."""
     sets = {year: ntm_criterion_set_for(year, campaign) for year in years if 2000 <= year <= 2100}
-    found = list({s.pk: s for s in sets.values() if s is not None}.values())
-    prefetch_related_objects(found, "criteria")
-    return sets
+    one = {s.pk: s for s in sets.values() if s is not None}  # years of one set share it
+    prefetch_related_objects(list(one.values()), "criteria")
+    return {year: one[s.pk] if s is not None else None for year, s in sets.items()}
 
 
 def _year(text: str) -> int | None:
@@ -103,6 +103,34 @@ def _statuses_of(unit_ids: Iterable[int], *, lock: bool = False) -> dict[tuple[i
         for status in by_pk.values():
             status.numbers.sort()
     return statuses
+
+
+def _insert_links(pairs: list[tuple[int, int]]) -> None:
+    """Insert (status id, criterion id) rows of the criteria-met table: on PostgreSQL one
+    INSERT of two arrays, elsewhere one executemany (a model instance per link would cost more
+    than the statuses themselves: a commune meets up to 19 criteria)."""
+    if not pairs:
+        return
+    through = NtmStatus.criteria_met.through
+    quote = connection.ops.quote_name
+    table = quote(through._meta.db_table)
+    status_col = quote(through._meta.get_field("ntmstatus").column)
+    criterion_col = quote(through._meta.get_field("ntmcriterion").column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} ({status_col}, {criterion_col}) "
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
+                # Array literals as text: psycopg would adapt 300,000 numbers one by one.
+                [
+                    "{" + ",".join(str(a) for a, _b in pairs) + "}",
+                    "{" + ",".join(str(b) for _a, b in pairs) + "}",
+                ],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} ({status_col}, {criterion_col}) VALUES (%s, %s)", pairs
+            )
 
 
 @register_importer
@@ -254,13 +282,12 @@ class NtmStatusImporter(Importer):
         links = NtmStatus.criteria_met.through
         for chunk in _chunked([s.pk for s, _pks in relinked]):
             links.objects.filter(ntmstatus_id__in=chunk).delete()
-        links.objects.bulk_create(
+        _insert_links(
             [
-                links(ntmstatus_id=status.pk, ntmcriterion_id=pk)
+                (status.pk, pk)
                 for status, pks in [*zip(new, new_links, strict=True), *relinked]
                 for pk in pks
-            ],
-            batch_size=5_000,
+            ]
         )
 
     def export_rows(self, **options: Any) -> Iterable[Sequence[Any]]:
