@@ -305,6 +305,7 @@ def update_audited(
     *,
     actor: Any = None,
     reason: str = "",
+    touch: Iterable[str] = (),
 ) -> int:
     """Save changed rows of a tracked model in bulk, as `save()` one by one would record them.
 
@@ -312,12 +313,13 @@ def update_audited(
     field name → (old, new). Each row gets its historical record ("~") and its own audit event
     ("~", the changed fields old → new, what `save()` records), but the updates are one
     statement per UPDATE_BATCH rows, and the historical records and the events one INSERT each,
-    under one lock of the chain head. Returns the number of rows updated."""
+    under one lock of the chain head. `touch` names fields written as well but not recorded
+    (e.g. an `auto_now` stamp the history excludes). Returns the number of rows updated."""
     pairs = [(obj, diff) for obj, diff in changes if diff]
     if not pairs:
         return 0
     objs = [obj for obj, _diff in pairs]
-    names = sorted({name for _obj, diff in pairs for name in diff})
+    names = sorted({name for _obj, diff in pairs for name in diff} | set(touch))
     by_name = {f.attname: f for f in model._meta.concrete_fields}
     by_name.update({f.name: f for f in model._meta.concrete_fields})
     fields = list({by_name[name].attname: by_name[name] for name in names}.values())

@@ -5,8 +5,9 @@ Two parts. NTM results (`ntm_status`): 20,000 rows (4,000 communes × 2021–202
 overrides), checked (the dry run: read + plan), applied and committed, then the same communes
 with every row changed, checked and applied again (rolled back); time, queries and peak memory
 of each step, on SQLite and, when BENCH_PG_URL names a database the script may create and drop
-(e.g. postgres://postgres@127.0.0.1:5432/h_bench_import), on PostgreSQL too. KIND=ntm_status or
-KIND=contributions runs one part only.
+(e.g. postgres://postgres@127.0.0.1:5432/h_bench_import), on PostgreSQL too. Unit renames
+(`units`): 30,000 communes imported, then every one renamed (ROWS_UNITS overrides).
+KIND=ntm_status, KIND=units or KIND=contributions runs one part only.
 
 Contributions (the memory cases below), on SQLite:
 
@@ -52,7 +53,7 @@ def _env(db: Path | str) -> dict[str, str]:
         "IMPORT_MAX_BYTES": str(64 * 1024 * 1024),
         # Confirm (apply, rolled back) is measured up to this many rows: writing 100,000 rows
         # one by one with their history takes many minutes and adds little per row.
-        "APPLY_MAX": os.environ.get("APPLY_MAX", "20000"),
+        "APPLY_MAX": os.environ.get("APPLY_MAX", "30000"),
     }
 
 
@@ -222,7 +223,10 @@ def bench_ntm(tmpdir: Path) -> None:
     if os.environ.get("BENCH_PG_URL"):
         databases.append(("PostgreSQL", os.environ["BENCH_PG_URL"]))
     print(f"### Nhập kết quả NTM: {rows:,} dòng ({communes:,} xã × 5 năm)\n".replace(",", "."))
-    print("| CSDL | bước | kết quả | thời gian | truy vấn | sự kiện nhật ký | bộ nhớ thêm (đỉnh) |")
+    print(
+        "| CSDL | bước | kết quả | thời gian (CPU của tiến trình) | truy vấn "
+        "| sự kiện nhật ký | bộ nhớ thêm (đỉnh) |"
+    )
     print("|---|---|---|---:|---:|---:|---:|")
     for label, db in databases:
         if isinstance(db, str):
@@ -240,6 +244,64 @@ def bench_ntm(tmpdir: Path) -> None:
                 r = _run(env, "ntm_status", path, mode)
                 print(
                     f"| {label} | {step}: kiểm tra (chạy thử) | {r['outcome']} "
+                    f"| {r['plan_s']:.1f} s ({r['plan_cpu']:.1f} s) | {r['plan_q']} | 0 "
+                    f"| {r['plan_mb'] - r['base_mb']:.0f} MB |",
+                    flush=True,
+                )
+                if "apply_s" in r:
+                    print(
+                        f"| {label} | {step}: ghi | | {r['apply_s']:.1f} s "
+                        f"({r['apply_cpu']:.1f} s) | {r['apply_q']} "
+                        f"| {r['events']:,} | {r['apply_mb'] - r['base_mb']:.0f} MB |".replace(
+                            ",", "."
+                        ),
+                        flush=True,
+                    )
+        finally:
+            if isinstance(db, str):
+                _pg_database(db, create=False)
+    print()
+
+
+# --- Units: renames ---------------------------------------------------------------------------
+
+
+def _write_units(path: Path, rows: int, *, suffix: str) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("units")
+    sheet.append(["code", "name", "kind", "parent_code", "cluster"])
+    for n in range(rows):
+        sheet.append([f"XA-TEN-{n}", f"Xã Đổi Tên {n}{suffix}", "commune", "", ""])
+    book.save(path)
+
+
+def bench_units(tmpdir: Path) -> None:
+    """ROWS_UNITS (30,000) communes imported, then the same file with every name changed."""
+    rows = int(os.environ.get("ROWS_UNITS", "30000"))
+    first, renamed = tmpdir / "units.xlsx", tmpdir / "units-renamed.xlsx"
+    _write_units(first, rows, suffix="")
+    _write_units(renamed, rows, suffix=" (mới)")
+    databases = [("SQLite", tmpdir / "bench-units.sqlite3")]
+    if os.environ.get("BENCH_PG_URL"):
+        databases.append(("PostgreSQL", os.environ["BENCH_PG_URL"]))
+    print(f"### Nhập đơn vị: {rows:,} xã, rồi đổi tên cả {rows:,}\n".replace(",", "."))
+    print(
+        "| CSDL | bước | kết quả | thời gian (CPU của tiến trình) | truy vấn "
+        "| sự kiện nhật ký | bộ nhớ thêm (đỉnh) |"
+    )
+    print("|---|---|---|---:|---:|---:|---:|")
+    for label, db in databases:
+        if isinstance(db, str):
+            _pg_database(db, create=True)
+        try:
+            env = _env(db)
+            _migrate(env)
+            for step, path, mode in (("tạo mới", first, "commit"), ("đổi tên", renamed, "commit")):
+                r = _run(env, "units", path, mode)
+                print(
+                    f"| {label} | {step}: kiểm tra | {r['outcome']} "
                     f"| {r['plan_s']:.1f} s ({r['plan_cpu']:.1f} s) | {r['plan_q']} | 0 "
                     f"| {r['plan_mb'] - r['base_mb']:.0f} MB |",
                     flush=True,
@@ -308,6 +370,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
         if kind in ("all", "ntm_status"):
             bench_ntm(Path(tmp))
+        if kind in ("all", "units"):
+            bench_units(Path(tmp))
         if kind in ("all", "contributions"):
             bench_contributions(Path(tmp))
 
