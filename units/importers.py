@@ -120,7 +120,7 @@ class UnitImporter(Importer):
             ", ".join(UnitKind.values) + " (hoặc tên loại như khi xuất Excel: Xã, Phường, Thôn…)"
         )
 
-        for line, record in table.rows:
+        for line, record in table.each():
             code, name = record["code"], record["name"]
             kind, parent_code = kind_value(record["kind"]) or "", record["parent_code"]
             cluster_text = record["cluster"]

@@ -153,7 +153,7 @@ class NtmStatusImporter(Importer):
         existing = _statuses_of(u.pk for u in units.values())
         sets = _criterion_sets({_year(r["year"]) or 0 for _, r in table.rows}, campaign)
         seen: dict[tuple[str, int], int] = {}
-        for line, row in table.rows:
+        for line, row in table.each():
             code = row["unit_code"]
             unit = units.get(code)
             if unit is None:
@@ -388,7 +388,7 @@ class ContributionImporter(Importer):
             for c in Contribution.objects.filter(commune__in=communes.values())
         }
         seen: dict[tuple, int] = {}
-        for line, row in table.rows:
+        for line, row in table.each():
             bad = False
             year = _year(row["year"])
             if year is None:
