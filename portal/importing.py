@@ -403,7 +403,7 @@ def import_progress_view(request: HttpRequest, kind: str, token: uuid.UUID) -> H
         "running": job["state"] in importjobs.OPEN_STATES,
         "done_text": format_vn_number(job.get("done", 0)),
         "total_text": format_vn_number(max(job.get("total") or 0, job.get("done", 0))),
-        "percent": int(100 * job.get("done", 0) / job["total"]) if job.get("total") else 0,
+        "percent": _percent(job),
         "created": created,
         "updated": updated,
         "unchanged": unchanged,
@@ -416,6 +416,15 @@ def import_progress_view(request: HttpRequest, kind: str, token: uuid.UUID) -> H
     if request.htmx:
         return render(request, "portal/_partials/import_job.html", context)
     return render(request, "portal/import_progress.html", context)
+
+
+def _percent(job: dict[str, Any]) -> int:
+    """The bar: reading the file is its first half, checking the rows its second."""
+    total = job.get("total") or 0
+    if not total:
+        return 0
+    share = min(1.0, job.get("done", 0) / total)
+    return int(50 * share) if job.get("reading") else 50 + int(50 * share)
 
 
 @login_required
