@@ -34,6 +34,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .dataexchange import FileRejected, plan_import
+from .numbers import format_vn_number
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +153,7 @@ def run(token: str) -> None:
         save(token, job)
         return
     applying = job["phase"] == APPLY
-    job["state"] = "applying" if applying else "checking"
+    job.update(state="applying" if applying else "checking", reading=True, done=0)
     save(token, job)
 
     def progress(done: int, total: int) -> None:
@@ -230,4 +231,10 @@ def _apply(token: str, job: dict[str, Any], data: bytes, progress, reading) -> N
         job["writing"] = True
         save(token, job)
         importer.apply(plan, user=user)
-    job.update(state="done", writing=False, message=plan.summary())
+    job.update(
+        state="done",
+        writing=False,
+        message=f"{format_vn_number(plan.created)} dòng mới, "
+        f"{format_vn_number(plan.updated)} dòng cập nhật, "
+        f"{format_vn_number(plan.unchanged)} dòng không đổi",
+    )
