@@ -23,7 +23,10 @@ import hashlib
 import io
 import json
 import logging
+import os
+import time
 import zipfile
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -55,18 +58,35 @@ def file_name(token: str) -> str:
 
 
 def load(token: str) -> dict[str, Any] | None:
-    try:
-        with default_storage.open(job_name(token), "rb") as handle:
-            return json.loads(handle.read().decode())
-    except (FileNotFoundError, ValueError):
-        return None
+    """The job's state, or None when there is none. On a storage without an atomic replace
+    (object storage) a poll may fall between the delete and the save of an update: it waits a
+    little for the new state rather than answering 404."""
+    for attempt in range(6):
+        try:
+            with default_storage.open(job_name(token), "rb") as handle:
+                return json.loads(handle.read().decode())
+        except (FileNotFoundError, ValueError):
+            if attempt == 5 or not default_storage.exists(file_name(token)):
+                return None
+            time.sleep(0.05)
+    return None
 
 
 def save(token: str, job: dict[str, Any]) -> None:
     job["at"] = timezone.now().isoformat()
     name = job_name(token)
-    default_storage.delete(name)  # a storage's save() never overwrites: it would rename
-    default_storage.save(name, ContentFile(json.dumps(job, ensure_ascii=False).encode()))
+    content = json.dumps(job, ensure_ascii=False).encode()
+    try:
+        path = Path(default_storage.path(name))
+    except NotImplementedError:  # object storage: a storage's save() never overwrites
+        default_storage.delete(name)
+        default_storage.save(name, ContentFile(content))
+        return
+    # A local disk: write beside and rename over, so a poll never finds the file missing.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".json.part")
+    partial.write_bytes(content)
+    os.replace(partial, path)
 
 
 def discard(token: str) -> None:
