@@ -3,8 +3,9 @@
 `upsert_audited(model, rows, key=…)` brings a table in line with a list of rows (reference data
 such as the award catalogue, and imports): rows that are missing are inserted in bulk with their
 historical records and one audit event each (`portal.audit.create_audited`); rows whose values
-differ are saved one by one (their history and audit event as any save); rows that already hold
-the values are not touched, so running a loader again writes nothing and logs nothing.
+differ are updated in bulk, each with its historical record and its own audit event of the
+changed fields (`portal.audit.update_audited`); rows that already hold the values are not
+touched, so running a loader again writes nothing and logs nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from .audit import create_audited
+from .audit import create_audited, update_audited
 
 
 def upsert_audited(
@@ -36,7 +37,7 @@ def upsert_audited(
         for obj in (scope if scope is not None else model._default_manager.all())
     }
     new: list[models.Model] = []
-    updated = 0
+    changes: list[tuple[models.Model, dict[str, tuple[Any, Any]]]] = []
     with transaction.atomic():
         for row in rows:
             obj = existing.get(tuple(row[f] for f in key))
@@ -45,11 +46,13 @@ def upsert_audited(
                 continue
             if not update:
                 continue
-            changed = [f for f, value in row.items() if getattr(obj, f) != value]
-            if changed:
-                for f in changed:
-                    setattr(obj, f, row[f])
-                obj.save()
-                updated += 1
+            diff = {
+                f: (getattr(obj, f), value) for f, value in row.items() if getattr(obj, f) != value
+            }
+            if diff:
+                for f, (_old, value) in diff.items():
+                    setattr(obj, f, value)
+                changes.append((obj, diff))
+        updated = update_audited(model, changes, actor=actor, reason=reason)
         create_audited(model, new, actor=actor, reason=reason)
     return len(new), updated

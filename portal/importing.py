@@ -5,6 +5,10 @@ The uploaded bytes wait between preview and confirm in the media storage under a
 the summary they saw. Only that session's user can confirm (anyone else gets 404). At confirm the
 file is checked again inside the transaction, and applied only when the result is still what the
 officer previewed. The file is deleted after use; abandoned ones are swept after a day.
+
+A file of more than IMPORT_BACKGROUND_ROWS rows is checked and applied in the background
+instead (portal/importjobs.py): the upload stores it and starts the check, and the person
+follows a progress page, confirms there, and follows the apply the same way.
 """
 
 from __future__ import annotations
@@ -29,12 +33,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from . import importjobs
 from .access import has_capability, require
 from .dataexchange import (
     IMPORTERS,
+    Column,
     FileRejected,
     Importer,
     Plan,
+    RowError,
     plan_import,
     write_xlsx,
     xlsx_response,
@@ -79,8 +86,11 @@ def _sweep_stale() -> None:
             continue
 
 
-def pending_store(request: HttpRequest, *, kind: str, name: str, data: bytes, plan: Plan) -> str:
-    """Keep an uploaded file for the confirm step; returns its token."""
+def pending_store(
+    request: HttpRequest, *, kind: str, name: str, data: bytes, plan: Plan | None
+) -> str:
+    """Keep an uploaded file for the confirm step; returns its token. A large file is stored
+    before it is checked (`plan` None): its job records the counts."""
     _sweep_stale()
     token = str(uuid.uuid4())
     default_storage.save(_storage_name(token), ContentFile(data))
@@ -90,7 +100,7 @@ def pending_store(request: HttpRequest, *, kind: str, name: str, data: bytes, pl
         "name": name,
         "sha256": hashlib.sha256(data).hexdigest(),
         "user": request.user.pk,
-        "summary": [plan.created, plan.updated, plan.unchanged],
+        "summary": [plan.created, plan.updated, plan.unchanged] if plan else None,
     }
     request.session[SESSION_KEY] = pending
     return token
@@ -103,7 +113,19 @@ def pending_desk_items(request: HttpRequest) -> list[DeskItem]:
 
     items = []
     for token, entry in request.session.get(SESSION_KEY, {}).items():
-        created, updated, _unchanged = entry.get("summary", [0, 0, 0])
+        if entry.get("summary") is None:  # a large file, checked in the background
+            items.append(
+                DeskItem(
+                    f"Tệp nhập dữ liệu đang kiểm tra: {entry['name']}",
+                    1,
+                    reverse("import-progress", args=[entry["kind"], token]),
+                    "Danh mục",
+                    "Xem tiến độ và xác nhận khi kiểm tra xong",
+                    urgent=True,
+                )
+            )
+            continue
+        created, updated, _unchanged = entry["summary"]
         items.append(
             DeskItem(
                 f"Tệp nhập dữ liệu chờ xác nhận: {entry['name']}",
@@ -139,6 +161,7 @@ def pending_discard(request: HttpRequest, token: str) -> None:
     if pending.pop(str(token), None) is not None:
         request.session[SESSION_KEY] = pending
     default_storage.delete(_storage_name(str(token)))
+    importjobs.discard(str(token))
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -227,6 +250,8 @@ def import_upload_view(request: AuthedRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             name, data = _read_upload(form.cleaned_data["file"])
+            if importjobs.is_large(data, name):
+                return _start_background(request, kind=kind, name=name, data=data)
             _importer_obj, plan = plan_import(kind, data, name)
         except FileRejected as exc:
             form.add_error("file", str(exc))
@@ -244,6 +269,8 @@ def import_upload_view(request: AuthedRequest, kind: str) -> HttpResponse:
 @login_required
 def import_preview_view(request: HttpRequest, kind: str, token: uuid.UUID) -> HttpResponse:
     cls = _importer(request, kind)
+    if importjobs.load(str(token)) is not None:  # a large file: its page is the progress page
+        return redirect("import-progress", kind=kind, token=token)
     entry, data = pending_load(request, kind, str(token))
     try:
         _importer_obj, plan = plan_import(kind, data, entry["name"])
@@ -262,6 +289,9 @@ def import_preview_view(request: HttpRequest, kind: str, token: uuid.UUID) -> Ht
 @login_required
 def import_confirm_view(request: AuthedRequest, kind: str, token: uuid.UUID) -> HttpResponse:
     cls = _importer(request, kind)
+    job = importjobs.load(str(token))
+    if job is not None:
+        return _confirm_background(request, kind, str(token), job)
     entry, data = pending_load(request, kind, str(token))
     try:
         with transaction.atomic():
@@ -314,3 +344,106 @@ def import_cancel_view(request: HttpRequest, kind: str, token: uuid.UUID) -> Htt
     pending_discard(request, str(token))
     messages.info(request, "Đã hủy, không dòng nào được lưu.")
     return redirect("import-upload", kind=kind)
+
+
+# --- large files: in the background (portal/importjobs.py) --------------------------------------
+
+
+def _start_background(request: AuthedRequest, *, kind: str, name: str, data: bytes) -> HttpResponse:
+    token = pending_store(request, kind=kind, name=name, data=data, plan=None)
+    job = {
+        "kind": kind,
+        "name": name,
+        "user": request.user.pk,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "total": importjobs.estimate_rows(data, name),
+        "summary": None,
+    }
+    importjobs.start(token, job, importjobs.CHECK)
+    url = reverse("import-progress", args=[kind, token])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _job(request: HttpRequest, kind: str, token: str) -> dict[str, Any]:
+    """This person's job of this kind, or 404."""
+    job = importjobs.load(token)
+    if job is None or job.get("kind") != kind or job.get("user") != request.user.pk:
+        raise Http404("Không tìm thấy tệp đang nhập.")
+    return job
+
+
+def _confirm_background(
+    request: HttpRequest, kind: str, token: str, job: dict[str, Any]
+) -> HttpResponse:
+    if job["user"] != request.user.pk:
+        raise Http404("Không tìm thấy tệp đang chờ nhập.")
+    if job.get("state") in ("checked", "changed", "failed") and job.get("summary"):
+        importjobs.start(token, job, importjobs.APPLY)
+    return redirect("import-progress", kind=kind, token=token)
+
+
+@login_required
+def import_progress_view(request: AuthedRequest, kind: str, token: uuid.UUID) -> HttpResponse:
+    """A large import's page: progress while it runs (htmx polls the panel), then the result:
+    the counts and a confirm button, the errors of each row, or what was saved."""
+    cls = _importer(request, kind)
+    job = _job(request, kind, str(token))
+    if job["state"] in ("done", "invalid", "rejected"):
+        # Nothing is left to confirm: the desk stops listing it.
+        pending = request.session.get(SESSION_KEY, {})
+        if pending.pop(str(token), None) is not None:
+            request.session[SESSION_KEY] = pending
+        if job["state"] != "done":
+            default_storage.delete(_storage_name(str(token)))
+    errors = [RowError(line, column, message) for line, column, message in job.get("errors", [])]
+    created, updated, unchanged = job.get("summary") or [0, 0, 0]
+    changes = [
+        {"line": line, "action": action, "text": text}
+        for line, action, text in job.get("changes", [])[:SHOW_MAX]
+    ]
+    context = {
+        "importer": cls,
+        "token": token,
+        "job": job,
+        "file_name": job["name"],
+        "running": job["state"] in importjobs.OPEN_STATES,
+        "done_text": format_vn_number(job.get("done", 0)),
+        "total_text": format_vn_number(max(job.get("total") or 0, job.get("done", 0))),
+        "percent": _percent(job),
+        "created": created,
+        "updated": updated,
+        "counts": [format_vn_number(n) for n in (created, updated, unchanged)],
+        "error_count_text": format_vn_number(job.get("error_count", 0)),
+        "errors": errors[:SHOW_MAX],
+        "errors_hidden": max(0, job.get("error_count", 0) - min(len(errors), SHOW_MAX)),
+        "changes": changes,
+        "changes_hidden": max(0, created + updated - len(changes)) if changes else 0,
+        "list_url": entry_url(cls.list_url) if cls.list_url else reverse("import-index"),
+    }
+    if request.htmx:
+        return render(request, "portal/_partials/import_job.html", context)
+    return render(request, "portal/import_progress.html", context)
+
+
+def _percent(job: dict[str, Any]) -> int:
+    """The bar: reading the file is its first half, checking the rows its second."""
+    total = job.get("total") or 0
+    if not total:
+        return 0
+    share = min(1.0, job.get("done", 0) / total)
+    return int(50 * share) if job.get("reading") else 50 + int(50 * share)
+
+
+@login_required
+def import_errors_view(request: HttpRequest, kind: str, token: uuid.UUID) -> HttpResponse:
+    """The errors of a large import's rows as an .xlsx (line, column, message)."""
+    _importer(request, kind)
+    job = _job(request, kind, str(token))
+    rows = [(line, column, message) for line, column, message in job.get("errors", [])]
+    content = write_xlsx(
+        [Column("Dòng", "0", 8), Column("Cột", None, 18), Column("Lỗi", None, 90)],
+        rows,
+        sheet_title="Lỗi",
+        title=f"Lỗi của tệp “{job['name']}”: {format_vn_number(job.get('error_count', 0))} lỗi",
+    )
+    return xlsx_response(f"loi-nhap-{kind}.xlsx", content)

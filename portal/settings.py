@@ -334,6 +334,9 @@ if MEDIA_BUCKET:
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 # What an imported .xlsx may unpack to (openpyxl holds its shared strings in memory).
+# A browser import of more rows than this is checked and applied in the background, with a
+# progress page (portal/importjobs.py); smaller files are checked inside the request.
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2_000)
 IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -369,6 +372,8 @@ CELERY_TASK_EAGER_PROPAGATES = False
 # process (reports/background.py) and the request returns at once; off, it renders inside the
 # request. Tests turn it off (tests/settings.py) and render inline.
 REPORTS_RENDER_IN_THREAD = env.bool("REPORTS_RENDER_IN_THREAD", default=CELERY_TASK_ALWAYS_EAGER)
+# The same for other long work (a large browser import: portal/importjobs.py, portal/background.py).
+BACKGROUND_IN_THREAD = env.bool("BACKGROUND_IN_THREAD", default=CELERY_TASK_ALWAYS_EAGER)
 # A campaign report over more communes than this presents them by cluster, with the top and
 # bottom communes and those that need mention, and puts every commune's row in an Excel annex
 # stored with the PDF (docs/reports.md, "Large reviews"); at or below it, the tables list every

@@ -62,6 +62,16 @@ urlpatterns = [
         importing.import_cancel_view,
         name="import-cancel",
     ),
+    path(
+        "nhap-du-lieu/<slug:kind>/<uuid:token>/tien-do/",
+        importing.import_progress_view,
+        name="import-progress",
+    ),
+    path(
+        "nhap-du-lieu/<slug:kind>/<uuid:token>/loi.xlsx",
+        importing.import_errors_view,
+        name="import-errors",
+    ),
     path("nhat-ky/", audit_views.audit_list_view, name="audit-list"),
     path(
         "nhat-ky/<str:model>/<str:object_id>/",

@@ -36,6 +36,11 @@ class ReportsConfig(AppConfig):
         from . import integrated_sections, registry, selectors
 
         registry.load()
+        from portal.background import on_start
+
+        from .background import requeue
+
+        on_start(requeue)  # renders a stopped process left behind, when the thread starts
         register_signed_documents(signed_documents)
         register_documents(selectors.award_documents)
         integrated_sections.register()

@@ -1,4 +1,15 @@
-"""Peak memory of one import, as a web worker runs it (part of `make bench`; docs/performance.md).
+"""Time, queries and peak memory of one import, as a web worker runs it (part of `make bench`;
+docs/performance.md).
+
+Two parts. NTM results (`ntm_status`): 20,000 rows (4,000 communes × 2021–2025; ROWS_NTM
+overrides), checked (the dry run: read + plan), applied and committed, then the same communes
+with every row changed, checked and applied again (rolled back); time, queries and peak memory
+of each step, on SQLite and, when BENCH_PG_URL names a database the script may create and drop
+(e.g. postgres://postgres@127.0.0.1:5432/h_bench_import), on PostgreSQL too. Unit renames
+(`units`): 30,000 communes imported, then every one renamed (ROWS_UNITS overrides).
+KIND=ntm_status, KIND=units or KIND=contributions runs one part only.
+
+Contributions (the memory cases below), on SQLite:
 
 Builds a throwaway SQLite database (migrate + a few communes), writes .xlsx files of the
 `contributions` contract, and runs each import in a fresh Python process: read the file and plan
@@ -30,11 +41,11 @@ ROOT = Path(__file__).resolve().parent.parent
 COMMUNES = 20
 
 
-def _env(db: Path) -> dict[str, str]:
+def _env(db: Path | str) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DATABASE_URL": f"sqlite:///{db}",
+        "DATABASE_URL": db if isinstance(db, str) else f"sqlite:///{db}",
         "DEBUG": "0",
         "SECRET_KEY": "bench-import-" + "x" * 40,
         # The 100,000-row file is larger than the default 5 MB upload limit; the bench measures
@@ -42,7 +53,7 @@ def _env(db: Path) -> dict[str, str]:
         "IMPORT_MAX_BYTES": str(64 * 1024 * 1024),
         # Confirm (apply, rolled back) is measured up to this many rows: writing 100,000 rows
         # one by one with their history takes many minutes and adds little per row.
-        "APPLY_MAX": os.environ.get("APPLY_MAX", "20000"),
+        "APPLY_MAX": os.environ.get("APPLY_MAX", "30000"),
     }
 
 
@@ -82,8 +93,9 @@ CHILD = r"""
 import json, os, resource, sys, time
 import django
 django.setup()
-from django.db import transaction
+from django.db import connection, transaction
 from portal.dataexchange import FileRejected, plan_import
+from portal.models import AuditEvent
 
 def rss_mb():
     # VmHWM is this process image's own peak; ru_maxrss would carry the parent's peak over exec.
@@ -96,83 +108,272 @@ def rss_mb():
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-path = sys.argv[1]
+queries = [0]
+def count(execute, sql, params, many, context):
+    queries[0] += 1
+    return execute(sql, params, many, context)
+
+kind, path, mode = sys.argv[1], sys.argv[2], sys.argv[3]
 data = open(path, "rb").read()
 base = rss_mb()
 start = time.perf_counter()
+cpu = time.process_time()
 result = {"base_mb": base}
-try:
-    importer, plan = plan_import("contributions", data, path)
-    result["plan_mb"] = rss_mb()
-    result["plan_s"] = time.perf_counter() - start
-    result["outcome"] = f"{plan.created} dòng mới, {plan.error_count} lỗi"
-    if plan.ok and len(plan.changes) <= int(os.environ["APPLY_MAX"]):
-        with transaction.atomic():
-            importer.apply(plan)
-            transaction.set_rollback(True)
-        result["apply_mb"] = rss_mb()
-        result["apply_s"] = time.perf_counter() - start - result["plan_s"]
-except FileRejected as exc:
-    result["outcome"] = "từ chối: " + str(exc)[:70] + "…"
-    result["plan_mb"] = rss_mb()
-    result["plan_s"] = time.perf_counter() - start
+with connection.execute_wrapper(count):
+    try:
+        importer, plan = plan_import(kind, data, path)
+        result["plan_mb"] = rss_mb()
+        result["plan_s"] = time.perf_counter() - start
+        result["plan_cpu"] = time.process_time() - cpu
+        result["plan_q"] = queries[0]
+        result["outcome"] = (
+            f"{plan.created} dòng mới, {plan.updated} cập nhật, {plan.error_count} lỗi"
+        )
+        if plan.ok and len(plan.changes) <= int(os.environ["APPLY_MAX"]):
+            queries[0] = 0
+            events = AuditEvent.objects.count()
+            with transaction.atomic():
+                importer.apply(plan)
+                result["events"] = AuditEvent.objects.count() - events
+                transaction.set_rollback(mode != "commit")
+            result["apply_q"] = queries[0] - 2
+            result["apply_mb"] = rss_mb()
+            result["apply_s"] = time.perf_counter() - start - result["plan_s"]
+            result["apply_cpu"] = time.process_time() - cpu - result["plan_cpu"]
+    except FileRejected as exc:
+        result["outcome"] = "từ chối: " + str(exc)[:70] + "…"
+        result["plan_mb"] = rss_mb()
+        result["plan_s"] = time.perf_counter() - start
 print(json.dumps(result))
 """
 
 
-def main() -> None:
+def _run(env: dict[str, str], kind: str, path: Path, mode: str = "rollback") -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, kind, str(path), mode],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _migrate(env: dict[str, str]) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+
+
+# --- NTM results ------------------------------------------------------------------------------
+
+YEARS = (2021, 2022, 2023, 2024, 2025)
+
+
+def _write_ntm(path: Path, rows: int, *, shift: int = 0) -> None:
+    """`rows` NTM rows: communes XA-NTM-0… × 2021–2025, each with 1–18 criteria met (level
+    none); `shift` adds one criterion and changes the level, so every row is an update."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("ntm_status")
+    sheet.append(["unit_code", "year", "criteria_met", "level"])
+    for n in range(rows):
+        commune, year = divmod(n, len(YEARS))
+        met = 1 + (n % 17) + shift
+        sheet.append(
+            [f"XA-NTM-{commune}", YEARS[year], ";".join(str(i) for i in range(1, met + 1)), "none"]
+        )
+    book.save(path)
+
+
+NTM_SETUP = """
+import sys
+import django; django.setup()
+from units.models import Unit, UnitKind
+Unit.objects.bulk_create(
+    [Unit(code=f"XA-NTM-{n}", name=f"Xã Đo Nhập NTM {n}", kind=UnitKind.COMMUNE)
+     for n in range(int(sys.argv[1]))],
+    batch_size=2000,
+)
+"""
+
+
+def _pg_database(url: str, *, create: bool) -> None:
+    """Create (or drop) the PostgreSQL database BENCH_PG_URL names."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def bench_ntm(tmpdir: Path) -> None:
+    rows = int(os.environ.get("ROWS_NTM", "20000"))
+    communes = -(-rows // len(YEARS))
+    new = tmpdir / f"ntm-{rows}.xlsx"
+    changed = tmpdir / f"ntm-{rows}-changed.xlsx"
+    _write_ntm(new, rows)
+    _write_ntm(changed, rows, shift=1)
+    databases = [("SQLite", tmpdir / "bench-ntm.sqlite3")]
+    if os.environ.get("BENCH_PG_URL"):
+        databases.append(("PostgreSQL", os.environ["BENCH_PG_URL"]))
+    print(f"### Nhập kết quả NTM: {rows:,} dòng ({communes:,} xã × 5 năm)\n".replace(",", "."))
+    print(
+        "| CSDL | bước | kết quả | thời gian (CPU của tiến trình) | truy vấn "
+        "| sự kiện nhật ký | bộ nhớ thêm (đỉnh) |"
+    )
+    print("|---|---|---|---:|---:|---:|---:|")
+    for label, db in databases:
+        if isinstance(db, str):
+            _pg_database(db, create=True)
+        try:
+            env = _env(db)
+            _migrate(env)
+            subprocess.run(
+                [sys.executable, "-c", NTM_SETUP, str(communes)], cwd=ROOT, env=env, check=True
+            )
+            for step, path, mode in (
+                ("tạo mới", new, "commit"),
+                ("cập nhật mọi dòng", changed, "rollback"),
+            ):
+                r = _run(env, "ntm_status", path, mode)
+                print(
+                    f"| {label} | {step}: kiểm tra (chạy thử) | {r['outcome']} "
+                    f"| {r['plan_s']:.1f} s ({r['plan_cpu']:.1f} s) | {r['plan_q']} | 0 "
+                    f"| {r['plan_mb'] - r['base_mb']:.0f} MB |",
+                    flush=True,
+                )
+                if "apply_s" in r:
+                    print(
+                        f"| {label} | {step}: ghi | | {r['apply_s']:.1f} s "
+                        f"({r['apply_cpu']:.1f} s) | {r['apply_q']} "
+                        f"| {r['events']:,} | {r['apply_mb'] - r['base_mb']:.0f} MB |".replace(
+                            ",", "."
+                        ),
+                        flush=True,
+                    )
+        finally:
+            if isinstance(db, str):
+                _pg_database(db, create=False)
+    print()
+
+
+# --- Units: renames ---------------------------------------------------------------------------
+
+
+def _write_units(path: Path, rows: int, *, suffix: str) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("units")
+    sheet.append(["code", "name", "kind", "parent_code", "cluster"])
+    for n in range(rows):
+        sheet.append([f"XA-TEN-{n}", f"Xã Đổi Tên {n}{suffix}", "commune", "", ""])
+    book.save(path)
+
+
+def bench_units(tmpdir: Path) -> None:
+    """ROWS_UNITS (30,000) communes imported, then the same file with every name changed."""
+    rows = int(os.environ.get("ROWS_UNITS", "30000"))
+    first, renamed = tmpdir / "units.xlsx", tmpdir / "units-renamed.xlsx"
+    _write_units(first, rows, suffix="")
+    _write_units(renamed, rows, suffix=" (mới)")
+    databases = [("SQLite", tmpdir / "bench-units.sqlite3")]
+    if os.environ.get("BENCH_PG_URL"):
+        databases.append(("PostgreSQL", os.environ["BENCH_PG_URL"]))
+    print(f"### Nhập đơn vị: {rows:,} xã, rồi đổi tên cả {rows:,}\n".replace(",", "."))
+    print(
+        "| CSDL | bước | kết quả | thời gian (CPU của tiến trình) | truy vấn "
+        "| sự kiện nhật ký | bộ nhớ thêm (đỉnh) |"
+    )
+    print("|---|---|---|---:|---:|---:|---:|")
+    for label, db in databases:
+        if isinstance(db, str):
+            _pg_database(db, create=True)
+        try:
+            env = _env(db)
+            _migrate(env)
+            for step, path, mode in (("tạo mới", first, "commit"), ("đổi tên", renamed, "commit")):
+                r = _run(env, "units", path, mode)
+                print(
+                    f"| {label} | {step}: kiểm tra | {r['outcome']} "
+                    f"| {r['plan_s']:.1f} s ({r['plan_cpu']:.1f} s) | {r['plan_q']} | 0 "
+                    f"| {r['plan_mb'] - r['base_mb']:.0f} MB |",
+                    flush=True,
+                )
+                if "apply_s" in r:
+                    print(
+                        f"| {label} | {step}: ghi | | {r['apply_s']:.1f} s "
+                        f"({r['apply_cpu']:.1f} s) | {r['apply_q']} "
+                        f"| {r['events']:,} | {r['apply_mb'] - r['base_mb']:.0f} MB |".replace(
+                            ",", "."
+                        ),
+                        flush=True,
+                    )
+        finally:
+            if isinstance(db, str):
+                _pg_database(db, create=False)
+    print()
+
+
+# --- Contributions: memory --------------------------------------------------------------------
+
+
+def bench_contributions(tmpdir: Path) -> None:
     sizes = [int(s) for s in os.environ.get("ROWS", "20000,100000").split(",") if s]
-    with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
-        tmpdir = Path(tmp)
-        db = tmpdir / "bench.sqlite3"
-        env = _env(db)
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        setup = (
-            "import django; django.setup()\n"
-            "from units.models import Unit, UnitKind\n"
-            f"for n in range({COMMUNES}):\n"
-            "    Unit.objects.get_or_create(code=f'XA-BENCH-{n}',"
-            " defaults={'name': f'Xã Đo Hiệu Năng {n}', 'kind': UnitKind.COMMUNE})\n"
-        )
-        subprocess.run([sys.executable, "-c", setup], cwd=ROOT, env=env, check=True)
-        cases = [(f"{n:,} dòng".replace(",", "."), n, 0, False) for n in sizes]
-        cases.append(("99.000 dòng, trang tính khai báo rộng đến cột XFD", 99_000, 0, True))
-        cases.append(("99.000 dòng, hai ô 900 ký tự", 99_000, 900, False))
+    db = tmpdir / "bench.sqlite3"
+    env = _env(db)
+    _migrate(env)
+    setup = (
+        "import django; django.setup()\n"
+        "from units.models import Unit, UnitKind\n"
+        f"for n in range({COMMUNES}):\n"
+        "    Unit.objects.get_or_create(code=f'XA-BENCH-{n}',"
+        " defaults={'name': f'Xã Đo Hiệu Năng {n}', 'kind': UnitKind.COMMUNE})\n"
+    )
+    subprocess.run([sys.executable, "-c", setup], cwd=ROOT, env=env, check=True)
+    cases = [(f"{n:,} dòng".replace(",", "."), n, 0, False) for n in sizes]
+    cases.append(("99.000 dòng, trang tính khai báo rộng đến cột XFD", 99_000, 0, True))
+    cases.append(("99.000 dòng, hai ô 900 ký tự", 99_000, 900, False))
+    print("### Nhập đóng góp (SQLite)\n")
+    print(
+        "| tệp | .xlsx (giải nén) | kết quả | bộ nhớ thêm khi xem trước "
+        "| bộ nhớ thêm khi xác nhận | thời gian xem trước / ghi | truy vấn xem trước / ghi |"
+    )
+    print("|---|---:|---|---:|---:|---:|---:|")
+    r: dict = {}
+    for label, rows, long_cells, wide in cases:
+        path = tmpdir / f"contributions-{rows}-{long_cells}-{wide}.xlsx"
+        _write_xlsx(path, rows, long_cells=long_cells, wide=wide)
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(i.file_size for i in archive.infolist())
+        r = _run(env, "contributions", path)
+        confirm = f"{r['apply_mb'] - r['base_mb']:.0f} MB" if "apply_mb" in r else "(không đo)"
+        seconds = f"{r['plan_s']:.0f} s" + (f" / {r['apply_s']:.0f} s" if "apply_s" in r else "")
+        counted = f"{r.get('plan_q', '–')}" + (f" / {r['apply_q']}" if "apply_q" in r else "")
         print(
-            "| tệp | .xlsx (giải nén) | kết quả | bộ nhớ thêm khi xem trước "
-            "| bộ nhớ thêm khi xác nhận | thời gian xem trước / ghi |"
+            f"| {label} | {path.stat().st_size / 1048576:.1f} MB "
+            f"({unpacked / 1048576:.0f} MB) | {r['outcome']} | "
+            f"{r['plan_mb'] - r['base_mb']:.0f} MB | {confirm} | {seconds} | {counted} |",
+            flush=True,
         )
-        print("|---|---:|---|---:|---:|---:|")
-        for label, rows, long_cells, wide in cases:
-            path = tmpdir / f"contributions-{rows}-{long_cells}-{wide}.xlsx"
-            _write_xlsx(path, rows, long_cells=long_cells, wide=wide)
-            with zipfile.ZipFile(path) as archive:
-                unpacked = sum(i.file_size for i in archive.infolist())
-            out = subprocess.run(
-                [sys.executable, "-c", CHILD, str(path)],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            r = json.loads(out.strip().splitlines()[-1])
-            confirm = f"{r['apply_mb'] - r['base_mb']:.0f} MB" if "apply_mb" in r else "(không đo)"
-            seconds = f"{r['plan_s']:.0f} s" + (
-                f" / {r['apply_s']:.0f} s" if "apply_s" in r else ""
-            )
-            print(
-                f"| {label} | {path.stat().st_size / 1048576:.1f} MB "
-                f"({unpacked / 1048576:.0f} MB) | {r['outcome']} | "
-                f"{r['plan_mb'] - r['base_mb']:.0f} MB | {confirm} | {seconds} |",
-                flush=True,
-            )
-        print(f"\nNền (Django đã khởi động, tệp đã đọc vào bộ nhớ): {r['base_mb']:.0f} MB.")
+    print(f"\nNền (Django đã khởi động, tệp đã đọc vào bộ nhớ): {r['base_mb']:.0f} MB.")
+
+
+def main() -> None:
+    kind = os.environ.get("KIND", "all")
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
+        if kind in ("all", "ntm_status"):
+            bench_ntm(Path(tmp))
+        if kind in ("all", "units"):
+            bench_units(Path(tmp))
+        if kind in ("all", "contributions"):
+            bench_contributions(Path(tmp))
 
 
 if __name__ == "__main__":

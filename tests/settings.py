@@ -63,3 +63,4 @@ CACHES = {
 # Reports render inline in the tests (deterministic); tests/reports/test_background_render.py
 # turns the demo's background thread on and waits for it (reports/background.py).
 REPORTS_RENDER_IN_THREAD = False
+BACKGROUND_IN_THREAD = False

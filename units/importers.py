@@ -17,8 +17,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from portal.audit import create_audited, update_audited
 from portal.dataexchange import Column, Importer, Plan, Table, choice_value, fold
 
 from .models import BLOC_KINDS, LOCALITY_KINDS, Cluster, ClusterKind, Unit, UnitKind, code_validator
@@ -120,7 +120,7 @@ class UnitImporter(Importer):
             ", ".join(UnitKind.values) + " (hoặc tên loại như khi xuất Excel: Xã, Phường, Thôn…)"
         )
 
-        for line, record in table.rows:
+        for line, record in table.each():
             code, name = record["code"], record["name"]
             kind, parent_code = kind_value(record["kind"]) or "", record["parent_code"]
             cluster_text = record["cluster"]
@@ -379,8 +379,8 @@ class UnitImporter(Importer):
                 return int(row.cluster_key[3:])
             return cluster_ids[row.cluster_key]
 
-        # New units level by level (parents first), in bulk: one INSERT per batch and level
-        # for the units and one for their history rows.
+        # New units level by level (parents first), in bulk: one INSERT per level for the
+        # units, one for their history rows and one for their audit events.
         parents = {r.code: r.parent_code for r in creates}
         levels: dict[int, list[UnitRow]] = {}
         for row in creates:
@@ -396,7 +396,7 @@ class UnitImporter(Importer):
                 )
                 for row in levels[depth]
             ]
-            bulk_create_with_history(objs, Unit, batch_size=BATCH, default_user=user)
+            create_audited(Unit, objs, actor=user)
             if any(o.pk is None for o in objs):  # backends that do not return ids
                 objs = list(Unit.objects.filter(code__in=[o.code for o in objs]))
             units.update({o.code: o for o in objs})
@@ -404,18 +404,24 @@ class UnitImporter(Importer):
         changed = []
         for row in updates:
             unit = units[row.code]
-            unit.name, unit.kind, unit.cluster_id = row.name, row.kind, cluster_of(row)
-            unit.parent = units[row.parent_code] if row.parent_code else None
-            unit.updated_at = now
-            changed.append(unit)
-        if changed:
-            bulk_update_with_history(
-                changed,
-                Unit,
-                fields=["name", "kind", "parent", "cluster", "updated_at"],
-                batch_size=BATCH,
-                default_user=user,
-            )
+            parent = units[row.parent_code] if row.parent_code else None
+            wanted = {
+                "name": row.name,
+                "kind": row.kind,
+                "parent": parent.pk if parent else None,
+                "cluster": cluster_of(row),
+            }
+            diff = {}
+            for name, value in wanted.items():
+                attname = name if name in ("name", "kind") else f"{name}_id"
+                if getattr(unit, attname) != value:
+                    diff[name] = (getattr(unit, attname), value)
+                    setattr(unit, attname, value)
+            unit.updated_at = now  # not in the history (excluded there), written all the same
+            changed.append((unit, diff))
+        # Renames and moves in bulk: one UPDATE per 1,000 units (PostgreSQL), their history
+        # rows and one audit event each (what saving them one by one records).
+        update_audited(Unit, changed, actor=user, touch=("updated_at",))
 
     # --- exporting --------------------------------------------------------------------------
 

@@ -149,7 +149,7 @@ class AwardImporter(Importer):
             for a in Award.objects.select_related("campaign")
         }
         seen: dict[tuple, tuple[int, tuple]] = {}
-        for line, row in table.rows:
+        for line, row in table.each():
             kind = RECIPIENT_KINDS.get(fold(row["recipient_kind"]))
             who = row["recipient_code_or_name"]
             tier = tiers.get(row["tier_code"])

@@ -9,8 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import prefetch_related_objects
 
+from portal.audit import create_audited, update_audited
 from portal.dataexchange import Column, Importer, Plan, Table, choice_value, register_importer
 from portal.numbers import parse_vn_number
 from units.models import Unit, UnitKind
@@ -20,10 +22,20 @@ from ..models import (
     VILLAGE_LEVELS,
     Contribution,
     ContributorKind,
+    NtmCriterion,
     NtmLevel,
     NtmStatus,
 )
-from .services import contribution_check, ntm_check, ntm_criterion_set_for, ntm_status_save
+from .services import contribution_check, ntm_check, ntm_criterion_set_for
+
+
+def _criterion_sets(years: Iterable[int], campaign: Any) -> dict[int, Any]:
+    """The criteria set in force for each year (2000–2100) with its criteria loaded (ntm_check
+    reads them): one query per year and one for all their criteria."""
+    sets = {year: ntm_criterion_set_for(year, campaign) for year in years if 2000 <= year <= 2100}
+    one = {s.pk: s for s in sets.values() if s is not None}  # years of one set share it
+    prefetch_related_objects(list(one.values()), "criteria")
+    return {year: one[s.pk] if s is not None else None for year, s in sets.items()}
 
 
 def _year(text: str) -> int | None:
@@ -50,8 +62,84 @@ class NtmChange:
     numbers: list[int]
 
 
+#: Keys per `IN (…)` of the importers' look-ups (SQLite takes at most 999 parameters a query).
+def _chunk_size() -> int:
+    return connection.features.max_query_params or 10_000
+
+
+def _chunked(values: Iterable[Any]) -> Iterable[list[Any]]:
+    values = list(values)
+    size = min(_chunk_size(), 10_000)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _units_by_code(codes: Iterable[str]) -> dict[str, Unit]:
+    """The units a file names, by code: one query per 10,000 codes (999 on SQLite)."""
+    units: dict[str, Unit] = {}
+    for chunk in _chunked(sorted(codes)):
+        units.update((u.code, u) for u in Unit.objects.filter(code__in=chunk).order_by())
+    return units
+
+
+def _statuses_of(unit_ids: Iterable[int], *, lock: bool = False) -> dict[tuple[int, int], Any]:
+    """The NTM statuses of these units by (unit id, year), each with `numbers`: the sorted
+    numbers of its criteria met (two queries per 10,000 units, not one per status)."""
+    statuses: dict[tuple[int, int], Any] = {}
+    links = NtmStatus.criteria_met.through.objects
+    for chunk in _chunked(unit_ids):
+        rows = NtmStatus.objects.filter(unit_id__in=chunk).order_by()
+        if lock:
+            rows = rows.select_for_update(of=("self",))
+        by_pk = {}
+        for status in rows:
+            status.numbers = []
+            by_pk[status.pk] = status
+            statuses[(status.unit_id, status.year)] = status
+        for status_id, number in links.filter(ntmstatus__unit_id__in=chunk).values_list(
+            "ntmstatus_id", "ntmcriterion__number"
+        ):
+            by_pk[status_id].numbers.append(number)
+        for status in by_pk.values():
+            status.numbers.sort()
+    return statuses
+
+
+def _insert_links(pairs: list[tuple[int, int]]) -> None:
+    """Insert (status id, criterion id) rows of the criteria-met table: on PostgreSQL one
+    INSERT of two arrays, elsewhere one executemany (a model instance per link would cost more
+    than the statuses themselves: a commune meets up to 19 criteria)."""
+    if not pairs:
+        return
+    through = NtmStatus.criteria_met.through
+    quote = connection.ops.quote_name
+    table = quote(through._meta.db_table)
+    status_col = quote(through._meta.get_field("ntmstatus").column)
+    criterion_col = quote(through._meta.get_field("ntmcriterion").column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} ({status_col}, {criterion_col}) "
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
+                # Array literals as text: psycopg would adapt 300,000 numbers one by one.
+                [
+                    "{" + ",".join(str(a) for a, _b in pairs) + "}",
+                    "{" + ",".join(str(b) for _a, b in pairs) + "}",
+                ],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} ({status_col}, {criterion_col}) VALUES (%s, %s)", pairs
+            )
+
+
 @register_importer
 class NtmStatusImporter(Importer):
+    """Checks a whole file in a constant number of queries (units, their statuses and criteria
+    met, one criteria set per year), and writes it in bulk: new statuses through
+    `create_audited`, changed ones through `update_audited` (each row its historical record
+    and one audit event), the criteria met as one INSERT of links."""
+
     kind = "ntm_status"
     label = "Kết quả tiêu chí nông thôn mới (xã, thôn)"
     columns = ("unit_code", "year", "criteria_met", "level")
@@ -61,17 +149,11 @@ class NtmStatusImporter(Importer):
     def plan(self, table: Table) -> Plan:
         plan = Plan()
         campaign = current_campaign()
-        codes = {r["unit_code"] for _, r in table.rows}
-        units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
-        existing = {
-            (s.unit_id, s.year): s
-            for s in NtmStatus.objects.filter(unit__in=units.values()).prefetch_related(
-                "criteria_met"
-            )
-        }
-        sets: dict[int, Any] = {}
+        units = _units_by_code({r["unit_code"] for _, r in table.rows})
+        existing = _statuses_of(u.pk for u in units.values())
+        sets = _criterion_sets({_year(r["year"]) or 0 for _, r in table.rows}, campaign)
         seen: dict[tuple[str, int], int] = {}
-        for line, row in table.rows:
+        for line, row in table.each():
             code = row["unit_code"]
             unit = units.get(code)
             if unit is None:
@@ -106,10 +188,6 @@ class NtmStatusImporter(Importer):
                 )
                 plan.error(line, "level", f"Mức “{row['level']}” không hợp lệ; dùng {allowed}.")
                 continue
-            if 2000 <= year <= 2100 and year not in sets:
-                sets[year] = ntm_criterion_set_for(year, campaign)
-                if sets[year] is not None:  # ntm_check reads its numbers: once, not per row
-                    prefetch_related_objects([sets[year]], "criteria")
             errors = ntm_check(
                 unit=unit,
                 year=year,
@@ -125,9 +203,7 @@ class NtmStatusImporter(Importer):
             old = existing.get((unit.pk, year))
             if old is None:
                 plan.created += 1
-            elif old.level == level and sorted(c.number for c in old.criteria_met.all()) == sorted(
-                set(numbers)
-            ):
+            elif old.level == level and old.numbers == sorted(set(numbers)):
                 plan.unchanged += 1
                 continue
             else:
@@ -136,20 +212,83 @@ class NtmStatusImporter(Importer):
         return plan
 
     def apply(self, plan: Plan, *, user=None) -> None:
+        """Write a checked plan in bulk (the caller holds the transaction). What each row
+        writes is what `ntm_status_save` writes for it: the level and the criteria met; a
+        changed status loses its confirmation; decision, date and note stay."""
         campaign = current_campaign()
-        for change in plan.changes:
-            old = NtmStatus.objects.filter(unit=change.unit, year=change.year).first()
-            ntm_status_save(
-                unit=change.unit,
-                year=change.year,
-                level=change.level,
-                numbers=change.numbers,
-                recognition_decision=old.recognition_decision if old else "",
-                recognition_date=old.recognition_date if old else None,
-                note=old.note if old else "",
-                campaign=campaign,
-                by=user,
+        actor = user if getattr(user, "is_authenticated", False) else None
+        changes = plan.changes
+        current = _statuses_of({c.unit.pk for c in changes}, lock=True)
+        sets = {year: ntm_criterion_set_for(year, campaign) for year in {c.year for c in changes}}
+        by_set: dict[int, dict[int, int]] = {}
+        for set_id, number, pk in NtmCriterion.objects.filter(
+            criterion_set__in=[s for s in sets.values() if s is not None]
+        ).values_list("criterion_set_id", "number", "pk"):
+            by_set.setdefault(set_id, {})[number] = pk
+        criteria = {year: by_set.get(s.pk, {}) if s is not None else {} for year, s in sets.items()}
+        new: list[NtmStatus] = []
+        new_links: list[list[int]] = []
+        updates: list[tuple[NtmStatus, dict[str, tuple[Any, Any]]]] = []
+        relinked: list[tuple[NtmStatus, list[int]]] = []
+        for change in changes:
+            numbers = sorted(set(change.numbers))
+            pks = sorted(criteria[change.year][n] for n in numbers if n in criteria[change.year])
+            status = current.get((change.unit.pk, change.year))
+            if status is None:
+                status = NtmStatus(
+                    unit=change.unit,
+                    year=change.year,
+                    level=change.level,
+                    criteria_met_count=len(pks),
+                    is_sample=False,
+                )
+                new.append(status)
+                new_links.append(pks)
+                continue
+            status.unit = change.unit  # its name is in the audit event's label
+            old_pks = sorted(
+                criteria[change.year][n] for n in status.numbers if n in criteria[change.year]
             )
+            same_criteria = status.numbers == numbers and old_pks == pks
+            if status.level == change.level and same_criteria:
+                continue  # the data changed since the plan: nothing left to write
+            wanted = {
+                "level": change.level,
+                "is_sample": False,
+                "confirmed_at": None,
+                "confirmed_by": None,
+            }
+            if not same_criteria:
+                wanted["criteria_met_count"] = len(pks)
+                relinked.append((status, pks))
+            diff: dict[str, tuple[Any, Any]] = {}
+            for name, value in wanted.items():
+                attname = "confirmed_by_id" if name == "confirmed_by" else name
+                before = getattr(status, attname)
+                if before != value:
+                    diff[name] = (before, value)
+                    setattr(status, attname, value)
+            updates.append((status, diff))
+        update_audited(NtmStatus, updates, actor=actor)
+        create_audited(NtmStatus, new, actor=actor)
+        if any(s.pk is None for s in new):  # backends that return no ids from bulk inserts
+            ids = {
+                (s.unit_id, s.year): s.pk
+                for chunk in _chunked({s.unit_id for s in new})
+                for s in NtmStatus.objects.filter(unit_id__in=chunk).only("pk", "unit", "year")
+            }
+            for status in new:
+                status.pk = ids[(status.unit_id, status.year)]
+        links = NtmStatus.criteria_met.through
+        for chunk in _chunked([s.pk for s, _pks in relinked]):
+            links.objects.filter(ntmstatus_id__in=chunk).delete()
+        _insert_links(
+            [
+                (status.pk, pk)
+                for status, pks in [*zip(new, new_links, strict=True), *relinked]
+                for pk in pks
+            ]
+        )
 
     def export_rows(self, **options: Any) -> Iterable[Sequence[Any]]:
         statuses = NtmStatus.objects.select_related("unit").prefetch_related("criteria_met")
@@ -249,7 +388,7 @@ class ContributionImporter(Importer):
             for c in Contribution.objects.filter(commune__in=communes.values())
         }
         seen: dict[tuple, int] = {}
-        for line, row in table.rows:
+        for line, row in table.each():
             bad = False
             year = _year(row["year"])
             if year is None:

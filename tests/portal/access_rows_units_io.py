@@ -103,6 +103,18 @@ ROWS = [
         url_names=("import-cancel",),
     ),
     Row(
+        "large import's progress page of a token not the user's",
+        lambda w, u: reverse("import-progress", args=["units", NO_SUCH_TOKEN]),
+        _holders("unit.import", 404),
+        url_names=("import-progress",),
+    ),
+    Row(
+        "large import's error file of a token not the user's",
+        lambda w, u: reverse("import-errors", args=["units", NO_SUCH_TOKEN]),
+        _holders("unit.import", 404),
+        url_names=("import-errors",),
+    ),
+    Row(
         "unit list Excel export",
         lambda w, u: reverse("units:unit-export"),
         _holders("unit.export", 200),

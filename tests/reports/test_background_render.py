@@ -11,7 +11,8 @@ import threading
 import pytest
 from django.urls import reverse
 
-from reports import background, rendering
+from portal import background as portal_background
+from reports import rendering
 from reports.models import OPEN_STATUSES, Report, ReportStatus
 
 from .test_services import fast_render  # noqa: F401 (fixture)
@@ -56,13 +57,13 @@ def test_without_a_broker_the_request_returns_at_once_and_the_page_then_shows_th
         assert f'hx-get="{status}' in page  # the page asks for the status every 2 s
     finally:
         gate.set()
-    assert background.wait(timeout=120)
+    assert portal_background.wait(timeout=120)
 
     report.refresh_from_db()
     assert report.status == ReportStatus.READY
     assert fast_render == [report.pk]
     assert len(rendered_in) == 1
-    assert rendered_in[0].startswith("report-render")
+    assert rendered_in[0].startswith("portal-background")  # not the request's thread
     row = client.get(status).content.decode()
     assert "Chờ ký duyệt" in row
     assert "hx-trigger" not in row  # ready: the page stops asking
