@@ -33,6 +33,7 @@ from ..models import (
     NtmLevel,
     NtmStatus,
 )
+from .derived import refresh_ntm_derived
 
 #: Above these a figure is a typing error, not a contribution (one commune, one row).
 MAX_MONEY_VND = Decimal("1000000000000")  # 1.000 tỷ đồng
@@ -366,6 +367,9 @@ def ntm_status_save(
     status.save()
     if "criteria_met" in mine:
         status.criteria_met.set(mine["criteria_met"])
+    if created or "criteria_met" in mine:
+        # This year's lost criteria and every later year's depend on these criteria.
+        refresh_ntm_derived([unit.pk])
     return status
 
 
