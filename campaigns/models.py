@@ -731,7 +731,16 @@ class NtmStatus(models.Model):
         help_text="The latest earlier year in which a criterion of criteria_lost was met (a "
         "campaign starting after it judges no loss); null when criteria_lost is empty.",
     )
-    history = HistoricalRecords(excluded_fields=["criteria_lost", "criteria_lost_latest"])
+    criteria_met_bits = models.BigIntegerField(
+        "Tiêu chí đạt (theo bit)",
+        default=0,
+        editable=False,
+        help_text="Bit n set when criterion number n (1–62) is met: the per-criterion counts "
+        "read one row per commune instead of every criterion link.",
+    )
+    history = HistoricalRecords(
+        excluded_fields=["criteria_lost", "criteria_lost_latest", "criteria_met_bits"]
+    )
 
     class Meta:
         verbose_name = "kết quả tiêu chí NTM"

@@ -2,9 +2,11 @@
 
 `NtmStatus.criteria_lost` lists, for a unit's year, every criterion (by number) met in an earlier
 year of the same unit and not met this year, with the earlier years in which it was met;
-`criteria_lost_latest` is the latest of those years (null when none). "Criteria kept"
-(campaigns.targets) counts and names the communes that lost criteria from these two columns
-instead of reading every criterion of every year.
+`criteria_lost_latest` is the latest of those years (null when none); `criteria_met_bits` has
+bit n set when criterion number n is met this year. "Criteria kept" (campaigns.targets) counts
+and names the communes that lost criteria from the first two, and the dashboard's per-criterion
+counts (campaigns.rankings.summary.criteria_counts) add up the bits — one row per commune
+instead of every criterion of every year.
 
 A year's facts depend on that year's criteria and on every earlier year's, so any writer of a
 unit's criteria calls `refresh_ntm_derived(unit_ids)` afterwards, in the same transaction: the
@@ -23,8 +25,18 @@ from collections.abc import Iterable
 
 from django.db import models
 
+FIELDS = ["criteria_lost", "criteria_lost_latest", "criteria_met_bits"]
+#: Criterion numbers a bit can stand for (a signed 64-bit integer).
+MAX_BIT = 62
+
 #: Units recomputed per round of queries (keeps IN lists short on every database).
 CHUNK = 500
+
+
+def met_bits(numbers: Iterable[int]) -> int:
+    """The criteria numbers met as bits (bit n for number n; numbers above MAX_BIT left out:
+    `campaigns.rankings.summary.criteria_counts` then counts from the links)."""
+    return sum(1 << n for n in set(numbers) if 0 <= n <= MAX_BIT)
 
 
 def lost_facts(years: dict[int, set[int]]) -> dict[int, tuple[list, int | None]]:
@@ -69,7 +81,9 @@ def _refresh_chunk(model: type[models.Model], unit_ids: list[int]) -> int:
     rows = list(
         manager.filter(unit_id__in=unit_ids)
         .order_by()
-        .values_list("pk", "unit_id", "year", "criteria_lost", "criteria_lost_latest")
+        .values_list(
+            "pk", "unit_id", "year", "criteria_lost", "criteria_lost_latest", "criteria_met_bits"
+        )
     )
     numbers: dict[int, set[int]] = defaultdict(set)  # status → numbers met
     for status_id, number in (
@@ -79,14 +93,14 @@ def _refresh_chunk(model: type[models.Model], unit_ids: list[int]) -> int:
     ):
         numbers[status_id].add(number)
     by_unit: dict[int, dict[int, set[int]]] = defaultdict(dict)
-    for pk, unit_id, year, _lost, _latest in rows:
+    for pk, unit_id, year, *_old in rows:
         by_unit[unit_id][year] = numbers.get(pk, set())
     facts = {unit_id: lost_facts(years) for unit_id, years in by_unit.items()}
     stale = []
-    for pk, unit_id, year, lost, latest in rows:
-        new_lost, new_latest = facts[unit_id][year]
-        if lost != new_lost or latest != new_latest:
-            stale.append(model(pk=pk, criteria_lost=new_lost, criteria_lost_latest=new_latest))
+    for pk, unit_id, year, *old in rows:
+        new = [*facts[unit_id][year], met_bits(numbers.get(pk, ()))]
+        if old != new:
+            stale.append(model(pk=pk, **dict(zip(FIELDS, new, strict=True))))
     if stale:
-        manager.bulk_update(stale, ["criteria_lost", "criteria_lost_latest"], batch_size=CHUNK)
+        manager.bulk_update(stale, FIELDS, batch_size=CHUNK)
     return len(stale)

@@ -40,7 +40,7 @@ from campaigns.models import (
     TargetMetric,
     ValueType,
 )
-from campaigns.results.derived import lost_facts
+from campaigns.results.derived import lost_facts, met_bits
 from units.models import (
     Authority,
     AuthorityLevel,
@@ -294,8 +294,9 @@ class Command(BaseCommand):
                     for s, ks in zip(mine, met_sets[first_row:], strict=True)
                 }
             )
-            for s in mine:
+            for s, ks in zip(mine, met_sets[first_row:], strict=True):
                 s.criteria_lost, s.criteria_lost_latest = facts[s.year]
+                s.criteria_met_bits = met_bits(criteria[k].number for k in ks)
         for v in villages:
             ntm = False
             for y in years:
