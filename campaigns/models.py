@@ -749,7 +749,15 @@ class NtmStatus(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="ntmstatus_unique_unit_year"),
         ]
-        indexes = [models.Index(fields=["year", "level"])]
+        indexes = [
+            models.Index(fields=["year", "level"]),
+            # The per-criterion counts read the communes' bits alone (villages record none).
+            models.Index(
+                fields=["year", "criteria_met_bits"],
+                condition=models.Q(criteria_met_bits__gt=0),
+                name="ntmstatus_year_bits_met",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} – {self.year}: {self.get_level_display()}"

@@ -467,7 +467,8 @@ def criteria_counts(year: int, campaign: Campaign | None) -> list[dict]:
             f"n{n}": Sum(F("criteria_met_bits").bitand(1 << n).bitrightshift(n)) for n in numbers
         }
         rows = (
-            NtmStatus.objects.filter(year__in=[year - 1, year])
+            # Only communes record criteria: the rows with bits (a partial index) are theirs.
+            NtmStatus.objects.filter(year__in=[year - 1, year], criteria_met_bits__gt=0)
             .values("year")
             .annotate(**bit_sums)
             .order_by()
