@@ -37,6 +37,7 @@ from .models import (
 )
 from .oversight import demo as oversight_demo
 from .reference import QD318_CODE, ensure_ntm_criteria
+from .results.derived import refresh_ntm_derived
 
 CAMPAIGN_CODE = "ducpho-ntm-2021-2025"
 
@@ -365,6 +366,7 @@ def _sample_results(campaign: Campaign, ntm_set: NtmCriterionSet) -> None:
                 if level != NtmLevel.NONE:
                     status.recognition_decision = "Quyết định công nhận (mẫu)"
                     status.save(update_fields=["recognition_decision"])
+        refresh_ntm_derived([commune.pk])
         villages = list(commune.children.filter(kind=UnitKind.VILLAGE).order_by("code"))
         for year in campaign.years:
             share = min(1.0, 0.2 + 0.2 * (year - campaign.start_year) + rng.random() * 0.2)

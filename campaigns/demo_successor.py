@@ -49,6 +49,7 @@ from .models import (
     ValueType,
 )
 from .reference import QD318_CODE, ensure_ntm_criteria
+from .results.derived import refresh_ntm_derived
 
 CAMPAIGN_CODE = "phuongducpho-ntm-2026-2030"
 START_YEAR, END_YEAR = 2026, 2030
@@ -465,6 +466,7 @@ def _ntm_records(campaign: Campaign, year: int, rng: random.Random) -> None:
                     land_m2=Decimal(rng.randrange(200, 3000)),
                     note="Số liệu mẫu",
                 )
+        refresh_ntm_derived([unit.pk])
 
 
 @transaction.atomic

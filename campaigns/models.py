@@ -719,7 +719,35 @@ class NtmStatus(models.Model):
     )
     note = models.TextField("Ghi chú", blank=True)
     is_sample = models.BooleanField("Dữ liệu mẫu", default=False)
-    history = HistoricalRecords()
+    # Derived from this unit's criteria over the years (campaigns.results.derived, called by every
+    # writer of criteria): not business data, kept out of the history and the audit trail (the
+    # criteria they come from are there). They let "criteria kept" read one row per commune.
+    criteria_lost = models.JSONField(
+        "Tiêu chí không còn đạt",
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="[[number, [earlier years it was met]], …]: each criterion met in an earlier "
+        "year of this unit and not met this year, by number; empty when none.",
+    )
+    criteria_lost_latest = models.PositiveSmallIntegerField(
+        "Năm gần nhất còn đạt tiêu chí đã mất",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The latest earlier year in which a criterion of criteria_lost was met (a "
+        "campaign starting after it judges no loss); null when criteria_lost is empty.",
+    )
+    criteria_met_bits = models.BigIntegerField(
+        "Tiêu chí đạt (theo bit)",
+        default=0,
+        editable=False,
+        help_text="Bit n set when criterion number n (1–62) is met: the per-criterion counts "
+        "read one row per commune instead of every criterion link.",
+    )
+    history = HistoricalRecords(
+        excluded_fields=["criteria_lost", "criteria_lost_latest", "criteria_met_bits"]
+    )
 
     class Meta:
         verbose_name = "kết quả tiêu chí NTM"
@@ -728,7 +756,15 @@ class NtmStatus(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="ntmstatus_unique_unit_year"),
         ]
-        indexes = [models.Index(fields=["year", "level"])]
+        indexes = [
+            models.Index(fields=["year", "level"]),
+            # The per-criterion counts read the communes' bits alone (villages record none).
+            models.Index(
+                fields=["year", "criteria_met_bits"],
+                condition=models.Q(criteria_met_bits__gt=0),
+                name="ntmstatus_year_bits_met",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} – {self.year}: {self.get_level_display()}"

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from django.db.models import Count, F, Min, Q, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
 from portal.figures_cache import cached_figure
@@ -77,10 +77,10 @@ class TargetProgress:
     shown: list[str] = field(default_factory=list)
     lost: list[LostCriteria] = field(default_factory=list)
     lost_count: int = 0
-    #: How to read `units` when asked: (kind, levels) for a level metric, or the ids that lost
-    #: criteria for "criteria kept".
+    #: How to read `units` when asked: (kind, levels) for a level metric, or for "criteria
+    #: kept" the campaign's first year (a loss of criteria met since then counts).
     _levels: tuple[str, frozenset[str]] | None = None
-    _lost_ids: frozenset[int] = frozenset()
+    _kept_from: int | None = None
 
     @cached_property
     def units(self) -> list[Unit]:
@@ -89,9 +89,14 @@ class TargetProgress:
             kind, levels = self._levels
             statuses = NtmStatus.objects.filter(year=self.year, unit__kind=kind, level__in=levels)
         else:
-            statuses = NtmStatus.objects.filter(year=self.year, unit__kind=UnitKind.COMMUNE)
+            statuses = NtmStatus.objects.filter(
+                Q(criteria_lost_latest__isnull=True)
+                | Q(criteria_lost_latest__lt=self._kept_from or 0),
+                year=self.year,
+                unit__kind=UnitKind.COMMUNE,
+            )
         units = Unit.objects.filter(pk__in=statuses.values("unit_id")).order_by("name", "pk")
-        return [u for u in units if u.pk not in self._lost_ids]
+        return list(units)
 
     @property
     def more(self) -> int:
@@ -142,7 +147,7 @@ def _progress_in_year(targets: list[Target], year: int) -> dict[int, TargetProgr
     """Progress of several targets in one year (target pk → progress), in a fixed number of
     queries whatever the number of targets and units: two for the level metrics (the counts by
     kind and level, and the first SHOWN names of each with ROW_NUMBER()), three for "criteria
-    kept"."""
+    kept" (over the stored lost criteria, one row per commune)."""
     result: dict[int, TargetProgress] = {}
     level_targets = [t for t in targets if t.metric != TargetMetric.CRITERIA_KEPT]
     if level_targets:
@@ -194,68 +199,48 @@ def _progress_in_year(targets: list[Target], year: int) -> dict[int, TargetProgr
 
 def _criteria_kept(target: Target, year: int) -> TargetProgress:
     """Communes whose criteria met in `year` include every criterion met in an earlier year of
-    the campaign (a commune with no row for `year` is not judged for that year). The database
-    finds the lost criteria: per commune and criterion, the first earlier year it was met, kept
-    only when it is not met in `year` — a few rows instead of every criterion of every year.
-    The communes judged are counted; only the first SHOWN of those kept, and of those that lost
-    criteria, are named."""
+    the campaign (a commune with no row for `year` is not judged for that year). Each row stores
+    the criteria it lost and the earlier years they were met (`criteria_lost`, kept by
+    campaigns.results.derived on every write), and the latest of those years
+    (`criteria_lost_latest`): a commune lost criteria in this campaign when that year is not
+    before the campaign's first. Three queries over one row per commune judged: the counts, the
+    first SHOWN kept and the first SHOWN that lost criteria, by name."""
     first = target.campaign.start_year
-    through = NtmStatus.criteria_met.through
     judged = NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE)
-    gone_rows = (
-        through.objects.filter(
-            ntmstatus__year__gte=first,
-            ntmstatus__year__lte=year,
-            # Only communes record criteria (a village records its level alone), and only the
-            # communes judged this year count: no join to the units table.
-            ntmstatus__unit_id__in=judged.values("unit_id"),
-        )
-        .values("ntmstatus__unit_id", "ntmstatus__unit__name", "ntmcriterion__number")
-        .annotate(
-            since=Min("ntmstatus__year", filter=Q(ntmstatus__year__lt=year)),
-            now=Count("pk", filter=Q(ntmstatus__year=year)),
-        )
-        .filter(since__isnull=False, now=0)
-        .order_by()
+    lost_here = Q(criteria_lost_latest__gte=first)
+    counts = judged.aggregate(total=Count("pk"), lost=Count("pk", filter=lost_here))
+    shown = list(
+        judged.filter(~lost_here | Q(criteria_lost_latest__isnull=True))
+        .order_by("unit__name", "unit_id")
+        .values_list("unit__name", flat=True)[:SHOWN]
     )
-    gone: dict[int, set[int]] = defaultdict(set)  # commune → the numbers it lost
-    since: dict[int, int] = {}  # commune → the first year it met any of them
-    name_of: dict[int, str] = {}
-    for row in gone_rows:
-        unit_id = row["ntmstatus__unit_id"]
-        gone[unit_id].add(row["ntmcriterion__number"])
-        since[unit_id] = min(since.get(unit_id, year), row["since"])
-        name_of[unit_id] = row["ntmstatus__unit__name"]
-    # The first SHOWN kept communes by name: read in order until found, skipping the ones that
-    # lost criteria (so at most SHOWN + len(gone) rows, not every commune).
-    shown: list[str] = []
-    names = judged.order_by("unit__name", "unit_id").values_list("unit_id", "unit__name")
-    for unit_id, name in names.iterator(chunk_size=100):
-        if unit_id not in gone:
-            shown.append(name)
-            if len(shown) >= SHOWN:
-                break
-    first_lost = sorted(gone, key=lambda pk: (name_of[pk], pk))[:SHOWN]
-    named = Unit.objects.in_bulk(first_lost)
-    lost = [LostCriteria(named[pk], tuple(sorted(gone[pk])), since[pk]) for pk in first_lost]
-    total = judged.count()
-    lost_total = len(gone)
+    lost = []
+    for status in (
+        judged.filter(lost_here).select_related("unit").order_by("unit__name", "unit_id")[:SHOWN]
+    ):
+        numbers, since = [], year
+        for number, years in status.criteria_lost:
+            in_campaign = [y for y in years if y >= first]
+            if in_campaign:
+                numbers.append(number)
+                since = min(since, in_campaign[0])
+        lost.append(LostCriteria(status.unit, tuple(sorted(numbers)), since))
     return TargetProgress(
         target=target,
         year=year,
-        value=total - lost_total,
-        met=not gone,
+        value=counts["total"] - counts["lost"],
+        met=not counts["lost"],
         shown=shown,
         lost=lost,
-        lost_count=lost_total,
-        _lost_ids=frozenset(gone),
+        lost_count=counts["lost"],
+        _kept_from=first,
     )
 
 
 def targets_progress(campaign, year: int) -> list[TargetProgress]:
     """Every target of `campaign` with its progress in `year`, computed once per data version
-    (portal.figures_cache: every audited write renews it) — the criteria-kept count reads every
-    criterion met in every year of the campaign, too much to repeat on each page view."""
+    (portal.figures_cache: every audited write renews it); the first request after a write
+    reads a bounded number of rows per target (one per commune at most)."""
     return cached_figure(
         "targets-progress",
         campaign.pk,

@@ -15,7 +15,7 @@ same size as communes grow:
   before, self-assessment late. The dashboard shows the first few; the list page shows them all,
   a page at a time.
 - `criteria_counts(year, campaign)` — per national criterion, how many communes met it this year
-  and the year before.
+  and the year before (summing the bits each status stores of the numbers it met).
 - `years_summary()` — per year: communes with figures, average criteria met, NTM, advanced, model.
 
 Completeness uses the same definitions as `campaigns.results.selectors.completeness` (expected
@@ -56,6 +56,7 @@ from ..models import (
     NtmLevel,
     NtmStatus,
 )
+from ..results.derived import MAX_BIT
 from ..results.selectors import TARGET_GROUP_KINDS, Stage
 from .charts import criteria_of
 from .figures import NTM_OR_BETTER
@@ -455,17 +456,36 @@ def _reasons(entry: dict) -> list[str]:
 
 def criteria_counts(year: int, campaign: Campaign | None) -> list[dict]:
     """Per national criterion: communes meeting it in `year` and in the year before (by
-    criterion number, as the heatmap compares years). Two queries."""
-    through = NtmStatus.criteria_met.through
+    criterion number, as the heatmap compares years). One query over one row per commune and
+    year: each status keeps the numbers it met as bits (`NtmStatus.criteria_met_bits`,
+    campaigns.results.derived); numbers too large for a bit are counted from the links."""
+    criteria = criteria_of(campaign)
+    numbers = sorted({c.number for c in criteria})
     counts: dict[tuple[int, int], int] = defaultdict(int)
-    for y, number, n in (
-        # Only communes record criteria (a village records its level alone): no join to units.
-        through.objects.filter(ntmstatus__year__in=[year - 1, year])
-        .values_list("ntmstatus__year", "ntmcriterion__number")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        counts[(y, number)] += n
+    if all(0 <= n <= MAX_BIT for n in numbers):
+        bit_sums = {
+            f"n{n}": Sum(F("criteria_met_bits").bitand(1 << n).bitrightshift(n)) for n in numbers
+        }
+        rows = (
+            # Only communes record criteria: the rows with bits (a partial index) are theirs.
+            NtmStatus.objects.filter(year__in=[year - 1, year], criteria_met_bits__gt=0)
+            .values("year")
+            .annotate(**bit_sums)
+            .order_by()
+        )
+        for row in rows:
+            for n in numbers:
+                counts[(row["year"], n)] += row[f"n{n}"] or 0
+    else:
+        through = NtmStatus.criteria_met.through
+        for y, number, n in (
+            # Only communes record criteria (a village records its level alone): no join to units.
+            through.objects.filter(ntmstatus__year__in=[year - 1, year])
+            .values_list("ntmstatus__year", "ntmcriterion__number")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            counts[(y, number)] += n
     return [
         {
             "number": c.number,
@@ -474,7 +494,7 @@ def criteria_counts(year: int, campaign: Campaign | None) -> list[dict]:
             "before": counts[(year - 1, c.number)],
             "change": counts[(year, c.number)] - counts[(year - 1, c.number)],
         }
-        for c in criteria_of(campaign)
+        for c in criteria
     ]
 
 

@@ -33,6 +33,7 @@ from ..models import (
     NtmLevel,
     NtmStatus,
 )
+from .derived import refresh_ntm_derived
 
 #: Above these a figure is a typing error, not a contribution (one commune, one row).
 MAX_MONEY_VND = Decimal("1000000000000")  # 1.000 tỷ đồng
@@ -301,8 +302,13 @@ def ntm_status_save(
     campaign: Campaign | None = None,
     by: User | None = None,
     seen: str | None = None,
+    derive: bool = True,
 ) -> NtmStatus:
     """Record which criteria a commune met in a year and its level (a village: its level).
+
+    The unit's derived lost criteria (campaigns.results.derived) are renewed in the same
+    transaction; a caller saving many units may pass `derive=False` and call
+    `refresh_ntm_derived(unit_ids)` once for all of them before its transaction ends.
 
     `seen` is the edit form's token (portal/concurrency.py): only the fields the person changed
     are written, and a change someone else made to one of them since the page was built refuses
@@ -366,6 +372,9 @@ def ntm_status_save(
     status.save()
     if "criteria_met" in mine:
         status.criteria_met.set(mine["criteria_met"])
+    if derive and (created or "criteria_met" in mine):
+        # This year's lost criteria and every later year's depend on these criteria.
+        refresh_ntm_derived([unit.pk])
     return status
 
 

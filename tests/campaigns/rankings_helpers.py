@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from campaigns.models import NtmCriterion, NtmLevel, NtmStatus
+from campaigns.results.derived import refresh_ntm_derived
 from tests.factories import ClusterFactory, UnitFactory, VillageFactory
 
 
@@ -21,6 +22,7 @@ def status(campaign, unit, year: int, level=NtmLevel.NONE, met: int | list[int] 
         unit=unit, year=year, level=level, criteria_met_count=len(numbers)
     )
     row.criteria_met.set([c for c in criteria(campaign) if c.number in numbers])
+    refresh_ntm_derived([unit.pk])  # as the save service does
     return row
 
 

@@ -14,6 +14,7 @@ from campaigns.models import (
     TargetGroup,
     ValueType,
 )
+from campaigns.results.derived import refresh_ntm_derived
 
 
 def with_criteria_sets(campaign, groups=(TargetGroup.COMMUNES, TargetGroup.VILLAGES)):
@@ -46,6 +47,7 @@ def ntm(unit, year, level="none", numbers=(), criterion_set=None):
     status.criteria_met.set(crit)
     status.criteria_met_count = len(numbers)
     status.save()
+    refresh_ntm_derived([unit.pk])  # as the save service does
     return status
 
 

@@ -61,6 +61,7 @@ from campaigns.models import (
     TargetMetric,
     ValueType,
 )
+from campaigns.results.derived import refresh_ntm_derived
 from portal.models import AuditEvent, RoleGrant, User
 from portal.roles import Role
 from reports.models import Report, ReportStatus
@@ -399,6 +400,7 @@ def ntm_communes(ctx: Ctx, start: int, n: int) -> None:
         for s in statuses
         for c in criteria[: s.criteria_met_count]
     )
+    refresh_ntm_derived(u.pk for u in units)  # as the save service does
 
 
 def targets(ctx: Ctx, start: int, n: int) -> None:

@@ -18,6 +18,7 @@ from campaigns.models import (
     Target,
     TargetMetric,
 )
+from campaigns.results.derived import refresh_ntm_derived
 from reports import signing
 from tests.factories import UnitFactory, VillageFactory
 
@@ -49,6 +50,7 @@ def set_status(unit, year, level, count, *, criteria_set, is_sample=False):
     status.criteria_met.set(
         NtmCriterion.objects.filter(criterion_set=criteria_set, number__lte=count)
     )
+    refresh_ntm_derived([unit.pk])  # as the save service does
     return status
 
 

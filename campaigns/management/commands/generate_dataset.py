@@ -40,6 +40,7 @@ from campaigns.models import (
     TargetMetric,
     ValueType,
 )
+from campaigns.results.derived import lost_facts, met_bits
 from units.models import (
     Authority,
     AuthorityLevel,
@@ -258,6 +259,7 @@ class Command(BaseCommand):
         for c in communes:
             met = set(rnd.sample(range(19), rnd.randint(8, 17)))
             level = NtmLevel.NONE
+            first_row = len(statuses)
             for y in years:
                 if y != years[0]:
                     for _ in range(rnd.randint(0, 3)):
@@ -284,6 +286,17 @@ class Command(BaseCommand):
                     )
                 )
                 met_sets.append(sorted(met))
+            # The derived lost-criteria columns (campaigns.results.derived), as a save fills them.
+            mine = statuses[first_row:]
+            facts = lost_facts(
+                {
+                    s.year: {criteria[k].number for k in ks}
+                    for s, ks in zip(mine, met_sets[first_row:], strict=True)
+                }
+            )
+            for s, ks in zip(mine, met_sets[first_row:], strict=True):
+                s.criteria_lost, s.criteria_lost_latest = facts[s.year]
+                s.criteria_met_bits = met_bits(criteria[k].number for k in ks)
         for v in villages:
             ntm = False
             for y in years:
