@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import models
 
@@ -39,14 +40,14 @@ def met_bits(numbers: Iterable[int]) -> int:
     return sum(1 << n for n in set(numbers) if 0 <= n <= MAX_BIT)
 
 
-def lost_facts(years: dict[int, set[int]]) -> dict[int, tuple[list, int | None]]:
+def lost_facts(years: dict[int, set[int]]) -> dict[int, tuple[list[list[Any]], int | None]]:
     """Per year of one unit (year → criteria numbers met): ([[number, [earlier years]], …],
     latest earlier year or None)."""
-    out: dict[int, tuple[list, int | None]] = {}
+    out: dict[int, tuple[list[list[Any]], int | None]] = {}
     met_in: dict[int, list[int]] = defaultdict(list)  # number → earlier years it was met
     for year in sorted(years):
         now = years[year]
-        lost = [[n, list(ys)] for n, ys in sorted(met_in.items()) if n not in now]
+        lost: list[list[Any]] = [[n, list(ys)] for n, ys in sorted(met_in.items()) if n not in now]
         latest = max((ys[-1] for _, ys in lost), default=None)
         out[year] = (lost, latest)
         for n in now:

@@ -26,6 +26,7 @@ from ..models import (
     NtmLevel,
     NtmStatus,
 )
+from .derived import refresh_ntm_derived
 from .services import contribution_check, ntm_check, ntm_criterion_set_for
 
 
@@ -289,6 +290,9 @@ class NtmStatusImporter(Importer):
                 for pk in pks
             ]
         )
+        # The facts derived from the criteria (lost since an earlier year, the met bits), for
+        # every unit whose criteria changed: as ntm_status_save does, once for the whole file.
+        refresh_ntm_derived({s.unit_id for s in new} | {s.unit_id for s, _pks in relinked})
 
     def export_rows(self, **options: Any) -> Iterable[Sequence[Any]]:
         statuses = NtmStatus.objects.select_related("unit").prefetch_related("criteria_met")

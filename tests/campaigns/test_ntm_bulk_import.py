@@ -38,6 +38,11 @@ def _state(unit) -> list[tuple]:
             sorted(c.number for c in s.criteria_met.all()),
             s.is_sample,
             s.confirmed_at,
+            # the facts derived from the criteria (lost since an earlier year), which the
+            # dashboard and the targets read
+            s.criteria_lost,
+            s.criteria_lost_latest,
+            s.criteria_met_bits,
         )
         for s in NtmStatus.objects.filter(unit=unit)
         .order_by("year")

@@ -254,7 +254,8 @@ class Command(BaseCommand):
             batch_size=BATCH,
         )
         # NTM status: criteria grow by 0–3 a year, now and then one is lost.
-        statuses, met_sets = [], []
+        statuses: list[NtmStatus] = []
+        met_sets: list[list[int]] = []
         level_for = {}
         for c in communes:
             met = set(rnd.sample(range(19), rnd.randint(8, 17)))

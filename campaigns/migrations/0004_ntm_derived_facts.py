@@ -14,7 +14,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0002_ntm_criteria_reference_data'),
+        ('campaigns', '0003_review_queue_index'),
         ('units', '0002_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
