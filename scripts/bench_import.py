@@ -212,6 +212,24 @@ def _pg_database(url: str, *, create: bool) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def _print_run(label: str, check: str, step: str, r: dict) -> None:
+    """Two table rows of one import: the check (dry run) and, when it ran, the write."""
+    print(
+        f"| {label} | {check} | {r['outcome']} "
+        f"| {r['plan_s']:.1f} s ({r['plan_cpu']:.1f} s) | {r['plan_q']} | 0 "
+        f"| {r['plan_mb'] - r['base_mb']:.0f} MB |",
+        flush=True,
+    )
+    if "apply_s" in r:
+        print(
+            f"| {label} | {step}: ghi | | {r['apply_s']:.1f} s ({r['apply_cpu']:.1f} s) "
+            f"| {r['apply_q']} | {r['events']:,} | {r['apply_mb'] - r['base_mb']:.0f} MB |".replace(
+                ",", "."
+            ),
+            flush=True,
+        )
+
+
 def bench_ntm(tmpdir: Path) -> None:
     rows = int(os.environ.get("ROWS_NTM", "20000"))
     communes = -(-rows // len(YEARS))
@@ -242,21 +260,7 @@ def bench_ntm(tmpdir: Path) -> None:
                 ("cập nhật mọi dòng", changed, "rollback"),
             ):
                 r = _run(env, "ntm_status", path, mode)
-                print(
-                    f"| {label} | {step}: kiểm tra (chạy thử) | {r['outcome']} "
-                    f"| {r['plan_s']:.1f} s ({r['plan_cpu']:.1f} s) | {r['plan_q']} | 0 "
-                    f"| {r['plan_mb'] - r['base_mb']:.0f} MB |",
-                    flush=True,
-                )
-                if "apply_s" in r:
-                    print(
-                        f"| {label} | {step}: ghi | | {r['apply_s']:.1f} s "
-                        f"({r['apply_cpu']:.1f} s) | {r['apply_q']} "
-                        f"| {r['events']:,} | {r['apply_mb'] - r['base_mb']:.0f} MB |".replace(
-                            ",", "."
-                        ),
-                        flush=True,
-                    )
+                _print_run(label, f"{step}: kiểm tra (chạy thử)", step, r)
         finally:
             if isinstance(db, str):
                 _pg_database(db, create=False)
@@ -299,22 +303,7 @@ def bench_units(tmpdir: Path) -> None:
             env = _env(db)
             _migrate(env)
             for step, path, mode in (("tạo mới", first, "commit"), ("đổi tên", renamed, "commit")):
-                r = _run(env, "units", path, mode)
-                print(
-                    f"| {label} | {step}: kiểm tra | {r['outcome']} "
-                    f"| {r['plan_s']:.1f} s ({r['plan_cpu']:.1f} s) | {r['plan_q']} | 0 "
-                    f"| {r['plan_mb'] - r['base_mb']:.0f} MB |",
-                    flush=True,
-                )
-                if "apply_s" in r:
-                    print(
-                        f"| {label} | {step}: ghi | | {r['apply_s']:.1f} s "
-                        f"({r['apply_cpu']:.1f} s) | {r['apply_q']} "
-                        f"| {r['events']:,} | {r['apply_mb'] - r['base_mb']:.0f} MB |".replace(
-                            ",", "."
-                        ),
-                        flush=True,
-                    )
+                _print_run(label, f"{step}: kiểm tra", step, _run(env, "units", path, mode))
         finally:
             if isinstance(db, str):
                 _pg_database(db, create=False)
