@@ -4,6 +4,7 @@ ignored (and named by the form), never passed to the database."""
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 
 from portal.filters import YearFilter
@@ -56,7 +57,12 @@ class FeedbackFilter(django_filters.FilterSet):
 class InspectionFilter(django_filters.FilterSet):
     """The visits' list by kind (its year is the campaign page's `?year=`)."""
 
-    kind = django_filters.ChoiceFilter(label="Hình thức", choices=InspectionKind.choices)
+    kind = django_filters.ChoiceFilter(
+        label="Hình thức",
+        choices=InspectionKind.choices,
+        empty_label="Tất cả",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
     class Meta:
         model = Inspection
@@ -66,7 +72,12 @@ class InspectionFilter(django_filters.FilterSet):
 class BudgetFilter(django_filters.FilterSet):
     """The budget lines by status (their year is the campaign page's `?year=`)."""
 
-    status = django_filters.ChoiceFilter(label="Trạng thái", choices=BudgetStatus.choices)
+    status = django_filters.ChoiceFilter(
+        label="Trạng thái",
+        choices=BudgetStatus.choices,
+        empty_label="Tất cả",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
     class Meta:
         model = BudgetLine

@@ -75,6 +75,7 @@ def inspection_list_view(request: CampaignRequest) -> HttpResponse:
             "campaign": request.campaign,
             "year": year,
             "kind": kind,
+            "filter_form": inspection_filter.form,
             "can_manage": can(request.user, "inspection.manage"),
             "open_recommendations": selectors.recommendations_visible_to(request.user)
             .filter(status="open")
@@ -581,6 +582,7 @@ def _budget_list(
             "totals": totals,
             "year": year,
             "status": status_filter,
+            "filter_form": budget_filter.form,
             "can_manage": can_manage,
         },
         status=status,

@@ -61,3 +61,19 @@ def test_the_unit_panels_do_not_grow_with_rows(client_as, world):
     _grow(world, 10)
     _count(client, url)  # writes renewed the desk (portal.desk)
     assert _count(client, url) == few
+
+
+@pytest.mark.parametrize(
+    ("url_name", "field", "value", "label"),
+    [
+        ("inspection-list", "kind", "supervision", "Giám sát"),
+        ("budget-list", "status", "submitted", "Đã trình cơ quan tổng hợp"),
+    ],
+)
+def test_the_list_filters_offer_the_models_choices_and_keep_the_one_picked(
+    client_as, world, url_name, field, value, label
+):
+    url = reverse(f"campaigns:oversight:{url_name}", args=[CODE])
+    html = client_as("secretariat").get(url, {field: value}).content.decode()
+    assert f'<option value="{value}" selected>{label}</option>' in html
+    assert '<option value="">Tất cả</option>' in html
