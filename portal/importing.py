@@ -407,6 +407,9 @@ def import_progress_view(request: AuthedRequest, kind: str, token: uuid.UUID) ->
         "job": job,
         "file_name": job["name"],
         "running": job["state"] in importjobs.OPEN_STATES,
+        # {% if state.checked %}: the template asks which state the job is in, never compares
+        # strings (tests/portal/test_templates_ask_the_model.py).
+        "state": {name: job["state"] == name for name in importjobs.STATES},
         "done_text": format_vn_number(job.get("done", 0)),
         "total_text": format_vn_number(max(job.get("total") or 0, job.get("done", 0))),
         "percent": _percent(job),

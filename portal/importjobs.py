@@ -48,6 +48,8 @@ KEEP = 1_000
 #: A job's phases; the page shows the first words, then "n/N dòng".
 CHECK, APPLY = "check", "apply"
 OPEN_STATES = ("queued", "checking", "applying")
+#: Every state a job passes through (the progress page shows each its own way).
+STATES = (*OPEN_STATES, "checked", "changed", "failed", "invalid", "rejected", "done")
 
 #: A job's progress callbacks: rows checked of all, and rows read so far.
 Progress = Callable[[int, int], None]

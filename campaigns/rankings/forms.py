@@ -41,12 +41,14 @@ class ClusterPickForm(forms.Form):
     (`?cluster=`, the cluster's id) or the cluster of a commune found by name (`?q=`). A value
     that does not validate is named above the table and the default cluster is shown."""
 
+    edit_guard_exempt = "picks the cluster a page shows (GET); edits no row"
+
     cluster = forms.TypedChoiceField(
         label="Cụm thi đua", coerce=int, required=False, empty_value=None
     )
     q = forms.CharField(label="Tìm xã theo tên", required=False, max_length=100)
 
-    def __init__(self, data, *, clusters) -> None:
+    def __init__(self, data=None, *, clusters) -> None:
         super().__init__(data)
         field = self.fields["cluster"]
         assert isinstance(field, forms.TypedChoiceField)

@@ -108,7 +108,8 @@ def _extra_pages(role: Role, world) -> list[str]:
             f"/phong-trao/{world.campaign.code}/tien-do/",
         ]
     if role == Role.CHAIRMAN:
-        return ["/can-quan-tam/"]  # the full list behind the dashboard's "Xem tất cả"
+        # the full list behind the dashboard's "Xem tất cả"
+        return [f"/phong-trao/{world.campaign.code}/xep-hang/can-quan-tam/"]
     return []
 
 

@@ -118,6 +118,7 @@ def _arguments(world, users) -> dict:
         "unit": world.commune_a,
         "criteria": [],
         "units": Unit.objects.all(),
+        "clusters": [],
     }
 
 
