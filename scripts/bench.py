@@ -104,10 +104,28 @@ PAGES: list[Page] = [
         _campaign_url("rankings:targets", "year={year}"),
     ),
     Page(
+        "bloc",
+        "Bloc ranking (`…/xep-hang/?kind=bloc`)",
+        "chairman",
+        _campaign_url("rankings:ranking", "year={year}&kind=bloc"),
+    ),
+    Page(
+        "attention",
+        "Units needing attention (`…/xep-hang/can-quan-tam/`)",
+        "chairman",
+        _campaign_url("rankings:attention", "year={year}"),
+    ),
+    Page(
         "queue",
         "Review queue, all statuses (`…/tham-dinh/?status=`)",
         "secretariat",
         _campaign_url("campaigns:review-queue", "status="),
+    ),
+    Page(
+        "queue-submitted",
+        "Review queue, waiting for review (`…/tham-dinh/`)",
+        "secretariat",
+        _campaign_url("campaigns:review-queue"),
     ),
     Page(
         "completeness",
