@@ -44,7 +44,7 @@ from campaigns.results.selectors import STAGE_LABELS, Stage
 from campaigns.targets import targets_progress
 from units.models import Unit, UnitKind
 
-from .access import bound_to_units, sees_all
+from .access import bound_to_units, has_capability
 from .figures_cache import cached_figure
 from .web import AuthedRequest, query_without_page
 
@@ -285,7 +285,7 @@ def _url_or_none(obj: Any) -> str | None:
 def dashboard_context(request: AuthedRequest) -> dict[str, Any]:
     """Which dashboard the user sees, and its context."""
     user = request.user
-    if sees_all(user):
+    if has_capability(user, "dashboard.overview"):
         return {"dashboard": "overview", **overview_context(request)}
     if bound_to_units(user):
         return {"dashboard": "officer", **officer_context(request)}

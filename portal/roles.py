@@ -78,6 +78,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "ranking.view": ALL_ROLES,
     "ranking.publish": frozenset({SECRETARIAT}),
     "dashboard.view": ALL_ROLES,
+    # The town-wide overview (every cluster, the units needing attention): whoever sees every
+    # unit's rows; a unit officer's home is their own units.
+    "dashboard.overview": SEE_ALL,
     "feedback.send": frozenset({UNIT_OFFICER, SECRETARIAT, ECONOMIC_OFFICE}),
     "feedback.answer": frozenset({SECRETARIAT}),
     "inspection.manage": frozenset({SECRETARIAT}),

@@ -8,14 +8,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from campaigns.targets import targets_progress as target_progress
-from portal.access import can, require, scope, sees_all
+from portal.access import can, require, scope
 from portal.figures_cache import cached_figure
 from portal.web import PAGE_SIZE, paginate, query_without_page
 from units.models import Cluster, ClusterKind, Unit, UnitKind
@@ -343,8 +343,7 @@ def attention_view(request: CampaignRequest) -> HttpResponse:
     """Every unit that needs attention in the year — criteria or level lost since the year
     before, self-assessment late — fifty a page; the dashboard names the first ten. The same
     cached figures as the dashboard (portal.dashboard.overview_figures)."""
-    if not sees_all(request.user):
-        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+    require(request.user, "dashboard.overview")
     campaign, year = request.campaign, shown_year(request.year, request.campaign)
     today = deadlines.today()
 
