@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from units.models import Unit, code_validator
+from units.models import Unit, UnitKind, code_validator
 
 
 class NtmLevel(models.TextChoices):
@@ -691,6 +691,27 @@ class NtmCriterion(models.Model):
         return f"{self.number}. {self.name}"
 
 
+class UnitKindCopy(models.CharField):
+    """The kind of a status's unit, copied onto the status so the pages pick a year's communes
+    by index without joining every village's row to units (campaigns.results.derived).
+
+    Filled on every insert and save, bulk_create included: from the unit when it is loaded on the
+    row (as it is when a writer passes `unit=`), else, for a row that has none yet, read from
+    the database. `refresh_ntm_derived` sets it again from units, and a change of a unit's kind
+    renews its statuses (the audit receiver in campaigns.results.derived)."""
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        unit_id = getattr(model_instance, "unit_id", None)
+        unit = model_instance._state.fields_cache.get("unit")
+        value = getattr(model_instance, self.attname) or ""
+        if unit is not None and unit.pk == unit_id:
+            value = unit.kind
+        elif not value and unit_id is not None:
+            value = Unit.objects.filter(pk=unit_id).values_list("kind", flat=True).first() or ""
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class NtmStatus(models.Model):
     """Which national criteria a commune met in a year and the level reached; for a village only
     the level (none / NTM / model). One table for communes and villages,
@@ -745,8 +766,17 @@ class NtmStatus(models.Model):
         help_text="Bit n set when criterion number n (1–62) is met: the per-criterion counts "
         "read one row per commune instead of every criterion link.",
     )
+    unit_kind = UnitKindCopy(
+        "Loại đơn vị",
+        max_length=32,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The unit's kind (units.Unit.kind), kept in step with it: a year's communes "
+        "are read by a partial index instead of joining every village's row to units.",
+    )
     history = HistoricalRecords(
-        excluded_fields=["criteria_lost", "criteria_lost_latest", "criteria_met_bits"]
+        excluded_fields=["criteria_lost", "criteria_lost_latest", "criteria_met_bits", "unit_kind"]
     )
 
     class Meta:
@@ -763,6 +793,14 @@ class NtmStatus(models.Model):
                 fields=["year", "criteria_met_bits"],
                 condition=models.Q(criteria_met_bits__gt=0),
                 name="ntmstatus_year_bits_met",
+            ),
+            # A year's communes (a tenth of the rows: villages have statuses too), read by index
+            # for the dashboard's aggregates, the targets and the rankings; the counts read the
+            # index alone (PostgreSQL: an index-only scan).
+            models.Index(
+                fields=["year", "level", "criteria_met_count", "criteria_lost_latest", "unit_id"],
+                condition=models.Q(unit_kind=UnitKind.COMMUNE),
+                name="ntmstatus_commune_year",
             ),
         ]
 

@@ -87,13 +87,13 @@ class TargetProgress:
         """Every unit counting toward the target, by name (one query)."""
         if self._levels is not None:
             kind, levels = self._levels
-            statuses = NtmStatus.objects.filter(year=self.year, unit__kind=kind, level__in=levels)
+            statuses = NtmStatus.objects.filter(year=self.year, unit_kind=kind, level__in=levels)
         else:
             statuses = NtmStatus.objects.filter(
                 Q(criteria_lost_latest__isnull=True)
                 | Q(criteria_lost_latest__lt=self._kept_from or 0),
                 year=self.year,
-                unit__kind=UnitKind.COMMUNE,
+                unit_kind=UnitKind.COMMUNE,
             )
         units = Unit.objects.filter(pk__in=statuses.values("unit_id")).order_by("name", "pk")
         return list(units)
@@ -154,25 +154,29 @@ def _progress_in_year(targets: list[Target], year: int) -> dict[int, TargetProgr
         wanted = [_LEVEL_METRICS[t.metric] for t in level_targets]
         statuses = NtmStatus.objects.filter(
             year=year,
-            unit__kind__in={kind for kind, _ in wanted},
+            unit_kind__in={kind for kind, _ in wanted},
             level__in=set().union(*(levels for _, levels in wanted)),
         )
         counts = {
-            (row["unit__kind"], row["level"]): row["n"]
-            for row in statuses.values("unit__kind", "level").annotate(n=Count("pk")).order_by()
+            (row["unit_kind"], row["level"]): row["n"]
+            for row in statuses.values("unit_kind", "level").annotate(n=Count("pk")).order_by()
         }
         first_names: dict[tuple[str, str], list[str]] = defaultdict(list)
+        kinds = {kind for kind, _ in wanted}
         for kind, level, name in (
-            statuses.annotate(
+            # The units' own kind too (the same value): the join then reads those units by
+            # their kind's index, not every unit.
+            statuses.filter(unit__kind__in=kinds)
+            .annotate(
                 place=Window(
                     RowNumber(),
-                    partition_by=[F("unit__kind"), F("level")],
+                    partition_by=[F("unit_kind"), F("level")],
                     order_by=[F("unit__name").asc(), F("unit_id").asc()],
                 )
             )
             .filter(place__lte=SHOWN)
             .order_by("unit__name", "unit_id")
-            .values_list("unit__kind", "level", "unit__name")
+            .values_list("unit_kind", "level", "unit__name")
         ):
             first_names[(kind, level)].append(name)
         for target, (kind, levels) in zip(level_targets, wanted, strict=True):
@@ -206,17 +210,20 @@ def _criteria_kept(target: Target, year: int) -> TargetProgress:
     before the campaign's first. Three queries over one row per commune judged: the counts, the
     first SHOWN kept and the first SHOWN that lost criteria, by name."""
     first = target.campaign.start_year
-    judged = NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE)
+    judged = NtmStatus.objects.filter(year=year, unit_kind=UnitKind.COMMUNE)
     lost_here = Q(criteria_lost_latest__gte=first)
     counts = judged.aggregate(total=Count("pk"), lost=Count("pk", filter=lost_here))
+    # Named by the units' order: the units' own kind too (the same value), so that the join
+    # reads the communes by their kind's index instead of walking every unit by name.
+    named = judged.filter(unit__kind=UnitKind.COMMUNE)
     shown = list(
-        judged.filter(~lost_here | Q(criteria_lost_latest__isnull=True))
+        named.filter(~lost_here | Q(criteria_lost_latest__isnull=True))
         .order_by("unit__name", "unit_id")
         .values_list("unit__name", flat=True)[:SHOWN]
     )
     lost = []
     for status in (
-        judged.filter(lost_here).select_related("unit").order_by("unit__name", "unit_id")[:SHOWN]
+        named.filter(lost_here).select_related("unit").order_by("unit__name", "unit_id")[:SHOWN]
     ):
         numbers, since = [], year
         for number, years in status.criteria_lost:

@@ -85,8 +85,9 @@ def overview_figures(campaign: Campaign, year: int, today: datetime.date) -> dic
     whatever the number of communes; cached per data version (portal.figures_cache), so only
     the first request after a write runs them."""
     done = summary.unit_completeness(campaign, year, today=today)
-    fell = summary.fallen(year)
-    clusters = summary.cluster_rows(campaign, year, done, fell)
+    communes = summary.commune_year(year)
+    fell = summary.fallen(year, data=communes)
+    clusters = summary.cluster_rows(campaign, year, done, fell, data=communes)
     total = summary.ClusterRow(id=None, code="", name="Toàn bộ các cụm")
     for row in clusters:
         total.add(row)
@@ -97,7 +98,7 @@ def overview_figures(campaign: Campaign, year: int, today: datetime.date) -> dic
         "progress": targets_progress(campaign, year),
         "clusters": clusters,
         "cluster_total": total,
-        "extremes": summary.extremes(year),
+        "extremes": summary.extremes(year, data=communes),
         "attention": attention,
         "attention_count": attention_count,
         "attention_late": done.late,

@@ -58,7 +58,7 @@ def heatmap(
 
     `cluster_id` keeps one cluster's communes (0: those not in any cluster)."""
     criteria = criteria_of(campaign)
-    statuses = NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE)
+    statuses = NtmStatus.objects.filter(year=year, unit_kind=UnitKind.COMMUNE)
     if unit_ids is not None:
         statuses = statuses.filter(unit_id__in=list(unit_ids))
     if cluster_id is not None:
@@ -120,7 +120,7 @@ def heatmap_for_export(year: int, *, campaign: Campaign | None) -> dict:
     database as they are written: each commune's criteria met are kept as one bit mask per year,
     so memory stays flat as communes grow. Two queries."""
     criteria = criteria_of(campaign)
-    statuses = NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE)
+    statuses = NtmStatus.objects.filter(year=year, unit_kind=UnitKind.COMMUNE)
     through = NtmStatus.criteria_met.through
     pairs = through.objects.filter(
         ntmstatus__year__in=[year - 1, year],
@@ -153,7 +153,7 @@ def heatmap_for_export(year: int, *, campaign: Campaign | None) -> dict:
 
 def criteria_over_years(unit_ids: Iterable[int] | None = None) -> dict:
     """Criteria met per commune per year (line chart + table). One query."""
-    qs = NtmStatus.objects.filter(unit__kind=UnitKind.COMMUNE)
+    qs = NtmStatus.objects.filter(unit_kind=UnitKind.COMMUNE)
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=list(unit_ids))
     data = list(

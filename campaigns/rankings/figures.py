@@ -57,7 +57,7 @@ base AS (
   FROM {status} s
   JOIN {unit} u ON u.id = s.unit_id
   LEFT JOIN {cluster} c ON c.id = u.cluster_id
-  WHERE u.kind = %s AND s.year IN (SELECT year FROM yrs) {cluster_filter}
+  WHERE s.unit_kind = %s AND s.year IN (SELECT year FROM yrs) {cluster_filter}
 ),
 vt AS (
   SELECT v.parent_id AS unit_id, y.year, COUNT(*) AS n
@@ -70,7 +70,7 @@ vt AS (
 vn AS (
   SELECT v.parent_id AS unit_id, s.year, COUNT(*) AS n
   FROM {status} s JOIN {unit} v ON v.id = s.unit_id
-  WHERE v.kind = %s AND s.level IN (%s, %s, %s) AND s.year IN (SELECT year FROM yrs)
+  WHERE s.unit_kind = %s AND s.level IN (%s, %s, %s) AND s.year IN (SELECT year FROM yrs)
     AND v.parent_id IN (SELECT unit_id FROM base)
   GROUP BY v.parent_id, s.year
 ),

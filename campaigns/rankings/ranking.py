@@ -295,7 +295,8 @@ def commune_ranking_in_batches(year: int, *, campaign: Campaign | None = None) -
     file, so memory holds one batch whatever the number of communes. The ranks are the same,
     since a rank is within its cluster."""
     found = (
-        NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE)
+        # The units' kind too (the same value): the join reads the communes by its index.
+        NtmStatus.objects.filter(year=year, unit_kind=UnitKind.COMMUNE, unit__kind=UnitKind.COMMUNE)
         .order_by()
         .values_list("unit__cluster_id", "unit__cluster__kind", "unit__cluster__name")
         .distinct()

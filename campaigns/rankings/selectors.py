@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def latest_data_year(campaign: Campaign | None) -> int | None:
-    qs = NtmStatus.objects.filter(unit__kind=UnitKind.COMMUNE)
+    qs = NtmStatus.objects.filter(unit_kind=UnitKind.COMMUNE)
     if campaign is not None:
         qs = qs.filter(year__lte=campaign.end_year)
     year: int | None = qs.aggregate(y=Max("year"))["y"]
@@ -103,10 +103,10 @@ class Unconfirmed:
 def unconfirmed_count(year: int) -> int:
     """How many ranked communes of `year` `unconfirmed_communes(None, year)` would list, counted
     in the database (one query; what the publish form asks to acknowledge)."""
-    ranked = NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE).values("unit_id")
-    commune = Q(unit__kind=UnitKind.COMMUNE)
+    ranked = NtmStatus.objects.filter(year=year, unit_kind=UnitKind.COMMUNE).values("unit_id")
+    commune = Q(unit_kind=UnitKind.COMMUNE)
     found = NtmStatus.objects.filter(
-        commune | Q(unit__kind=UnitKind.VILLAGE, unit__parent_id__in=ranked),
+        commune | Q(unit_kind=UnitKind.VILLAGE, unit__parent_id__in=ranked),
         year=year,
         confirmed_at__isnull=True,
     ).aggregate(
@@ -120,8 +120,8 @@ def unconfirmed_communes(unit_ids: Iterable[int] | None, year: int) -> list[Unco
     unconfirmed, by name; `unit_ids=None` means every commune ranked that year (one with an NTM
     row). Two queries whatever the number of communes."""
     if unit_ids is None:
-        ranked = NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE).values("unit_id")
-        own_rows = NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE)
+        ranked = NtmStatus.objects.filter(year=year, unit_kind=UnitKind.COMMUNE).values("unit_id")
+        own_rows = NtmStatus.objects.filter(year=year, unit_kind=UnitKind.COMMUNE)
     else:
         unit_ids = set(unit_ids)
         if not unit_ids:
@@ -135,7 +135,7 @@ def unconfirmed_communes(unit_ids: Iterable[int] | None, year: int) -> list[Unco
         row["unit__parent_id"]: row
         for row in NtmStatus.objects.filter(
             year=year,
-            unit__kind=UnitKind.VILLAGE,
+            unit_kind=UnitKind.VILLAGE,
             unit__parent_id__in=ranked,
             confirmed_at__isnull=True,
         )
@@ -187,7 +187,8 @@ class CommuneName:
 
 def _commune_clusters(year: int) -> list[ClusterChoice]:
     rows = (
-        NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE)
+        # The units' kind too (the same value): the join reads the communes by its index.
+        NtmStatus.objects.filter(year=year, unit_kind=UnitKind.COMMUNE, unit__kind=UnitKind.COMMUNE)
         .order_by()
         .values("unit__cluster_id", "unit__cluster__name", "unit__cluster__kind")
         .annotate(n=Count("pk"))
@@ -220,7 +221,8 @@ def commune_clusters(year: int) -> list[ClusterChoice]:
 
 def _commune_names(year: int) -> list[CommuneName]:
     rows = (
-        NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE)
+        # The units' kind too (the same value): the join reads the communes by its index.
+        NtmStatus.objects.filter(year=year, unit_kind=UnitKind.COMMUNE, unit__kind=UnitKind.COMMUNE)
         .order_by("unit__name", "unit_id")
         .values_list("unit_id", "unit__name", "unit__cluster_id", "unit__cluster__name")
     )

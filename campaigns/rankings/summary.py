@@ -30,18 +30,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    FilteredRelation,
-    IntegerField,
-    Q,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, F, FilteredRelation, Q, Sum
 
 from units.models import Cluster, ClusterKind, Unit, UnitKind
 
@@ -261,54 +251,117 @@ def unit_completeness(
     return out
 
 
-def _level_rank(prefix: str = "") -> Case:
-    return Case(
-        When(**{f"{prefix}level": NtmLevel.MODEL}, then=Value(3)),
-        When(**{f"{prefix}level": NtmLevel.ADVANCED}, then=Value(2)),
-        When(**{f"{prefix}level": NtmLevel.NTM}, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
+#: Level → rank, as the rankings order levels (model 3 > advanced 2 > NTM 1 > none 0).
+LEVEL_RANK = {NtmLevel.MODEL: 3, NtmLevel.ADVANCED: 2, NtmLevel.NTM: 1}
+
+# The year's communes, each with last year's level and criteria beside it (a LEFT JOIN on the same
+# table by unit), in name order (the database's collation, as the pages sort names); then the
+# communes with a row last year and none this year (their cluster's figures for last year count
+# them). Both halves read the communes' partial index (NtmStatus.unit_kind), never the villages'
+# rows.
+_COMMUNE_YEAR_SQL = """
+SELECT s.unit_id, s.level, s.criteria_met_count, p.level, p.criteria_met_count,
+       u.name, u.cluster_id, c.name, u.is_sample
+FROM {status} s
+JOIN {unit} u ON u.id = s.unit_id AND u.kind = %s
+LEFT JOIN {cluster} c ON c.id = u.cluster_id
+LEFT JOIN {status} p ON p.unit_id = s.unit_id AND p.year = %s AND p.unit_kind = %s
+WHERE s.year = %s AND s.unit_kind = %s
+ORDER BY u.name, s.unit_id
+"""
+_PREVIOUS_ONLY_SQL = """
+SELECT p.unit_id, p.level, p.criteria_met_count
+FROM {status} p
+WHERE p.year = %s AND p.unit_kind = %s
+  AND NOT EXISTS (
+    SELECT 1 FROM {status} s WHERE s.unit_id = p.unit_id AND s.year = %s AND s.unit_kind = %s
+  )
+"""
 
 
-def _with_previous(year: int):
-    """The year's commune statuses with last year's criteria count and level beside them (a
-    LEFT JOIN on the same table, not a subquery per row)."""
-    return (
-        NtmStatus.objects.filter(year=year, unit__kind=UnitKind.COMMUNE)
-        .annotate(
-            prev=FilteredRelation(
-                "unit__ntm_statuses", condition=Q(unit__ntm_statuses__year=year - 1)
+@dataclass
+class CommuneYear:
+    """The year's communes with last year's figures, read once (`commune_year`): the fallen
+    communes, the two ends of the list and the clusters' figures are computed from it in
+    Python, instead of a query each over the statuses."""
+
+    year: int
+    #: One tuple per commune of the year, in name order: (unit_id, level, level_rank, met,
+    #: prev_met or None, prev_rank or None, gain, name, cluster_id, cluster name, is_sample).
+    rows: list[tuple]
+    #: (cluster_id, year) → [communes, NTM or better, advanced or better, model, criteria met].
+    by_cluster: dict[tuple[int | None, int], list[int]]
+
+
+def commune_year(year: int) -> CommuneYear:
+    """The year's communes with last year's figures beside them (see CommuneYear). Two queries
+    over the communes' rows of the two years (an index on NtmStatus.unit_kind): the year's,
+    joined to last year's, and last year's that have no row this year (a third reads those
+    communes' clusters, when there are any)."""
+    q = connection.ops.quote_name
+    tables = {
+        "status": q(NtmStatus._meta.db_table),
+        "unit": q(Unit._meta.db_table),
+        "cluster": q(Cluster._meta.db_table),
+    }
+    commune = UnitKind.COMMUNE.value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _COMMUNE_YEAR_SQL.format(**tables), [commune, year - 1, commune, year, commune]
+        )
+        raw = cursor.fetchall()
+        cursor.execute(_PREVIOUS_ONLY_SQL.format(**tables), [year - 1, commune, year, commune])
+        previous_only = cursor.fetchall()
+    if previous_only:  # rare: a commune with no row this year (merged away, not yet entered)
+        clusters = dict(
+            Unit.objects.filter(pk__in=[r[0] for r in previous_only]).values_list(
+                "pk", "cluster_id"
             )
         )
-        .annotate(
-            level_rank=_level_rank(),
-            prev_met=F("prev__criteria_met_count"),
-            prev_rank=Case(
-                When(prev__id__isnull=True, then=Value(None)),
-                default=_level_rank("prev__"),
-                output_field=IntegerField(),
-            ),
+        previous_only = [(clusters[pk], level, met) for pk, level, met in previous_only]
+    rows = []
+    by_cluster: dict[tuple[int | None, int], list[int]] = {}
+
+    def count(cluster_id: int | None, y: int, rank: int, met: int) -> None:
+        figures = by_cluster.get((cluster_id, y))
+        if figures is None:
+            figures = by_cluster[(cluster_id, y)] = [0, 0, 0, 0, 0]
+        figures[0] += 1
+        figures[1] += rank >= 1
+        figures[2] += rank >= 2
+        figures[3] += rank == 3
+        figures[4] += met
+
+    for unit_id, level, met, prev_level, prev_met, name, cluster_id, cluster, sample in raw:
+        rank = LEVEL_RANK.get(level, 0)
+        count(cluster_id, year, rank, met)
+        prev_rank = None
+        if prev_level is not None:
+            prev_rank = LEVEL_RANK.get(prev_level, 0)
+            count(cluster_id, year - 1, prev_rank, prev_met)
+        gain = met - prev_met if prev_met is not None else 0
+        rows.append(
+            (
+                unit_id,
+                level,
+                rank,
+                met,
+                prev_met,
+                prev_rank,
+                gain,
+                name,
+                cluster_id,
+                cluster,
+                sample,
+            )
         )
-        .annotate(gain=F("criteria_met_count") - Coalesce(F("prev_met"), F("criteria_met_count")))
-    )
-
-
-_ROW_FIELDS = (
-    "unit_id",
-    "unit__name",
-    "unit__cluster_id",
-    "unit__cluster__name",
-    "level",
-    "criteria_met_count",
-    "prev_met",
-    "gain",
-    "unit__is_sample",
-)
+    for cluster_id, prev_level, prev_met in previous_only:
+        count(cluster_id, year - 1, LEVEL_RANK.get(prev_level, 0), prev_met)
+    return CommuneYear(year=year, rows=rows, by_cluster=by_cluster)
 
 
 def _as_dict(row: tuple) -> dict:
-    unit_id, name, cluster_id, cluster, level, met, prev, gain, sample = row
+    unit_id, level, _rank, met, prev, _prev_rank, gain, name, cluster_id, cluster, sample = row
     return {
         "unit_id": unit_id,
         "name": name,
@@ -323,40 +376,44 @@ def _as_dict(row: tuple) -> dict:
     }
 
 
-def extremes(year: int, limit: int = EXTREMES) -> dict:
+def extremes(year: int, limit: int = EXTREMES, *, data: CommuneYear | None = None) -> dict:
     """The first and last `limit` communes of the whole list: level reached, then criteria met,
-    then criteria gained since the year before, then name. Two queries with LIMIT."""
-    qs = _with_previous(year)
-    top = qs.order_by("-level_rank", "-criteria_met_count", "-gain", "unit__name")[:limit]
-    bottom = qs.order_by("level_rank", "criteria_met_count", "gain", "unit__name")[:limit]
-    return {
-        "top": [_as_dict(r) for r in top.values_list(*_ROW_FIELDS)],
-        "bottom": [_as_dict(r) for r in bottom.values_list(*_ROW_FIELDS)],
-    }
+    then criteria gained since the year before, then name (`data`, or `commune_year(year)`;
+    the rows come in name order and Python's sort keeps it among equals)."""
+    rows = (data or commune_year(year)).rows
+    top = sorted(rows, key=lambda r: (-r[2], -r[3], -r[6]))[:limit]
+    bottom = sorted(rows, key=lambda r: (r[2], r[3], r[6]))[:limit]
+    return {"top": [_as_dict(r) for r in top], "bottom": [_as_dict(r) for r in bottom]}
 
 
-def fallen(year: int) -> list[dict]:
+def fallen(year: int, *, data: CommuneYear | None = None) -> list[dict]:
     """Communes with fewer criteria met, or a lower level, than the year before (most criteria
-    lost first). One query; the rows are those communes only."""
-    rows = (
-        _with_previous(year)
-        .filter(Q(prev_met__gt=F("criteria_met_count")) | Q(prev_rank__gt=F("level_rank")))
-        .order_by("gain", "unit__name")
-        .values_list(*_ROW_FIELDS, "prev_rank", "level_rank")
-    )
+    lost first, then by name), from `data` or `commune_year(year)`."""
+    rows = [
+        r
+        for r in (data or commune_year(year)).rows
+        if (r[4] is not None and r[4] > r[3]) or (r[5] is not None and r[5] > r[2])
+    ]
+    rows.sort(key=lambda r: r[6])  # stable: equal gains stay in name order
     out = []
     for row in rows:
-        item = _as_dict(row[:-2])
-        item["level_fell"] = row[-2] is not None and row[-2] > row[-1]
+        item = _as_dict(row)
+        item["level_fell"] = row[5] is not None and row[5] > row[2]
         out.append(item)
     return out
 
 
 def cluster_rows(
-    campaign: Campaign, year: int, done: UnitCompleteness, fell: list[dict]
+    campaign: Campaign,
+    year: int,
+    done: UnitCompleteness,
+    fell: list[dict],
+    *,
+    data: CommuneYear | None = None,
 ) -> list[ClusterRow]:
-    """One row per cụm (communes' clusters), ordered by code. Two GROUP BY queries besides the
-    completeness and the fallen communes the caller already read."""
+    """One row per cụm (communes' clusters), ordered by code: the clusters (one query), their
+    figures counted from `data` (or `commune_year(year)`), the completeness and the fallen
+    communes the caller already read."""
     rows = {
         c["pk"]: ClusterRow(id=c["pk"], code=c["code"], name=c["name"], kind=c["kind"])
         for c in Cluster.objects.filter(kind=ClusterKind.CLUSTER)
@@ -364,25 +421,20 @@ def cluster_rows(
         .values("pk", "code", "name", "kind")
     }
     loose = ClusterRow(id=None, code="~", name=NO_CLUSTER)
-    figures = (
-        NtmStatus.objects.filter(year__in=[year - 1, year], unit__kind=UnitKind.COMMUNE)
-        .values("unit__cluster_id", "year")
-        .annotate(
-            n=Count("pk"),
-            ntm=Count("pk", filter=Q(level__in=NTM_OR_BETTER)),
-            advanced=Count("pk", filter=Q(level__in=ADVANCED_OR_BETTER)),
-            model=Count("pk", filter=Q(level=NtmLevel.MODEL)),
-            met=Sum("criteria_met_count"),
-        )
-        .order_by()
-    )
-    for f in figures:
-        row = rows.get(f["unit__cluster_id"], loose)
-        if f["year"] == year:
-            row.communes, row.ntm = f["n"], f["ntm"]
-            row.advanced, row.model, row.met_sum = f["advanced"], f["model"], f["met"] or 0
+    for (cluster_id, y), (n, ntm, advanced, model, met) in (
+        data or commune_year(year)
+    ).by_cluster.items():
+        row = rows.get(cluster_id, loose)
+        if y == year:
+            row.communes, row.ntm, row.advanced, row.model, row.met_sum = (
+                n,
+                ntm,
+                advanced,
+                model,
+                met,
+            )
         else:
-            row.prev_communes, row.prev_met_sum = f["n"], f["met"] or 0
+            row.prev_communes, row.prev_met_sum = n, met
     for item in fell:
         rows.get(item["cluster_id"], loose).fell += 1
     for cluster_id, counts in done.by_cluster.items():
@@ -502,7 +554,7 @@ def years_summary() -> list[dict]:
     """Per year with figures: communes, average criteria met, NTM or better, advanced or better,
     model. One GROUP BY."""
     rows = (
-        NtmStatus.objects.filter(unit__kind=UnitKind.COMMUNE)
+        NtmStatus.objects.filter(unit_kind=UnitKind.COMMUNE)
         .values("year")
         .annotate(
             n=Count("pk"),

@@ -1,5 +1,7 @@
 """Facts derived from NTM statuses, stored on each row so the pages read one row per commune.
 
+`NtmStatus.unit_kind` is the unit's kind (units.Unit.kind) copied onto the row, so a year's
+communes are read by a partial index instead of joining all the villages' rows to units.
 `NtmStatus.criteria_lost` lists, for a unit's year, every criterion (by number) met in an earlier
 year of the same unit and not met this year, with the earlier years in which it was met;
 `criteria_lost_latest` is the latest of those years (null when none); `criteria_met_bits` has
@@ -14,6 +16,10 @@ save service (campaigns.results.services.ntm_status_save), the demo loaders, gen
 the imports. It recomputes every year of those units in a fixed number of queries per 500 units
 (the statuses, their criteria numbers, one bulk update of the rows that changed).
 
+A unit's kind can change (the unit form, the units import): every audited change of a unit's
+kind renews its statuses' copy in the same transaction (`_unit_kind_changed`, a receiver of
+`portal.audit.appended`: the units app does not know the campaigns app).
+
 The columns are not business data: they are recomputed from audited rows, and kept out of the
 history and the audit trail (`HistoricalRecords(excluded_fields=…)`).
 """
@@ -25,8 +31,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.dispatch import receiver
 
-FIELDS = ["criteria_lost", "criteria_lost_latest", "criteria_met_bits"]
+from portal.audit import appended
+
+FIELDS = ["criteria_lost", "criteria_lost_latest", "criteria_met_bits", "unit_kind"]
 #: Criterion numbers a bit can stand for (a signed 64-bit integer).
 MAX_BIT = 62
 
@@ -83,7 +93,14 @@ def _refresh_chunk(model: type[models.Model], unit_ids: list[int]) -> int:
         manager.filter(unit_id__in=unit_ids)
         .order_by()
         .values_list(
-            "pk", "unit_id", "year", "criteria_lost", "criteria_lost_latest", "criteria_met_bits"
+            "pk",
+            "unit_id",
+            "year",
+            "unit__kind",
+            "criteria_lost",
+            "criteria_lost_latest",
+            "criteria_met_bits",
+            "unit_kind",
         )
     )
     numbers: dict[int, set[int]] = defaultdict(set)  # status → numbers met
@@ -98,10 +115,36 @@ def _refresh_chunk(model: type[models.Model], unit_ids: list[int]) -> int:
         by_unit[unit_id][year] = numbers.get(pk, set())
     facts = {unit_id: lost_facts(years) for unit_id, years in by_unit.items()}
     stale = []
-    for pk, unit_id, year, *old in rows:
-        new = [*facts[unit_id][year], met_bits(numbers.get(pk, ()))]
+    for pk, unit_id, year, kind, *old in rows:
+        new = [*facts[unit_id][year], met_bits(numbers.get(pk, ())), kind]
         if old != new:
             stale.append(model(pk=pk, **dict(zip(FIELDS, new, strict=True))))
     if stale:
         manager.bulk_update(stale, FIELDS, batch_size=CHUNK)
     return len(stale)
+
+
+def refresh_unit_kind(unit_ids: Iterable[int]) -> int:
+    """Copy the units' kind onto their statuses (one UPDATE); returns the rows changed."""
+    from units.models import Unit
+
+    from ..models import NtmStatus
+
+    ids = sorted(set(unit_ids))
+    if not ids:
+        return 0
+    kind = Unit.objects.filter(pk=OuterRef("unit_id")).values("kind")[:1]
+    return NtmStatus.objects.filter(unit_id__in=ids).update(unit_kind=Subquery(kind))
+
+
+@receiver(appended, dispatch_uid="ntm-status-unit-kind")
+def _unit_kind_changed(sender: Any, events: Any, **kwargs: Any) -> None:
+    """A unit's kind changed (the unit form, the units import: both audited): its statuses
+    follow, in the same transaction."""
+    ids = [
+        int(e.object_id)
+        for e in events
+        if e.model == "units.unit" and e.action not in ("+", "-") and "kind" in (e.changes or {})
+    ]
+    if ids:
+        refresh_unit_kind(ids)
