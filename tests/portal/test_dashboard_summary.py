@@ -5,15 +5,17 @@ a write shows on the very next request."""
 
 from __future__ import annotations
 
+import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from campaigns.models import NtmLevel, NtmStatus
-from campaigns.results.services import ntm_status_save
+from campaigns.models import ContributorKind, NtmLevel, NtmStatus
+from campaigns.results.services import contribution_save, ntm_status_save
 from portal import dashboard
 from tests.campaigns.rankings_helpers import cluster, commune, status
 from tests.factories import ClusterFactory
@@ -115,6 +117,37 @@ def test_a_write_shows_on_the_next_request(thirty, client_as, world):
     assert "giảm 12 tiêu chí so với năm trước" in attention
 
 
+def test_a_contribution_saved_shows_in_the_yearly_totals_on_the_next_request(
+    thirty, client_as, world, users
+):
+    """The totals are cached until a contribution is written (not until any write): a
+    contribution saved through the service is in them on the very next request."""
+    client = client_as("chairman")
+
+    def totals() -> dict:
+        response = client.get("/?year=2024")
+        return {c["year"]: (c["money"], c["n"]) for c in response.context["contributions"]}
+
+    before = totals()
+    assert totals() == before  # from the cache
+    contribution_save(
+        contribution=None,
+        commune=world.commune_a,
+        campaign=world.campaign,
+        year=2024,
+        contributor="Nhân dân thôn Một",
+        contributor_kind=ContributorKind.PEOPLE,
+        money_vnd=Decimal(25_000_000),
+        work_days=Decimal(0),
+        land_m2=Decimal(0),
+        in_kind="",
+        note="",
+        by=users["secretariat"],
+    )
+    money, n = before.get(2024, (Decimal(0), 0))
+    assert totals()[2024] == (money + Decimal(25_000_000), n + 1)
+
+
 def test_the_full_list_of_units_needing_attention_pages(thirty, client_as, world):
     html = _html(
         client_as("observer"),
@@ -146,6 +179,19 @@ def test_the_dashboard_runs_the_same_queries_for_30_and_300_communes(thirty, cli
         status(world.campaign, unit, 2024, X, 11)
     assert (count(True), count(False)) == small
     assert small[1] < small[0]  # the cached figures save the aggregates' queries
+
+
+def test_the_overview_figures_take_a_fixed_small_number_of_queries(
+    thirty, world, django_assert_max_num_queries
+):
+    """Computed afresh (the first request after a write), whatever the number of communes: the
+    year's communes are read once for the clusters, the fallen and the two ends of the list."""
+    from portal import figures_cache
+
+    figures_cache.bump()
+    with django_assert_max_num_queries(21):
+        figures = dashboard.overview_figures(world.campaign, 2024, datetime.date(2024, 12, 1))
+    assert figures["attention_fell"] == 3  # the last commune of each cluster
 
 
 def test_the_officers_dashboard_ranks_only_their_own_cluster(thirty, client_as, world):
