@@ -325,6 +325,9 @@ def bloc_ranking(year: int, *, campaign: Campaign, cluster: Cluster | None = Non
             year__in=[year - 1, year],
             status=AssessmentStatus.APPROVED,
             unit__kind__in=BLOC_KINDS,
+            # The same units again, as a subquery: the plan starts from the few dozen bloc
+            # units (by the kind's index) instead of every commune's approved assessment.
+            unit_id__in=Unit.objects.filter(kind__in=BLOC_KINDS).values("pk"),
         )
         .annotate(
             score=Coalesce(
