@@ -372,7 +372,7 @@ def _as_dict(row: tuple) -> dict:
         "met": met,
         "prev_met": prev,
         "gain": gain if prev is not None else None,
-        "is_sample": sample,
+        "is_sample": bool(sample),  # SQLite returns 0 or 1
     }
 
 
@@ -414,7 +414,7 @@ def cluster_rows(
     """One row per cụm (communes' clusters), ordered by code: the clusters (one query), their
     figures counted from `data` (or `commune_year(year)`), the completeness and the fallen
     communes the caller already read."""
-    rows = {
+    rows: dict[int | None, ClusterRow] = {
         c["pk"]: ClusterRow(id=c["pk"], code=c["code"], name=c["name"], kind=c["kind"])
         for c in Cluster.objects.filter(kind=ClusterKind.CLUSTER)
         .order_by("code")
