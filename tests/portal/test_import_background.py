@@ -152,9 +152,7 @@ def _age(token: str, state: str, *, seconds: float, beat_seconds: float | None =
         background.write_small(background.beat_name(key), json.dumps(payload).encode())
 
 
-def test_a_check_whose_process_died_says_so_and_asks_for_the_file_again(
-    world, client_as, large
-):
+def test_a_check_whose_process_died_says_so_and_asks_for_the_file_again(world, client_as, large):
     client = client_as("economic_office")
     progress, token = _upload(client)
     large.BACKGROUND_STALE_SECONDS = 120
@@ -228,9 +226,7 @@ def test_a_write_that_stopped_half_way_wrote_nothing(world, client_as, large):
     assert not NtmStatus.objects.exists()
 
 
-def test_a_write_that_committed_before_its_process_died_is_shown_as_done(
-    world, client_as, large
-):
+def test_a_write_that_committed_before_its_process_died_is_shown_as_done(world, client_as, large):
     """The write commits, then the process dies before it records "done": the job's audit
     events carry its id, so the page says what happened instead of "nothing was written"."""
     client = client_as("economic_office")
