@@ -6,10 +6,13 @@ work to one worker thread of this web process and the request returns at once; t
 follows polls the work's state, as it does with Celery. Tests run the work inline
 (tests/settings.py turns the thread off); a test that turns it on waits with `wait()`.
 
-One thread serves every kind of work (a large import, a report's render: reports/background.py
-hands its renders here). What a worker does when it starts — send again the work a stopped
-process left behind — an app registers with `on_start`: it runs once per process, right after
-the first job handed over, so the person waiting sees theirs first.
+One thread serves every kind of work (a large import, a report's render and its signing:
+reports/background.py hands them here). What a worker does when it starts — send again the work
+a stopped process left behind — an app registers with `on_start`: it runs once per process,
+right after the first job handed over, so the person waiting sees theirs first.
+
+Whatever runs it (this thread, a Celery worker), a long job says it is alive with `heartbeat`,
+and its page calls it stopped after BACKGROUND_STALE_SECONDS without a beat (below).
 """
 
 from __future__ import annotations

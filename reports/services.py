@@ -1,7 +1,8 @@
 """Report writes and state transitions: request, render (the Celery task's work), sign, return.
 
-Lifecycle: queued → rendering → ready → signed, or failed (the error kept for the secretariat),
-or returned (the chairman sent it back). Regenerating makes a new version; the previous version
+Lifecycle: queued → rendering → ready → signing (the chairman's request, signed by a background
+job) → signed, or failed (the error kept for the secretariat), or returned (the chairman sent it
+back). Regenerating makes a new version; the previous version
 stays the current one until the new one is ready, and a signed version never changes. Broker
 down: the request is recorded and stays queued with a note; `requeue_reports` (beat, every few
 minutes) sends queued reports again, and the idempotent claim makes sure each runs once. A render
