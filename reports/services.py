@@ -839,6 +839,11 @@ def report_sign_request(*, report: Report, by: User, read_sha256: str) -> Report
     report: `signing`, or already `signed` (a second tab), or `signing` as it was (a double
     click: nothing is asked twice). A request whose job has stopped is taken over."""
     require(by, "report.sign", report)
+    # A double click or a second tab, read without a lock: the running job holds the row
+    # (PostgreSQL) or the whole database (SQLite) for the whole act, and the click must not wait.
+    seen = Report.objects.filter(pk=report.pk).first()
+    if seen is not None and (seen.is_signed or (seen.is_signing and not signing_stopped(seen))):
+        return seen
     with transaction.atomic():
         row = _lock_report(report.pk)
         if row is None:  # a signing job holds it

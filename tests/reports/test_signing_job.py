@@ -376,6 +376,14 @@ def test_without_a_broker_the_click_returns_before_the_signing_is_done(
         report.refresh_from_db()
         assert report.status == ReportStatus.SIGNING
         assert "Đang ký số…" in chairman.get(response["Location"]).content.decode()
+        # A second click while the job holds the report (and, on SQLite, the database) returns
+        # at once and asks for nothing more.
+        again = chairman.post(
+            reverse("reports:report-sign", args=[report.pk]), {"sha256": report.sha256}
+        )
+        assert again.status_code == 302
+        report.refresh_from_db()
+        assert report.sign_attempts == 1
     finally:
         gate.set()
     assert background.wait(timeout=120)
