@@ -388,7 +388,7 @@ def import_progress_view(request: AuthedRequest, kind: str, token: uuid.UUID) ->
     the counts and a confirm button, the errors of each row, or what was saved."""
     cls = _importer(request, kind)
     job = _job(request, kind, str(token))
-    if job["state"] in ("done", "invalid", "rejected"):
+    if job["state"] in importjobs.FINISHED_STATES:
         # Nothing is left to confirm: the desk stops listing it.
         pending = request.session.get(SESSION_KEY, {})
         if pending.pop(str(token), None) is not None:

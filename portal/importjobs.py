@@ -15,28 +15,39 @@ page polls the state every two seconds ("Đã kiểm tra 12.000/20.000 dòng"). 
 the file inside its transaction and writes only when the counts are still those the person
 confirmed, as the small flow does. Nothing is written when a row is bad, and the errors (each
 with its line) are on the page and in a downloadable .xlsx.
+
+A job that stops half way (its process killed, the machine restarted) would stay "đang kiểm
+tra" for ever: while it runs it beats (`portal.background.heartbeat`, `imports/<token>.beat`),
+and `load` turns a job whose last sign of life (its last beat or state change) is older than
+BACKGROUND_STALE_SECONDS (BACKGROUND_QUEUED_SECONDS while queued) into "stopped": the page says
+so and asks for the file again. Nothing was written then: the write is one transaction (the
+check again, `importer.apply`, and their audit events), which a dead process never commits. The
+one gap, a process that dies after the commit and before the job says "done", is closed by the
+audit events: the job's writes carry its token as their request id, and a stopped apply whose
+events exist is "done", not "stopped". A job found stopped that later comes back (a frozen
+process) cannot write any more: the apply looks at its state before it commits.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import json
 import logging
-import os
 import time
+import uuid
 import zipfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import background
 from .dataexchange import FileRejected, Plan, plan_import
 from .numbers import format_vn_number
 
@@ -48,8 +59,18 @@ KEEP = 1_000
 #: A job's phases; the page shows the first words, then "n/N dòng".
 CHECK, APPLY = "check", "apply"
 OPEN_STATES = ("queued", "checking", "applying")
+#: Nothing is left to confirm in these: the file is no longer kept (but after "done").
+FINISHED_STATES = ("done", "invalid", "rejected", "stopped")
 #: Every state a job passes through (the progress page shows each its own way).
-STATES = (*OPEN_STATES, "checked", "changed", "failed", "invalid", "rejected", "done")
+STATES = (*OPEN_STATES, "checked", "changed", "failed", *FINISHED_STATES)
+
+STOPPED_CHECK = (
+    "Quá trình kiểm tra đã dừng giữa chừng; chưa có dòng nào được ghi. Vui lòng tải tệp lên lại."
+)
+STOPPED_APPLY = (
+    "Quá trình ghi dữ liệu đã dừng giữa chừng; chưa có dòng nào được ghi (việc ghi chỉ có hiệu "
+    "lực khi toàn bộ tệp được ghi xong). Vui lòng tải tệp lên lại."
+)
 
 #: A job's progress callbacks: rows checked of all, and rows read so far.
 Progress = Callable[[int, int], None]
@@ -64,10 +85,21 @@ def file_name(token: str) -> str:
     return f"{STORAGE_DIR}/{token}.bin"
 
 
+def beat_key(token: str) -> str:
+    return f"{STORAGE_DIR}/{token}"
+
+
 def load(token: str) -> dict[str, Any] | None:
-    """The job's state, or None when there is none. On a storage without an atomic replace
-    (object storage) a poll may fall between the delete and the save of an update: it waits a
-    little for the new state rather than answering 404."""
+    """The job's state, or None when there is none; a job that has stopped half way is
+    "stopped" from then on (`_settle`)."""
+    job = _read(token)
+    return None if job is None else _settle(token, job)
+
+
+def _read(token: str) -> dict[str, Any] | None:
+    """The job's state as last saved. On a storage without an atomic replace (object storage) a
+    poll may fall between the delete and the save of an update: it waits a little for the new
+    state rather than answering 404."""
     for attempt in range(6):
         try:
             with default_storage.open(job_name(token), "rb") as handle:
@@ -82,23 +114,79 @@ def load(token: str) -> dict[str, Any] | None:
 
 def save(token: str, job: dict[str, Any]) -> None:
     job["at"] = timezone.now().isoformat()
-    name = job_name(token)
-    content = json.dumps(job, ensure_ascii=False).encode()
-    try:
-        path = Path(default_storage.path(name))
-    except NotImplementedError:  # object storage: a storage's save() never overwrites
-        default_storage.delete(name)
-        default_storage.save(name, ContentFile(content))
-        return
-    # A local disk: write beside and rename over, so a poll never finds the file missing.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".json.part")
-    partial.write_bytes(content)
-    os.replace(partial, path)
+    background.write_small(job_name(token), json.dumps(job, ensure_ascii=False).encode())
 
 
 def discard(token: str) -> None:
     default_storage.delete(job_name(token))
+    background.forget(beat_key(token))
+
+
+def _last_sign_of_life(token: str, job: dict[str, Any]) -> datetime.datetime:
+    at = datetime.datetime.fromisoformat(job["at"]) if job.get("at") else timezone.now()
+    beat = background.last_beat(beat_key(token))
+    return max(at, beat.at) if beat is not None else at
+
+
+def is_stopped(token: str, job: dict[str, Any]) -> bool:
+    """Is this open job's process gone (no sign of life for longer than the limit)?"""
+    if job.get("state") not in OPEN_STATES:
+        return False
+    running = job["state"] != "queued"
+    return background.stopped(_last_sign_of_life(token, job), running=running)
+
+
+def _written(token: str, job: dict[str, Any]) -> bool:
+    """Did this job's write commit? Its audit events carry the job's id (`_job_id`)."""
+    from .models import AuditEvent
+
+    since = datetime.datetime.fromisoformat(job["applying_since"])
+    return AuditEvent.objects.filter(at__gte=since, request_id=_job_id(token)).exists()
+
+
+def _settle(token: str, job: dict[str, Any]) -> dict[str, Any]:
+    """A job found stopped is recorded as such (or as done, when its write did commit), so the
+    page says it once and for all and a late worker finds nothing to do."""
+    if not is_stopped(token, job):
+        return job
+    if job.get("phase") == APPLY and job.get("applying_since") and _written(token, job):
+        log.warning("import job %s: stopped after its write committed; recorded as done", token)
+        job.update(state="done", writing=False, message=_done_message(job.get("summary")))
+        save(token, job)
+        default_storage.delete(file_name(token))
+        return job
+    log.warning("import job %s: no sign of life since %s; recorded as stopped", token, job["at"])
+    job.update(
+        state="stopped",
+        writing=False,
+        message=STOPPED_APPLY if job.get("phase") == APPLY else STOPPED_CHECK,
+    )
+    save(token, job)
+    return job
+
+
+def _job_id(token: str) -> str:
+    """The request id the job's audit events carry (32 hex digits; a request's has 12)."""
+    return uuid.UUID(token).hex
+
+
+def _done_message(summary: list[int] | None) -> str:
+    created, updated, unchanged = summary or [0, 0, 0]
+    return (
+        f"{format_vn_number(created)} dòng mới, "
+        f"{format_vn_number(updated)} dòng cập nhật, "
+        f"{format_vn_number(unchanged)} dòng không đổi"
+    )
+
+
+class _Stopped(Exception):
+    """The job was found stopped (and told so) while this process still ran it."""
+
+
+def _check_not_stopped(token: str) -> None:
+    current = _read(token)
+    if current is not None and current.get("state") == "stopped":
+        raise _Stopped
 
 
 def estimate_rows(data: bytes, filename: str) -> int:
@@ -165,10 +253,17 @@ def _changes(plan: Plan) -> list[list[Any]]:
 
 
 def run(token: str) -> None:
-    """The job: check the pending file (phase "check") or check and apply it ("apply")."""
+    """The job: check the pending file (phase "check") or check and apply it ("apply"), beating
+    while it runs; its audit events and log lines carry its id."""
     job = load(token)
     if job is None or job.get("state") not in ("queued",):
         return
+    with background.job_id(_job_id(token)), background.heartbeat(beat_key(token)):
+        _run(token, job)
+    background.forget(beat_key(token))
+
+
+def _run(token: str, job: dict[str, Any]) -> None:
     try:
         with default_storage.open(file_name(token), "rb") as handle:
             data = handle.read()
@@ -182,13 +277,17 @@ def run(token: str) -> None:
         return
     applying = job["phase"] == APPLY
     job.update(state="applying" if applying else "checking", reading=True, done=0)
+    if applying:
+        job["applying_since"] = timezone.now().isoformat()
     save(token, job)
 
     def progress(done: int, total: int) -> None:
+        _check_not_stopped(token)
         job.update(done=done, total=total, reading=False)
         save(token, job)
 
     def reading(done: int) -> None:
+        _check_not_stopped(token)
         job.update(done=done, reading=True)
         save(token, job)
 
@@ -197,6 +296,9 @@ def run(token: str) -> None:
             _apply(token, job, data, progress, reading)
         else:
             _check(job, data, progress, reading)
+    except _Stopped:
+        log.warning("import job %s: found stopped while it ran; left as stopped", token)
+        return
     except FileRejected as exc:
         job.update(state="rejected", message=str(exc))
     except (IntegrityError, ValidationError):
@@ -261,10 +363,7 @@ def _apply(
         job["writing"] = True
         save(token, job)
         importer.apply(plan, user=user)
-    job.update(
-        state="done",
-        writing=False,
-        message=f"{format_vn_number(plan.created)} dòng mới, "
-        f"{format_vn_number(plan.updated)} dòng cập nhật, "
-        f"{format_vn_number(plan.unchanged)} dòng không đổi",
-    )
+        # Told "stopped, nothing written" meanwhile (this process was frozen past the limit):
+        # keep it true, roll back.
+        _check_not_stopped(token)
+    job.update(state="done", writing=False, message=_done_message(confirmed))

@@ -374,6 +374,14 @@ CELERY_TASK_EAGER_PROPAGATES = False
 REPORTS_RENDER_IN_THREAD = env.bool("REPORTS_RENDER_IN_THREAD", default=CELERY_TASK_ALWAYS_EAGER)
 # The same for other long work (a large browser import: portal/importjobs.py, portal/background.py).
 BACKGROUND_IN_THREAD = env.bool("BACKGROUND_IN_THREAD", default=CELERY_TASK_ALWAYS_EAGER)
+# A background job (a large import, signing a report) beats every BACKGROUND_HEARTBEAT_SECONDS
+# while it runs (portal/background.py, "Heartbeat"); its page calls it stopped ("đã dừng giữa
+# chừng") after BACKGROUND_STALE_SECONDS without a beat, or, never started,
+# BACKGROUND_QUEUED_SECONDS after it was recorded (it may wait behind other work: a render may
+# run for CELERY_TIME_LIMIT).
+BACKGROUND_HEARTBEAT_SECONDS = env.int("BACKGROUND_HEARTBEAT_SECONDS", default=10)
+BACKGROUND_STALE_SECONDS = env.int("BACKGROUND_STALE_SECONDS", default=120)
+BACKGROUND_QUEUED_SECONDS = env.int("BACKGROUND_QUEUED_SECONDS", default=30 * 60)
 # A campaign report over more communes than this presents them by cluster, with the top and
 # bottom communes and those that need mention, and puts every commune's row in an Excel annex
 # stored with the PDF (docs/reports.md, "Large reviews"); at or below it, the tables list every

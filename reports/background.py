@@ -1,4 +1,4 @@
-"""Rendering in the background without a broker (the demo, a single-machine install).
+"""Rendering and signing in the background without a broker (the demo, a single-machine install).
 
 With no Celery broker (`CELERY_TASK_ALWAYS_EAGER`, no REDIS_URL) a report would render inside the
 request that asked for it (a large one takes 15–20 s). With `REPORTS_RENDER_IN_THREAD` (on by
@@ -6,7 +6,8 @@ default when there is no broker) `services.enqueue` hands the report to this mod
 after the request's transaction has committed: the web process's background thread
 (`portal.background`, shared with large imports) runs the same Celery task
 (`render_report_task.apply`, retries included), one job at a time, and the request returns at
-once. The report's page polls its status as it does with Celery.
+once. The report's page polls its status as it does with Celery. The chairman's signing request
+goes the same way (`submit_sign`, the `sign_report` task).
 
 What Celery's worker does at start (`requeue_at_start`) the thread does when it first starts in
 a process (`portal.background.on_start`, registered by the app's `ready`): renders left queued
@@ -44,3 +45,14 @@ def requeue() -> None:
 def submit(report_id: int) -> Future[None]:
     """Render `report_id` in the background thread; returns at once."""
     return background.submit(_render, report_id)
+
+
+def _sign(report_id: int, attempt: int) -> None:
+    from .tasks import sign_report_task
+
+    sign_report_task.apply(args=(report_id, attempt))
+
+
+def submit_sign(report_id: int, attempt: int) -> Future[None]:
+    """Sign `report_id` (the chairman's request `attempt`) in the background thread."""
+    return background.submit(_sign, report_id, attempt)

@@ -18,6 +18,7 @@ class ReportStatus(models.TextChoices):
     QUEUED = "queued", "Đang chờ tạo"
     RENDERING = "rendering", "Đang tạo tệp"
     READY = "ready", "Chờ ký duyệt"
+    SIGNING = "signing", "Đang ký số"
     SIGNED = "signed", "Đã ký"
     RETURNED = "returned", "Trả lại để chỉnh sửa"
     FAILED = "failed", "Lỗi khi tạo"
@@ -130,6 +131,21 @@ class Report(models.Model):
         null=True, blank=True, help_text="Page and box (PDF points) of the signature space."
     )
     return_comment = models.TextField("Ý kiến khi trả lại", blank=True)
+    # Signing runs as a background job (services.report_sign_request): the chairman's request,
+    # the hash of the file he read, the request's number (the job's token: a job of an earlier
+    # request does nothing), and why the last request failed (the report is ready again then).
+    sign_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Người yêu cầu ký số",
+    )
+    sign_requested_at = models.DateTimeField("Yêu cầu ký số lúc", null=True, blank=True)
+    sign_read_sha256 = models.CharField("SHA-256 của tệp trình ký", max_length=64, blank=True)
+    sign_attempts = models.PositiveSmallIntegerField("Số lần yêu cầu ký số", default=0)
+    sign_error = models.TextField("Lý do ký số không thành công", blank=True)
     history = HistoricalRecords(excluded_fields=["lease_until", "tables"])
 
     class Meta:
@@ -183,6 +199,11 @@ class Report(models.Model):
     def is_ready(self) -> bool:
         """Rendered and waiting for the chairman's signature."""
         return self.status == ReportStatus.READY
+
+    @property
+    def is_signing(self) -> bool:
+        """The chairman asked to sign it; the signing job has not finished."""
+        return self.status == ReportStatus.SIGNING
 
     @property
     def is_signed(self) -> bool:

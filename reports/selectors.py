@@ -57,7 +57,7 @@ def report_for(user: AnyUser, pk: int) -> Report:
 
 def awaiting_signoff() -> QuerySet[Report]:
     return with_object_labels(
-        Report.objects.filter(status=ReportStatus.READY)
+        Report.objects.filter(status__in=(ReportStatus.READY, ReportStatus.SIGNING))
         .select_related("campaign", "requested_by")
         .defer(*LIST_DEFERRED)
     )
@@ -75,7 +75,12 @@ def versions_of(report: Report) -> QuerySet[Report]:
 
 
 #: A version with a file that a person may read as the document's current text.
-CURRENT_STATUSES = (ReportStatus.READY, ReportStatus.RETURNED, ReportStatus.SIGNED)
+CURRENT_STATUSES = (
+    ReportStatus.READY,
+    ReportStatus.SIGNING,
+    ReportStatus.RETURNED,
+    ReportStatus.SIGNED,
+)
 
 
 def current_version(versions: list[Report]) -> Report | None:

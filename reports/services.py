@@ -1,7 +1,8 @@
 """Report writes and state transitions: request, render (the Celery task's work), sign, return.
 
-Lifecycle: queued → rendering → ready → signed, or failed (the error kept for the secretariat),
-or returned (the chairman sent it back). Regenerating makes a new version; the previous version
+Lifecycle: queued → rendering → ready → signing (the chairman's request, signed by a background
+job) → signed, or failed (the error kept for the secretariat), or returned (the chairman sent it
+back). Regenerating makes a new version; the previous version
 stays the current one until the new one is ready, and a signed version never changes. Broker
 down: the request is recorded and stays queued with a note; `requeue_reports` (beat, every few
 minutes) sends queued reports again, and the idempotent claim makes sure each runs once. A render
@@ -15,12 +16,12 @@ import datetime
 import hashlib
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import (
     DatabaseError,
@@ -34,6 +35,7 @@ from django.db.models import F, Max, Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from portal import background
 from portal.access import require
 from portal.audit import audited_update, record_bulk
 from portal.concurrency import (
@@ -46,7 +48,7 @@ from portal.concurrency import (
 )
 from portal.models import User
 from portal.notify import holders_of, notify
-from portal.uploads import open_stored
+from portal.uploads import StoredFileMissing, open_stored
 from units.models import Authority
 
 from . import rendering, signing
@@ -110,6 +112,7 @@ def report_request(
             # No row lock here: a report being rendered is locked by its worker for the whole
             # render, and a second request must not wait for it. The partial unique constraint
             # `report_one_open_request` settles two requests racing to create the same one.
+            _refuse_while_signing(key)
             existing = _open_report(key)
             if existing is not None:
                 if _requeue_if_stale(existing.pk, by=by, reason=RETRY_ON_REQUEST):
@@ -135,6 +138,23 @@ def report_request(
             raise
         return existing
     return report
+
+
+def _refuse_while_signing(key: dict[str, Any]) -> None:
+    """A document being signed is not made again meanwhile (its narrative neither). A signing
+    whose job has stopped is given up first (the report is ready again, then superseded by the
+    new version as any ready one)."""
+    signing_now = Report.objects.filter(**key, status=ReportStatus.SIGNING)
+    for pk in signing_now.values_list("pk", flat=True):
+        row = _lock_report(pk)
+        if row is None or (row.is_signing and not signing_stopped(row)):
+            raise ValidationError(
+                "Văn bản đang được Chủ tịch ký số; chưa thể tạo lại hoặc sửa nội dung. Vui lòng "
+                "chờ ký xong.",
+                code="signing",
+            )
+        if row.is_signing:
+            _sign_failed(row.pk, row.sign_attempts, SIGN_STOPPED)
 
 
 def _open_report(key: dict[str, Any]) -> Report | None:
@@ -600,7 +620,11 @@ def report_sign(*, report: Report, by: User, read_sha256: str) -> SignOff:
     date line becomes the signing date, the PDF is made again with them (refused when the data
     changed since the version he read) and signed; a decision's awards enter history in the same
     transaction. Two PAdES signatures: the person's, then the agency's seal (reports/signing.py),
-    with the authority's images. Any refusal leaves nothing behind: no number is used up."""
+    with the authority's images. Any refusal leaves nothing behind: no number is used up.
+
+    This signs at once, in the caller's process (the demo's loading, scripts, tests); the
+    chairman's button goes through `report_sign_request`, which runs the same `_sign` as a
+    background job."""
     require(by, "report.sign", report)
     _require_evaluation(report)
     with transaction.atomic():
@@ -611,78 +635,341 @@ def report_sign(*, report: Report, by: User, read_sha256: str) -> SignOff:
         )
         if report.status != ReportStatus.READY:
             raise ValidationError("Báo cáo không ở trạng thái chờ ký duyệt.")
-        with open_stored(report.file) as handle:  # gone from storage: a 404 page that says so
-            content = handle.read()
-        if not read_sha256 or sha256(content) != read_sha256 or report.sha256 != read_sha256:
-            raise ValidationError(
-                "Tệp báo cáo đã thay đổi sau khi đồng chí mở đọc. Vui lòng đọc lại bản mới "
-                "trước khi ký."
-            )
-        definition = report.definition
-        today = timezone.localdate()
-        day = definition.document_date(report) if definition.own_date else today
-        if day is None:
-            raise ValidationError("Văn bản chưa có ngày ban hành (quyết định chưa được ký).")
-        authority = definition.authority(report, day)  # NoAuthority: says who is in force
-        from units.authorities import issuer
+        return _sign(report, by, read_sha256)
 
-        report.issuer = issuer(authority, collective=definition.collective)
-        report.issue_date = day
-        if definition.numbered:
-            entry = register_number(
-                authority=authority,
-                day=day,
-                symbol=definition.symbol_for(report.issuer),
-                summary=_register_summary(report),
-                by=by,
-                report=report,
-                series=definition.series,
-            )
-            report.number = entry.number
-        rendered = rendering.render_report(report)
-        annex_digest = rendered.annex.sha256 if rendered.annex else ""
-        if rendered.context_hash != report.context_hash or annex_digest != report.annex_sha256:
-            # The signed PDF prints the annex's SHA-256: it must be the annex stored and read.
-            raise ValidationError(
-                "Số liệu của văn bản đã thay đổi sau khi tạo bản đồng chí đã đọc. Đề nghị tạo "
-                "lại văn bản và đọc bản mới trước khi ký."
-            )
-        box = rendered.signature_box or {"page": 0, "box": [330, 60, 560, 145]}
-        signature_image, seal_image = _authority_images(authority)
-        certificate, signer_certificate = _authority_certificates(authority)
-        signed = signing.sign_document(
-            rendered.content,
-            person=signing.Person(
-                name=report.issuer["signer_name"] or by.display_name,
-                username=by.get_username(),
-                place=report.issuer["place"],
-                signature_image=signature_image,
-                server_certificate=signer_certificate,
-            ),
-            body=signing.Body(
-                name=report.issuer["body"], seal_image=seal_image, certificate=certificate
-            ),
-            page=box["page"],
-            box=tuple(box["box"]),
+
+def _check_read(report: Report, read_sha256: str) -> bytes:
+    """The stored file, when it is the one the chairman read (its SHA-256 is the form's)."""
+    with open_stored(report.file) as handle:  # gone from storage: a 404 page that says so
+        content: bytes = handle.read()
+    if not read_sha256 or sha256(content) != read_sha256 or report.sha256 != read_sha256:
+        raise ValidationError(
+            "Tệp báo cáo đã thay đổi sau khi đồng chí mở đọc. Vui lòng đọc lại bản mới "
+            "trước khi ký."
         )
-        signoff = SignOff(
+    return content
+
+
+#: The steps of signing, as the waiting page names them (`signing_progress`).
+STEP_RENDER = "render"
+STEP_SIGN = "sign"
+STEP_STORE = "store"
+
+
+def _sign(
+    report: Report,
+    by: User,
+    read_sha256: str,
+    *,
+    step: Callable[[str], None] | None = None,
+    reason: str = "",
+) -> SignOff:
+    """Inside the signing transaction, the report's row locked: number, date, render, sign,
+    store. `step` is told where it is (the background job's heartbeat)."""
+    tell = step or (lambda _name: None)
+    _check_read(report, read_sha256)
+    definition = report.definition
+    today = timezone.localdate()
+    day = definition.document_date(report) if definition.own_date else today
+    if day is None:
+        raise ValidationError("Văn bản chưa có ngày ban hành (quyết định chưa được ký).")
+    authority = definition.authority(report, day)  # NoAuthority: says who is in force
+    from units.authorities import issuer
+
+    tell(STEP_RENDER)
+    report.issuer = issuer(authority, collective=definition.collective)
+    report.issue_date = day
+    if definition.numbered:
+        entry = register_number(
+            authority=authority,
+            day=day,
+            symbol=definition.symbol_for(report.issuer),
+            summary=_register_summary(report),
+            by=by,
             report=report,
-            signed_by=by,
-            signed_at=timezone.now(),
-            read_sha256=read_sha256,
-            signed_sha256=sha256(signed.content),
-            certificate_subject=signed.person_certificate[:300],
-            person_key_store=signed.person_key_store,
-            seal_certificate_subject=signed.seal_certificate[:300],
+            series=definition.series,
         )
-        signoff.signed_file.save("signed.pdf", ContentFile(signed.content), save=False)
-        signoff.save()
-        report.status = ReportStatus.SIGNED
-        report.page_count = rendered.pages
-        report.save(update_fields=["status", "number", "issue_date", "issuer", "page_count"])
-        if report.kind == "award_decision":
-            _sign_award_decision(report, by, day=day)
+        report.number = entry.number
+    rendered = rendering.render_report(report)
+    annex_digest = rendered.annex.sha256 if rendered.annex else ""
+    if rendered.context_hash != report.context_hash or annex_digest != report.annex_sha256:
+        # The signed PDF prints the annex's SHA-256: it must be the annex stored and read.
+        raise ValidationError(
+            "Số liệu của văn bản đã thay đổi sau khi tạo bản đồng chí đã đọc. Đề nghị tạo "
+            "lại văn bản và đọc bản mới trước khi ký."
+        )
+    tell(STEP_SIGN)
+    box = rendered.signature_box or {"page": 0, "box": [330, 60, 560, 145]}
+    signature_image, seal_image = _authority_images(authority)
+    certificate, signer_certificate = _authority_certificates(authority)
+    signed = signing.sign_document(
+        rendered.content,
+        person=signing.Person(
+            name=report.issuer["signer_name"] or by.display_name,
+            username=by.get_username(),
+            place=report.issuer["place"],
+            signature_image=signature_image,
+            server_certificate=signer_certificate,
+        ),
+        body=signing.Body(
+            name=report.issuer["body"], seal_image=seal_image, certificate=certificate
+        ),
+        page=box["page"],
+        box=tuple(box["box"]),
+    )
+    tell(STEP_STORE)
+    signoff = SignOff(
+        report=report,
+        signed_by=by,
+        signed_at=timezone.now(),
+        read_sha256=read_sha256,
+        signed_sha256=sha256(signed.content),
+        certificate_subject=signed.person_certificate[:300],
+        person_key_store=signed.person_key_store,
+        seal_certificate_subject=signed.seal_certificate[:300],
+    )
+    signoff._history_user = by  # type: ignore[attr-defined]  # read by simple_history
+    signoff.signed_file.save("signed.pdf", ContentFile(signed.content), save=False)
+    signoff.save()
+    report.status = ReportStatus.SIGNED
+    report.page_count = rendered.pages
+    report._history_user = by  # type: ignore[attr-defined]  # a job has no request user
+    report._change_reason = reason or "Ký số"  # type: ignore[attr-defined]
+    report.save(update_fields=["status", "number", "issue_date", "issuer", "page_count"])
+    if report.kind == "award_decision":
+        _sign_award_decision(report, by, day=day)
     return signoff
+
+
+# --- Signing as a background job --------------------------------------------------------------
+#
+# Signing a large review makes the PDF again (≈ 13 s of CPU at 3,300 communes, minutes on a
+# loaded machine): past gunicorn's timeout inside a request. So the chairman's button records
+# the request (`report_sign_request`: ready → signing, who and when, the hash of the file he
+# read) and a job signs it (`report_sign_job`, on the "reports" queue; in the demo's background
+# thread without a broker), for every report: one path, however small. The page polls the job's
+# progress and shows the signed document, or why it failed (the report is ready again then, as
+# it was: nothing is used up, no number is given).
+#
+# Exactly once: the request is numbered (`sign_attempts`), the job signs only while the report
+# is `signing` under the request's number, with its row locked; a double click or a second tab
+# finds it `signing` and adds nothing. A report being signed cannot be made again (a new
+# version) or sent back. The job beats (`portal.background.heartbeat`); a job without a beat
+# for longer than BACKGROUND_STALE_SECONDS (not started for BACKGROUND_QUEUED_SECONDS) has
+# stopped: the page says so, and signing again takes it over under a new number, so the old
+# job, should it wake up, finds nothing to do.
+
+SIGN_QUEUE_DOWN = (
+    "Hàng đợi xử lý tạm thời không hoạt động nên chưa ký được. Văn bản chưa được ký, chưa cấp "
+    "số; đồng chí vui lòng ký lại sau ít phút."
+)
+SIGN_STOPPED = (
+    "Quá trình ký số đã dừng giữa chừng (máy xử lý bị tắt hoặc khởi động lại). Văn bản chưa được "
+    "ký, chưa cấp số; đồng chí có thể ký lại."
+)
+SIGN_ERROR = (
+    "Có lỗi kỹ thuật khi ký số. Văn bản chưa được ký, chưa cấp số; đồng chí có thể ký lại, nếu "
+    "vẫn lỗi xin báo quản trị hệ thống."
+)
+SIGN_BUSY = "Văn bản đang được ký số; vui lòng chờ trong giây lát."
+
+
+def sign_beat_key(report_id: int, attempt: int) -> str:
+    return f"reports/signing/{report_id}-{attempt}"
+
+
+def signing_stopped(report: Report) -> bool:
+    """Is this `signing` report's job gone (no heartbeat for longer than the limit)?"""
+    if report.status != ReportStatus.SIGNING or report.sign_requested_at is None:
+        return False
+    beat = background.last_beat(sign_beat_key(report.pk, report.sign_attempts))
+    if beat is None:
+        return background.stopped(report.sign_requested_at, running=False)
+    return background.stopped(beat.at, running=True)
+
+
+#: The waiting page's steps: (the job's step, what it does in words).
+SIGN_STEPS = (
+    ("", "Chờ đến lượt xử lý"),
+    (STEP_RENDER, "Cấp số theo sổ văn bản đi, dựng lại văn bản với số và ngày ký"),
+    (STEP_SIGN, "Ký số: chữ ký của người có thẩm quyền, rồi chữ ký của cơ quan"),
+    (STEP_STORE, "Lưu tệp đã ký"),
+)
+
+
+def signing_progress(report: Report) -> dict[str, Any]:
+    """What the waiting page shows: each step (done, being done, to come), since when it was
+    asked, and whether the job has stopped."""
+    beat = background.last_beat(sign_beat_key(report.pk, report.sign_attempts))
+    names = [name for name, _words in SIGN_STEPS]
+    current = names.index(beat.step) if beat is not None and beat.step in names else 0
+    requested = report.sign_requested_at or timezone.now()
+    return {
+        "steps": [
+            {"words": words, "done": n < current, "active": n == current}
+            for n, (_name, words) in enumerate(SIGN_STEPS)
+        ],
+        "step_number": current + 1,
+        "step_count": len(SIGN_STEPS),
+        "requested_at": requested,
+        "seconds": max(0, int((timezone.now() - requested).total_seconds())),
+        "stopped": signing_stopped(report),
+    }
+
+
+def _lock_report(report_id: int) -> Report | None:
+    """Inside a transaction: the report's row, locked (PostgreSQL: waiting at most
+    LOCK_WAIT_SECONDS; None when a signing job holds it, i.e. it is being signed now)."""
+    rows = Report.objects.select_for_update(of=("self",)).select_related("campaign__authority")
+    if not _row_locks():
+        return rows.get(pk=report_id)
+    try:
+        with transaction.atomic(), _lock_wait(LOCK_WAIT_SECONDS):
+            return rows.get(pk=report_id)
+    except OperationalError as exc:
+        if _lock_busy(exc):
+            return None
+        raise
+
+
+def report_sign_request(*, report: Report, by: User, read_sha256: str) -> Report:
+    """The chairman's "Ký duyệt": checked at once (his right, the report ready, the file the one
+    he read, the evaluation complete, a signing key for him), recorded (ready → signing: who
+    asked and when, in the audit trail) and handed to the signing job after commit. Returns the
+    report: `signing`, or already `signed` (a second tab), or `signing` as it was (a double
+    click: nothing is asked twice). A request whose job has stopped is taken over."""
+    require(by, "report.sign", report)
+    # A double click or a second tab, read without a lock: the running job holds the row
+    # (PostgreSQL) or the whole database (SQLite) for the whole act, and the click must not wait.
+    seen = Report.objects.filter(pk=report.pk).first()
+    if seen is not None and (seen.is_signed or (seen.is_signing and not signing_stopped(seen))):
+        return seen
+    with transaction.atomic():
+        row = _lock_report(report.pk)
+        if row is None:  # a signing job holds it
+            report.refresh_from_db()
+            return report
+        if row.status == ReportStatus.SIGNED:
+            return row
+        stopped = signing_stopped(row)
+        if row.status == ReportStatus.SIGNING and not stopped:
+            return row
+        if row.status not in (ReportStatus.READY, ReportStatus.SIGNING):
+            raise ValidationError("Báo cáo không ở trạng thái chờ ký duyệt.")
+        _require_evaluation(row)
+        _check_read(row, read_sha256)
+        signing.check_signer(by.get_username())
+        attempt = row.sign_attempts + 1
+        reason = (
+            "Yêu cầu ký số lại: lần ký trước đã dừng giữa chừng" if stopped else "Yêu cầu ký số"
+        )
+        audited_update(
+            Report.objects.filter(pk=row.pk, status=row.status, sign_attempts=row.sign_attempts),
+            actor=by,
+            reason=reason,
+            status=ReportStatus.SIGNING,
+            sign_requested_by=by,
+            sign_requested_at=timezone.now(),
+            sign_read_sha256=read_sha256,
+            sign_attempts=attempt,
+            sign_error="",
+        )
+    transaction.on_commit(lambda: enqueue_sign(row.pk, attempt))
+    row.refresh_from_db()
+    return row
+
+
+def enqueue_sign(report_id: int, attempt: int) -> bool:
+    """Send the signing job (as `enqueue` sends a render). When the broker is down the request
+    fails at once, with a message: the report is ready again, nothing was signed."""
+    from .tasks import sign_report_task
+
+    try:
+        if settings.CELERY_TASK_ALWAYS_EAGER and settings.REPORTS_RENDER_IN_THREAD:
+            from . import background as reports_background
+
+            reports_background.submit_sign(report_id, attempt)
+        elif settings.CELERY_TASK_ALWAYS_EAGER:
+            sign_report_task.apply_async(args=(report_id, attempt))
+        else:
+            app = sign_report_task.app
+            with app.connection_for_write(transport_options={"max_retries": 0}) as connection:
+                sign_report_task.apply_async(  # type: ignore[call-arg]  # celery-types omits connection=
+                    args=(report_id, attempt), retry=False, connection=connection
+                )
+    except Exception as exc:  # kombu/redis connection errors: broker unavailable
+        if settings.CELERY_TASK_ALWAYS_EAGER and settings.CELERY_TASK_EAGER_PROPAGATES:
+            raise
+        log.warning("report %s: broker unavailable for signing (%s)", report_id, exc)
+        _sign_failed(report_id, attempt, SIGN_QUEUE_DOWN)
+        return False
+    return True
+
+
+def report_sign_job(*, report_id: int, attempt: int) -> SignOff | None:
+    """The signing job: signs the report as its request asked (`_sign`, the row locked for the
+    whole act), beating while it runs. None when there is nothing to do (signed already, or a
+    later request took over) or when it failed: then the report is ready again with the reason
+    (`sign_error`), no number used up."""
+    report = Report.objects.select_related("sign_requested_by").filter(pk=report_id).first()
+    if report is None or report.status != ReportStatus.SIGNING or report.sign_attempts != attempt:
+        log.info("report %s: signing request %s has nothing to do", report_id, attempt)
+        return None
+    if signing_stopped(report):  # e.g. a message redelivered long after: the page said stopped
+        _sign_failed(report_id, attempt, SIGN_STOPPED)
+        return None
+    by = report.sign_requested_by
+    key = sign_beat_key(report_id, attempt)
+    asked = timezone.localtime(report.sign_requested_at) if report.sign_requested_at else None
+    reason = "Ký số xong" + (f" (yêu cầu lúc {asked:%H:%M:%S %d/%m/%Y})" if asked else "")
+    message = ""
+    signoff = None
+    try:
+        with background.heartbeat(key) as beats, transaction.atomic():
+            locked = _lock_report(report_id)
+            if (
+                locked is None
+                or locked.status != ReportStatus.SIGNING
+                or locked.sign_attempts != attempt
+            ):
+                log.info("report %s: signing request %s taken by another job", report_id, attempt)
+                return None
+            if by is None:
+                raise PermissionDenied
+            require(by, "report.sign", locked)
+            _require_evaluation(locked)
+            signoff = _sign(locked, by, locked.sign_read_sha256, step=beats.step, reason=reason)
+    except PermissionDenied:
+        message = "Người yêu cầu ký không còn quyền ký văn bản này. Văn bản chưa được ký."
+    except StoredFileMissing:
+        message = "Tệp báo cáo không còn trong kho lưu trữ. Văn bản chưa được ký."
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+    except signing.SigningUnavailable as exc:
+        message = str(exc)
+    except Exception:
+        log.exception("report %s: signing request %s failed", report_id, attempt)
+        message = SIGN_ERROR
+    if signoff is None:
+        _sign_failed(report_id, attempt, message or SIGN_ERROR)
+    background.forget(key)
+    if signoff is not None:
+        log.info("report %s signed (request %s)", report_id, attempt)
+    return signoff
+
+
+def _sign_failed(report_id: int, attempt: int, message: str) -> None:
+    """The request failed: the report is ready again (as before the click), with the reason."""
+    try:
+        audited_update(
+            Report.objects.filter(pk=report_id, status=ReportStatus.SIGNING, sign_attempts=attempt),
+            actor=None,
+            reason=f"Ký số không thành công: {message}"[:300],
+            status=ReportStatus.READY,
+            sign_error=message[:4000],
+        )
+    except DatabaseError:  # the report stays `signing`; its heartbeat says it stopped
+        log.exception("report %s: could not record the failed signing", report_id)
 
 
 def _register_summary(report: Report) -> str:

@@ -353,6 +353,16 @@ def signer_from_p12(data: bytes, passphrase: bytes):
     return signer
 
 
+def check_signer(username: str) -> None:
+    """Refuse at once a signer this deployment has no key for: no token configured for them,
+    and no server-held personal certificate allowed (SIGNING_PERSON_FALLBACK = "none")."""
+    if token_config(username) is None and _person_fallback() != "server":
+        raise SigningUnavailable(
+            "Đồng chí chưa được cấu hình thiết bị ký số (token) chứa chứng thư số cá nhân. "
+            "Đề nghị liên hệ quản trị hệ thống."
+        )
+
+
 @contextmanager
 def person_signer(
     username: str, *, server_certificate: bytes | None = None
@@ -362,11 +372,7 @@ def person_signer(
     it (SIGNING_PERSON_FALLBACK = "server"). The token session is closed on exit."""
     config = token_config(username)
     if config is None:
-        if _person_fallback() != "server":
-            raise SigningUnavailable(
-                "Đồng chí chưa được cấu hình thiết bị ký số (token) chứa chứng thư số cá nhân. "
-                "Đề nghị liên hệ quản trị hệ thống."
-            )
+        check_signer(username)
         if server_certificate:
             yield signer_from_p12(server_certificate, _person_passphrase()), KEY_STORE_SERVER
         else:

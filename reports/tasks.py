@@ -1,4 +1,5 @@
-"""Celery tasks: a few lines that call the rendering service (docs/architecture.md: tasks are thin).
+"""Celery tasks: a few lines that call the rendering and signing services (docs/architecture.md:
+tasks are thin).
 
 Routing is `CELERY_TASK_ROUTES` (every `reports.tasks.*` → queue "reports"); the time limits are
 `CELERY_TASK_SOFT_TIME_LIMIT` / `CELERY_TASK_TIME_LIMIT` (env `CELERY_SOFT_TIME_LIMIT` /
@@ -33,6 +34,21 @@ def render_report_task(self, report_id: int) -> None:
     from .services import report_render
 
     report_render(report_id=report_id, worker=self.request.hostname or "")
+
+
+@shared_task(
+    name="reports.tasks.sign_report",
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def sign_report_task(report_id: int, attempt: int) -> None:
+    """The chairman's signing request `attempt` of `report_id` (services.report_sign_job). No
+    automatic retry: a failure is recorded with its reason and the chairman signs again; a worker
+    lost mid-signing gives the message back and the next delivery signs, if it comes before the
+    request counts as stopped (BACKGROUND_STALE_SECONDS without a heartbeat)."""
+    from .services import report_sign_job
+
+    report_sign_job(report_id=report_id, attempt=attempt)
 
 
 @shared_task(name="reports.tasks.requeue_reports")

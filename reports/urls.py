@@ -36,5 +36,6 @@ urlpatterns = [
     path("bao-cao/<int:pk>/tao-lai/", views.report_regenerate_view, name="report-regenerate"),
     path("bao-cao/<int:pk>/tao-lai-tep/", views.report_retry_view, name="report-retry"),
     path("bao-cao/<int:pk>/ky/", views.report_sign_view, name="report-sign"),
+    path("bao-cao/<int:pk>/ky/tien-do/", views.report_signing_view, name="report-signing"),
     path("bao-cao/<int:pk>/tra-lai/", views.report_return_view, name="report-return"),
 ]

@@ -206,15 +206,16 @@ def _detail(
             "can_retry": report.is_open and _can_retry(request, report),
             "narrative_form": narrative_form,
             "evaluation_gaps": [] if report.is_signed else evaluation_gaps(report),
-            "can_edit": can_edit and report.status != ReportStatus.RENDERING,
+            "can_edit": can_edit
+            and report.status not in (ReportStatus.RENDERING, ReportStatus.SIGNING),
             "can_sign": can(request.user, "report.sign", report)
             and report.status == ReportStatus.READY,
-            "sign_form": SignForm(initial={"sha256": report.sha256}),
             "return_form": ReturnForm(),
             "data_changed": data_changed,
             "issuer": issuer,
             "issuer_problem": issuer_problem,
             "history": report.history.select_related("history_user").order_by("-history_date")[:20],
+            **_signing_context(request, report),
         },
         status=status,
     )
@@ -283,7 +284,12 @@ def report_annex_view(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 def report_xlsx_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    if report.status not in (ReportStatus.READY, ReportStatus.SIGNED, ReportStatus.RETURNED):
+    if report.status not in (
+        ReportStatus.READY,
+        ReportStatus.SIGNING,
+        ReportStatus.SIGNED,
+        ReportStatus.RETURNED,
+    ):
         raise Http404
     from portal.dataexchange import xlsx_response
 
@@ -345,22 +351,56 @@ def signoff_queue_view(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/pages/signoff_queue.html", listing)
 
 
+@transaction.non_atomic_requests
 @login_required
 @require_POST
 def report_sign_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The chairman's "Ký duyệt": the request is recorded and signed by a background job; the
+    report's page then shows "Đang ký số…" and its progress until the signed document (or the
+    reason it could not be signed). Not atomic: the job is sent once the request is committed,
+    and what it did already (inline, without a broker) is on the row here."""
     report = _report(request, pk)
     require(request.user, "report.sign", report)
     form = SignForm(request.POST)
     read = form.cleaned_data["sha256"] if form.is_valid() else ""
     try:
-        services.report_sign(report=report, by=request.user, read_sha256=read)
+        report = services.report_sign_request(report=report, by=request.user, read_sha256=read)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except signing.SigningUnavailable as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Đã ký duyệt báo cáo. Tệp đã ký số được lưu trữ.")
+        report.refresh_from_db()
+        if report.is_signed:
+            messages.success(request, "Đã ký duyệt báo cáo. Tệp đã ký số được lưu trữ.")
+        elif report.is_signing:
+            messages.info(
+                request, "Đã ghi nhận yêu cầu ký số. Văn bản đang được ký; trang tự cập nhật."
+            )
+        # Failed at once (the queue is down): the page shows why, with "Ký duyệt" again.
     return redirect(report)
+
+
+@login_required
+def report_signing_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The "Đang ký số…" panel the report's page polls while the report is being signed; when
+    the job is done (signed, or failed: ready again) the page reloads to show the result."""
+    report = _report(request, pk)
+    response = render(request, "reports/pages/_signing.html", _signing_context(request, report))
+    if not report.is_signing:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _signing_context(request: HttpRequest, report: Report) -> dict[str, Any]:
+    progress = services.signing_progress(report) if report.is_signing else None
+    return {
+        "report": report,
+        "signing": progress,
+        "can_sign_again": bool(progress and progress["stopped"])
+        and can(request.user, "report.sign", report),
+        "sign_form": SignForm(initial={"sha256": report.sha256}),
+    }
 
 
 @login_required

@@ -150,6 +150,12 @@ ROWS = [
         url_names=("reports:report-sign",),
     ),
     Row(
+        "report signing progress fragment (polled while the chairman's signing runs)",
+        _url("reports:report-signing"),
+        READY,
+        url_names=("reports:report-signing",),
+    ),
+    Row(
         "report return POST",
         _url("reports:report-return"),
         {**READY, "secretariat": 403, "chairman": 302},

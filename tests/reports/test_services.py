@@ -296,9 +296,12 @@ def test_chairman_signs_in_the_browser_flow_and_verify_page_confirms(
     assert report.sha256.encode() in page.content  # the form carries the hash of the file read
     pdf = chairman.get(reverse("reports:report-pdf", args=[report.pk]))
     assert pdf["X-Frame-Options"] == "SAMEORIGIN"
-    response = chairman.post(
-        reverse("reports:report-sign", args=[report.pk]), {"sha256": report.sha256}
-    )
+    # The click records the request; the signing job runs once it is committed (here inline,
+    # the tests' transaction never commits: run its after-commit send).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = chairman.post(
+            reverse("reports:report-sign", args=[report.pk]), {"sha256": report.sha256}
+        )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == ReportStatus.SIGNED
