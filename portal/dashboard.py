@@ -93,7 +93,7 @@ def overview_figures(campaign: Campaign, year: int, today: datetime.date) -> dic
         total.add(row)
     attention, attention_count = summary.attention(done, fell, limit=summary.ATTENTION_SHOWN)
     years = summary.years_summary()
-    contributions = charts.town_contributions_by_year()
+    contributions = charts.contributions_by_year()
     return {
         "progress": targets_progress(campaign, year),
         "clusters": clusters,

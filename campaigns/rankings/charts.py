@@ -9,11 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.utils.safestring import mark_safe
 
-from portal.figures_cache import TTL_SECONDS
 from units.models import UnitKind
 
 from ..models import (
@@ -22,7 +20,6 @@ from ..models import (
     NtmCriterion,
     NtmStatus,
 )
-from ..results.derived import contributions_version
 
 KEPT, NEW, LOST, NOT_MET = "kept", "new", "lost", "no"
 CELL_SYMBOL = {KEPT: "✓", NEW: "+", LOST: "−", NOT_MET: "·"}
@@ -173,18 +170,6 @@ def criteria_over_years(unit_ids: Iterable[int] | None = None) -> dict:
         {"label": s["label"], "data": [s["values"][y] for y in years]} for s in series.values()
     ]
     return {"years": years, "lines": lines}
-
-
-def town_contributions_by_year() -> list[dict]:
-    """`contributions_by_year()` of the whole town (a sum over every contribution), computed
-    once per write of a contribution (`campaigns.results.derived.contributions_version`), not
-    once per write of anything: the other writes do not change it."""
-    key = f"fig:contributions-by-year:{contributions_version()}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = contributions_by_year()
-        cache.set(key, rows, TTL_SECONDS)
-    return list(rows)
 
 
 def contributions_by_year(unit_ids: Iterable[int] | None = None) -> list[dict]:

@@ -20,23 +20,16 @@ A unit's kind can change (the unit form, the units import): every audited change
 kind renews its statuses' copy in the same transaction (`_unit_kind_changed`, a receiver of
 `portal.audit.appended`: the units app does not know the campaigns app).
 
-The town's contributions per year (the dashboard's chart, a sum over every contribution) change
-only when a contribution is written: `contributions_version()` is a number that every audited
-write of a contribution renews (`_contributions_written`, the same receiver), so the sums are
-read afresh after such a write and not after every other one.
-
 The columns are not business data: they are recomputed from audited rows, and kept out of the
 history and the audit trail (`HistoricalRecords(excluded_fields=…)`).
 """
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.cache import cache
 from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.dispatch import receiver
@@ -155,26 +148,3 @@ def _unit_kind_changed(sender: Any, events: Any, **kwargs: Any) -> None:
     ]
     if ids:
         refresh_unit_kind(ids)
-
-
-CONTRIBUTIONS_VERSION_KEY = "fig:contributions-version"
-
-
-def contributions_version() -> int:
-    """A number renewed by every audited write of a contribution (what the town's contribution
-    sums are cached under)."""
-    version = cache.get(CONTRIBUTIONS_VERSION_KEY)
-    if version is None:  # not set yet, or evicted: a number never used before
-        cache.add(CONTRIBUTIONS_VERSION_KEY, time.time_ns(), None)
-        version = cache.get(CONTRIBUTIONS_VERSION_KEY, 0)
-    return int(version)
-
-
-@receiver(appended, dispatch_uid="contributions-version")
-def _contributions_written(sender: Any, events: Any, **kwargs: Any) -> None:
-    """A contribution was created, changed or deleted: its sums are read afresh."""
-    if any(e.model == "campaigns.contribution" for e in events):
-        try:
-            cache.incr(CONTRIBUTIONS_VERSION_KEY)
-        except ValueError:  # not set (or evicted): any new value renews the sums
-            cache.set(CONTRIBUTIONS_VERSION_KEY, time.time_ns(), None)

@@ -120,8 +120,8 @@ def test_a_write_shows_on_the_next_request(thirty, client_as, world):
 def test_a_contribution_saved_shows_in_the_yearly_totals_on_the_next_request(
     thirty, client_as, world, users
 ):
-    """The totals are cached until a contribution is written (not until any write): a
-    contribution saved through the service is in them on the very next request."""
+    """The totals are cached with the other figures: a contribution saved through the service
+    is in them on the very next request."""
     client = client_as("chairman")
 
     def totals() -> dict:
