@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Max, Model, OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -183,11 +183,7 @@ def with_deadlines(units: QuerySet[U], campaign: Campaign, year: int) -> QuerySe
     )
 
 
-def deadline_of(unit: object) -> Deadline:
+def deadline_of(unit: Any) -> Deadline:
     """The deadline of a unit read by `with_deadlines`."""
-    extensions = [
-        d for d in (getattr(unit, "deadline_granted"), getattr(unit, "deadline_own")) if d
-    ]
-    return Deadline(
-        due=getattr(unit, "deadline_due"), extension_until=max(extensions) if extensions else None
-    )
+    extensions = [d for d in (unit.deadline_granted, unit.deadline_own) if d]
+    return Deadline(due=unit.deadline_due, extension_until=max(extensions) if extensions else None)

@@ -249,14 +249,12 @@ def _officer_figures(
     # the cluster, not of the province; kept for every officer of the cluster.
     clusters = {u.cluster_id: u.cluster for u in communes if u.cluster_id}
     for cluster_id, cluster in clusters.items():
+
+        def rank_cluster(cluster: Any = cluster) -> list[Any]:
+            return list(commune_ranking(year, campaign=campaign, cluster=cluster).rows)
+
         ranks[cluster_id] = cached_figure(
-            "cluster-ranking-rows",
-            campaign.pk,
-            year,
-            cluster_id,
-            compute=lambda cluster=cluster: (
-                commune_ranking(year, campaign=campaign, cluster=cluster).rows
-            ),
+            "cluster-ranking-rows", campaign.pk, year, cluster_id, compute=rank_cluster
         )
     bloc_units = [u for u in own if u.kind != UnitKind.COMMUNE and u.cluster_id]
     bloc_rows = []
