@@ -3,6 +3,9 @@
 Officer: nominations returned for completion, with the reason. Secretariat: nominations to check,
 public comments received. Council member: open votes not yet cast, sessions coming. Chairman and
 secretariat: sessions still open (to close). Chairman: draft decisions to sign.
+
+Every count is read with the rest of the desk in one query (`_counts`, portal.desk.counted); the
+rows an item shows are read only when something waits.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
 
 from campaigns.context import campaign_url, current_campaign
-from portal.access import scope
-from portal.desk import DeskItem, DeskSource, register_desk
+from portal.access import has_capability, scope
+from portal.desk import DeskItem, DeskSource, counted, register_desk
 
 from . import selectors as sel
 from .council.selectors import recusals
@@ -36,18 +39,65 @@ RECENT_DAYS = 14
 UPCOMING_DAYS = 30
 
 
-def _returned_nominations(user) -> list[DeskItem]:
+def _returned(user):
+    """The officer's drafts whose last move was a return from "submitted"."""
     last_event = NominationEvent.objects.filter(nomination=OuterRef("pk")).order_by("-at", "-pk")
-    returned = (
+    return (
         scope(user, Nomination.objects.filter(status=NominationStatus.DRAFT), "proposer_unit")
         .annotate(
             last_from=Subquery(last_event.values("from_status")[:1]),
             last_note=Subquery(last_event.values("note")[:1]),
         )
         .filter(last_from=NominationStatus.SUBMITTED)
-        .select_related("unit", "person", "tier")
-        .order_by("-pk")
     )
+
+
+def _to_check_qs():
+    return Nomination.objects.filter(status=NominationStatus.SUBMITTED)
+
+
+def _recent_comments():
+    since = sel.today() - datetime.timedelta(days=RECENT_DAYS)
+    return ConsultationComment.objects.filter(received_at__date__gte=since)
+
+
+def _coming(user):
+    today = sel.today()
+    return CouncilSession.objects.filter(
+        status=SessionStatus.DRAFT,
+        seats__user=user,
+        meeting_date__gte=today,
+        meeting_date__lte=today + datetime.timedelta(days=UPCOMING_DAYS),
+    )
+
+
+def _drafts():
+    return AwardDecision.objects.filter(status=DecisionStatus.DRAFT)
+
+
+def _counts(user) -> dict:
+    """What the awards' sources count, for the capabilities the user holds."""
+    counts = {}
+    if has_capability(user, "nomination.propose"):
+        counts["returned"] = _returned(user)
+    if has_capability(user, "nomination.check"):
+        counts.update(to_check=_to_check_qs(), comments=_recent_comments())
+    if has_capability(user, "council.vote"):
+        counts.update(
+            my_open=CouncilSession.objects.filter(status=SessionStatus.OPEN, seats__user=user),
+            coming=_coming(user),
+        )
+    if has_capability(user, "council.close"):
+        counts["open"] = CouncilSession.objects.filter(status=SessionStatus.OPEN)
+    if has_capability(user, "decision.sign"):
+        counts["drafts"] = _drafts()
+    return counts
+
+
+def _returned_nominations(user) -> list[DeskItem]:
+    if not counted(user, _counts)["returned"]:
+        return []
+    returned = _returned(user).select_related("unit", "person", "tier").order_by("-pk")
     items = []
     for nomination in returned[:4]:
         note = " ".join((nomination.last_note or "").split())
@@ -71,7 +121,9 @@ def _nominations_page() -> str:
 
 
 def _to_check(user) -> list[DeskItem]:
-    n = Nomination.objects.filter(status=NominationStatus.SUBMITTED).count()
+    n = counted(user, _counts)["to_check"]
+    if not n:
+        return []
     return [
         DeskItem(
             "Hồ sơ đề nghị khen thưởng chờ thẩm định",
@@ -84,10 +136,10 @@ def _to_check(user) -> list[DeskItem]:
 
 
 def _comments(user) -> list[DeskItem]:
-    since = sel.today() - datetime.timedelta(days=RECENT_DAYS)
-    recent = ConsultationComment.objects.filter(received_at__date__gte=since)
-    n = recent.count()
-    first = recent.select_related("nomination").order_by("-received_at").first()
+    n = counted(user, _counts)["comments"]
+    if not n:
+        return []
+    first = _recent_comments().select_related("nomination").order_by("-received_at").first()
     return [
         DeskItem(
             f"Ý kiến góp ý của nhân dân trong {RECENT_DAYS} ngày qua",
@@ -102,13 +154,15 @@ def _comments(user) -> list[DeskItem]:
 
 def _my_votes(user) -> list[DeskItem]:
     """Open sessions where this member still has items to vote on, and sessions coming."""
-    today = sel.today()
+    counts = counted(user, _counts)
     items: list[DeskItem] = []
-    open_sessions = list(
-        CouncilSession.objects.filter(status=SessionStatus.OPEN, seats__user=user).order_by(
-            "meeting_date", "pk"
+    open_sessions = []
+    if counts["my_open"]:
+        open_sessions = list(
+            CouncilSession.objects.filter(status=SessionStatus.OPEN, seats__user=user).order_by(
+                "meeting_date", "pk"
+            )
         )
-    )
     if open_sessions:
         agenda = list(
             AgendaItem.objects.filter(session__in=open_sessions).select_related(
@@ -141,12 +195,9 @@ def _my_votes(user) -> list[DeskItem]:
                         unit="trường hợp",
                     )
                 )
-    coming = CouncilSession.objects.filter(
-        status=SessionStatus.DRAFT,
-        seats__user=user,
-        meeting_date__gte=today,
-        meeting_date__lte=today + datetime.timedelta(days=UPCOMING_DAYS),
-    ).annotate(n=Count("items"))
+    if not counts["coming"]:
+        return items
+    coming = _coming(user).annotate(n=Count("items"))
     for session in coming.order_by("meeting_date", "pk")[:3]:
         items.append(
             DeskItem(
@@ -161,6 +212,8 @@ def _my_votes(user) -> list[DeskItem]:
 
 
 def _sessions_to_close(user) -> list[DeskItem]:
+    if not counted(user, _counts)["open"]:
+        return []
     sessions = (
         CouncilSession.objects.filter(status=SessionStatus.OPEN)
         .annotate(
@@ -188,9 +241,10 @@ def _sessions_to_close(user) -> list[DeskItem]:
 
 
 def _decisions_to_sign(user) -> list[DeskItem]:
-    drafts = AwardDecision.objects.filter(status=DecisionStatus.DRAFT)
-    n = drafts.count()
-    first = drafts.order_by("decision_date", "pk").first()
+    n = counted(user, _counts)["drafts"]
+    if not n:
+        return []
+    first = _drafts().order_by("decision_date", "pk").first()
     if n == 1 and first is not None:
         url = first.get_absolute_url()
     else:  # the decisions of the first draft's campaign (else of the current campaign)
@@ -211,10 +265,10 @@ def _decisions_to_sign(user) -> list[DeskItem]:
 
 def register() -> None:
     register_desk(
-        DeskSource("awards.returned", "nomination.propose", _returned_nominations, 40),
-        DeskSource("awards.to_check", "nomination.check", _to_check, 41),
-        DeskSource("awards.comments", "nomination.check", _comments, 42),
-        DeskSource("awards.votes", "council.vote", _my_votes, 43),
-        DeskSource("awards.sessions_open", "council.close", _sessions_to_close, 44),
-        DeskSource("awards.decisions", "decision.sign", _decisions_to_sign, 46),
+        DeskSource("awards.returned", "nomination.propose", _returned_nominations, 40, _counts),
+        DeskSource("awards.to_check", "nomination.check", _to_check, 41, _counts),
+        DeskSource("awards.comments", "nomination.check", _comments, 42, _counts),
+        DeskSource("awards.votes", "council.vote", _my_votes, 43, _counts),
+        DeskSource("awards.sessions_open", "council.close", _sessions_to_close, 44, _counts),
+        DeskSource("awards.decisions", "decision.sign", _decisions_to_sign, 46, _counts),
     )

@@ -13,17 +13,23 @@ campaign a page is about".
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import wraps
-from typing import cast
+from typing import Any, cast
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db.models import Case, IntegerField, Value, When
+from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
+from portal.audit import appended
 from portal.figures_cache import data_version
 from portal.web import AuthedRequest
 
@@ -46,13 +52,55 @@ def _campaigns():
     return Campaign.objects.select_related("ntm_criterion_set")
 
 
+#: What one request has already read (the current campaign): set when a request starts, dropped
+#: when it ends and on every write (an audit event), so a page never sees a value older than its
+#: own writes. Outside a request (a task, the shell, a test calling a function) nothing is kept.
+_request_memo: ContextVar[dict[str, Any] | None] = ContextVar("campaign_request_memo", default=None)
+
+
+@receiver(request_started, dispatch_uid="campaigns-memo-start")
+def _memo_start(**kwargs: Any) -> None:
+    _request_memo.set({})
+
+
+@receiver(request_finished, dispatch_uid="campaigns-memo-end")
+def _memo_end(**kwargs: Any) -> None:
+    _request_memo.set(None)
+
+
+@receiver(appended, dispatch_uid="campaigns-memo-on-write")
+def _memo_forget(**kwargs: Any) -> None:
+    memo = _request_memo.get()
+    if memo:
+        memo.clear()
+
+
+def _read_current_campaign() -> Campaign | None:
+    # One query: active campaigns first, then the latest to start.
+    active_first = Case(
+        When(status=CampaignStatus.ACTIVE, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        _campaigns().alias(inactive=active_first).order_by("inactive", "-start_year", "code")
+    ).first()
+
+
 def current_campaign() -> Campaign | None:
     """The campaign a page shows when none is named: the active one (the latest to start), else
-    the most recent. The one definition; the bare addresses, the menu and the desk use it."""
-    return (
-        _campaigns().filter(status=CampaignStatus.ACTIVE).order_by("-start_year", "code").first()
-        or _campaigns().order_by("-start_year", "code").first()
-    )
+    the most recent. The one definition; the bare addresses, the menu and the desk use it.
+
+    Read once per request (the menu, the desk and the page all ask): each caller gets its own
+    copy, so a form bound to it cannot change what the next caller sees."""
+    memo = _request_memo.get()
+    if memo is not None and "current" in memo:
+        campaign = memo["current"]
+    else:
+        campaign = _read_current_campaign()
+        if memo is not None:
+            memo["current"] = campaign
+    return copy.copy(campaign) if campaign is not None else None
 
 
 def current_campaign_code() -> str | None:

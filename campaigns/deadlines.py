@@ -9,7 +9,9 @@ dashboard's late count, the officer's "Thời hạn sắp tới" and the reminde
 none of them reads a milestone date for a unit itself.
 
 `deadlines_for(campaign, unit_ids, year)` answers for many units in three queries whatever their
-number (milestone, granted extensions, assessments); `deadline_for` is the one-unit form.
+number (milestone, granted extensions, assessments); `deadline_for` is the one-unit form;
+`with_deadlines` reads the same three facts inside a query of units (the desk), `deadline_of`
+reads them back.
 `today()` is the calendar date every deadline is compared with (local time)."""
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from django.db.models import Max
+from django.db.models import Max, Model, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from .models import (
@@ -30,6 +33,8 @@ from .models import (
     Milestone,
     MilestoneKind,
 )
+
+U = TypeVar("U", bound=Model)
 
 #: Statuses whose lateness was recorded at submission (`Assessment.is_late`).
 SUBMITTED_STATUSES = frozenset({AssessmentStatus.SUBMITTED, AssessmentStatus.APPROVED})
@@ -75,16 +80,21 @@ def deadlines_by_year(
     unit_ids: Iterable[int] | None = None,
     *,
     assessment_extensions: Mapping[tuple[int, int], datetime.date | None] | None = None,
+    due: Mapping[int, datetime.date] | None = None,
 ) -> DeadlineTable:
-    """Every unit's deadline for several years in three queries (two when the caller already
-    read the assessments' own extensions, keyed by (unit_id, year)). `unit_ids=None`: all."""
+    """Every unit's deadline for several years in three queries (one less when the caller already
+    read the assessments' own extensions, keyed by (unit_id, year), and one less when it read the
+    yearly report milestones, year → due date). `unit_ids=None`: all."""
     years = sorted(set(years))
     ids = None if unit_ids is None else set(unit_ids)
-    due = dict(
-        Milestone.objects.filter(
-            campaign=campaign, kind=MilestoneKind.YEARLY_REPORT, year__in=years
-        ).values_list("year", "due_date")
-    )
+    if due is None:
+        due = dict(
+            Milestone.objects.filter(
+                campaign=campaign, kind=MilestoneKind.YEARLY_REPORT, year__in=years
+            ).values_list("year", "due_date")
+        )
+    else:
+        due = {year: date for year, date in due.items() if year in years}
     granted = ExtensionRequest.objects.filter(
         campaign=campaign, year__in=years, status=ExtensionStatus.GRANTED, until__isnull=False
     )
@@ -142,3 +152,38 @@ def deadlines_for(
 def deadline_for(*, campaign: Campaign, unit_id: int, year: int) -> Deadline:
     """The deadline of one unit for one year."""
     return deadlines_for(campaign, [unit_id], year).get(unit_id, year)
+
+
+def with_deadlines(units: QuerySet[U], campaign: Campaign, year: int) -> QuerySet[U]:
+    """Units annotated with what their deadline for `year` is made of, read in their own query
+    (the milestone, the latest granted extension, the assessment's recorded extension): the same
+    rule as `deadlines_for`; `deadline_of(unit)` reads it back."""
+    return units.annotate(
+        deadline_due=Subquery(
+            Milestone.objects.filter(
+                campaign=campaign, kind=MilestoneKind.YEARLY_REPORT, year=year
+            ).values("due_date")[:1]
+        ),
+        deadline_granted=Subquery(
+            ExtensionRequest.objects.filter(
+                campaign=campaign,
+                year=year,
+                status=ExtensionStatus.GRANTED,
+                until__isnull=False,
+                unit=OuterRef("pk"),
+            )
+            .order_by("-until")
+            .values("until")[:1]
+        ),
+        deadline_own=Subquery(
+            Assessment.objects.filter(campaign=campaign, year=year, unit=OuterRef("pk")).values(
+                "extension_until"
+            )[:1]
+        ),
+    )
+
+
+def deadline_of(unit: Any) -> Deadline:
+    """The deadline of a unit read by `with_deadlines`."""
+    extensions = [d for d in (unit.deadline_granted, unit.deadline_own) if d]
+    return Deadline(due=unit.deadline_due, extension_until=max(extensions) if extensions else None)

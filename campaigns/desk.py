@@ -5,17 +5,20 @@ included), files returned with the reason, extension requests answered, recommen
 inspection to answer. Reviewer: assessments waiting, the risky ones counted apart; NTM records
 to confirm. Secretariat: extension requests, and after (or near) the deadline the units that are
 late, broken down as the office chases them.
+
+Every count is read with the rest of the desk in one query (`_counts`, portal.desk.counted); the
+rows an item shows (a reason, a deadline) are read only when something waits.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 
-from portal.access import scope
-from portal.desk import DeskItem, DeskSource, register_desk
+from portal.access import has_capability, scope
+from portal.desk import DeskItem, DeskSource, counted, register_desk
 from units.models import Unit
 
 from . import deadlines
@@ -66,46 +69,40 @@ def _active_campaign():
     return campaign
 
 
-def _expected_kinds(campaign) -> list[str]:
-    groups = (
-        CriteriaSet.objects.filter(campaign=campaign)
-        .order_by()
-        .values_list("target_group", flat=True)
-        .distinct()
-    )
-    return [kind for group in groups for kind in TARGET_GROUP_KINDS.get(group, ())]
+def _expected_kinds(campaign) -> Q:
+    """The units whose kind one of the campaign's criteria sets is for (in the units' query)."""
+    expected = Q(pk__in=[])
+    for group, kinds in TARGET_GROUP_KINDS.items():
+        expected |= Q(
+            Exists(CriteriaSet.objects.filter(campaign=campaign, target_group=group)),
+            kind__in=kinds,
+        )
+    return expected
 
 
 def _own_assessment_items(user) -> list[DeskItem]:
-    """The self-assessment of this year for each unit the officer answers for, until submitted."""
+    """The self-assessment of this year for each unit the officer answers for, until submitted.
+    One query: the units, each with its assessment's status and its deadline."""
     campaign = _active_campaign()
     if campaign is None:
         return []
     today = deadlines.today()
     year = default_year(campaign, today)
-    units = list(
-        scope(user, Unit.objects.filter(kind__in=_expected_kinds(campaign)), "pk")
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    units = scope(user, Unit.objects.filter(_expected_kinds(campaign)), "pk").filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    )
+    state = Assessment.objects.filter(campaign=campaign, year=year, unit=OuterRef("pk"))
+    waiting = list(
+        deadlines.with_deadlines(units, campaign, year)
+        .annotate(state=Subquery(state.values("status")[:1]))
+        .filter(Q(state__isnull=True) | Q(state=AssessmentStatus.DRAFT))
         .order_by("name")
     )
-    if not units:
-        return []
-    status = dict(
-        Assessment.objects.filter(campaign=campaign, year=year, unit__in=units).values_list(
-            "unit_id", "status"
-        )
-    )
-    table = deadlines.deadlines_for(campaign, [u.pk for u in units], year)
-    waiting = [
-        (unit, status.get(unit.pk), table.get(unit.pk, year))
-        for unit in units
-        if status.get(unit.pk) in (None, AssessmentStatus.DRAFT)
-    ]
     if not waiting:
         return []
     url = _campaign_page("campaigns:assessment-list", campaign)
     if len(waiting) > PER_UNIT_LINES:
-        dues = [d.effective for _, _, d in waiting if d.effective]
+        dues = [d.effective for d in map(deadlines.deadline_of, waiting) if d.effective]
         first = min(dues) if dues else None
         return [
             DeskItem(
@@ -119,9 +116,10 @@ def _own_assessment_items(user) -> list[DeskItem]:
             )
         ]
     items = []
-    for unit, state, deadline in waiting:
+    for unit in waiting:
+        deadline = deadlines.deadline_of(unit)
         due = deadline.effective
-        stage = "Đang soạn" if state == AssessmentStatus.DRAFT else "Chưa lập"
+        stage = "Đang soạn" if unit.state == AssessmentStatus.DRAFT else "Chưa lập"
         when = _days_left(due, today) if due else "chưa có hạn nộp"
         if due and deadline.extension_until and deadline.extension_until > (deadline.due or due):
             when += f" (được gia hạn, hạn chung {deadline.due:%d/%m/%Y})"
@@ -138,12 +136,46 @@ def _own_assessment_items(user) -> list[DeskItem]:
     return items
 
 
-def _returned_items(user) -> list[DeskItem]:
-    returned = (
-        scope(user, Assessment.objects.filter(status=AssessmentStatus.RETURNED), "unit")
-        .select_related("unit")
-        .order_by("-year", "unit__name")
+def _returned(user):
+    return scope(user, Assessment.objects.filter(status=AssessmentStatus.RETURNED), "unit")
+
+
+def _answered(user):
+    since = deadlines.today() - datetime.timedelta(days=RECENT_DAYS)
+    return scope(user, ExtensionRequest.objects.all(), "unit").filter(
+        status__in=[ExtensionStatus.GRANTED, ExtensionStatus.REFUSED],
+        decided_at__date__gte=since,
     )
+
+
+def _open_recommendations(user):
+    return scope(
+        user, Recommendation.objects.filter(status=RecommendationStatus.OPEN), "finding__unit"
+    )
+
+
+def _pending_extensions():
+    return ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING)
+
+
+def _counts(user) -> dict:
+    """What the campaigns' sources count, for the capabilities the user holds."""
+    counts = {}
+    if has_capability(user, "assessment.edit"):
+        counts.update(returned=_returned(user), answered=_answered(user))
+    if has_capability(user, "inspection.answer"):
+        counts["recommendations"] = _open_recommendations(user)
+    if has_capability(user, "ntm.confirm"):
+        counts["ntm"] = scope(user, NtmStatus.objects.filter(confirmed_at__isnull=True), "unit")
+    if has_capability(user, "extension.grant"):
+        counts["extensions"] = _pending_extensions()
+    return counts
+
+
+def _returned_items(user) -> list[DeskItem]:
+    if not counted(user, _counts)["returned"]:
+        return []
+    returned = _returned(user).select_related("unit").order_by("-year", "unit__name")
     items = []
     for a in returned[: PER_UNIT_LINES + 1]:
         reason = " ".join(a.return_reason.split())
@@ -161,16 +193,9 @@ def _returned_items(user) -> list[DeskItem]:
 
 
 def _answered_extensions(user) -> list[DeskItem]:
-    since = deadlines.today() - datetime.timedelta(days=RECENT_DAYS)
-    answered = (
-        scope(user, ExtensionRequest.objects.all(), "unit")
-        .filter(
-            status__in=[ExtensionStatus.GRANTED, ExtensionStatus.REFUSED],
-            decided_at__date__gte=since,
-        )
-        .select_related("unit", "campaign")
-        .order_by("-decided_at")
-    )
+    if not counted(user, _counts)["answered"]:
+        return []
+    answered = _answered(user).select_related("unit", "campaign").order_by("-decided_at")
     items = []
     for ext in answered[:PER_UNIT_LINES]:
         url = _campaign_page("campaigns:extension-list", ext.campaign)
@@ -193,13 +218,12 @@ def _answered_extensions(user) -> list[DeskItem]:
 
 
 def _recommendations(user) -> list[DeskItem]:
-    open_ = scope(
-        user, Recommendation.objects.filter(status=RecommendationStatus.OPEN), "finding__unit"
-    )
-    n = open_.count()
+    n = counted(user, _counts)["recommendations"]
     if not n:
         return []
-    first_due = open_.filter(due_date__isnull=False).order_by("due_date").first()
+    first_due = (
+        _open_recommendations(user).filter(due_date__isnull=False).order_by("due_date").first()
+    )
     today = deadlines.today()
     detail = ""
     urgent = False
@@ -249,7 +273,9 @@ def _review_queue(user) -> list[DeskItem]:
 
 
 def _ntm_to_confirm(user) -> list[DeskItem]:
-    n = scope(user, NtmStatus.objects.filter(confirmed_at__isnull=True), "unit").count()
+    n = counted(user, _counts)["ntm"]
+    if not n:
+        return []
     return [
         DeskItem(
             "Số liệu nông thôn mới chờ xác nhận",
@@ -263,9 +289,10 @@ def _ntm_to_confirm(user) -> list[DeskItem]:
 
 
 def _extension_requests(user) -> list[DeskItem]:
-    pending = ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING)
-    n = pending.count()
-    oldest = pending.order_by("requested_at").first()
+    n = counted(user, _counts)["extensions"]
+    if not n:
+        return []
+    oldest = _pending_extensions().order_by("requested_at").first()
     return [
         DeskItem(
             "Yêu cầu gia hạn chờ xem xét",
@@ -321,10 +348,10 @@ def _late_units(user) -> list[DeskItem]:
 
 def register() -> None:
     register_desk(
-        DeskSource("cycle.officer", "assessment.edit", _officer, 10),
-        DeskSource("oversight.recommendations", "inspection.answer", _recommendations, 15),
+        DeskSource("cycle.officer", "assessment.edit", _officer, 10, _counts),
+        DeskSource("oversight.recommendations", "inspection.answer", _recommendations, 15, _counts),
         DeskSource("cycle.review", "assessment.review", _review_queue, 20),
-        DeskSource("results.ntm_confirm", "ntm.confirm", _ntm_to_confirm, 25),
-        DeskSource("cycle.extensions", "extension.grant", _extension_requests, 30),
+        DeskSource("results.ntm_confirm", "ntm.confirm", _ntm_to_confirm, 25, _counts),
+        DeskSource("cycle.extensions", "extension.grant", _extension_requests, 30, _counts),
         DeskSource("cycle.late_units", "extension.grant", _late_units, 31),
     )

@@ -24,11 +24,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import Exists
 from django.http import HttpRequest
 from django.urls import NoReverseMatch
 
 from campaigns import deadlines
-from campaigns.context import current_campaign, year_in
+from campaigns.context import current_campaign, default_year, year_in
 from campaigns.models import (
     Assessment,
     AssessmentStatus,
@@ -188,14 +189,57 @@ def overview_context(request: HttpRequest) -> dict[str, Any]:
 
 
 def officer_context(request: AuthedRequest) -> dict[str, Any]:
+    """The officer's home page. What it shows of their units (status, rank in the cluster,
+    assessments, coming deadlines) is computed once per data version, day and officer
+    (portal.figures_cache; binding an officer to a unit is a write too): a page after no write
+    reads none of it."""
     user = request.user
     campaign = current_campaign()
-    year = shown_year(year_in(campaign, request.GET.get("year")), campaign)
-    own = list(user.units.select_related("cluster").order_by("name"))
+    asked = year_in(campaign, request.GET.get("year"))
     today = deadlines.today()
-    ctx: dict[str, Any] = {"campaign": campaign, "year": year, "own": own}
     if campaign is None:
-        return ctx
+        own = list(user.units.select_related("cluster").order_by("name"))
+        return {"campaign": None, "year": shown_year(asked, None), "own": own}
+    year = asked or cached_figure(
+        "officer-year", campaign.pk, today.isoformat(), compute=lambda: _shown_year(campaign)
+    )
+    figures = cached_figure(
+        "officer-dashboard",
+        campaign.pk,
+        year,
+        today.isoformat(),
+        user.pk,
+        compute=lambda: _officer_figures(campaign, year, user, today),
+    )
+    # The home page's "own units" (shown to other roles) is this list: read once.
+    return {
+        "campaign": campaign,
+        "year": year,
+        "today": today,
+        "own_units": figures["own"],
+        **figures,
+    }
+
+
+def _shown_year(campaign: Campaign) -> int:
+    """`shown_year(None, campaign)` (the latest of the campaign's years with a commune's NTM
+    status, else `default_year`) in one query that stops at the first row of each year, where
+    the maximum over the statuses reads every row."""
+    communes = NtmStatus.objects.filter(unit__kind=UnitKind.COMMUNE)
+    found = (
+        Campaign.objects.filter(pk=campaign.pk)
+        .values(**{f"y{y}": Exists(communes.filter(year=y)) for y in campaign.years})
+        .first()
+        or {}
+    )
+    years = [y for y in campaign.years if found.get(f"y{y}")]
+    return max(years) if years else default_year(campaign)
+
+
+def _officer_figures(
+    campaign: Campaign, year: int, user: Any, today: datetime.date
+) -> dict[str, Any]:
+    own = list(user.units.select_related("cluster").order_by("name"))
     statuses = {
         s.unit_id: s
         for s in NtmStatus.objects.filter(unit__in=own, year__in=[year - 1, year]).order_by("year")
@@ -203,11 +247,16 @@ def officer_context(request: AuthedRequest) -> dict[str, Any]:
     ranks: dict[int | None, list[Any]] = {}
     communes = [u for u in own if u.kind == UnitKind.COMMUNE]
     # Each of the officer's clusters ranked on its own (usually one): the work is the size of
-    # the cluster, not of the province.
+    # the cluster, not of the province; kept for every officer of the cluster.
     clusters = {u.cluster_id: u.cluster for u in communes if u.cluster_id}
     for cluster_id, cluster in clusters.items():
-        for row in commune_ranking(year, campaign=campaign, cluster=cluster).rows:
-            ranks.setdefault(cluster_id, []).append(row)
+
+        def rank_cluster(cluster: Any = cluster) -> list[Any]:
+            return list(commune_ranking(year, campaign=campaign, cluster=cluster).rows)
+
+        ranks[cluster_id] = cached_figure(
+            "cluster-ranking-rows", campaign.pk, year, cluster_id, compute=rank_cluster
+        )
     bloc_units = [u for u in own if u.kind != UnitKind.COMMUNE and u.cluster_id]
     bloc_rows = []
     if bloc_units:
@@ -227,33 +276,58 @@ def officer_context(request: AuthedRequest) -> dict[str, Any]:
                 "cluster_size": len(cluster_rows) or None,
             }
         )
-    assessments = list(
+    # Every assessment of the units in the campaign (a few a year): the ten latest are listed,
+    # and their recorded extensions feed the deadlines.
+    every = list(
         Assessment.objects.filter(unit__in=own, campaign=campaign)
         .select_related("unit")
-        .order_by("-year", "unit__name")[:10]
+        .order_by("-year", "unit__name")
     )
+    assessments = every[:10]
     for a in assessments:
         a.url = _url_or_none(a)  # type: ignore[attr-defined]  # for the template
-    ctx.update(
-        units=units,
-        deadlines=upcoming_deadlines(campaign, own, today),
-        returned=[a for a in assessments if a.status == AssessmentStatus.RETURNED],
-        assessments=assessments,
-        today=today,
-    )
-    return ctx
+    return {
+        "own": own,
+        "units": units,
+        "deadlines": upcoming_deadlines(
+            campaign,
+            own,
+            today,
+            assessment_extensions={(a.unit_id, a.year): a.extension_until for a in every},
+        ),
+        "returned": [a for a in assessments if a.status == AssessmentStatus.RETURNED],
+        "assessments": assessments,
+    }
 
 
 def upcoming_deadlines(
-    campaign: Campaign, own: Sequence[Unit], today: datetime.date, limit: int = 5
+    campaign: Campaign,
+    own: Sequence[Unit],
+    today: datetime.date,
+    limit: int = 5,
+    *,
+    assessment_extensions: dict[tuple[int, int], datetime.date | None] | None = None,
 ) -> list[dict[str, Any]]:
     """The campaign's coming milestones as the officer's units see them: a yearly report
     milestone becomes each unit's own deadline (campaigns/deadlines.py), so a unit inside its
     granted extension sees that date, still coming, not the milestone that has passed.
-    Three queries whatever the number of units and years."""
+    Three queries whatever the number of units and years (two when the caller read the units'
+    assessments' recorded extensions, keyed by (unit_id, year))."""
     milestones = list(Milestone.objects.filter(campaign=campaign).order_by("due_date"))
-    years = [m.year for m in milestones if m.kind == MilestoneKind.YEARLY_REPORT and m.year]
-    table = deadlines.deadlines_by_year(campaign, years, [u.pk for u in own]) if years else None
+    yearly = {
+        m.year: m.due_date for m in milestones if m.kind == MilestoneKind.YEARLY_REPORT and m.year
+    }
+    table = (
+        deadlines.deadlines_by_year(
+            campaign,
+            list(yearly),
+            [u.pk for u in own],
+            assessment_extensions=assessment_extensions,
+            due=yearly,
+        )
+        if yearly
+        else None
+    )
     out: list[dict[str, Any]] = []
     for m in milestones:
         if table is not None and m.kind == MilestoneKind.YEARLY_REPORT and m.year and own:
