@@ -295,6 +295,7 @@ def test_a_signing_whose_job_stopped_is_shown_and_can_be_signed_again(
     assert "Quá trình ký số đã dừng giữa chừng" in page
     assert "Văn bản chưa được ký, chưa cấp số" in page
     assert 'data-testid="sign-again-button"' in page
+    assert "Ký số đã dừng giữa chừng" in page  # the status badge says it too
     assert "hx-trigger" not in page.split('id="report-signing"')[1].split("</div>")[0]
 
     _click(chairman, report)  # "Ký lại": a new request takes it over
