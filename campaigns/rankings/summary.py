@@ -459,8 +459,9 @@ def attention(
 ) -> tuple[list[dict], int]:
     """The units that need a look, each once with all its reasons — criteria lost (most first),
     level lost, self-assessment late — and how many there are. With `limit`, only the first
-    `limit` are built (the late ones' names read with LIMIT); without, all of them (the list
-    page). Plain dicts, ready to cache."""
+    `limit` are built (the late ones' names read with LIMIT, and not at all when the units that
+    lost criteria or level fill the `limit`); without, all of them (the list page). Plain dicts,
+    ready to cache."""
     by_unit: dict[int, dict] = {}
     for item in fell:
         by_unit[item["unit_id"]] = {
@@ -470,7 +471,10 @@ def attention(
         }
     total = len(by_unit) + len(done.late_ids - by_unit.keys())
     wanted = None if limit is None else limit + len(by_unit)
-    for item in done.late_named(wanted):
+    # The communes that lost criteria or level come before every unit that is only late (see
+    # the sort below): with `limit` of them already, no late unit's name is needed.
+    late = done.late_named(wanted) if limit is None or len(by_unit) < limit else []
+    for item in late:
         if item["unit_id"] in by_unit:
             continue
         by_unit[item["unit_id"]] = {
