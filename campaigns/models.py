@@ -599,6 +599,34 @@ class Evidence(models.Model):
         return self.item.assessment.unit_id
 
 
+class AssessmentRisk(models.Model):
+    """The review queue's risk signals of one assessment, derived from its items, their evidence
+    and the unit's approved assessment of the year before (campaigns/cycle/risk.py computes
+    them; every write to those refreshes the row in its own transaction). Lateness is read from
+    the assessment itself (`is_late`), so it is not stored here. Not audited: derived state."""
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, primary_key=True, related_name="risk"
+    )
+    total = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal(0))
+    previous_total = models.DecimalField(max_digits=10, decimal_places=2, null=True)
+    unevidenced = models.PositiveIntegerField(default=0)
+    maxed = models.PositiveIntegerField(default=0)
+    item_count = models.PositiveIntegerField(default=0)
+    jump_points = models.PositiveSmallIntegerField(default=0)
+    evidence_points = models.PositiveSmallIntegerField(default=0)
+    maxed_points = models.PositiveSmallIntegerField(default=0)
+    #: jump + evidence + maxed points (the queue adds 2 for a late submission).
+    points = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "dấu hiệu rủi ro của bản tự đánh giá"
+        verbose_name_plural = "dấu hiệu rủi ro của bản tự đánh giá"
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}: {self.points}"
+
+
 class ExtensionStatus(models.TextChoices):
     PENDING = "pending", "Chờ xem xét"
     GRANTED = "granted", "Đã gia hạn"
