@@ -1,7 +1,7 @@
-"""The review queue's risk signals, stored per assessment (`AssessmentRisk`) so the queue orders
-by a column and the desk counts risky files without reading any item.
+"""The review queue's risk signals, stored in each assessment's `risk_*` columns so the queue
+orders by an index and the desk counts risky files without reading any item.
 
-A row is derived from the assessment's items (self-scores against their criteria's maximum),
+They are derived from the assessment's items (self-scores against their criteria's maximum),
 their evidence and the unit's approved assessment of the year before (its reviewed total), and
 refreshed, in the same transaction, by every write to those:
 
@@ -40,15 +40,14 @@ from ..models import Assessment, AssessmentItem, AssessmentStatus, Criterion, Ev
 #: A jump of more than this share over last year's approved total is a risk signal.
 JUMP_SHARE = Decimal("0.20")
 
-#: The risk of each assessment the inner query (`{picked}`: a queryset's SQL) picks, written to
-#: campaigns_assessmentrisk in one statement that SQLite and PostgreSQL both run. Each signal's
+#: The risk of each assessment the inner query (`{picked}`: a queryset's SQL) picks, written to its
+#: `risk_*` columns in one statement that SQLite and PostgreSQL both run. Each signal's
 #: points are their own column, so the reasons the page prints are the signals that scored:
 #: - the self-scored total is more than JUMP_SHARE above last year's approved (reviewed) total: 3;
 #: - criteria scored above zero with no evidence: 2 each, at most 6;
 #: - at least two criteria, and at least half of them, self-scored at their maximum: 2;
 #: - (read by the queue from the assessment) submitted after the unit's deadline: 2.
-#: The items are read once, grouped by assessment. `WHERE true` lets SQLite tell the SELECT from
-#: the upsert clause.
+#: The items are read once, grouped by assessment.
 RISK_SQL = """
 WITH picked (id, campaign_id, unit_id, year) AS ({picked}),
 figures AS (
@@ -87,16 +86,12 @@ scored AS (
     LEFT JOIN figures f ON f.id = p.id
     LEFT JOIN previous v ON v.id = p.id
 )
-INSERT INTO campaigns_assessmentrisk (assessment_id, total, previous_total, unevidenced, maxed,
-    item_count, jump_points, evidence_points, maxed_points, points)
-SELECT id, total, previous_total, unevidenced, maxed, item_count, jump_points, evidence_points,
-    maxed_points, jump_points + evidence_points + maxed_points
-FROM scored WHERE true
-ON CONFLICT (assessment_id) DO UPDATE SET total = excluded.total,
-    previous_total = excluded.previous_total, unevidenced = excluded.unevidenced,
-    maxed = excluded.maxed, item_count = excluded.item_count,
-    jump_points = excluded.jump_points, evidence_points = excluded.evidence_points,
-    maxed_points = excluded.maxed_points, points = excluded.points
+UPDATE campaigns_assessment SET risk_total = s.total,
+    risk_previous_total = s.previous_total, risk_unevidenced = s.unevidenced,
+    risk_maxed = s.maxed, risk_item_count = s.item_count, risk_jump_points = s.jump_points,
+    risk_evidence_points = s.evidence_points, risk_maxed_points = s.maxed_points,
+    risk_points = s.jump_points + s.evidence_points + s.maxed_points
+FROM scored s WHERE campaigns_assessment.id = s.id
 """
 
 

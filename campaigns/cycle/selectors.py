@@ -10,15 +10,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
-    Case,
     Count,
     F,
     Model,
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
@@ -31,9 +28,9 @@ from portal.web import PAGE_SIZE
 from units.models import Unit
 
 from ..models import (
+    ASSESSMENT_RISK,
     Assessment,
     AssessmentItem,
-    AssessmentRisk,
     AssessmentStatus,
     Campaign,
     Evidence,
@@ -109,41 +106,34 @@ class QueueRow:
 
 
 def _queue_row(assessment: Assessment) -> QueueRow:
-    """The row of one assessment from its stored signals (`campaigns/cycle/risk.py`) and its
-    own lateness."""
-    try:
-        stored = assessment.risk
-    except AssessmentRisk.DoesNotExist:
-        stored = AssessmentRisk(assessment=assessment)
+    """The row of one assessment from its stored signals (campaigns/cycle/risk.py) and its own
+    lateness."""
     row = QueueRow(
         assessment=assessment,
-        total=stored.total,
-        previous_total=stored.previous_total,
-        unevidenced=stored.unevidenced,
-        maxed=stored.maxed,
-        item_count=stored.item_count,
+        total=assessment.risk_total,
+        previous_total=assessment.risk_previous_total,
+        unevidenced=assessment.risk_unevidenced,
+        maxed=assessment.risk_maxed,
+        item_count=assessment.risk_item_count,
     )
     late = 2 if assessment.is_late else 0
-    row.risk = stored.points + late
-    if stored.jump_points and row.previous_total:
+    row.risk = assessment.risk_points + late
+    if assessment.risk_jump_points and row.previous_total:
         pct = (row.total - row.previous_total) / row.previous_total * 100
         row.reasons.append(f"Tổng điểm tăng {format_vn_number(pct, 0)}% so với năm trước")
-    if stored.evidence_points:
+    if assessment.risk_evidence_points:
         row.reasons.append(f"{row.unevidenced} tiêu chí có điểm nhưng không có minh chứng")
-    if stored.maxed_points:
+    if assessment.risk_maxed_points:
         row.reasons.append(f"{row.maxed}/{row.item_count} tiêu chí tự chấm điểm tối đa")
     if late:
         row.reasons.append("Nộp muộn")
     return row
 
 
-#: The risk of an assessment: its stored signals plus 2 when it was submitted late.
-RISK = Coalesce(F("risk__points"), Value(0)) + Case(
-    When(is_late=True, then=Value(2)), default=Value(0)
-)
-#: Riskiest first; then the earliest submitted (files never submitted last); then the unit.
+#: Riskiest first (the index `assessment_queue_risk`); then the earliest submitted (files never
+#: submitted last); then the unit.
 RISK_ORDER = (
-    F("risk_score").desc(),
+    ASSESSMENT_RISK.desc(),
     F("submitted_at").asc(nulls_last=True),
     "unit__name",
     "pk",
@@ -152,9 +142,9 @@ RISK_ORDER = (
 
 class RiskQueue:
     """The assessments a queryset picks, riskiest first, as a list the paginator pages: its
-    count is one COUNT of the picked rows; a page is one query ordered by the stored risk
-    (`AssessmentRisk`) that reads the page's assessments with unit, cluster, criteria set and
-    signals. Nothing per row."""
+    count is one COUNT of the picked rows; a page is one query ordered by the stored signals
+    (an index: the database reads the page's rows, not every picked one), with unit, cluster and
+    criteria set. Nothing per row."""
 
     def __init__(self, picked: QuerySet[Assessment], per_page: int = PAGE_SIZE) -> None:
         self.picked = picked
@@ -172,19 +162,14 @@ class RiskQueue:
         start = index.start or 0
         if index.stop <= start:
             return []
-        page = (
-            self.picked.select_related("unit", "unit__cluster", "criteria_set", "risk")
-            .annotate(risk_score=RISK)
-            .order_by(*RISK_ORDER)[start : index.stop]
-        )
+        page = self.picked.select_related("unit", "unit__cluster", "criteria_set").order_by(
+            *RISK_ORDER
+        )[start : index.stop]
         return [_queue_row(assessment) for assessment in page]
 
 
 def risk_of(assessment: Assessment) -> QueueRow:
     """The queue's risk row for one assessment (the review page shows its reasons)."""
-    stored = AssessmentRisk.objects.filter(assessment=assessment).first()
-    if stored is not None:
-        assessment.risk = stored
     return _queue_row(assessment)
 
 
@@ -199,12 +184,12 @@ def review_queue(picked: QuerySet[Assessment]) -> RiskQueue:
 
 
 def review_queue_summary(user: AnyUser, *, campaign: Campaign) -> tuple[int, int]:
-    """(files waiting for review, of which with a risk signal) in one query of the stored
+    """(files waiting for review, of which with a risk signal) in one count of the stored
     signals."""
     picked = review_queue_picked(user, campaign=campaign).filter(status=AssessmentStatus.SUBMITTED)
     counts = picked.order_by().aggregate(
         waiting=Count("pk"),
-        risky=Count("pk", filter=Q(risk__points__gt=0) | Q(is_late=True)),
+        risky=Count("pk", filter=Q(risk_points__gt=0) | Q(is_late=True)),
     )
     return int(counts["waiting"]), int(counts["risky"])
 
