@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from portal.access import scope
+from portal.figures_cache import cached_figure
 
 if TYPE_CHECKING:
     from portal.access import AnyUser
 
-from .models import KIND_ORDER, Cluster, Person, Sponsorship, Unit
+from .models import KIND_ORDER, Cluster, Person, Sponsorship, Unit, UnitKind
 
 
 def kind_order() -> Case:
@@ -29,12 +30,64 @@ def units_visible_to(user: AnyUser) -> QuerySet[Unit]:
 
 
 def units_for_list(user: AnyUser) -> QuerySet[Unit]:
-    """The unit list: one query for the page, whatever the number of units."""
+    """The units of the list in the user's scope (UnitList pages and orders them; the export
+    reads them all in that order)."""
     return (
         units_visible_to(user)
         .select_related("parent", "cluster")
-        .order_by(kind_order(), "parent__name", "name")
+        .order_by(kind_order(), "parent__name", "name", "pk")
     )
+
+
+#: The list's groups in order: one per kind of KIND_ORDER, then every other kind together.
+KIND_GROUPS: list[list[str]] = [[str(kind)] for kind in KIND_ORDER] + [
+    [str(kind) for kind in UnitKind if kind not in KIND_ORDER]
+]
+
+
+class UnitList:
+    """`units` (a filtered `units_for_list`) in the list's order — by kind (KIND_ORDER, the other
+    kinds last), then the parent's name, then the name — as a sequence the paginator pages.
+
+    The count is one count per kind, cached until the next write; a page reads only the kinds it
+    spans, each sorted on its own (the first page: departments, not every village)."""
+
+    def __init__(self, units: QuerySet[Unit]) -> None:
+        self.units = units
+        self._groups: list[tuple[list[str], int]] | None = None
+
+    def groups(self) -> list[tuple[list[str], int]]:
+        if self._groups is None:
+            per_kind = self.units.order_by().values_list("kind").annotate(n=Count("pk"))
+            sql, params = per_kind.query.sql_with_params()
+            counts: dict[str, int] = cached_figure(
+                "unit-list-kinds", sql, *params, compute=lambda: dict(per_kind)
+            )
+            self._groups = [(kinds, sum(counts.get(k, 0) for k in kinds)) for kinds in KIND_GROUPS]
+        return self._groups
+
+    def count(self) -> int:
+        return sum(n for _, n in self.groups())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Unit]:
+        if not isinstance(index, slice) or index.step is not None or index.stop is None:
+            raise TypeError("UnitList is read a page (a slice with an end) at a time")
+        start, stop = index.start or 0, index.stop
+        rows: list[Unit] = []
+        offset = 0
+        for kinds, n in self.groups():
+            if offset >= stop:
+                break
+            if n and start < offset + n:
+                first, last = max(start - offset, 0), min(stop - offset, n)
+                rows += self.units.filter(kind__in=kinds).order_by("parent__name", "name", "pk")[
+                    first:last
+                ]
+            offset += n
+        return rows
 
 
 def unit_detail(user: AnyUser, pk: int) -> Unit:

@@ -330,6 +330,83 @@ def completeness_counts(found: Progress) -> CompletenessCounts:
     )
 
 
+class ProgressPages:
+    """The expected units a completeness filter keeps (`units`: the filterset's queryset over
+    `progress(...).units`), in the page's order (target group, cluster, name), as a sequence the
+    paginator pages. The count and the count of each group come from the page's cached counts
+    when the filter is one of theirs (a group, a stage, late), else from one grouped count,
+    cached until the next write; a page reads only the groups it spans, each sorted on its own
+    (the first page: the organisations, not every commune)."""
+
+    def __init__(
+        self, units: QuerySet[Any], data: Completeness, filters: dict[str, Any] | None = None
+    ) -> None:
+        self.units = units
+        self.data = data
+        self.filters = filters or {}
+        self._groups: list[tuple[str, int]] | None = None
+
+    def _from_counts(self) -> dict[str, int] | None:
+        """The count of each group the filter keeps, read from the cached counts; None when
+        the filter is not one they answer (a stage and late together)."""
+        stage, late = self.filters.get("stage") or "", bool(self.filters.get("late"))
+        if stage and late:
+            return None
+        labels = {TargetGroup(g).label: g for g in TargetGroup.values}
+        kept: dict[str, int] = {}
+        for label, counts in self.data.by_group:
+            if late:
+                n = counts.late
+            elif stage == "unregistered":
+                n = counts.total - counts.registered
+            elif stage:
+                n = getattr(counts, stage)
+            else:
+                n = counts.total
+            kept[labels[label]] = n
+        return kept
+
+    def groups(self) -> list[tuple[str, int]]:
+        if self._groups is None:
+            counts = self._from_counts()
+            if counts is None:
+                per_group = (
+                    self.units.order_by().values_list("target_group").annotate(n=Count("pk"))
+                )
+                sql, params = per_group.query.sql_with_params()
+                counts = cached_figure(
+                    "completeness-groups", sql, *params, compute=lambda: dict(per_group)
+                )
+            wanted = self.filters.get("group") or None
+            self._groups = [
+                (g, counts.get(g, 0)) for g in TargetGroup.values if wanted is None or g == wanted
+            ]
+        return self._groups
+
+    def count(self) -> int:
+        return sum(n for _, n in self.groups())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        if not isinstance(index, slice) or index.step is not None or index.stop is None:
+            raise TypeError("ProgressPages is read a page (a slice with an end) at a time")
+        start, stop = index.start or 0, index.stop
+        rows: list[Any] = []
+        offset = 0
+        for group, n in self.groups():
+            if offset >= stop:
+                break
+            if n and start < offset + n:
+                first, last = max(start - offset, 0), min(stop - offset, n)
+                rows += self.units.filter(kind__in=TARGET_GROUP_KINDS.get(group, ())).order_by(
+                    F("cluster__name").asc(nulls_last=True), "name", "pk"
+                )[first:last]
+            offset += n
+        return rows
+
+
 def late_breakdown(campaign: Campaign, year: int, *, today: datetime.date) -> dict[str, int]:
     """Who has not submitted, as the office chases them (the desk): `not_started`, `started`
     (a draft or a returned file), `extended` (inside an extension past the milestone) and
