@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from portal.access import scope
+from portal.access import scope, sees_all
 from portal.figures_cache import cached_figure
 
 if TYPE_CHECKING:
@@ -16,9 +16,11 @@ from .models import KIND_ORDER, Cluster, Person, Sponsorship, Unit, UnitKind
 
 
 def kind_order() -> Case:
-    """An expression sorting units in KIND_ORDER (departments first, villages after communes)."""
+    """An expression sorting units in KIND_ORDER (departments first, villages after communes),
+    the other kinds last (on SQLite as on PostgreSQL)."""
     return Case(
         *[When(kind=kind, then=Value(i)) for i, kind in enumerate(KIND_ORDER)],
+        default=Value(len(KIND_ORDER)),
         output_field=IntegerField(),
     )
 
@@ -49,19 +51,23 @@ class UnitList:
     """`units` (a filtered `units_for_list`) in the list's order — by kind (KIND_ORDER, the other
     kinds last), then the parent's name, then the name — as a sequence the paginator pages.
 
-    The count is one count per kind, cached until the next write; a page reads only the kinds it
-    spans, each sorted on its own (the first page: departments, not every village)."""
+    The count is one count per kind, cached until the next write when `cached` (a reader who
+    sees every unit; a unit's officer counts their few units afresh); a page is one query of only
+    the kinds it spans (the first page sorts the departments, not every village)."""
 
-    def __init__(self, units: QuerySet[Unit]) -> None:
+    def __init__(self, units: QuerySet[Unit], *, cached: bool = True) -> None:
         self.units = units
+        self.cached = cached
         self._groups: list[tuple[list[str], int]] | None = None
 
     def groups(self) -> list[tuple[list[str], int]]:
         if self._groups is None:
             per_kind = self.units.order_by().values_list("kind").annotate(n=Count("pk"))
             sql, params = per_kind.query.sql_with_params()
-            counts: dict[str, int] = cached_figure(
-                "unit-list-kinds", sql, *params, compute=lambda: dict(per_kind)
+            counts: dict[str, int] = (
+                cached_figure("unit-list-kinds", sql, *params, compute=lambda: dict(per_kind))
+                if self.cached
+                else dict(per_kind)
             )
             self._groups = [(kinds, sum(counts.get(k, 0) for k in kinds)) for kinds in KIND_GROUPS]
         return self._groups
@@ -76,18 +82,29 @@ class UnitList:
         if not isinstance(index, slice) or index.step is not None or index.stop is None:
             raise TypeError("UnitList is read a page (a slice with an end) at a time")
         start, stop = index.start or 0, index.stop
-        rows: list[Unit] = []
-        offset = 0
-        for kinds, n in self.groups():
-            if offset >= stop:
-                break
-            if n and start < offset + n:
-                first, last = max(start - offset, 0), min(stop - offset, n)
-                rows += self.units.filter(kind__in=kinds).order_by("parent__name", "name", "pk")[
-                    first:last
-                ]
-            offset += n
-        return rows
+        kinds, skip = spanned(self.groups(), start, stop)
+        if not kinds:
+            return []
+        return list(self.units.filter(kind__in=kinds)[skip : skip + stop - start])
+
+
+def spanned(groups: list[tuple[list[str], int]], start: int, stop: int) -> tuple[list[str], int]:
+    """The kinds of the groups (in order, with their counts) that rows [start, stop) fall in,
+    and how many rows of those kinds come before `start`."""
+    kinds: list[str] = []
+    skip, offset = 0, 0
+    for group, n in groups:
+        if n and start < offset + n and offset < stop:
+            if not kinds:
+                skip = start - offset
+            kinds += group
+        offset += n
+    return kinds, skip
+
+
+def unit_list(user: AnyUser, units: QuerySet[Unit]) -> UnitList:
+    """The list page's units (`units`: the filtered `units_for_list(user)`), paged by UnitList."""
+    return UnitList(units, cached=sees_all(user))
 
 
 def unit_detail(user: AnyUser, pk: int) -> Unit:

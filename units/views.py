@@ -24,7 +24,7 @@ from .services import authority_save, cluster_save, person_save, unit_save
 def unit_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "unit.view")
     unit_filter = UnitFilter(request.GET or None, queryset=selectors.units_for_list(request.user))
-    listing = paginate(request, selectors.UnitList(unit_filter.qs))
+    listing = paginate(request, selectors.unit_list(request.user, unit_filter.qs))
     return render(
         request,
         "units/unit_list.html",

@@ -27,6 +27,7 @@ from django.utils.functional import cached_property
 from portal.access import scope
 from portal.figures_cache import cached_figure
 from units.models import Unit, UnitKind
+from units.selectors import spanned
 
 from .. import deadlines
 from ..deadlines import deadlines_for
@@ -335,8 +336,8 @@ class ProgressPages:
     `progress(...).units`), in the page's order (target group, cluster, name), as a sequence the
     paginator pages. The count and the count of each group come from the page's cached counts
     when the filter is one of theirs (a group, a stage, late), else from one grouped count,
-    cached until the next write; a page reads only the groups it spans, each sorted on its own
-    (the first page: the organisations, not every commune)."""
+    cached until the next write; a page is one query of only the groups it spans (the first
+    page sorts the organisations, not every commune)."""
 
     def __init__(
         self, units: QuerySet[Any], data: Completeness, filters: dict[str, Any] | None = None
@@ -393,18 +394,11 @@ class ProgressPages:
         if not isinstance(index, slice) or index.step is not None or index.stop is None:
             raise TypeError("ProgressPages is read a page (a slice with an end) at a time")
         start, stop = index.start or 0, index.stop
-        rows: list[Any] = []
-        offset = 0
-        for group, n in self.groups():
-            if offset >= stop:
-                break
-            if n and start < offset + n:
-                first, last = max(start - offset, 0), min(stop - offset, n)
-                rows += self.units.filter(kind__in=TARGET_GROUP_KINDS.get(group, ())).order_by(
-                    F("cluster__name").asc(nulls_last=True), "name", "pk"
-                )[first:last]
-            offset += n
-        return rows
+        groups = [(list(TARGET_GROUP_KINDS.get(g, ())), n) for g, n in self.groups()]
+        kinds, skip = spanned(groups, start, stop)
+        if not kinds:
+            return []
+        return list(self.units.filter(kind__in=kinds)[skip : skip + stop - start])
 
 
 def late_breakdown(campaign: Campaign, year: int, *, today: datetime.date) -> dict[str, int]:
