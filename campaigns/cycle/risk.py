@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -47,20 +47,21 @@ JUMP_SHARE = Decimal("0.20")
 #: - criteria scored above zero with no evidence: 2 each, at most 6;
 #: - at least two criteria, and at least half of them, self-scored at their maximum: 2;
 #: - (read by the queue from the assessment) submitted after the unit's deadline: 2.
-#: The items are read once, grouped by assessment.
+#: The items are read once, grouped by assessment; evidence by its item's index.
 RISK_SQL = """
 WITH picked (id, campaign_id, unit_id, year) AS ({picked}),
 figures AS (
     SELECT i.assessment_id AS id,
         SUM(i.self_score) AS total,
         COUNT(*) AS item_count,
-        SUM(CASE WHEN i.self_score > 0 AND ev.item_id IS NULL THEN 1 ELSE 0 END) AS unevidenced,
+        SUM(CASE WHEN i.self_score > 0 AND NOT EXISTS (
+            SELECT 1 FROM campaigns_evidence e WHERE e.item_id = i.id
+        ) THEN 1 ELSE 0 END) AS unevidenced,
         SUM(CASE WHEN c.max_points > 0 AND i.self_score >= c.max_points THEN 1 ELSE 0 END)
             AS maxed
     FROM campaigns_assessmentitem i
     JOIN picked p ON p.id = i.assessment_id
     JOIN campaigns_criterion c ON c.id = i.criterion_id
-    LEFT JOIN (SELECT DISTINCT item_id FROM campaigns_evidence) ev ON ev.item_id = i.id
     GROUP BY i.assessment_id
 ),
 previous AS (
@@ -95,35 +96,42 @@ FROM scored s WHERE campaigns_assessment.id = s.id
 """
 
 
-def _write(picked: QuerySet[Assessment]) -> None:
-    inner, params = (
-        picked.order_by().values("pk", "campaign_id", "unit_id", "year").query.sql_with_params()
-    )
+def _write(picked: str, params: Iterable[Any]) -> None:
+    """Score the assessments the SQL `picked` selects (id, campaign_id, unit_id, year)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            RISK_SQL.format(picked=inner, jump=1 + JUMP_SHARE),
+            RISK_SQL.format(picked=picked, jump=1 + JUMP_SHARE),
             [*params, AssessmentStatus.APPROVED],
         )
 
 
+#: These assessments (`{ids}`) and the same units' assessments of the year after: two index
+#: lookups, not a scan of every assessment.
+WITH_NEXT_YEAR = """
+SELECT id, campaign_id, unit_id, year FROM campaigns_assessment WHERE id IN ({ids})
+UNION
+SELECT n.id, n.campaign_id, n.unit_id, n.year FROM campaigns_assessment p
+JOIN campaigns_assessment n ON n.campaign_id = p.campaign_id AND n.unit_id = p.unit_id
+    AND n.year = p.year + 1
+WHERE p.id IN ({ids})
+"""
+
+
 def refresh(assessment_ids: Iterable[int]) -> None:
     """Score these assessments again, and the same units' assessments of the year after (one
-    statement)."""
-    ids = {pk for pk in assessment_ids if pk is not None}
-    if not ids:
-        return
-    before = Assessment.objects.filter(
-        pk__in=ids,
-        campaign_id=OuterRef("campaign_id"),
-        unit_id=OuterRef("unit_id"),
-        year=OuterRef("year") - 1,
-    )
-    _write(Assessment.objects.filter(Q(pk__in=ids) | Exists(before)))
+    statement per 500 assessments)."""
+    ids = sorted({pk for pk in assessment_ids if pk is not None})
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ", ".join(["%s"] * len(chunk))
+        _write(WITH_NEXT_YEAR.format(ids=marks), [*chunk, *chunk])
 
 
 def refresh_all(assessments: QuerySet[Assessment]) -> None:
     """Score every assessment of `assessments` (bulk loads: sample data, generated data sets)."""
-    _write(assessments)
+    picked = assessments.order_by().values("pk", "campaign_id", "unit_id", "year")
+    sql, params = picked.query.sql_with_params()
+    _write(sql, params)
 
 
 _pending: ContextVar[set[int] | None] = ContextVar("risk_pending", default=None)
