@@ -307,18 +307,21 @@ def _count_columns() -> dict[str, Count]:
 
 
 def completeness_counts(found: Progress) -> CompletenessCounts:
-    """The counts of `found` (`progress(...)`): in all, by target group and by cluster (two
-    grouped queries)."""
+    """The counts of `found` (`progress(...)`): in all, by target group and by cluster (one
+    query grouped by both, folded here)."""
     units = found.units.order_by()
     columns = _count_columns()
-    by_group: dict[str, Counts] = {
-        row.pop("target_group"): Counts(**row)
-        for row in units.values("target_group").annotate(**columns).order_by()
-    }
-    by_cluster = sorted(
-        (row.pop("cluster__name") or NO_CLUSTER, Counts(**row))
-        for row in units.values("cluster__name").annotate(**columns).order_by()
-    )
+    by_group: dict[str, Counts] = {}
+    clusters: dict[str, Counts] = {}
+    for row in units.values("target_group", "cluster__name").annotate(**columns).order_by():
+        group, cluster = row.pop("target_group"), row.pop("cluster__name") or NO_CLUSTER
+        for counts in (
+            by_group.setdefault(group, Counts()),
+            clusters.setdefault(cluster, Counts()),
+        ):
+            for name, n in row.items():
+                setattr(counts, name, getattr(counts, name) + n)
+    by_cluster = sorted(clusters.items())
     totals = Counts()
     for counts in by_group.values():
         for name in Counts.__dataclass_fields__:
