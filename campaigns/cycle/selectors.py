@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from portal.access import scope, scope_for
 from portal.audit_display import describe_changes
+from portal.figures_cache import cached_figure
 from portal.numbers import format_vn_number
 from portal.web import PAGE_SIZE
 from units.models import Unit
@@ -142,9 +143,10 @@ RISK_ORDER = (
 
 class RiskQueue:
     """The assessments a queryset picks, riskiest first, as a list the paginator pages: its
-    count is one COUNT of the picked rows; a page is one query ordered by the stored signals
-    (an index: the database reads the page's rows, not every picked one), with unit, cluster and
-    criteria set. Nothing per row."""
+    count is one COUNT of the picked rows; a page is the ids of its rows, ordered by the stored
+    signals (an index: the database reads the page's rows, not every picked one; cached until
+    the next write), and one query for those assessments with unit, cluster and criteria set.
+    Nothing per row."""
 
     def __init__(self, picked: QuerySet[Assessment], per_page: int = PAGE_SIZE) -> None:
         self.picked = picked
@@ -162,10 +164,15 @@ class RiskQueue:
         start = index.start or 0
         if index.stop <= start:
             return []
-        page = self.picked.select_related("unit", "unit__cluster", "criteria_set").order_by(
-            *RISK_ORDER
-        )[start : index.stop]
-        return [_queue_row(assessment) for assessment in page]
+        ordered = self.picked.order_by(*RISK_ORDER).values_list("pk", flat=True)[start : index.stop]
+        sql, params = ordered.query.sql_with_params()
+        # The statement names everything the page depends on (the reader's scope included), so
+        # it is the key: the page's order is read once until the next write.
+        ids: list[int] = cached_figure("risk-queue", sql, *params, compute=lambda: list(ordered))
+        page = Assessment.objects.select_related("unit", "unit__cluster", "criteria_set").in_bulk(
+            ids
+        )
+        return [_queue_row(page[pk]) for pk in ids if pk in page]
 
 
 def risk_of(assessment: Assessment) -> QueueRow:
