@@ -164,11 +164,15 @@ class RiskQueue:
         start = index.start or 0
         if index.stop <= start:
             return []
-        ordered = self.picked.order_by(*RISK_ORDER).values_list("pk", flat=True)[start : index.stop]
+        # Always a whole page from the page's first row, also when the paginator wants fewer
+        # (the last page): one cached answer per page.
+        stop = start + max(index.stop - start, self.per_page)
+        ordered = self.picked.order_by(*RISK_ORDER).values_list("pk", flat=True)[start:stop]
         sql, params = ordered.query.sql_with_params()
         # The statement names everything the page depends on (the reader's scope included), so
         # it is the key: the page's order is read once until the next write.
         ids: list[int] = cached_figure("risk-queue", sql, *params, compute=lambda: list(ordered))
+        ids = ids[: index.stop - start]
         page = Assessment.objects.select_related("unit", "unit__cluster", "criteria_set").in_bulk(
             ids
         )
