@@ -68,6 +68,7 @@ class CampaignsConfig(AppConfig):
         )
         # Results: NTM status, contributions, importers, reminders (campaigns/results).
         from . import desk
+        from .cycle import risk  # noqa: F401 (connects the risk signals' receivers)
         from .results import importers, tasks  # noqa: F401 (registers importers and tasks)
 
         desk.register()

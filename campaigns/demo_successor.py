@@ -531,6 +531,9 @@ def load() -> dict[str, int]:
         },
     )
     _ntm_records(campaign, year, rng)
+    from .cycle.risk import refresh_all
+
+    refresh_all(Assessment.objects.filter(campaign=campaign))  # the review queue's signals
     return {
         "campaign": 1,
         "year": year,

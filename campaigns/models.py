@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -418,6 +419,23 @@ class AssessmentStatus(models.TextChoices):
     APPROVED = "approved", "Đã duyệt"
 
 
+#: Assessment's derived risk columns (campaigns/cycle/risk.py writes them).
+ASSESSMENT_RISK_FIELDS = (
+    "risk_total",
+    "risk_previous_total",
+    "risk_unevidenced",
+    "risk_maxed",
+    "risk_item_count",
+    "risk_jump_points",
+    "risk_evidence_points",
+    "risk_maxed_points",
+    "risk_points",
+)
+#: An assessment's risk as the review queue orders by it: its stored signals, plus 2 points
+#: when it was submitted late.
+ASSESSMENT_RISK = F("risk_points") + Case(When(is_late=True, then=Value(2)), default=Value(0))
+
+
 class Assessment(models.Model):
     """A unit's annual self-assessment against its criteria set. Approved is locked; every
     change is in the history. `revision` guards against two people saving the same draft."""
@@ -461,7 +479,23 @@ class Assessment(models.Model):
     is_sample = models.BooleanField("Dữ liệu mẫu", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The review queue's risk signals, derived from the items, their evidence and the unit's
+    # approved assessment of the year before; written only by campaigns/cycle/risk.py, which
+    # every write to those calls (RISK_FIELDS: not in the history, never written by save()).
+    # Lateness is `is_late` itself: the queue adds its 2 points.
+    risk_total = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal(0))
+    risk_previous_total = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    risk_unevidenced = models.PositiveIntegerField(default=0)
+    risk_maxed = models.PositiveIntegerField(default=0)
+    risk_item_count = models.PositiveIntegerField(default=0)
+    risk_jump_points = models.PositiveSmallIntegerField(default=0)
+    risk_evidence_points = models.PositiveSmallIntegerField(default=0)
+    risk_maxed_points = models.PositiveSmallIntegerField(default=0)
+    #: jump + evidence + maxed points.
+    risk_points = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords(excluded_fields=["updated_at", *ASSESSMENT_RISK_FIELDS])
 
     class Meta:
         verbose_name = "bản tự đánh giá"
@@ -479,10 +513,30 @@ class Assessment(models.Model):
             models.Index(
                 fields=["campaign", "status", "submitted_at"], name="assessment_queue_status"
             ),
+            # The review queue of a year: riskiest first (ASSESSMENT_RISK), then the earliest
+            # submitted; the database reads the first page's rows only.
+            models.Index(
+                F("campaign"),
+                F("year"),
+                ASSESSMENT_RISK.desc(),
+                F("submitted_at"),
+                name="assessment_queue_risk",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.unit} – năm {self.year}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A save of a row already stored leaves the risk signals alone: they are written only
+        by campaigns/cycle/risk.py (an instance read before its items changed holds old ones)."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in ASSESSMENT_RISK_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("campaigns:assessment-detail", args=[self.pk])

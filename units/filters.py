@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Cluster, Person, PersonKind, Unit, UnitKind
 
@@ -33,8 +33,9 @@ class UnitFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # The clusters of the units this person sees (an officer: their commune's).
+        # EXISTS per cluster (an index probe each), not a scan of every unit.
         self.filters["cluster"].queryset = Cluster.objects.filter(
-            pk__in=self.queryset.filter(cluster__isnull=False).values("cluster_id")
+            Exists(self.queryset.order_by().filter(cluster_id=OuterRef("pk")))
         ).order_by("name")
 
     def filter_q(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:

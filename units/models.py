@@ -137,7 +137,12 @@ class Unit(models.Model):
         verbose_name = "đơn vị"
         verbose_name_plural = "đơn vị"
         ordering = ["kind", "name"]
-        indexes = [models.Index(fields=["parent", "kind"]), models.Index(fields=["name"])]
+        indexes = [
+            models.Index(fields=["parent", "kind"]),
+            models.Index(fields=["name"]),
+            # The unit list: its count per kind and each kind's page (units.selectors.UnitList).
+            models.Index(fields=["kind", "name"], name="unit_kind_name"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True)

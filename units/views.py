@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,7 +27,9 @@ from .services import authority_save, cluster_save, person_save, unit_save
 def unit_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "unit.view")
     unit_filter = UnitFilter(request.GET or None, queryset=selectors.units_for_list(request.user))
-    listing = paginate(request, unit_filter.qs)
+    units = selectors.unit_list(request.user, unit_filter.qs)
+    # The paginator reads count() and one slice (UnitList is not a full Sequence).
+    listing = paginate(request, cast("Sequence[Unit]", units))
     return render(
         request,
         "units/unit_list.html",

@@ -196,6 +196,9 @@ def load(campaign: Campaign) -> dict[str, int]:
     _every_unit_reported(campaign, reviewer, officer, rng)
     _extensions(campaign, units, officer, reviewer)
     _late_as_the_deadlines_say(campaign)
+    from .risk import refresh_all
+
+    refresh_all(Assessment.objects.filter(campaign=campaign))  # bulk-created: no signals
     return {
         "assessments": Assessment.objects.filter(is_sample=True).count(),
         "registrations": Registration.objects.filter(is_sample=True).count(),

@@ -5,7 +5,7 @@ ignored and named above the list (_partials/filter_errors.html)."""
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from campaigns.models import (
     Assessment,
@@ -95,8 +95,9 @@ class QueueFilter(django_filters.FilterSet):
             c for c in TargetGroup.choices if groups is None or c[0] in groups
         ]
         reviewed = scope_for(user, "assessment.review", Unit.objects.all(), "pk")
+        # EXISTS per cluster (an index probe each), not a scan of every unit.
         self.filters["cluster"].queryset = Cluster.objects.filter(
-            pk__in=reviewed.filter(cluster__isnull=False).values("cluster_id")
+            Exists(reviewed.order_by().filter(cluster_id=OuterRef("pk")))
         ).order_by("name")
 
     def filter_q(self, queryset: QuerySet[Assessment], name: str, value: str):

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
 from django.db.models import (
+    Count,
     F,
     Model,
     Q,
@@ -29,6 +29,7 @@ from portal.web import PAGE_SIZE
 from units.models import Unit
 
 from ..models import (
+    ASSESSMENT_RISK,
     Assessment,
     AssessmentItem,
     AssessmentStatus,
@@ -105,141 +106,47 @@ class QueueRow:
     reasons: list[str] = field(default_factory=list)
 
 
-#: A jump of more than this share over last year's approved total is a risk signal.
-JUMP_SHARE = Decimal("0.20")
-
-#: The risk of each assessment the inner query (`{picked}`: a queryset's SQL) picks, in one
-#: statement that SQLite and PostgreSQL both run. Each signal's points are their own column, so
-#: the reasons the page prints are the signals that scored:
-#: - the self-scored total is more than JUMP_SHARE above last year's approved (reviewed) total: 3;
-#: - criteria scored above zero with no evidence: 2 each, at most 6;
-#: - at least two criteria, and at least half of them, self-scored at their maximum: 2;
-#: - submitted after the unit's deadline (`is_late`, recorded at submission): 2.
-#: The items are read once, grouped by assessment (not one subquery per row and figure).
-RISK_SQL = """
-WITH picked (id, campaign_id, unit_id, year, is_late, submitted_at) AS ({picked}),
-figures AS (
-    SELECT i.assessment_id AS id,
-        SUM(i.self_score) AS total,
-        COUNT(*) AS item_count,
-        SUM(CASE WHEN i.self_score > 0 AND ev.item_id IS NULL THEN 1 ELSE 0 END) AS unevidenced,
-        SUM(CASE WHEN c.max_points > 0 AND i.self_score >= c.max_points THEN 1 ELSE 0 END)
-            AS maxed
-    FROM campaigns_assessmentitem i
-    JOIN picked p ON p.id = i.assessment_id
-    JOIN campaigns_criterion c ON c.id = i.criterion_id
-    LEFT JOIN (SELECT DISTINCT item_id FROM campaigns_evidence) ev ON ev.item_id = i.id
-    GROUP BY i.assessment_id
-),
-previous AS (
-    SELECT p.id, SUM(COALESCE(i.reviewer_score, i.self_score)) AS total
-    FROM picked p
-    JOIN campaigns_assessment b ON b.campaign_id = p.campaign_id AND b.unit_id = p.unit_id
-        AND b.year = p.year - 1 AND b.status = %s
-    JOIN campaigns_assessmentitem i ON i.assessment_id = b.id
-    GROUP BY p.id
-),
-scored AS (
-    SELECT p.id, p.unit_id, p.submitted_at,
-        COALESCE(f.total, 0) AS total, v.total AS previous_total,
-        COALESCE(f.unevidenced, 0) AS unevidenced, COALESCE(f.maxed, 0) AS maxed,
-        COALESCE(f.item_count, 0) AS item_count,
-        CASE WHEN v.total > 0 AND COALESCE(f.total, 0) > v.total * {jump} THEN 3 ELSE 0 END
-            AS jump_points,
-        2 * CASE WHEN f.unevidenced > 3 THEN 3 ELSE COALESCE(f.unevidenced, 0) END
-            AS evidence_points,
-        CASE WHEN f.maxed >= 2 AND f.maxed * 2 >= f.item_count THEN 2 ELSE 0 END
-            AS maxed_points,
-        CASE WHEN p.is_late THEN 2 ELSE 0 END AS late_points
-    FROM picked p
-    LEFT JOIN figures f ON f.id = p.id
-    LEFT JOIN previous v ON v.id = p.id
-)
-"""
-RISK = "(s.jump_points + s.evidence_points + s.maxed_points + s.late_points)"
-#: Riskiest first; then the earliest submitted (files never submitted last); then the unit.
-RISK_ORDER = (
-    f"{RISK} DESC, CASE WHEN s.submitted_at IS NULL THEN 1 ELSE 0 END, s.submitted_at, u.name, s.id"
-)
-RISK_COLUMNS = (
-    "id",
-    "total",
-    "previous_total",
-    "unevidenced",
-    "maxed",
-    "item_count",
-    "jump_points",
-    "evidence_points",
-    "maxed_points",
-    "late_points",
-)
-
-
-def _risk_statement(picked: QuerySet[Assessment], tail: str) -> tuple[str, list[Any]]:
-    columns = ("pk", "campaign_id", "unit_id", "year", "is_late", "submitted_at")
-    inner, inner_params = picked.order_by().values(*columns).query.sql_with_params()
-    head = RISK_SQL.format(picked=inner, jump=1 + JUMP_SHARE)
-    return head + tail, [*inner_params, AssessmentStatus.APPROVED]
-
-
-def _scored(picked: QuerySet[Assessment], *, limit: int, offset: int = 0) -> list[dict[str, Any]]:
-    """The risk figures of one page of `picked`, riskiest first (the order is the database's)."""
-    sql, params = _risk_statement(
-        picked,
-        f"SELECT {', '.join(f's.{c}' for c in RISK_COLUMNS)} FROM scored s"
-        f" JOIN units_unit u ON u.id = s.unit_id ORDER BY {RISK_ORDER} LIMIT %s OFFSET %s",
-    )
-    params = [*params, limit, offset]
-
-    def compute() -> list[dict[str, Any]]:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [dict(zip(RISK_COLUMNS, values, strict=True)) for values in cursor.fetchall()]
-
-    # The statement names everything the page depends on (the reader's scope included), so
-    # it is the key: the same page is scored once until the next write.
-    return cached_figure("risk-queue", sql, *params, compute=compute)
-
-
-def _decimal(value: Any) -> Decimal | None:
-    """A sum as the database returns it (a float or an int on SQLite) as a Decimal."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    return Decimal(str(value))
-
-
-def _queue_row(assessment: Assessment, figures: dict[str, Any]) -> QueueRow:
+def _queue_row(assessment: Assessment) -> QueueRow:
+    """The row of one assessment from its stored signals (campaigns/cycle/risk.py) and its own
+    lateness."""
     row = QueueRow(
         assessment=assessment,
-        total=_decimal(figures["total"]) or Decimal(0),
-        previous_total=_decimal(figures["previous_total"]),
-        unevidenced=int(figures["unevidenced"]),
-        maxed=int(figures["maxed"]),
-        item_count=int(figures["item_count"]),
+        total=assessment.risk_total,
+        previous_total=assessment.risk_previous_total,
+        unevidenced=assessment.risk_unevidenced,
+        maxed=assessment.risk_maxed,
+        item_count=assessment.risk_item_count,
     )
-    points = {k: int(figures[f"{k}_points"]) for k in ("jump", "evidence", "maxed", "late")}
-    row.risk = sum(points.values())
-    if points["jump"] and row.previous_total:
+    late = 2 if assessment.is_late else 0
+    row.risk = assessment.risk_points + late
+    if assessment.risk_jump_points and row.previous_total:
         pct = (row.total - row.previous_total) / row.previous_total * 100
         row.reasons.append(f"Tổng điểm tăng {format_vn_number(pct, 0)}% so với năm trước")
-    if points["evidence"]:
+    if assessment.risk_evidence_points:
         row.reasons.append(f"{row.unevidenced} tiêu chí có điểm nhưng không có minh chứng")
-    if points["maxed"]:
+    if assessment.risk_maxed_points:
         row.reasons.append(f"{row.maxed}/{row.item_count} tiêu chí tự chấm điểm tối đa")
-    if points["late"]:
+    if late:
         row.reasons.append("Nộp muộn")
     return row
 
 
+#: Riskiest first (the index `assessment_queue_risk`); then the earliest submitted (files never
+#: submitted last); then the unit.
+RISK_ORDER = (
+    ASSESSMENT_RISK.desc(),
+    F("submitted_at").asc(nulls_last=True),
+    "unit__name",
+    "pk",
+)
+
+
 class RiskQueue:
     """The assessments a queryset picks, riskiest first, as a list the paginator pages: its
-    count is one COUNT of the picked rows; a page is one statement that scores and orders
-    every picked row in the database and returns that page's figures (cached until the next
-    write), plus one query for the page's assessments (with unit, cluster and criteria set).
-    Nothing per row.
-
-    The statement always asks for a whole page (`per_page` rows from the page's first), also
-    when the paginator wants fewer (the last page): one cached answer per page."""
+    count is one COUNT of the picked rows; a page is the ids of its rows, ordered by the stored
+    signals (an index: the database reads the page's rows, not every picked one; cached until
+    the next write), and one query for those assessments with unit, cluster and criteria set.
+    Nothing per row."""
 
     def __init__(self, picked: QuerySet[Assessment], per_page: int = PAGE_SIZE) -> None:
         self.picked = picked
@@ -257,18 +164,24 @@ class RiskQueue:
         start = index.start or 0
         if index.stop <= start:
             return []
-        wanted = index.stop - start
-        figures = _scored(self.picked, limit=max(wanted, self.per_page), offset=start)[:wanted]
-        assessments = Assessment.objects.select_related(
-            "unit", "unit__cluster", "criteria_set"
-        ).in_bulk([f["id"] for f in figures])
-        return [_queue_row(assessments[f["id"]], f) for f in figures if f["id"] in assessments]
+        # Always a whole page from the page's first row, also when the paginator wants fewer
+        # (the last page): one cached answer per page.
+        stop = start + max(index.stop - start, self.per_page)
+        ordered = self.picked.order_by(*RISK_ORDER).values_list("pk", flat=True)[start:stop]
+        sql, params = ordered.query.sql_with_params()
+        # The statement names everything the page depends on (the reader's scope included), so
+        # it is the key: the page's order is read once until the next write.
+        ids: list[int] = cached_figure("risk-queue", sql, *params, compute=lambda: list(ordered))
+        ids = ids[: index.stop - start]
+        page = Assessment.objects.select_related("unit", "unit__cluster", "criteria_set").in_bulk(
+            ids
+        )
+        return [_queue_row(page[pk]) for pk in ids if pk in page]
 
 
 def risk_of(assessment: Assessment) -> QueueRow:
     """The queue's risk row for one assessment (the review page shows its reasons)."""
-    (figures,) = _scored(Assessment.objects.filter(pk=assessment.pk), limit=1)
-    return _queue_row(assessment, figures)
+    return _queue_row(assessment)
 
 
 def review_queue_picked(user: AnyUser, *, campaign: Campaign) -> QuerySet[Assessment]:
@@ -282,16 +195,14 @@ def review_queue(picked: QuerySet[Assessment]) -> RiskQueue:
 
 
 def review_queue_summary(user: AnyUser, *, campaign: Campaign) -> tuple[int, int]:
-    """(files waiting for review, of which with a risk signal) in one statement."""
+    """(files waiting for review, of which with a risk signal) in one count of the stored
+    signals."""
     picked = review_queue_picked(user, campaign=campaign).filter(status=AssessmentStatus.SUBMITTED)
-    sql, params = _risk_statement(
-        picked,
-        f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN {RISK} > 0 THEN 1 ELSE 0 END), 0) FROM scored s",
+    counts = picked.order_by().aggregate(
+        waiting=Count("pk"),
+        risky=Count("pk", filter=Q(risk_points__gt=0) | Q(is_late=True)),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        waiting, risky = cursor.fetchone()
-    return int(waiting), int(risky)
+    return int(counts["waiting"]), int(counts["risky"])
 
 
 # --- History and diff ------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from ..models import (
     Unit,
     ValueType,
 )
-from . import rules
+from . import risk, rules
 from .rules import pts
 
 if TYPE_CHECKING:
@@ -203,6 +203,7 @@ def assessment_start(*, campaign: Campaign, unit: Unit, year: int, by: User) -> 
                 AssessmentItem,
                 default_user=by if getattr(by, "is_authenticated", False) else None,
             )
+            risk.touch(assessment.pk)  # bulk-created items send no signal
             if criteria_set.status == CriteriaSetStatus.EDITABLE:
                 criteria_set.status = CriteriaSetStatus.IN_USE
                 criteria_set.save(update_fields=["status"])
@@ -269,7 +270,7 @@ def assessment_save(
 ) -> Assessment:
     """Save the officer's values. `items` maps item id → cleaned field values (see ITEM_FIELDS).
     Refused when the assessment is not editable or someone saved since `revision`."""
-    with transaction.atomic():
+    with transaction.atomic(), risk.deferred():
         current = Assessment.objects.get(pk=assessment.pk)
         if current.status not in EDITABLE or current.revision != revision:
             _claim_revision(current, revision, by=by)  # writes nothing; raises the right message
@@ -359,6 +360,7 @@ def evidence_delete(*, evidence: Evidence, by: User) -> None:
         if open_ids is not None and evidence.item_id not in open_ids:
             raise ValidationError("Tiêu chí này không thuộc các tiêu chí được yêu cầu bổ sung.")
         _as(evidence, by).delete()
+        risk.touch(assessment.pk)
     # The file stays in storage: the history row still names it (kept for audit).
 
 
@@ -440,7 +442,7 @@ def review_save(
     same criterion changed by both refuses the later save with who and when."""
     require_reviewer(by, assessment)
     errors = []
-    with transaction.atomic():
+    with transaction.atomic(), risk.deferred():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if locked.status != AssessmentStatus.SUBMITTED:
             raise ValidationError("Chỉ thẩm định được bản đã nộp.")
@@ -581,7 +583,7 @@ def assessment_return(*, assessment: Assessment, reason: str, by: User) -> Asses
 def assessment_approve(*, assessment: Assessment, by: User) -> Assessment:
     """submitted → approved (locked). Items the reviewer did not score keep their self-score."""
     require_reviewer(by, assessment)
-    with transaction.atomic():
+    with transaction.atomic(), risk.deferred():
         now = timezone.now()
         updated = audited_update(
             Assessment.objects.filter(pk=assessment.pk, status=AssessmentStatus.SUBMITTED),
@@ -602,6 +604,8 @@ def assessment_approve(*, assessment: Assessment, by: User) -> Assessment:
         for item in assessment.items.filter(returned=True):
             item.returned = False
             _as(item, by).save(update_fields=["returned"])
+        # Approved, its total is the one next year's assessment is compared with.
+        risk.touch(assessment.pk)
     return assessment
 
 
@@ -639,6 +643,8 @@ def assessment_reopen(*, assessment: Assessment, reason: str, by: User) -> Asses
         if updated == 0:
             raise ValidationError("Chỉ mở lại được bản đã duyệt.")
         assessment.refresh_from_db()
+        # No longer approved: next year's assessment has no total to compare with.
+        risk.touch(assessment.pk)
     return assessment
 
 

@@ -27,6 +27,7 @@ from django.utils.functional import cached_property
 from portal.access import scope
 from portal.figures_cache import cached_figure
 from units.models import Unit, UnitKind
+from units.selectors import spanned
 
 from .. import deadlines
 from ..deadlines import deadlines_for
@@ -306,18 +307,21 @@ def _count_columns() -> dict[str, Count]:
 
 
 def completeness_counts(found: Progress) -> CompletenessCounts:
-    """The counts of `found` (`progress(...)`): in all, by target group and by cluster (two
-    grouped queries)."""
+    """The counts of `found` (`progress(...)`): in all, by target group and by cluster (one
+    query grouped by both, folded here)."""
     units = found.units.order_by()
     columns = _count_columns()
-    by_group: dict[str, Counts] = {
-        row.pop("target_group"): Counts(**row)
-        for row in units.values("target_group").annotate(**columns).order_by()
-    }
-    by_cluster = sorted(
-        (row.pop("cluster__name") or NO_CLUSTER, Counts(**row))
-        for row in units.values("cluster__name").annotate(**columns).order_by()
-    )
+    by_group: dict[str, Counts] = {}
+    clusters: dict[str, Counts] = {}
+    for row in units.values("target_group", "cluster__name").annotate(**columns).order_by():
+        group, cluster = row.pop("target_group"), row.pop("cluster__name") or NO_CLUSTER
+        for counts in (
+            by_group.setdefault(group, Counts()),
+            clusters.setdefault(cluster, Counts()),
+        ):
+            for name, n in row.items():
+                setattr(counts, name, getattr(counts, name) + n)
+    by_cluster = sorted(clusters.items())
     totals = Counts()
     for counts in by_group.values():
         for name in Counts.__dataclass_fields__:
@@ -328,6 +332,76 @@ def completeness_counts(found: Progress) -> CompletenessCounts:
         by_group=[(TargetGroup(g).label, by_group[g]) for g in TargetGroup.values if g in by_group],
         by_cluster=by_cluster,
     )
+
+
+class ProgressPages:
+    """The expected units a completeness filter keeps (`units`: the filterset's queryset over
+    `progress(...).units`), in the page's order (target group, cluster, name), as a sequence the
+    paginator pages. The count and the count of each group come from the page's cached counts
+    when the filter is one of theirs (a group, a stage, late), else from one grouped count,
+    cached until the next write; a page is one query of only the groups it spans (the first
+    page sorts the organisations, not every commune)."""
+
+    def __init__(
+        self, units: QuerySet[Any], data: Completeness, filters: dict[str, Any] | None = None
+    ) -> None:
+        self.units = units
+        self.data = data
+        self.filters = filters or {}
+        self._groups: list[tuple[str, int]] | None = None
+
+    def _from_counts(self) -> dict[str, int] | None:
+        """The count of each group the filter keeps, read from the cached counts; None when
+        the filter is not one they answer (a stage and late together)."""
+        stage, late = self.filters.get("stage") or "", bool(self.filters.get("late"))
+        if stage and late:
+            return None
+        labels = {TargetGroup(g).label: g for g in TargetGroup.values}
+        kept: dict[str, int] = {}
+        for label, counts in self.data.by_group:
+            if late:
+                n = counts.late
+            elif stage == "unregistered":
+                n = counts.total - counts.registered
+            elif stage:
+                n = getattr(counts, stage)
+            else:
+                n = counts.total
+            kept[labels[label]] = n
+        return kept
+
+    def groups(self) -> list[tuple[str, int]]:
+        if self._groups is None:
+            counts = self._from_counts()
+            if counts is None:
+                per_group = (
+                    self.units.order_by().values_list("target_group").annotate(n=Count("pk"))
+                )
+                sql, params = per_group.query.sql_with_params()
+                counts = cached_figure(
+                    "completeness-groups", sql, *params, compute=lambda: dict(per_group)
+                )
+            wanted = self.filters.get("group") or None
+            self._groups = [
+                (g, counts.get(g, 0)) for g in TargetGroup.values if wanted is None or g == wanted
+            ]
+        return self._groups
+
+    def count(self) -> int:
+        return sum(n for _, n in self.groups())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        if not isinstance(index, slice) or index.step is not None or index.stop is None:
+            raise TypeError("ProgressPages is read a page (a slice with an end) at a time")
+        start, stop = index.start or 0, index.stop
+        groups = [(list(TARGET_GROUP_KINDS.get(g, ())), n) for g, n in self.groups()]
+        kinds, skip = spanned(groups, start, stop)
+        if not kinds:
+            return []
+        return list(self.units.filter(kind__in=kinds)[skip : skip + stop - start])
 
 
 def late_breakdown(campaign: Campaign, year: int, *, today: datetime.date) -> dict[str, int]:

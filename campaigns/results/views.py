@@ -526,7 +526,9 @@ def completeness_view(request: CampaignRequest) -> HttpResponse:
     found = selectors.progress(campaign, year, today=today)
     data = selectors.completeness(campaign, year, today=today, found=found)
     filterset = CompletenessFilter(request.GET, queryset=found.units)
-    listing = paginate(request, filterset.qs)
+    units = filterset.qs  # validates the form: its cleaned values are the filters applied
+    applied = getattr(filterset.form, "cleaned_data", {})
+    listing = paginate(request, selectors.ProgressPages(units, data, applied))
     page = listing["page"]
     page.object_list = selectors.progress_rows(found, page.object_list)
     return render(

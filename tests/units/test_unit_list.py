@@ -134,3 +134,44 @@ def test_officer_sees_sponsor_name_without_a_link_to_a_page_outside_scope(client
         .content.decode()
     )
     assert world.department.get_absolute_url() in html
+
+
+def _listed(client, **params) -> list[str]:
+    response = client.get(reverse("units:unit-list"), params)
+    assert response.status_code == 200
+    return [u.code for u in response.context["page"]]
+
+
+def test_unit_list_pages_run_across_kinds_in_kind_parent_and_name_order(client_as, world, users):
+    """Each page reads only the kinds it spans; read one after another, the pages are the whole
+    list in its order: kinds as KIND_ORDER says (the other kinds last), then the parent's name,
+    then the name."""
+    from units.selectors import units_for_list
+
+    for i in range(40):
+        commune = UnitFactory(code=f"XA-L{i:02}", name=f"Xã Lượt {39 - i:02}")
+        VillageFactory(code=f"TH-L{i:02}", name=f"Thôn Lượt {i % 3}", parent=commune)
+    UnitFactory(code="HO-L", name="Hộ Lượt", kind=UnitKind.HOUSEHOLD)
+    client = client_as("secretariat")
+    pages = [*_listed(client), *_listed(client, page=2)]
+    everything = [u.code for u in units_for_list(users["secretariat"])]
+    assert pages == everything
+    assert pages[-1] == "HO-L"
+    assert client.get(reverse("units:unit-list")).context["page"].paginator.count == len(pages)
+
+
+def test_a_unit_saved_shows_in_the_next_lists_count(client_as, world, users):
+    """The count is cached until the next write: a unit added through the service is counted on
+    the next request."""
+    from units.services import unit_save
+
+    client = client_as("secretariat")
+    before = client.get(reverse("units:unit-list")).context["page"].paginator.count
+    unit_save(
+        unit=None,
+        values={"code": "PB-MOI", "name": "Phòng Văn hóa mới", "kind": UnitKind.DEPARTMENT},
+        by=users["secretariat"],
+    )
+    response = client.get(reverse("units:unit-list"))
+    assert response.context["page"].paginator.count == before + 1
+    assert "Phòng Văn hóa mới" in response.content.decode()

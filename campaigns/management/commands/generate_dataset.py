@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from campaigns.cycle.risk import refresh_all
 from campaigns.demo import _ntm_criteria
 from campaigns.models import (
     Assessment,
@@ -385,6 +386,8 @@ class Command(BaseCommand):
                     )
                 )
         AssessmentItem.objects.bulk_create(items, batch_size=BATCH * 2)
+        # Bulk-created rows send no signal: the review queue's risk signals, scored at once.
+        refresh_all(Assessment.objects.filter(campaign=campaign))
         contributions = [
             Contribution(
                 campaign=campaign,
