@@ -65,7 +65,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0004_ntm_derived_facts'),
+        ('campaigns', '0005_ntm_unit_kind'),
         ('units', '0002_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
