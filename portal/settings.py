@@ -414,6 +414,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 }
 
 # --- Crispy forms ----------------------------------------------------------------------------
+#: Django's form renderer with a `<select>` written in Python (portal/forms_renderer.py).
+FORM_RENDERER = "portal.forms_renderer.PortalFormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
