@@ -172,6 +172,25 @@ def _build_users(world: World) -> dict:
 class _Shared:
     world: World
     users: dict
+    #: persona → (session key, user pk, the user's session auth hash when it was made)
+    sessions: dict
+
+
+def _signed_in_sessions(users: dict) -> dict:
+    """One signed-in session per persona, made as `Client.force_login` makes it (the sign-in
+    signal included: last_login, its history and audit event, django-axes)."""
+    from django.conf import settings
+
+    sessions = {}
+    for name, user in users.items():
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        sessions[name] = (
+            client.cookies[settings.SESSION_COOKIE_NAME].value,
+            user.pk,
+            user.get_session_auth_hash(),
+        )
+    return sessions
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -189,7 +208,8 @@ def _module_world(request):
         outer.__enter__()
         try:
             world = _build_world()
-            yield _Shared(world=world, users=_build_users(world))
+            users = _build_users(world)
+            yield _Shared(world=world, users=users, sessions=_signed_in_sessions(users))
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
@@ -236,13 +256,36 @@ def users(world, _fresh_shared):
 
 
 @pytest.fixture
-def client_as(users):
-    """client_as("officer_a") → a Client signed in as that persona ("anonymous": signed out)."""
+def client_as(users, _module_world):
+    """client_as("officer_a") → a Client signed in as that persona ("anonymous": signed out).
+
+    In a SHARED_WORLD module the first client of each persona in a test reuses the persona's
+    session made with the module's world (`_signed_in_sessions`): signing in writes last_login,
+    its history and an audit event, which was a quarter of the access families' time. The
+    session row is the one a sign-in makes; what a test's requests write to it (`started`,
+    `last_seen`, a sign-out) is rolled back with the test. A second client of the same persona
+    in one test, or a persona whose password changed, signs in afresh, so two clients never
+    share a session."""
+    from django.conf import settings
+
+    shared = _module_world.sessions if _module_world is not None else {}
+    reused: set[str] = set()
 
     def make(persona: str) -> Client:
         client = Client()
-        if persona != "anonymous":
-            client.force_login(users[persona], backend="django.contrib.auth.backends.ModelBackend")
+        if persona == "anonymous":
+            return client
+        user = users[persona]
+        key, pk, auth_hash = shared.get(persona, (None, None, None))
+        if (
+            key
+            and persona not in reused
+            and (user.pk, user.get_session_auth_hash()) == (pk, auth_hash)
+        ):
+            reused.add(persona)
+            client.cookies[settings.SESSION_COOKIE_NAME] = key
+        else:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         return client
 
     return make
