@@ -14,10 +14,16 @@ HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 # Test processes in parallel (pytest-xdist): one per CPU; PYTEST_WORKERS=0 runs in one process.
+# loadgroup: tests are handed out one at a time, except a module with an expensive module-scoped
+# fixture, which stays on one worker (tests/conftest.py, "Scheduling on xdist workers").
 PYTEST_WORKERS ?= auto
+PYTEST_DIST := --dist loadgroup
+# The lint steps are independent: `make lint` runs them side by side (the type check takes most
+# of the time, pip-audit mostly waits on the network); each step's output is printed whole.
+LINT_STEPS := lint-ruff lint-types lint-django lint-bandit lint-deps
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev demo run worker beat test test-fast lint fmt bench migrate messages collectstatic clean backup restore restore-drill verify-audit drills drill-worker-restart bench-load bench-cores bench-import
+.PHONY: help install install-dev demo run worker beat test test-fast lint $(LINT_STEPS) fmt bench migrate messages collectstatic clean backup restore restore-drill verify-audit drills drill-worker-restart bench-load bench-cores bench-import
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -65,21 +71,32 @@ beat: $(STAMP) ## Celery beat (reminders; needs REDIS_URL)
 	$(BIN)/celery -A portal beat --loglevel INFO
 
 test: $(DEV_STAMP) ## Run the whole test suite (DATABASE_URL selects PostgreSQL, else SQLite)
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_DIST) $(PYTEST_ARGS)
 
 test-fast: $(DEV_STAMP) ## Run the suite without the browser tests
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_DIST) -m "not browser" $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP) ## ruff, import layers, types (mypy), migrations check, deploy check, bandit, pip-audit
+	@$(MAKE) --no-print-directory -j$(words $(LINT_STEPS)) --output-sync=target $(LINT_STEPS)
+
+lint-ruff: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+lint-types: $(DEV_STAMP)
 	DEBUG=1 $(BIN)/mypy
+
+lint-django: $(DEV_STAMP)
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=lint-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=thidua.example.vn \
 	  AUDIT_CHAIN_KEY=lint-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))') \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+lint-bandit: $(DEV_STAMP)
 	$(BIN)/bandit -q -r portal units campaigns awards reports -x '*/migrations/*' --severity-level high
+
+lint-deps: $(DEV_STAMP)
 	$(BIN)/python scripts/dep_audit.py
 
 fmt: $(DEV_STAMP) ## Format and fix lint where safe

@@ -53,6 +53,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import prefetch_related_objects
 from django.dispatch import Signal, receiver
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
@@ -269,6 +270,15 @@ def record_history(sender: Any, instance: Any, history_instance: Any, **kwargs: 
     )
 
 
+def _read_parents(model: type[models.Model], objs: list[models.Model]) -> None:
+    """Load the rows' parents (foreign keys) with one query per key instead of one per row: an
+    event's `object_repr` is `str(row)`, which often names a parent (a vote rule names its tier),
+    and rows built from ids (`tier_id=…`) have none loaded."""
+    names = [f.name for f in model._meta.concrete_fields if f.many_to_one]
+    if names and len(objs) > 1:
+        prefetch_related_objects(objs, *names)
+
+
 def create_audited(
     model: type[models.Model], objs: list[models.Model], *, actor: Any = None, reason: str = ""
 ) -> list[models.Model]:
@@ -288,6 +298,7 @@ def create_audited(
         )
         if history is None:  # SIMPLE_HISTORY_ENABLED = False
             return created
+        _read_parents(model, created)
         append(
             _history_event(row, record, actor, reason)
             for row, record in zip(created, history, strict=True)
@@ -337,6 +348,7 @@ def update_audited(
         )
         if history is None:  # SIMPLE_HISTORY_ENABLED = False
             return len(objs)
+        _read_parents(model, objs)
         actor_id, actor_name = _actor(actor)
         rid = current_request_id()
         now = timezone.now()

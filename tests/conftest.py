@@ -36,6 +36,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+@pytest.hookimpl(tryfirst=True)  # the xdist groups are read by xdist's own hook
 def pytest_collection_modifyitems(config, items):
     has_chromium = bool(shutil.which(CHROMIUM) or os.path.exists(CHROMIUM))
     skip = pytest.mark.skip(reason=f"Chromium not installed at {CHROMIUM}")
@@ -44,6 +45,65 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
         if item.get_closest_marker("browser") and not has_chromium:
             item.add_marker(skip)
+        if _own_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+
+
+# --- Scheduling on xdist workers (`make test` runs `--dist loadgroup`) ----------------------------
+# A module that defines a module-scoped fixture of its own (the demo loaded once, `make demo` in
+# a copy of the project) runs on one worker: split between two, each would build it. Such a
+# module that needs no test database (the make targets: a minute of `make demo` in its own
+# database) runs first, beside the rest; one that needs it (the demo desk: it commits the demo
+# and flushes the database afterwards) runs first among the tests that come after the last
+# database test (pytest-django's order: database tests, then transactional ones, then the rest),
+# so that neither is the last long test of the run.
+
+
+def _own_module_fixture(item) -> bool:
+    module_id = item.nodeid.split("::", 1)[0]
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(
+        defs[-1].scope == "module" and defs[-1].baseid == module_id
+        for defs in info.name2fixturedefs.values()
+        if defs
+    )
+
+
+def _uses_db(item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return bool(item.get_closest_marker("django_db")) or any(
+        name in names for name in ("db", "transactional_db", "live_server", "django_db_setup")
+    )
+
+
+def _after_db(item) -> bool:
+    """Transactional, or not a database test: pytest-django puts these after the database tests."""
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    transactional = any(n in names for n in ("transactional_db", "live_server")) or bool(
+        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    )
+    return transactional or not (marker or "db" in names)
+
+
+class _Scheduling:
+    @pytest.hookimpl(trylast=True)  # after pytest-django has ordered the items
+    def pytest_collection_modifyitems(self, items):
+        grouped = [i for i in items if i.get_closest_marker("xdist_group")]
+        if not grouped:
+            return
+        rest = [i for i in items if not i.get_closest_marker("xdist_group")]
+        tail = next((n for n, i in enumerate(rest) if _after_db(i)), len(rest))
+        items[:] = (
+            [i for i in grouped if not _uses_db(i)]
+            + rest[:tail]
+            + [i for i in grouped if _uses_db(i)]
+            + rest[tail:]
+        )
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_Scheduling(), "thidua-scheduling")
 
 
 @pytest.fixture(scope="session")
@@ -172,6 +232,25 @@ def _build_users(world: World) -> dict:
 class _Shared:
     world: World
     users: dict
+    #: persona → (session key, user pk, the user's session auth hash when it was made)
+    sessions: dict
+
+
+def _signed_in_sessions(users: dict) -> dict:
+    """One signed-in session per persona, made as `Client.force_login` makes it (the sign-in
+    signal included: last_login, its history and audit event, django-axes)."""
+    from django.conf import settings
+
+    sessions = {}
+    for name, user in users.items():
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        sessions[name] = (
+            client.cookies[settings.SESSION_COOKIE_NAME].value,
+            user.pk,
+            user.get_session_auth_hash(),
+        )
+    return sessions
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -189,7 +268,8 @@ def _module_world(request):
         outer.__enter__()
         try:
             world = _build_world()
-            yield _Shared(world=world, users=_build_users(world))
+            users = _build_users(world)
+            yield _Shared(world=world, users=users, sessions=_signed_in_sessions(users))
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
@@ -236,13 +316,36 @@ def users(world, _fresh_shared):
 
 
 @pytest.fixture
-def client_as(users):
-    """client_as("officer_a") → a Client signed in as that persona ("anonymous": signed out)."""
+def client_as(users, _module_world):
+    """client_as("officer_a") → a Client signed in as that persona ("anonymous": signed out).
+
+    In a SHARED_WORLD module the first client of each persona in a test reuses the persona's
+    session made with the module's world (`_signed_in_sessions`): signing in writes last_login,
+    its history and an audit event, which was a quarter of the access families' time. The
+    session row is the one a sign-in makes; what a test's requests write to it (`started`,
+    `last_seen`, a sign-out) is rolled back with the test. A second client of the same persona
+    in one test, or a persona whose password changed, signs in afresh, so two clients never
+    share a session."""
+    from django.conf import settings
+
+    shared = _module_world.sessions if _module_world is not None else {}
+    reused: set[str] = set()
 
     def make(persona: str) -> Client:
         client = Client()
-        if persona != "anonymous":
-            client.force_login(users[persona], backend="django.contrib.auth.backends.ModelBackend")
+        if persona == "anonymous":
+            return client
+        user = users[persona]
+        key, pk, auth_hash = shared.get(persona, (None, None, None))
+        if (
+            key
+            and persona not in reused
+            and (user.pk, user.get_session_auth_hash()) == (pk, auth_hash)
+        ):
+            reused.add(persona)
+            client.cookies[settings.SESSION_COOKIE_NAME] = key
+        else:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         return client
 
     return make
