@@ -483,18 +483,26 @@ class Assessment(models.Model):
     # approved assessment of the year before; written only by campaigns/cycle/risk.py, which
     # every write to those calls (RISK_FIELDS: not in the history, never written by save()).
     # Lateness is `is_late` itself: the queue adds its 2 points.
-    risk_total = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal(0))
-    risk_previous_total = models.DecimalField(
-        max_digits=10, decimal_places=2, null=True, blank=True
+    risk_total = models.DecimalField(
+        "Tổng điểm tự chấm (để xét rủi ro)", max_digits=10, decimal_places=2, default=Decimal(0)
     )
-    risk_unevidenced = models.PositiveIntegerField(default=0)
-    risk_maxed = models.PositiveIntegerField(default=0)
-    risk_item_count = models.PositiveIntegerField(default=0)
-    risk_jump_points = models.PositiveSmallIntegerField(default=0)
-    risk_evidence_points = models.PositiveSmallIntegerField(default=0)
-    risk_maxed_points = models.PositiveSmallIntegerField(default=0)
+    risk_previous_total = models.DecimalField(
+        "Tổng điểm năm trước (để xét rủi ro)",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    risk_unevidenced = models.PositiveIntegerField("Số tiêu chí chưa có minh chứng", default=0)
+    risk_maxed = models.PositiveIntegerField("Số tiêu chí tự chấm tối đa", default=0)
+    risk_item_count = models.PositiveIntegerField("Số tiêu chí chấm", default=0)
+    risk_jump_points = models.PositiveSmallIntegerField("Điểm rủi ro: tăng điểm mạnh", default=0)
+    risk_evidence_points = models.PositiveSmallIntegerField(
+        "Điểm rủi ro: thiếu minh chứng", default=0
+    )
+    risk_maxed_points = models.PositiveSmallIntegerField("Điểm rủi ro: tự chấm tối đa", default=0)
     #: jump + evidence + maxed points.
-    risk_points = models.PositiveSmallIntegerField(default=0)
+    risk_points = models.PositiveSmallIntegerField("Điểm rủi ro", default=0)
     history = HistoricalRecords(excluded_fields=["updated_at", *ASSESSMENT_RISK_FIELDS])
 
     class Meta:

@@ -74,47 +74,47 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='assessment',
             name='risk_evidence_points',
-            field=models.PositiveSmallIntegerField(default=0),
+            field=models.PositiveSmallIntegerField(verbose_name='Điểm rủi ro: thiếu minh chứng', default=0),
         ),
         migrations.AddField(
             model_name='assessment',
             name='risk_item_count',
-            field=models.PositiveIntegerField(default=0),
+            field=models.PositiveIntegerField(verbose_name='Số tiêu chí chấm', default=0),
         ),
         migrations.AddField(
             model_name='assessment',
             name='risk_jump_points',
-            field=models.PositiveSmallIntegerField(default=0),
+            field=models.PositiveSmallIntegerField(verbose_name='Điểm rủi ro: tăng điểm mạnh', default=0),
         ),
         migrations.AddField(
             model_name='assessment',
             name='risk_maxed',
-            field=models.PositiveIntegerField(default=0),
+            field=models.PositiveIntegerField(verbose_name='Số tiêu chí tự chấm tối đa', default=0),
         ),
         migrations.AddField(
             model_name='assessment',
             name='risk_maxed_points',
-            field=models.PositiveSmallIntegerField(default=0),
+            field=models.PositiveSmallIntegerField(verbose_name='Điểm rủi ro: tự chấm tối đa', default=0),
         ),
         migrations.AddField(
             model_name='assessment',
             name='risk_points',
-            field=models.PositiveSmallIntegerField(default=0),
+            field=models.PositiveSmallIntegerField(verbose_name='Điểm rủi ro', default=0),
         ),
         migrations.AddField(
             model_name='assessment',
             name='risk_previous_total',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True),
+            field=models.DecimalField(verbose_name='Tổng điểm năm trước (để xét rủi ro)', blank=True, decimal_places=2, max_digits=10, null=True),
         ),
         migrations.AddField(
             model_name='assessment',
             name='risk_total',
-            field=models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=10),
+            field=models.DecimalField(verbose_name='Tổng điểm tự chấm (để xét rủi ro)', decimal_places=2, default=Decimal('0'), max_digits=10),
         ),
         migrations.AddField(
             model_name='assessment',
             name='risk_unevidenced',
-            field=models.PositiveIntegerField(default=0),
+            field=models.PositiveIntegerField(verbose_name='Số tiêu chí chưa có minh chứng', default=0),
         ),
         migrations.AddIndex(
             model_name='assessment',

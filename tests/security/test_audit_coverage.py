@@ -30,6 +30,10 @@ WAIVED: dict[str, str] = {
         "the lost-criteria columns of NTM statuses: derived from audited rows, recomputed after "
         "every write of criteria; excluded from the history and the audit trail"
     ),
+    "campaigns/results/derived.py:refresh_unit_kind": (
+        "each NTM status's copy of its unit's kind, renewed in the transaction of the audited "
+        "change of the unit's kind; excluded from the history and the audit trail"
+    ),
     # A secret vote must leave no per-vote trace with its choice (docs/security.md, “Secret
     # ballot”): the receipt is audited, the counts enter the trail with the outcome at close.
     "awards/council/services.py:_store_choice": (
