@@ -14,10 +14,7 @@ HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 # Test processes in parallel (pytest-xdist): one per CPU; PYTEST_WORKERS=0 runs in one process.
-# loadgroup: tests are handed out one at a time, except a module with an expensive module-scoped
-# fixture, which stays on one worker (tests/conftest.py, "Scheduling on xdist workers").
 PYTEST_WORKERS ?= auto
-PYTEST_DIST := --dist loadgroup
 # The lint steps are independent: `make lint` runs them side by side (the type check takes most
 # of the time, pip-audit mostly waits on the network); each step's output is printed whole.
 LINT_STEPS := lint-ruff lint-types lint-django lint-bandit lint-deps
@@ -71,10 +68,10 @@ beat: $(STAMP) ## Celery beat (reminders; needs REDIS_URL)
 	$(BIN)/celery -A portal beat --loglevel INFO
 
 test: $(DEV_STAMP) ## Run the whole test suite (DATABASE_URL selects PostgreSQL, else SQLite)
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_DIST) $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: $(DEV_STAMP) ## Run the suite without the browser tests
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_DIST) -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP) ## ruff, import layers, types (mypy), migrations check, deploy check, bandit, pip-audit
 	@$(MAKE) --no-print-directory -j$(words $(LINT_STEPS)) --output-sync=target $(LINT_STEPS)

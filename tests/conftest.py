@@ -36,7 +36,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
-@pytest.hookimpl(tryfirst=True)  # the xdist groups are read by xdist's own hook
 def pytest_collection_modifyitems(config, items):
     has_chromium = bool(shutil.which(CHROMIUM) or os.path.exists(CHROMIUM))
     skip = pytest.mark.skip(reason=f"Chromium not installed at {CHROMIUM}")
@@ -45,65 +44,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
         if item.get_closest_marker("browser") and not has_chromium:
             item.add_marker(skip)
-        if _own_module_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
-
-
-# --- Scheduling on xdist workers (`make test` runs `--dist loadgroup`) ----------------------------
-# A module that defines a module-scoped fixture of its own (the demo loaded once, `make demo` in
-# a copy of the project) runs on one worker: split between two, each would build it. Such a
-# module that needs no test database (the make targets: a minute of `make demo` in its own
-# database) runs first, beside the rest; one that needs it (the demo desk: it commits the demo
-# and flushes the database afterwards) runs first among the tests that come after the last
-# database test (pytest-django's order: database tests, then transactional ones, then the rest),
-# so that neither is the last long test of the run.
-
-
-def _own_module_fixture(item) -> bool:
-    module_id = item.nodeid.split("::", 1)[0]
-    info = getattr(item, "_fixtureinfo", None)
-    return info is not None and any(
-        defs[-1].scope == "module" and defs[-1].baseid == module_id
-        for defs in info.name2fixturedefs.values()
-        if defs
-    )
-
-
-def _uses_db(item) -> bool:
-    names = getattr(item, "fixturenames", ())
-    return bool(item.get_closest_marker("django_db")) or any(
-        name in names for name in ("db", "transactional_db", "live_server", "django_db_setup")
-    )
-
-
-def _after_db(item) -> bool:
-    """Transactional, or not a database test: pytest-django puts these after the database tests."""
-    names = getattr(item, "fixturenames", ())
-    marker = item.get_closest_marker("django_db")
-    transactional = any(n in names for n in ("transactional_db", "live_server")) or bool(
-        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
-    )
-    return transactional or not (marker or "db" in names)
-
-
-class _Scheduling:
-    @pytest.hookimpl(trylast=True)  # after pytest-django has ordered the items
-    def pytest_collection_modifyitems(self, items):
-        grouped = [i for i in items if i.get_closest_marker("xdist_group")]
-        if not grouped:
-            return
-        rest = [i for i in items if not i.get_closest_marker("xdist_group")]
-        tail = next((n for n, i in enumerate(rest) if _after_db(i)), len(rest))
-        items[:] = (
-            [i for i in grouped if not _uses_db(i)]
-            + rest[:tail]
-            + [i for i in grouped if _uses_db(i)]
-            + rest[tail:]
-        )
-
-
-def pytest_configure(config):
-    config.pluginmanager.register(_Scheduling(), "thidua-scheduling")
 
 
 @pytest.fixture(scope="session")
