@@ -91,7 +91,10 @@ def _site_forms():
                     if issubclass(value, forms.BaseForm):
                         fields = value.base_fields
                     elif issubclass(value, django_filters.FilterSet):
-                        fields = {n: f.field for n, f in value.base_filters.items()}
+                        # A copy of each filter: reading `.field` builds and keeps the field on
+                        # the filter, and the class's own filters must stay unbuilt (a FilterSet
+                        # sets querysets and choices on its copies before their fields exist).
+                        fields = {n: copy.deepcopy(f).field for n, f in value.base_filters.items()}
                     else:
                         continue
                     for field_name, field in fields.items():
