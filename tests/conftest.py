@@ -157,15 +157,23 @@ def _build_users(world: World) -> dict:
     }
 
 
-# --- One world per test module (opt-in) -----------------------------------------------------------
-# A module that runs many tests over the same world (the access table and the families built on
-# its rows: other method, security headers, odd GET parameters, form fuzz, people gone, query
-# counts) sets `SHARED_WORLD = True`. Its world and users are then built once per module (and per
-# xdist worker), inside a transaction that is rolled back after the module's last test, as
-# Django's TestCase.setUpTestData does; each test runs in a savepoint inside it (pytest-django's
-# `db`), so what a test writes is gone before the next, and each test gets fresh Python objects
-# read from the database, so nothing a test sets on them leaks either. Nothing is committed: other
-# modules never see these rows.
+# --- One world per test module -------------------------------------------------------------------
+# The world and the users are built once per module (and per xdist worker), inside a transaction
+# that is rolled back after the module's last test, as Django's TestCase.setUpTestData does; each
+# test runs in a savepoint inside it (pytest-django's `db`), so what a test writes is gone before
+# the next, and each test gets fresh Python objects read from the database, so nothing a test sets
+# on them leaks either. Nothing is committed: other modules never see these rows. Building them
+# for every test (a dozen audited saves, each with its history row and chain append) was a third
+# of the suite's time.
+#
+# A module shares its world when one of its tests asks for it and none needs real commits
+# (`transactional_db`, `live_server`, `django_db(transaction=True)`: the live server's threads
+# and committed rows could not see an open transaction's). `SHARED_WORLD = False` opts a module
+# out; `SHARED_WORLD = True` also signs each persona in once for the module (below, `client_as`):
+# the access table and the families built on its rows, where sign-ins were a quarter of the time.
+
+#: Fixtures that need rows committed, not held in the module's transaction.
+_COMMITTING = {"transactional_db", "live_server", "django_db_serialized_rollback"}
 
 
 @dataclass
@@ -193,9 +201,26 @@ def _signed_in_sessions(users: dict) -> dict:
     return sessions
 
 
+def _commits(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    return bool(_COMMITTING & set(getattr(item, "fixturenames", ())))
+
+
+def _shares_world(request: pytest.FixtureRequest) -> bool:
+    explicit = getattr(request.module, "SHARED_WORLD", None)
+    if explicit is not None:
+        return bool(explicit)
+    items = [i for i in request.session.items if getattr(i, "module", None) is request.module]
+    return any({"world", "users"} & set(i.fixturenames) for i in items) and not any(
+        _commits(i) for i in items
+    )
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _module_world(request):
-    if not getattr(request.module, "SHARED_WORLD", False):
+    if not _shares_world(request):
         yield None
         return
     from django.db import transaction
@@ -209,7 +234,10 @@ def _module_world(request):
         try:
             world = _build_world()
             users = _build_users(world)
-            yield _Shared(world=world, users=users, sessions=_signed_in_sessions(users))
+            sessions = (
+                _signed_in_sessions(users) if getattr(request.module, "SHARED_WORLD", False) else {}
+            )
+            yield _Shared(world=world, users=users, sessions=sessions)
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)

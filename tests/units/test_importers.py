@@ -18,6 +18,9 @@ from .importfiles import MO_DUC, csv_bytes, snapshot, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
+#: Most tests here start from an empty units table (what a file imports is all there is).
+SHARED_WORLD = False
+
 
 def _errors(plan) -> list[tuple[int, str, str]]:
     return [(e.line, e.column, e.message) for e in plan.errors]
