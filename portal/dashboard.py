@@ -83,18 +83,25 @@ def _bloc_summary(campaign: Campaign, year: int) -> list[dict[str, Any]]:
 def overview_figures(campaign: Campaign, year: int, today: datetime.date) -> dict[str, Any]:
     """Everything the overview shows, as plain values: aggregates computed in the database
     (campaigns.rankings.summary) and a bounded number of named units. About fifteen queries
-    whatever the number of communes; cached per data version (portal.figures_cache), so only
-    the first request after a write runs them."""
-    done = summary.unit_completeness(campaign, year, today=today)
-    communes = summary.commune_year(year)
+    whatever the number of communes.
+
+    Each part is kept on its own (portal.figures_cache) until a table it read is written: an
+    officer's self-assessment renews the completeness, the clusters' submitted counts and the
+    khối leaders, while the NTM figures, the criteria counts and the contributions stay."""
+    done = cached_figure(
+        "overview-completeness",
+        campaign.pk,
+        year,
+        today,
+        compute=lambda: summary.unit_completeness(campaign, year, today=today),
+    )
+    communes = cached_figure("overview-communes", year, compute=lambda: summary.commune_year(year))
     fell = summary.fallen(year, data=communes)
     clusters = summary.cluster_rows(campaign, year, done, fell, data=communes)
     total = summary.ClusterRow(id=None, code="", name="Toàn bộ các cụm")
     for row in clusters:
         total.add(row)
     attention, attention_count = summary.attention(done, fell, limit=summary.ATTENTION_SHOWN)
-    years = summary.years_summary()
-    contributions = charts.contributions_by_year()
     return {
         "progress": targets_progress(campaign, year),
         "clusters": clusters,
@@ -105,10 +112,19 @@ def overview_figures(campaign: Campaign, year: int, today: datetime.date) -> dic
         "attention_late": done.late,
         "attention_fell": len(fell),
         "completeness": _completeness_summary(done),
-        "criteria": summary.criteria_counts(year, campaign),
-        "years_summary": years,
-        "contributions": contributions,
-        "blocs": _bloc_summary(campaign, year),
+        "criteria": cached_figure(
+            "overview-criteria",
+            year,
+            campaign.pk,
+            compute=lambda: summary.criteria_counts(year, campaign),
+        ),
+        "years_summary": cached_figure("overview-years", compute=summary.years_summary),
+        "contributions": cached_figure(
+            "overview-contributions", compute=charts.contributions_by_year
+        ),
+        "blocs": cached_figure(
+            "overview-blocs", campaign.pk, year, compute=lambda: _bloc_summary(campaign, year)
+        ),
         "method_text": method_text(BLOC, campaign),
     }
 

@@ -1,21 +1,43 @@
-"""Compute once: figures that change only when data changes, kept until the next write.
+"""Compute once: figures that change only when data changes, kept until a write they read.
 
-Every write of business data appends an audit event (`portal.audit`; enforced by
-tests/security/test_audit_coverage.py) and every append bumps one number, the data version. A
-figure cached under that version — ranks, target progress, the criteria table, completeness —
-is therefore never stale: the request after any write reads it afresh, and every request until
-the next write reads it from the cache (Redis in production, so all web hosts share it; local
-memory in the demo). The day is part of nothing here: figures that depend on today's date put
-the date in their own key parts.
+A figure (ranks, target progress, the criteria table, completeness, the dashboard's parts) is
+computed once and kept in the cache (Redis in production, so every web host shares it; local
+memory in the demo) with the tables it read and each table's version at that moment. Every
+statement that writes a table bumps that table's version, so a figure is read afresh exactly
+when one of the tables it read has changed since: an officer's self-assessment renews the
+completeness and the khối ranking but not the NTM figures or the contributions.
+
+- **What a figure read** is taken from the SQL its computation ran (every statement goes through
+  `_watch`, a database execute wrapper): every table the statements name. A figure computed
+  inside another records its tables in the outer one too, also when it is read from the cache.
+- **What a write changed** is taken from the same wrapper (`INSERT INTO`, `UPDATE`, `DELETE FROM`,
+  `TRUNCATE`), raw SQL and bulk writes included. Inside a transaction the tables are bumped when
+  it commits (and again lazily once it is over, rolled back or not, which is how the test cases'
+  outer transaction sees them); meanwhile that connection neither reads nor stores a figure that
+  depends on them (another request would be given the rows it is about to change; its own
+  uncommitted rows must never be kept). Outside a transaction a write bumps at once.
+- **Reference data** — every table except the year's data entry (`CHURN`) and the bookkeeping
+  written beside it (`NOISE`) — shares one version, `ref`, that every figure depends on: a
+  computation may use a campaign, a unit or a criterion passed in as a Python object without
+  reading it, and an edit of any of those renews every figure, as every write once did.
+
+`data_version()` is the older, coarser number the desk and the current campaign key on: every
+audited write bumps it, at once and again when its transaction commits (a request that read
+the old rows between the two cannot keep them under the new number).
 """
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
+from django.apps import apps
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -25,8 +47,207 @@ VERSION_KEY = "desk:version"
 #: How long a figure stays when nothing is written (a safety net, not the mechanism).
 TTL_SECONDS = 60 * 60
 
+#: Tables written all year by many people: each keeps a version of its own.
+CHURN = frozenset(
+    {
+        "campaigns_assessment",
+        "campaigns_assessmentitem",
+        "campaigns_evidence",
+        "campaigns_ntmstatus",
+        "campaigns_ntmstatus_criteria_met",
+        "campaigns_contribution",
+        "campaigns_sponsorshipresult",
+        "campaigns_extensionrequest",
+        "awards_nomination",
+        "awards_nominationevent",
+        "awards_nominationdocument",
+        "awards_ballot",
+        "awards_ballotreceipt",
+        "awards_secrettally",
+    }
+)
+#: Written beside business data or on reading pages (sign-in, sessions, the audit log, history
+#: rows, notifications): own versions, never `ref`. No computation takes their rows as Python
+#: objects from outside.
+NOISE_PREFIXES = ("django_session", "axes_", "portal_audit", "django_admin_log")
+NOISE = frozenset({"portal_user", "portal_notification", "campaigns_remindersent"})
+
+REF = "~ref"
+EPOCH = "~epoch"
+#: Bumped with every table: a computation during which it moved may have read rows newer than
+#: the versions read after it.
+ANY = "~any"
+
 T = TypeVar("T")
 _MISSING = object()
+
+_WRITE = re.compile(
+    r'^\s*(?:WITH\b.*?\)\s*)?(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?',
+    re.IGNORECASE | re.DOTALL,
+)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: The tables a computation is reading into (one set per figure being computed, innermost last).
+_reading: contextvars.ContextVar[tuple[set[str], ...]] = contextvars.ContextVar(
+    "figures_reading", default=()
+)
+_tables: frozenset[str] | None = None
+
+
+def known_tables() -> frozenset[str]:
+    global _tables
+    if _tables is None:
+        _tables = frozenset(m._meta.db_table for m in apps.get_models(include_auto_created=True))
+    return _tables
+
+
+def _is_ref(table: str) -> bool:
+    return not (
+        table in CHURN
+        or table in NOISE
+        or table.startswith(NOISE_PREFIXES)
+        or "_historical" in table
+    )
+
+
+def tables_in(sql: str) -> set[str]:
+    """The portal's tables a statement names (a column named like a table only adds one)."""
+    known = known_tables()
+    return {w for w in _WORD.findall(sql) if w in known}
+
+
+def written_by(sql: str) -> set[str]:
+    head = sql.lstrip()[:8].upper()
+    if head.startswith("TRUNCATE"):
+        return tables_in(sql)
+    if not head.startswith(("INSERT", "UPDATE", "DELETE", "WITH")):
+        return set()
+    found = _WRITE.match(sql)
+    if not found or found.group(1) not in known_tables():
+        return set()
+    return {found.group(1)}
+
+
+# --- versions ------------------------------------------------------------------------------------
+
+
+def _bump_keys(keys: Iterable[str]) -> None:
+    for key in keys:
+        try:
+            cache.incr(key)
+        except ValueError:  # not set yet (or evicted): any new value invalidates the old figures
+            cache.set(key, int(timezone.now().timestamp() * 1_000_000), None)
+
+
+def bump_tables(tables: Iterable[str]) -> None:
+    """These tables changed: every figure that read one of them is computed afresh."""
+    tables = set(tables)
+    if not tables:
+        return
+    keys = {f"tv:{t}" for t in tables} | {f"tv:{ANY}"}
+    if any(_is_ref(t) for t in tables):
+        keys.add(f"tv:{REF}")
+    _bump_keys(sorted(keys))
+
+
+def _versions(deps: tuple[str, ...]) -> tuple[int, ...]:
+    keys = [f"tv:{t}" for t in deps]
+    found = cache.get_many(keys)
+    return tuple(int(found.get(k, 0)) for k in keys)
+
+
+# --- the watch on every statement ----------------------------------------------------------------
+
+
+class _Pending:
+    """Tables a connection's open transaction has written, bumped when it is over."""
+
+    def __init__(self) -> None:
+        self.tables: set[str] = set()
+        self.block: Any = None  # the outermost transaction (not a test case's) that wrote
+        self.savepoint: str | None = None
+
+    def open(self, conn: Any) -> bool:
+        if self.block is None:
+            return False
+        if not any(b is self.block for b in conn.atomic_blocks):
+            return False
+        return self.savepoint is None or self.savepoint in conn.savepoint_ids
+
+    def flush(self) -> None:
+        tables, self.tables, self.block, self.savepoint = self.tables, set(), None, None
+        bump_tables(tables)
+
+
+def _pending(conn: Any) -> _Pending:
+    state = getattr(conn, "_figures_pending", None)
+    if state is None:
+        state = conn._figures_pending = _Pending()
+    return cast(_Pending, state)
+
+
+def _writing_block(conn: Any) -> tuple[Any, str | None] | None:
+    """The outermost open transaction of the connection that is not a test case's, with its
+    savepoint (None for a real transaction), or None when the statement commits at once."""
+    for depth, block in enumerate(conn.atomic_blocks):
+        if not getattr(block, "_from_testcase", False):
+            # savepoint_ids[i] belongs to atomic_blocks[i + 1] (the first block is the
+            # transaction itself); a block without a savepoint (savepoint=False) has None.
+            sid = (
+                conn.savepoint_ids[depth - 1]
+                if depth and len(conn.savepoint_ids) >= depth
+                else None
+            )
+            return block, sid
+    return None
+
+
+def _watch(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+    result = execute(sql, params, many, context)
+    reading = _reading.get()
+    if reading:
+        named = tables_in(sql)
+        for tables in reading:
+            tables |= named
+    written = written_by(sql)
+    if written:
+        conn = context["connection"]
+        where = _writing_block(conn)
+        if where is None:
+            bump_tables(written)
+        else:
+            state = _pending(conn)
+            if not state.open(conn):
+                if state.tables:  # an earlier transaction's, over since: renew its tables now
+                    state.flush()
+                state.block, state.savepoint = where
+            if where[1] is None and not written <= state.tables:
+                # A real transaction: renew the tables when it commits (once per new table, so
+                # a transaction that reuses a decorator's block is not missed either).
+                transaction.on_commit(state.flush, using=conn.alias)
+            state.tables |= written
+    return result
+
+
+@receiver(connection_created, dispatch_uid="figures-watch-statements")
+def _install(sender: Any, connection: Any, **kwargs: Any) -> None:
+    if _watch not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch)
+
+
+def _uncommitted(alias: str = DEFAULT_DB_ALIAS) -> set[str]:
+    """Tables this connection has written in a transaction still open (renewing the tables of
+    one that is over)."""
+    conn = connections[alias]
+    state = _pending(conn)
+    if not state.tables:
+        return set()
+    if state.open(conn):
+        return state.tables
+    state.flush()
+    return set()
+
+
+# --- the coarse data version (desk, current campaign) ----------------------------------------
 
 
 def data_version() -> int:
@@ -39,29 +260,67 @@ def data_version() -> int:
 
 
 def bump() -> None:
-    """Something changed: every cached figure and desk is read afresh on its next page."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value invalidates the old keys
-        cache.set(VERSION_KEY, int(timezone.now().timestamp() * 1000), None)
+    """Something changed: every desk is read afresh on its next page."""
+    _bump_keys([VERSION_KEY])
+
+
+def reset() -> None:
+    """Forget every figure and desk (tests: a rolled-back write does not roll back the cache)."""
+    _bump_keys([VERSION_KEY, f"tv:{EPOCH}"])
 
 
 @receiver(appended, dispatch_uid="desk-bump-on-audit")
 def _bump_on_audit(sender: Any, events: Any, **kwargs: Any) -> None:
     bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump)
+
+
+# --- figures -------------------------------------------------------------------------------------
 
 
 def cached_figure(name: str, *parts: object, compute: Callable[[], T], ttl: int = TTL_SECONDS) -> T:
-    """`compute()` once per data version and key parts (campaign, year, cluster, scope…).
+    """`compute()` once per key parts (campaign, year, cluster, scope…) until a table it read
+    is written.
 
-    The parts must name everything the result depends on besides the data — in particular the
-    reader's scope when the figure is scoped — since the cache is shared by every user.
+    The parts must name everything the result depends on besides the database — in particular
+    the reader's scope when the figure is scoped — since the cache is shared by every user.
     """
     raw = ":".join(str(part) for part in parts)
     digest = hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
-    key = f"fig:{name}:{data_version()}:{digest}"
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
+    key = f"fig:{name}:{digest}"
+    dirty = _uncommitted()
+    dirty_ref = any(_is_ref(t) for t in dirty)
+    entry = None if dirty_ref else cache.get(key)
+    known: tuple[str, ...] = (ANY,)
+    if entry is not None:
+        deps, versions, value = entry
+        if not (dirty & set(deps)) and _versions(deps) == versions:
+            for tables in _reading.get():
+                tables.update(deps)
+            return cast(T, value)
+        known = (ANY, *deps)
+    # The versions before the rows: a write committed while computing leaves the figure older
+    # than the versions it is stored with, never newer, so the next read computes it again.
+    before_versions = dict(zip(known, _versions(known), strict=True))
+    read: set[str] = set()
+    before = _reading.get()
+    token = _reading.set((*before, read))
+    try:
         value = compute()
-        cache.set(key, value, ttl)
-    return cast(T, value)
+    finally:
+        _reading.reset(token)
+    for tables in before:
+        tables |= read
+    deps = tuple(sorted(read | {REF, EPOCH}))
+    if dirty_ref or dirty & read:
+        return value  # this connection's uncommitted rows: never kept
+    now = dict(zip((ANY, *deps), _versions((ANY, *deps)), strict=True))
+    if now[ANY] == before_versions[ANY]:
+        versions = tuple(now[t] for t in deps)  # nothing written meanwhile
+    elif set(deps) <= set(before_versions):
+        versions = tuple(before_versions[t] for t in deps)
+    else:
+        return value  # written meanwhile, and the figure read a table not known before
+    cache.set(key, (deps, versions, value), ttl)
+    return value

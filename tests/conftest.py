@@ -97,7 +97,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     caches["throttle"].clear()  # every test starts with no request counted (portal/throttle.py)
-    figures_cache.bump()  # no desk or figure read by an earlier test (rolled back, cache not)
+    figures_cache.reset()  # no desk or figure read by an earlier test (rolled back, cache not)
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Production settings (DEBUG=0) apply in tests, except HTTPS: the test client and the
@@ -230,6 +230,9 @@ def _module_world(request):
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()
+        # Test scaffolding like a TestCase's class-level transaction: what a test writes inside
+        # it is committed for the portal's purposes (portal.figures_cache renews the tables).
+        outer._from_testcase = True
         outer.__enter__()
         try:
             world = _build_world()

@@ -165,7 +165,7 @@ def test_the_dashboard_runs_the_same_queries_for_30_and_300_communes(thirty, cli
         if cold:
             from portal import figures_cache
 
-            figures_cache.bump()
+            figures_cache.reset()  # every figure afresh
         with CaptureQueriesContext(connection) as ctx:
             _html(client)
         return len(ctx.captured_queries)
@@ -188,7 +188,7 @@ def test_the_overview_figures_take_a_fixed_small_number_of_queries(
     year's communes are read once for the clusters, the fallen and the two ends of the list."""
     from portal import figures_cache
 
-    figures_cache.bump()
+    figures_cache.reset()
     with django_assert_max_num_queries(21):
         figures = dashboard.overview_figures(world.campaign, 2024, datetime.date(2024, 12, 1))
     assert figures["attention_fell"] == 3  # the last commune of each cluster
