@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import re
+import secrets
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
@@ -130,14 +131,6 @@ def written_by(sql: str) -> set[str]:
 # --- versions ------------------------------------------------------------------------------------
 
 
-def _bump_keys(keys: Iterable[str]) -> None:
-    for key in keys:
-        try:
-            cache.incr(key)
-        except ValueError:  # not set yet (or evicted): any new value invalidates the old figures
-            cache.set(key, int(timezone.now().timestamp() * 1_000_000), None)
-
-
 def bump_tables(tables: Iterable[str]) -> None:
     """These tables changed: every figure that read one of them is computed afresh."""
     tables = set(tables)
@@ -146,7 +139,9 @@ def bump_tables(tables: Iterable[str]) -> None:
     keys = {f"tv:{t}" for t in tables} | {f"tv:{ANY}"}
     if any(_is_ref(t) for t in tables):
         keys.add(f"tv:{REF}")
-    _bump_keys(sorted(keys))
+    # A new random version (equality is all a figure compares) for every key in one round trip.
+    token = secrets.randbits(62)
+    cache.set_many(dict.fromkeys(keys, token), None)
 
 
 def _versions(deps: tuple[str, ...]) -> tuple[int, ...]:
@@ -261,12 +256,16 @@ def data_version() -> int:
 
 def bump() -> None:
     """Something changed: every desk is read afresh on its next page."""
-    _bump_keys([VERSION_KEY])
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value invalidates the old keys
+        cache.set(VERSION_KEY, int(timezone.now().timestamp() * 1000), None)
 
 
 def reset() -> None:
     """Forget every figure and desk (tests: a rolled-back write does not roll back the cache)."""
-    _bump_keys([VERSION_KEY, f"tv:{EPOCH}"])
+    bump()
+    bump_tables([EPOCH])
 
 
 @receiver(appended, dispatch_uid="desk-bump-on-audit")

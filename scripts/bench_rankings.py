@@ -1,5 +1,5 @@
 """Times the ranking pages one cluster at a time, in-process (Django test Client, DEBUG off):
-each page on the first request after a write (`figures_cache.bump()` before it: figures computed
+each page on the first request after a write (`figures_cache.reset()` before it: figures computed
 afresh) and on the next ones (figures from the cache), with /healthz/ timed in the same loop;
 the Excel files' time and peak Python memory (tracemalloc). Prints a Markdown table.
 
@@ -83,7 +83,7 @@ def timed(url: str, *, cold: bool) -> tuple[float, float, int]:
     assert client.get("/healthz/").status_code == 200
     healthz = (time.perf_counter() - start) * 1000
     if cold:
-        figures_cache.bump()
+        figures_cache.reset()
     start = time.perf_counter()
     response = client.get(url)
     size = len(body(response))
