@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, FilteredRelation, Q, Sum
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 
 from units.models import Cluster, ClusterKind, Unit, UnitKind
 
@@ -155,6 +155,22 @@ class UnitCompleteness:
     #: The late units' query (names on demand: the first few, or all for the list page).
     #: (typed Any: it carries a FilteredRelation alias, "a", that the type checker cannot see)
     late_units: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Kept in the cache (portal.figures_cache) with the late units' query, not its rows:
+        pickling a queryset would read every late unit (1,800 rows at 3,300 communes)."""
+        state = dict(self.__dict__)
+        if self.late_units is not None:
+            state["late_units"] = self.late_units.query
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        query = state.get("late_units")
+        if query is not None and not isinstance(query, QuerySet):
+            units = Unit.objects.all()
+            units.query = query
+            state = {**state, "late_units": units}
+        self.__dict__.update(state)
 
     def late_named(self, limit: int | None = None) -> list[dict]:
         """The late units by name (the first `limit`), as attention rows. One query."""

@@ -165,3 +165,18 @@ def test_a_figure_read_by_another_request_during_a_write_is_renewed_when_it_comm
         seen = _in_another_request(lambda: cached_figure("money", compute=_contributions))
     assert seen == 0  # the row was not committed yet
     assert _in_another_request(lambda: cached_figure("money", compute=_contributions)) == 1
+
+
+def test_the_completeness_kept_in_the_cache_holds_the_late_units_query_not_their_rows(world):
+    """Pickling a queryset reads all its rows: the dashboard's completeness part names the late
+    units on demand, from the query it keeps."""
+    import pickle
+
+    from campaigns.rankings.summary import unit_completeness
+
+    done = unit_completeness(world.campaign, 2025)
+    assert done.late_units is not None
+    with CaptureQueriesContext(connection) as ctx:
+        kept = pickle.loads(pickle.dumps(done))
+    assert not ctx.captured_queries
+    assert kept.late_named() == done.late_named()
