@@ -160,6 +160,9 @@ class _Pending:
         self.tables: set[str] = set()
         self.block: Any = None  # the outermost transaction (not a test case's) that wrote
         self.savepoint: str | None = None
+        #: Written inside a test case's own transaction only: no other connection can see these
+        #: rows, so they are renewed before this connection's next figure, not one by one.
+        self.unseen: set[str] = set()
 
     def open(self, conn: Any) -> bool:
         if self.block is None:
@@ -207,7 +210,9 @@ def _watch(execute: Callable[..., Any], sql: str, params: Any, many: bool, conte
     if written:
         conn = context["connection"]
         where = _writing_block(conn)
-        if where is None:
+        if where is None and conn.in_atomic_block:  # a test case's transaction only
+            _pending(conn).unseen |= written
+        elif where is None:
             bump_tables(written)
         else:
             state = _pending(conn)
@@ -234,6 +239,9 @@ def _uncommitted(alias: str = DEFAULT_DB_ALIAS) -> set[str]:
     one that is over)."""
     conn = connections[alias]
     state = _pending(conn)
+    if state.unseen:
+        unseen, state.unseen = state.unseen, set()
+        bump_tables(unseen)
     if not state.tables:
         return set()
     if state.open(conn):

@@ -27,7 +27,7 @@ class IdsChoiceField(forms.ModelMultipleChoiceField[Any]):
     def _check_values(self, value: Any) -> QuerySet[Any]:
         for pk in value:
             text = str(pk).strip()
-            if text.lstrip("-").isdigit() and abs(int(text)) > _MAX_ID:
+            if text.lstrip("-").isdecimal() and abs(int(text)) > _MAX_ID:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
@@ -42,7 +42,7 @@ class IdChoiceField(forms.ModelChoiceField[Any]):
 
     def to_python(self, value: Any) -> Any:
         text = str(value).strip() if value is not None else ""
-        if text.lstrip("-").isdigit() and abs(int(text)) > _MAX_ID:
+        if text.lstrip("-").isdecimal() and abs(int(text)) > _MAX_ID:
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice"
             )

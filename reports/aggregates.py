@@ -52,7 +52,7 @@ def _rank(level: str) -> int:
 
 def natural_key(text: str) -> list[Any]:
     """ "Cụm thi đua số 2" before "Cụm thi đua số 10"."""
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text)]
+    return [int(part) if part.isdecimal() else part.lower() for part in re.split(r"(\d+)", text)]
 
 
 def _mean(values: list[float]) -> float | None:

@@ -530,7 +530,7 @@ def review_queue_view(request: CampaignRequest) -> HttpResponse:
 @campaign_view
 def review_bulk_approve_view(request: CampaignRequest) -> HttpResponse:
     require(request.user, "assessment.review")
-    ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
+    ids = [int(x) for x in request.POST.getlist("ids") if x.isdecimal()]
     chosen = list(
         selectors.assessments_visible_to(request.user).filter(
             pk__in=ids, status=AssessmentStatus.SUBMITTED
