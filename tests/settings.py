@@ -64,3 +64,9 @@ CACHES = {
 # turns the demo's background thread on and waits for it (reports/background.py).
 REPORTS_RENDER_IN_THREAD = False
 BACKGROUND_IN_THREAD = False
+
+# Static files are served from the app folders in tests (tests/conftest.py), never from a
+# collected folder: WhiteNoise indexes STATIC_ROOT for every test client it starts, and a
+# `var/staticfiles` left by `make bench` or a deployment rehearsal (1,200 files) made the suite
+# two minutes slower.
+STATIC_ROOT = VAR_DIR / "test-no-collected-static"
