@@ -80,7 +80,6 @@ EPOCH = "~epoch"
 ANY = "~any"
 
 T = TypeVar("T")
-_MISSING = object()
 
 _WRITE = re.compile(
     r'^\s*(?:WITH\b.*?\)\s*)?(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?',

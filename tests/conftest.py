@@ -163,8 +163,7 @@ def _build_users(world: World) -> dict:
 # test runs in a savepoint inside it (pytest-django's `db`), so what a test writes is gone before
 # the next, and each test gets fresh Python objects read from the database, so nothing a test sets
 # on them leaks either. Nothing is committed: other modules never see these rows. Building them
-# for every test (a dozen audited saves, each with its history row and chain append) was a third
-# of the suite's time.
+# for every test cost a dozen audited saves a test, each with its history row and chain append.
 #
 # A module shares its world when one of its tests asks for it and none needs real commits
 # (`transactional_db`, `live_server`, `django_db(transaction=True)`: the live server's threads
