@@ -82,7 +82,9 @@ ANY = "~any"
 T = TypeVar("T")
 
 _WRITE = re.compile(
-    r'^\s*(?:WITH\b.*?\)\s*)?(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?',
+    # SQLite writes `INSERT OR IGNORE INTO` for a many-to-many add (`ignore_conflicts`).
+    r"^\s*(?:WITH\b.*?\)\s*)?(?:INSERT\s+(?:OR\s+[A-Z]+\s+)?INTO|UPDATE|DELETE\s+FROM)"
+    r'\s+"?([A-Za-z0-9_]+)"?',
     re.IGNORECASE | re.DOTALL,
 )
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -180,3 +180,28 @@ def test_the_completeness_kept_in_the_cache_holds_the_late_units_query_not_their
         kept = pickle.loads(pickle.dumps(done))
     assert not ctx.captured_queries
     assert kept.late_named() == done.late_named()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        'INSERT INTO "portal_user_units" ("user_id", "unit_id") VALUES (%s, %s)',
+        'INSERT OR IGNORE INTO "portal_user_units" ("user_id", "unit_id") VALUES (%s, %s)',
+        'UPDATE "portal_user_units" SET "unit_id" = %s',
+        'DELETE FROM "portal_user_units" WHERE "id" IN (%s)',
+        "WITH x AS (SELECT 1) UPDATE portal_user_units SET unit_id = 1",
+    ],
+)
+def test_every_form_of_write_names_its_table(sql):
+    """PostgreSQL and SQLite spell writes differently (SQLite's many-to-many add is `INSERT OR
+    IGNORE`): each names the table it changes."""
+    from portal.figures_cache import written_by
+
+    assert written_by(sql) == {"portal_user_units"}
+
+
+def test_a_read_names_no_table_written():
+    from portal.figures_cache import written_by
+
+    locking = 'SELECT "portal_user_units"."id" FROM "portal_user_units" FOR UPDATE'
+    assert written_by(locking) == set()
