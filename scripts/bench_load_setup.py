@@ -122,7 +122,18 @@ def new_session(campaign: Campaign, secretariat: User, council: list[User], agen
             meeting_date=timezone.localdate(),
             location="Phòng họp (đo hiệu năng)",
             is_sample=True,
-            members=[(u, MemberRole.MEMBER) for u in council],
+            # A session opens only with a chair and a secretary seated (awards.council.services).
+            members=[
+                (
+                    u,
+                    MemberRole.CHAIR
+                    if i == 0
+                    else MemberRole.SECRETARY
+                    if i == 1
+                    else MemberRole.MEMBER,
+                )
+                for i, u in enumerate(council)
+            ],
         )
         for person in people:
             nomination = nomination_create(
