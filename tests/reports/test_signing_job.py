@@ -35,7 +35,10 @@ def sent(monkeypatch):
     return calls
 
 
-def _ready(world, users):
+@pytest.fixture
+def ready(world, users, fast_render, signing_cert):  # noqa: F811
+    """A report rendered and waiting for the chairman's signature (rendering and the signing
+    certificate made fast by the fixtures)."""
     report = _request(world, users)
     report.refresh_from_db()
     assert report.status == ReportStatus.READY
@@ -59,14 +62,13 @@ def _beat(report, *, seconds_ago: float, step: str = services.STEP_RENDER) -> No
 
 
 def test_the_click_records_the_request_and_returns_without_signing(
-    world,
+    ready,
     users,
     fast_render,  # noqa: F811
-    signing_cert,
     client_as,
     sent,
 ):
-    report = _ready(world, users)
+    report = ready
     chairman = client_as("chairman")
     response = _click(chairman, report)
     assert response.status_code == 302
@@ -97,15 +99,8 @@ def test_the_click_records_the_request_and_returns_without_signing(
     assert 'hx-trigger="every 2s"' in panel
 
 
-def test_the_job_signs_with_the_number_and_date_of_the_signing(
-    world,
-    users,
-    fast_render,  # noqa: F811
-    signing_cert,
-    client_as,
-    sent,
-):
-    report = _ready(world, users)
+def test_the_job_signs_with_the_number_and_date_of_the_signing(ready, users, client_as, sent):
+    report = ready
     chairman = client_as("chairman")
     _click(chairman, report)
     signoff = services.report_sign_job(report_id=report.pk, attempt=1)
@@ -133,14 +128,12 @@ def test_the_job_signs_with_the_number_and_date_of_the_signing(
 
 
 def test_a_double_click_or_a_second_tab_signs_once(
-    world,
-    users,
+    ready,
     fast_render,  # noqa: F811
-    signing_cert,
     client_as,
     sent,
 ):
-    report = _ready(world, users)
+    report = ready
     first_tab, second_tab = client_as("chairman"), client_as("chairman")
     _click(first_tab, report)
     _click(first_tab, report)  # double click
@@ -158,15 +151,8 @@ def test_a_double_click_or_a_second_tab_signs_once(
     assert fast_render == [report.pk, report.pk]  # the first render, then the signing's
 
 
-def test_a_failed_signing_says_why_and_leaves_the_report_as_it_was(
-    world,
-    users,
-    fast_render,  # noqa: F811
-    signing_cert,
-    client_as,
-    sent,
-):
-    report = _ready(world, users)
+def test_a_failed_signing_says_why_and_leaves_the_report_as_it_was(ready, client_as, sent):
+    report = ready
     chairman = client_as("chairman")
     _click(chairman, report)
     # The data under the report changed after the chairman read it.
@@ -203,19 +189,12 @@ def test_a_failed_signing_says_why_and_leaves_the_report_as_it_was(
     assert sent == [(report.pk, 1), (report.pk, 2), (report.pk, 3)]
 
 
-def test_a_broker_that_is_down_fails_the_click_at_once_with_a_message(
-    world,
-    users,
-    fast_render,  # noqa: F811
-    signing_cert,
-    client_as,
-    settings,
-):
+def test_a_broker_that_is_down_fails_the_click_at_once_with_a_message(ready, client_as, settings):
     from kombu.exceptions import OperationalError as KombuError
 
     from reports.tasks import sign_report_task
 
-    report = _ready(world, users)
+    report = ready
     settings.CELERY_TASK_EAGER_PROPAGATES = False
     with mock.patch.object(sign_report_task, "apply_async", side_effect=KombuError("down")):
         _click(client_as("chairman"), report)
@@ -224,15 +203,8 @@ def test_a_broker_that_is_down_fails_the_click_at_once_with_a_message(
     assert report.sign_error == services.SIGN_QUEUE_DOWN
 
 
-def test_only_the_signer_asks_for_a_signature(
-    world,
-    users,
-    fast_render,  # noqa: F811
-    signing_cert,
-    client_as,
-    sent,
-):
-    report = _ready(world, users)
+def test_only_the_signer_asks_for_a_signature(ready, users, client_as, sent):
+    report = ready
     response = _click(client_as("secretariat"), report)
     assert response.status_code == 403
     with pytest.raises(PermissionDenied):
@@ -252,15 +224,8 @@ def test_only_the_signer_asks_for_a_signature(
     assert "sign-again-button" not in text
 
 
-def test_a_document_being_signed_is_not_made_again_nor_sent_back(
-    world,
-    users,
-    fast_render,  # noqa: F811
-    signing_cert,
-    client_as,
-    sent,
-):
-    report = _ready(world, users)
+def test_a_document_being_signed_is_not_made_again_nor_sent_back(ready, users, client_as, sent):
+    report = ready
     _click(client_as("chairman"), report)
     with pytest.raises(ValidationError, match="đang được Chủ tịch ký số"):
         services.report_regenerate(
@@ -274,16 +239,10 @@ def test_a_document_being_signed_is_not_made_again_nor_sent_back(
 
 
 def test_a_signing_whose_job_stopped_is_shown_and_can_be_signed_again(
-    world,
-    users,
-    fast_render,  # noqa: F811
-    signing_cert,
-    client_as,
-    sent,
-    settings,
+    ready, users, client_as, sent, settings
 ):
     settings.BACKGROUND_STALE_SECONDS = 120
-    report = _ready(world, users)
+    report = ready
     chairman = client_as("chairman")
     _click(chairman, report)
     report.refresh_from_db()
@@ -308,16 +267,10 @@ def test_a_signing_whose_job_stopped_is_shown_and_can_be_signed_again(
 
 
 def test_a_request_never_started_counts_as_stopped_after_the_queue_limit(
-    world,
-    users,
-    fast_render,  # noqa: F811
-    signing_cert,
-    client_as,
-    sent,
-    settings,
+    ready, users, client_as, sent, settings
 ):
     settings.BACKGROUND_QUEUED_SECONDS = 1800
-    report = _ready(world, users)
+    report = ready
     _click(client_as("chairman"), report)
     asked = timezone.now() - datetime.timedelta(minutes=10)
     Report.objects.filter(pk=report.pk).update(sign_requested_at=asked)
