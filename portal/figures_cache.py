@@ -22,8 +22,8 @@ completeness and the khối ranking but not the NTM figures or the contributions
   reading it, and an edit of any of those renews every figure, as every write once did.
 
 `data_version()` is the older, coarser number the desk and the current campaign key on: every
-audited write bumps it, at once and again when its transaction commits (a request that read
-the old rows between the two cannot keep them under the new number).
+audited write bumps it at once, and its transaction bumps it again when it commits (a request
+that read the old rows between the two cannot keep them under the new number).
 """
 
 from __future__ import annotations
@@ -280,7 +280,10 @@ def reset() -> None:
 @receiver(appended, dispatch_uid="desk-bump-on-audit")
 def _bump_on_audit(sender: Any, events: Any, **kwargs: Any) -> None:
     bump()
-    if transaction.get_connection().in_atomic_block:
+    conn = transaction.get_connection()
+    # Again when the transaction commits — once per transaction, however many rows it audits
+    # (a bulk import appends one event per row): a callback already waiting is enough.
+    if conn.in_atomic_block and not any(entry[1] is bump for entry in conn.run_on_commit):
         transaction.on_commit(bump)
 
 
