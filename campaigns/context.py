@@ -120,6 +120,28 @@ def campaign_by_code(code: str) -> Campaign:
     campaign = _campaigns().filter(code=code).first()
     if campaign is None:
         raise Http404("Không có phong trào này.")
+    _remember(campaign)
+    return campaign
+
+
+def _remember(campaign: Campaign) -> None:
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.setdefault("by_id", {})[campaign.pk] = copy.copy(campaign)
+
+
+def campaign_by_id(pk: int) -> Campaign:
+    """The campaign with this id (a kept figure's argument: portal.figures_cache.figure). The
+    page's own campaign — named by its address, or the current one — costs no second query."""
+    memo = _request_memo.get()
+    if memo is not None:
+        current = memo.get("current")
+        found = current if current is not None and current.pk == pk else None
+        found = found or memo.get("by_id", {}).get(pk)
+        if found is not None:
+            return copy.copy(found)
+    campaign = Campaign.objects.get(pk=pk)
+    _remember(campaign)
     return campaign
 
 

@@ -22,7 +22,7 @@ from functools import cached_property
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
-from portal.figures_cache import cached_figure
+from portal.figures_cache import figure
 from units.models import Unit, UnitKind
 
 from .models import NtmLevel, NtmStatus, Target, TargetMetric
@@ -249,12 +249,14 @@ def targets_progress(campaign, year: int) -> list[TargetProgress]:
     """Every target of `campaign` with its progress in `year`, computed once per data version
     (portal.figures_cache: every audited write renews it); the first request after a write
     reads a bounded number of rows per target (one per commune at most)."""
-    return cached_figure(
-        "targets-progress",
-        campaign.pk,
-        year,
-        compute=lambda: _targets_progress(campaign, year),
-    )
+    return _kept_progress(campaign.pk, year)
+
+
+@figure
+def _kept_progress(campaign_id: int, year: int) -> list[TargetProgress]:
+    from .context import campaign_by_id
+
+    return _targets_progress(campaign_by_id(campaign_id), year)
 
 
 def _targets_progress(campaign, year: int) -> list[TargetProgress]:

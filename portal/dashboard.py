@@ -29,7 +29,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch
 
 from campaigns import deadlines
-from campaigns.context import current_campaign, default_year, year_in
+from campaigns.context import campaign_by_id, current_campaign, default_year, year_in
 from campaigns.models import (
     Assessment,
     AssessmentStatus,
@@ -46,7 +46,7 @@ from campaigns.targets import targets_progress
 from units.models import Unit, UnitKind
 
 from .access import bound_to_units, has_capability
-from .figures_cache import cached_figure
+from .figures_cache import cached_figure, figure
 from .web import AuthedRequest, query_without_page
 
 #: Clusters on one page of the dashboard's cluster table.
@@ -129,6 +129,12 @@ def overview_figures(campaign: Campaign, year: int, today: datetime.date) -> dic
     }
 
 
+@figure
+def overview(campaign_id: int, year: int, today: datetime.date) -> dict[str, Any]:
+    """`overview_figures`, kept and renewed by the worker after a write (portal.figures_cache)."""
+    return overview_figures(campaign_by_id(campaign_id), year, today)
+
+
 def _specs(figures: dict[str, Any], year: int) -> dict[str, Any]:
     """Chart.js specs from the aggregates (a few numbers each, never one series per commune)."""
     years = figures["years_summary"]
@@ -180,14 +186,7 @@ def overview_context(request: HttpRequest) -> dict[str, Any]:
     }
     if campaign is None:
         return ctx
-    today = deadlines.today()
-    figures = cached_figure(
-        "dashboard-overview",
-        campaign.pk,
-        year,
-        today,
-        compute=lambda: overview_figures(campaign, year, today),
-    )
+    figures = overview(campaign.pk, year, deadlines.today())
     sort = request.GET.get("sort", "ma")
     if sort not in summary.CLUSTER_SORTS:
         sort = "ma"
@@ -219,14 +218,7 @@ def officer_context(request: AuthedRequest) -> dict[str, Any]:
     year = asked or cached_figure(
         "officer-year", campaign.pk, today.isoformat(), compute=lambda: _shown_year(campaign)
     )
-    figures = cached_figure(
-        "officer-dashboard",
-        campaign.pk,
-        year,
-        today.isoformat(),
-        user.pk,
-        compute=lambda: _officer_figures(campaign, year, user, today),
-    )
+    figures = officer_figures(campaign.pk, year, today, user.pk)
     # The home page's "own units" (shown to other roles) is this list: read once.
     return {
         "campaign": campaign,
@@ -250,6 +242,17 @@ def _shown_year(campaign: Campaign) -> int:
     )
     years = [y for y in campaign.years if found.get(f"y{y}")]
     return max(years) if years else default_year(campaign)
+
+
+@figure
+def officer_figures(
+    campaign_id: int, year: int, today: datetime.date, user_id: int
+) -> dict[str, Any]:
+    """What an officer's home page shows of their units, kept per officer and day and renewed by
+    the worker after a write."""
+    from .models import User
+
+    return _officer_figures(campaign_by_id(campaign_id), year, User(pk=user_id), today)
 
 
 def _officer_figures(

@@ -29,18 +29,23 @@ that read the old rows between the two cannot keep them under the new number).
 from __future__ import annotations
 
 import contextvars
+import functools
 import hashlib
+import logging
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .audit import appended
 
@@ -80,6 +85,7 @@ EPOCH = "~epoch"
 ANY = "~any"
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 _WRITE = re.compile(
     # SQLite writes `INSERT OR IGNORE INTO` for a many-to-many add (`ignore_conflicts`).
@@ -93,6 +99,8 @@ _reading: contextvars.ContextVar[tuple[set[str], ...]] = contextvars.ContextVar(
     "figures_reading", default=()
 )
 _tables: frozenset[str] | None = None
+#: How many figures this context has computed (what `renew` reports).
+_computed: contextvars.ContextVar[int] = contextvars.ContextVar("figures_computed", default=0)
 
 
 def known_tables() -> frozenset[str]:
@@ -102,13 +110,12 @@ def known_tables() -> frozenset[str]:
     return _tables
 
 
+def _is_noise(table: str) -> bool:
+    return table in NOISE or table.startswith(NOISE_PREFIXES) or "_historical" in table
+
+
 def _is_ref(table: str) -> bool:
-    return not (
-        table in CHURN
-        or table in NOISE
-        or table.startswith(NOISE_PREFIXES)
-        or "_historical" in table
-    )
+    return not (table in CHURN or _is_noise(table))
 
 
 def tables_in(sql: str) -> set[str]:
@@ -143,6 +150,8 @@ def bump_tables(tables: Iterable[str]) -> None:
     # A new random version (equality is all a figure compares) for every key in one round trip.
     token = secrets.randbits(62)
     cache.set_many(dict.fromkeys(keys, token), None)
+    if not all(_is_noise(t) for t in tables):
+        _renew_soon()
 
 
 def _versions(deps: tuple[str, ...]) -> tuple[int, ...]:
@@ -290,12 +299,19 @@ def _bump_on_audit(sender: Any, events: Any, **kwargs: Any) -> None:
 # --- figures -------------------------------------------------------------------------------------
 
 
-def cached_figure(name: str, *parts: object, compute: Callable[[], T], ttl: int = TTL_SECONDS) -> T:
+def cached_figure(
+    name: str,
+    *parts: object,
+    compute: Callable[[], T],
+    ttl: int = TTL_SECONDS,
+    recipe: tuple[str, tuple[Any, ...]] | None = None,
+) -> T:
     """`compute()` once per key parts (campaign, year, cluster, scope…) until a table it read
     is written.
 
     The parts must name everything the result depends on besides the database — in particular
     the reader's scope when the figure is scoped — since the cache is shared by every user.
+    `recipe` (given by `figure`): how the worker computes it again after a write (`renew`).
     """
     raw = ":".join(str(part) for part in parts)
     digest = hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
@@ -309,6 +325,8 @@ def cached_figure(name: str, *parts: object, compute: Callable[[], T], ttl: int 
         if not (dirty & set(deps)) and _versions(deps) == versions:
             for tables in _reading.get():
                 tables.update(deps)
+            if recipe is not None:
+                _mark_read(key)
             return cast(T, value)
         known = (ANY, *deps)
     # The versions before the rows: a write committed while computing leaves the figure older
@@ -321,6 +339,7 @@ def cached_figure(name: str, *parts: object, compute: Callable[[], T], ttl: int 
         value = compute()
     finally:
         _reading.reset(token)
+    _computed.set(_computed.get() + 1)
     for tables in before:
         tables |= read
     deps = tuple(sorted(read | {REF, EPOCH}))
@@ -334,4 +353,143 @@ def cached_figure(name: str, *parts: object, compute: Callable[[], T], ttl: int 
     else:
         return value  # written meanwhile, and the figure read a table not known before
     cache.set(key, (deps, versions, value), ttl)
+    if recipe is not None:
+        _index(key, recipe)
     return value
+
+
+# --- renewal ahead of the readers ----------------------------------------------------------------
+#
+# A figure declared with `figure` is a module-level function and its arguments (ids, a year, a
+# date: plain values), so a worker can compute it again. When it is computed, it is added to an
+# index of recipes; when it is read, a marker says so (at most once a minute per process). After
+# every write of business data the worker's `renew` task computes again each figure of the index
+# that was read in the last RENEW_WINDOW seconds and is out of date: the next reader finds it
+# ready. A reader who comes before the worker is done computes it as before (never stale: the
+# versions decide), so renewal changes when the work is done, never what is shown.
+
+#: A figure nobody has read for this long is no longer renewed (and leaves the index).
+RENEW_WINDOW = 15 * 60
+INDEX_KEY = "renew:index"
+QUEUED_KEY = "renew:queued"
+_marked: dict[str, float] = {}
+_renewing: contextvars.ContextVar[bool] = contextvars.ContextVar("figures_renewing", default=False)
+
+
+def figure(func: Callable[..., T]) -> Callable[..., T]:
+    """`func(*args)` kept as a figure (`cached_figure`) and renewed by the worker after a write.
+
+    `func` is a module-level function; its arguments are plain values (ids, years, dates,
+    strings): they are the figure's key and the worker's recipe."""
+    name = f"{func.__module__}.{func.__qualname__}"
+
+    @functools.wraps(func)
+    def read(*args: Any) -> T:
+        return cached_figure(name, *args, compute=lambda: func(*args), recipe=(name, args))
+
+    read.renewable = True  # type: ignore[attr-defined]
+    return read
+
+
+def query_rows(queryset: Any) -> list[tuple[Any, ...]]:
+    """The rows of a `values_list` queryset, kept with its statement as the key (everything it
+    depends on, the reader's scope included, is in the statement) and renewed by the worker."""
+    sql, params = queryset.query.sql_with_params()
+    return _rows(sql, *params)
+
+
+@figure
+def _rows(sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    if sql.lstrip()[:6].upper() != "SELECT":
+        raise ValueError("only a SELECT is kept as a figure")
+    conn = connections[DEFAULT_DB_ALIAS]
+    if not _renewing.get():
+        with conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [tuple(row) for row in cursor.fetchall()]
+    # The worker runs a statement read from the cache: in a transaction that can only read.
+    with transaction.atomic(), conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute("SET TRANSACTION READ ONLY")
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def _read_marker(key: str) -> str:
+    return f"renew:read:{key}"
+
+
+def _mark_read(key: str) -> None:
+    if _renewing.get():
+        return
+    now = time.monotonic()
+    if _marked.get(key, -RENEW_WINDOW) > now - 60:
+        return
+    _marked[key] = now
+    cache.set(_read_marker(key), 1, RENEW_WINDOW)
+
+
+def _index(key: str, recipe: tuple[str, tuple[Any, ...]]) -> None:
+    _mark_read(key)
+    index = cache.get(INDEX_KEY) or {}
+    if index.get(key) != recipe:
+        # Read-modify-write: two processes adding at once may lose one key, which is then only
+        # computed by its next reader (as without renewal) and added again.
+        index[key] = recipe
+        cache.set(INDEX_KEY, index, None)
+
+
+def renew_enabled() -> bool:
+    return bool(getattr(settings, "FIGURES_RENEW", False))
+
+
+def _renew_soon() -> None:
+    """Ask the worker to renew the figures (one task at a time: writes while one is waiting
+    add nothing; the flag expires if the worker never takes it)."""
+    if not renew_enabled() or not cache.add(QUEUED_KEY, 1, 60):
+        return
+    from .tasks import renew_figures
+
+    try:
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            renew_figures.apply()
+        else:
+            # As reports.services sends: fail at once when the broker is down, never make the
+            # writer wait on it (the figures are then computed by their next reader).
+            app = renew_figures.app
+            with app.connection_for_write(transport_options={"max_retries": 0}) as connection:
+                renew_figures.apply_async(  # type: ignore[call-arg]  # celery-types omits connection=
+                    retry=False, connection=connection
+                )
+    except Exception as exc:  # kombu/redis connection errors
+        cache.delete(QUEUED_KEY)
+        log.warning("figures: renewal not sent (%s); the next readers compute them", exc)
+
+
+def renew() -> int:
+    """Compute again every figure of the index read lately and out of date (the worker's task).
+    Returns how many were computed."""
+    cache.delete(QUEUED_KEY)  # a write from now on asks again
+    index: dict[str, tuple[str, tuple[Any, ...]]] = cache.get(INDEX_KEY) or {}
+    if not index:
+        return 0
+    read = cache.get_many([_read_marker(k) for k in index])
+    live = {k: r for k, r in index.items() if _read_marker(k) in read}
+    if len(live) != len(index):
+        cache.set(INDEX_KEY, live, None)
+    computed = 0
+    token = _renewing.set(True)
+    try:
+        for name, args in live.values():
+            try:
+                func = import_string(name)
+            except ImportError:
+                continue
+            if not getattr(func, "renewable", False):
+                continue  # only what `figure` declared is ever called from the index
+            before = _computed.get()
+            func(*args)
+            computed += _computed.get() - before
+    finally:
+        _renewing.reset(token)
+    return computed

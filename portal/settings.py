@@ -374,6 +374,10 @@ CELERY_TASK_EAGER_PROPAGATES = False
 REPORTS_RENDER_IN_THREAD = env.bool("REPORTS_RENDER_IN_THREAD", default=CELERY_TASK_ALWAYS_EAGER)
 # The same for other long work (a large browser import: portal/importjobs.py, portal/background.py).
 BACKGROUND_IN_THREAD = env.bool("BACKGROUND_IN_THREAD", default=CELERY_TASK_ALWAYS_EAGER)
+# After a write of business data the worker computes again the figures read lately
+# (portal.figures_cache.renew, docs/caching.md), so the next reader finds them ready. Off without a
+# broker (the demo's figures are small enough to compute on the page).
+FIGURES_RENEW = env.bool("FIGURES_RENEW", default=not CELERY_TASK_ALWAYS_EAGER)
 # A background job (a large import, signing a report) beats every BACKGROUND_HEARTBEAT_SECONDS
 # while it runs (portal/background.py, "Heartbeat"); its page calls it stopped ("đã dừng giữa
 # chừng") after BACKGROUND_STALE_SECONDS without a beat, or, never started,

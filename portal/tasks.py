@@ -11,3 +11,11 @@ def run_import_job(token: str) -> None:
     from .importjobs import run
 
     run(token)
+
+
+@shared_task(name="portal.tasks.renew_figures", ignore_result=True)
+def renew_figures() -> int:
+    """After a write: compute again the figures readers will ask for (portal.figures_cache)."""
+    from .figures_cache import renew
+
+    return renew()

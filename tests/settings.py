@@ -64,6 +64,8 @@ CACHES = {
 # turns the demo's background thread on and waits for it (reports/background.py).
 REPORTS_RENDER_IN_THREAD = False
 BACKGROUND_IN_THREAD = False
+# The figures' renewal by the worker is tested on its own (tests/portal/test_figures_renew.py).
+FIGURES_RENEW = False
 
 # Static files are served from the app folders in tests (tests/conftest.py), never from a
 # collected folder: WhiteNoise indexes STATIC_ROOT for every test client it starts, and a

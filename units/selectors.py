@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from portal.access import scope, sees_all
-from portal.figures_cache import cached_figure
+from portal.figures_cache import query_rows
 
 if TYPE_CHECKING:
     from portal.access import AnyUser
@@ -63,12 +63,7 @@ class UnitList:
     def groups(self) -> list[tuple[list[str], int]]:
         if self._groups is None:
             per_kind = self.units.order_by().values_list("kind").annotate(n=Count("pk"))
-            sql, params = per_kind.query.sql_with_params()
-            counts: dict[str, int] = (
-                cached_figure("unit-list-kinds", sql, *params, compute=lambda: dict(per_kind))
-                if self.cached
-                else dict(per_kind)
-            )
+            counts: dict[str, int] = dict(query_rows(per_kind) if self.cached else per_kind)
             self._groups = [(kinds, sum(counts.get(k, 0) for k in kinds)) for kinds in KIND_GROUPS]
         return self._groups
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from portal.access import scope, scope_for
 from portal.audit_display import describe_changes
-from portal.figures_cache import cached_figure
+from portal.figures_cache import query_rows
 from portal.numbers import format_vn_number
 from portal.web import PAGE_SIZE
 from units.models import Unit
@@ -167,11 +167,10 @@ class RiskQueue:
         # Always a whole page from the page's first row, also when the paginator wants fewer
         # (the last page): one cached answer per page.
         stop = start + max(index.stop - start, self.per_page)
-        ordered = self.picked.order_by(*RISK_ORDER).values_list("pk", flat=True)[start:stop]
-        sql, params = ordered.query.sql_with_params()
+        ordered = self.picked.order_by(*RISK_ORDER).values_list("pk")[start:stop]
         # The statement names everything the page depends on (the reader's scope included), so
         # it is the key: the page's order is read once until the next write.
-        ids: list[int] = cached_figure("risk-queue", sql, *params, compute=lambda: list(ordered))
+        ids: list[int] = [pk for (pk,) in query_rows(ordered)]
         ids = ids[: index.stop - start]
         page = Assessment.objects.select_related("unit", "unit__cluster", "criteria_set").in_bulk(
             ids

@@ -4,7 +4,6 @@ their Excel exports. Views are thin: figures come from ranking.py / charts.py / 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +22,7 @@ from units.models import Cluster, ClusterKind, Unit, UnitKind
 from .. import deadlines
 from ..context import CampaignRequest, campaign_url, campaign_view, current_campaign, year_in
 from ..models import NtmLevel, RankingPublication, UnconfirmedPublishing
-from . import exports, summary
+from . import exports, kept
 from .charts import (
     CELL_LABEL,
     CELL_SYMBOL,
@@ -134,21 +133,6 @@ def _unit_id(row) -> int:
     return row["unit_id"] if isinstance(row, dict) else row.unit_id
 
 
-def _cluster_ranking(campaign, year: int, cluster: ClusterChoice):
-    """One cluster's ranking, computed in the database for that cluster alone (a rank is
-    within its cluster), once per data version."""
-
-    def compute():
-        if cluster.id == NO_CLUSTER:
-            return commune_ranking(year, campaign=campaign, unclustered=True)
-        # Only the id is read: Cluster(pk=…) saves the query for the cluster row.
-        return commune_ranking(year, campaign=campaign, cluster=Cluster(pk=cluster.id))
-
-    return cached_figure(
-        "ranking", campaign.pk, campaign.ranking_method, year, cluster.id, compute=compute
-    )
-
-
 @login_required
 @campaign_view
 def ranking_view(request: CampaignRequest) -> HttpResponse:
@@ -173,9 +157,7 @@ def ranking_view(request: CampaignRequest) -> HttpResponse:
     picked = None
     page = None
     if kind == BLOC:
-        ranking = cached_figure(
-            "ranking-bloc", campaign.pk, year, compute=lambda: bloc_ranking(year, campaign=campaign)
-        )
+        ranking = kept.blocs(campaign.pk, year)
         clusters = ranking.clusters()
         unconfirmed_here: list = []
         moved = publication is not None and publication.sha256 != ranking.sha256
@@ -184,7 +166,9 @@ def ranking_view(request: CampaignRequest) -> HttpResponse:
         if picked.cluster is None:  # no commune has data this year: an empty ranking
             ranking = commune_ranking(year, campaign=campaign)
         else:
-            ranking = _cluster_ranking(campaign, year, picked.cluster)
+            ranking = kept.cluster_ranking(
+                campaign.pk, campaign.ranking_method, year, picked.cluster.id
+            )
         unconfirmed_here = cached_figure(
             "ranking-unconfirmed",
             year,
@@ -299,13 +283,7 @@ def heatmap_view(request: CampaignRequest) -> HttpResponse:
         data = heatmap(year, campaign=campaign, unit_ids=[])
     else:
         cid = picked.cluster.id
-        data = cached_figure(
-            "heatmap",
-            campaign.pk if campaign else 0,
-            year,
-            cid,
-            compute=lambda: heatmap(year, campaign=campaign, cluster_id=cid),
-        )
+        data = kept.cluster_heatmap(campaign.pk if campaign else 0, year, cid)
         page = _page(request, data["rows"], picked.found)
         data = {**data, "rows": page.object_list}
     return render(
@@ -345,13 +323,7 @@ def attention_view(request: CampaignRequest) -> HttpResponse:
     cached figures as the dashboard (portal.dashboard.overview_figures)."""
     require(request.user, "dashboard.overview")
     campaign, year = request.campaign, shown_year(request.year, request.campaign)
-    today = deadlines.today()
-
-    def compute() -> list[dict[str, Any]]:
-        done = summary.unit_completeness(campaign, year, today=today)
-        return summary.attention(done, summary.fallen(year))[0]
-
-    rows = cached_figure("attention", campaign.pk, year, today, compute=compute)
+    rows = kept.attention(campaign.pk, year, deadlines.today())
     return render(
         request,
         "campaigns/rankings/attention.html",

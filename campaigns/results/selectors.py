@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
 from portal.access import scope
-from portal.figures_cache import cached_figure
+from portal.figures_cache import figure, query_rows
 from units.models import Unit, UnitKind
 from units.selectors import spanned
 
@@ -134,13 +134,7 @@ class Completeness:
     ) -> None:
         self.campaign, self.year, self.today = campaign, year, today
         self._found = found
-        counts = cached_figure(
-            "completeness",
-            campaign.pk,
-            year,
-            today,
-            compute=lambda: completeness_counts(self.progress),
-        )
+        counts = _kept_counts(campaign.pk, year, today)
         self.deadline = counts.deadline
         self.totals = counts.totals
         self.by_group = counts.by_group
@@ -155,6 +149,15 @@ class Completeness:
     @cached_property
     def rows(self) -> list[UnitProgress]:
         return progress_rows(self.progress)
+
+
+@figure
+def _kept_counts(campaign_id: int, year: int, today: datetime.date) -> CompletenessCounts:
+    """A year's completeness counts, kept and renewed by the worker after a write."""
+    from ..context import campaign_by_id
+
+    campaign = campaign_by_id(campaign_id)
+    return completeness_counts(progress(campaign, year, today=today))
 
 
 def completeness(
@@ -377,10 +380,7 @@ class ProgressPages:
                 per_group = (
                     self.units.order_by().values_list("target_group").annotate(n=Count("pk"))
                 )
-                sql, params = per_group.query.sql_with_params()
-                counts = cached_figure(
-                    "completeness-groups", sql, *params, compute=lambda: dict(per_group)
-                )
+                counts = dict(query_rows(per_group))
             wanted = self.filters.get("group") or None
             self._groups = [
                 (g, counts.get(g, 0)) for g in TargetGroup.values if wanted is None or g == wanted

@@ -66,12 +66,11 @@ def test_a_bulk_insert_renews_every_desk():
 def test_a_transaction_of_many_audited_writes_renews_the_desks_once_more_when_it_commits(
     django_capture_on_commit_callbacks,
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            seen = set()
-            for code in ("nam", "sau", "bay"):  # one audit event each, as per-row saves write
-                create_audited(AwardTier, [_tier(code)])
-                seen.add(figures_cache.data_version())
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        seen = set()
+        for code in ("nam", "sau", "bay"):  # one audit event each, as per-row saves write
+            create_audited(AwardTier, [_tier(code)])
+            seen.add(figures_cache.data_version())
     assert len(seen) == 3  # each write renews the desks at once…
     assert callbacks == [figures_cache.bump]  # …and the commit once more, not once per row
     assert figures_cache.data_version() not in seen
