@@ -4,12 +4,14 @@ generated data set of the database in DATABASE_URL, and prints one Markdown tabl
 Per page: the first request after a change of everything ("cold": `portal.figures_cache.reset()`
 before each timed request: every figure and desk afresh, as after an edit of reference data), the
 first request after an officer saves a self-assessment ("entry": the desks and the figures that
-read the assessments' tables afresh, the commonest write of the year), and the requests after
-it ("warm"), each as median and p95 of server time; the ratio of each median to `/healthz/`
+read the assessments' tables afresh, the commonest write of the year) — each twice: a reader who
+comes before the worker has renewed the figures (`portal.figures_cache.renew`, the task a write
+sends), and one who comes after it, with the renewal's own time beside — and the requests after
+it ("warm"), as medians (p95 for warm) of server time; the ratio of each median to `/healthz/`
 timed in the same loop (one healthz request before each page request, so a change in the
 machine's load falls on both); the size of the response; the SQL queries of one cold and one
-warm request; and goal 1 of the national-scale work: median ≤ 20× `/healthz/` cold and warm,
-and ≤ 300 KB of HTML.
+warm request; and goal 1 of the national-scale work: median ≤ 20× `/healthz/` after a change
+(once renewed) and warm, and ≤ 300 KB of HTML (a reader ahead of the worker is noted).
 
 A page's address is written once, in `PAGES`; an address that no longer resolves (or a page that
 does not answer 200) is reported as "—" with the reason, and the other pages are still measured.
@@ -48,7 +50,7 @@ from django.test.utils import override_settings
 from django.urls import NoReverseMatch, reverse
 
 from campaigns.models import Campaign, NtmStatus
-from portal.figures_cache import bump, bump_tables, reset
+from portal.figures_cache import bump, bump_tables, renew, reset
 from portal.models import RoleGrant, User
 from portal.roles import Role
 from units.models import Unit, UnitKind
@@ -210,10 +212,14 @@ def after_entry() -> None:
 
 @dataclass
 class Result:
-    cold: list[float]
+    cold: list[float]  # the first request after a change, before the worker renewed anything
     entry: list[float]
+    cold_renewed: list[float]  # the same, once the worker's renewal is done
+    entry_renewed: list[float]
     warm: list[float]
-    floor: list[float]  # /healthz/, one before each page request of both phases
+    worker_cold: list[float]  # the renewal's own time (the worker's, not a reader's)
+    worker_entry: list[float]
+    floor: list[float]  # /healthz/, one before each page request of every phase
     size: int
     queries_cold: int
     queries_warm: int
@@ -255,12 +261,39 @@ def measure(
             times.append(timed(client, url))
         return times
 
+    worker: dict[str, list[float]] = {"cold": [], "entry": []}
+
+    def renewed(change: Callable[[], None], kind: str) -> Callable[[], None]:
+        """The change, then the worker's renewal (portal.tasks.renew_figures), timed apart."""
+
+        def before() -> None:
+            change()
+            started = time.perf_counter()
+            renew()
+            worker[kind].append((time.perf_counter() - started) * 1000)
+
+        return before
+
     cold = phase(cold_n, reset)
+    cold_renewed = phase(cold_n, renewed(reset, "cold"))
     timed(client, url)  # every figure computed once before the entry phase
     entry = phase(cold_n, after_entry)
+    entry_renewed = phase(cold_n, renewed(after_entry, "entry"))
     timed(client, url)  # the first after the last bump is not warm yet
     warm = phase(warm_n, lambda: None)
-    return Result(cold, entry, warm, floor, size, queries_cold, queries_warm)
+    return Result(
+        cold,
+        entry,
+        cold_renewed,
+        entry_renewed,
+        warm,
+        worker["cold"],
+        worker["entry"],
+        floor,
+        size,
+        queries_cold,
+        queries_warm,
+    )
 
 
 def bench_user(role: str, campaign: Campaign) -> User:
@@ -286,23 +319,37 @@ def row(page: Page, result: Result | None, note: str = "") -> tuple[str, bool | 
     """One line of the table and whether the page meets goal 1 (None: not measured, or a file,
     which is reported and not judged)."""
     if result is None:
-        return f"| {page.label} | — | — | — | — | — | — | — {note} |", None
-    cold_ratio, warm_ratio = result.ratio(result.cold), result.ratio(result.warm)
-    entry_ratio = result.ratio(result.entry)
+        return f"| {page.label} | — | — | — | — | — | — | — | — {note} |", None
+    ratios = [
+        result.ratio(t)
+        for t in (result.cold, result.cold_renewed, result.entry, result.entry_renewed)
+    ]
+    warm_ratio = result.ratio(result.warm)
     kb = result.size / 1024
-    # Goal 1 is on pages; a file download is reported, not judged.
+    # Goal 1 is on pages, once the worker has renewed the figures; a file download is reported,
+    # not judged. A reader ahead of the worker is shown beside it.
     ok = (
-        cold_ratio <= MAX_RATIO and warm_ratio <= MAX_RATIO and kb <= MAX_HTML_KB
+        ratios[1] <= MAX_RATIO
+        and ratios[3] <= MAX_RATIO
+        and warm_ratio <= MAX_RATIO
+        and kb <= MAX_HTML_KB
         if page.html
         else None
     )
-    verdict = "file" if ok is None else "pass" if ok else "**fail**"
+    ahead = max(ratios[0], ratios[2]) <= MAX_RATIO
+    verdict = (
+        "file"
+        if ok is None
+        else ("pass" if ok else "**fail**") + ("" if ahead else " (ahead of the worker: fail)")
+    )
     med = statistics.median
     return (
-        f"| {page.label} | {med(result.cold):,.0f} / {percentile(result.cold, 0.95):,.0f} "
-        f"| {med(result.entry):,.0f} / {percentile(result.entry, 0.95):,.0f} "
+        f"| {page.label} | {med(result.cold):,.0f} / {med(result.cold_renewed):,.0f} "
+        f"| {med(result.entry):,.0f} / {med(result.entry_renewed):,.0f} "
         f"| {med(result.warm):,.0f} / {percentile(result.warm, 0.95):,.0f} "
-        f"| {cold_ratio:,.0f}× / {entry_ratio:,.0f}× / {warm_ratio:,.0f}× "
+        f"| {ratios[0]:,.0f}× {ratios[1]:,.0f}× / {ratios[2]:,.0f}× {ratios[3]:,.0f}× / "
+        f"{warm_ratio:,.0f}× "
+        f"| {med(result.worker_cold):,.0f} / {med(result.worker_entry):,.0f} "
         f"| {kb:,.0f}{'' if page.html else ' (file)'} "
         f"| {result.queries_cold} / {result.queries_warm} | {verdict} |",
         ok,
@@ -376,10 +423,11 @@ def run(pages: list[Page]) -> None:
             "generated with another size; the figures are for the database's size.)\n"
         )
     print(
-        "| Page | cold median / p95 (ms) | after a self-assessment (ms) | warm median / p95 (ms) "
-        "| × `/healthz/` cold / entry / warm | KB | queries cold / warm | goal 1 |"
+        "| Page | cold: reader first / after the worker (ms) | after a self-assessment: reader "
+        "first / after the worker (ms) | warm median / p95 (ms) | × `/healthz/` cold / entry / "
+        "warm | worker's renewal cold / entry (ms) | KB | queries cold / warm | goal 1 |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     floors: list[float] = []
     verdicts: list[bool | None] = []
     for page in pages:

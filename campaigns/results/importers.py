@@ -348,6 +348,7 @@ def _amount(text: str, column: str) -> Decimal:
 
 
 IN_KIND_MAX = Contribution._meta.get_field("in_kind").max_length
+_FK_ID = {"commune": "commune_id", "campaign": "campaign_id"}
 
 
 @register_importer
@@ -475,25 +476,37 @@ class ContributionImporter(Importer):
         return plan
 
     def apply(self, plan: Plan, *, user=None) -> None:
+        """Write a checked plan in bulk (the caller holds the transaction): new rows in one
+        INSERT, changed rows in batched UPDATEs, each with its history row and audit event as
+        `save()` records them (portal.audit.create_audited / update_audited). `plan` checked
+        every rule the model's clean() holds (contribution_check)."""
         campaign = current_campaign()
+        actor = user if getattr(user, "is_authenticated", False) else None
+        new: list[Contribution] = []
+        updates: list[tuple[Contribution, dict[str, tuple[Any, Any]]]] = []
         for change in plan.changes:
-            row = change.existing or Contribution(campaign=campaign)
-            for name, value in zip(change.fields, change.values, strict=True):
-                setattr(row, name, value)
-            if (
-                campaign
-                and row.campaign_id is None
-                and campaign.start_year <= row.year <= campaign.end_year
-            ):
-                row.campaign = campaign
-            row.is_sample = False
-            if user is not None:
-                row._history_user = user
-            try:
-                row.full_clean(exclude=["campaign"])
-            except ValidationError as exc:  # pragma: no cover - plan() checked the same rules
-                raise ValidationError(f"dòng {change.line}: {exc}") from exc
-            row.save()
+            # Field name → value, a foreign key as its id (what save() records in the event).
+            wanted = dict(zip(change.fields, change.values, strict=True))
+            wanted["commune"] = wanted["commune"].pk
+            wanted["is_sample"] = False
+            row = change.existing
+            if row is None or row.campaign_id is None:
+                year = wanted["year"]
+                if campaign and campaign.start_year <= year <= campaign.end_year:
+                    wanted["campaign"] = campaign.pk
+            if row is None:
+                new.append(Contribution(**{_FK_ID.get(k, k): v for k, v in wanted.items()}))
+                continue
+            diff: dict[str, tuple[Any, Any]] = {}
+            for name, value in wanted.items():
+                attname = _FK_ID.get(name, name)
+                before = getattr(row, attname)
+                if before != value:
+                    diff[name] = (before, value)
+                    setattr(row, attname, value)
+            updates.append((row, diff))
+        update_audited(Contribution, updates, actor=actor)
+        create_audited(Contribution, new, actor=actor)
 
     def export_rows(self, **options: Any) -> Iterable[Sequence[Any]]:
         rows = Contribution.objects.select_related("commune")

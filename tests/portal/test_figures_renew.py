@@ -39,7 +39,9 @@ def _fresh():
 
 
 def _contribute(world, year: int = 2025) -> None:
-    Contribution.objects.create(year=year, commune=world.commune_a, contributor="Hộ ông Trần Văn Ba")
+    Contribution.objects.create(
+        year=year, commune=world.commune_a, contributor="Hộ ông Trần Văn Ba"
+    )
 
 
 def test_a_figure_read_lately_is_computed_again_after_a_write_before_anyone_asks(world):
