@@ -93,7 +93,7 @@ def test_a_query_kept_as_a_figure_is_renewed_and_only_a_select_is_run(world):
     with CaptureQueriesContext(connection) as ctx:
         assert query_rows(communes) == sorted([*before, ("XA-MOI",)])
     assert not ctx.captured_queries
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="only a SELECT"):
         figures_cache._rows("DELETE FROM units_unit")
     assert Unit.objects.filter(code="XA-MOI").exists()
 
@@ -110,12 +110,14 @@ def test_a_committed_write_asks_the_worker_once_and_the_next_reader_finds_the_fi
         sent.append(1)
         return real()
 
-    with override_settings(FIGURES_RENEW=True, CELERY_TASK_ALWAYS_EAGER=True):
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(figures_cache, "renew", worker)
-            with transaction.atomic():
-                for who in ("Hộ bà Lê Thị Bình", "Hộ ông Phạm Văn Cường"):
-                    Contribution.objects.create(year=2025, commune=commune, contributor=who)
+    with (
+        override_settings(FIGURES_RENEW=True, CELERY_TASK_ALWAYS_EAGER=True),
+        pytest.MonkeyPatch.context() as mp,
+    ):
+        mp.setattr(figures_cache, "renew", worker)
+        with transaction.atomic():
+            for who in ("Hộ bà Lê Thị Bình", "Hộ ông Phạm Văn Cường"):
+                Contribution.objects.create(year=2025, commune=commune, contributor=who)
     assert sent == [1]  # one task for the transaction, sent when it committed
     with CaptureQueriesContext(connection) as ctx:
         assert contributions_in(2025) == 2
