@@ -160,6 +160,28 @@ def _kept_counts(campaign_id: int, year: int, today: datetime.date) -> Completen
     return completeness_counts(progress(campaign, year, today=today))
 
 
+#: The clusters the completeness page lists by name; beyond, the ones that most need a reminder.
+CLUSTERS_SHOWN = 15
+
+
+def clusters_to_watch(
+    by_cluster: list[tuple[str, Counts]], shown: int | None = None
+) -> tuple[list[tuple[str, Counts]], int]:
+    """The clusters the page shows and how many there are: all of them, in name order, up to
+    `shown`; else the `shown` with the most units late, then the most not yet submitted (a
+    province's or a country's 300 clusters are not read on one screen; the Excel lists every
+    unit with its cluster)."""
+    shown = CLUSTERS_SHOWN if shown is None else shown
+    if len(by_cluster) <= shown:
+        return by_cluster, len(by_cluster)
+
+    def need(item: tuple[str, Counts]) -> tuple[int, int]:
+        c = item[1]
+        return (-c.late, -(c.total - c.submitted - c.approved))
+
+    return sorted(by_cluster, key=need)[:shown], len(by_cluster)
+
+
 def completeness(
     campaign: Campaign,
     year: int,

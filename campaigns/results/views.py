@@ -534,7 +534,14 @@ def completeness_view(request: CampaignRequest) -> HttpResponse:
     return render(
         request,
         "campaigns/results/completeness.html",
-        {"campaign": campaign, "year": year, "data": data, "filter": filterset, **listing},
+        {
+            "campaign": campaign,
+            "year": year,
+            "data": data,
+            "clusters": selectors.clusters_to_watch(data.by_cluster),
+            "filter": filterset,
+            **listing,
+        },
     )
 
 

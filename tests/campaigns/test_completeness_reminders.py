@@ -109,6 +109,41 @@ def test_completeness_page_query_count_is_constant(
     assert len(response.context["data"].rows) == 4 + extra
 
 
+def test_with_many_clusters_the_page_lists_those_with_the_most_units_late(
+    world, cycle, client_as, monkeypatch
+):
+    """A country's 300 clusters are not listed on one screen: beyond CLUSTERS_SHOWN, the ones
+    that most need a reminder, and how many there are."""
+    from campaigns.results import selectors
+    from tests.factories import ClusterFactory
+
+    for i, status in enumerate([AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED]):
+        commune = UnitFactory(code=f"XA-K{i}", cluster=ClusterFactory(name=f"Cụm số {i}"))
+        _assess(world.campaign, commune, status, cycle["b"])
+    url = reverse("campaigns:completeness", args=[world.campaign.code]) + "?year=2024"
+    client = client_as("secretariat")
+    everyone = client.get(url)
+    assert [label for label, _c in everyone.context["clusters"][0]] == [
+        "Chưa xếp khối, cụm",
+        "Cụm số 0",
+        "Cụm số 1",
+        "Cụm thi đua thử nghiệm",
+    ]
+    assert 'data-testid="clusters-shown"' not in everyone.content.decode()
+
+    monkeypatch.setattr(selectors, "CLUSTERS_SHOWN", 3)
+    response = client.get(url)
+    # After the deadline: the two villages (in no cluster) are late, one unit of the world's
+    # cluster (returned) and the draft of "Cụm số 0"; "Cụm số 1" has submitted on time.
+    shown = [label for label, _c in response.context["clusters"][0]]
+    assert shown[0] == "Chưa xếp khối, cụm"
+    assert set(shown) == {"Chưa xếp khối, cụm", "Cụm thi đua thử nghiệm", "Cụm số 0"}
+    assert (
+        "3 khối, cụm có nhiều đơn vị trễ hạn và chưa nộp nhất (trong tổng số 4)"
+        in response.content.decode()
+    )
+
+
 def test_completeness_export_is_an_xlsx_with_vietnamese_headers(world, cycle, client_as):
     response = client_as("secretariat").get(
         reverse("campaigns:completeness-export", args=[world.campaign.code]) + "?year=2024"
