@@ -7,13 +7,15 @@ import datetime
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from portal.filters import NamedModelChoiceFilter
+
 from .models import Cluster, Person, PersonKind, Unit, UnitKind
 
 
 class UnitFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Tìm theo tên hoặc mã", method="filter_q")
     kind = django_filters.ChoiceFilter(label="Loại", choices=UnitKind.choices, empty_label="Tất cả")
-    cluster = django_filters.ModelChoiceFilter(
+    cluster = NamedModelChoiceFilter(
         label="Khối, cụm", queryset=Cluster.objects.order_by("name"), empty_label="Tất cả"
     )
     parent = django_filters.CharFilter(

@@ -8,7 +8,7 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
-from portal.filters import YearFilter
+from portal.filters import NamedModelChoiceFilter, YearFilter
 from units.models import Cluster
 
 from ..models import Nomination, NominationStatus
@@ -23,7 +23,7 @@ class NominationFilter(django_filters.FilterSet):
         label="Hình thức", queryset=lambda request: tiers_active(), empty_label="Tất cả"
     )
     year = YearFilter(label="Năm", field_name="period_year")
-    cluster = django_filters.ModelChoiceFilter(
+    cluster = NamedModelChoiceFilter(
         label="Khối, cụm",
         queryset=Cluster.objects.order_by("name"),
         empty_label="Tất cả",

@@ -17,7 +17,7 @@ from campaigns.models import (
     TargetGroup,
 )
 from portal.access import scope_for, unit_kinds_for
-from portal.filters import IdField, YearFilter
+from portal.filters import IdField, NamedModelChoiceFilter, YearFilter
 from units.models import Cluster, Unit, UnitKind
 
 from .rules import target_group_for
@@ -72,7 +72,7 @@ class QueueFilter(django_filters.FilterSet):
     group = django_filters.ChoiceFilter(
         label="Đối tượng", field_name="criteria_set__target_group", empty_label="Tất cả", choices=[]
     )
-    cluster = django_filters.ModelChoiceFilter(
+    cluster = NamedModelChoiceFilter(
         label="Khối, cụm",
         field_name="unit__cluster",
         queryset=Cluster.objects.none(),
