@@ -34,7 +34,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.dispatch import receiver
 
-from portal.audit import appended
+from portal.audit import appended, bulk_set
 
 FIELDS = ["criteria_lost", "criteria_lost_latest", "criteria_met_bits", "unit_kind"]
 #: Criterion numbers a bit can stand for (a signed 64-bit integer).
@@ -120,7 +120,7 @@ def _refresh_chunk(model: type[models.Model], unit_ids: list[int]) -> int:
         if old != new:
             stale.append(model(pk=pk, **dict(zip(FIELDS, new, strict=True))))
     if stale:
-        manager.bulk_update(stale, FIELDS, batch_size=CHUNK)
+        bulk_set(model, stale, [model._meta.get_field(name) for name in FIELDS])
     return len(stale)
 
 
