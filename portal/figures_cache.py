@@ -373,6 +373,7 @@ RENEW_WINDOW = 15 * 60
 INDEX_KEY = "renew:index"
 QUEUED_KEY = "renew:queued"
 _marked: dict[str, float] = {}
+_indexed: dict[str, float] = {}
 _renewing: contextvars.ContextVar[bool] = contextvars.ContextVar("figures_renewing", default=False)
 
 
@@ -431,6 +432,12 @@ def _mark_read(key: str) -> None:
 
 def _index(key: str, recipe: tuple[str, tuple[Any, ...]]) -> None:
     _mark_read(key)
+    now = time.monotonic()
+    if _indexed.get(key, -RENEW_WINDOW) > now - RENEW_WINDOW / 3:
+        # Added by this process lately: renew() prunes only figures unread for RENEW_WINDOW,
+        # so it is still there (the index is read and written only when that is not known).
+        return
+    _indexed[key] = now
     index = cache.get(INDEX_KEY) or {}
     if index.get(key) != recipe:
         # Read-modify-write: two processes adding at once may lose one key, which is then only
@@ -488,7 +495,11 @@ def renew() -> int:
             if not getattr(func, "renewable", False):
                 continue  # only what `figure` declared is ever called from the index
             before = _computed.get()
-            func(*args)
+            try:
+                func(*args)
+            except Exception:  # one broken recipe (a table gone since) must not stop the rest
+                log.exception("figures: renewing %s failed", name)
+                continue
             computed += _computed.get() - before
     finally:
         _renewing.reset(token)

@@ -34,8 +34,10 @@ def _fresh():
     computed.clear()
     cache.delete_many([INDEX_KEY, QUEUED_KEY])
     figures_cache._marked.clear()
+    figures_cache._indexed.clear()
     yield
     figures_cache._marked.clear()
+    figures_cache._indexed.clear()
 
 
 def _contribute(world, year: int = 2025) -> None:
