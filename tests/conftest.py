@@ -98,6 +98,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 def _test_settings(settings, tmp_path):
     caches["throttle"].clear()  # every test starts with no request counted (portal/throttle.py)
     figures_cache.reset()  # no desk or figure read by an earlier test (rolled back, cache not)
+    # …nor its recipes for the worker's renewal (their campaigns and units were rolled back).
+    caches["default"].delete(figures_cache.INDEX_KEY)
+    figures_cache._indexed.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Production settings (DEBUG=0) apply in tests, except HTTPS: the test client and the
