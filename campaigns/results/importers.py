@@ -262,14 +262,9 @@ class NtmStatusImporter(Importer):
             if not same_criteria:
                 wanted["criteria_met_count"] = len(pks)
                 relinked.append((status, pks))
-            diff: dict[str, tuple[Any, Any]] = {}
-            for name, value in wanted.items():
-                attname = "confirmed_by_id" if name == "confirmed_by" else name
-                before = getattr(status, attname)
-                if before != value:
-                    diff[name] = (before, value)
-                    setattr(status, attname, value)
-            updates.append((status, diff))
+            updates.append(
+                (status, _set_changed(status, wanted, {"confirmed_by": "confirmed_by_id"}))
+            )
         update_audited(NtmStatus, updates, actor=actor)
         create_audited(NtmStatus, new, actor=actor)
         if any(s.pk is None for s in new):  # backends that return no ids from bulk inserts
@@ -345,6 +340,22 @@ def _amount(text: str, column: str) -> Decimal:
             raise ValidationError("Số tiền tính bằng đồng, không có phần lẻ.")
         raise ValidationError(f"“{text}”: chỉ ghi tối đa {places} chữ số sau dấu phẩy.")
     return value
+
+
+def _set_changed(
+    row: Any, wanted: dict[str, Any], attnames: dict[str, str]
+) -> dict[str, tuple[Any, Any]]:
+    """Set the values of `wanted` (field name → value; a foreign key by its id, named in
+    `attnames`) that differ on `row`; returns what changed, field name → (old, new), as
+    update_audited records it."""
+    diff: dict[str, tuple[Any, Any]] = {}
+    for name, value in wanted.items():
+        attname = attnames.get(name, name)
+        before = getattr(row, attname)
+        if before != value:
+            diff[name] = (before, value)
+            setattr(row, attname, value)
+    return diff
 
 
 IN_KIND_MAX = Contribution._meta.get_field("in_kind").max_length
@@ -497,14 +508,7 @@ class ContributionImporter(Importer):
             if row is None:
                 new.append(Contribution(**{_FK_ID.get(k, k): v for k, v in wanted.items()}))
                 continue
-            diff: dict[str, tuple[Any, Any]] = {}
-            for name, value in wanted.items():
-                attname = _FK_ID.get(name, name)
-                before = getattr(row, attname)
-                if before != value:
-                    diff[name] = (before, value)
-                    setattr(row, attname, value)
-            updates.append((row, diff))
+            updates.append((row, _set_changed(row, wanted, _FK_ID)))
         update_audited(Contribution, updates, actor=actor)
         create_audited(Contribution, new, actor=actor)
 
