@@ -244,15 +244,24 @@ def _shown_year(campaign: Campaign) -> int:
     return max(years) if years else default_year(campaign)
 
 
-@figure
 def officer_figures(
     campaign_id: int, year: int, today: datetime.date, user_id: int
 ) -> dict[str, Any]:
-    """What an officer's home page shows of their units, kept per officer and day and renewed by
-    the worker after a write."""
+    """What an officer's home page shows of their units, kept per officer and day. Not renewed
+    by the worker: one per officer, thousands at national scale, would make every write cost
+    the worker thousands of computations."""
     from .models import User
 
-    return _officer_figures(campaign_by_id(campaign_id), year, User(pk=user_id), today)
+    return cached_figure(
+        "officer-dashboard",
+        campaign_id,
+        year,
+        today,
+        user_id,
+        compute=lambda: _officer_figures(
+            campaign_by_id(campaign_id), year, User(pk=user_id), today
+        ),
+    )
 
 
 def _officer_figures(
