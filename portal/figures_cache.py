@@ -446,14 +446,10 @@ def _index(key: str, recipe: tuple[str, tuple[Any, ...]]) -> None:
         cache.set(INDEX_KEY, index, None)
 
 
-def renew_enabled() -> bool:
-    return bool(getattr(settings, "FIGURES_RENEW", False))
-
-
 def _renew_soon() -> None:
     """Ask the worker to renew the figures (one task at a time: writes while one is waiting
     add nothing; the flag expires if the worker never takes it)."""
-    if not renew_enabled() or not cache.add(QUEUED_KEY, 1, 60):
+    if not getattr(settings, "FIGURES_RENEW", False) or not cache.add(QUEUED_KEY, 1, 60):
         return
     from .tasks import renew_figures
 
